@@ -1,0 +1,179 @@
+/**
+ * The Dukcapil simulator as a Hono app: the real wire format (`CALL_NIK` today), credential and
+ * client-IP checks, a daily quota, fault injection, and the `/__sim/` control endpoints of API.md.
+ */
+import { Hono, type Context } from 'hono';
+import type { HttpBindings } from '@hono/node-server';
+import { SyntheticPopulation } from './population.ts';
+
+export interface SimulatorOptions {
+  readonly consumer: string;
+  readonly userId: string;
+  readonly password: string;
+  /** Values of `ip_user` the simulator accepts (the agency's registered addresses). */
+  readonly allowedIps: readonly string[];
+  readonly seed?: string;
+}
+
+export interface SimulatorSettings {
+  latencyMs: number;
+  jitterMs: number;
+  failureRate: number;
+  dropResponseRate: number;
+  dailyQuota: number;
+}
+
+const DEFAULT_SETTINGS: SimulatorSettings = {
+  latencyMs: 0,
+  jitterMs: 0,
+  failureRate: 0,
+  dropResponseRate: 0,
+  dailyQuota: 1_000_000,
+};
+
+interface DataBalikanItem {
+  nik: string;
+  npwpd: string;
+  jenis_pajak: string[];
+  idempotencyKey: string;
+  times: number;
+}
+
+const envelope = (content: readonly object[]): object => ({
+  content,
+  lastPage: true,
+  numberOfElements: content.length,
+  sort: null,
+  totalElements: content.length,
+  firstPage: true,
+  number: 0,
+  size: content.length,
+});
+const respon = (text: string): object => envelope([{ RESPON: text }]);
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Case-insensitive key lookup: clients vary the case of request keys. */
+function field(body: Record<string, unknown>, key: string): unknown {
+  for (const [k, v] of Object.entries(body)) if (k.toLowerCase() === key.toLowerCase()) return v;
+  return undefined;
+}
+
+export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: HttpBindings }> {
+  const population = new SyntheticPopulation(options.seed ?? 'gerbang-demo');
+  let settings: SimulatorSettings = { ...DEFAULT_SETTINGS };
+  let calls: Record<string, number> = {};
+  let quotaDay = '';
+  let quotaUsed = 0;
+  let received = new Map<string, DataBalikanItem>();
+
+  const app = new Hono<{ Bindings: HttpBindings }>();
+
+  const consumeQuota = (): boolean => {
+    const today = new Date().toISOString().slice(0, 10);
+    if (today !== quotaDay) {
+      quotaDay = today;
+      quotaUsed = 0;
+    }
+    if (quotaUsed >= settings.dailyQuota) return false;
+    quotaUsed++;
+    return true;
+  };
+
+  app.post('/dukcapil/get_json/:consumer/:method', async (c) => {
+    const method = c.req.param('method');
+    calls[method] = (calls[method] ?? 0) + 1;
+    const delay =
+      settings.latencyMs + (settings.jitterMs > 0 ? Math.random() * settings.jitterMs : 0);
+    if (delay > 0) await sleep(delay);
+
+    if (settings.failureRate > 0 && Math.random() < settings.failureRate) return injectedFailure(c);
+
+    let body: Record<string, unknown>;
+    try {
+      const parsed: unknown = await c.req.json();
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error('not an object');
+      body = parsed as Record<string, unknown>;
+    } catch {
+      return c.json(respon('Format Request Tidak Sesuai'));
+    }
+    if (c.req.param('consumer') !== options.consumer) return c.json(respon('Login Gagal'));
+    if (field(body, 'user_id') !== options.userId || field(body, 'password') !== options.password) {
+      return c.json(respon('Login Gagal'));
+    }
+    const ip = field(body, 'ip_user');
+    if (typeof ip !== 'string' || !options.allowedIps.includes(ip))
+      return c.json(respon('IP Client  Tidak terdaftar'));
+    if (method !== 'CALL_NIK') return c.json(respon('Method Tidak Dikenal'), 404);
+    if (!consumeQuota()) return c.json(respon('Kuota Akses Hari ini telah Habis'));
+
+    const nik = field(body, 'nik');
+    const record = typeof nik === 'string' ? population.find(nik) : undefined;
+    const answer = record === undefined ? respon('Data Tidak Ditemukan') : envelope([record]);
+
+    if (settings.dropResponseRate > 0 && Math.random() < settings.dropResponseRate) {
+      // The work is done (quota spent), then the connection dies before the answer.
+      c.env.incoming.socket.destroy();
+      return c.body(null, 500);
+    }
+    return c.json(answer);
+  });
+
+  app.get('/__sim/state', (c) =>
+    c.json({
+      settings,
+      counters: { calls, quotaUsed, quotaDay },
+      dataBalikanReceived: received.size,
+    }),
+  );
+
+  app.post('/__sim/config', async (c) => {
+    let update: unknown;
+    try {
+      update = await c.req.json();
+    } catch {
+      return c.json({ error: 'body must be JSON' }, 400);
+    }
+    if (typeof update !== 'object' || update === null || Array.isArray(update))
+      return c.json({ error: 'body must be an object' }, 400);
+    const next = { ...settings };
+    for (const [key, value] of Object.entries(update)) {
+      if (!(key in DEFAULT_SETTINGS)) return c.json({ error: `unknown setting ${key}` }, 400);
+      const isRate = key === 'failureRate' || key === 'dropResponseRate';
+      if (
+        typeof value !== 'number' ||
+        !Number.isFinite(value) ||
+        value < 0 ||
+        (isRate && value > 1)
+      ) {
+        return c.json({ error: `bad value for ${key}` }, 400);
+      }
+      next[key as keyof SimulatorSettings] = value;
+    }
+    settings = next;
+    return c.json({ settings });
+  });
+
+  app.post('/__sim/reset', (c) => {
+    settings = { ...DEFAULT_SETTINGS };
+    calls = {};
+    quotaUsed = 0;
+    received = new Map();
+    return c.json({ settings });
+  });
+
+  app.get('/__sim/data-balikan', (c) => c.json({ items: [...received.values()] }));
+
+  return app;
+}
+
+/** One of the ways a real upstream misbehaves, chosen at random. */
+function injectedFailure(c: Context): Response {
+  const roll = Math.random();
+  if (roll < 0.25) return c.html('<html><body><h1>502 Bad Gateway</h1></body></html>', 502);
+  if (roll < 0.5) return c.text('Service Unavailable', 503);
+  if (roll < 0.75)
+    return c.body('{"content":[{"NIK":', 200, { 'content-type': 'application/json' });
+  return c.json({ status: 'error', message: 'unexpected shape' });
+}

@@ -1,0 +1,4 @@
+export { createSimulatorApp, type SimulatorOptions, type SimulatorSettings } from './app.ts';
+export { startSimulator, type RunningSimulator } from './server.ts';
+export { SyntheticPopulation } from './population.ts';
+export { CANARY_RESIDENTS, CANARY_NOT_FOUND_NIK } from './canaries.ts';

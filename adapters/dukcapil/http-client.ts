@@ -1,0 +1,215 @@
+/**
+ * The real Dukcapil client: `POST {baseUrl}/dukcapil/get_json/{consumer}/CALL_NIK` over an undici
+ * pool (keep-alive, timeouts, a concurrency cap), a response size limit and a circuit breaker.
+ * Lookups are not retried, except once when the connection failed before the request was sent.
+ */
+import { Pool, errors as undiciErrors } from 'undici';
+import { normaliseUpstreamRecord } from '../../policies/index.ts';
+import { CircuitBreaker } from './breaker.ts';
+import { parseCallNikEnvelope } from './envelope.ts';
+import {
+  noopUpstreamObserver,
+  UpstreamFailure,
+  type DukcapilClient,
+  type UpstreamHealth,
+  type UpstreamLookup,
+  type UpstreamObserver,
+} from './port.ts';
+
+export interface DukcapilHttpOptions {
+  readonly baseUrl: string;
+  readonly consumer: string;
+  readonly userId: string;
+  readonly password: string;
+  readonly ipUser: string;
+  readonly connectTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly bodyTimeoutMs: number;
+  /** Deadline for one whole call, connection included. */
+  readonly requestTimeoutMs: number;
+  readonly maxConnections: number;
+  /** Calls allowed to wait for a connection beyond maxConnections before failing fast. */
+  readonly maxQueued: number;
+  readonly maxResponseBytes: number;
+  readonly breaker: { readonly failureThreshold: number; readonly openMs: number };
+  readonly observer?: UpstreamObserver;
+}
+
+/** Errors raised before any byte of the request reached the upstream: safe to retry once. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function wasNothingSent(error: unknown): boolean {
+  const code = errorCode(error);
+  if (code === 'ECONNREFUSED') return true;
+  if (code === undefined || !NOT_SENT_CODES.has(code)) return false;
+  // undici reports the socket's counters; a reused socket that died before our write shows no
+  // new bytes. Without the counters we cannot tell, so we do not retry.
+  const socket = (error as { socket?: { bytesWritten?: unknown } }).socket;
+  return socket !== undefined && socket.bytesWritten === 0;
+}
+
+function toFailure(error: unknown): UpstreamFailure {
+  if (error instanceof UpstreamFailure) return error;
+  if (
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError
+  ) {
+    return new UpstreamFailure('timeout', 'upstream did not answer in time');
+  }
+  if (error instanceof undiciErrors.ConnectTimeoutError)
+    return new UpstreamFailure('timeout', 'connect timed out');
+  if (
+    error instanceof DOMException &&
+    (error.name === 'TimeoutError' || error.name === 'AbortError')
+  ) {
+    return new UpstreamFailure('timeout', 'upstream call deadline passed');
+  }
+  if (error instanceof undiciErrors.RequestAbortedError)
+    return new UpstreamFailure('timeout', 'upstream call aborted');
+  return new UpstreamFailure('unavailable', `connection failed (${errorCode(error) ?? 'unknown'})`);
+}
+
+export class DukcapilHttpClient implements DukcapilClient {
+  private readonly pool: Pool;
+  private readonly breaker: CircuitBreaker;
+  private readonly observer: UpstreamObserver;
+  private readonly callNikPath: string;
+  private readonly options: DukcapilHttpOptions;
+  private inFlight = 0;
+
+  constructor(options: DukcapilHttpOptions) {
+    this.options = options;
+    const url = new URL(options.baseUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new RangeError('baseUrl must be http(s)');
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(options.consumer))
+      throw new RangeError('consumer has an invalid form');
+    const basePath = url.pathname.replace(/\/+$/, '');
+    this.callNikPath = `${basePath}/dukcapil/get_json/${options.consumer}/CALL_NIK`;
+    this.pool = new Pool(url.origin, {
+      connections: options.maxConnections,
+      pipelining: 1,
+      connectTimeout: options.connectTimeoutMs,
+      headersTimeout: options.headersTimeoutMs,
+      bodyTimeout: options.bodyTimeoutMs,
+      keepAliveTimeout: 4_000,
+    });
+    this.breaker = new CircuitBreaker(options.breaker);
+    this.observer = options.observer ?? noopUpstreamObserver;
+  }
+
+  health(): UpstreamHealth {
+    return { breaker: this.breaker.state };
+  }
+
+  async lookupByNik(nik: string): Promise<UpstreamLookup> {
+    if (this.inFlight >= this.options.maxConnections + this.options.maxQueued) {
+      throw new UpstreamFailure('unavailable', 'upstream concurrency cap reached');
+    }
+    if (!this.breaker.tryAcquire())
+      throw new UpstreamFailure('unavailable', 'circuit breaker open');
+    const started = performance.now();
+    this.inFlight++;
+    try {
+      const { text, status } = await this.postWithOneSafeRetry(
+        JSON.stringify({
+          NIK: nik,
+          user_id: this.options.userId,
+          password: this.options.password,
+          ip_user: this.options.ipUser,
+        }),
+      );
+      const raw = parseCallNikEnvelope(text);
+      const { record, droppedKeys, unparseableValues } = normaliseUpstreamRecord(raw);
+      this.observer.onDroppedKeys(droppedKeys);
+      this.observer.onUnparseableValues(unparseableValues);
+      // Never release a record that is not the one asked for.
+      if (record.nik !== nik)
+        throw new UpstreamFailure('malformed', 'record NIK differs from the request');
+      const latencyMs = performance.now() - started;
+      this.breaker.reportSuccess();
+      this.observer.onCall('ok', latencyMs);
+      return { record, upstreamStatus: status, latencyMs };
+    } catch (error) {
+      const failure = toFailure(error);
+      // Not found, rejected and quota are answers: the upstream is healthy.
+      if (
+        failure.kind === 'malformed' ||
+        failure.kind === 'timeout' ||
+        failure.kind === 'unavailable'
+      ) {
+        this.breaker.reportFailure();
+      } else {
+        this.breaker.reportSuccess();
+      }
+      this.observer.onCall(failure.kind, performance.now() - started);
+      throw failure;
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async postWithOneSafeRetry(body: string): Promise<{ text: string; status: number }> {
+    const deadline = AbortSignal.timeout(this.options.requestTimeoutMs);
+    try {
+      return await this.post(body, deadline);
+    } catch (error) {
+      if (!wasNothingSent(error) || deadline.aborted) throw error;
+      return await this.post(body, deadline);
+    }
+  }
+
+  private async post(body: string, signal: AbortSignal): Promise<{ text: string; status: number }> {
+    const response = await this.pool.request({
+      path: this.callNikPath,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body,
+      signal,
+    });
+    const declared = Number(response.headers['content-length']);
+    if (Number.isFinite(declared) && declared > this.options.maxResponseBytes) {
+      response.body.destroy();
+      throw new UpstreamFailure('malformed', 'response larger than the limit', response.statusCode);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      const buffer = chunk as Buffer;
+      size += buffer.length;
+      if (size > this.options.maxResponseBytes) {
+        response.body.destroy();
+        throw new UpstreamFailure(
+          'malformed',
+          'response larger than the limit',
+          response.statusCode,
+        );
+      }
+      chunks.push(buffer);
+    }
+    if (response.statusCode !== 200) {
+      throw new UpstreamFailure(
+        'malformed',
+        `upstream HTTP status ${response.statusCode}`,
+        response.statusCode,
+      );
+    }
+    return { text: Buffer.concat(chunks).toString('utf8'), status: response.statusCode };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}

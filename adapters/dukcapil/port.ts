@@ -1,0 +1,59 @@
+/**
+ * The port through which the gateway reaches Dukcapil. Implementations return records already
+ * reduced to the nine elements; the raw upstream object never crosses this boundary.
+ */
+import type { PopulationRecord } from '../../policies/index.ts';
+
+export type UpstreamFailureKind =
+  | 'not_found' // RESPON "Data Tidak Ditemukan"
+  | 'rejected' // login failed, IP not registered
+  | 'quota' // the agency's daily Dukcapil quota
+  | 'malformed' // anything we cannot use: bad JSON, HTML, wrong shape, 5xx, another NIK
+  | 'timeout'
+  | 'unavailable'; // connection refused/reset, breaker open, concurrency cap reached
+
+/** A domain error: what went wrong upstream, in words safe for the operator's log. */
+export class UpstreamFailure extends Error {
+  override readonly name = 'UpstreamFailure';
+  readonly kind: UpstreamFailureKind;
+  /** A fixed description, never upstream text. */
+  readonly reason: string;
+  readonly upstreamStatus: number | undefined;
+
+  constructor(kind: UpstreamFailureKind, reason: string, upstreamStatus?: number) {
+    super(`${kind}: ${reason}`);
+    this.kind = kind;
+    this.reason = reason;
+    this.upstreamStatus = upstreamStatus;
+  }
+}
+
+export interface UpstreamLookup {
+  readonly record: PopulationRecord;
+  readonly upstreamStatus: number;
+  readonly latencyMs: number;
+}
+
+export interface UpstreamHealth {
+  readonly breaker: 'closed' | 'open' | 'half_open';
+}
+
+export interface DukcapilClient {
+  /** CALL_NIK: one resident by NIK. Throws UpstreamFailure. */
+  lookupByNik(nik: string): Promise<UpstreamLookup>;
+  health(): UpstreamHealth;
+  close(): Promise<void>;
+}
+
+/** What the adapter reports about itself; the gateway turns it into metrics. */
+export interface UpstreamObserver {
+  onCall(outcome: 'ok' | UpstreamFailureKind, latencyMs: number): void;
+  onDroppedKeys(count: number): void;
+  onUnparseableValues(count: number): void;
+}
+
+export const noopUpstreamObserver: UpstreamObserver = {
+  onCall: () => undefined,
+  onDroppedKeys: () => undefined,
+  onUnparseableValues: () => undefined,
+};

@@ -1,0 +1,251 @@
+/**
+ * The gateway's certificate authority as a directory (by default `var/pki/`):
+ *
+ *   ca.crt, ca.key (0600)           the CA
+ *   server.crt, server.key (0600)   the TLS server certificate
+ *   crl.pem                         revocations, re-signed on every revoke
+ *   clients/<id>.crt|.key|.p12      client certificates; .p12 with a .p12.password file (0600)
+ *   index.json                      what was issued and revoked (serials, ids, roles, dates)
+ *
+ * Files are written atomically (temporary file + rename) so that a running gateway never reads
+ * half a CRL.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as pkijs from 'pkijs';
+import { exportPrivateKey, generateEcKeyPair, importPrivateKey, type Key } from './engine.ts';
+import { fromPem, toPem } from './pem.ts';
+import {
+  certificateDer,
+  certificateSerialHex,
+  issueCertificate,
+  parseCertificateDer,
+  type CertificateKind,
+} from './x509.ts';
+import { issueCrl } from './crl.ts';
+import { buildPkcs12 } from './pkcs12.ts';
+
+export interface IndexEntry {
+  readonly serial: string;
+  readonly id: string;
+  readonly role: string;
+  readonly kind: CertificateKind;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  revokedAt?: string;
+}
+
+interface AuthorityIndex {
+  crlNumber: number;
+  issued: IndexEntry[];
+}
+
+export interface IssuedFiles {
+  readonly certificatePath: string;
+  readonly keyPath: string;
+  readonly p12Path?: string;
+  readonly p12PasswordPath?: string;
+  readonly serial: string;
+}
+
+const DAY_MS = 86_400_000;
+const PRINCIPAL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function writeAtomically(path: string, data: string | Uint8Array, mode: number): void {
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  writeFileSync(temporary, data, { mode });
+  renameSync(temporary, path);
+}
+
+export class CertificateAuthority {
+  readonly directory: string;
+  private readonly caCertificate: pkijs.Certificate;
+  private readonly caKey: Key;
+
+  private constructor(directory: string, caCertificate: pkijs.Certificate, caKey: Key) {
+    this.directory = directory;
+    this.caCertificate = caCertificate;
+    this.caKey = caKey;
+  }
+
+  static paths(directory: string) {
+    return {
+      caCertificate: join(directory, 'ca.crt'),
+      caKey: join(directory, 'ca.key'),
+      serverCertificate: join(directory, 'server.crt'),
+      serverKey: join(directory, 'server.key'),
+      crl: join(directory, 'crl.pem'),
+      index: join(directory, 'index.json'),
+      clients: join(directory, 'clients'),
+    };
+  }
+
+  static exists(directory: string): boolean {
+    return existsSync(CertificateAuthority.paths(directory).caKey);
+  }
+
+  /** Creates a new CA with an empty CRL. Refuses to overwrite an existing one. */
+  static async create(
+    directory: string,
+    options: { name?: string; validityDays?: number } = {},
+  ): Promise<CertificateAuthority> {
+    const paths = CertificateAuthority.paths(directory);
+    if (existsSync(paths.caKey)) throw new Error(`a CA already exists in ${directory}`);
+    mkdirSync(paths.clients, { recursive: true, mode: 0o700 });
+    const keys = await generateEcKeyPair();
+    const now = new Date();
+    const certificate = await issueCertificate({
+      kind: 'ca',
+      subject: { commonName: options.name ?? 'Gerbang CA', organization: 'Gerbang' },
+      publicKey: keys.publicKey,
+      selfSignKey: keys.privateKey,
+      notBefore: new Date(now.getTime() - 60_000),
+      notAfter: new Date(now.getTime() + (options.validityDays ?? 3650) * DAY_MS),
+    });
+    writeAtomically(
+      paths.caKey,
+      toPem(await exportPrivateKey(keys.privateKey), 'PRIVATE KEY'),
+      0o600,
+    );
+    writeAtomically(paths.caCertificate, toPem(certificateDer(certificate), 'CERTIFICATE'), 0o644);
+    const authority = new CertificateAuthority(directory, certificate, keys.privateKey);
+    authority.writeIndex({ crlNumber: 0, issued: [] });
+    await authority.publishCrl();
+    return authority;
+  }
+
+  static async open(directory: string): Promise<CertificateAuthority> {
+    const paths = CertificateAuthority.paths(directory);
+    const certificate = parseCertificateDer(
+      fromPem(readFileSync(paths.caCertificate, 'utf8'), 'CERTIFICATE'),
+    );
+    const key = await importPrivateKey(fromPem(readFileSync(paths.caKey, 'utf8'), 'PRIVATE KEY'));
+    return new CertificateAuthority(directory, certificate, key);
+  }
+
+  get certificate(): pkijs.Certificate {
+    return this.caCertificate;
+  }
+
+  readIndex(): AuthorityIndex {
+    return JSON.parse(
+      readFileSync(CertificateAuthority.paths(this.directory).index, 'utf8'),
+    ) as AuthorityIndex;
+  }
+
+  private writeIndex(index: AuthorityIndex): void {
+    writeAtomically(
+      CertificateAuthority.paths(this.directory).index,
+      `${JSON.stringify(index, null, 2)}\n`,
+      0o644,
+    );
+  }
+
+  /**
+   * Issues a certificate and writes it with its key. `notBefore`/`notAfter` may be set (tests
+   * issue expired and not-yet-valid certificates); by default it is valid from a minute ago.
+   */
+  async issue(options: {
+    readonly kind: Exclude<CertificateKind, 'ca'>;
+    readonly id: string;
+    readonly role: string;
+    readonly altNames?: readonly string[];
+    readonly validityDays?: number;
+    readonly notBefore?: Date;
+    readonly notAfter?: Date;
+    readonly p12?: boolean;
+    /** Where to write; defaults to clients/<id>.* (server: server.*). */
+    readonly basePath?: string;
+  }): Promise<IssuedFiles> {
+    if (!PRINCIPAL_ID.test(options.id))
+      throw new RangeError('the id must be 1–64 characters of [A-Za-z0-9._-]');
+    const now = Date.now();
+    const notBefore = options.notBefore ?? new Date(now - 60_000);
+    const notAfter = options.notAfter ?? new Date(now + (options.validityDays ?? 825) * DAY_MS);
+    const keys = await generateEcKeyPair();
+    const certificate = await issueCertificate({
+      kind: options.kind,
+      subject: {
+        commonName: options.id,
+        organizationalUnit: options.role,
+        organization: 'Gerbang',
+      },
+      publicKey: keys.publicKey,
+      issuer: { certificate: this.caCertificate, privateKey: this.caKey },
+      notBefore,
+      notAfter,
+      ...(options.altNames ? { altNames: options.altNames } : {}),
+    });
+    const paths = CertificateAuthority.paths(this.directory);
+    const base =
+      options.basePath ??
+      (options.kind === 'server'
+        ? join(this.directory, 'server')
+        : join(paths.clients, options.id));
+    const pkcs8 = await exportPrivateKey(keys.privateKey);
+    const certificatePem = toPem(certificateDer(certificate), 'CERTIFICATE');
+    writeAtomically(`${base}.key`, toPem(pkcs8, 'PRIVATE KEY'), 0o600);
+    writeAtomically(`${base}.crt`, certificatePem, 0o644);
+    const serial = certificateSerialHex(certificate);
+    const index = this.readIndex();
+    index.issued.push({
+      serial,
+      id: options.id,
+      role: options.role,
+      kind: options.kind,
+      notBefore: notBefore.toISOString(),
+      notAfter: notAfter.toISOString(),
+    });
+    this.writeIndex(index);
+    const files: IssuedFiles = { certificatePath: `${base}.crt`, keyPath: `${base}.key`, serial };
+    if (!options.p12) return files;
+    const password = randomBytes(12).toString('base64url');
+    const p12 = await buildPkcs12({
+      privateKeyPkcs8: pkcs8,
+      certificate,
+      caCertificate: this.caCertificate,
+      password,
+      friendlyName: options.id,
+    });
+    writeAtomically(`${base}.p12`, p12, 0o600);
+    writeAtomically(`${base}.p12.password`, `${password}\n`, 0o600);
+    return { ...files, p12Path: `${base}.p12`, p12PasswordPath: `${base}.p12.password` };
+  }
+
+  /** Revokes every unrevoked certificate issued to `id`; returns their serials. */
+  async revoke(id: string, at: Date = new Date()): Promise<string[]> {
+    const index = this.readIndex();
+    const revoked: string[] = [];
+    for (const entry of index.issued) {
+      if (entry.id === id && entry.revokedAt === undefined) {
+        entry.revokedAt = at.toISOString();
+        revoked.push(entry.serial);
+      }
+    }
+    this.writeIndex(index);
+    await this.publishCrl();
+    return revoked;
+  }
+
+  /** Signs and writes a fresh CRL from the index. */
+  async publishCrl(): Promise<void> {
+    const index = this.readIndex();
+    index.crlNumber += 1;
+    const now = new Date();
+    const der = await issueCrl({
+      issuer: this.caCertificate,
+      issuerKey: this.caKey,
+      revoked: index.issued.flatMap((entry) =>
+        entry.revokedAt === undefined
+          ? []
+          : [{ serialHex: entry.serial, revokedAt: new Date(entry.revokedAt) }],
+      ),
+      crlNumber: index.crlNumber,
+      thisUpdate: new Date(now.getTime() - 60_000),
+      nextUpdate: new Date(now.getTime() + 30 * DAY_MS),
+    });
+    this.writeIndex(index);
+    writeAtomically(CertificateAuthority.paths(this.directory).crl, toPem(der, 'X509 CRL'), 0o644);
+  }
+}

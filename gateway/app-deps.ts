@@ -1,0 +1,21 @@
+/** Everything the HTTP application needs, wired once by the composition root. */
+import type { Logger } from 'pino';
+import type { AuditTrail, SubjectHasher } from '../audit/index.ts';
+import type { DukcapilClient } from '../adapters/dukcapil/index.ts';
+import type { GerbangConfig } from './config/index.ts';
+import type { GatewayMetrics } from './metrics.ts';
+import type { ConnectionInfo } from './tls/peer.ts';
+import type { RevocationChecker } from './tls/revocation.ts';
+
+export interface AppDeps {
+  readonly config: GerbangConfig;
+  readonly upstream: DukcapilClient;
+  readonly audit: AuditTrail;
+  readonly subjectHasher: SubjectHasher;
+  readonly connection: ConnectionInfo;
+  readonly revocation: RevocationChecker;
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+  /** Wall clock in epoch milliseconds; injectable so that agreement boundaries can be tested. */
+  readonly now: () => number;
+}

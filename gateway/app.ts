@@ -1,0 +1,57 @@
+/**
+ * The composition root of the HTTP application: global middleware, then every route of the
+ * table with its role guard, data-path audit, body reader and handler, and the one error handler.
+ */
+import { Hono, type MiddlewareHandler } from 'hono';
+import type { AppDeps } from './app-deps.ts';
+import type { GatewayEnv } from './http/env.ts';
+import { handleError, handleNotFound } from './http/error-handler.ts';
+import { auditDataPath } from './http/middleware/audit-data-path.ts';
+import { jsonBody } from './http/middleware/json-body.ts';
+import { principal } from './http/middleware/principal.ts';
+import { requestId } from './http/middleware/request-id.ts';
+import { requestLog } from './http/middleware/request-log.ts';
+import { requireRole } from './http/middleware/require-role.ts';
+import { securityHeaders } from './http/middleware/security-headers.ts';
+import { healthRoutes } from './routes/health.ts';
+import { lookupRoute } from './routes/lookup.ts';
+import { openApiRoute } from './routes/openapi.ts';
+import type { RouteSpec } from './routes/route-spec.ts';
+
+export const GATEWAY_VERSION = '0.1.0';
+
+/** The route table of the whole gateway. */
+export function buildRoutes(deps: AppDeps): RouteSpec[] {
+  const routes: RouteSpec[] = [...healthRoutes(deps), lookupRoute(deps)];
+  routes.push(openApiRoute(() => routes, GATEWAY_VERSION));
+  return routes;
+}
+
+export function createApp(deps: AppDeps): { app: Hono<GatewayEnv>; routes: readonly RouteSpec[] } {
+  const app = new Hono<GatewayEnv>();
+  app.use(requestId({ logger: deps.logger }));
+  app.use(securityHeaders());
+  app.use(requestLog({ metrics: deps.metrics }));
+  app.use(
+    principal({
+      principals: deps.config.principals,
+      connection: deps.connection,
+      revocation: deps.revocation,
+    }),
+  );
+
+  const readBody = jsonBody({ limitBytes: deps.config.server.bodyLimitBytes });
+  const routes = buildRoutes(deps);
+  for (const route of routes) {
+    const chain: MiddlewareHandler<GatewayEnv>[] = [requireRole(route.roles)];
+    if (route.auditType)
+      chain.push(
+        auditDataPath({ type: route.auditType, trail: deps.audit, connection: deps.connection }),
+      );
+    if (route.requestBody) chain.push(readBody);
+    app.on(route.method, [route.path], ...chain, route.handler);
+  }
+  app.onError(handleError);
+  app.notFound(handleNotFound);
+  return { app, routes };
+}

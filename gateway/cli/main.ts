@@ -1,0 +1,72 @@
+/**
+ * `gerbang <command>`: one entry point for operators. Every command finds its instance the same
+ * way (GERBANG_DATA_DIR, GERBANG_CONFIG) and exits non-zero with a readable message on error.
+ */
+import { ConfigError } from '../config/index.ts';
+import { SecretError } from '../config/secrets.ts';
+import { certsCommand } from './certs.ts';
+import { configCommand, demoCommand, serveCommand, simCommand } from './run.ts';
+import { CliError, EXIT, say, warn } from './output.ts';
+
+const HELP = `gerbang — gateway between the agency and the Dukcapil population registry
+
+commands:
+  demo                 first start creates a demo instance; then runs the simulator and the gateway
+  serve                run the gateway of the configured instance
+  sim [--port N]       run the Dukcapil simulator with the instance's upstream credentials
+  certs init|issue|revoke
+  config check         validate the configuration and its secret files
+
+environment:
+  GERBANG_DATA_DIR     state directory (default ./var)
+  GERBANG_CONFIG       configuration file (default $GERBANG_DATA_DIR/gerbang.json)`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'demo':
+      return demoCommand(args);
+    case 'serve':
+      return serveCommand(args);
+    case 'sim':
+      return simCommand(args);
+    case 'certs':
+      return certsCommand(args);
+    case 'config':
+      return configCommand(args);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      say(HELP);
+      return;
+    default:
+      throw new CliError(`unknown command: ${command}\n\n${HELP}`, EXIT.usage);
+  }
+}
+
+try {
+  await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof ConfigError) {
+    warn(`gerbang: ${error.message}`);
+    process.exit(EXIT.config);
+  }
+  if (error instanceof SecretError) {
+    warn(`gerbang: ${error.message}`);
+    process.exit(EXIT.config);
+  }
+  if (error instanceof CliError) {
+    warn(`gerbang: ${error.message}`);
+    process.exit(error.exitCode);
+  }
+  if (
+    error instanceof TypeError &&
+    (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+  ) {
+    warn(`gerbang: ${error.message}`);
+    process.exit(EXIT.usage);
+  }
+  warn(`gerbang: ${error instanceof Error ? error.message : 'failed'}`);
+  process.exit(EXIT.failure);
+}

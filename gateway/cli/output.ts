@@ -1,0 +1,18 @@
+/** CLI output and exits: messages to people on stdout/stderr, distinct exit codes. */
+export const EXIT = { ok: 0, failure: 1, usage: 64, config: 78 } as const;
+
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number = EXIT.failure) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+export const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+export const warn = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};

@@ -1,0 +1,130 @@
+/** Long-running commands (demo, serve, sim) and `config check`. */
+import { relative, isAbsolute } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { startSimulator } from '../../adapters/dukcapil-sim/index.ts';
+import { loadConfig, readSecretText, type GerbangConfig } from '../config/index.ts';
+import { locateInstance } from '../config/instance.ts';
+import { ensureDemoInstance } from '../demo/instance.ts';
+import { createLogger } from '../logging.ts';
+import { startGateway } from '../server.ts';
+import { CliError, EXIT, say } from './output.ts';
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`${name} must be a port number (0-65535)`, EXIT.usage);
+  return port;
+}
+
+function portOf(url: string): number {
+  return Number(new URL(url).port || 80);
+}
+
+/** Paths printed for people: relative to the working directory when that is shorter. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+function onShutdown(close: () => Promise<void>): void {
+  let closing = false;
+  const handler = (): void => {
+    if (closing) return;
+    closing = true;
+    close().then(
+      () => process.exit(EXIT.ok),
+      () => process.exit(EXIT.failure),
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+function startSimulatorFor(config: GerbangConfig, port: number) {
+  return startSimulator({
+    host: '127.0.0.1',
+    port,
+    consumer: config.upstream.consumer,
+    userId: config.upstream.userId,
+    password: readSecretText(config.upstream.passwordFile),
+    allowedIps: [config.upstream.ipUser],
+  });
+}
+
+export async function demoCommand(args: string[]): Promise<void> {
+  if (args.length > 0) throw new CliError('usage: gerbang demo', EXIT.usage);
+  const location = locateInstance();
+  const created = await ensureDemoInstance(location, { gateway: 8443, simulator: 8081 });
+  const config = loadConfig(location.configPath);
+  const simulator = await startSimulatorFor(
+    config,
+    portFromEnv('GERBANG_SIM_PORT', portOf(config.upstream.baseUrl)),
+  );
+  // Logs go to stderr so that the summary below stays readable on stdout.
+  const logger = createLogger(config.logging.level, pino.destination(2));
+  const gateway = await startGateway(
+    {
+      ...config,
+      server: { ...config.server, port: portFromEnv('GERBANG_PORT', config.server.port) },
+      upstream: { ...config.upstream, baseUrl: simulator.url },
+    },
+    { logger },
+  );
+  onShutdown(async () => {
+    await gateway.close();
+    await simulator.close();
+  });
+
+  const pki = (file: string): string => displayPath(`${location.pkiDir}/${file}`);
+  const body = JSON.stringify({
+    nik: '6474015709900001',
+    purpose: 'pendaftaran-wp',
+    reference: 'DEMO-0001',
+  });
+  say(`Gerbang demo ${created ? '(new instance created)' : '(existing instance)'}
+  gateway           ${gateway.url}   (mutual TLS; OpenAPI at /openapi.json)
+  Dukcapil simulator ${simulator.url}   (control endpoints under /__sim/)
+  data directory    ${displayPath(location.dataDir)}
+  configuration     ${displayPath(location.configPath)}
+  CA certificate    ${pki('ca.crt')}
+  client certs      ${pki('clients')}/<id>.crt, .key, .p12 (+ .p12.password)
+                    app-pendaftaran, app-kasir, officer-1, evaluator-1, admin-1, reader-01
+  agreement         ${config.agreements[0]?.number ?? '-'} (${config.agreements[0]?.validFrom ?? ''} to ${config.agreements[0]?.validUntil ?? ''}, ${config.agreements[0]?.timeZone ?? ''})
+
+Try a lookup:
+curl --cacert ${pki('ca.crt')} --cert ${pki('clients/app-pendaftaran.crt')} --key ${pki('clients/app-pendaftaran.key')} -H 'Content-Type: application/json' -H 'X-Operator-Id: petugas.demo' -d '${body}' ${gateway.url}/v1/nik/lookup
+
+Press Ctrl-C to stop.`);
+}
+
+export async function serveCommand(args: string[]): Promise<void> {
+  if (args.length > 0) throw new CliError('usage: gerbang serve', EXIT.usage);
+  const config = loadConfig(locateInstance().configPath);
+  const gateway = await startGateway(config);
+  onShutdown(() => gateway.close());
+}
+
+export async function simCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string' } }, strict: true });
+  const config = loadConfig(locateInstance().configPath);
+  const port = values.port === undefined ? portOf(config.upstream.baseUrl) : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError('--port must be a port number', EXIT.usage);
+  const simulator = await startSimulatorFor(config, port);
+  say(`Dukcapil simulator listening on ${simulator.url}`);
+  onShutdown(() => simulator.close());
+}
+
+export function configCommand(args: string[]): Promise<void> {
+  if (args[0] !== 'check' || args.length > 1)
+    throw new CliError('usage: gerbang config check', EXIT.usage);
+  const { configPath } = locateInstance();
+  const config = loadConfig(configPath);
+  say(
+    `configuration ${configPath} is valid: ${Object.keys(config.principals).length} principals, ${config.agreements.length} agreement(s)`,
+  );
+  return Promise.resolve();
+}

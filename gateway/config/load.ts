@@ -1,0 +1,123 @@
+/**
+ * Loads and checks the configuration file: JSON, then the schema (with defaults), then the rules
+ * a schema cannot express. Every problem names its path in the file. Relative paths are resolved
+ * against the file's directory, and secret files are checked for their permissions.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { createAjv, describeAjvErrors } from '../http/ajv.ts';
+import { ConfigSchema, type GerbangConfig } from './schema.ts';
+import { checkSecretFile, resolveSecretPath, SecretError } from './secrets.ts';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly file: string;
+  readonly problems: readonly string[];
+  constructor(file: string, problems: readonly string[]) {
+    super(`configuration ${file} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
+const validate = createAjv({ allErrors: true }).compile<GerbangConfig>(ConfigSchema);
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isRealDate(date: string): boolean {
+  const parsed = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(date);
+}
+
+/** Rules that cross fields. */
+function semanticProblems(config: GerbangConfig): string[] {
+  const problems: string[] = [];
+  config.agreements.forEach((agreement, i) => {
+    const at = `/agreements/${i}`;
+    if (!isTimeZone(agreement.timeZone)) problems.push(`${at}/timeZone is not an IANA time zone`);
+    for (const key of ['signedOn', 'validFrom', 'validUntil'] as const) {
+      if (!isRealDate(agreement[key])) problems.push(`${at}/${key} is not a real date`);
+    }
+    if (agreement.validUntil < agreement.validFrom)
+      problems.push(`${at}/validUntil is before validFrom`);
+  });
+  const agreed = new Set(config.agreements.flatMap((agreement) => agreement.elements));
+  for (const [id, principal] of Object.entries(config.principals)) {
+    const at = `/principals/${id}`;
+    if (principal.role === 'app' && principal.profile === undefined)
+      problems.push(`${at}/profile is required for role app`);
+    if (principal.role !== 'app' && principal.profile !== undefined)
+      problems.push(`${at}/profile is only for role app`);
+    for (const element of principal.profile?.elements ?? []) {
+      if (!agreed.has(element))
+        problems.push(`${at}/profile/elements: ${element} is not granted by any agreement`);
+    }
+  }
+  try {
+    new RegExp(config.returnData.npwpdPattern, 'u');
+  } catch {
+    problems.push('/returnData/npwpdPattern is not a valid regular expression');
+  }
+  return problems;
+}
+
+/** Resolves every path in the configuration against `baseDir`; secrets may be credential:NAME. */
+function resolvePaths(config: GerbangConfig, baseDir: string): GerbangConfig {
+  const file = (path: string): string => resolve(baseDir, path);
+  const secret = (path: string): string =>
+    path.startsWith('credential:') ? resolveSecretPath(path) : resolve(baseDir, path);
+  return {
+    ...config,
+    server: {
+      ...config.server,
+      certFile: file(config.server.certFile),
+      keyFile: secret(config.server.keyFile),
+      clientCaFile: file(config.server.clientCaFile),
+      crlFile: file(config.server.crlFile),
+    },
+    upstream: { ...config.upstream, passwordFile: secret(config.upstream.passwordFile) },
+    audit: { ...config.audit, hmacKeyFile: secret(config.audit.hmacKeyFile) },
+  };
+}
+
+/** Loads, validates and resolves a configuration file. Throws ConfigError. */
+export function loadConfig(path: string): GerbangConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(path, [
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    ]);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(path, [`is not valid JSON: ${(error as Error).message}`]);
+  }
+  if (!validate(data)) throw new ConfigError(path, describeAjvErrors(validate.errors));
+  const problems = semanticProblems(data);
+  if (problems.length > 0) throw new ConfigError(path, problems);
+  let config: GerbangConfig;
+  try {
+    config = resolvePaths(data, dirname(path));
+    for (const secretPath of [
+      config.server.keyFile,
+      config.upstream.passwordFile,
+      config.audit.hmacKeyFile,
+    ])
+      checkSecretFile(secretPath);
+  } catch (error) {
+    if (error instanceof SecretError) throw new ConfigError(path, [error.message]);
+    throw error;
+  }
+  return config;
+}

@@ -1,0 +1,151 @@
+/**
+ * The configuration file's one JSON Schema. It is written with TypeBox so that the TypeScript
+ * type (`GerbangConfig`) is derived from the very schema ajv validates at start-up.
+ * Paths are relative to the configuration file's directory. Secrets are paths, never values.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { ELEMENTS, type ElementName } from '../../policies/index.ts';
+
+export const ROLES = ['app', 'reader', 'officer', 'evaluator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const Path = Type.String({
+  minLength: 1,
+  maxLength: 4096,
+  description: 'a file path, relative to this file',
+});
+const SecretPath = Type.String({
+  minLength: 1,
+  maxLength: 4096,
+  description:
+    'a file readable by the owner only (mode 0600), or credential:NAME for a systemd credential',
+});
+const Element = Type.Unsafe<ElementName>({ type: 'string', enum: [...ELEMENTS] });
+const Milliseconds = (fallback: number, maximum = 600_000) =>
+  Type.Integer({ minimum: 1, maximum, default: fallback });
+const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+export const PRINCIPAL_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+export const PURPOSE_PATTERN = '^[a-z0-9][a-z0-9-]{0,63}$';
+
+const ClientProfile = Type.Object(
+  {
+    elements: Type.Array(Element, { minItems: 1, uniqueItems: true }),
+    purposes: Type.Array(Type.String({ pattern: PURPOSE_PATTERN }), {
+      minItems: 1,
+      uniqueItems: true,
+    }),
+    ratePerSecond: Type.Number({ exclusiveMinimum: 0, default: 1000 }),
+    burst: Type.Integer({ minimum: 1, default: 2000 }),
+    dailyQuota: Type.Integer({ minimum: 1, default: 1_000_000 }),
+  },
+  { additionalProperties: false },
+);
+
+const Principal = Type.Object(
+  {
+    role: Type.Unsafe<Role>({ type: 'string', enum: [...ROLES] }),
+    /** Required for role `app`: what it may see and why. */
+    profile: Type.Optional(ClientProfile),
+  },
+  { additionalProperties: false },
+);
+
+const Agreement = Type.Object(
+  {
+    number: Type.String({ minLength: 1, maxLength: 128 }),
+    parties: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
+      minItems: 2,
+      maxItems: 8,
+    }),
+    signedOn: IsoDate,
+    validFrom: IsoDate,
+    validUntil: IsoDate,
+    timeZone: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'IANA time zone of the agreement',
+    }),
+    elements: Type.Array(Element, { minItems: 1, uniqueItems: true }),
+  },
+  { additionalProperties: false },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    instance: Type.Object(
+      { name: Type.String({ minLength: 1, maxLength: 64 }) },
+      { additionalProperties: false },
+    ),
+    server: Type.Object(
+      {
+        host: Type.String({ default: '127.0.0.1', minLength: 1 }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8443 }),
+        certFile: Path,
+        keyFile: SecretPath,
+        clientCaFile: Path,
+        crlFile: Path,
+        bodyLimitBytes: Type.Integer({ minimum: 256, maximum: 1_048_576, default: 16_384 }),
+        requestTimeoutMs: Milliseconds(30_000),
+        keepAliveTimeoutMs: Milliseconds(5_000),
+      },
+      { additionalProperties: false },
+    ),
+    upstream: Type.Object(
+      {
+        baseUrl: Type.String({ pattern: '^https?://[^\\s]+$' }),
+        consumer: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+        userId: Type.String({ minLength: 1, maxLength: 128 }),
+        passwordFile: SecretPath,
+        ipUser: Type.String({ minLength: 1, maxLength: 64 }),
+        connectTimeoutMs: Milliseconds(2_000),
+        headersTimeoutMs: Milliseconds(8_000),
+        bodyTimeoutMs: Milliseconds(8_000),
+        requestTimeoutMs: Milliseconds(10_000),
+        maxConnections: Type.Integer({ minimum: 1, maximum: 1024, default: 64 }),
+        maxQueued: Type.Integer({ minimum: 0, maximum: 100_000, default: 1024 }),
+        maxResponseBytes: Type.Integer({ minimum: 1024, maximum: 10_485_760, default: 65_536 }),
+        breaker: Type.Object(
+          {
+            failureThreshold: Type.Integer({ minimum: 1, default: 5 }),
+            openMs: Milliseconds(10_000),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    audit: Type.Object({ hmacKeyFile: SecretPath }, { additionalProperties: false }),
+    agreements: Type.Array(Agreement, { minItems: 1 }),
+    principals: Type.Record(Type.String({ pattern: PRINCIPAL_ID_PATTERN }), Principal),
+    returnData: Type.Object(
+      {
+        npwpdPattern: Type.String({
+          minLength: 1,
+          maxLength: 256,
+          default: '^\\d{4}\\.\\d{2}\\.\\d{2}$',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    logging: Type.Object(
+      {
+        level: Type.Union(
+          [
+            Type.Literal('debug'),
+            Type.Literal('info'),
+            Type.Literal('warn'),
+            Type.Literal('error'),
+          ],
+          { default: 'info' },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type GerbangConfig = Static<typeof ConfigSchema>;
+export type PrincipalConfig = Static<typeof Principal>;
+export type ClientProfileConfig = Static<typeof ClientProfile>;
+export type AgreementConfig = Static<typeof Agreement>;

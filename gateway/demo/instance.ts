@@ -1,0 +1,133 @@
+/**
+ * The demo instance (API.md "Demo mode"): on first start, a data directory with a development
+ * PKI for every demo principal, random secrets (mode 0600) and a configuration file that
+ * references them. Later starts reuse what is there.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CertificateAuthority } from '../../certs/index.ts';
+import { ELEMENTS } from '../../policies/index.ts';
+import type { GerbangConfig, Role } from '../config/index.ts';
+import type { InstanceLocation } from '../config/instance.ts';
+
+export const DEMO_PRINCIPALS: readonly { id: string; role: Role }[] = [
+  { id: 'app-pendaftaran', role: 'app' },
+  { id: 'app-kasir', role: 'app' },
+  { id: 'officer-1', role: 'officer' },
+  { id: 'evaluator-1', role: 'evaluator' },
+  { id: 'admin-1', role: 'admin' },
+  { id: 'reader-01', role: 'reader' },
+];
+
+export const DEMO_UPSTREAM = {
+  consumer: 'BAPENDA_BONTANG',
+  userId: 'bapenda.bontang',
+  ipUser: '10.64.74.10',
+} as const;
+
+export function demoConfig(gatewayPort: number, simPort: number): GerbangConfig {
+  const limits = { ratePerSecond: 1000, burst: 2000, dailyQuota: 1_000_000 };
+  return {
+    instance: { name: 'gerbang-demo' },
+    server: {
+      host: '127.0.0.1',
+      port: gatewayPort,
+      certFile: 'pki/server.crt',
+      keyFile: 'pki/server.key',
+      clientCaFile: 'pki/ca.crt',
+      crlFile: 'pki/crl.pem',
+      bodyLimitBytes: 16_384,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+    },
+    upstream: {
+      baseUrl: `http://127.0.0.1:${simPort}`,
+      ...DEMO_UPSTREAM,
+      passwordFile: 'secrets/upstream-password',
+      connectTimeoutMs: 2_000,
+      headersTimeoutMs: 8_000,
+      bodyTimeoutMs: 8_000,
+      requestTimeoutMs: 10_000,
+      maxConnections: 64,
+      maxQueued: 1024,
+      maxResponseBytes: 65_536,
+      breaker: { failureThreshold: 5, openMs: 10_000 },
+    },
+    audit: { hmacKeyFile: 'secrets/audit-hmac.key' },
+    agreements: [
+      {
+        number: '400.12.4.3/9/DKPS/2025',
+        parties: [
+          'Dinas Kependudukan dan Pencatatan Sipil Kota Bontang',
+          'Badan Pendapatan Daerah Kota Bontang',
+        ],
+        signedOn: '2025-02-12',
+        validFrom: '2025-02-12',
+        validUntil: '2027-02-11',
+        timeZone: 'Asia/Makassar',
+        elements: [...ELEMENTS],
+      },
+    ],
+    principals: {
+      'app-pendaftaran': {
+        role: 'app',
+        profile: {
+          elements: [...ELEMENTS],
+          purposes: ['pendaftaran-wp', 'pemutakhiran-data', 'verifikasi-massal'],
+          ...limits,
+        },
+      },
+      'app-kasir': {
+        role: 'app',
+        profile: { elements: ['nik', 'nama_lengkap'], purposes: ['pembayaran'], ...limits },
+      },
+      'officer-1': { role: 'officer' },
+      'evaluator-1': { role: 'evaluator' },
+      'admin-1': { role: 'admin' },
+      'reader-01': { role: 'reader' },
+    },
+    returnData: { npwpdPattern: '^\\d{4}\\.\\d{2}\\.\\d{2}$' },
+    logging: { level: 'info' },
+  };
+}
+
+function writeSecretIfMissing(path: string, content: string | Uint8Array): void {
+  if (!existsSync(path)) writeFileSync(path, content, { mode: 0o600, flag: 'wx' });
+}
+
+/** Creates whatever of the demo instance is missing. Returns true when it created the config. */
+export async function ensureDemoInstance(
+  location: InstanceLocation,
+  ports: { gateway: number; simulator: number },
+): Promise<boolean> {
+  mkdirSync(location.dataDir, { recursive: true, mode: 0o700 });
+  const secrets = join(location.dataDir, 'secrets');
+  mkdirSync(secrets, { recursive: true, mode: 0o700 });
+  writeSecretIfMissing(
+    join(secrets, 'upstream-password'),
+    `${randomBytes(18).toString('base64url')}\n`,
+  );
+  writeSecretIfMissing(join(secrets, 'audit-hmac.key'), randomBytes(32));
+
+  if (!CertificateAuthority.exists(location.pkiDir)) {
+    const authority = await CertificateAuthority.create(location.pkiDir, {
+      name: 'Gerbang Demo CA',
+    });
+    await authority.issue({
+      kind: 'server',
+      id: 'gerbang',
+      role: 'server',
+      altNames: ['localhost', '127.0.0.1'],
+    });
+    for (const { id, role } of DEMO_PRINCIPALS)
+      await authority.issue({ kind: 'client', id, role, p12: true });
+  }
+  if (existsSync(location.configPath)) return false;
+  writeFileSync(
+    location.configPath,
+    `${JSON.stringify(demoConfig(ports.gateway, ports.simulator), null, 2)}\n`,
+    { mode: 0o600, flag: 'wx' },
+  );
+  return true;
+}

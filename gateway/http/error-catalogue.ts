@@ -1,0 +1,106 @@
+/**
+ * The one catalogue of error codes clients can see (API.md). Each code has one HTTP status and
+ * one fixed message; `docs/errors.md` documents every code and a test keeps the two in step.
+ * Messages are constants so that no upstream text, secret or population data can reach a client.
+ */
+export const ERROR_CATALOGUE = {
+  invalid_request: {
+    status: 400,
+    message: 'The request is malformed or does not match the schema.',
+  },
+  invalid_nik: { status: 400, message: 'The NIK is not a valid 16-digit NIK.' },
+  invalid_npwpd: { status: 400, message: 'The NPWPD does not match the configured format.' },
+  invalid_jenis_pajak: {
+    status: 400,
+    message: 'A tax type (jenis pajak) is not in the list of UU 1/2022.',
+  },
+  unauthenticated: { status: 401, message: 'A valid client certificate is required.' },
+  forbidden: { status: 403, message: 'This principal may not use this endpoint.' },
+  client_suspended: { status: 403, message: 'This client is suspended.' },
+  purpose_not_allowed: { status: 403, message: 'The purpose is not granted to this client.' },
+  field_not_allowed: { status: 403, message: 'A requested field is not granted to this client.' },
+  agreement_inactive: { status: 403, message: 'No agreement with Dukcapil is in force.' },
+  reader_not_active: { status: 403, message: 'The card reader is not enrolled and active.' },
+  reader_proof_invalid: { status: 403, message: 'The reader proof is invalid.' },
+  clock_untrusted: {
+    status: 403,
+    message: 'The gateway clock is behind its audit trail; data requests are refused.',
+  },
+  nik_not_found: { status: 404, message: 'The NIK is not in the population registry.' },
+  not_found: { status: 404, message: 'No such resource.' },
+  nonce_used: { status: 409, message: 'The nonce has already been used.' },
+  conflict: { status: 409, message: 'The request conflicts with the current state.' },
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
+  unsupported_media_type: { status: 415, message: 'The request body must be application/json.' },
+  rate_limited: { status: 429, message: 'Too many requests; retry later.' },
+  quota_exhausted: { status: 429, message: 'The daily quota of this client is used up.' },
+  upstream_quota_exhausted: { status: 429, message: 'The daily Dukcapil quota is used up.' },
+  internal_error: { status: 500, message: 'An internal error occurred.' },
+  upstream_error: {
+    status: 502,
+    message: 'Dukcapil returned an answer the gateway could not use.',
+  },
+  upstream_rejected: {
+    status: 502,
+    message: 'Dukcapil refused the gateway (credentials or address).',
+  },
+  audit_unavailable: {
+    status: 503,
+    message: 'The audit trail cannot be written; data requests are refused.',
+  },
+  upstream_unavailable: { status: 503, message: 'Dukcapil is unavailable.' },
+  upstream_timeout: { status: 504, message: 'Dukcapil did not answer in time.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
+
+/** The single shape of every error a client sees. */
+export interface ErrorBody {
+  readonly error: {
+    readonly code: ErrorCode;
+    readonly message: string;
+    readonly requestId: string;
+  };
+}
+
+/** Thrown anywhere in request handling; the error handler turns it into the catalogue's answer. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly code: ErrorCode;
+  /** Extra headers for the answer, e.g. Retry-After. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** For the operator's log only (never sent): why, in terms free of population data. */
+  readonly detail: string | undefined;
+  /** A more specific message for the client, written by our code, never built from input. */
+  readonly publicMessage: string;
+
+  constructor(
+    code: ErrorCode,
+    options: {
+      detail?: string;
+      message?: string | undefined;
+      headers?: Record<string, string>;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(code, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.headers = options.headers ?? {};
+    this.detail = options.detail;
+    this.publicMessage = options.message ?? ERROR_CATALOGUE[code].message;
+  }
+
+  get status(): number {
+    return ERROR_CATALOGUE[this.code].status;
+  }
+}
+
+export function errorBody(
+  code: ErrorCode,
+  requestId: string,
+  message: string = ERROR_CATALOGUE[code].message,
+): ErrorBody {
+  return { error: { code, message, requestId } };
+}

@@ -1,0 +1,60 @@
+/**
+ * Every data-path request leaves an audit record, whatever its outcome. The handler records a
+ * success itself, before it answers (fail closed). Anything that ends the request earlier (bad
+ * body, refusal, upstream failure) is recorded here with its error code.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { AuditEventType, AuditTrail, AuditEvent } from '../../../audit/index.ts';
+import type { ConnectionInfo } from '../../tls/peer.ts';
+import { ApiError } from '../error-catalogue.ts';
+import type { AuditDraft, GatewayEnv } from '../env.ts';
+import type { Context } from 'hono';
+
+export const auditDataPath = (options: {
+  readonly type: AuditEventType;
+  readonly trail: AuditTrail;
+  readonly connection: ConnectionInfo;
+}): MiddlewareHandler<GatewayEnv> =>
+  async function auditDataPathMiddleware(c, next) {
+    const principal = c.var.principal;
+    const draft: AuditDraft = {
+      recorded: false,
+      type: options.type,
+      requestId: c.var.requestId,
+      principal: {
+        id: principal.id,
+        role: principal.role,
+        certificateFingerprint: principal.certificateFingerprint,
+      },
+    };
+    const address = options.connection.remoteAddress(c);
+    if (address !== undefined) draft.sourceAddress = address;
+    c.set('audit', draft);
+    await next();
+    if (draft.recorded) return;
+    const error = c.error;
+    // Nothing was released: a success whose record failed was never sent.
+    draft.elementsReleased = [];
+    draft.outcome = error instanceof ApiError && error.status < 500 ? 'denied' : 'error';
+    draft.errorCode = error instanceof ApiError ? error.code : 'internal_error';
+    try {
+      await commitAudit(c, options.trail);
+    } catch {
+      // The request already failed and says so; the failure to record it is logged and shows in /readyz.
+      c.var.log.error({ event: 'audit_write_failed' }, 'could not record a refused data request');
+    }
+  };
+
+/** Writes the draft; throws ApiError('audit_unavailable') when the trail cannot record it. */
+export async function commitAudit(c: Context<GatewayEnv>, trail: AuditTrail): Promise<void> {
+  const { recorded: _recorded, ...fields } = c.var.audit;
+  if (fields.type === undefined || fields.requestId === undefined || fields.outcome === undefined) {
+    throw new ApiError('internal_error', { detail: 'incomplete audit draft' });
+  }
+  try {
+    await trail.append(fields as AuditEvent);
+  } catch (cause) {
+    throw new ApiError('audit_unavailable', { cause, detail: 'audit append failed' });
+  }
+  c.var.audit.recorded = true;
+}

@@ -1,0 +1,17 @@
+/** Echoes a well-formed X-Request-Id, or generates one. Client ids are length- and charset-checked. */
+import { randomUUID } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
+import type { GatewayEnv } from '../env.ts';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const requestId = (options: { logger: Logger }): MiddlewareHandler<GatewayEnv> =>
+  async function requestIdMiddleware(c, next) {
+    const offered = c.req.header('x-request-id');
+    const id = offered !== undefined && REQUEST_ID.test(offered) ? offered : randomUUID();
+    c.set('requestId', id);
+    c.set('log', options.logger.child({ requestId: id }));
+    c.header('X-Request-Id', id);
+    await next();
+  };

@@ -1,0 +1,101 @@
+/**
+ * Request and response schemas of the external contract (API.md). Requests are validated with
+ * them; /openapi.json is generated from them.
+ */
+import { Type } from '@sinclair/typebox';
+import { ELEMENTS, type ElementName } from '../../policies/index.ts';
+import { PURPOSE_PATTERN } from '../config/schema.ts';
+import { ERROR_CODES } from './error-catalogue.ts';
+
+const Element = Type.Unsafe<ElementName>({ type: 'string', enum: [...ELEMENTS] });
+
+export const Nik = Type.String({
+  minLength: 1,
+  maxLength: 32,
+  description: '16-digit NIK; form checked per DOMAIN.md',
+});
+export const Purpose = Type.String({
+  pattern: PURPOSE_PATTERN,
+  description: 'one of the purposes granted to the client',
+});
+export const Reference = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9 ./:_#-]*$',
+  description: 'the case reference at the client (letter number, file number)',
+});
+
+export const LookupRequest = Type.Object(
+  {
+    nik: Nik,
+    purpose: Purpose,
+    reference: Reference,
+    fields: Type.Optional(
+      Type.Array(Element, { minItems: 1, maxItems: ELEMENTS.length, uniqueItems: true }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Alamat = Type.Object(
+  {
+    jalan: Type.Optional(Type.String()),
+    rt: Type.Optional(Type.String({ pattern: '^\\d{3}$' })),
+    rw: Type.Optional(Type.String({ pattern: '^\\d{3}$' })),
+    kelurahan: Type.Optional(Type.String()),
+    kecamatan: Type.Optional(Type.String()),
+    kabupaten_kota: Type.Optional(Type.String()),
+    provinsi: Type.Optional(Type.String()),
+    kode_pos: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const ReleasedData = Type.Object(
+  {
+    no_kk: Type.Optional(Type.String({ pattern: '^\\d{16}$' })),
+    nik: Type.Optional(Type.String({ pattern: '^\\d{16}$' })),
+    nama_lengkap: Type.Optional(Type.String()),
+    jenis_kelamin: Type.Optional(Type.String()),
+    tempat_lahir: Type.Optional(Type.String()),
+    tanggal_lahir: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+    status_perkawinan: Type.Optional(Type.String()),
+    jenis_pekerjaan: Type.Optional(Type.String()),
+    alamat: Type.Optional(Alamat),
+  },
+  { additionalProperties: false },
+);
+
+export const LookupResponse = Type.Object(
+  { requestId: Type.String(), data: ReleasedData },
+  { additionalProperties: false },
+);
+
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object(
+      {
+        code: Type.Union(ERROR_CODES.map((code) => Type.Literal(code))),
+        message: Type.String(),
+        requestId: Type.String(),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const HealthResponse = Type.Object({ status: Type.Literal('ok') });
+export const ReadinessResponse = Type.Object({
+  ready: Type.Boolean(),
+  checks: Type.Object({
+    audit: Type.Union([Type.Literal('ok'), Type.Literal('failing')]),
+    revocationList: Type.Union([Type.Literal('ok'), Type.Literal('invalid')]),
+    upstreamBreaker: Type.Union([
+      Type.Literal('closed'),
+      Type.Literal('open'),
+      Type.Literal('half_open'),
+    ]),
+    agreement: Type.String(),
+  }),
+});

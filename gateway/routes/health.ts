@@ -1,0 +1,57 @@
+/** Liveness, readiness and metrics. */
+import { agreementInForce } from '../../policies/index.ts';
+import type { AppDeps } from '../app-deps.ts';
+import { HealthResponse, ReadinessResponse } from '../http/schemas.ts';
+import type { RouteSpec } from './route-spec.ts';
+
+export function healthRoutes(deps: AppDeps): RouteSpec[] {
+  return [
+    {
+      method: 'GET',
+      path: '/healthz',
+      roles: 'any',
+      summary: 'Liveness: the process answers',
+      responses: { 200: { description: 'alive', schema: HealthResponse } },
+      handler: (c) => c.json({ status: 'ok' as const }),
+    },
+    {
+      method: 'GET',
+      path: '/readyz',
+      roles: 'any',
+      summary: 'Readiness: audit writable, revocation list valid, upstream breaker not open',
+      responses: {
+        200: { description: 'ready', schema: ReadinessResponse },
+        503: { description: 'not ready', schema: ReadinessResponse },
+      },
+      handler: (c) => {
+        const checks = {
+          audit: deps.audit.healthy() ? ('ok' as const) : ('failing' as const),
+          revocationList: deps.revocation.healthy() ? ('ok' as const) : ('invalid' as const),
+          upstreamBreaker: deps.upstream.health().breaker,
+          agreement: agreementInForce(deps.config.agreements, deps.now())?.state ?? 'none',
+        };
+        const ready =
+          checks.audit === 'ok' &&
+          checks.revocationList === 'ok' &&
+          checks.upstreamBreaker !== 'open';
+        return c.json({ ready, checks }, ready ? 200 : 503);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/metrics',
+      roles: ['officer'],
+      summary: 'Prometheus metrics',
+      responses: {
+        200: {
+          description: 'Prometheus text exposition format',
+          contentType: 'text/plain; version=0.0.4',
+        },
+      },
+      handler: (c) =>
+        c.text(deps.metrics.registry.render(), 200, {
+          'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
+        }),
+    },
+  ];
+}

@@ -1,0 +1,111 @@
+/** POST /v1/nik/lookup — the nine-element lookup by NIK, projected onto the client's grant. */
+import {
+  agreementInForce,
+  checkNik,
+  decideLookup,
+  grantedElements,
+  projectGrantedFields,
+  type ElementName,
+  type NikRejection,
+} from '../../policies/index.ts';
+import { UpstreamFailure } from '../../adapters/dukcapil/index.ts';
+import type { AppDeps } from '../app-deps.ts';
+import { ApiError } from '../http/error-catalogue.ts';
+import { commitAudit } from '../http/middleware/audit-data-path.ts';
+import { requireOperatorId } from '../http/middleware/operator.ts';
+import { ErrorResponse, LookupRequest, LookupResponse } from '../http/schemas.ts';
+import { compileBodyValidator } from '../http/validate.ts';
+import type { RouteSpec } from './route-spec.ts';
+
+export const NIK_MESSAGES: Readonly<Record<NikRejection, string>> = {
+  not_a_string: 'The NIK must be a string of 16 digits.',
+  wrong_length: 'The NIK must have exactly 16 digits.',
+  not_digits: 'The NIK must contain digits only.',
+  unknown_province: 'The NIK does not start with a known province code.',
+  bad_month: 'The birth month in the NIK is not 01-12.',
+  bad_day: 'The birth day in the NIK is not 01-31 (41-71 for women).',
+  no_such_date: 'The birth date in the NIK is not a real calendar date.',
+  zero_serial: 'The serial number in the NIK cannot be 0000.',
+};
+
+/** Schema errors at /nik are NIK errors; an unknown element in /fields is a field not granted. */
+export function lookupErrorCode(
+  instancePath: string,
+  keyword: string,
+): 'invalid_nik' | 'field_not_allowed' | undefined {
+  if (instancePath === '/nik') return 'invalid_nik';
+  if (instancePath.startsWith('/fields/') && keyword === 'enum') return 'field_not_allowed';
+  return undefined;
+}
+
+/** Validates the NIK's form; records its HMAC as the audit subject once it is a NIK. */
+export function requireValidNik(nik: string): void {
+  const check = checkNik(nik);
+  if (!check.valid)
+    throw new ApiError('invalid_nik', {
+      detail: check.reason,
+      message: NIK_MESSAGES[check.reason],
+    });
+}
+
+export function lookupRoute(deps: AppDeps): RouteSpec {
+  const validateBody = compileBodyValidator(LookupRequest, lookupErrorCode);
+  return {
+    method: 'POST',
+    path: '/v1/nik/lookup',
+    roles: ['app'],
+    summary: 'Look up a resident by NIK; returns the granted elements only',
+    auditType: 'lookup',
+    requestBody: LookupRequest,
+    requiresOperator: true,
+    responses: {
+      200: { description: 'The granted elements of the resident', schema: LookupResponse },
+      400: { description: 'invalid_request, invalid_nik', schema: ErrorResponse },
+      403: {
+        description: 'purpose_not_allowed, field_not_allowed, agreement_inactive, ...',
+        schema: ErrorResponse,
+      },
+      404: { description: 'nik_not_found', schema: ErrorResponse },
+    },
+    handler: async function lookupHandler(c) {
+      const draft = c.var.audit;
+      draft.operator = requireOperatorId(c);
+      const body = validateBody(c.var.body);
+      draft.purpose = body.purpose;
+      draft.reference = body.reference;
+      requireValidNik(body.nik);
+      draft.subject = deps.subjectHasher(body.nik);
+
+      const profile = c.var.principal.profile;
+      if (profile === undefined)
+        throw new ApiError('forbidden', { detail: 'app principal without profile' });
+      const agreement = agreementInForce(deps.config.agreements, deps.now());
+      if (agreement === undefined) throw new ApiError('agreement_inactive');
+      draft.elementsRequested = body.fields ?? grantedElements(profile, agreement.terms.elements);
+      const decision = decideLookup({
+        agreementState: agreement.state,
+        agreementElements: agreement.terms.elements,
+        profile,
+        purpose: body.purpose,
+        requestedFields: body.fields,
+      });
+      if (!decision.allowed) throw new ApiError(decision.code);
+
+      let upstream;
+      try {
+        upstream = await deps.upstream.lookupByNik(body.nik);
+      } catch (error) {
+        if (error instanceof UpstreamFailure && error.upstreamStatus !== undefined)
+          draft.upstreamStatus = error.upstreamStatus;
+        throw error;
+      }
+      draft.upstreamStatus = upstream.upstreamStatus;
+      draft.upstreamLatencyMs = Math.round(upstream.latencyMs * 100) / 100;
+      const released = projectGrantedFields(upstream.record, decision.fields);
+      draft.elementsReleased = Object.keys(released) as ElementName[];
+      draft.outcome = 'success';
+      await commitAudit(c, deps.audit);
+      return c.json({ requestId: c.var.requestId, data: released });
+    },
+  };
+}

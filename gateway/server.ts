@@ -1,0 +1,149 @@
+/**
+ * Starts the gateway: loads secrets, the client CA and its CRL, wires the real adapters into the
+ * application and serves it over node:https with mandatory client certificates.
+ */
+import { createServer as createHttpsServer, type Server } from 'node:https';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Logger } from 'pino';
+import { DukcapilHttpClient, type DukcapilClient } from '../adapters/dukcapil/index.ts';
+import { createSubjectHasher, InMemoryAuditTrail, type AuditTrail } from '../audit/index.ts';
+import { fromPem, parseCertificateDer } from '../certs/index.ts';
+import { createApp } from './app.ts';
+import type { AppDeps } from './app-deps.ts';
+import { readSecretBytes, readSecretText, type GerbangConfig } from './config/index.ts';
+import { createLogger } from './logging.ts';
+import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
+import { nodeTlsConnection } from './tls/peer.ts';
+import { CrlFile } from './tls/revocation.ts';
+
+/** TLS 1.3 preferred; TLS 1.2 only with AEAD suites and forward secrecy. */
+const TLS12_AEAD_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+].join(':');
+
+export interface RunningGateway {
+  readonly url: string;
+  readonly port: number;
+  readonly metrics: GatewayMetrics;
+  close(): Promise<void>;
+}
+
+export interface GatewayOverrides {
+  readonly logger?: Logger;
+  readonly now?: () => number;
+  readonly upstream?: DukcapilClient;
+  readonly audit?: AuditTrail;
+}
+
+function upstreamObserver(metrics: GatewayMetrics) {
+  return {
+    onCall: (outcome: string) => {
+      metrics.upstreamCalls.inc({ outcome });
+    },
+    onDroppedKeys: (count: number) => {
+      if (count > 0) metrics.upstreamDroppedKeys.inc({}, count);
+    },
+    onUnparseableValues: (count: number) => {
+      if (count > 0) metrics.upstreamUnparseable.inc({}, count);
+    },
+  };
+}
+
+export async function startGateway(
+  config: GerbangConfig,
+  overrides: GatewayOverrides = {},
+): Promise<RunningGateway> {
+  const logger = overrides.logger ?? createLogger(config.logging.level);
+  const metrics = createGatewayMetrics();
+  const clientCaPem = readFileSync(config.server.clientCaFile, 'utf8');
+  const revocation = new CrlFile(
+    config.server.crlFile,
+    parseCertificateDer(fromPem(clientCaPem, 'CERTIFICATE')),
+    (reason) => {
+      logger.error(
+        { event: 'crl_invalid', reason },
+        'revocation list unusable: refusing all clients',
+      );
+    },
+  );
+  await revocation.refresh(true);
+
+  const upstream =
+    overrides.upstream ??
+    new DukcapilHttpClient({
+      ...config.upstream,
+      password: readSecretText(config.upstream.passwordFile),
+      observer: upstreamObserver(metrics),
+    });
+  const deps: AppDeps = {
+    config,
+    upstream,
+    // The durable, hash-chained store replaces this in the audit-trail work (issue 3).
+    audit: overrides.audit ?? new InMemoryAuditTrail(),
+    subjectHasher: createSubjectHasher(readSecretBytes(config.audit.hmacKeyFile)),
+    connection: nodeTlsConnection,
+    revocation,
+    metrics,
+    logger,
+    now: overrides.now ?? Date.now,
+  };
+  const { app } = createApp(deps);
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const created = serve(
+      {
+        fetch: app.fetch,
+        hostname: config.server.host,
+        port: config.server.port,
+        createServer: createHttpsServer,
+        serverOptions: {
+          key: readSecretBytes(config.server.keyFile),
+          cert: readFileSync(config.server.certFile),
+          ca: clientCaPem,
+          requestCert: true,
+          rejectUnauthorized: true,
+          minVersion: 'TLSv1.2',
+          ciphers: TLS12_AEAD_CIPHERS,
+          honorCipherOrder: true,
+        },
+      },
+      () => {
+        resolve(created as Server);
+      },
+    );
+    created.once('error', reject);
+  });
+  server.requestTimeout = config.server.requestTimeoutMs;
+  server.headersTimeout = Math.min(config.server.requestTimeoutMs, 10_000);
+  server.keepAliveTimeout = config.server.keepAliveTimeoutMs;
+  // Refused handshakes (no, foreign, expired, not-yet-valid certificate) are counted and logged.
+  server.on('tlsClientError', (error: NodeJS.ErrnoException, socket) => {
+    metrics.tlsClientErrors.inc({ reason: error.code ?? 'unknown' });
+    logger.warn(
+      { event: 'tls_refused', reason: error.code ?? 'unknown', remote: socket.remoteAddress },
+      'TLS handshake refused',
+    );
+  });
+  const { port, address } = server.address() as AddressInfo;
+  logger.info({ event: 'gateway_started', address, port }, 'gateway listening');
+  return {
+    url: `https://${address}:${port}`,
+    port,
+    metrics,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+      await upstream.close();
+    },
+  };
+}

@@ -1,0 +1,6 @@
+/** Pure policy decisions: no I/O, no imports from gateway/ or adapters/. */
+export * from './elements.ts';
+export * from './nik.ts';
+export * from './allowlist.ts';
+export * from './agreement.ts';
+export * from './access.ts';
