@@ -6,7 +6,7 @@
 import type { ElementName } from '../policies/index.ts';
 
 export type AuditEventType = 'lookup' | 'verify' | 'card_read' | 'return_data' | 'security';
-export type AuditOutcome = 'success' | 'denied' | 'error';
+export type AuditOutcome = 'success' | 'not_found' | 'denied' | 'error';
 
 export interface AuditPrincipal {
   readonly id: string;

@@ -7,6 +7,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { AuditEventType, AuditTrail, AuditEvent } from '../../../audit/index.ts';
 import type { ConnectionInfo } from '../../tls/peer.ts';
 import { ApiError } from '../error-catalogue.ts';
+import { toApiError } from '../error-handler.ts';
 import type { AuditDraft, GatewayEnv } from '../env.ts';
 import type { Context } from 'hono';
 
@@ -35,8 +36,9 @@ export const auditDataPath = (options: {
     const error = c.error;
     // Nothing was released: a success whose record failed was never sent.
     draft.elementsReleased = [];
-    draft.outcome = error instanceof ApiError && error.status < 500 ? 'denied' : 'error';
-    draft.errorCode = error instanceof ApiError ? error.code : 'internal_error';
+    const apiError = toApiError(error);
+    draft.outcome = apiError.code === 'nik_not_found' ? 'not_found' : apiError.status < 500 ? 'denied' : 'error';
+    draft.errorCode = apiError.code;
     try {
       await commitAudit(c, options.trail);
     } catch {

@@ -1,0 +1,104 @@
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { demoConfig } from '../demo/instance.ts';
+import { ConfigError, loadConfig } from './load.ts';
+import { locateInstance } from './instance.ts';
+import { readSecretText, resolveSecretPath } from './secrets.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A directory with the demo configuration and its secret files; `mutate` edits the JSON. */
+function instance(mutate: (config: Record<string, unknown>) => void = () => undefined): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gerbang-config-'));
+  dirs.push(dir);
+  const config = JSON.parse(JSON.stringify(demoConfig(8443, 8081))) as Record<string, unknown>;
+  mutate(config);
+  writeFileSync(join(dir, 'gerbang.json'), JSON.stringify(config));
+  mkdirSync(join(dir, 'pki'));
+  mkdirSync(join(dir, 'secrets'));
+  for (const secret of ['pki/server.key', 'secrets/upstream-password', 'secrets/audit-hmac.key']) {
+    writeFileSync(join(dir, secret), 'secret\n', { mode: 0o600 });
+  }
+  return join(dir, 'gerbang.json');
+}
+
+function problemsOf(path: string): readonly string[] {
+  try {
+    loadConfig(path);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('accepts the demo configuration, fills defaults and resolves paths against the file', () => {
+    const path = instance();
+    const config = loadConfig(path);
+    expect(config.server.certFile).toBe(join(path, '..', 'pki/server.crt'));
+    expect(config.upstream.breaker.failureThreshold).toBe(5);
+    expect(config.principals['app-kasir']?.profile?.elements).toEqual(['nik', 'nama_lengkap']);
+  });
+
+  it.each<[string, (c: Record<string, unknown>) => void, RegExp]>([
+    ['an unknown top-level key', (c) => (c['extra'] = 1), /^\(root\) must NOT have additional properties \(extra\)$/],
+    ['a port of the wrong type', (c) => ((c['server'] as Record<string, unknown>)['port'] = '8443'), /^\/server\/port must be integer$/],
+    ['a missing upstream password', (c) => delete (c['upstream'] as Record<string, unknown>)['passwordFile'], /^\/upstream must have required property 'passwordFile'$/],
+    ['an unknown element', (c) => (((c['agreements'] as Record<string, unknown>[])[0] ?? {})['elements'] = ['agama']), /^\/agreements\/0\/elements\/0 must be equal to one of the allowed values$/],
+    ['an unknown role', (c) => ((c['principals'] as Record<string, unknown>)['x'] = { role: 'root' }), /^\/principals\/x\/role must be equal to one of the allowed values$/],
+    ['an app without profile', (c) => ((c['principals'] as Record<string, unknown>)['app-x'] = { role: 'app' }), /^\/principals\/app-x\/profile is required for role app$/],
+    ['a bad time zone', (c) => (((c['agreements'] as Record<string, unknown>[])[0] ?? {})['timeZone'] = 'Mars/Olympus'), /^\/agreements\/0\/timeZone is not an IANA time zone$/],
+    ['an inverted window', (c) => (((c['agreements'] as Record<string, unknown>[])[0] ?? {})['validUntil'] = '2024-01-01'), /^\/agreements\/0\/validUntil is before validFrom$/],
+    ['a bad NPWPD pattern', (c) => (c['returnData'] = { npwpdPattern: '([' }), /^\/returnData\/npwpdPattern is not a valid regular expression$/],
+  ])('names the path of %s', (_name, mutate, expected) => {
+    const problems = problemsOf(instance(mutate));
+    expect(problems.some((p) => expected.test(p)), problems.join('\n')).toBe(true);
+  });
+
+  it('refuses a file that is not JSON, naming the file', () => {
+    const path = instance();
+    writeFileSync(path, '{ "instance": ');
+    expect(() => loadConfig(path)).toThrow(new RegExp(`configuration ${path} is invalid:\\n  - is not valid JSON`));
+  });
+
+  it('refuses a missing file', () => {
+    expect(() => loadConfig('/nonexistent/gerbang.json')).toThrow(/cannot be read \(ENOENT\)/);
+  });
+
+  it('refuses a secret readable by group or others, and says how to fix it', () => {
+    const path = instance();
+    chmodSync(join(path, '..', 'secrets/upstream-password'), 0o640);
+    const problems = problemsOf(path);
+    expect(problems[0]).toMatch(/secret file .*upstream-password is accessible by group or others \(mode 0640\); run: chmod 600/);
+    expect(problems.join('')).not.toContain('secret\n');
+  });
+});
+
+describe('secrets', () => {
+  it('resolves systemd credentials', () => {
+    expect(resolveSecretPath('credential:upstream-password', { CREDENTIALS_DIRECTORY: '/run/credentials/gerbang.service' })).toBe('/run/credentials/gerbang.service/upstream-password');
+    expect(() => resolveSecretPath('credential:../etc/shadow', { CREDENTIALS_DIRECTORY: '/x' })).toThrow(/invalid credential name/);
+    expect(() => resolveSecretPath('credential:x', {})).toThrow(/CREDENTIALS_DIRECTORY is not set/);
+  });
+  it('reads a text secret without its newline', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gerbang-secret-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 's'), 'p4ss\n', { mode: 0o600 });
+    expect(readSecretText(join(dir, 's'))).toBe('p4ss');
+  });
+});
+
+describe('locateInstance', () => {
+  it('defaults to ./var and ./var/gerbang.json', () => {
+    expect(locateInstance({}, '/srv')).toEqual({ dataDir: '/srv/var', configPath: '/srv/var/gerbang.json', pkiDir: '/srv/var/pki' });
+  });
+  it('honours GERBANG_DATA_DIR and GERBANG_CONFIG', () => {
+    expect(locateInstance({ GERBANG_DATA_DIR: '/data', GERBANG_CONFIG: 'etc/g.json' }, '/srv')).toEqual({ dataDir: '/data', configPath: '/srv/etc/g.json', pkiDir: '/data/pki' });
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { agreementInForce, agreementState, validityWindow, type AgreementTerms } from './agreement.ts';
+import { ELEMENTS } from './elements.ts';
+
+const demo: AgreementTerms = {
+  number: '400.12.4.3/9/DKPS/2025',
+  validFrom: '2025-02-12',
+  validUntil: '2027-02-11',
+  timeZone: 'Asia/Makassar',
+  elements: [...ELEMENTS],
+};
+
+describe('agreement validity', () => {
+  it('starts at midnight WITA of the first day and ends at midnight WITA after the last day', () => {
+    const { start, end } = validityWindow(demo);
+    expect(new Date(start).toISOString()).toBe('2025-02-11T16:00:00.000Z');
+    expect(new Date(end).toISOString()).toBe('2027-02-11T16:00:00.000Z');
+  });
+
+  it('changes state at the exact second', () => {
+    const end = Date.parse('2027-02-11T16:00:00.000Z');
+    expect(agreementState(demo, end - 1)).toBe('expiring');
+    expect(agreementState(demo, end)).toBe('expired');
+    const start = Date.parse('2025-02-11T16:00:00.000Z');
+    expect(agreementState(demo, start - 1)).toBe('pending');
+    expect(agreementState(demo, start)).toBe('active');
+  });
+
+  it('is expiring from 90 days before the end', () => {
+    const end = Date.parse('2027-02-11T16:00:00.000Z');
+    expect(agreementState(demo, end - 90 * 86_400_000 - 1)).toBe('active');
+    expect(agreementState(demo, end - 90 * 86_400_000)).toBe('expiring');
+  });
+
+  it('handles zones with daylight saving (Europe/Berlin, last Sunday of March)', () => {
+    const { start } = validityWindow({ ...demo, validFrom: '2025-03-31', timeZone: 'Europe/Berlin' });
+    expect(new Date(start).toISOString()).toBe('2025-03-30T22:00:00.000Z');
+  });
+
+  it('picks the agreement in force among several', () => {
+    const renewal: AgreementTerms = { ...demo, number: 'RENEWAL', validFrom: '2027-02-12', validUntil: '2029-02-11' };
+    expect(agreementInForce([demo, renewal], Date.parse('2026-01-01T00:00:00Z'))?.terms.number).toBe(demo.number);
+    expect(agreementInForce([demo, renewal], Date.parse('2027-06-01T00:00:00Z'))?.terms.number).toBe('RENEWAL');
+    expect(agreementInForce([demo], Date.parse('2030-01-01T00:00:00Z'))?.state).toBe('expired');
+    expect(agreementInForce([renewal], Date.parse('2026-01-01T00:00:00Z'))?.state).toBe('pending');
+    expect(agreementInForce([], Date.now())).toBeUndefined();
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * Builds the real Hono application for in-process tests (`app.request()`), with the fakes beside
+ * the real adapters: a connection whose client certificate the test chooses per request, the
+ * fake Dukcapil client over the simulator's own population, and the in-memory audit trail.
+ */
+import { pino } from 'pino';
+import { FakeDukcapilClient } from '../../adapters/dukcapil/index.ts';
+import { SyntheticPopulation } from '../../adapters/dukcapil-sim/index.ts';
+import { InMemoryAuditTrail, createSubjectHasher } from '../../audit/index.ts';
+import { createApp } from '../../gateway/app.ts';
+import type { AppDeps } from '../../gateway/app-deps.ts';
+import { demoConfig } from '../../gateway/demo/instance.ts';
+import { createGatewayMetrics } from '../../gateway/metrics.ts';
+import type { ConnectionInfo, PeerCertificate } from '../../gateway/tls/peer.ts';
+import type { RevocationChecker, RevocationStatus } from '../../gateway/tls/revocation.ts';
+
+/** The certificate a test request presents, keyed by a test-only header. */
+export const TEST_CERT_HEADER = 'x-test-certificate-cn';
+
+export const HMAC_KEY = Buffer.alloc(32, 7);
+
+export function certificateFor(commonName: string, organizationalUnit?: string): PeerCertificate {
+  return { commonName, organizationalUnit, serialNumber: `5E${Buffer.from(commonName).toString('hex').toUpperCase()}`, fingerprint256: `FP:${commonName}` };
+}
+
+export function buildTestApp(overrides: Partial<AppDeps> = {}) {
+  const population = new SyntheticPopulation('test');
+  const upstream = new FakeDukcapilClient({ get: (nik: string) => population.find(nik) } as ReadonlyMap<string, Readonly<Record<string, unknown>>>);
+  const audit = new InMemoryAuditTrail();
+  const revoked = new Set<string>();
+  const revocation: RevocationChecker & { revoked: Set<string> } = {
+    revoked,
+    status: (serial: string): Promise<RevocationStatus> => Promise.resolve(revoked.has(serial) ? 'revoked' : 'good'),
+    healthy: () => true,
+  };
+  const connection: ConnectionInfo = {
+    peerCertificate: (c) => {
+      const cn = c.req.header(TEST_CERT_HEADER);
+      if (cn === undefined) return undefined;
+      const [commonName = '', ou] = cn.split('/');
+      return certificateFor(commonName, ou);
+    },
+    remoteAddress: () => '127.0.0.1',
+  };
+  let now = Date.parse('2026-01-15T03:00:00Z');
+  const deps: AppDeps = {
+    config: demoConfig(0, 0),
+    upstream,
+    audit,
+    subjectHasher: createSubjectHasher(HMAC_KEY),
+    connection,
+    revocation,
+    metrics: createGatewayMetrics(),
+    logger: pino({ level: 'silent' }),
+    now: () => now,
+    ...overrides,
+  };
+  const { app, routes } = createApp(deps);
+
+  /** A request as principal `cn` (optionally with certificate OU `cn/ou`). */
+  const request = (cn: string | undefined, path: string, init: RequestInit & { json?: unknown; operator?: string | null } = {}) => {
+    const headers = new Headers(init.headers);
+    if (cn !== undefined) headers.set(TEST_CERT_HEADER, cn);
+    if (init.operator !== null) headers.set('x-operator-id', init.operator ?? 'petugas.01');
+    let body = init.body;
+    if (init.json !== undefined) {
+      body = JSON.stringify(init.json);
+      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+    }
+    return app.request(path, { ...init, headers, body: body ?? null });
+  };
+  return { app, routes, deps, upstream, audit, revocation, request, setNow: (value: number) => (now = value) };
+}
+
+export const lookupBody = (overrides: Record<string, unknown> = {}) => ({
+  nik: '6474015709900001',
+  purpose: 'pendaftaran-wp',
+  reference: 'SURAT/2026/001',
+  ...overrides,
+});
