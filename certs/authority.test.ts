@@ -30,7 +30,12 @@ describe('CertificateAuthority', () => {
   });
 
   it('issues a server certificate with DNS and IP alternative names', async () => {
-    const issued = await authority.issue({ kind: 'server', id: 'gerbang', role: 'server', altNames: ['localhost', '127.0.0.1'] });
+    const issued = await authority.issue({
+      kind: 'server',
+      id: 'gerbang',
+      role: 'server',
+      altNames: ['localhost', '127.0.0.1'],
+    });
     const certificate = read(issued.certificatePath);
     const ca = read(CertificateAuthority.paths(authority.directory).caCertificate);
     expect(certificate.checkIssued(ca)).toBe(true);
@@ -42,27 +47,43 @@ describe('CertificateAuthority', () => {
   });
 
   it('issues a client certificate with the principal id as CN and the role as OU, and a PKCS#12 that Node loads', async () => {
-    const issued = await authority.issue({ kind: 'client', id: 'app-kasir', role: 'app', p12: true });
+    const issued = await authority.issue({
+      kind: 'client',
+      id: 'app-kasir',
+      role: 'app',
+      p12: true,
+    });
     const certificate = read(issued.certificatePath);
     expect(certificate.subject.split('\n')).toEqual(['O=Gerbang', 'OU=app', 'CN=app-kasir']);
     expect(certificate.keyUsage).toEqual(['1.3.6.1.5.5.7.3.2']);
     expect(statSync(issued.keyPath).mode & 0o777).toBe(0o600);
     expect(issued.p12Path).toBeDefined();
     const password = readFileSync(issued.p12PasswordPath ?? '', 'utf8').trim();
-    expect(() => createSecureContext({ pfx: readFileSync(issued.p12Path ?? ''), passphrase: password })).not.toThrow();
-    expect(() => createSecureContext({ pfx: readFileSync(issued.p12Path ?? ''), passphrase: 'wrong' })).toThrow();
+    expect(() =>
+      createSecureContext({ pfx: readFileSync(issued.p12Path ?? ''), passphrase: password }),
+    ).not.toThrow();
+    expect(() =>
+      createSecureContext({ pfx: readFileSync(issued.p12Path ?? ''), passphrase: 'wrong' }),
+    ).toThrow();
   });
 
   it('refuses ids that could escape the clients directory', async () => {
-    await expect(authority.issue({ kind: 'client', id: '../evil', role: 'app' })).rejects.toThrow(RangeError);
-    await expect(authority.issue({ kind: 'client', id: '', role: 'app' })).rejects.toThrow(RangeError);
+    await expect(authority.issue({ kind: 'client', id: '../evil', role: 'app' })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(authority.issue({ kind: 'client', id: '', role: 'app' })).rejects.toThrow(
+      RangeError,
+    );
   });
 
   it('revokes into a CRL that verifies against the CA', async () => {
     const first = await authority.issue({ kind: 'client', id: 'app-lama', role: 'app' });
     const other = await authority.issue({ kind: 'client', id: 'app-baru', role: 'app' });
     expect(await authority.revoke('app-lama')).toEqual([first.serial]);
-    const crl = fromPem(readFileSync(CertificateAuthority.paths(authority.directory).crl, 'utf8'), 'X509 CRL');
+    const crl = fromPem(
+      readFileSync(CertificateAuthority.paths(authority.directory).crl, 'utf8'),
+      'X509 CRL',
+    );
     const revoked = await readRevokedSerials(crl, authority.certificate);
     expect(revoked.has(first.serial)).toBe(true);
     expect(revoked.has(other.serial)).toBe(false);
@@ -70,16 +91,23 @@ describe('CertificateAuthority', () => {
   });
 
   it('rejects a tampered CRL and a CRL signed by another CA', async () => {
-    const crl = fromPem(readFileSync(CertificateAuthority.paths(authority.directory).crl, 'utf8'), 'X509 CRL');
+    const crl = fromPem(
+      readFileSync(CertificateAuthority.paths(authority.directory).crl, 'utf8'),
+      'X509 CRL',
+    );
     const tampered = new Uint8Array(crl);
     tampered[tampered.length - 10] = (tampered[tampered.length - 10] ?? 0) ^ 0xff;
     await expect(readRevokedSerials(tampered, authority.certificate)).rejects.toThrow(CrlError);
     const otherCa = await CertificateAuthority.create(join(dir, 'other'));
     await expect(readRevokedSerials(crl, otherCa.certificate)).rejects.toThrow(/does not verify/);
-    await expect(readRevokedSerials(new Uint8Array([1, 2, 3]), authority.certificate)).rejects.toThrow(CrlError);
+    await expect(
+      readRevokedSerials(new Uint8Array([1, 2, 3]), authority.certificate),
+    ).rejects.toThrow(CrlError);
   });
 
   it('refuses to overwrite an existing CA', async () => {
-    await expect(CertificateAuthority.create(authority.directory)).rejects.toThrow(/already exists/);
+    await expect(CertificateAuthority.create(authority.directory)).rejects.toThrow(
+      /already exists/,
+    );
   });
 });

@@ -213,12 +213,20 @@ export class CertificateAuthority {
     return { ...files, p12Path: `${base}.p12`, p12PasswordPath: `${base}.p12.password` };
   }
 
-  /** Revokes every unrevoked certificate issued to `id`; returns their serials. */
-  async revoke(id: string, at: Date = new Date()): Promise<string[]> {
+  /**
+   * Revokes every unrevoked certificate issued to `id` (or only the one with `serial`) and
+   * publishes the CRL; returns the serials revoked.
+   */
+  async revoke(id: string, options: { serial?: string; at?: Date } = {}): Promise<string[]> {
     const index = this.readIndex();
     const revoked: string[] = [];
+    const at = options.at ?? new Date();
     for (const entry of index.issued) {
-      if (entry.id === id && entry.revokedAt === undefined) {
+      if (
+        entry.id === id &&
+        entry.revokedAt === undefined &&
+        (options.serial === undefined || entry.serial === options.serial.toUpperCase())
+      ) {
         entry.revokedAt = at.toISOString();
         revoked.push(entry.serial);
       }

@@ -21,7 +21,11 @@ async function expectError(response: Response, status: number, code: string): Pr
 describe('POST /v1/nik/lookup', () => {
   it('returns exactly the nine elements of the canary to app-pendaftaran, and audits it by HMAC', async () => {
     const { request, audit } = buildTestApp();
-    const response = await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody(), headers: { 'x-request-id': 'req-1' } });
+    const response = await request('app-pendaftaran', LOOKUP, {
+      method: 'POST',
+      json: lookupBody(),
+      headers: { 'x-request-id': 'req-1' },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('x-request-id')).toBe('req-1');
@@ -49,7 +53,8 @@ describe('POST /v1/nik/lookup', () => {
         },
       },
     });
-    for (const dropped of ['ISLAM', 'MARYAM KENARI', 'SLTA', 'ISTRI', 'GOL_DARAH', 'AGAMA']) expect(JSON.stringify(body)).not.toContain(dropped);
+    for (const dropped of ['ISLAM', 'MARYAM KENARI', 'SLTA', 'ISTRI', 'GOL_DARAH', 'AGAMA'])
+      expect(JSON.stringify(body)).not.toContain(dropped);
 
     expect(audit.events).toHaveLength(1);
     const [event] = audit.events;
@@ -72,15 +77,27 @@ describe('POST /v1/nik/lookup', () => {
 
   it('gives app-kasir only nik and nama_lengkap', async () => {
     const { request } = buildTestApp();
-    const response = await request('app-kasir', LOOKUP, { method: 'POST', json: lookupBody({ purpose: 'pembayaran' }) });
+    const response = await request('app-kasir', LOOKUP, {
+      method: 'POST',
+      json: lookupBody({ purpose: 'pembayaran' }),
+    });
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { data: unknown }).data).toEqual({ nik: '6474015709900001', nama_lengkap: 'SITI KENARI RAHAYU' });
+    expect(((await response.json()) as { data: unknown }).data).toEqual({
+      nik: '6474015709900001',
+      nama_lengkap: 'SITI KENARI RAHAYU',
+    });
   });
 
   it('returns the requested subset of granted fields', async () => {
     const { request, audit } = buildTestApp();
-    const response = await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody({ fields: ['nama_lengkap', 'tanggal_lahir'] }) });
-    expect(((await response.json()) as { data: unknown }).data).toEqual({ nama_lengkap: 'SITI KENARI RAHAYU', tanggal_lahir: '1990-09-17' });
+    const response = await request('app-pendaftaran', LOOKUP, {
+      method: 'POST',
+      json: lookupBody({ fields: ['nama_lengkap', 'tanggal_lahir'] }),
+    });
+    expect(((await response.json()) as { data: unknown }).data).toEqual({
+      nama_lengkap: 'SITI KENARI RAHAYU',
+      tanggal_lahir: '1990-09-17',
+    });
     expect(audit.events[0]?.elementsRequested).toEqual(['nama_lengkap', 'tanggal_lahir']);
   });
 
@@ -99,41 +116,72 @@ describe('POST /v1/nik/lookup', () => {
       ['serial 0000', lookupBody({ nik: '6474015709900000' }), 400, 'invalid_nik'],
       ['missing NIK', { purpose: 'pendaftaran-wp', reference: 'X' }, 400, 'invalid_request'],
       ['unknown key', lookupBody({ agama: 'ISLAM' }), 400, 'invalid_request'],
-      ['__proto__ key', '{"nik":"6474015709900001","purpose":"pendaftaran-wp","reference":"R1","__proto__":{"admin":true}}', 400, 'invalid_request'],
+      [
+        '__proto__ key',
+        '{"nik":"6474015709900001","purpose":"pendaftaran-wp","reference":"R1","__proto__":{"admin":true}}',
+        400,
+        'invalid_request',
+      ],
       ['constructor key', lookupBody({ constructor: { prototype: {} } }), 400, 'invalid_request'],
       ['malformed JSON', '{"nik": "6474015709900001",', 400, 'invalid_request'],
       ['a JSON array', '[1,2,3]', 400, 'invalid_request'],
       ['JSON null', 'null', 400, 'invalid_request'],
       ['empty body', '', 400, 'invalid_request'],
       ['purpose of wrong form', lookupBody({ purpose: 'Pendaftaran WP!' }), 400, 'invalid_request'],
-      ['reference missing', { nik: '6474015709900001', purpose: 'pendaftaran-wp' }, 400, 'invalid_request'],
+      [
+        'reference missing',
+        { nik: '6474015709900001', purpose: 'pendaftaran-wp' },
+        400,
+        'invalid_request',
+      ],
       ['reference too long', lookupBody({ reference: 'R'.repeat(129) }), 400, 'invalid_request'],
       ['fields not an array', lookupBody({ fields: 'nik' }), 400, 'invalid_request'],
       ['duplicate fields', lookupBody({ fields: ['nik', 'nik'] }), 400, 'invalid_request'],
       ['unknown purpose', lookupBody({ purpose: 'penagihan' }), 403, 'purpose_not_allowed'],
-      ['a field outside the nine', lookupBody({ fields: ['nik', 'agama'] }), 403, 'field_not_allowed'],
+      [
+        'a field outside the nine',
+        lookupBody({ fields: ['nik', 'agama'] }),
+        403,
+        'field_not_allowed',
+      ],
     ];
     it.each(cases)('%s', async (_name, body, status, code) => {
       const { request, upstream, audit } = buildTestApp();
-      const init = typeof body === 'string' ? { body, headers: { 'content-type': 'application/json' } } : { json: body };
+      const init =
+        typeof body === 'string'
+          ? { body, headers: { 'content-type': 'application/json' } }
+          : { json: body };
       const response = await request('app-pendaftaran', LOOKUP, { method: 'POST', ...init });
       const error = await expectError(response, status, code);
-      expect(error.error.message).not.toMatch(/6474|ajv|instancePath|Error:|at .*\.ts|must be (string|object|array|equal)/);
+      expect(error.error.message).not.toMatch(
+        /6474|ajv|instancePath|Error:|at .*\.ts|must be (string|object|array|equal)/,
+      );
       expect(upstream.calls).toBe(0);
       expect(audit.events).toHaveLength(1);
-      expect(audit.events[0]).toMatchObject({ type: 'lookup', outcome: 'denied', errorCode: code, elementsReleased: [] });
+      expect(audit.events[0]).toMatchObject({
+        type: 'lookup',
+        outcome: 'denied',
+        errorCode: code,
+        elementsReleased: [],
+      });
     });
 
     it('says which field is wrong without echoing client keys', async () => {
       const { request } = buildTestApp();
-      const response = await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody({ 'secret-key-6474015709900001': 1 }) });
+      const response = await request('app-pendaftaran', LOOKUP, {
+        method: 'POST',
+        json: lookupBody({ 'secret-key-6474015709900001': 1 }),
+      });
       const body = await expectError(response, 400, 'invalid_request');
       expect(body.error.message).toBe('The request body has a field that is not allowed.');
     });
 
     it('refuses a field not granted to app-kasir', async () => {
       const { request } = buildTestApp();
-      const response = await request('app-kasir', LOOKUP, { method: 'POST', json: lookupBody({ purpose: 'pembayaran', fields: ['alamat'] }) });
+      const response = await request('app-kasir', LOOKUP, {
+        method: 'POST',
+        json: lookupBody({ purpose: 'pembayaran', fields: ['alamat'] }),
+      });
       await expectError(response, 403, 'field_not_allowed');
     });
   });
@@ -147,7 +195,11 @@ describe('POST /v1/nik/lookup', () => {
       ['non-ASCII', 'pétugas'],
     ])('%s → 400 invalid_request', async (_name, operator) => {
       const { request, upstream } = buildTestApp();
-      const response = await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody(), operator });
+      const response = await request('app-pendaftaran', LOOKUP, {
+        method: 'POST',
+        json: lookupBody(),
+        operator,
+      });
       await expectError(response, 400, 'invalid_request');
       expect(upstream.calls).toBe(0);
     });
@@ -188,13 +240,26 @@ describe('POST /v1/nik/lookup', () => {
       const json = JSON.stringify(lookupBody());
       const padded = json.slice(0, -1) + ' '.repeat(16_384 - json.length) + '}';
       expect(Buffer.byteLength(padded)).toBe(16_384);
-      const response = await request('app-pendaftaran', LOOKUP, { method: 'POST', body: padded, headers: { 'content-type': 'application/json' } });
+      const response = await request('app-pendaftaran', LOOKUP, {
+        method: 'POST',
+        body: padded,
+        headers: { 'content-type': 'application/json' },
+      });
       expect(response.status).toBe(200);
     });
 
-    it.each([['text/plain'], ['application/x-www-form-urlencoded'], ['application/json; charset=latin1'], ['']])('content type "%s" → 415', async (type) => {
+    it.each([
+      ['text/plain'],
+      ['application/x-www-form-urlencoded'],
+      ['application/json; charset=latin1'],
+      [''],
+    ])('content type "%s" → 415', async (type) => {
       const { request } = buildTestApp();
-      const response = await request('app-pendaftaran', LOOKUP, { method: 'POST', body: JSON.stringify(lookupBody()), headers: { 'content-type': type } });
+      const response = await request('app-pendaftaran', LOOKUP, {
+        method: 'POST',
+        body: JSON.stringify(lookupBody()),
+        headers: { 'content-type': type },
+      });
       await expectError(response, 415, 'unsupported_media_type');
     });
 
@@ -212,31 +277,58 @@ describe('POST /v1/nik/lookup', () => {
   describe('identity and roles', () => {
     it('no verified certificate → 401', async () => {
       const { request } = buildTestApp();
-      await expectError(await request(undefined, LOOKUP, { method: 'POST', json: lookupBody() }), 401, 'unauthenticated');
+      await expectError(
+        await request(undefined, LOOKUP, { method: 'POST', json: lookupBody() }),
+        401,
+        'unauthenticated',
+      );
     });
     it('a revoked certificate → 401', async () => {
       const { request, revocation } = buildTestApp();
       revocation.revoked.add(`5E${Buffer.from('app-pendaftaran').toString('hex').toUpperCase()}`);
-      await expectError(await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody() }), 401, 'unauthenticated');
+      await expectError(
+        await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody() }),
+        401,
+        'unauthenticated',
+      );
     });
     it('unknown revocation status → 401 (fail closed)', async () => {
       const { request } = buildTestApp({
         revocation: { status: () => Promise.resolve('unknown'), healthy: () => false },
       });
-      await expectError(await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody() }), 401, 'unauthenticated');
+      await expectError(
+        await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody() }),
+        401,
+        'unauthenticated',
+      );
     });
     it('an unknown CN → 403 forbidden', async () => {
       const { request } = buildTestApp();
-      await expectError(await request('app-siluman', LOOKUP, { method: 'POST', json: lookupBody() }), 403, 'forbidden');
+      await expectError(
+        await request('app-siluman', LOOKUP, { method: 'POST', json: lookupBody() }),
+        403,
+        'forbidden',
+      );
     });
-    it.each(['officer-1', 'evaluator-1', 'admin-1', 'reader-01'])('role of %s → 403 forbidden, and the refusal is recorded', async (cn) => {
-      const { request, upstream } = buildTestApp();
-      await expectError(await request(cn, LOOKUP, { method: 'POST', json: lookupBody() }), 403, 'forbidden');
-      expect(upstream.calls).toBe(0);
-    });
+    it.each(['officer-1', 'evaluator-1', 'admin-1', 'reader-01'])(
+      'role of %s → 403 forbidden, and the refusal is recorded',
+      async (cn) => {
+        const { request, upstream } = buildTestApp();
+        await expectError(
+          await request(cn, LOOKUP, { method: 'POST', json: lookupBody() }),
+          403,
+          'forbidden',
+        );
+        expect(upstream.calls).toBe(0);
+      },
+    );
     it('a certificate whose OU contradicts the configured role → 403', async () => {
       const { request } = buildTestApp();
-      await expectError(await request('app-pendaftaran/officer', LOOKUP, { method: 'POST', json: lookupBody() }), 403, 'forbidden');
+      await expectError(
+        await request('app-pendaftaran/officer', LOOKUP, { method: 'POST', json: lookupBody() }),
+        403,
+        'forbidden',
+      );
     });
   });
 
@@ -245,22 +337,39 @@ describe('POST /v1/nik/lookup', () => {
     it('serves until the last millisecond of the last day and refuses from the first of the next', async () => {
       const { request, setNow, upstream } = buildTestApp();
       setNow(end - 1);
-      expect((await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody() })).status).toBe(200);
+      expect(
+        (await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody() })).status,
+      ).toBe(200);
       setNow(end);
-      await expectError(await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody() }), 403, 'agreement_inactive');
+      await expectError(
+        await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody() }),
+        403,
+        'agreement_inactive',
+      );
       expect(upstream.calls).toBe(1);
     });
     it('refuses before the agreement starts', async () => {
       const { request, setNow } = buildTestApp();
       setNow(Date.parse('2025-02-11T15:59:59.999Z'));
-      await expectError(await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody() }), 403, 'agreement_inactive');
+      await expectError(
+        await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody() }),
+        403,
+        'agreement_inactive',
+      );
     });
   });
 
   describe('upstream outcomes', () => {
     it('not found → 404 nik_not_found, recorded as not_found', async () => {
       const { request, audit } = buildTestApp();
-      await expectError(await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody({ nik: '6474010101010009' }) }), 404, 'nik_not_found');
+      await expectError(
+        await request('app-pendaftaran', LOOKUP, {
+          method: 'POST',
+          json: lookupBody({ nik: '6474010101010009' }),
+        }),
+        404,
+        'nik_not_found',
+      );
       expect(audit.events[0]).toMatchObject({ outcome: 'not_found', errorCode: 'nik_not_found' });
     });
     it.each<[UpstreamFailureKind, number, string]>([
@@ -272,14 +381,23 @@ describe('POST /v1/nik/lookup', () => {
     ])('%s → %i %s', async (kind, status, code) => {
       const { request, upstream, audit } = buildTestApp();
       upstream.failWith = new UpstreamFailure(kind, 'IP Client  Tidak terdaftar', 200);
-      const body = await expectError(await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody() }), status, code);
+      const body = await expectError(
+        await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody() }),
+        status,
+        code,
+      );
       expect(body.error.message).not.toContain('Tidak');
       expect(audit.events[0]).toMatchObject({ errorCode: code, upstreamStatus: 200 });
     });
     it('an unexpected error → 500 internal_error with nothing of the error in the answer', async () => {
       const { request, upstream } = buildTestApp();
-      upstream.failWith = new Error('boom 6474015709900001 at /secret/path.ts:1') as UpstreamFailure;
-      const response = await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody() });
+      upstream.failWith = new Error(
+        'boom 6474015709900001 at /secret/path.ts:1',
+      ) as UpstreamFailure;
+      const response = await request('app-pendaftaran', LOOKUP, {
+        method: 'POST',
+        json: lookupBody(),
+      });
       const text = await response.clone().text();
       await expectError(response, 500, 'internal_error');
       expect(text).not.toMatch(/boom|6474|secret|\.ts/);
@@ -289,7 +407,10 @@ describe('POST /v1/nik/lookup', () => {
   it('fails closed: no data leaves when the audit record cannot be written', async () => {
     const { request, audit } = buildTestApp();
     audit.failing = true;
-    const response = await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody() });
+    const response = await request('app-pendaftaran', LOOKUP, {
+      method: 'POST',
+      json: lookupBody(),
+    });
     const text = await response.clone().text();
     await expectError(response, 503, 'audit_unavailable');
     expect(text).not.toContain('SITI');
@@ -311,7 +432,10 @@ describe('other endpoints', () => {
     expect(await (await request('reader-01', '/healthz')).json()).toEqual({ status: 'ok' });
     const ready = await request('evaluator-1', '/readyz');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ready: true, checks: { audit: 'ok', revocationList: 'ok', upstreamBreaker: 'closed', agreement: 'active' } });
+    expect(await ready.json()).toEqual({
+      ready: true,
+      checks: { audit: 'ok', revocationList: 'ok', upstreamBreaker: 'closed', agreement: 'active' },
+    });
   });
   it('readyz is 503 while the audit cannot be written', async () => {
     const { request, audit } = buildTestApp();
@@ -325,14 +449,24 @@ describe('other endpoints', () => {
     await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody({ nik: '1' }) });
     await expectError(await request('app-pendaftaran', '/metrics'), 403, 'forbidden');
     const metrics = await (await request('officer-1', '/metrics')).text();
-    expect(metrics).toContain('gerbang_http_requests_total{method="POST",route="/v1/nik/lookup",status="400",code="invalid_nik"} 1');
+    expect(metrics).toContain(
+      'gerbang_http_requests_total{method="POST",route="/v1/nik/lookup",status="400",code="invalid_nik"} 1',
+    );
     expect(metrics).not.toContain('6474');
   });
   it('openapi.json describes every route of the table', async () => {
     const { request, routes } = buildTestApp();
-    const document = (await (await request('app-kasir', '/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const document = (await (await request('app-kasir', '/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(document.openapi).toBe('3.1.0');
-    for (const route of routes) expect(document.paths[route.path.replace(/:(\w+)/g, '{$1}')]).toHaveProperty(route.method.toLowerCase());
-    expect(JSON.stringify(document.paths['/v1/nik/lookup'])).toContain('"additionalProperties":false');
+    for (const route of routes)
+      expect(document.paths[route.path.replace(/:(\w+)/g, '{$1}')]).toHaveProperty(
+        route.method.toLowerCase(),
+      );
+    expect(JSON.stringify(document.paths['/v1/nik/lookup'])).toContain(
+      '"additionalProperties":false',
+    );
   });
 });

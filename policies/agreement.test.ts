@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { agreementInForce, agreementState, validityWindow, type AgreementTerms } from './agreement.ts';
+import {
+  agreementInForce,
+  agreementState,
+  validityWindow,
+  type AgreementTerms,
+} from './agreement.ts';
 import { ELEMENTS } from './elements.ts';
 
 const demo: AgreementTerms = {
@@ -33,14 +38,27 @@ describe('agreement validity', () => {
   });
 
   it('handles zones with daylight saving (Europe/Berlin, last Sunday of March)', () => {
-    const { start } = validityWindow({ ...demo, validFrom: '2025-03-31', timeZone: 'Europe/Berlin' });
+    const { start } = validityWindow({
+      ...demo,
+      validFrom: '2025-03-31',
+      timeZone: 'Europe/Berlin',
+    });
     expect(new Date(start).toISOString()).toBe('2025-03-30T22:00:00.000Z');
   });
 
   it('picks the agreement in force among several', () => {
-    const renewal: AgreementTerms = { ...demo, number: 'RENEWAL', validFrom: '2027-02-12', validUntil: '2029-02-11' };
-    expect(agreementInForce([demo, renewal], Date.parse('2026-01-01T00:00:00Z'))?.terms.number).toBe(demo.number);
-    expect(agreementInForce([demo, renewal], Date.parse('2027-06-01T00:00:00Z'))?.terms.number).toBe('RENEWAL');
+    const renewal: AgreementTerms = {
+      ...demo,
+      number: 'RENEWAL',
+      validFrom: '2027-02-12',
+      validUntil: '2029-02-11',
+    };
+    expect(
+      agreementInForce([demo, renewal], Date.parse('2026-01-01T00:00:00Z'))?.terms.number,
+    ).toBe(demo.number);
+    expect(
+      agreementInForce([demo, renewal], Date.parse('2027-06-01T00:00:00Z'))?.terms.number,
+    ).toBe('RENEWAL');
     expect(agreementInForce([demo], Date.parse('2030-01-01T00:00:00Z'))?.state).toBe('expired');
     expect(agreementInForce([renewal], Date.parse('2026-01-01T00:00:00Z'))?.state).toBe('pending');
     expect(agreementInForce([], Date.now())).toBeUndefined();

@@ -32,7 +32,8 @@ describe('normaliseUpstreamRecord', () => {
     // AGAMA, GOL_DARAH, parents, education, family role, region codes, DUSUN, EKTP_STATUS, NO_AKTA_LHR
     expect(droppedKeys).toBe(13);
     const serialised = JSON.stringify(record);
-    for (const secret of ['ISLAM', 'MARYAM', 'SLTA', 'ISTRI', 'AHMAD', 'SUDAH REKAM', '6474-LT']) expect(serialised).not.toContain(secret);
+    for (const secret of ['ISLAM', 'MARYAM', 'SLTA', 'ISTRI', 'AHMAD', 'SUDAH REKAM', '6474-LT'])
+      expect(serialised).not.toContain(secret);
   });
 
   it('reads keys case-insensitively, pads numbers and normalises values', () => {
@@ -70,11 +71,18 @@ describe('normaliseUpstreamRecord', () => {
   it('never lets an unknown key through, whatever the input', () => {
     const allowed = new Set<string>(ELEMENTS);
     fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer(), fc.double(), fc.constant(null), fc.object())), (raw) => {
-        const { record } = normaliseUpstreamRecord(raw);
-        for (const key of Object.keys(record)) expect(allowed.has(key)).toBe(true);
-        for (const value of Object.values(record)) expect(typeof value === 'string' || typeof value === 'object').toBe(true);
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.string(),
+          fc.oneof(fc.string(), fc.integer(), fc.double(), fc.constant(null), fc.object()),
+        ),
+        (raw) => {
+          const { record } = normaliseUpstreamRecord(raw);
+          for (const key of Object.keys(record)) expect(allowed.has(key)).toBe(true);
+          for (const value of Object.values(record))
+            expect(typeof value === 'string' || typeof value === 'object').toBe(true);
+        },
+      ),
     );
   });
 });
@@ -98,7 +106,10 @@ describe('normaliseDate', () => {
 describe('projectGrantedFields', () => {
   it('keeps only the granted fields', () => {
     const { record } = normaliseUpstreamRecord(canary);
-    expect(projectGrantedFields(record, ['nik', 'nama_lengkap'])).toEqual({ nik: '6474015709900001', nama_lengkap: 'SITI KENARI RAHAYU' });
+    expect(projectGrantedFields(record, ['nik', 'nama_lengkap'])).toEqual({
+      nik: '6474015709900001',
+      nama_lengkap: 'SITI KENARI RAHAYU',
+    });
   });
   it('omits granted fields the upstream did not send', () => {
     const { record } = normaliseUpstreamRecord({ NIK: '6474015709900001' });

@@ -42,14 +42,22 @@ describe('checkNik', () => {
       fc.property(
         fc.constantFrom(...provinces),
         fc.integer({ min: 0, max: 9999 }),
-        fc.date({ min: new Date('1901-01-01T00:00:00Z'), max: new Date('2025-12-31T00:00:00Z'), noInvalidDate: true }),
+        fc.date({
+          min: new Date('1901-01-01T00:00:00Z'),
+          max: new Date('2025-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
         fc.boolean(),
         fc.integer({ min: 1, max: 9999 }),
         (province, region, birth, female, serial) => {
           const day = birth.getUTCDate() + (female ? 40 : 0);
           const nik = `${province}${String(region).padStart(4, '0')}${String(day).padStart(2, '0')}${String(birth.getUTCMonth() + 1).padStart(2, '0')}${String(birth.getUTCFullYear() % 100).padStart(2, '0')}${String(serial).padStart(4, '0')}`;
           const check = checkNik(nik);
-          expect(check).toEqual({ valid: true, sex: female ? 'PEREMPUAN' : 'LAKI-LAKI', provinceCode: province });
+          expect(check).toEqual({
+            valid: true,
+            sex: female ? 'PEREMPUAN' : 'LAKI-LAKI',
+            provinceCode: province,
+          });
         },
       ),
     );

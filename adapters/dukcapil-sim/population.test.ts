@@ -22,7 +22,15 @@ describe('SyntheticPopulation', () => {
     const nik = '3374014506880123'; // female, born 5 June 1988
     const record = population.find(nik);
     expect(record).toBeDefined();
-    for (const key of ['AGAMA', 'GOL_DARAH', 'NAMA_LGKP_IBU', 'PDDK_AKH', 'STAT_HBKEL', 'NO_AKTA_LHR', 'EKTP_STATUS']) {
+    for (const key of [
+      'AGAMA',
+      'GOL_DARAH',
+      'NAMA_LGKP_IBU',
+      'PDDK_AKH',
+      'STAT_HBKEL',
+      'NO_AKTA_LHR',
+      'EKTP_STATUS',
+    ]) {
       expect(record).toHaveProperty(key);
     }
     expect(Object.keys(record ?? {}).length).toBeGreaterThanOrEqual(29);
@@ -40,7 +48,8 @@ describe('SyntheticPopulation', () => {
   it('leaves about one valid NIK in twenty unknown', () => {
     let missing = 0;
     for (let serial = 1; serial <= 2000; serial++) {
-      if (population.find(`337401010190${String(serial).padStart(4, "0")}`) === undefined) missing++;
+      if (population.find(`337401010190${String(serial).padStart(4, '0')}`) === undefined)
+        missing++;
     }
     expect(missing).toBeGreaterThan(50);
     expect(missing).toBeLessThan(160);

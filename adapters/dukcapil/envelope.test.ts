@@ -4,7 +4,8 @@ import { parseCallNikEnvelope } from './envelope.ts';
 import { UpstreamFailure } from './port.ts';
 import { classifyRespon } from './respon.ts';
 
-const envelope = (content: unknown): string => JSON.stringify({ content, lastPage: true, numberOfElements: 1, totalElements: 1 });
+const envelope = (content: unknown): string =>
+  JSON.stringify({ content, lastPage: true, numberOfElements: 1, totalElements: 1 });
 
 describe('classifyRespon', () => {
   it.each([
@@ -24,7 +25,9 @@ describe('classifyRespon', () => {
 
 describe('parseCallNikEnvelope', () => {
   it('returns the first record', () => {
-    expect(parseCallNikEnvelope(envelope([{ NIK: '6474015709900001' }]))).toEqual({ NIK: '6474015709900001' });
+    expect(parseCallNikEnvelope(envelope([{ NIK: '6474015709900001' }]))).toEqual({
+      NIK: '6474015709900001',
+    });
   });
   it('accepts keys in other cases', () => {
     expect(parseCallNikEnvelope(JSON.stringify({ Content: [{ nik: '1' }] }))).toEqual({ nik: '1' });
@@ -45,15 +48,22 @@ describe('parseCallNikEnvelope', () => {
 
   it('fails only with UpstreamFailure, and its message never carries upstream text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify({ content: [v] }))), (text) => {
-        try {
-          parseCallNikEnvelope(text);
-        } catch (error) {
-          expect(error).toBeInstanceOf(UpstreamFailure);
-          const failure = error as UpstreamFailure;
-          if (text.length > 3) expect(failure.message).not.toContain(text);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.jsonValue().map((v) => JSON.stringify({ content: [v] })),
+        ),
+        (text) => {
+          try {
+            parseCallNikEnvelope(text);
+          } catch (error) {
+            expect(error).toBeInstanceOf(UpstreamFailure);
+            const failure = error as UpstreamFailure;
+            if (text.length > 3) expect(failure.message).not.toContain(text);
+          }
+        },
+      ),
     );
   });
 });

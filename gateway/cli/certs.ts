@@ -8,7 +8,7 @@ import { CliError, EXIT, say } from './output.ts';
 const USAGE = `usage:
   gerbang certs init [--san NAME ...]          create the CA, a server certificate and an empty CRL
   gerbang certs issue --id ID --role ROLE [--p12] [--days N]
-  gerbang certs revoke --id ID                 revoke every certificate of ID and publish the CRL`;
+  gerbang certs revoke --id ID [--serial HEX]  revoke the certificates of ID (or one) and publish the CRL`;
 
 export async function certsCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
@@ -21,6 +21,7 @@ export async function certsCommand(args: string[]): Promise<void> {
       p12: { type: 'boolean', default: false },
       days: { type: 'string' },
       san: { type: 'string', multiple: true },
+      serial: { type: 'string' },
     },
     strict: true,
   });
@@ -63,7 +64,10 @@ export async function certsCommand(args: string[]): Promise<void> {
     case 'revoke': {
       if (values.id === undefined) throw new CliError(USAGE, EXIT.usage);
       const authority = await CertificateAuthority.open(pkiDir);
-      const serials = await authority.revoke(values.id);
+      const serials = await authority.revoke(
+        values.id,
+        values.serial === undefined ? {} : { serial: values.serial },
+      );
       if (serials.length === 0)
         throw new CliError(`no unrevoked certificate issued to ${values.id}`);
       say(

@@ -47,24 +47,67 @@ describe('loadConfig', () => {
   });
 
   it.each<[string, (c: Record<string, unknown>) => void, RegExp]>([
-    ['an unknown top-level key', (c) => (c['extra'] = 1), /^\(root\) must NOT have additional properties \(extra\)$/],
-    ['a port of the wrong type', (c) => ((c['server'] as Record<string, unknown>)['port'] = '8443'), /^\/server\/port must be integer$/],
-    ['a missing upstream password', (c) => delete (c['upstream'] as Record<string, unknown>)['passwordFile'], /^\/upstream must have required property 'passwordFile'$/],
-    ['an unknown element', (c) => (((c['agreements'] as Record<string, unknown>[])[0] ?? {})['elements'] = ['agama']), /^\/agreements\/0\/elements\/0 must be equal to one of the allowed values$/],
-    ['an unknown role', (c) => ((c['principals'] as Record<string, unknown>)['x'] = { role: 'root' }), /^\/principals\/x\/role must be equal to one of the allowed values$/],
-    ['an app without profile', (c) => ((c['principals'] as Record<string, unknown>)['app-x'] = { role: 'app' }), /^\/principals\/app-x\/profile is required for role app$/],
-    ['a bad time zone', (c) => (((c['agreements'] as Record<string, unknown>[])[0] ?? {})['timeZone'] = 'Mars/Olympus'), /^\/agreements\/0\/timeZone is not an IANA time zone$/],
-    ['an inverted window', (c) => (((c['agreements'] as Record<string, unknown>[])[0] ?? {})['validUntil'] = '2024-01-01'), /^\/agreements\/0\/validUntil is before validFrom$/],
-    ['a bad NPWPD pattern', (c) => (c['returnData'] = { npwpdPattern: '([' }), /^\/returnData\/npwpdPattern is not a valid regular expression$/],
+    [
+      'an unknown top-level key',
+      (c) => (c['extra'] = 1),
+      /^\(root\) must NOT have additional properties \(extra\)$/,
+    ],
+    [
+      'a port of the wrong type',
+      (c) => ((c['server'] as Record<string, unknown>)['port'] = '8443'),
+      /^\/server\/port must be integer$/,
+    ],
+    [
+      'a missing upstream password',
+      (c) => delete (c['upstream'] as Record<string, unknown>)['passwordFile'],
+      /^\/upstream must have required property 'passwordFile'$/,
+    ],
+    [
+      'an unknown element',
+      (c) => (((c['agreements'] as Record<string, unknown>[])[0] ?? {})['elements'] = ['agama']),
+      /^\/agreements\/0\/elements\/0 must be equal to one of the allowed values$/,
+    ],
+    [
+      'an unknown role',
+      (c) => ((c['principals'] as Record<string, unknown>)['x'] = { role: 'root' }),
+      /^\/principals\/x\/role must be equal to one of the allowed values$/,
+    ],
+    [
+      'an app without profile',
+      (c) => ((c['principals'] as Record<string, unknown>)['app-x'] = { role: 'app' }),
+      /^\/principals\/app-x\/profile is required for role app$/,
+    ],
+    [
+      'a bad time zone',
+      (c) =>
+        (((c['agreements'] as Record<string, unknown>[])[0] ?? {})['timeZone'] = 'Mars/Olympus'),
+      /^\/agreements\/0\/timeZone is not an IANA time zone$/,
+    ],
+    [
+      'an inverted window',
+      (c) =>
+        (((c['agreements'] as Record<string, unknown>[])[0] ?? {})['validUntil'] = '2024-01-01'),
+      /^\/agreements\/0\/validUntil is before validFrom$/,
+    ],
+    [
+      'a bad NPWPD pattern',
+      (c) => (c['returnData'] = { npwpdPattern: '([' }),
+      /^\/returnData\/npwpdPattern is not a valid regular expression$/,
+    ],
   ])('names the path of %s', (_name, mutate, expected) => {
     const problems = problemsOf(instance(mutate));
-    expect(problems.some((p) => expected.test(p)), problems.join('\n')).toBe(true);
+    expect(
+      problems.some((p) => expected.test(p)),
+      problems.join('\n'),
+    ).toBe(true);
   });
 
   it('refuses a file that is not JSON, naming the file', () => {
     const path = instance();
     writeFileSync(path, '{ "instance": ');
-    expect(() => loadConfig(path)).toThrow(new RegExp(`configuration ${path} is invalid:\\n  - is not valid JSON`));
+    expect(() => loadConfig(path)).toThrow(
+      new RegExp(`configuration ${path} is invalid:\\n  - is not valid JSON`),
+    );
   });
 
   it('refuses a missing file', () => {
@@ -75,15 +118,23 @@ describe('loadConfig', () => {
     const path = instance();
     chmodSync(join(path, '..', 'secrets/upstream-password'), 0o640);
     const problems = problemsOf(path);
-    expect(problems[0]).toMatch(/secret file .*upstream-password is accessible by group or others \(mode 0640\); run: chmod 600/);
+    expect(problems[0]).toMatch(
+      /secret file .*upstream-password is accessible by group or others \(mode 0640\); run: chmod 600/,
+    );
     expect(problems.join('')).not.toContain('secret\n');
   });
 });
 
 describe('secrets', () => {
   it('resolves systemd credentials', () => {
-    expect(resolveSecretPath('credential:upstream-password', { CREDENTIALS_DIRECTORY: '/run/credentials/gerbang.service' })).toBe('/run/credentials/gerbang.service/upstream-password');
-    expect(() => resolveSecretPath('credential:../etc/shadow', { CREDENTIALS_DIRECTORY: '/x' })).toThrow(/invalid credential name/);
+    expect(
+      resolveSecretPath('credential:upstream-password', {
+        CREDENTIALS_DIRECTORY: '/run/credentials/gerbang.service',
+      }),
+    ).toBe('/run/credentials/gerbang.service/upstream-password');
+    expect(() =>
+      resolveSecretPath('credential:../etc/shadow', { CREDENTIALS_DIRECTORY: '/x' }),
+    ).toThrow(/invalid credential name/);
     expect(() => resolveSecretPath('credential:x', {})).toThrow(/CREDENTIALS_DIRECTORY is not set/);
   });
   it('reads a text secret without its newline', () => {
@@ -96,9 +147,15 @@ describe('secrets', () => {
 
 describe('locateInstance', () => {
   it('defaults to ./var and ./var/gerbang.json', () => {
-    expect(locateInstance({}, '/srv')).toEqual({ dataDir: '/srv/var', configPath: '/srv/var/gerbang.json', pkiDir: '/srv/var/pki' });
+    expect(locateInstance({}, '/srv')).toEqual({
+      dataDir: '/srv/var',
+      configPath: '/srv/var/gerbang.json',
+      pkiDir: '/srv/var/pki',
+    });
   });
   it('honours GERBANG_DATA_DIR and GERBANG_CONFIG', () => {
-    expect(locateInstance({ GERBANG_DATA_DIR: '/data', GERBANG_CONFIG: 'etc/g.json' }, '/srv')).toEqual({ dataDir: '/data', configPath: '/srv/etc/g.json', pkiDir: '/data/pki' });
+    expect(
+      locateInstance({ GERBANG_DATA_DIR: '/data', GERBANG_CONFIG: 'etc/g.json' }, '/srv'),
+    ).toEqual({ dataDir: '/data', configPath: '/srv/etc/g.json', pkiDir: '/data/pki' });
   });
 });

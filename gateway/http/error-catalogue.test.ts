@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CATALOGUE, ERROR_CODES } from './error-catalogue.ts';
 
 const docs = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
-const documented = new Map([...docs.matchAll(/^\| (\d{3}) \| `([a-z_]+)` \|/gm)].map((m) => [m[2] ?? '', Number(m[1])]));
+const documented = new Map(
+  [...docs.matchAll(/^\| (\d{3}) \| `([a-z_]+)` \|/gm)].map((m) => [m[2] ?? '', Number(m[1])]),
+);
 
 describe('error catalogue', () => {
   it.each(ERROR_CODES)('%s is documented in docs/errors.md with its status', (code) => {

@@ -20,17 +20,25 @@ export const TEST_CERT_HEADER = 'x-test-certificate-cn';
 export const HMAC_KEY = Buffer.alloc(32, 7);
 
 export function certificateFor(commonName: string, organizationalUnit?: string): PeerCertificate {
-  return { commonName, organizationalUnit, serialNumber: `5E${Buffer.from(commonName).toString('hex').toUpperCase()}`, fingerprint256: `FP:${commonName}` };
+  return {
+    commonName,
+    organizationalUnit,
+    serialNumber: `5E${Buffer.from(commonName).toString('hex').toUpperCase()}`,
+    fingerprint256: `FP:${commonName}`,
+  };
 }
 
 export function buildTestApp(overrides: Partial<AppDeps> = {}) {
   const population = new SyntheticPopulation('test');
-  const upstream = new FakeDukcapilClient({ get: (nik: string) => population.find(nik) } as ReadonlyMap<string, Readonly<Record<string, unknown>>>);
+  const upstream = new FakeDukcapilClient({
+    get: (nik: string) => population.find(nik),
+  } as ReadonlyMap<string, Readonly<Record<string, unknown>>>);
   const audit = new InMemoryAuditTrail();
   const revoked = new Set<string>();
   const revocation: RevocationChecker & { revoked: Set<string> } = {
     revoked,
-    status: (serial: string): Promise<RevocationStatus> => Promise.resolve(revoked.has(serial) ? 'revoked' : 'good'),
+    status: (serial: string): Promise<RevocationStatus> =>
+      Promise.resolve(revoked.has(serial) ? 'revoked' : 'good'),
     healthy: () => true,
   };
   const connection: ConnectionInfo = {
@@ -58,7 +66,11 @@ export function buildTestApp(overrides: Partial<AppDeps> = {}) {
   const { app, routes } = createApp(deps);
 
   /** A request as principal `cn` (optionally with certificate OU `cn/ou`). */
-  const request = (cn: string | undefined, path: string, init: RequestInit & { json?: unknown; operator?: string | null } = {}) => {
+  const request = (
+    cn: string | undefined,
+    path: string,
+    init: RequestInit & { json?: unknown; operator?: string | null } = {},
+  ) => {
     const headers = new Headers(init.headers);
     if (cn !== undefined) headers.set(TEST_CERT_HEADER, cn);
     if (init.operator !== null) headers.set('x-operator-id', init.operator ?? 'petugas.01');
@@ -69,7 +81,16 @@ export function buildTestApp(overrides: Partial<AppDeps> = {}) {
     }
     return app.request(path, { ...init, headers, body: body ?? null });
   };
-  return { app, routes, deps, upstream, audit, revocation, request, setNow: (value: number) => (now = value) };
+  return {
+    app,
+    routes,
+    deps,
+    upstream,
+    audit,
+    revocation,
+    request,
+    setNow: (value: number) => (now = value),
+  };
 }
 
 export const lookupBody = (overrides: Record<string, unknown> = {}) => ({

@@ -37,7 +37,8 @@ export const auditDataPath = (options: {
     // Nothing was released: a success whose record failed was never sent.
     draft.elementsReleased = [];
     const apiError = toApiError(error);
-    draft.outcome = apiError.code === 'nik_not_found' ? 'not_found' : apiError.status < 500 ? 'denied' : 'error';
+    draft.outcome =
+      apiError.code === 'nik_not_found' ? 'not_found' : apiError.status < 500 ? 'denied' : 'error';
     draft.errorCode = apiError.code;
     try {
       await commitAudit(c, options.trail);

@@ -1,0 +1,203 @@
+/**
+ * The gateway over real sockets (STYLE.md tier 2): real TLS, real client certificates from the
+ * gateway's own CA, a real CRL, the real Dukcapil client talking to the real simulator.
+ */
+import { connect, type TLSSocket } from 'node:tls';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CertificateAuthority } from '../certs/index.ts';
+import {
+  canaryLookup,
+  LOOKUP_HEADERS,
+  startTestInstance,
+  type TestInstance,
+} from './helpers/instance.ts';
+
+let instance: TestInstance;
+beforeAll(async () => {
+  instance = await startTestInstance();
+});
+afterAll(async () => {
+  await instance.close();
+});
+
+const lookup = (who: Parameters<TestInstance['call']>[0], body: unknown = canaryLookup()) =>
+  instance.call(who, '/v1/nik/lookup', { json: body, headers: LOOKUP_HEADERS });
+
+const errorCode = (response: { json: () => unknown }): string =>
+  (response.json() as { error: { code: string } }).error.code;
+
+/** Opens a raw TLS connection and reports how the handshake ended. */
+function handshake(options: {
+  cert?: string | undefined;
+  key?: string | undefined;
+  maxVersion?: 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+}): Promise<{ ok: boolean; protocol?: string | null; error?: string }> {
+  const url = new URL(instance.gateway.url);
+  return new Promise((resolve) => {
+    const socket: TLSSocket = connect({
+      host: url.hostname,
+      port: Number(url.port),
+      ca: instance.caPem,
+      ...(options.cert ? { cert: options.cert, key: options.key } : {}),
+      ...(options.maxVersion
+        ? { maxVersion: options.maxVersion, minVersion: 'TLSv1' as const }
+        : {}),
+    });
+    socket.on('secureConnect', () => {
+      const protocol = socket.getProtocol();
+      // With TLS 1.3 the server's verdict on our certificate arrives after the handshake.
+      socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+      socket.on('end', () =>
+        resolve(
+          received.startsWith('HTTP/1.1 200')
+            ? { ok: true, protocol }
+            : { ok: false, error: 'no answer' },
+        ),
+      );
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      resolve({ ok: false, error: error.code ?? error.message }),
+    );
+  });
+}
+
+describe('mutual TLS', () => {
+  it('serves the canary to app-pendaftaran over TLS 1.3 with its real certificate', async () => {
+    const response = await lookup(instance.identity('app-pendaftaran'));
+    expect(response.status).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    const body = response.json() as { data: Record<string, unknown> };
+    expect(Object.keys(body.data).sort()).toEqual([
+      'alamat',
+      'jenis_kelamin',
+      'jenis_pekerjaan',
+      'nama_lengkap',
+      'nik',
+      'no_kk',
+      'status_perkawinan',
+      'tanggal_lahir',
+      'tempat_lahir',
+    ]);
+    expect(body.data['nama_lengkap']).toBe('SITI KENARI RAHAYU');
+    for (const dropped of ['ISLAM', 'MARYAM', 'SLTA', 'ISTRI', 'GOL_DARAH'])
+      expect(response.text).not.toContain(dropped);
+    const { identity } = instance;
+    expect(await handshake(identity('app-pendaftaran'))).toEqual({ ok: true, protocol: 'TLSv1.3' });
+  });
+
+  it('gives app-kasir only nik and nama_lengkap', async () => {
+    const response = await lookup(
+      instance.identity('app-kasir'),
+      canaryLookup({ purpose: 'pembayaran' }),
+    );
+    expect(response.json()).toMatchObject({
+      data: { nik: '6474015709900001', nama_lengkap: 'SITI KENARI RAHAYU' },
+    });
+    expect(Object.keys((response.json() as { data: object }).data)).toEqual([
+      'nik',
+      'nama_lengkap',
+    ]);
+  });
+
+  it('refuses a connection without a client certificate at the handshake', async () => {
+    expect((await handshake({})).ok).toBe(false);
+    await expect(lookup({})).rejects.toThrow();
+  });
+
+  it('refuses a certificate from another CA', async () => {
+    const foreign = await CertificateAuthority.create(`${instance.dir}/foreign-ca`);
+    const files = await foreign.issue({ kind: 'client', id: 'app-pendaftaran', role: 'app' });
+    const { readFileSync } = await import('node:fs');
+    const identity = {
+      cert: readFileSync(files.certificatePath, 'utf8'),
+      key: readFileSync(files.keyPath, 'utf8'),
+    };
+    expect((await handshake(identity)).ok).toBe(false);
+    await expect(lookup(identity)).rejects.toThrow();
+  });
+
+  it('refuses an expired certificate', async () => {
+    const day = 86_400_000;
+    const identity = await instance.issue({
+      kind: 'client',
+      id: 'app-pendaftaran',
+      role: 'app',
+      notBefore: new Date(Date.now() - 10 * day),
+      notAfter: new Date(Date.now() - day),
+      basePath: `${instance.dir}/expired`,
+    });
+    expect((await handshake(identity)).ok).toBe(false);
+    await expect(lookup(identity)).rejects.toThrow();
+  });
+
+  it('refuses a certificate that is not yet valid', async () => {
+    const day = 86_400_000;
+    const identity = await instance.issue({
+      kind: 'client',
+      id: 'app-pendaftaran',
+      role: 'app',
+      notBefore: new Date(Date.now() + day),
+      notAfter: new Date(Date.now() + 10 * day),
+      basePath: `${instance.dir}/future`,
+    });
+    expect((await handshake(identity)).ok).toBe(false);
+    await expect(lookup(identity)).rejects.toThrow();
+  });
+
+  it('refuses TLS 1.1', async () => {
+    expect(
+      (await handshake({ ...instance.identity('app-pendaftaran'), maxVersion: 'TLSv1.1' })).ok,
+    ).toBe(false);
+  });
+
+  it('refuses a valid certificate whose CN is not a configured principal with 403 forbidden', async () => {
+    const identity = await instance.issue({ kind: 'client', id: 'app-siluman', role: 'app' });
+    const response = await lookup(identity);
+    expect([response.status, errorCode(response)]).toEqual([403, 'forbidden']);
+  });
+
+  it('refuses the wrong role with 403 forbidden', async () => {
+    const response = await lookup(instance.identity('officer-1'));
+    expect([response.status, errorCode(response)]).toEqual([403, 'forbidden']);
+  });
+
+  it('applies a revocation within a second, also on an open keep-alive connection', async () => {
+    const identity = await instance.issue({
+      kind: 'client',
+      id: 'app-pendaftaran',
+      role: 'app',
+      basePath: `${instance.dir}/to-revoke`,
+    });
+    const agent = instance.agent(identity);
+    expect((await lookup(agent)).status).toBe(200);
+    const serial = instance.authority.readIndex().issued.at(-1)?.serial ?? '';
+    expect(await instance.authority.revoke('app-pendaftaran', { serial })).toEqual([serial]);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const response = await lookup(agent);
+    expect([response.status, errorCode(response)]).toEqual([401, 'unauthenticated']);
+    // The demo certificate of the same principal is unaffected.
+    expect((await lookup(instance.identity('app-pendaftaran'))).status).toBe(200);
+  });
+
+  it('refuses an oversized chunked body over a real socket with 413', async () => {
+    const chunks = (async function* () {
+      for (let i = 0; i < 40; i++) yield Buffer.from(' '.repeat(1024));
+      yield Buffer.from(JSON.stringify(canaryLookup()));
+    })();
+    const response = await instance.call(instance.identity('app-pendaftaran'), '/v1/nik/lookup', {
+      method: 'POST',
+      body: Readable.from(chunks),
+      headers: { ...LOOKUP_HEADERS, 'content-type': 'application/json' },
+    });
+    expect([response.status, errorCode(response)]).toEqual([413, 'payload_too_large']);
+  });
+
+  it('counts refused handshakes in the metrics', async () => {
+    await handshake({});
+    const metrics = await instance.call(instance.identity('officer-1'), '/metrics');
+    expect(metrics.text).toMatch(/gerbang_tls_client_errors_total\{reason="[A-Z_]+"\} [1-9]/);
+  });
+});

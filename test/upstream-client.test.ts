@@ -1,0 +1,224 @@
+/**
+ * The real Dukcapil client against the real simulator over real sockets: wire format, RESPON
+ * mapping, quota, injected faults, timeouts, the circuit breaker and the concurrency cap.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import {
+  DukcapilHttpClient,
+  UpstreamFailure,
+  type DukcapilHttpOptions,
+} from '../adapters/dukcapil/index.ts';
+import { startSimulator, type RunningSimulator } from '../adapters/dukcapil-sim/index.ts';
+
+const CREDENTIALS = {
+  consumer: 'BAPENDA_TEST',
+  userId: 'bapenda',
+  password: 'rahasia',
+  ipUser: '10.0.0.5',
+};
+let simulator: RunningSimulator;
+const clients: DukcapilHttpClient[] = [];
+
+beforeAll(async () => {
+  simulator = await startSimulator({
+    port: 0,
+    consumer: CREDENTIALS.consumer,
+    userId: CREDENTIALS.userId,
+    password: CREDENTIALS.password,
+    allowedIps: [CREDENTIALS.ipUser],
+  });
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await request(`${simulator.url}/__sim/reset`, { method: 'POST' }).then((r) => r.body.dump());
+});
+afterAll(async () => {
+  await simulator.close();
+});
+
+function client(overrides: Partial<DukcapilHttpOptions> = {}): DukcapilHttpClient {
+  const created = new DukcapilHttpClient({
+    baseUrl: simulator.url,
+    ...CREDENTIALS,
+    connectTimeoutMs: 1000,
+    headersTimeoutMs: 2000,
+    bodyTimeoutMs: 2000,
+    requestTimeoutMs: 3000,
+    maxConnections: 8,
+    maxQueued: 8,
+    maxResponseBytes: 65_536,
+    breaker: { failureThreshold: 3, openMs: 200 },
+    ...overrides,
+  });
+  clients.push(created);
+  return created;
+}
+
+async function simConfig(settings: Record<string, number>): Promise<void> {
+  const response = await request(`${simulator.url}/__sim/config`, {
+    method: 'POST',
+    body: JSON.stringify(settings),
+    headers: { 'content-type': 'application/json' },
+  });
+  expect(response.statusCode).toBe(200);
+  await response.body.dump();
+}
+
+async function simState(): Promise<{
+  counters: { calls: Record<string, number>; quotaUsed: number };
+}> {
+  const response = await request(`${simulator.url}/__sim/state`);
+  return (await response.body.json()) as {
+    counters: { calls: Record<string, number>; quotaUsed: number };
+  };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<UpstreamFailure> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(UpstreamFailure);
+    return error as UpstreamFailure;
+  }
+  throw new Error('expected an UpstreamFailure');
+}
+
+describe('DukcapilHttpClient against the simulator', () => {
+  it('looks up the canary and returns only the nine elements', async () => {
+    const { record, upstreamStatus } = await client().lookupByNik('3316010101850002');
+    expect(upstreamStatus).toBe(200);
+    expect(record).toMatchObject({
+      nik: '3316010101850002',
+      nama_lengkap: 'BUDI MERPATI SANTOSO',
+      status_perkawinan: 'CERAI HIDUP',
+      alamat: { rt: '001', rw: '004' },
+    });
+    expect(JSON.stringify(record)).not.toMatch(/KRISTEN|SRI MERPATI|DIPLOMA|KEPALA KELUARGA/);
+  });
+
+  it('maps "Data Tidak Ditemukan" to not_found', async () => {
+    expect((await failureOf(client().lookupByNik('6474010101010009'))).kind).toBe('not_found');
+  });
+
+  it.each([
+    ['a wrong password', { password: 'salah' }],
+    ['an unregistered IP', { ipUser: '10.9.9.9' }],
+    ['an unknown consumer', { consumer: 'LAIN' }],
+  ])('maps %s to rejected', async (_name, overrides) => {
+    expect((await failureOf(client(overrides).lookupByNik('6474015709900001'))).kind).toBe(
+      'rejected',
+    );
+  });
+
+  it('maps the daily quota to quota, without opening the breaker', async () => {
+    await simConfig({ dailyQuota: 1 });
+    const upstream = client();
+    await upstream.lookupByNik('6474015709900001');
+    for (let i = 0; i < 4; i++)
+      expect((await failureOf(upstream.lookupByNik('6474015709900001'))).kind).toBe('quota');
+    expect(upstream.health().breaker).toBe('closed');
+  });
+
+  it('maps injected garbage (HTML, 5xx, truncated JSON, wrong shape) to malformed, and the breaker opens then recovers', async () => {
+    await simConfig({ failureRate: 1 });
+    const upstream = client();
+    for (let i = 0; i < 3; i++)
+      expect((await failureOf(upstream.lookupByNik('6474015709900001'))).kind).toBe('malformed');
+    expect(upstream.health().breaker).toBe('open');
+    const callsBefore = (await simState()).counters.calls['CALL_NIK'];
+    const fast = await failureOf(upstream.lookupByNik('6474015709900001'));
+    expect([fast.kind, fast.reason]).toEqual(['unavailable', 'circuit breaker open']);
+    expect((await simState()).counters.calls['CALL_NIK']).toBe(callsBefore);
+    await simConfig({ failureRate: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(upstream.health().breaker).toBe('half_open');
+    await upstream.lookupByNik('6474015709900001');
+    expect(upstream.health().breaker).toBe('closed');
+  });
+
+  it('maps a response dropped after the work was done to unavailable, without retrying', async () => {
+    await simConfig({ dropResponseRate: 1 });
+    expect((await failureOf(client().lookupByNik('6474015709900001'))).kind).toBe('unavailable');
+    expect((await simState()).counters.quotaUsed).toBe(1);
+  });
+
+  it('maps a slow upstream to timeout', async () => {
+    await simConfig({ latencyMs: 800 });
+    expect(
+      (await failureOf(client({ requestTimeoutMs: 300 }).lookupByNik('6474015709900001'))).kind,
+    ).toBe('timeout');
+  });
+
+  it('maps a refused connection to unavailable', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const failure = await failureOf(
+      client({ baseUrl: `http://127.0.0.1:${port}` }).lookupByNik('6474015709900001'),
+    );
+    expect(failure.kind).toBe('unavailable');
+    expect(failure.reason).toContain('ECONNREFUSED');
+  });
+
+  it('refuses an answer larger than the limit', async () => {
+    const big: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ content: [{ NIK: '6474015709900001', PAD: 'x'.repeat(100_000) }] }));
+    });
+    await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
+    const { port } = big.address() as AddressInfo;
+    try {
+      const failure = await failureOf(
+        client({ baseUrl: `http://127.0.0.1:${port}` }).lookupByNik('6474015709900001'),
+      );
+      expect([failure.kind, failure.reason]).toEqual([
+        'malformed',
+        'response larger than the limit',
+      ]);
+    } finally {
+      big.closeAllConnections();
+      await new Promise<void>((resolve) => big.close(() => resolve()));
+    }
+  });
+
+  it('refuses a record for another NIK than the one asked for', async () => {
+    const liar: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ content: [{ NIK: '3316010101850002', NAMA_LGKP: 'BUDI' }] }));
+    });
+    await new Promise<void>((resolve) => liar.listen(0, '127.0.0.1', resolve));
+    const { port } = liar.address() as AddressInfo;
+    try {
+      expect(
+        (
+          await failureOf(
+            client({ baseUrl: `http://127.0.0.1:${port}` }).lookupByNik('6474015709900001'),
+          )
+        ).kind,
+      ).toBe('malformed');
+    } finally {
+      liar.closeAllConnections();
+      await new Promise<void>((resolve) => liar.close(() => resolve()));
+    }
+  });
+
+  it('fails fast beyond its concurrency cap', async () => {
+    await simConfig({ latencyMs: 200 });
+    const upstream = client({ maxConnections: 1, maxQueued: 1 });
+    const results = await Promise.allSettled(
+      [1, 2, 3, 4].map(() => upstream.lookupByNik('6474015709900001')),
+    );
+    const refused = results
+      .filter((r) => r.status === 'rejected')
+      .map((r) => (r.reason as UpstreamFailure).reason);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    expect(refused).toEqual([
+      'upstream concurrency cap reached',
+      'upstream concurrency cap reached',
+    ]);
+  });
+});
