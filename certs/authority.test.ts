@@ -15,7 +15,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gerbang-pki-'));
   authority = await CertificateAuthority.create(join(dir, 'pki'));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const read = (path: string): X509Certificate => new X509Certificate(readFileSync(path));
 

@@ -231,7 +231,7 @@ describe('POST /v1/nik/lookup', () => {
         body: stream,
         headers: { 'content-type': 'application/json' },
         duplex: 'half',
-      } as RequestInit);
+      });
       await expectError(response, 413, 'payload_too_large');
     });
 
@@ -391,9 +391,7 @@ describe('POST /v1/nik/lookup', () => {
     });
     it('an unexpected error → 500 internal_error with nothing of the error in the answer', async () => {
       const { request, upstream } = buildTestApp();
-      upstream.failWith = new Error(
-        'boom 6474015709900001 at /secret/path.ts:1',
-      ) as UpstreamFailure;
+      upstream.failWith = new Error('boom 6474015709900001 at /secret/path.ts:1');
       const response = await request('app-pendaftaran', LOOKUP, {
         method: 'POST',
         json: lookupBody(),

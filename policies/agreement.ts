@@ -18,18 +18,30 @@ export type AgreementState = 'pending' | 'active' | 'expiring' | 'expired';
 /** Days before the end at which an agreement is "expiring" (province PKS Pasal 11: 3 months). */
 export const EXPIRY_WARNING_DAYS = 90;
 
+/** Formatters are costly to build; one per zone, for the life of the process. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
 /** Offset of `timeZone` from UTC at `instant`, in milliseconds. */
 export function zoneOffsetMs(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
+  const parts = formatterFor(timeZone).formatToParts(new Date(instant));
   const get = (type: Intl.DateTimeFormatPartTypes): number =>
     Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(
@@ -53,11 +65,24 @@ export function startOfDayInZone(date: string, timeZone: string): number {
   return instant;
 }
 
-/** [start, end) of the validity window as epoch milliseconds. */
-export function validityWindow(terms: AgreementTerms): {
+export interface ValidityWindow {
   readonly start: number;
   readonly end: number;
-} {
+}
+
+const windows = new WeakMap<AgreementTerms, ValidityWindow>();
+
+/** [start, end) of the validity window as epoch milliseconds (computed once per terms object). */
+export function validityWindow(terms: AgreementTerms): ValidityWindow {
+  let window = windows.get(terms);
+  if (window === undefined) {
+    window = computeWindow(terms);
+    windows.set(terms, window);
+  }
+  return window;
+}
+
+function computeWindow(terms: AgreementTerms): ValidityWindow {
   const start = startOfDayInZone(terms.validFrom, terms.timeZone);
   const [y, m, d] = terms.validUntil.split('-').map(Number);
   const dayAfter = new Date(Date.UTC(y ?? NaN, (m ?? NaN) - 1, (d ?? NaN) + 1))

@@ -59,7 +59,7 @@ describe('normaliseUpstreamRecord', () => {
 
   it('refuses values it cannot trust rather than passing them on', () => {
     const { record, unparseableValues } = normaliseUpstreamRecord({
-      NIK: 9271014112990001, // above 2^53: already corrupted by JSON.parse
+      NIK: JSON.parse('9271014112990001') as number, // above 2^53: JSON.parse has changed its digits
       TGL_LHR: '1990-02-30',
       NO_RT: 'lima',
       NAMA_LGKP: { first: 'X' },

@@ -50,17 +50,17 @@ function handshake(options: {
       socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
       let received = '';
       socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
-      socket.on('end', () =>
+      socket.on('end', () => {
         resolve(
           received.startsWith('HTTP/1.1 200')
             ? { ok: true, protocol }
             : { ok: false, error: 'no answer' },
-        ),
-      );
+        );
+      });
     });
-    socket.on('error', (error: NodeJS.ErrnoException) =>
-      resolve({ ok: false, error: error.code ?? error.message }),
-    );
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      resolve({ ok: false, error: error.code ?? error.message });
+    });
   });
 }
 
@@ -84,8 +84,10 @@ describe('mutual TLS', () => {
     expect(body.data['nama_lengkap']).toBe('SITI KENARI RAHAYU');
     for (const dropped of ['ISLAM', 'MARYAM', 'SLTA', 'ISTRI', 'GOL_DARAH'])
       expect(response.text).not.toContain(dropped);
-    const { identity } = instance;
-    expect(await handshake(identity('app-pendaftaran'))).toEqual({ ok: true, protocol: 'TLSv1.3' });
+    expect(await handshake(instance.identity('app-pendaftaran'))).toEqual({
+      ok: true,
+      protocol: 'TLSv1.3',
+    });
   });
 
   it('gives app-kasir only nik and nama_lengkap', async () => {
@@ -183,7 +185,7 @@ describe('mutual TLS', () => {
   });
 
   it('refuses an oversized chunked body over a real socket with 413', async () => {
-    const chunks = (async function* () {
+    const chunks = (function* () {
       for (let i = 0; i < 40; i++) yield Buffer.from(' '.repeat(1024));
       yield Buffer.from(JSON.stringify(canaryLookup()));
     })();

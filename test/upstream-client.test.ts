@@ -156,7 +156,11 @@ describe('DukcapilHttpClient against the simulator', () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await new Promise<void>((resolve) =>
+      closed.close(() => {
+        resolve();
+      }),
+    );
     const failure = await failureOf(
       client({ baseUrl: `http://127.0.0.1:${port}` }).lookupByNik('6474015709900001'),
     );
@@ -181,7 +185,11 @@ describe('DukcapilHttpClient against the simulator', () => {
       ]);
     } finally {
       big.closeAllConnections();
-      await new Promise<void>((resolve) => big.close(() => resolve()));
+      await new Promise<void>((resolve) =>
+        big.close(() => {
+          resolve();
+        }),
+      );
     }
   });
 
@@ -202,7 +210,11 @@ describe('DukcapilHttpClient against the simulator', () => {
       ).toBe('malformed');
     } finally {
       liar.closeAllConnections();
-      await new Promise<void>((resolve) => liar.close(() => resolve()));
+      await new Promise<void>((resolve) =>
+        liar.close(() => {
+          resolve();
+        }),
+      );
     }
   });
 

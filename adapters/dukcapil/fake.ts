@@ -7,7 +7,8 @@ import { UpstreamFailure, type DukcapilClient, type UpstreamLookup } from './por
 
 export class FakeDukcapilClient implements DukcapilClient {
   calls = 0;
-  failWith: UpstreamFailure | undefined;
+  /** Makes every call fail: an UpstreamFailure, or any other error to test unexpected faults. */
+  failWith: Error | undefined;
 
   private readonly population: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 

@@ -25,6 +25,8 @@ export interface GatewayEnv {
     requestId: string;
     log: Logger;
     principal: Principal;
+    /** Set with `principal`; read where the principal may not be known yet (the request log). */
+    principalId?: string;
     body: unknown;
     audit: AuditDraft;
   };

@@ -4,7 +4,10 @@ import { ERROR_CATALOGUE, ERROR_CODES } from './error-catalogue.ts';
 
 const docs = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
 const documented = new Map(
-  [...docs.matchAll(/^\| (\d{3}) \| `([a-z_]+)` \|/gm)].map((m) => [m[2] ?? '', Number(m[1])]),
+  [...docs.matchAll(/^\|\s*(\d{3})\s*\|\s*`([a-z_]+)`\s*\|/gm)].map((m) => [
+    m[2] ?? '',
+    Number(m[1]),
+  ]),
 );
 
 describe('error catalogue', () => {

@@ -23,25 +23,29 @@ function firstValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+function readPeerCertificate(socket: TLSSocket): PeerCertificate | undefined {
+  const certificate = socket.getPeerCertificate(false);
+  const commonName = firstValue(certificate.subject.CN);
+  if (commonName === undefined || !certificate.serialNumber) return undefined;
+  return {
+    commonName,
+    organizationalUnit: firstValue(certificate.subject.OU),
+    serialNumber: certificate.serialNumber,
+    fingerprint256: certificate.fingerprint256,
+  };
+}
+
+/** A connection's certificate cannot change, so it is read once per socket, not per request. */
+const certificates = new WeakMap<TLSSocket, PeerCertificate | undefined>();
+
 /** Reads the certificate from Node's TLS socket under @hono/node-server. */
 export const nodeTlsConnection: ConnectionInfo = {
   peerCertificate(c) {
     const socket = c.env.incoming?.socket as TLSSocket | undefined;
-    if (
-      socket === undefined ||
-      typeof socket.getPeerCertificate !== 'function' ||
-      !socket.authorized
-    )
-      return undefined;
-    const certificate = socket.getPeerCertificate(false);
-    const commonName = firstValue(certificate.subject.CN);
-    if (commonName === undefined || !certificate.serialNumber) return undefined;
-    return {
-      commonName,
-      organizationalUnit: firstValue(certificate.subject.OU),
-      serialNumber: certificate.serialNumber,
-      fingerprint256: certificate.fingerprint256,
-    };
+    if (socket === undefined || typeof socket.getPeerCertificate !== 'function') return undefined;
+    if (!socket.authorized) return undefined;
+    if (!certificates.has(socket)) certificates.set(socket, readPeerCertificate(socket));
+    return certificates.get(socket);
   },
   remoteAddress(c) {
     return c.env.incoming?.socket.remoteAddress;

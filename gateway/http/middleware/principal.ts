@@ -52,7 +52,7 @@ export const principal = (options: PrincipalOptions): MiddlewareHandler<GatewayE
         : {}),
     };
     c.set('principal', resolved);
-    c.set('log', c.var.log.child({ principal: resolved.id }));
+    c.set('principalId', resolved.id);
     await next();
   };
 };

@@ -28,6 +28,7 @@ export const requestLog = (options: {
         route,
         status,
         code: code || undefined,
+        principal: c.var.principalId,
         ms: Math.round((performance.now() - started) * 10) / 10,
       },
       'request',

@@ -1,0 +1,195 @@
+/**
+ * `npm run bench`: the simulator and the gateway as separate child processes in their demo
+ * configuration (mutual TLS, full policy), loaded by autocannon from this process, measured in
+ * one run: (a) the simulator directly, (b) lookups through the gateway. Prints a table and
+ * writes bench/results/latest.json. Settings: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS
+ * (default 50).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { locateInstance } from '../gateway/config/instance.ts';
+import { ensureDemoInstance } from '../gateway/demo/instance.ts';
+import { readSecretText } from '../gateway/config/secrets.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const DURATION = Number(process.env['BENCH_DURATION'] ?? 10);
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
+const CANARY = '6474015709900001';
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (typeof address === 'object' && address) resolvePort(address.port);
+        else reject(new Error('no port'));
+      });
+    });
+  });
+}
+
+function start(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/gerbang.js'), ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  child.on('exit', (code) => {
+    if (code !== null && code !== 0) console.error(`gerbang ${args.join(' ')} exited with ${code}`);
+  });
+  return child;
+}
+
+async function waitUntil(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not start`);
+}
+
+/** Samples a process's RSS (MiB) and CPU time (s) from /proc while a load runs. */
+function sampleProcess(pid: number) {
+  let maxRssMb = 0;
+  const cpuSeconds = (): number => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime in clock ticks
+  };
+  const startCpu = cpuSeconds();
+  const timer = setInterval(() => {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    if (match) maxRssMb = Math.max(maxRssMb, Number(match[1]) / 1024);
+  }, 250);
+  return {
+    stop: (seconds: number) => {
+      clearInterval(timer);
+      return {
+        cpuPercent: Math.round(((cpuSeconds() - startCpu) / seconds) * 100),
+        maxRssMb: Math.round(maxRssMb),
+      };
+    },
+  };
+}
+
+interface Measured {
+  name: string;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p99: number; p999: number };
+  non2xx: number;
+  errors: number;
+  gatewayCpuPercent?: number;
+  gatewayMaxRssMb?: number;
+}
+
+async function measure(name: string, options: autocannon.Options): Promise<Measured> {
+  await autocannon({ ...options, duration: 2, connections: CONNECTIONS }); // warm-up
+  const result = await autocannon({ ...options, duration: DURATION, connections: CONNECTIONS });
+  return {
+    name,
+    requestsPerSecond: Math.round(result.requests.average),
+    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, p999: result.latency.p99_9 },
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'gerbang-bench-'));
+const children: ChildProcess[] = [];
+try {
+  const [gatewayPort, simPort] = [await freePort(), await freePort()];
+  const location = locateInstance({ GERBANG_DATA_DIR: dir });
+  await ensureDemoInstance(location, { gateway: gatewayPort, simulator: simPort });
+  const config = JSON.parse(readFileSync(location.configPath, 'utf8')) as {
+    upstream: { consumer: string; userId: string; ipUser: string; passwordFile: string };
+  };
+  const env = { GERBANG_DATA_DIR: dir };
+  children.push(start(['sim'], env));
+  const gateway = start(['serve'], env);
+  children.push(gateway);
+
+  const pki = (file: string): string => readFileSync(join(location.pkiDir, file), 'utf8');
+  const tlsOptions = {
+    ca: pki('ca.crt'),
+    cert: pki('clients/app-pendaftaran.crt'),
+    key: pki('clients/app-pendaftaran.key'),
+  };
+  const simUrl = `http://127.0.0.1:${simPort}`;
+  const gatewayUrl = `https://127.0.0.1:${gatewayPort}`;
+  await waitUntil(async () => (await fetch(`${simUrl}/__sim/state`)).ok, 'simulator');
+  await waitUntil(
+    () =>
+      new Promise<boolean>((done) => {
+        void autocannon(
+          { url: `${gatewayUrl}/healthz`, amount: 1, connections: 1, tlsOptions },
+          (_error, result) => {
+            done(result.non2xx === 0 && result.errors === 0 && result['2xx'] === 1);
+          },
+        );
+      }),
+    'gateway',
+  );
+
+  const upstreamBody = JSON.stringify({
+    NIK: CANARY,
+    user_id: config.upstream.userId,
+    password: readSecretText(join(dir, config.upstream.passwordFile)),
+    ip_user: config.upstream.ipUser,
+  });
+  const results: Measured[] = [];
+  results.push(
+    await measure('simulator direct (CALL_NIK)', {
+      url: `${simUrl}/dukcapil/get_json/${config.upstream.consumer}/CALL_NIK`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: upstreamBody,
+    }),
+  );
+  const sampler = sampleProcess(gateway.pid ?? 0);
+  const lookup = await measure('gerbang lookup (mTLS, policy, projection)', {
+    url: `${gatewayUrl}/v1/nik/lookup`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-operator-id': 'bench' },
+    body: JSON.stringify({ nik: CANARY, purpose: 'pendaftaran-wp', reference: 'BENCH-1' }),
+    tlsOptions,
+  });
+  const usage = sampler.stop(DURATION + 2);
+  results.push({ ...lookup, gatewayCpuPercent: usage.cpuPercent, gatewayMaxRssMb: usage.maxRssMb });
+
+  console.log(
+    `\nGerbang bench — ${DURATION}s per target, ${CONNECTIONS} connections, node ${process.version}\n`,
+  );
+  console.log(
+    'target                                      req/s     p50    p99  p99.9  non2xx  errors',
+  );
+  for (const r of results) {
+    console.log(
+      `${r.name.padEnd(42)} ${String(r.requestsPerSecond).padStart(7)} ${String(r.latencyMs.p50).padStart(6)} ${String(r.latencyMs.p99).padStart(6)} ${String(r.latencyMs.p999).padStart(6)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(7)}`,
+    );
+  }
+  const [direct, gatewayResult] = results;
+  const ratio =
+    direct && gatewayResult
+      ? Math.round((gatewayResult.requestsPerSecond / direct.requestsPerSecond) * 100) / 100
+      : 0;
+  console.log(
+    `\nlookup vs simulator direct: ${ratio}; gateway CPU ${usage.cpuPercent}% (of one core), max RSS ${usage.maxRssMb} MiB`,
+  );
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(
+    join(ROOT, 'bench/results/latest.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, durationSeconds: DURATION, connections: CONNECTIONS, results, ratios: { lookup_vs_simulator_direct: ratio }, rss_mb_max: usage.maxRssMb }, null, 2)}\n`,
+  );
+  const failed = results.some((r) => r.errors > 0 || r.non2xx > 0);
+  if (failed) {
+    console.error('bench: some requests failed (see non2xx/errors)');
+    process.exitCode = 1;
+  }
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+}

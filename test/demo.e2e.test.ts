@@ -1,0 +1,192 @@
+/**
+ * End to end (STYLE.md tier 3): `gerbang demo` as a child process on a fresh data directory,
+ * the printed curl command run exactly as printed, then a clean shutdown; and the CLI's
+ * behaviour on a broken configuration.
+ */
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin/gerbang.js');
+
+let dataDir: string;
+let demo: ChildProcessWithoutNullStreams;
+let output = '';
+
+function waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`timed out waiting for ${String(pattern)}; output so far:\n${output}`));
+    }, timeoutMs);
+    const check = (): void => {
+      const match = pattern.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        demo.stdout.off('data', check);
+        resolvePromise(match);
+      }
+    };
+    demo.stdout.on('data', check);
+    check();
+  });
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'gerbang-demo-'));
+  demo = spawn(process.execPath, [BIN, 'demo'], {
+    cwd: ROOT,
+    env: { ...process.env, GERBANG_DATA_DIR: dataDir, GERBANG_PORT: '0', GERBANG_SIM_PORT: '0' },
+  });
+  demo.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  demo.stderr.resume();
+  await waitFor(/Press Ctrl-C to stop\./, 60_000);
+}, 90_000);
+
+afterAll(() => {
+  if (demo.exitCode === null) demo.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start (gerbang demo)', () => {
+  it('creates the development PKI, secrets and configuration with private permissions', () => {
+    for (const id of [
+      'app-pendaftaran',
+      'app-kasir',
+      'officer-1',
+      'evaluator-1',
+      'admin-1',
+      'reader-01',
+    ]) {
+      for (const ext of ['crt', 'key', 'p12'])
+        expect(existsSync(join(dataDir, 'pki/clients', `${id}.${ext}`))).toBe(true);
+      expect(statSync(join(dataDir, 'pki/clients', `${id}.key`)).mode & 0o077).toBe(0);
+    }
+    expect(existsSync(join(dataDir, 'pki/ca.crt'))).toBe(true);
+    for (const secret of [
+      'secrets/upstream-password',
+      'secrets/audit-hmac.key',
+      'pki/ca.key',
+      'pki/server.key',
+    ]) {
+      expect(statSync(join(dataDir, secret)).mode & 0o077).toBe(0);
+    }
+    const config = JSON.parse(readFileSync(join(dataDir, 'gerbang.json'), 'utf8')) as {
+      agreements: { number: string; timeZone: string }[];
+    };
+    expect(config.agreements[0]).toMatchObject({
+      number: '400.12.4.3/9/DKPS/2025',
+      timeZone: 'Asia/Makassar',
+    });
+    // No secret value is printed.
+    expect(output).not.toContain(
+      readFileSync(join(dataDir, 'secrets/upstream-password'), 'utf8').trim(),
+    );
+  });
+
+  it('prints a curl lookup that works exactly as printed', () => {
+    const line = output.split('\n').find((l) => l.startsWith('curl '));
+    expect(line).toBeDefined();
+    const result = spawnSync('sh', ['-c', `${line ?? ''} --silent --show-error`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    const body = JSON.parse(result.stdout) as { data: Record<string, unknown> };
+    expect(body.data).toMatchObject({
+      nik: '6474015709900001',
+      nama_lengkap: 'SITI KENARI RAHAYU',
+      tanggal_lahir: '1990-09-17',
+    });
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const exited = new Promise<number | null>((resolvePromise) =>
+      demo.once('exit', (code) => {
+        resolvePromise(code);
+      }),
+    );
+    demo.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
+
+describe('gerbang CLI', () => {
+  const run = (args: string[], env: Record<string, string>) =>
+    spawnSync(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
+
+  it('config check accepts the demo configuration', () => {
+    const result = run(['config', 'check'], { GERBANG_DATA_DIR: dataDir });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/is valid: 6 principals, 1 agreement/);
+  });
+
+  it('config check exits 78 naming the file, the bad path and why', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gerbang-bad-'));
+    try {
+      const config = JSON.parse(readFileSync(join(dataDir, 'gerbang.json'), 'utf8')) as {
+        server: Record<string, unknown>;
+      };
+      config.server['port'] = 'https';
+      const path = join(dir, 'broken.json');
+      writeFileSync(path, JSON.stringify(config));
+      const result = run(['config', 'check'], { GERBANG_DATA_DIR: dataDir, GERBANG_CONFIG: path });
+      expect(result.status).toBe(78);
+      expect(result.stderr).toContain(`configuration ${path} is invalid`);
+      expect(result.stderr).toContain('/server/port must be integer');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('serve refuses a world-readable secret and names it', () => {
+    const secret = join(dataDir, 'secrets/upstream-password');
+    chmodSync(secret, 0o644);
+    try {
+      const result = run(['serve'], { GERBANG_DATA_DIR: dataDir });
+      expect(result.status).toBe(78);
+      expect(result.stderr).toContain(
+        `secret file ${secret} is accessible by group or others (mode 0644)`,
+      );
+      expect(result.stderr).not.toContain(readFileSync(secret, 'utf8').trim());
+    } finally {
+      chmodSync(secret, 0o600);
+    }
+  });
+
+  it('certs issue and revoke work on the instance', () => {
+    const issued = run(['certs', 'issue', '--id', 'app-baru', '--role', 'app', '--p12'], {
+      GERBANG_DATA_DIR: dataDir,
+    });
+    expect(issued.status).toBe(0);
+    expect(issued.stdout).toMatch(/issued app-baru \(app\), serial [0-9A-F]+/);
+    expect(existsSync(join(dataDir, 'pki/clients/app-baru.p12'))).toBe(true);
+    const revoked = run(['certs', 'revoke', '--id', 'app-baru'], { GERBANG_DATA_DIR: dataDir });
+    expect(revoked.status).toBe(0);
+    expect(run(['certs', 'revoke', '--id', 'app-baru'], { GERBANG_DATA_DIR: dataDir }).status).toBe(
+      1,
+    );
+    expect(
+      run(['certs', 'issue', '--id', 'x', '--role', 'root'], { GERBANG_DATA_DIR: dataDir }).status,
+    ).toBe(64);
+  });
+
+  it('unknown commands and options exit 64', () => {
+    expect(run(['frobnicate'], {}).status).toBe(64);
+    expect(run(['certs', 'issue', '--bogus'], { GERBANG_DATA_DIR: dataDir }).status).toBe(64);
+  });
+});
