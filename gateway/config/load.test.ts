@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { demoConfig } from '../demo/instance.ts';
-import { ConfigError, loadConfig } from './load.ts';
+import { checkConfigDocument, ConfigError, loadConfig } from './load.ts';
+import { readFileSync } from 'node:fs';
 import { locateInstance } from './instance.ts';
 import { readSecretText, resolveSecretPath } from './secrets.ts';
 
@@ -157,5 +158,14 @@ describe('locateInstance', () => {
     expect(
       locateInstance({ GERBANG_DATA_DIR: '/data', GERBANG_CONFIG: 'etc/g.json' }, '/srv'),
     ).toEqual({ dataDir: '/data', configPath: '/srv/etc/g.json', pkiDir: '/data/pki' });
+  });
+});
+
+describe('deploy/gerbang.example.json', () => {
+  it('is a valid configuration', () => {
+    const example: unknown = JSON.parse(
+      readFileSync(new URL('../../deploy/gerbang.example.json', import.meta.url), 'utf8'),
+    );
+    expect(checkConfigDocument(example)).toMatchObject({ ok: true });
   });
 });

@@ -87,6 +87,18 @@ function resolvePaths(config: GerbangConfig, baseDir: string): GerbangConfig {
   };
 }
 
+/**
+ * Checks a parsed configuration against the schema (filling defaults) and the cross-field rules,
+ * without touching the file system.
+ */
+export function checkConfigDocument(
+  data: unknown,
+): { ok: true; config: GerbangConfig } | { ok: false; problems: string[] } {
+  if (!validate(data)) return { ok: false, problems: describeAjvErrors(validate.errors) };
+  const problems = semanticProblems(data);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, config: data };
+}
+
 /** Loads, validates and resolves a configuration file. Throws ConfigError. */
 export function loadConfig(path: string): GerbangConfig {
   let text: string;
@@ -103,12 +115,11 @@ export function loadConfig(path: string): GerbangConfig {
   } catch (error) {
     throw new ConfigError(path, [`is not valid JSON: ${(error as Error).message}`]);
   }
-  if (!validate(data)) throw new ConfigError(path, describeAjvErrors(validate.errors));
-  const problems = semanticProblems(data);
-  if (problems.length > 0) throw new ConfigError(path, problems);
+  const checked = checkConfigDocument(data);
+  if (!checked.ok) throw new ConfigError(path, checked.problems);
   let config: GerbangConfig;
   try {
-    config = resolvePaths(data, dirname(path));
+    config = resolvePaths(checked.config, dirname(path));
     for (const secretPath of [
       config.server.keyFile,
       config.upstream.passwordFile,
