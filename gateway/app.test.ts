@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { UpstreamFailure, type UpstreamFailureKind } from '../adapters/dukcapil/index.ts';
 import { createSubjectHasher } from '../audit/index.ts';
+import { CANARY_SITI_DROPPED_VALUES, CANARY_SITI_RELEASED } from '../test/fixtures/canary.ts';
 import { buildTestApp, HMAC_KEY, lookupBody } from '../test/helpers/in-process-app.ts';
 
 const LOOKUP = '/v1/nik/lookup';
@@ -32,28 +33,9 @@ describe('POST /v1/nik/lookup', () => {
     const body = (await response.json()) as { requestId: string; data: Record<string, unknown> };
     expect(body).toEqual({
       requestId: 'req-1',
-      data: {
-        no_kk: '6474011203150004',
-        nik: '6474015709900001',
-        nama_lengkap: 'SITI KENARI RAHAYU',
-        jenis_kelamin: 'PEREMPUAN',
-        tempat_lahir: 'BONTANG',
-        tanggal_lahir: '1990-09-17',
-        status_perkawinan: 'KAWIN',
-        jenis_pekerjaan: 'PEDAGANG',
-        alamat: {
-          jalan: 'JL. KENARI NO. 7',
-          rt: '005',
-          rw: '002',
-          kelurahan: 'BONTANG BARU',
-          kecamatan: 'BONTANG UTARA',
-          kabupaten_kota: 'KOTA BONTANG',
-          provinsi: 'KALIMANTAN TIMUR',
-          kode_pos: '75311',
-        },
-      },
+      data: CANARY_SITI_RELEASED,
     });
-    for (const dropped of ['ISLAM', 'MARYAM KENARI', 'SLTA', 'ISTRI', 'GOL_DARAH', 'AGAMA'])
+    for (const dropped of [...CANARY_SITI_DROPPED_VALUES, 'GOL_DARAH', 'AGAMA'])
       expect(JSON.stringify(body)).not.toContain(dropped);
 
     expect(audit.events).toHaveLength(1);

@@ -76,6 +76,28 @@ async function simState(): Promise<{
   };
 }
 
+/** Runs `use` against a stand-in upstream that answers every request with `body`. */
+async function withUpstreamAnswering<T>(
+  body: unknown,
+  use: (baseUrl: string) => Promise<T>,
+): Promise<T> {
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    return await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+    });
+  }
+}
+
 async function failureOf(promise: Promise<unknown>): Promise<UpstreamFailure> {
   try {
     await promise;
@@ -169,53 +191,22 @@ describe('DukcapilHttpClient against the simulator', () => {
   });
 
   it('refuses an answer larger than the limit', async () => {
-    const big: Server = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ content: [{ NIK: '6474015709900001', PAD: 'x'.repeat(100_000) }] }));
-    });
-    await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
-    const { port } = big.address() as AddressInfo;
-    try {
-      const failure = await failureOf(
-        client({ baseUrl: `http://127.0.0.1:${port}` }).lookupByNik('6474015709900001'),
-      );
-      expect([failure.kind, failure.reason]).toEqual([
-        'malformed',
-        'response larger than the limit',
-      ]);
-    } finally {
-      big.closeAllConnections();
-      await new Promise<void>((resolve) =>
-        big.close(() => {
-          resolve();
-        }),
-      );
-    }
+    const body = { content: [{ NIK: '6474015709900001', PAD: 'x'.repeat(100_000) }] };
+    const failure = await withUpstreamAnswering(body, (baseUrl) =>
+      failureOf(client({ baseUrl }).lookupByNik('6474015709900001')),
+    );
+    expect([failure.kind, failure.reason]).toEqual(['malformed', 'response larger than the limit']);
   });
 
   it('refuses a record for another NIK than the one asked for', async () => {
-    const liar: Server = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ content: [{ NIK: '3316010101850002', NAMA_LGKP: 'BUDI' }] }));
-    });
-    await new Promise<void>((resolve) => liar.listen(0, '127.0.0.1', resolve));
-    const { port } = liar.address() as AddressInfo;
-    try {
-      expect(
-        (
-          await failureOf(
-            client({ baseUrl: `http://127.0.0.1:${port}` }).lookupByNik('6474015709900001'),
-          )
-        ).kind,
-      ).toBe('malformed');
-    } finally {
-      liar.closeAllConnections();
-      await new Promise<void>((resolve) =>
-        liar.close(() => {
-          resolve();
-        }),
-      );
-    }
+    const body = { content: [{ NIK: '3316010101850002', NAMA_LGKP: 'BUDI' }] };
+    const failure = await withUpstreamAnswering(body, (baseUrl) =>
+      failureOf(client({ baseUrl }).lookupByNik('6474015709900001')),
+    );
+    expect([failure.kind, failure.reason]).toEqual([
+      'malformed',
+      'record NIK differs from the request',
+    ]);
   });
 
   it('fails fast beyond its concurrency cap', async () => {
