@@ -2,3 +2,22 @@
 export * from './port.ts';
 export { InMemoryAuditTrail } from './memory.ts';
 export { createSubjectHasher, type SubjectHasher } from './subject.ts';
+export { SqliteAuditStore, AuditWriteError, type Anchor } from './sqlite-store.ts';
+export {
+  createCheckpointSigner,
+  verifyCheckpointSignature,
+  type CheckpointSigner,
+  type SignedCheckpoint,
+} from './checkpoint.ts';
+export {
+  verifyExport,
+  parseExportLines,
+  EXPORT_FORMAT,
+  AUDIT_SIGNING_EKU,
+  type ExportLine,
+  type VerifyResult,
+} from './verify.ts';
+export { queryAuditRecords, type AuditQuery, type AuditPage } from './query.ts';
+export { canonicalJson } from './canonical.ts';
+export { GENESIS_HASH, type AuditRecord } from './record.ts';
+export * from './merkle.ts';

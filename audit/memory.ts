@@ -17,4 +17,11 @@ export class InMemoryAuditTrail implements AuditTrail {
   healthy(): boolean {
     return !this.failing;
   }
+
+  /** Tests set this to simulate a trail whose newest record is in the future. */
+  newestTime: number | undefined;
+
+  newestRecordTime(): number | undefined {
+    return this.newestTime;
+  }
 }

@@ -4,8 +4,17 @@
  * `503 audit_unavailable`. Records carry HMAC subjects, never a NIK or any element value.
  */
 import type { ElementName } from '../policies/index.ts';
+import type { AuditPage, AuditQuery } from './query.ts';
+import type { ExportLine, VerifyResult } from './verify.ts';
 
-export type AuditEventType = 'lookup' | 'verify' | 'card_read' | 'return_data' | 'security';
+export type AuditEventType =
+  | 'lookup'
+  | 'verify'
+  | 'card_read'
+  | 'return_data'
+  | 'security' // authentication failures, refusals, clock and key events
+  | 'audit' // officers reading, verifying and exporting the trail
+  | 'system'; // configuration loaded, retention purges, reader and agreement changes
 export type AuditOutcome = 'success' | 'not_found' | 'denied' | 'error';
 
 export interface AuditPrincipal {
@@ -14,9 +23,14 @@ export interface AuditPrincipal {
   readonly certificateFingerprint: string;
 }
 
+/** Extra facts of an event: codes, counts, ids. Never population data, never secrets. */
+export type AuditDetail = Readonly<Record<string, string | number | boolean>>;
+
 export interface AuditEvent {
   readonly type: AuditEventType;
-  readonly requestId: string;
+  /** What happened within the type, e.g. `auth_failure`, `config_loaded`, `export`. */
+  readonly event?: string;
+  readonly requestId?: string;
   readonly principal?: AuditPrincipal;
   readonly operator?: string;
   readonly sourceAddress?: string;
@@ -30,6 +44,8 @@ export interface AuditEvent {
   readonly errorCode?: string;
   readonly upstreamStatus?: number;
   readonly upstreamLatencyMs?: number;
+  readonly readerId?: string;
+  readonly detail?: AuditDetail;
 }
 
 export interface AuditTrail {
@@ -37,4 +53,22 @@ export interface AuditTrail {
   append(event: AuditEvent): Promise<void>;
   /** Whether appends are currently succeeding (for /readyz). */
   healthy(): boolean;
+  /**
+   * The time of the newest record (epoch ms). A wall clock earlier than this is not trusted:
+   * data requests are refused until it catches up (ARCHITECTURE invariant 4).
+   */
+  newestRecordTime(): number | undefined;
+}
+
+/** Reading the trail: what officers see and what verifiers check. */
+export interface AuditLogReader {
+  query(query: AuditQuery): AuditPage;
+  verify(caCertificatePem?: string): VerifyResult;
+  exportLines(options: {
+    fromSeq?: number;
+    toSeq?: number;
+    sealWithFreshCheckpoint: boolean;
+  }): Iterable<ExportLine>;
+  /** The first sequence number whose record time is at or after `time`, for time-bounded exports. */
+  seqAtTime(time: string): number | undefined;
 }

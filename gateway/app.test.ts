@@ -117,6 +117,12 @@ describe('POST /v1/nik/lookup', () => {
         'invalid_request',
       ],
       ['reference too long', lookupBody({ reference: 'R'.repeat(129) }), 400, 'invalid_request'],
+      [
+        'reference carrying a NIK',
+        lookupBody({ reference: 'KTP 6474015709900001' }),
+        400,
+        'invalid_request',
+      ],
       ['fields not an array', lookupBody({ fields: 'nik' }), 400, 'invalid_request'],
       ['duplicate fields', lookupBody({ fields: ['nik', 'nik'] }), 400, 'invalid_request'],
       ['unknown purpose', lookupBody({ purpose: 'penagihan' }), 403, 'purpose_not_allowed'],
@@ -174,6 +180,7 @@ describe('POST /v1/nik/lookup', () => {
       ['empty', ''],
       ['with a space', 'petugas satu'],
       ['65 characters', 'a'.repeat(65)],
+      ['carrying a NIK', 'nik6474015709900001'],
       ['non-ASCII', 'pétugas'],
     ])('%s → 400 invalid_request', async (_name, operator) => {
       const { request, upstream } = buildTestApp();

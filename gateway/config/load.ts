@@ -83,7 +83,15 @@ function resolvePaths(config: GerbangConfig, baseDir: string): GerbangConfig {
       crlFile: file(config.server.crlFile),
     },
     upstream: { ...config.upstream, passwordFile: secret(config.upstream.passwordFile) },
-    audit: { ...config.audit, hmacKeyFile: secret(config.audit.hmacKeyFile) },
+    audit: {
+      ...config.audit,
+      hmacKeyFile: secret(config.audit.hmacKeyFile),
+      signingKeyFile: secret(config.audit.signingKeyFile),
+      signingCertFile: file(config.audit.signingCertFile),
+      ...(config.audit.databaseFile === undefined
+        ? {}
+        : { databaseFile: file(config.audit.databaseFile) }),
+    },
   };
 }
 
@@ -124,6 +132,7 @@ export function loadConfig(path: string): GerbangConfig {
       config.server.keyFile,
       config.upstream.passwordFile,
       config.audit.hmacKeyFile,
+      config.audit.signingKeyFile,
     ])
       checkSecretFile(secretPath);
   } catch (error) {

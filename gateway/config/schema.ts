@@ -114,7 +114,19 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    audit: Type.Object({ hmacKeyFile: SecretPath }, { additionalProperties: false }),
+    audit: Type.Object(
+      {
+        hmacKeyFile: SecretPath,
+        signingKeyFile: SecretPath,
+        signingCertFile: Path,
+        /** Default: audit.db in the data directory. */
+        databaseFile: Type.Optional(Path),
+        checkpointEvery: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1000 }),
+        checkpointIntervalSeconds: Type.Integer({ minimum: 1, maximum: 86_400, default: 10 }),
+        retentionDays: Type.Integer({ minimum: 1, maximum: 36_500, default: 730 }),
+      },
+      { additionalProperties: false },
+    ),
     agreements: Type.Array(Agreement, { minItems: 1 }),
     principals: Type.Record(Type.String({ pattern: PRINCIPAL_ID_PATTERN }), Principal),
     returnData: Type.Object(

@@ -54,7 +54,14 @@ export function demoConfig(gatewayPort: number, simPort: number): GerbangConfig 
       maxResponseBytes: 65_536,
       breaker: { failureThreshold: 5, openMs: 10_000 },
     },
-    audit: { hmacKeyFile: 'secrets/audit-hmac.key' },
+    audit: {
+      hmacKeyFile: 'secrets/audit-hmac.key',
+      signingKeyFile: 'pki/audit-signing.key',
+      signingCertFile: 'pki/audit-signing.crt',
+      checkpointEvery: 1000,
+      checkpointIntervalSeconds: 10,
+      retentionDays: 730,
+    },
     agreements: [
       {
         number: '400.12.4.3/9/DKPS/2025',
@@ -119,6 +126,12 @@ export async function ensureDemoInstance(
       id: 'gerbang',
       role: 'server',
       altNames: ['localhost', '127.0.0.1'],
+    });
+    await authority.issue({
+      kind: 'signing',
+      id: 'gerbang-audit',
+      role: 'audit',
+      basePath: join(location.pkiDir, 'audit-signing'),
     });
     for (const { id, role } of DEMO_PRINCIPALS)
       await authority.issue({ kind: 'client', id, role, p12: true });

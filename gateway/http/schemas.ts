@@ -21,8 +21,9 @@ export const Purpose = Type.String({
 export const Reference = Type.String({
   minLength: 1,
   maxLength: 128,
-  pattern: '^[A-Za-z0-9][A-Za-z0-9 ./:_#-]*$',
-  description: 'the case reference at the client (letter number, file number)',
+  // No run of 16 digits: a reference must never smuggle a NIK into the audit trail.
+  pattern: '^(?!.*[0-9]{16})[A-Za-z0-9][A-Za-z0-9 ./:_#-]*$',
+  description: 'the case reference at the client (letter number, file number); no run of 16 digits',
 });
 
 export const LookupRequest = Type.Object(

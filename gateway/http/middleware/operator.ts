@@ -3,7 +3,8 @@ import type { Context } from 'hono';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv } from '../env.ts';
 
-const OPERATOR_ID = /^[A-Za-z0-9._@-]{1,64}$/;
+/** No run of 16 digits: an operator id must never carry a NIK into the audit trail. */
+const OPERATOR_ID = /^(?!.*[0-9]{16})[A-Za-z0-9._@-]{1,64}$/;
 
 export function requireOperatorId(c: Context<GatewayEnv>): string {
   const operator = c.req.header('x-operator-id');

@@ -1,0 +1,241 @@
+/**
+ * The verifier: checks an audit export (or the live store, fed the same way) line by line.
+ *
+ *  - the signing certificate chains to the trusted CA and is meant for audit signing;
+ *  - records follow each other without gaps (seq), each chains to the one before (prevHash),
+ *    each hash matches its content, and time never goes backwards;
+ *  - every checkpoint's signature verifies, it sits right after the record it covers, and the
+ *    Merkle root and last hash it signs match the records before it;
+ *  - an export ends with a checkpoint covering its last record, so that records deleted from the
+ *    end are detected too.
+ *
+ * On failure it names the first bad sequence number and why.
+ */
+import { X509Certificate } from 'node:crypto';
+import { verifyCheckpointSignature, type SignedCheckpoint } from './checkpoint.ts';
+import { MerkleFrontier, type FrontierNode } from './merkle.ts';
+import { canonicalBody, GENESIS_HASH, hashCanonicalBody, type AuditRecord } from './record.ts';
+
+export const EXPORT_FORMAT = 'gerbang-audit-export/1';
+/** Extended key usage an audit signing certificate must carry (id-kp-codeSigning). */
+export const AUDIT_SIGNING_EKU = '1.3.6.1.5.5.7.3.3';
+
+export type ExportLine =
+  | {
+      readonly kind: 'header';
+      readonly format: string;
+      readonly instance: string;
+      readonly exportedAt: string;
+      readonly certificate: string;
+    }
+  | {
+      readonly kind: 'start';
+      readonly treeSize: number;
+      readonly lastHash: string;
+      readonly frontier: readonly FrontierNode[];
+    }
+  | { readonly kind: 'record'; readonly record: AuditRecord }
+  | { readonly kind: 'checkpoint'; readonly checkpoint: SignedCheckpoint };
+
+export type VerifyResult =
+  | {
+      readonly ok: true;
+      readonly records: number;
+      readonly checkpoints: number;
+      readonly treeSize: number;
+      readonly rootHash: string;
+      readonly unsealedRecords: number;
+      readonly warnings: readonly string[];
+    }
+  | {
+      readonly ok: false;
+      readonly records: number;
+      readonly checkpoints: number;
+      readonly firstBadSeq: number;
+      readonly reason: string;
+    };
+
+export interface VerifyOptions {
+  /** The CA that must have issued the signing certificate. Without it, only internal consistency is checked. */
+  readonly caCertificatePem?: string;
+  /** Exports must end with a checkpoint over their last record; the live store may have unsealed records. */
+  readonly requireFinalCheckpoint: boolean;
+}
+
+class VerificationFailure extends Error {
+  readonly seq: number;
+  constructor(seq: number, reason: string) {
+    super(reason);
+    this.seq = seq;
+  }
+}
+
+export function verifyExport(lines: Iterable<ExportLine>, options: VerifyOptions): VerifyResult {
+  let certificate: X509Certificate | undefined;
+  let treeSize = 0;
+  let lastHash = GENESIS_HASH;
+  let lastTime = '';
+  let frontier = new MerkleFrontier();
+  let records = 0;
+  let checkpoints = 0;
+  let sealedThrough = 0;
+  const warnings: string[] = [];
+  try {
+    let first = true;
+    for (const line of lines) {
+      if (first && line.kind !== 'header')
+        throw new VerificationFailure(1, 'the export does not start with a header');
+      first = false;
+      switch (line.kind) {
+        case 'header': {
+          if (certificate !== undefined)
+            throw new VerificationFailure(treeSize + 1, 'a second header');
+          if (line.format !== EXPORT_FORMAT)
+            throw new VerificationFailure(1, `unknown format ${String(line.format)}`);
+          try {
+            certificate = new X509Certificate(line.certificate);
+          } catch {
+            throw new VerificationFailure(1, 'the signing certificate cannot be parsed');
+          }
+          if (!(certificate.keyUsage ?? []).includes(AUDIT_SIGNING_EKU))
+            throw new VerificationFailure(
+              1,
+              'the signing certificate is not an audit signing certificate',
+            );
+          if (options.caCertificatePem === undefined)
+            warnings.push('the signing certificate was not checked against a CA');
+          else {
+            const ca = new X509Certificate(options.caCertificatePem);
+            if (!certificate.checkIssued(ca) || !certificate.verify(ca.publicKey)) {
+              throw new VerificationFailure(
+                1,
+                'the signing certificate was not issued by the trusted CA',
+              );
+            }
+          }
+          break;
+        }
+        case 'start': {
+          if (records > 0 || treeSize > 0)
+            throw new VerificationFailure(treeSize + 1, 'a start marker after records');
+          try {
+            frontier = MerkleFrontier.fromNodes(line.frontier);
+          } catch {
+            throw new VerificationFailure(
+              line.treeSize + 1,
+              'the start marker has an invalid Merkle frontier',
+            );
+          }
+          if (frontier.size !== line.treeSize)
+            throw new VerificationFailure(
+              line.treeSize + 1,
+              'the start marker frontier does not match its size',
+            );
+          treeSize = line.treeSize;
+          lastHash = line.lastHash;
+          sealedThrough = treeSize;
+          break;
+        }
+        case 'record': {
+          const { hash, ...body } = line.record;
+          const expected = treeSize + 1;
+          if (body.seq !== expected) {
+            throw new VerificationFailure(
+              expected,
+              body.seq > expected
+                ? `record ${expected} is missing (the next record is ${body.seq})`
+                : `record ${body.seq} is out of order or duplicated`,
+            );
+          }
+          if (body.prevHash !== lastHash)
+            throw new VerificationFailure(
+              expected,
+              'the chain is broken: prevHash does not match the previous record',
+            );
+          if (hashCanonicalBody(canonicalBody(body)) !== hash)
+            throw new VerificationFailure(
+              expected,
+              'the record was altered: its hash does not match its content',
+            );
+          if (body.time < lastTime) throw new VerificationFailure(expected, 'time goes backwards');
+          frontier.append(Buffer.from(hash, 'hex'));
+          treeSize = expected;
+          lastHash = hash;
+          lastTime = body.time;
+          records++;
+          break;
+        }
+        case 'checkpoint': {
+          const checkpoint = line.checkpoint;
+          if (certificate === undefined || !verifyCheckpointSignature(checkpoint, certificate)) {
+            throw new VerificationFailure(
+              checkpoint.treeSize,
+              'the checkpoint signature does not verify',
+            );
+          }
+          if (checkpoint.treeSize > treeSize)
+            throw new VerificationFailure(
+              treeSize + 1,
+              `records ${treeSize + 1}..${checkpoint.treeSize} covered by a signed checkpoint are missing`,
+            );
+          if (checkpoint.treeSize < treeSize)
+            throw new VerificationFailure(
+              checkpoint.treeSize + 1,
+              'a checkpoint is out of place (records were reordered or inserted)',
+            );
+          if (
+            checkpoint.rootHash !== frontier.root().toString('hex') ||
+            checkpoint.lastHash !== lastHash
+          ) {
+            throw new VerificationFailure(
+              treeSize,
+              'the records do not match the signed checkpoint (Merkle root differs)',
+            );
+          }
+          checkpoints++;
+          sealedThrough = treeSize;
+          break;
+        }
+      }
+    }
+    if (first) throw new VerificationFailure(1, 'the export is empty');
+    if (options.requireFinalCheckpoint && sealedThrough !== treeSize) {
+      throw new VerificationFailure(
+        sealedThrough + 1,
+        'the export does not end with a checkpoint covering its last record',
+      );
+    }
+  } catch (error) {
+    if (error instanceof VerificationFailure)
+      return { ok: false, records, checkpoints, firstBadSeq: error.seq, reason: error.message };
+    // A line that is not JSON, or lacks the fields of its kind, is a damaged export.
+    if (error instanceof SyntaxError || error instanceof TypeError) {
+      return {
+        ok: false,
+        records,
+        checkpoints,
+        firstBadSeq: treeSize + 1,
+        reason: 'a line of the export is malformed',
+      };
+    }
+    throw error;
+  }
+  return {
+    ok: true,
+    records,
+    checkpoints,
+    treeSize,
+    rootHash: frontier.root().toString('hex'),
+    unsealedRecords: treeSize - sealedThrough,
+    warnings,
+  };
+}
+
+/** Parses JSON Lines; a line that is not an export line fails verification at its position. */
+export function* parseExportLines(text: string): Generator<ExportLine> {
+  for (const raw of text.split('\n')) {
+    if (raw.trim() === '') continue;
+    const parsed = JSON.parse(raw) as ExportLine;
+    yield parsed;
+  }
+}
