@@ -8,7 +8,7 @@
  * record's `prevHash` is 64 zeros (or, after a retention purge, the last purged record's hash).
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson, type CanonicalValue } from './canonical.ts';
+import { canonicalJson } from './canonical.ts';
 import type { AuditEvent } from './port.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -78,7 +78,7 @@ export function recordBody(
 }
 
 export function canonicalBody(body: RecordBody): string {
-  return canonicalJson(body as unknown as CanonicalValue);
+  return canonicalJson(body);
 }
 
 export function hashCanonicalBody(canonical: string): string {

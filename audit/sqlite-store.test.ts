@@ -20,7 +20,9 @@ beforeAll(async () => {
   ({ signer, caPem } = await createTestSigner(dir));
   ({ signer: forger } = await createTestSigner(dir, 'forger'));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function openStore(
   options: Partial<ConstructorParameters<typeof SqliteAuditStore>[0]> = {},
@@ -85,7 +87,7 @@ describe('SqliteAuditStore', () => {
     await store.append({
       ...event(1),
       ...({ nik: '6474015709900001', body: { nama: 'SITI' } } as object),
-    } as AuditEvent);
+    });
     const [record] = [...store.records()];
     expect(record).toBeDefined();
     expect(JSON.stringify(record)).not.toMatch(/6474015709900001|SITI/);
@@ -315,7 +317,9 @@ describe('SqliteAuditStore', () => {
     const lines = [...store.exportLines({ fromSeq: 5, toSeq: 9, sealWithFreshCheckpoint: true })];
     expect(verify(lines)).toMatchObject({ ok: true, records: 5 });
     expect(
-      lines.filter((l) => l.kind === 'record').map((l) => (l.kind === 'record' ? l.record.seq : 0)),
+      lines
+        .filter((l) => l.kind === 'record')
+        .map((l) => (l as Extract<ExportLine, { kind: 'record' }>).record.seq),
     ).toEqual([5, 6, 7, 8, 9]);
     await store.close();
   });

@@ -20,6 +20,12 @@ export const EXPORT_FORMAT = 'gerbang-audit-export/1';
 /** Extended key usage an audit signing certificate must carry (id-kp-codeSigning). */
 export const AUDIT_SIGNING_EKU = '1.3.6.1.5.5.7.3.3';
 
+/** Node types `keyUsage` as always present; it is undefined when the certificate has no EKU. */
+export function hasExtendedKeyUsage(certificate: X509Certificate, oid: string): boolean {
+  const usages: unknown = certificate.keyUsage;
+  return Array.isArray(usages) && usages.includes(oid);
+}
+
 export type ExportLine =
   | {
       readonly kind: 'header';
@@ -91,13 +97,13 @@ export function verifyExport(lines: Iterable<ExportLine>, options: VerifyOptions
           if (certificate !== undefined)
             throw new VerificationFailure(treeSize + 1, 'a second header');
           if (line.format !== EXPORT_FORMAT)
-            throw new VerificationFailure(1, `unknown format ${String(line.format)}`);
+            throw new VerificationFailure(1, `unknown format ${line.format}`);
           try {
             certificate = new X509Certificate(line.certificate);
           } catch {
             throw new VerificationFailure(1, 'the signing certificate cannot be parsed');
           }
-          if (!(certificate.keyUsage ?? []).includes(AUDIT_SIGNING_EKU))
+          if (!hasExtendedKeyUsage(certificate, AUDIT_SIGNING_EKU))
             throw new VerificationFailure(
               1,
               'the signing certificate is not an audit signing certificate',

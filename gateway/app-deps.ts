@@ -1,6 +1,6 @@
 /** Everything the HTTP application needs, wired once by the composition root. */
 import type { Logger } from 'pino';
-import type { AuditTrail, SubjectHasher } from '../audit/index.ts';
+import type { AuditLogReader, AuditTrail, SubjectHasher } from '../audit/index.ts';
 import type { DukcapilClient } from '../adapters/dukcapil/index.ts';
 import type { GerbangConfig } from './config/index.ts';
 import type { GatewayMetrics } from './metrics.ts';
@@ -11,6 +11,10 @@ export interface AppDeps {
   readonly config: GerbangConfig;
   readonly upstream: DukcapilClient;
   readonly audit: AuditTrail;
+  /** Reading and verifying the trail (officer API). */
+  readonly auditLog: AuditLogReader;
+  /** The CA that issued the audit signing certificate, for verification. */
+  readonly caCertificatePem: string;
   readonly subjectHasher: SubjectHasher;
   readonly connection: ConnectionInfo;
   readonly revocation: RevocationChecker;

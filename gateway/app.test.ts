@@ -21,7 +21,7 @@ async function expectError(response: Response, status: number, code: string): Pr
 
 describe('POST /v1/nik/lookup', () => {
   it('returns exactly the nine elements of the canary to app-pendaftaran, and audits it by HMAC', async () => {
-    const { request, audit } = buildTestApp();
+    const { request, audit } = await buildTestApp();
     const response = await request('app-pendaftaran', LOOKUP, {
       method: 'POST',
       json: lookupBody(),
@@ -58,7 +58,7 @@ describe('POST /v1/nik/lookup', () => {
   });
 
   it('gives app-kasir only nik and nama_lengkap', async () => {
-    const { request } = buildTestApp();
+    const { request } = await buildTestApp();
     const response = await request('app-kasir', LOOKUP, {
       method: 'POST',
       json: lookupBody({ purpose: 'pembayaran' }),
@@ -71,7 +71,7 @@ describe('POST /v1/nik/lookup', () => {
   });
 
   it('returns the requested subset of granted fields', async () => {
-    const { request, audit } = buildTestApp();
+    const { request, audit } = await buildTestApp();
     const response = await request('app-pendaftaran', LOOKUP, {
       method: 'POST',
       json: lookupBody({ fields: ['nama_lengkap', 'tanggal_lahir'] }),
@@ -134,7 +134,7 @@ describe('POST /v1/nik/lookup', () => {
       ],
     ];
     it.each(cases)('%s', async (_name, body, status, code) => {
-      const { request, upstream, audit } = buildTestApp();
+      const { request, upstream, audit } = await buildTestApp();
       const init =
         typeof body === 'string'
           ? { body, headers: { 'content-type': 'application/json' } }
@@ -155,7 +155,7 @@ describe('POST /v1/nik/lookup', () => {
     });
 
     it('says which field is wrong without echoing client keys', async () => {
-      const { request } = buildTestApp();
+      const { request } = await buildTestApp();
       const response = await request('app-pendaftaran', LOOKUP, {
         method: 'POST',
         json: lookupBody({ 'secret-key-6474015709900001': 1 }),
@@ -165,7 +165,7 @@ describe('POST /v1/nik/lookup', () => {
     });
 
     it('refuses a field not granted to app-kasir', async () => {
-      const { request } = buildTestApp();
+      const { request } = await buildTestApp();
       const response = await request('app-kasir', LOOKUP, {
         method: 'POST',
         json: lookupBody({ purpose: 'pembayaran', fields: ['alamat'] }),
@@ -183,7 +183,7 @@ describe('POST /v1/nik/lookup', () => {
       ['carrying a NIK', 'nik6474015709900001'],
       ['non-ASCII', 'pétugas'],
     ])('%s → 400 invalid_request', async (_name, operator) => {
-      const { request, upstream } = buildTestApp();
+      const { request, upstream } = await buildTestApp();
       const response = await request('app-pendaftaran', LOOKUP, {
         method: 'POST',
         json: lookupBody(),
@@ -196,7 +196,7 @@ describe('POST /v1/nik/lookup', () => {
 
   describe('body limits and media type', () => {
     it('refuses a declared oversized body without reading it', async () => {
-      const { request } = buildTestApp();
+      const { request } = await buildTestApp();
       const response = await request('app-pendaftaran', LOOKUP, {
         method: 'POST',
         body: 'x',
@@ -206,7 +206,7 @@ describe('POST /v1/nik/lookup', () => {
     });
 
     it('refuses an oversized body that declares no length (chunked)', async () => {
-      const { request } = buildTestApp();
+      const { request } = await buildTestApp();
       const chunk = new TextEncoder().encode(' '.repeat(4096));
       let sent = 0;
       const stream = new ReadableStream<Uint8Array>({
@@ -225,7 +225,7 @@ describe('POST /v1/nik/lookup', () => {
     });
 
     it('accepts a body of exactly the limit', async () => {
-      const { request } = buildTestApp();
+      const { request } = await buildTestApp();
       const json = JSON.stringify(lookupBody());
       const padded = json.slice(0, -1) + ' '.repeat(16_384 - json.length) + '}';
       expect(Buffer.byteLength(padded)).toBe(16_384);
@@ -243,7 +243,7 @@ describe('POST /v1/nik/lookup', () => {
       ['application/json; charset=latin1'],
       [''],
     ])('content type "%s" → 415', async (type) => {
-      const { request } = buildTestApp();
+      const { request } = await buildTestApp();
       const response = await request('app-pendaftaran', LOOKUP, {
         method: 'POST',
         body: JSON.stringify(lookupBody()),
@@ -253,7 +253,7 @@ describe('POST /v1/nik/lookup', () => {
     });
 
     it('refuses a body that is not UTF-8', async () => {
-      const { request } = buildTestApp();
+      const { request } = await buildTestApp();
       const response = await request('app-pendaftaran', LOOKUP, {
         method: 'POST',
         body: new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
@@ -265,7 +265,7 @@ describe('POST /v1/nik/lookup', () => {
 
   describe('identity and roles', () => {
     it('no verified certificate → 401', async () => {
-      const { request } = buildTestApp();
+      const { request } = await buildTestApp();
       await expectError(
         await request(undefined, LOOKUP, { method: 'POST', json: lookupBody() }),
         401,
@@ -273,7 +273,7 @@ describe('POST /v1/nik/lookup', () => {
       );
     });
     it('a revoked certificate → 401', async () => {
-      const { request, revocation } = buildTestApp();
+      const { request, revocation } = await buildTestApp();
       revocation.revoked.add(`5E${Buffer.from('app-pendaftaran').toString('hex').toUpperCase()}`);
       await expectError(
         await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody() }),
@@ -282,7 +282,7 @@ describe('POST /v1/nik/lookup', () => {
       );
     });
     it('unknown revocation status → 401 (fail closed)', async () => {
-      const { request } = buildTestApp({
+      const { request } = await buildTestApp({
         revocation: { status: () => Promise.resolve('unknown'), healthy: () => false },
       });
       await expectError(
@@ -292,7 +292,7 @@ describe('POST /v1/nik/lookup', () => {
       );
     });
     it('an unknown CN → 403 forbidden', async () => {
-      const { request } = buildTestApp();
+      const { request } = await buildTestApp();
       await expectError(
         await request('app-siluman', LOOKUP, { method: 'POST', json: lookupBody() }),
         403,
@@ -302,7 +302,7 @@ describe('POST /v1/nik/lookup', () => {
     it.each(['officer-1', 'evaluator-1', 'admin-1', 'reader-01'])(
       'role of %s → 403 forbidden, and the refusal is recorded',
       async (cn) => {
-        const { request, upstream } = buildTestApp();
+        const { request, upstream } = await buildTestApp();
         await expectError(
           await request(cn, LOOKUP, { method: 'POST', json: lookupBody() }),
           403,
@@ -312,7 +312,7 @@ describe('POST /v1/nik/lookup', () => {
       },
     );
     it('a certificate whose OU contradicts the configured role → 403', async () => {
-      const { request } = buildTestApp();
+      const { request } = await buildTestApp();
       await expectError(
         await request('app-pendaftaran/officer', LOOKUP, { method: 'POST', json: lookupBody() }),
         403,
@@ -324,7 +324,7 @@ describe('POST /v1/nik/lookup', () => {
   describe('agreement', () => {
     const end = Date.parse('2027-02-11T16:00:00.000Z'); // midnight WITA after 11 Feb 2027
     it('serves until the last millisecond of the last day and refuses from the first of the next', async () => {
-      const { request, setNow, upstream } = buildTestApp();
+      const { request, setNow, upstream } = await buildTestApp();
       setNow(end - 1);
       expect(
         (await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody() })).status,
@@ -338,7 +338,7 @@ describe('POST /v1/nik/lookup', () => {
       expect(upstream.calls).toBe(1);
     });
     it('refuses before the agreement starts', async () => {
-      const { request, setNow } = buildTestApp();
+      const { request, setNow } = await buildTestApp();
       setNow(Date.parse('2025-02-11T15:59:59.999Z'));
       await expectError(
         await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody() }),
@@ -350,7 +350,7 @@ describe('POST /v1/nik/lookup', () => {
 
   describe('upstream outcomes', () => {
     it('not found → 404 nik_not_found, recorded as not_found', async () => {
-      const { request, audit } = buildTestApp();
+      const { request, audit } = await buildTestApp();
       await expectError(
         await request('app-pendaftaran', LOOKUP, {
           method: 'POST',
@@ -368,7 +368,7 @@ describe('POST /v1/nik/lookup', () => {
       ['timeout', 504, 'upstream_timeout'],
       ['unavailable', 503, 'upstream_unavailable'],
     ])('%s → %i %s', async (kind, status, code) => {
-      const { request, upstream, audit } = buildTestApp();
+      const { request, upstream, audit } = await buildTestApp();
       upstream.failWith = new UpstreamFailure(kind, 'IP Client  Tidak terdaftar', 200);
       const body = await expectError(
         await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody() }),
@@ -379,7 +379,7 @@ describe('POST /v1/nik/lookup', () => {
       expect(audit.events[0]).toMatchObject({ errorCode: code, upstreamStatus: 200 });
     });
     it('an unexpected error → 500 internal_error with nothing of the error in the answer', async () => {
-      const { request, upstream } = buildTestApp();
+      const { request, upstream } = await buildTestApp();
       upstream.failWith = new Error('boom 6474015709900001 at /secret/path.ts:1');
       const response = await request('app-pendaftaran', LOOKUP, {
         method: 'POST',
@@ -392,7 +392,7 @@ describe('POST /v1/nik/lookup', () => {
   });
 
   it('fails closed: no data leaves when the audit record cannot be written', async () => {
-    const { request, audit } = buildTestApp();
+    const { request, audit } = await buildTestApp();
     audit.failing = true;
     const response = await request('app-pendaftaran', LOOKUP, {
       method: 'POST',
@@ -407,15 +407,15 @@ describe('POST /v1/nik/lookup', () => {
 
 describe('other endpoints', () => {
   it('unknown paths → 404 not_found as JSON', async () => {
-    const { request } = buildTestApp();
+    const { request } = await buildTestApp();
     await expectError(await request('app-pendaftaran', '/v1/nope'), 404, 'not_found');
   });
   it('GET on the lookup path → 404', async () => {
-    const { request } = buildTestApp();
+    const { request } = await buildTestApp();
     await expectError(await request('app-pendaftaran', LOOKUP), 404, 'not_found');
   });
   it('healthz and readyz answer any principal', async () => {
-    const { request } = buildTestApp();
+    const { request } = await buildTestApp();
     expect(await (await request('reader-01', '/healthz')).json()).toEqual({ status: 'ok' });
     const ready = await request('evaluator-1', '/readyz');
     expect(ready.status).toBe(200);
@@ -425,14 +425,14 @@ describe('other endpoints', () => {
     });
   });
   it('readyz is 503 while the audit cannot be written', async () => {
-    const { request, audit } = buildTestApp();
+    const { request, audit } = await buildTestApp();
     audit.failing = true;
     const ready = await request('officer-1', '/readyz');
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ ready: false, checks: { audit: 'failing' } });
   });
   it('metrics are for officers, and count dropped requests by code', async () => {
-    const { request } = buildTestApp();
+    const { request } = await buildTestApp();
     await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody({ nik: '1' }) });
     await expectError(await request('app-pendaftaran', '/metrics'), 403, 'forbidden');
     const metrics = await (await request('officer-1', '/metrics')).text();
@@ -442,7 +442,7 @@ describe('other endpoints', () => {
     expect(metrics).not.toContain('6474');
   });
   it('openapi.json describes every route of the table', async () => {
-    const { request, routes } = buildTestApp();
+    const { request, routes } = await buildTestApp();
     const document = (await (await request('app-kasir', '/openapi.json')).json()) as {
       openapi: string;
       paths: Record<string, Record<string, unknown>>;

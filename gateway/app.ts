@@ -13,6 +13,9 @@ import { requestId } from './http/middleware/request-id.ts';
 import { requestLog } from './http/middleware/request-log.ts';
 import { requireRole } from './http/middleware/require-role.ts';
 import { securityHeaders } from './http/middleware/security-headers.ts';
+import { clockGuard } from './http/middleware/clock-guard.ts';
+import { recordSecurityEvents } from './http/middleware/security-events.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { healthRoutes } from './routes/health.ts';
 import { lookupRoute } from './routes/lookup.ts';
 import { openApiRoute } from './routes/openapi.ts';
@@ -22,7 +25,7 @@ export const GATEWAY_VERSION = '0.1.0';
 
 /** The route table of the whole gateway. */
 export function buildRoutes(deps: AppDeps): RouteSpec[] {
-  const routes: RouteSpec[] = [...healthRoutes(deps), lookupRoute(deps)];
+  const routes: RouteSpec[] = [...healthRoutes(deps), lookupRoute(deps), ...auditRoutes(deps)];
   routes.push(openApiRoute(() => routes, GATEWAY_VERSION));
   return routes;
 }
@@ -32,6 +35,7 @@ export function createApp(deps: AppDeps): { app: Hono<GatewayEnv>; routes: reado
   app.use(requestId({ logger: deps.logger }));
   app.use(securityHeaders());
   app.use(requestLog({ metrics: deps.metrics }));
+  app.use(recordSecurityEvents({ trail: deps.audit, connection: deps.connection }));
   app.use(
     principal({
       principals: deps.config.principals,
@@ -41,13 +45,31 @@ export function createApp(deps: AppDeps): { app: Hono<GatewayEnv>; routes: reado
   );
 
   const readBody = jsonBody({ limitBytes: deps.config.server.bodyLimitBytes });
+  let lastClockAlert = 0;
+  const guardClock = clockGuard({
+    trail: deps.audit,
+    now: deps.now,
+    onUntrusted: (behindMs) => {
+      deps.metrics.clockUntrusted.inc();
+      // One log line a minute is enough to wake someone; every refusal is audited anyway.
+      if (Date.now() - lastClockAlert > 60_000) {
+        lastClockAlert = Date.now();
+        deps.logger.error(
+          { event: 'clock_untrusted', behindMs },
+          'wall clock is behind the audit trail: data requests refused',
+        );
+      }
+    },
+  });
   const routes = buildRoutes(deps);
   for (const route of routes) {
     const chain: MiddlewareHandler<GatewayEnv>[] = [requireRole(route.roles)];
-    if (route.auditType)
+    if (route.auditType) {
       chain.push(
         auditDataPath({ type: route.auditType, trail: deps.audit, connection: deps.connection }),
+        guardClock,
       );
+    }
     if (route.requestBody) chain.push(readBody);
     app.on(route.method, [route.path], ...chain, route.handler);
   }

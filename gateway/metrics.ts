@@ -90,6 +90,10 @@ export function createGatewayMetrics(registry = new MetricsRegistry()) {
       'gerbang_upstream_unparseable_values_total',
       'Upstream values that could not be normalised and were omitted',
     ),
+    clockUntrusted: registry.counter(
+      'gerbang_clock_untrusted_total',
+      'Data requests refused because the wall clock is behind the audit trail',
+    ),
     tlsClientErrors: registry.counter(
       'gerbang_tls_client_errors_total',
       'TLS handshakes refused (no, foreign, expired or invalid client certificate)',

@@ -8,9 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { DukcapilHttpClient, type DukcapilClient } from '../adapters/dukcapil/index.ts';
-import { createSubjectHasher, InMemoryAuditTrail, type AuditTrail } from '../audit/index.ts';
+import { createHash } from 'node:crypto';
+import { createSubjectHasher, type SqliteAuditStore } from '../audit/index.ts';
 import { fromPem, parseCertificateDer } from '../certs/index.ts';
-import { createApp } from './app.ts';
+import { createApp, GATEWAY_VERSION } from './app.ts';
+import { auditTrustAnchorPem, openAuditStore } from './audit-store.ts';
 import type { AppDeps } from './app-deps.ts';
 import { readSecretBytes, readSecretText, type GerbangConfig } from './config/index.ts';
 import { createLogger } from './logging.ts';
@@ -31,15 +33,19 @@ export interface RunningGateway {
   readonly url: string;
   readonly port: number;
   readonly metrics: GatewayMetrics;
+  readonly audit: SqliteAuditStore;
   close(): Promise<void>;
 }
 
-export interface GatewayOverrides {
+export interface GatewayOptions {
+  /** The instance's state directory (audit database). */
+  readonly dataDir: string;
   readonly logger?: Logger;
   readonly now?: () => number;
   readonly upstream?: DukcapilClient;
-  readonly audit?: AuditTrail;
 }
+
+const DAY_MS = 86_400_000;
 
 function upstreamObserver(metrics: GatewayMetrics) {
   return {
@@ -57,7 +63,7 @@ function upstreamObserver(metrics: GatewayMetrics) {
 
 export async function startGateway(
   config: GerbangConfig,
-  overrides: GatewayOverrides = {},
+  overrides: GatewayOptions,
 ): Promise<RunningGateway> {
   const logger = overrides.logger ?? createLogger(config.logging.level);
   const metrics = createGatewayMetrics();
@@ -81,17 +87,71 @@ export async function startGateway(
       password: readSecretText(config.upstream.passwordFile),
       observer: upstreamObserver(metrics),
     });
+  const now = overrides.now ?? Date.now;
+  const audit = openAuditStore(config, overrides.dataDir, {
+    now,
+    onAlert: (event, detail) => {
+      logger.error({ event, detail }, 'audit trail alert');
+    },
+  });
+  // Nothing is served until the start itself is on the record (fail closed).
+  await audit.append({
+    type: 'system',
+    event: 'config_loaded',
+    outcome: 'success',
+    detail: {
+      version: GATEWAY_VERSION,
+      configSha256: createHash('sha256').update(JSON.stringify(config)).digest('hex'),
+      principals: Object.keys(config.principals).length,
+      agreements: config.agreements.length,
+    },
+  });
+  const newest = audit.newestRecordTime();
+  if (newest !== undefined && now() < newest) {
+    logger.error(
+      { event: 'clock_untrusted', behindMs: newest - now() },
+      'wall clock is behind the audit trail: data requests will be refused',
+    );
+  }
+  const purgeOldRecords = (): void => {
+    try {
+      const { purged, throughSeq } = audit.purgeBefore(now() - config.audit.retentionDays * DAY_MS);
+      if (purged > 0) {
+        void audit
+          .append({
+            type: 'system',
+            event: 'retention_purge',
+            outcome: 'success',
+            detail: { purged, throughSeq, retentionDays: config.audit.retentionDays },
+          })
+          .catch(() => undefined);
+      }
+    } catch (error) {
+      logger.error(
+        {
+          event: 'retention_purge_failed',
+          reason: error instanceof Error ? error.message : 'unknown',
+        },
+        'audit retention purge failed',
+      );
+    }
+  };
+  purgeOldRecords();
+  const retentionTimer = setInterval(purgeOldRecords, DAY_MS);
+  retentionTimer.unref();
+
   const deps: AppDeps = {
     config,
     upstream,
-    // The durable, hash-chained store replaces this in the audit-trail work (issue 3).
-    audit: overrides.audit ?? new InMemoryAuditTrail(),
+    audit,
+    auditLog: audit,
+    caCertificatePem: auditTrustAnchorPem(config),
     subjectHasher: createSubjectHasher(readSecretBytes(config.audit.hmacKeyFile)),
     connection: nodeTlsConnection,
     revocation,
     metrics,
     logger,
-    now: overrides.now ?? Date.now,
+    now,
   };
   const { app } = createApp(deps);
 
@@ -125,6 +185,16 @@ export async function startGateway(
   // Refused handshakes (no, foreign, expired, not-yet-valid certificate) are counted and logged.
   server.on('tlsClientError', (error: NodeJS.ErrnoException, socket) => {
     metrics.tlsClientErrors.inc({ reason: error.code ?? 'unknown' });
+    void audit
+      .append({
+        type: 'security',
+        event: 'tls_handshake_refused',
+        outcome: 'denied',
+        errorCode: 'unauthenticated',
+        ...(socket.remoteAddress === undefined ? {} : { sourceAddress: socket.remoteAddress }),
+        detail: { reason: error.code ?? 'unknown' },
+      })
+      .catch(() => undefined);
     logger.warn(
       { event: 'tls_refused', reason: error.code ?? 'unknown', remote: socket.remoteAddress },
       'TLS handshake refused',
@@ -136,6 +206,7 @@ export async function startGateway(
     url: `https://${address}:${port}`,
     port,
     metrics,
+    audit,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => {
@@ -143,7 +214,9 @@ export async function startGateway(
         });
         server.closeAllConnections();
       });
+      clearInterval(retentionTimer);
       await upstream.close();
+      await audit.close();
     },
   };
 }

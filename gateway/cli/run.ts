@@ -71,7 +71,7 @@ export async function demoCommand(args: string[]): Promise<void> {
       server: { ...config.server, port: portFromEnv('GERBANG_PORT', config.server.port) },
       upstream: { ...config.upstream, baseUrl: simulator.url },
     },
-    { logger },
+    { logger, dataDir: location.dataDir },
   );
   onShutdown(async () => {
     await gateway.close();
@@ -102,8 +102,9 @@ Press Ctrl-C to stop.`);
 
 export async function serveCommand(args: string[]): Promise<void> {
   if (args.length > 0) throw new CliError('usage: gerbang serve', EXIT.usage);
-  const config = loadConfig(locateInstance().configPath);
-  const gateway = await startGateway(config);
+  const location = locateInstance();
+  const config = loadConfig(location.configPath);
+  const gateway = await startGateway(config, { dataDir: location.dataDir });
   onShutdown(() => gateway.close());
 }
 

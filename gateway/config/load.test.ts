@@ -22,7 +22,12 @@ function instance(mutate: (config: Record<string, unknown>) => void = () => unde
   writeFileSync(join(dir, 'gerbang.json'), JSON.stringify(config));
   mkdirSync(join(dir, 'pki'));
   mkdirSync(join(dir, 'secrets'));
-  for (const secret of ['pki/server.key', 'secrets/upstream-password', 'secrets/audit-hmac.key']) {
+  for (const secret of [
+    'pki/server.key',
+    'pki/audit-signing.key',
+    'secrets/upstream-password',
+    'secrets/audit-hmac.key',
+  ]) {
     writeFileSync(join(dir, secret), 'secret\n', { mode: 0o600 });
   }
   return join(dir, 'gerbang.json');

@@ -28,6 +28,7 @@ export interface GatewayEnv {
     /** Set with `principal`; read where the principal may not be known yet (the request log). */
     principalId?: string;
     body: unknown;
-    audit: AuditDraft;
+    /** Set on data paths only. */
+    audit?: AuditDraft;
   };
 }

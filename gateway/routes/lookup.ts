@@ -11,7 +11,7 @@ import {
 import { UpstreamFailure } from '../../adapters/dukcapil/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { ApiError } from '../http/error-catalogue.ts';
-import { commitAudit } from '../http/middleware/audit-data-path.ts';
+import { commitAudit, dataPathDraft } from '../http/middleware/audit-data-path.ts';
 import { requireOperatorId } from '../http/middleware/operator.ts';
 import { ErrorResponse, LookupRequest, LookupResponse } from '../http/schemas.ts';
 import { compileBodyValidator } from '../http/validate.ts';
@@ -68,7 +68,7 @@ export function lookupRoute(deps: AppDeps): RouteSpec {
       404: { description: 'nik_not_found', schema: ErrorResponse },
     },
     handler: async function lookupHandler(c) {
-      const draft = c.var.audit;
+      const draft = dataPathDraft(c);
       draft.operator = requireOperatorId(c);
       const body = validateBody(c.var.body);
       draft.purpose = body.purpose;

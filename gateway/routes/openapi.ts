@@ -16,6 +16,10 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], version: stri
       required: true,
       schema: { type: 'string' },
     }));
+    const querySchema = route.query as { properties?: Record<string, unknown> } | undefined;
+    for (const [name, schema] of Object.entries(querySchema?.properties ?? {})) {
+      parameters.push({ name, in: 'query', required: false, schema: plain(schema) } as never);
+    }
     if (route.requiresOperator) {
       parameters.push({
         name: 'X-Operator-Id',

@@ -23,6 +23,8 @@ export interface RouteSpec {
   readonly summary: string;
   /** A data path: audited whatever its outcome. */
   readonly auditType?: AuditEventType;
+  /** Query parameters, described for /openapi.json (validated by the handler). */
+  readonly query?: TSchema;
   /** A JSON body is read under the body limit and must match this schema. */
   readonly requestBody?: TSchema;
   /** Data requests need X-Operator-Id. */

@@ -6,7 +6,17 @@
 import { pino } from 'pino';
 import { FakeDukcapilClient } from '../../adapters/dukcapil/index.ts';
 import { SyntheticPopulation } from '../../adapters/dukcapil-sim/index.ts';
-import { InMemoryAuditTrail, createSubjectHasher } from '../../audit/index.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createSubjectHasher,
+  SqliteAuditStore,
+  type AuditEvent,
+  type AuditRecord,
+  type AuditTrail,
+} from '../../audit/index.ts';
+import { createTestSigner } from './audit-signer.ts';
 import { createApp } from '../../gateway/app.ts';
 import type { AppDeps } from '../../gateway/app-deps.ts';
 import { demoConfig } from '../../gateway/demo/instance.ts';
@@ -28,12 +38,48 @@ export function certificateFor(commonName: string, organizationalUnit?: string):
   };
 }
 
-export function buildTestApp(overrides: Partial<AppDeps> = {}) {
+/** One CA and audit signing key per test file. */
+const workDir = mkdtempSync(join(tmpdir(), 'gerbang-inproc-'));
+let signerPromise: ReturnType<typeof createTestSigner> | undefined;
+let databases = 0;
+
+/** The real audit store, with a switch that makes appends fail like a full disk would. */
+export class SwitchableAuditTrail implements AuditTrail {
+  failing = false;
+  readonly store: SqliteAuditStore;
+  constructor(store: SqliteAuditStore) {
+    this.store = store;
+  }
+  append(event: AuditEvent): Promise<void> {
+    return this.failing ? Promise.reject(new Error('disk full')) : this.store.append(event);
+  }
+  healthy(): boolean {
+    return !this.failing && this.store.healthy();
+  }
+  newestRecordTime(): number | undefined {
+    return this.store.newestRecordTime();
+  }
+  /** Every record written so far, oldest first. */
+  get events(): AuditRecord[] {
+    return [...this.store.records()];
+  }
+}
+
+export async function buildTestApp(overrides: Partial<AppDeps> = {}) {
   const population = new SyntheticPopulation('test');
   const upstream = new FakeDukcapilClient({
     get: (nik: string) => population.find(nik),
   } as ReadonlyMap<string, Readonly<Record<string, unknown>>>);
-  const audit = new InMemoryAuditTrail();
+  signerPromise ??= createTestSigner(workDir);
+  const { signer, caPem } = await signerPromise;
+  let now = Date.parse('2026-01-15T03:00:00Z');
+  const store = new SqliteAuditStore({
+    path: join(workDir, `audit-${++databases}.db`),
+    instance: 'test',
+    signer,
+    now: () => now,
+  });
+  const audit = new SwitchableAuditTrail(store);
   const revoked = new Set<string>();
   const revocation: RevocationChecker & { revoked: Set<string> } = {
     revoked,
@@ -50,11 +96,12 @@ export function buildTestApp(overrides: Partial<AppDeps> = {}) {
     },
     remoteAddress: () => '127.0.0.1',
   };
-  let now = Date.parse('2026-01-15T03:00:00Z');
   const deps: AppDeps = {
     config: demoConfig(0, 0),
     upstream,
     audit,
+    auditLog: store,
+    caCertificatePem: caPem,
     subjectHasher: createSubjectHasher(HMAC_KEY),
     connection,
     revocation,

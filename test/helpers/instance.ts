@@ -74,7 +74,7 @@ export async function startTestInstance(
   });
   writeFileSync(location.configPath, JSON.stringify(adjusted));
   const config = loadConfig(location.configPath);
-  const gateway = await startGateway(config, { logger: pino({ level: 'silent' }) });
+  const gateway = await startGateway(config, { logger: pino({ level: 'silent' }), dataDir: dir });
   const authority = await CertificateAuthority.open(location.pkiDir);
   const caPem = readFileSync(join(location.pkiDir, 'ca.crt'), 'utf8');
   const agents: Agent[] = [];

@@ -48,9 +48,18 @@ export const auditDataPath = (options: {
     }
   };
 
+/** The audit draft of a data path; a route without `auditType` has none (a wiring error). */
+export function dataPathDraft(c: Context<GatewayEnv>): AuditDraft {
+  const draft = c.var.audit;
+  if (draft === undefined)
+    throw new ApiError('internal_error', { detail: 'data path without audit draft' });
+  return draft;
+}
+
 /** Writes the draft; throws ApiError('audit_unavailable') when the trail cannot record it. */
 export async function commitAudit(c: Context<GatewayEnv>, trail: AuditTrail): Promise<void> {
-  const { recorded: _recorded, ...fields } = c.var.audit;
+  const draft = dataPathDraft(c);
+  const { recorded: _recorded, ...fields } = draft;
   if (fields.type === undefined || fields.requestId === undefined || fields.outcome === undefined) {
     throw new ApiError('internal_error', { detail: 'incomplete audit draft' });
   }
@@ -59,5 +68,5 @@ export async function commitAudit(c: Context<GatewayEnv>, trail: AuditTrail): Pr
   } catch (cause) {
     throw new ApiError('audit_unavailable', { cause, detail: 'audit append failed' });
   }
-  c.var.audit.recorded = true;
+  draft.recorded = true;
 }
