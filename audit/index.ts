@@ -11,6 +11,7 @@ export {
 } from './checkpoint.ts';
 export {
   verifyExport,
+  hasExtendedKeyUsage,
   parseExportLines,
   EXPORT_FORMAT,
   AUDIT_SIGNING_EKU,

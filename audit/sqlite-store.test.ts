@@ -316,11 +316,9 @@ describe('SqliteAuditStore', () => {
     const store = await filled(12, { checkpointEvery: 1000 });
     const lines = [...store.exportLines({ fromSeq: 5, toSeq: 9, sealWithFreshCheckpoint: true })];
     expect(verify(lines)).toMatchObject({ ok: true, records: 5 });
-    expect(
-      lines
-        .filter((l) => l.kind === 'record')
-        .map((l) => (l as Extract<ExportLine, { kind: 'record' }>).record.seq),
-    ).toEqual([5, 6, 7, 8, 9]);
+    expect(lines.filter((l) => l.kind === 'record').map((l) => l.record.seq)).toEqual([
+      5, 6, 7, 8, 9,
+    ]);
     await store.close();
   });
 
