@@ -11,6 +11,7 @@ import { DukcapilHttpClient, type DukcapilClient } from '../adapters/dukcapil/in
 import { createHash } from 'node:crypto';
 import { createSubjectHasher, type SqliteAuditStore } from '../audit/index.ts';
 import { fromPem, parseCertificateDer } from '../certs/index.ts';
+import { SyslogForwarder } from '../adapters/syslog/index.ts';
 import { createApp, GATEWAY_VERSION } from './app.ts';
 import { auditTrustAnchorPem, openAuditStore } from './audit-store.ts';
 import type { AppDeps } from './app-deps.ts';
@@ -137,6 +138,26 @@ export async function startGateway(
     }
   };
   purgeOldRecords();
+  const forwarder =
+    config.siem === undefined
+      ? undefined
+      : new SyslogForwarder({
+          host: config.siem.host,
+          port: config.siem.port,
+          ...(config.siem.serverName === undefined ? {} : { serverName: config.siem.serverName }),
+          ca: readFileSync(config.siem.caFile, 'utf8'),
+          cert: readFileSync(config.siem.certFile, 'utf8'),
+          key: readSecretBytes(config.siem.keyFile),
+          database: audit.database,
+          readRecords: (after, limit) => [...audit.records(after + 1, after + limit)],
+          onStateChange: (state, detail) => {
+            (state === 'connected' ? logger.info.bind(logger) : logger.warn.bind(logger))(
+              { event: `siem_${state}`, detail },
+              `SIEM ${state}`,
+            );
+          },
+        });
+  forwarder?.start();
   const retentionTimer = setInterval(purgeOldRecords, DAY_MS);
   retentionTimer.unref();
 
@@ -215,6 +236,7 @@ export async function startGateway(
         server.closeAllConnections();
       });
       clearInterval(retentionTimer);
+      await forwarder?.stop();
       await upstream.close();
       await audit.close();
     },

@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../config/index.ts';
 import { SecretError } from '../config/secrets.ts';
+import { auditCommand } from './audit.ts';
 import { certsCommand } from './certs.ts';
 import { configCommand, demoCommand, serveCommand, simCommand } from './run.ts';
 import { CliError, EXIT, say, warn } from './output.ts';
@@ -16,6 +17,10 @@ commands:
   sim [--port N]       run the Dukcapil simulator with the instance's upstream credentials
   certs init|issue|revoke
   config check         validate the configuration and its secret files
+  audit verify [FILE] [--ca CA.crt]
+                       verify the live audit trail, or an export offline
+  audit export --out FILE [--from TIME] [--to TIME]
+  audit purge [--before TIME]
 
 environment:
   GERBANG_DATA_DIR     state directory (default ./var)
@@ -32,6 +37,8 @@ async function main(argv: string[]): Promise<void> {
       return simCommand(args);
     case 'certs':
       return certsCommand(args);
+    case 'audit':
+      return auditCommand(args);
     case 'config':
       return configCommand(args);
     case undefined:

@@ -92,6 +92,16 @@ function resolvePaths(config: GerbangConfig, baseDir: string): GerbangConfig {
         ? {}
         : { databaseFile: file(config.audit.databaseFile) }),
     },
+    ...(config.siem === undefined
+      ? {}
+      : {
+          siem: {
+            ...config.siem,
+            caFile: file(config.siem.caFile),
+            certFile: file(config.siem.certFile),
+            keyFile: secret(config.siem.keyFile),
+          },
+        }),
   };
 }
 
@@ -133,6 +143,7 @@ export function loadConfig(path: string): GerbangConfig {
       config.upstream.passwordFile,
       config.audit.hmacKeyFile,
       config.audit.signingKeyFile,
+      ...(config.siem ? [config.siem.keyFile] : []),
     ])
       checkSecretFile(secretPath);
   } catch (error) {

@@ -129,6 +129,19 @@ export const ConfigSchema = Type.Object(
     ),
     agreements: Type.Array(Agreement, { minItems: 1 }),
     principals: Type.Record(Type.String({ pattern: PRINCIPAL_ID_PATTERN }), Principal),
+    siem: Type.Optional(
+      Type.Object(
+        {
+          host: Type.String({ minLength: 1, maxLength: 253 }),
+          port: Type.Integer({ minimum: 1, maximum: 65535, default: 6514 }),
+          serverName: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
+          caFile: Path,
+          certFile: Path,
+          keyFile: SecretPath,
+        },
+        { additionalProperties: false },
+      ),
+    ),
     returnData: Type.Object(
       {
         npwpdPattern: Type.String({

@@ -1,0 +1,175 @@
+/**
+ * Forwards every audit record to the SIEM as RFC 5424 over TLS (RFC 5425), with a client
+ * certificate and the SIEM's CA pinned. A durable cursor in the audit database remembers what was
+ * sent, so an outage of the SIEM loses nothing: the forwarder reconnects with backoff and catches
+ * up. Delivery is at least once: after a broken connection, the records sent in the last few
+ * seconds before it are sent again (the SIEM deduplicates on `seq`).
+ */
+import { connect, type TLSSocket } from 'node:tls';
+import { hostname } from 'node:os';
+import type { Database } from 'better-sqlite3';
+import type { AuditRecord } from '../../audit/index.ts';
+import { formatRfc5424, frameOctetCounted } from './format.ts';
+
+export interface SyslogForwarderOptions {
+  readonly host: string;
+  readonly port: number;
+  /** The SIEM's CA: the only one trusted for its certificate. */
+  readonly ca: string;
+  readonly cert: string;
+  readonly key: string | Buffer;
+  readonly serverName?: string;
+  readonly database: Database;
+  readonly readRecords: (afterSeq: number, limit: number) => AuditRecord[];
+  readonly cursorName?: string;
+  readonly pollIntervalMs?: number;
+  readonly rewindWindowMs?: number;
+  readonly onStateChange?: (state: 'connected' | 'disconnected', detail: string) => void;
+}
+
+export class SyslogForwarder {
+  private readonly options: SyslogForwarderOptions;
+  private readonly cursorName: string;
+  private socket: TLSSocket | undefined;
+  private connected = false;
+  private stopped = false;
+  private pumping = false;
+  private backoffMs = 500;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private sent: { seq: number; at: number }[] = [];
+  private readonly origin = {
+    hostname: hostname(),
+    appName: 'gerbang',
+    procId: String(process.pid),
+  };
+
+  constructor(options: SyslogForwarderOptions) {
+    this.options = options;
+    this.cursorName = options.cursorName ?? 'siem';
+    options.database
+      .prepare('INSERT OR IGNORE INTO audit_cursors (name, seq) VALUES (?, 0)')
+      .run(this.cursorName);
+  }
+
+  /** The last sequence number handed to the SIEM connection. */
+  cursor(): number {
+    return (
+      this.options.database
+        .prepare('SELECT seq FROM audit_cursors WHERE name = ?')
+        .get(this.cursorName) as { seq: number }
+    ).seq;
+  }
+
+  private setCursor(seq: number): void {
+    this.options.database
+      .prepare('UPDATE audit_cursors SET seq = ? WHERE name = ?')
+      .run(seq, this.cursorName);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connectNow();
+  }
+
+  /** Wakes the forwarder (call after appends to forward without waiting for the poll). */
+  notify(): void {
+    if (this.connected) void this.pump();
+  }
+
+  private connectNow(): void {
+    if (this.stopped) return;
+    const socket = connect({
+      host: this.options.host,
+      port: this.options.port,
+      ca: this.options.ca,
+      cert: this.options.cert,
+      key: this.options.key,
+      servername: this.options.serverName ?? this.options.host,
+      minVersion: 'TLSv1.2',
+    });
+    this.socket = socket;
+    socket.on('secureConnect', () => {
+      this.connected = true;
+      this.backoffMs = 500;
+      this.options.onStateChange?.('connected', `${this.options.host}:${this.options.port}`);
+      void this.pump();
+    });
+    socket.on('error', () => undefined); // 'close' follows and handles it
+    socket.on('close', () => {
+      const wasConnected = this.connected;
+      this.connected = false;
+      this.socket = undefined;
+      // A deliberate stop ends the stream cleanly: nothing to resend, and the store may be closed.
+      if (this.stopped) return;
+      this.rewind();
+      if (wasConnected) this.options.onStateChange?.('disconnected', 'connection closed');
+      if (this.stopped) return;
+      this.reconnectTimer = setTimeout(() => {
+        this.connectNow();
+      }, this.backoffMs);
+      this.backoffMs = Math.min(this.backoffMs * 2, 30_000);
+    });
+    socket.on('data', () => undefined); // syslog receivers do not answer; drain anything
+  }
+
+  /** After a broken connection, resend what may have been lost in flight. */
+  private rewind(): void {
+    const window = this.options.rewindWindowMs ?? 5_000;
+    const since = Date.now() - window;
+    const recent = this.sent.find((entry) => entry.at >= since);
+    if (recent !== undefined) this.setCursor(Math.min(this.cursor(), recent.seq - 1));
+    this.sent = [];
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.connected && !this.stopped) {
+        const records = this.options.readRecords(this.cursor(), 500);
+        if (records.length === 0) break;
+        const frames = Buffer.concat(
+          records.map((record) => frameOctetCounted(formatRfc5424(record, this.origin))),
+        );
+        const socket = this.socket;
+        if (socket === undefined) break;
+        const written = await new Promise<boolean>((resolve) => {
+          socket.write(frames, (error) => {
+            resolve(error == null);
+          });
+        });
+        if (!written) break;
+        const last = records.at(-1)?.seq ?? this.cursor();
+        const now = Date.now();
+        for (const record of records) this.sent.push({ seq: record.seq, at: now });
+        this.sent = this.sent.filter(
+          (entry) => entry.at >= now - (this.options.rewindWindowMs ?? 5_000),
+        );
+        this.setCursor(last);
+      }
+    } finally {
+      this.pumping = false;
+    }
+    if (!this.stopped && this.pollTimer === undefined) {
+      this.pollTimer = setTimeout(() => {
+        this.pollTimer = undefined;
+        void this.pump();
+      }, this.options.pollIntervalMs ?? 500);
+    }
+  }
+
+  stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.pollTimer);
+    clearTimeout(this.reconnectTimer);
+    const socket = this.socket;
+    if (socket === undefined) return Promise.resolve();
+    return new Promise((resolve) => {
+      socket.end(() => {
+        resolve();
+      });
+      socket.destroySoon();
+    });
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * `gerbang audit verify [FILE] [--ca FILE]`, `gerbang audit export --out FILE [--from T] [--to T]`,
+ * `gerbang audit purge [--before T]`. Verification of a file needs no instance (an evaluator's
+ * laptop will do), only the CA certificate. Commands that touch the live trail record themselves
+ * in it.
+ */
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import {
+  parseExportLines,
+  verifyExport,
+  type AuditEvent,
+  type VerifyResult,
+} from '../../audit/index.ts';
+import { auditTrustAnchorPem, openAuditStore } from '../audit-store.ts';
+import { loadConfig } from '../config/index.ts';
+import { locateInstance } from '../config/instance.ts';
+import { CliError, EXIT, say, warn } from './output.ts';
+
+const USAGE = `usage:
+  gerbang audit verify [FILE] [--ca CA.crt]     verify the live trail, or an export offline
+  gerbang audit export --out FILE [--from TIME] [--to TIME]
+  gerbang audit purge [--before TIME]           remove records older than the retention period`;
+
+const DAY_MS = 86_400_000;
+
+function cliPrincipal(): NonNullable<AuditEvent['principal']> {
+  return { id: `cli:${userInfo().username}`, role: 'admin', certificateFingerprint: '-' };
+}
+
+function parseTime(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new CliError(`${name} is not an ISO 8601 time`, EXIT.usage);
+  return time;
+}
+
+function report(result: VerifyResult, what: string): void {
+  if (result.ok) {
+    say(
+      `OK: ${what} verifies — ${result.records} records, ${result.checkpoints} signed checkpoints, tree size ${result.treeSize}, root ${result.rootHash}`,
+    );
+    if (result.unsealedRecords > 0)
+      say(
+        `  ${result.unsealedRecords} newest records are not yet covered by a checkpoint (one is signed within the checkpoint interval)`,
+      );
+    for (const warning of result.warnings) warn(`  warning: ${warning}`);
+    return;
+  }
+  throw new CliError(
+    `FAILED: ${what} does not verify at record ${result.firstBadSeq}: ${result.reason} (${result.records} records and ${result.checkpoints} checkpoints verified before it)`,
+  );
+}
+
+export async function auditCommand(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      ca: { type: 'string' },
+      out: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      before: { type: 'string' },
+    },
+    strict: true,
+  });
+  switch (sub) {
+    case 'verify': {
+      const [file, ...extra] = positionals;
+      if (extra.length > 0) throw new CliError(USAGE, EXIT.usage);
+      if (file !== undefined) {
+        let caPem = values.ca === undefined ? undefined : readFileSync(values.ca, 'utf8');
+        if (caPem === undefined) {
+          const location = locateInstance();
+          if (!existsSync(location.configPath))
+            throw new CliError(
+              'pass --ca FILE: the CA that issued the audit signing certificate',
+              EXIT.usage,
+            );
+          caPem = auditTrustAnchorPem(loadConfig(location.configPath));
+        }
+        report(
+          verifyExport(parseExportLines(readFileSync(file, 'utf8')), {
+            caCertificatePem: caPem,
+            requireFinalCheckpoint: true,
+          }),
+          file,
+        );
+        return;
+      }
+      const location = locateInstance();
+      const config = loadConfig(location.configPath);
+      const store = openAuditStore(config, location.dataDir);
+      try {
+        const result = store.verify(
+          values.ca === undefined ? auditTrustAnchorPem(config) : readFileSync(values.ca, 'utf8'),
+        );
+        await store.append({
+          type: 'audit',
+          event: 'verify',
+          outcome: result.ok ? 'success' : 'error',
+          principal: cliPrincipal(),
+          detail: result.ok ? { records: result.records } : { firstBadSeq: result.firstBadSeq },
+        });
+        report(result, 'the audit trail');
+      } finally {
+        await store.close();
+      }
+      return;
+    }
+    case 'export': {
+      if (values.out === undefined || positionals.length > 0) throw new CliError(USAGE, EXIT.usage);
+      const from = parseTime(values.from, '--from');
+      const to = parseTime(values.to, '--to');
+      const location = locateInstance();
+      const store = openAuditStore(loadConfig(location.configPath), location.dataDir);
+      try {
+        const fromIso = from === undefined ? undefined : new Date(from).toISOString();
+        const toIso = to === undefined ? undefined : new Date(to).toISOString();
+        await store.append({
+          type: 'audit',
+          event: 'export',
+          outcome: 'success',
+          principal: cliPrincipal(),
+          detail: { from: fromIso ?? 'start', to: toIso ?? 'end', file: values.out },
+        });
+        const fromSeq =
+          fromIso === undefined ? undefined : (store.seqAtTime(fromIso) ?? Number.MAX_SAFE_INTEGER);
+        const toSeq =
+          toIso === undefined ? undefined : (store.seqAtTime(toIso) ?? Number.MAX_SAFE_INTEGER) - 1;
+        const fd = openSync(values.out, 'wx', 0o600);
+        let records = 0;
+        try {
+          for (const line of store.exportLines({
+            ...(fromSeq === undefined ? {} : { fromSeq }),
+            ...(toSeq === undefined ? {} : { toSeq }),
+            sealWithFreshCheckpoint: true,
+          })) {
+            if (line.kind === 'record') records++;
+            writeSync(fd, `${JSON.stringify(line)}\n`);
+          }
+        } finally {
+          closeSync(fd);
+        }
+        say(
+          `exported ${records} records to ${values.out}; verify with: gerbang audit verify ${values.out} --ca ca.crt`,
+        );
+      } finally {
+        await store.close();
+      }
+      return;
+    }
+    case 'purge': {
+      if (positionals.length > 0) throw new CliError(USAGE, EXIT.usage);
+      const location = locateInstance();
+      const config = loadConfig(location.configPath);
+      const cutoff =
+        parseTime(values.before, '--before') ?? Date.now() - config.audit.retentionDays * DAY_MS;
+      const store = openAuditStore(config, location.dataDir);
+      try {
+        const { purged, throughSeq } = store.purgeBefore(cutoff);
+        await store.append({
+          type: 'system',
+          event: 'retention_purge',
+          outcome: 'success',
+          principal: cliPrincipal(),
+          detail: { purged, throughSeq, before: new Date(cutoff).toISOString() },
+        });
+        say(
+          purged === 0
+            ? 'nothing to purge'
+            : `purged ${purged} records (through ${throughSeq}); a signed anchor keeps the rest verifiable`,
+        );
+      } finally {
+        await store.close();
+      }
+      return;
+    }
+    default:
+      throw new CliError(USAGE, EXIT.usage);
+  }
+}
