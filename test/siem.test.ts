@@ -96,7 +96,9 @@ beforeAll(async () => {
     key: readFileSync(client.keyPath, 'utf8'),
   };
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('SIEM forwarding', () => {
   it('sends every record as RFC 5424 over mutual TLS and catches up after an outage', async () => {
@@ -157,7 +159,7 @@ describe('SIEM forwarding', () => {
     const { signer } = await createTestSigner(dir, 'pki2');
     const store = new SqliteAuditStore({ path: join(dir, 'audit2.db'), instance: 'test', signer });
     const receiver = await startReceiver();
-    const impostorCa = await CertificateAuthority.create(join(dir, 'impostor'));
+    await CertificateAuthority.create(join(dir, 'impostor'));
     const forwarder = new SyslogForwarder({
       host: '127.0.0.1',
       port: receiver.port,
@@ -167,7 +169,6 @@ describe('SIEM forwarding', () => {
       readRecords: (after, limit) => [...store.records(after + 1, after + limit)],
       pollIntervalMs: 50,
     });
-    void impostorCa;
     forwarder.start();
     await store.append({ type: 'lookup', outcome: 'success', requestId: 'x' });
     await new Promise((resolve) => setTimeout(resolve, 700));

@@ -67,6 +67,11 @@ export class SyslogForwarder {
       .run(seq, this.cursorName);
   }
 
+  /** A method, so that a check inside a callback reads the current value. */
+  private isStopped(): boolean {
+    return this.stopped;
+  }
+
   start(): void {
     this.stopped = false;
     this.connectNow();
@@ -101,7 +106,7 @@ export class SyslogForwarder {
       this.connected = false;
       this.socket = undefined;
       // A deliberate stop ends the stream cleanly: nothing to resend, and the store may be closed.
-      if (this.stopped) return;
+      if (this.isStopped()) return;
       this.rewind();
       if (wasConnected) this.options.onStateChange?.('disconnected', 'connection closed');
       if (this.stopped) return;
