@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: the simulator and the gateway as separate child processes in their demo
  * configuration (mutual TLS, full policy), loaded by autocannon from this process, measured in
- * one run: (a) the simulator directly, (b) lookups through the gateway. Prints a table and
- * writes bench/results/latest.json. Settings: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS
- * (default 50).
+ * one run: (a) the simulator directly; (b) lookups through the gateway with its audit in memory
+ * (bench/unaudited-gateway.ts: what the pipeline costs without durable records); (c) lookups
+ * through `gerbang serve`, every record durable (synchronous=FULL, group commit) before the
+ * answer. Prints a table and writes bench/results/latest.json. Settings: BENCH_DURATION (s,
+ * default 10), BENCH_CONNECTIONS (default 50).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,8 +35,8 @@ function freePort(): Promise<number> {
   });
 }
 
-function start(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/gerbang.js'), ...args], {
+function start(args: string[], env: NodeJS.ProcessEnv, script = 'bin/gerbang.js'): ChildProcess {
+  const child = spawn(process.execPath, [join(ROOT, script), ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -98,10 +100,37 @@ async function measure(name: string, options: autocannon.Options): Promise<Measu
   };
 }
 
+/** Waits until an mTLS endpoint answers 200. */
+function answers(url: string, tlsOptions: object): () => Promise<boolean> {
+  return () =>
+    new Promise<boolean>((done) => {
+      void autocannon({ url, amount: 1, connections: 1, tlsOptions }, (_error, result) => {
+        done(result.errors === 0 && result['2xx'] === 1);
+      });
+    });
+}
+
+/** Scrapes one value from the gateway's Prometheus text. */
+async function scrapeMetric(url: string, tlsOptions: object, name: string): Promise<number> {
+  const { Agent, request } = await import('undici');
+  const agent = new Agent({ connect: tlsOptions });
+  try {
+    const response = await request(`${url}/metrics`, { dispatcher: agent });
+    const text = await response.body.text();
+    return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+  } finally {
+    await agent.close();
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'gerbang-bench-'));
 const children: ChildProcess[] = [];
 try {
-  const [gatewayPort, simPort] = [await freePort(), await freePort()];
+  const [gatewayPort, unauditedPort, simPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const location = locateInstance({ GERBANG_DATA_DIR: dir });
   await ensureDemoInstance(location, { gateway: gatewayPort, simulator: simPort });
   const config = JSON.parse(readFileSync(location.configPath, 'utf8')) as {
@@ -111,28 +140,26 @@ try {
   children.push(start(['sim'], env));
   const gateway = start(['serve'], env);
   children.push(gateway);
+  const unaudited = start(
+    ['bench/unaudited-gateway.ts'],
+    { ...env, BENCH_PORT: String(unauditedPort) },
+    'bin/run-ts.js',
+  );
+  children.push(unaudited);
 
   const pki = (file: string): string => readFileSync(join(location.pkiDir, file), 'utf8');
-  const tlsOptions = {
+  const credentials = (id: string) => ({
     ca: pki('ca.crt'),
-    cert: pki('clients/app-pendaftaran.crt'),
-    key: pki('clients/app-pendaftaran.key'),
-  };
+    cert: pki(`clients/${id}.crt`),
+    key: pki(`clients/${id}.key`),
+  });
+  const tlsOptions = credentials('app-pendaftaran');
   const simUrl = `http://127.0.0.1:${simPort}`;
   const gatewayUrl = `https://127.0.0.1:${gatewayPort}`;
+  const unauditedUrl = `https://127.0.0.1:${unauditedPort}`;
   await waitUntil(async () => (await fetch(`${simUrl}/__sim/state`)).ok, 'simulator');
-  await waitUntil(
-    () =>
-      new Promise<boolean>((done) => {
-        void autocannon(
-          { url: `${gatewayUrl}/healthz`, amount: 1, connections: 1, tlsOptions },
-          (_error, result) => {
-            done(result.non2xx === 0 && result.errors === 0 && result['2xx'] === 1);
-          },
-        );
-      }),
-    'gateway',
-  );
+  await waitUntil(answers(`${gatewayUrl}/healthz`, tlsOptions), 'gateway');
+  await waitUntil(answers(`${unauditedUrl}/healthz`, tlsOptions), 'unaudited gateway');
 
   const upstreamBody = JSON.stringify({
     NIK: CANARY,
@@ -140,6 +167,12 @@ try {
     password: readSecretText(join(dir, config.upstream.passwordFile)),
     ip_user: config.upstream.ipUser,
   });
+  const lookupRequest = {
+    method: 'POST' as const,
+    headers: { 'content-type': 'application/json', 'x-operator-id': 'bench' },
+    body: JSON.stringify({ nik: CANARY, purpose: 'pendaftaran-wp', reference: 'BENCH-1' }),
+    tlsOptions,
+  };
   const results: Measured[] = [];
   results.push(
     await measure('simulator direct (CALL_NIK)', {
@@ -149,40 +182,66 @@ try {
       body: upstreamBody,
     }),
   );
+  const unauditedSampler = sampleProcess(unaudited.pid ?? 0);
+  const unauditedLookup = await measure('lookup, audit in memory (not durable)', {
+    url: `${unauditedUrl}/v1/nik/lookup`,
+    ...lookupRequest,
+  });
+  const unauditedUsage = unauditedSampler.stop(DURATION + 2);
+  results.push({
+    ...unauditedLookup,
+    gatewayCpuPercent: unauditedUsage.cpuPercent,
+    gatewayMaxRssMb: unauditedUsage.maxRssMb,
+  });
+  const officer = credentials('officer-1');
+  const commitsBefore = await scrapeMetric(gatewayUrl, officer, 'gerbang_audit_commits_total');
+  const recordsBefore = await scrapeMetric(
+    gatewayUrl,
+    officer,
+    'gerbang_audit_records_written_total',
+  );
   const sampler = sampleProcess(gateway.pid ?? 0);
-  const lookup = await measure('gerbang lookup (mTLS, policy, projection)', {
+  const lookup = await measure('lookup, audit durable (gerbang serve)', {
     url: `${gatewayUrl}/v1/nik/lookup`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-operator-id': 'bench' },
-    body: JSON.stringify({ nik: CANARY, purpose: 'pendaftaran-wp', reference: 'BENCH-1' }),
-    tlsOptions,
+    ...lookupRequest,
   });
   const usage = sampler.stop(DURATION + 2);
   results.push({ ...lookup, gatewayCpuPercent: usage.cpuPercent, gatewayMaxRssMb: usage.maxRssMb });
+  const commits =
+    (await scrapeMetric(gatewayUrl, officer, 'gerbang_audit_commits_total')) - commitsBefore;
+  const records =
+    (await scrapeMetric(gatewayUrl, officer, 'gerbang_audit_records_written_total')) -
+    recordsBefore;
 
   console.log(
     `\nGerbang bench — ${DURATION}s per target, ${CONNECTIONS} connections, node ${process.version}\n`,
   );
   console.log(
-    'target                                      req/s     p50    p99  p99.9  non2xx  errors',
+    'target                                      req/s     p50    p99  p99.9  non2xx  errors   cpu%  rss MiB',
   );
   for (const r of results) {
     console.log(
-      `${r.name.padEnd(42)} ${String(r.requestsPerSecond).padStart(7)} ${String(r.latencyMs.p50).padStart(6)} ${String(r.latencyMs.p99).padStart(6)} ${String(r.latencyMs.p999).padStart(6)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(7)}`,
+      `${r.name.padEnd(42)} ${String(r.requestsPerSecond).padStart(7)} ${String(r.latencyMs.p50).padStart(6)} ${String(r.latencyMs.p99).padStart(6)} ${String(r.latencyMs.p999).padStart(6)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(7)} ${String(r.gatewayCpuPercent ?? '-').padStart(6)} ${String(r.gatewayMaxRssMb ?? '-').padStart(8)}`,
     );
   }
-  const [direct, gatewayResult] = results;
-  const ratio =
-    direct && gatewayResult
-      ? Math.round((gatewayResult.requestsPerSecond / direct.requestsPerSecond) * 100) / 100
-      : 0;
+  const ratio = (a: Measured | undefined, b: Measured | undefined): number =>
+    a && b ? Math.round((a.requestsPerSecond / b.requestsPerSecond) * 100) / 100 : 0;
+  const [direct, memory, durable] = results;
+  const ratios = {
+    lookup_vs_simulator_direct: ratio(durable, direct),
+    durable_audit_vs_memory_audit: ratio(durable, memory),
+  };
+  const batch = commits > 0 ? Math.round((records / commits) * 10) / 10 : 0;
   console.log(
-    `\nlookup vs simulator direct: ${ratio}; gateway CPU ${usage.cpuPercent}% (of one core), max RSS ${usage.maxRssMb} MiB`,
+    `\nratios: lookup/simulator ${ratios.lookup_vs_simulator_direct}, durable/memory audit ${ratios.durable_audit_vs_memory_audit}`,
+  );
+  console.log(
+    `durable audit: ${records} records in ${commits} fsync'd transactions (group commit: ${batch} records per fsync)`,
   );
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(
     join(ROOT, 'bench/results/latest.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, durationSeconds: DURATION, connections: CONNECTIONS, results, ratios: { lookup_vs_simulator_direct: ratio }, rss_mb_max: usage.maxRssMb }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, durationSeconds: DURATION, connections: CONNECTIONS, results, ratios, audit: { records, commits, recordsPerCommit: batch }, rss_mb_max: usage.maxRssMb }, null, 2)}\n`,
   );
   const failed = results.some((r) => r.errors > 0 || r.non2xx > 0);
   if (failed) {

@@ -62,6 +62,45 @@ function upstreamObserver(metrics: GatewayMetrics) {
   };
 }
 
+/**
+ * Serves `fetch` over node:https with mandatory client certificates from `clientCaPem`:
+ * TLS 1.3 preferred, 1.2 with AEAD suites only; timeouts from the configuration.
+ */
+export async function listenTls(
+  fetch: (request: Request) => Response | Promise<Response>,
+  settings: GerbangConfig['server'],
+  clientCaPem: string,
+): Promise<Server> {
+  const server = await new Promise<Server>((resolve, reject) => {
+    const created = serve(
+      {
+        fetch,
+        hostname: settings.host,
+        port: settings.port,
+        createServer: createHttpsServer,
+        serverOptions: {
+          key: readSecretBytes(settings.keyFile),
+          cert: readFileSync(settings.certFile),
+          ca: clientCaPem,
+          requestCert: true,
+          rejectUnauthorized: true,
+          minVersion: 'TLSv1.2',
+          ciphers: TLS12_AEAD_CIPHERS,
+          honorCipherOrder: true,
+        },
+      },
+      () => {
+        resolve(created as Server);
+      },
+    );
+    created.once('error', reject);
+  });
+  server.requestTimeout = settings.requestTimeoutMs;
+  server.headersTimeout = Math.min(settings.requestTimeoutMs, 10_000);
+  server.keepAliveTimeout = settings.keepAliveTimeoutMs;
+  return server;
+}
+
 export async function startGateway(
   config: GerbangConfig,
   overrides: GatewayOptions,
@@ -161,6 +200,19 @@ export async function startGateway(
   const retentionTimer = setInterval(purgeOldRecords, DAY_MS);
   retentionTimer.unref();
 
+  metrics.registry.gauge(
+    'gerbang_audit_records_written_total',
+    'Audit records committed by this process',
+    () => audit.stats.records,
+  );
+  metrics.registry.gauge(
+    'gerbang_audit_commits_total',
+    'Audit write transactions (one fsync each) of this process',
+    () => audit.stats.commits,
+  );
+  metrics.registry.gauge('gerbang_audit_writable', '1 while audit appends succeed', () =>
+    audit.healthy() ? 1 : 0,
+  );
   const deps: AppDeps = {
     config,
     upstream,
@@ -176,33 +228,7 @@ export async function startGateway(
   };
   const { app } = createApp(deps);
 
-  const server = await new Promise<Server>((resolve, reject) => {
-    const created = serve(
-      {
-        fetch: app.fetch,
-        hostname: config.server.host,
-        port: config.server.port,
-        createServer: createHttpsServer,
-        serverOptions: {
-          key: readSecretBytes(config.server.keyFile),
-          cert: readFileSync(config.server.certFile),
-          ca: clientCaPem,
-          requestCert: true,
-          rejectUnauthorized: true,
-          minVersion: 'TLSv1.2',
-          ciphers: TLS12_AEAD_CIPHERS,
-          honorCipherOrder: true,
-        },
-      },
-      () => {
-        resolve(created as Server);
-      },
-    );
-    created.once('error', reject);
-  });
-  server.requestTimeout = config.server.requestTimeoutMs;
-  server.headersTimeout = Math.min(config.server.requestTimeoutMs, 10_000);
-  server.keepAliveTimeout = config.server.keepAliveTimeoutMs;
+  const server = await listenTls(app.fetch, config.server, clientCaPem);
   // Refused handshakes (no, foreign, expired, not-yet-valid certificate) are counted and logged.
   server.on('tlsClientError', (error: NodeJS.ErrnoException, socket) => {
     metrics.tlsClientErrors.inc({ reason: error.code ?? 'unknown' });

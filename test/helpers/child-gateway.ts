@@ -1,0 +1,125 @@
+/**
+ * A gateway as a real child process (`gerbang serve`) on a fresh demo instance, with the
+ * simulator in this process: for crash, disk-full and end-to-end tests.
+ */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Agent, request } from 'undici';
+import { startSimulator, type RunningSimulator } from '../../adapters/dukcapil-sim/index.ts';
+import type { GerbangConfig } from '../../gateway/config/index.ts';
+import { readSecretText } from '../../gateway/config/secrets.ts';
+import { locateInstance } from '../../gateway/config/instance.ts';
+import { ensureDemoInstance } from '../../gateway/demo/instance.ts';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const GERBANG = join(ROOT, 'bin/gerbang.js');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (typeof address === 'object' && address) resolvePort(address.port);
+        else reject(new Error('no port'));
+      });
+    });
+  });
+}
+
+export interface PreparedInstance {
+  readonly dir: string;
+  readonly port: number;
+  readonly simulator: RunningSimulator;
+  readonly agent: (id: string) => Agent;
+  readonly url: string;
+}
+
+/** A demo instance in a fresh directory whose upstream is a simulator in this process. */
+export async function prepareInstance(
+  adjust: (config: GerbangConfig) => GerbangConfig = (c) => c,
+  dir = mkdtempSync(join(tmpdir(), 'gerbang-child-')),
+): Promise<PreparedInstance> {
+  const location = locateInstance({ GERBANG_DATA_DIR: dir });
+  const port = await freePort();
+  await ensureDemoInstance(location, { gateway: port, simulator: 0 });
+  const raw = JSON.parse(readFileSync(location.configPath, 'utf8')) as GerbangConfig;
+  const simulator = await startSimulator({
+    port: 0,
+    consumer: raw.upstream.consumer,
+    userId: raw.upstream.userId,
+    password: readSecretText(join(dir, raw.upstream.passwordFile)),
+    allowedIps: [raw.upstream.ipUser],
+  });
+  writeFileSync(
+    location.configPath,
+    JSON.stringify(adjust({ ...raw, upstream: { ...raw.upstream, baseUrl: simulator.url } })),
+  );
+  const ca = readFileSync(join(dir, 'pki/ca.crt'), 'utf8');
+  const agent = (id: string): Agent =>
+    new Agent({
+      connect: {
+        ca,
+        cert: readFileSync(join(dir, `pki/clients/${id}.crt`)),
+        key: readFileSync(join(dir, `pki/clients/${id}.key`)),
+      },
+    });
+  return { dir, port, simulator, agent, url: `https://127.0.0.1:${port}` };
+}
+
+export function spawnGerbang(
+  args: string[],
+  dataDir: string,
+  options: SpawnOptions = {},
+): ChildProcess {
+  return spawn(process.execPath, [GERBANG, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, GERBANG_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...options,
+  });
+}
+
+export async function waitForHealth(url: string, agent: Agent, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await request(`${url}/healthz`, { dispatcher: agent });
+      await response.body.dump();
+      if (response.statusCode === 200) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`gateway at ${url} did not start`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Every regular file under `dir`, recursively. */
+export function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** Canary strings (NIKs and names, in UTF-8 and UTF-16LE) found in a file. */
+export function canaryTracesIn(path: string): string[] {
+  const bytes = readFileSync(path);
+  const canaries = [
+    '6474015709900001',
+    '3316010101850002',
+    'SITI KENARI RAHAYU',
+    'BUDI MERPATI SANTOSO',
+    'MARYAM KENARI',
+    'JL. KENARI NO. 7',
+    '6474011203150004',
+  ];
+  return canaries.filter(
+    (canary) =>
+      bytes.includes(Buffer.from(canary, 'utf8')) || bytes.includes(Buffer.from(canary, 'utf16le')),
+  );
+}
