@@ -31,7 +31,11 @@ describe('SIGKILL under load', () => {
     instance = await prepareInstance();
     const { dir, url } = instance;
     const gateway = spawnGerbang(['serve'], dir);
-    const exited = new Promise<void>((resolve) => gateway.once('exit', () => resolve()));
+    const exited = new Promise<void>((resolve) =>
+      gateway.once('exit', () => {
+        resolve();
+      }),
+    );
     const agent = instance.agent('app-pendaftaran');
     await waitForHealth(url, agent);
 
