@@ -435,6 +435,18 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader {
     return { purged: count, throughSeq: through };
   }
 
+  /**
+   * The Merkle leaves (chain hashes) of records 1..treeSize, for inclusion and consistency
+   * proofs. Undefined when records below the retention anchor are needed (they are gone).
+   */
+  leaves(treeSize: number): Buffer[] | undefined {
+    if ((this.anchor()?.checkpoint.treeSize ?? 0) > 0) return undefined;
+    const rows = this.db
+      .prepare('SELECT hash FROM audit_records WHERE seq <= ? ORDER BY seq')
+      .all(treeSize) as { hash: string }[];
+    return rows.length === treeSize ? rows.map((row) => Buffer.from(row.hash, 'hex')) : undefined;
+  }
+
   seqAtTime(time: string): number | undefined {
     const row = this.db
       .prepare('SELECT MIN(seq) AS seq FROM audit_records WHERE time >= ?')

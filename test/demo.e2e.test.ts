@@ -185,6 +185,31 @@ describe('gerbang CLI', () => {
     ).toBe(64);
   });
 
+  it('audit verify, export, offline verify and proof work on the instance the demo wrote', () => {
+    const env = { GERBANG_DATA_DIR: dataDir };
+    const live = run(['audit', 'verify'], env);
+    expect(live.stdout).toMatch(/^OK: the audit trail verifies — \d+ records/);
+    expect(live.status).toBe(0);
+    const file = join(dataDir, 'export.jsonl');
+    expect(run(['audit', 'export', '--out', file], env).status).toBe(0);
+    expect(statSync(file).mode & 0o077).toBe(0);
+    // Offline, on a machine without the instance: only the CA certificate is needed.
+    const offline = run(['audit', 'verify', file, '--ca', join(dataDir, 'pki/ca.crt')], {
+      GERBANG_DATA_DIR: '/nonexistent',
+    });
+    expect(offline.status).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toMatch(/6474015709900001|SITI KENARI/);
+    writeFileSync(file, text.replace('"outcome":"success"', '"outcome":"denied"'));
+    const tampered = run(['audit', 'verify', file, '--ca', join(dataDir, 'pki/ca.crt')], {});
+    expect(tampered.status).toBe(1);
+    expect(tampered.stderr).toMatch(
+      /FAILED: .* does not verify at record \d+: the record was altered/,
+    );
+    const proof = run(['audit', 'proof', '--seq', '1'], env);
+    expect(JSON.parse(proof.stdout)).toMatchObject({ kind: 'inclusion', seq: 1, verified: true });
+  });
+
   it('unknown commands and options exit 64', () => {
     expect(run(['frobnicate'], {}).status).toBe(64);
     expect(run(['certs', 'issue', '--bogus'], { GERBANG_DATA_DIR: dataDir }).status).toBe(64);

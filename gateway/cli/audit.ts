@@ -8,8 +8,12 @@ import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:f
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
+  consistencyProof,
+  inclusionProof,
   parseExportLines,
+  verifyConsistency,
   verifyExport,
+  verifyInclusion,
   type AuditEvent,
   type VerifyResult,
 } from '../../audit/index.ts';
@@ -21,7 +25,9 @@ import { CliError, EXIT, say, warn } from './output.ts';
 const USAGE = `usage:
   gerbang audit verify [FILE] [--ca CA.crt]     verify the live trail, or an export offline
   gerbang audit export --out FILE [--from TIME] [--to TIME]
-  gerbang audit purge [--before TIME]           remove records older than the retention period`;
+  gerbang audit purge [--before TIME]           remove records older than the retention period
+  gerbang audit proof --seq N [--size M]        inclusion of record N in the checkpoint of size M
+  gerbang audit proof --old-size A [--size M]   consistency of checkpoint A with checkpoint M`;
 
 const DAY_MS = 86_400_000;
 
@@ -64,6 +70,9 @@ export async function auditCommand(args: string[]): Promise<void> {
       from: { type: 'string' },
       to: { type: 'string' },
       before: { type: 'string' },
+      seq: { type: 'string' },
+      size: { type: 'string' },
+      'old-size': { type: 'string' },
     },
     strict: true,
   });
@@ -178,6 +187,77 @@ export async function auditCommand(args: string[]): Promise<void> {
         await store.close();
       }
       return;
+    }
+    case 'proof': {
+      const location = locateInstance();
+      const store = openAuditStore(loadConfig(location.configPath), location.dataDir);
+      try {
+        const checkpoints = store.checkpoints();
+        const size = values.size === undefined ? checkpoints.at(-1)?.treeSize : Number(values.size);
+        const checkpoint = checkpoints.find((c) => c.treeSize === size);
+        if (checkpoint === undefined)
+          throw new CliError(
+            `no signed checkpoint of size ${String(size)}; sizes: ${checkpoints.map((c) => c.treeSize).join(', ')}`,
+            EXIT.usage,
+          );
+        const leaves = store.leaves(checkpoint.treeSize);
+        if (leaves === undefined)
+          throw new CliError(
+            'the records needed for this proof were purged; proofs cover records after the retention anchor',
+          );
+        const root = Buffer.from(checkpoint.rootHash, 'hex');
+        if (values.seq !== undefined) {
+          const seq = Number(values.seq);
+          if (!Number.isInteger(seq) || seq < 1 || seq > checkpoint.treeSize)
+            throw new CliError(`--seq must be 1-${checkpoint.treeSize}`, EXIT.usage);
+          const proof = inclusionProof(leaves, seq - 1);
+          const leaf = leaves[seq - 1] ?? Buffer.alloc(0);
+          say(
+            JSON.stringify(
+              {
+                kind: 'inclusion',
+                seq,
+                leaf: leaf.toString('hex'),
+                checkpoint,
+                proof: proof.map((h) => h.toString('hex')),
+                verified: verifyInclusion(leaf, seq - 1, checkpoint.treeSize, proof, root),
+              },
+              null,
+              2,
+            ),
+          );
+          return;
+        }
+        if (values['old-size'] !== undefined) {
+          const old = checkpoints.find((c) => c.treeSize === Number(values['old-size']));
+          if (old === undefined)
+            throw new CliError('--old-size must be the size of a signed checkpoint', EXIT.usage);
+          const proof = consistencyProof(leaves, old.treeSize);
+          say(
+            JSON.stringify(
+              {
+                kind: 'consistency',
+                old,
+                checkpoint,
+                proof: proof.map((h) => h.toString('hex')),
+                verified: verifyConsistency(
+                  old.treeSize,
+                  checkpoint.treeSize,
+                  proof,
+                  Buffer.from(old.rootHash, 'hex'),
+                  root,
+                ),
+              },
+              null,
+              2,
+            ),
+          );
+          return;
+        }
+        throw new CliError(USAGE, EXIT.usage);
+      } finally {
+        await store.close();
+      }
     }
     default:
       throw new CliError(USAGE, EXIT.usage);
