@@ -113,23 +113,40 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader {
   /** Rebuilds the chain head and the Merkle frontier from the anchor and the stored records. */
   private loadHead(): void {
     const anchor = this.anchor();
-    if (anchor) {
-      this.frontier = MerkleFrontier.fromNodes(anchor.frontier);
-      this.seq = anchor.checkpoint.treeSize;
-      this.lastHash = anchor.checkpoint.lastHash;
-    }
-    for (const row of this.db
-      .prepare('SELECT seq, hash, time FROM audit_records ORDER BY seq')
-      .iterate() as IterableIterator<{ seq: number; hash: string; time: string }>) {
-      this.frontier.append(Buffer.from(row.hash, 'hex'));
-      this.seq = row.seq;
-      this.lastHash = row.hash;
-      this.lastTimeMs = Date.parse(row.time);
+    const base: Head = anchor
+      ? {
+          seq: anchor.checkpoint.treeSize,
+          lastHash: anchor.checkpoint.lastHash,
+          lastTimeMs: Date.parse(anchor.checkpoint.time),
+          frontier: MerkleFrontier.fromNodes(anchor.frontier),
+          lastCheckpointSize: anchor.checkpoint.treeSize,
+        }
+      : {
+          seq: 0,
+          lastHash: GENESIS_HASH,
+          lastTimeMs: undefined,
+          frontier: new MerkleFrontier(),
+          lastCheckpointSize: 0,
+        };
+    this.setHead(this.advanceHead(base));
+  }
+
+  /** Moves `head` forward over the records stored after it (by this or another process). */
+  private advanceHead(head: Head): Head {
+    const rows = this.db
+      .prepare('SELECT seq, hash, time FROM audit_records WHERE seq > ? ORDER BY seq')
+      .iterate(head.seq) as IterableIterator<{ seq: number; hash: string; time: string }>;
+    for (const row of rows) {
+      head.frontier.append(Buffer.from(row.hash, 'hex'));
+      head.seq = row.seq;
+      head.lastHash = row.hash;
+      head.lastTimeMs = Date.parse(row.time);
     }
     const latest = this.db
       .prepare('SELECT MAX(tree_size) AS size FROM audit_checkpoints')
       .get() as { size: number | null };
-    this.lastCheckpointSize = latest.size ?? anchor?.checkpoint.treeSize ?? 0;
+    head.lastCheckpointSize = Math.max(head.lastCheckpointSize, latest.size ?? 0);
+    return head;
   }
 
   anchor(): Anchor | undefined {
@@ -234,20 +251,7 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader {
       lastCheckpointSize: this.lastCheckpointSize,
     };
     const stored = (this.maxSeq.get() as { seq: number | null }).seq ?? 0;
-    if (stored === head.seq) return head;
-    for (const row of this.db
-      .prepare('SELECT seq, hash, time FROM audit_records WHERE seq > ? ORDER BY seq')
-      .iterate(head.seq) as IterableIterator<{ seq: number; hash: string; time: string }>) {
-      head.frontier.append(Buffer.from(row.hash, 'hex'));
-      head.seq = row.seq;
-      head.lastHash = row.hash;
-      head.lastTimeMs = Date.parse(row.time);
-    }
-    const latest = this.db
-      .prepare('SELECT MAX(tree_size) AS size FROM audit_checkpoints')
-      .get() as { size: number | null };
-    head.lastCheckpointSize = Math.max(head.lastCheckpointSize, latest.size ?? 0);
-    return head;
+    return stored === head.seq ? head : this.advanceHead(head);
   }
 
   private setHead(head: Head): void {

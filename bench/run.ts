@@ -9,10 +9,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
+import { freePort } from '../test/helpers/child-gateway.ts';
 import { locateInstance } from '../gateway/config/instance.ts';
 import { ensureDemoInstance } from '../gateway/demo/instance.ts';
 import { readSecretText } from '../gateway/config/secrets.ts';
@@ -21,19 +21,6 @@ const ROOT = resolve(import.meta.dirname, '..');
 const DURATION = Number(process.env['BENCH_DURATION'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
 const CANARY = '6474015709900001';
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (typeof address === 'object' && address) resolvePort(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-}
 
 function start(args: string[], env: NodeJS.ProcessEnv, script = 'bin/gerbang.js'): ChildProcess {
   const child = spawn(process.execPath, [join(ROOT, script), ...args], {

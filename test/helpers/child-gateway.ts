@@ -38,6 +38,20 @@ export interface PreparedInstance {
   readonly url: string;
 }
 
+/** A simulator in this process with the credentials of the instance in `dir`. */
+export function startInstanceSimulator(
+  dir: string,
+  config: GerbangConfig,
+): Promise<RunningSimulator> {
+  return startSimulator({
+    port: 0,
+    consumer: config.upstream.consumer,
+    userId: config.upstream.userId,
+    password: readSecretText(join(dir, config.upstream.passwordFile)),
+    allowedIps: [config.upstream.ipUser],
+  });
+}
+
 /** A demo instance in a fresh directory whose upstream is a simulator in this process. */
 export async function prepareInstance(
   adjust: (config: GerbangConfig) => GerbangConfig = (c) => c,
@@ -47,13 +61,7 @@ export async function prepareInstance(
   const port = await freePort();
   await ensureDemoInstance(location, { gateway: port, simulator: 0 });
   const raw = JSON.parse(readFileSync(location.configPath, 'utf8')) as GerbangConfig;
-  const simulator = await startSimulator({
-    port: 0,
-    consumer: raw.upstream.consumer,
-    userId: raw.upstream.userId,
-    password: readSecretText(join(dir, raw.upstream.passwordFile)),
-    allowedIps: [raw.upstream.ipUser],
-  });
+  const simulator = await startInstanceSimulator(dir, raw);
   writeFileSync(
     location.configPath,
     JSON.stringify(adjust({ ...raw, upstream: { ...raw.upstream, baseUrl: simulator.url } })),

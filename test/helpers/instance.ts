@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import { pino } from 'pino';
-import { startSimulator, type RunningSimulator } from '../../adapters/dukcapil-sim/index.ts';
+import type { RunningSimulator } from '../../adapters/dukcapil-sim/index.ts';
+import { startInstanceSimulator } from './child-gateway.ts';
 import { CertificateAuthority } from '../../certs/index.ts';
-import { loadConfig, readSecretText, type GerbangConfig } from '../../gateway/config/index.ts';
+import { loadConfig, type GerbangConfig } from '../../gateway/config/index.ts';
 import { locateInstance } from '../../gateway/config/instance.ts';
 import { ensureDemoInstance } from '../../gateway/demo/instance.ts';
 import { startGateway, type RunningGateway } from '../../gateway/server.ts';
@@ -60,13 +61,7 @@ export async function startTestInstance(
   await ensureDemoInstance(location, { gateway: 0, simulator: 0 });
   // Adjust the file as written (paths stay relative) and load it through the real loader.
   const raw = JSON.parse(readFileSync(location.configPath, 'utf8')) as GerbangConfig;
-  const simulator = await startSimulator({
-    port: 0,
-    consumer: raw.upstream.consumer,
-    userId: raw.upstream.userId,
-    password: readSecretText(join(dir, raw.upstream.passwordFile)),
-    allowedIps: [raw.upstream.ipUser],
-  });
+  const simulator = await startInstanceSimulator(dir, raw);
   const adjusted = adjust({
     ...raw,
     server: { ...raw.server, port: 0 },
