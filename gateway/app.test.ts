@@ -457,3 +457,34 @@ describe('other endpoints', () => {
     );
   });
 });
+
+describe('authorisation matrix: every route of the table', () => {
+  const principals = {
+    'app-pendaftaran': 'app',
+    'reader-01': 'reader',
+    'officer-1': 'officer',
+    'evaluator-1': 'evaluator',
+    'admin-1': 'admin',
+  } as const;
+
+  it('refuses a request without a certificate on every route, and every role a route does not grant', async () => {
+    const { request, routes } = await buildTestApp();
+    const outcomes: string[] = [];
+    for (const route of routes) {
+      const path = route.path.replace(/:(\w+)/g, 'x');
+      const init = route.method === 'POST' ? { method: 'POST', json: {} } : { method: 'GET' };
+      outcomes.push(
+        `${route.method} ${route.path} none ${(await request(undefined, path, init)).status}`,
+      );
+      if (route.roles === 'any') continue;
+      for (const [principal, role] of Object.entries(principals)) {
+        if (route.roles.includes(role)) continue;
+        outcomes.push(
+          `${route.method} ${route.path} ${principal} ${(await request(principal, path, init)).status}`,
+        );
+      }
+    }
+    expect(outcomes.filter((line) => !/ (none 401|\S+ 403)$/.test(line))).toEqual([]);
+    expect(outcomes.length).toBeGreaterThan(routes.length);
+  });
+});

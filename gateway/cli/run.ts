@@ -88,6 +88,7 @@ export async function demoCommand(args: string[]): Promise<void> {
   gateway           ${gateway.url}   (mutual TLS; OpenAPI at /openapi.json)
   Dukcapil simulator ${simulator.url}   (control endpoints under /__sim/)
   data directory    ${displayPath(location.dataDir)}
+  audit trail       ${displayPath(`${location.dataDir}/audit.db`)}   (verify: npx gerbang audit verify)
   configuration     ${displayPath(location.configPath)}
   CA certificate    ${pki('ca.crt')}
   client certs      ${pki('clients')}/<id>.crt, .key, .p12 (+ .p12.password)
