@@ -64,3 +64,28 @@ describe('agreement validity', () => {
     expect(agreementInForce([], Date.now())).toBeUndefined();
   });
 });
+
+describe('termination', () => {
+  it('is terminated from the effective instant, whatever the window says', () => {
+    const at = Date.parse('2026-05-01T00:00:00Z');
+    const terminated = { ...demo, terminatedAt: at };
+    expect(agreementState(terminated, at - 1)).toBe('active');
+    expect(agreementState(terminated, at)).toBe('terminated');
+    expect(agreementInForce([terminated], at)?.state).toBe('terminated');
+  });
+  it('a renewal starting after a termination governs from its first day', () => {
+    const terminated = { ...demo, terminatedAt: Date.parse('2026-05-01T00:00:00Z') };
+    const renewal: AgreementTerms = {
+      ...demo,
+      number: 'NEW',
+      validFrom: '2026-06-01',
+      validUntil: '2028-05-31',
+    };
+    expect(agreementInForce([terminated, renewal], Date.parse('2026-05-15T00:00:00Z'))?.state).toBe(
+      'terminated',
+    );
+    expect(
+      agreementInForce([terminated, renewal], Date.parse('2026-05-31T16:00:00Z')),
+    ).toMatchObject({ terms: { number: 'NEW' }, state: 'active' });
+  });
+});

@@ -11,9 +11,11 @@ export interface AgreementTerms {
   readonly validUntil: string; // YYYY-MM-DD, inclusive
   readonly timeZone: string; // IANA zone, e.g. Asia/Makassar
   readonly elements: readonly ElementName[];
+  /** When a termination takes effect (epoch ms); from then on the state is `terminated`. */
+  readonly terminatedAt?: number | undefined;
 }
 
-export type AgreementState = 'pending' | 'active' | 'expiring' | 'expired';
+export type AgreementState = 'pending' | 'active' | 'expiring' | 'expired' | 'terminated';
 
 /** Days before the end at which an agreement is "expiring" (province PKS Pasal 11: 3 months). */
 export const EXPIRY_WARNING_DAYS = 90;
@@ -93,6 +95,7 @@ function computeWindow(terms: AgreementTerms): ValidityWindow {
 
 export function agreementState(terms: AgreementTerms, now: number): AgreementState {
   const { start, end } = validityWindow(terms);
+  if (terms.terminatedAt !== undefined && now >= terms.terminatedAt) return 'terminated';
   if (now < start) return 'pending';
   if (now >= end) return 'expired';
   return end - now <= EXPIRY_WARNING_DAYS * 86_400_000 ? 'expiring' : 'active';
@@ -117,7 +120,12 @@ export function agreementInForce<T extends AgreementTerms>(
   now: number,
 ): AgreementInForce<T> | undefined {
   const withWindows = agreements.map((terms) => ({ terms, window: validityWindow(terms) }));
-  const current = withWindows.find(({ window }) => window.start <= now && now < window.end);
+  const current = withWindows.find(
+    ({ terms, window }) =>
+      window.start <= now &&
+      now < window.end &&
+      !(terms.terminatedAt !== undefined && now >= terms.terminatedAt),
+  );
   const started = withWindows
     .filter(({ window }) => window.start <= now)
     .sort((a, b) => b.window.end - a.window.end)[0];
@@ -128,4 +136,29 @@ export function agreementInForce<T extends AgreementTerms>(
   return chosen === undefined
     ? undefined
     : { terms: chosen.terms, state: agreementState(chosen.terms, now) };
+}
+
+/** Whole days left until the end of the window (0 on the last day; negative after it). */
+export function daysLeft(terms: AgreementTerms, now: number): number {
+  return Math.floor((validityWindow(terms).end - now) / 86_400_000);
+}
+
+/**
+ * The next instant after `now` at which some agreement's state changes (start, the expiry
+ * warning, the end, a termination), for timers that must act at the exact second.
+ */
+export function nextStateChange(
+  agreements: readonly AgreementTerms[],
+  now: number,
+): number | undefined {
+  const instants = agreements.flatMap((terms) => {
+    const { start, end } = validityWindow(terms);
+    return [
+      start,
+      end - EXPIRY_WARNING_DAYS * 86_400_000,
+      end,
+      ...(terms.terminatedAt === undefined ? [] : [terms.terminatedAt]),
+    ];
+  });
+  return instants.filter((instant) => instant > now).sort((a, b) => a - b)[0];
 }

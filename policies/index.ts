@@ -4,3 +4,5 @@ export * from './nik.ts';
 export * from './allowlist.ts';
 export * from './agreement.ts';
 export * from './access.ts';
+export * from './rate-limit.ts';
+export * from './anomaly.ts';
