@@ -2,7 +2,12 @@
 export * from './port.ts';
 export { InMemoryAuditTrail } from './memory.ts';
 export { createSubjectHasher, type SubjectHasher } from './subject.ts';
-export { SqliteAuditStore, AuditWriteError, type Anchor } from './sqlite-store.ts';
+export {
+  SqliteAuditStore,
+  AuditWriteError,
+  type Anchor,
+  type AppendedRecord,
+} from './sqlite-store.ts';
 export {
   createCheckpointSigner,
   verifyCheckpointSignature,
@@ -18,7 +23,12 @@ export {
   type ExportLine,
   type VerifyResult,
 } from './verify.ts';
-export { queryAuditRecords, type AuditQuery, type AuditPage } from './query.ts';
+export {
+  queryAuditRecords,
+  countUpstreamCallsSince,
+  type AuditQuery,
+  type AuditPage,
+} from './query.ts';
 export { canonicalJson } from './canonical.ts';
 export { GENESIS_HASH, type AuditRecord } from './record.ts';
 export * from './merkle.ts';

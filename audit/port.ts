@@ -14,8 +14,9 @@ export type AuditEventType =
   | 'return_data'
   | 'security' // authentication failures, refusals, clock and key events
   | 'audit' // officers reading, verifying and exporting the trail
+  | 'admin' // administrators changing agreements, clients, the clock baseline
   | 'system'; // configuration loaded, retention purges, reader and agreement changes
-export type AuditOutcome = 'success' | 'not_found' | 'denied' | 'error';
+export type AuditOutcome = 'success' | 'not_found' | 'denied' | 'error' | 'alert';
 
 export interface AuditPrincipal {
   readonly id: string;

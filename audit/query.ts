@@ -71,3 +71,18 @@ export function queryAuditRecords(db: Database, query: AuditQuery): AuditPage {
     next: rows.length > query.limit ? (page.at(-1)?.seq ?? null) : null,
   };
 }
+
+/**
+ * Data requests that reached Dukcapil since `sinceIso`, per client: what today's quotas already
+ * spent, so that a restart does not hand out a fresh quota.
+ */
+export function countUpstreamCallsSince(db: Database, sinceIso: string): Record<string, number> {
+  const rows = db
+    .prepare(
+      "SELECT principal_id AS client, COUNT(*) AS calls FROM audit_records WHERE time >= ? AND json_extract(body, '$.detail.upstreamCalled') = 1 GROUP BY principal_id",
+    )
+    .all(sinceIso) as { client: string | null; calls: number }[];
+  return Object.fromEntries(
+    rows.flatMap((row) => (row.client === null ? [] : [[row.client, row.calls]])),
+  );
+}

@@ -45,6 +45,13 @@ export interface Anchor {
   readonly frontier: readonly FrontierNode[];
 }
 
+/** What listeners learn of each committed record. */
+export interface AppendedRecord {
+  readonly seq: number;
+  readonly time: number;
+  readonly event: AuditEvent;
+}
+
 interface Head {
   seq: number;
   lastHash: string;
@@ -79,6 +86,7 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader {
   private pending: Pending[] = [];
   private flushScheduled = false;
   private writable = true;
+  private readonly appendedListeners: ((records: readonly AppendedRecord[]) => void)[] = [];
   /** Committed write transactions and records (group commit: records / commits is the batch size). */
   readonly stats = { commits: 0, records: 0 };
   private closed = false;
@@ -149,6 +157,11 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader {
     return head;
   }
 
+  /** Called after each commit with the records it wrote (for anomaly rules). */
+  onAppended(listener: (records: readonly AppendedRecord[]) => void): void {
+    this.appendedListeners.push(listener);
+  }
+
   anchor(): Anchor | undefined {
     const row = this.db.prepare('SELECT body FROM audit_anchor WHERE id = 1').get() as
       { body: string } | undefined;
@@ -207,8 +220,17 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader {
     this.writable = true;
     this.stats.commits++;
     this.stats.records += batch.length;
+    const firstSeq = this.seq + 1;
     this.setHead(head);
     for (const item of batch) item.resolve();
+    if (this.appendedListeners.length > 0) {
+      const records = batch.map((item, i) => ({
+        seq: firstSeq + i,
+        time: head.lastTimeMs ?? 0,
+        event: item.event,
+      }));
+      for (const listener of this.appendedListeners) listener(records);
+    }
   }
 
   /**

@@ -12,6 +12,8 @@ import { loadConfig, readSecretBytes, readSecretText } from '../gateway/config/i
 import { locateInstance } from '../gateway/config/instance.ts';
 import { createGatewayMetrics } from '../gateway/metrics.ts';
 import { listenTls } from '../gateway/server.ts';
+import { createPolicyServices, StateDb } from '../gateway/policy/index.ts';
+import { join } from 'node:path';
 import { nodeTlsConnection } from '../gateway/tls/peer.ts';
 import { CrlFile } from '../gateway/tls/revocation.ts';
 import { fromPem, parseCertificateDer } from '../certs/index.ts';
@@ -25,6 +27,15 @@ const revocation = new CrlFile(
 );
 await revocation.refresh(true);
 const audit = new InMemoryAuditTrail();
+const subjectHasher = createSubjectHasher(readSecretBytes(config.audit.hmacKeyFile));
+const policy = createPolicyServices({
+  config,
+  state: new StateDb(join(locateInstance().dataDir, 'bench-state.db')),
+  audit,
+  subjectHasher,
+  wall: Date.now,
+  monotonic: () => performance.now(),
+});
 const unsupported = (): never => {
   throw new Error('not available in the bench variant');
 };
@@ -43,7 +54,8 @@ const { app } = createApp({
   audit,
   auditLog,
   caCertificatePem: clientCaPem,
-  subjectHasher: createSubjectHasher(readSecretBytes(config.audit.hmacKeyFile)),
+  subjectHasher,
+  policy,
   connection: nodeTlsConnection,
   revocation,
   metrics: createGatewayMetrics(),

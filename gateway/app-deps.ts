@@ -4,6 +4,7 @@ import type { AuditLogReader, AuditTrail, SubjectHasher } from '../audit/index.t
 import type { DukcapilClient } from '../adapters/dukcapil/index.ts';
 import type { GerbangConfig } from './config/index.ts';
 import type { GatewayMetrics } from './metrics.ts';
+import type { PolicyServices } from './policy/index.ts';
 import type { ConnectionInfo } from './tls/peer.ts';
 import type { RevocationChecker } from './tls/revocation.ts';
 
@@ -20,6 +21,7 @@ export interface AppDeps {
   readonly revocation: RevocationChecker;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
+  readonly policy: PolicyServices;
   /** Wall clock in epoch milliseconds; injectable so that agreement boundaries can be tested. */
   readonly now: () => number;
 }

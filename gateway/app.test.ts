@@ -421,7 +421,13 @@ describe('other endpoints', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
       ready: true,
-      checks: { audit: 'ok', revocationList: 'ok', upstreamBreaker: 'closed', agreement: 'active' },
+      checks: {
+        audit: 'ok',
+        revocationList: 'ok',
+        upstreamBreaker: 'closed',
+        agreement: 'active',
+        clock: 'trusted',
+      },
     });
   });
   it('readyz is 503 while the audit cannot be written', async () => {

@@ -13,6 +13,7 @@ import { requestId } from './http/middleware/request-id.ts';
 import { requestLog } from './http/middleware/request-log.ts';
 import { requireRole } from './http/middleware/require-role.ts';
 import { securityHeaders } from './http/middleware/security-headers.ts';
+import { clientAdmission } from './http/middleware/client-admission.ts';
 import { clockGuard } from './http/middleware/clock-guard.ts';
 import { recordSecurityEvents } from './http/middleware/security-events.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -46,7 +47,9 @@ export function createApp(deps: AppDeps): { app: Hono<GatewayEnv>; routes: reado
 
   const readBody = jsonBody({ limitBytes: deps.config.server.bodyLimitBytes });
   let lastClockAlert = 0;
+  const admitClient = clientAdmission({ policy: deps.policy, now: deps.now });
   const guardClock = clockGuard({
+    monitor: deps.policy.clock,
     trail: deps.audit,
     now: deps.now,
     onUntrusted: (behindMs) => {
@@ -68,6 +71,7 @@ export function createApp(deps: AppDeps): { app: Hono<GatewayEnv>; routes: reado
       chain.push(
         auditDataPath({ type: route.auditType, trail: deps.audit, connection: deps.connection }),
         guardClock,
+        admitClient,
       );
     }
     if (route.requestBody) chain.push(readBody);

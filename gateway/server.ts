@@ -9,7 +9,13 @@ import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { DukcapilHttpClient, type DukcapilClient } from '../adapters/dukcapil/index.ts';
 import { createHash } from 'node:crypto';
-import { createSubjectHasher, type SqliteAuditStore } from '../audit/index.ts';
+import {
+  countUpstreamCallsSince,
+  createSubjectHasher,
+  type SqliteAuditStore,
+} from '../audit/index.ts';
+import { join } from 'node:path';
+import { AgreementMonitor, createPolicyServices, StateDb } from './policy/index.ts';
 import { fromPem, parseCertificateDer } from '../certs/index.ts';
 import { SyslogForwarder } from '../adapters/syslog/index.ts';
 import { createApp, GATEWAY_VERSION } from './app.ts';
@@ -213,13 +219,42 @@ export async function startGateway(
   metrics.registry.gauge('gerbang_audit_writable', '1 while audit appends succeed', () =>
     audit.healthy() ? 1 : 0,
   );
+  const subjectHasher = createSubjectHasher(readSecretBytes(config.audit.hmacKeyFile));
+  const state = new StateDb(join(overrides.dataDir, 'state.db'));
+  let monitor: AgreementMonitor | undefined;
+  const policy = createPolicyServices({
+    config,
+    state,
+    audit,
+    subjectHasher,
+    wall: now,
+    monotonic: () => performance.now(),
+    afterAgreementChange: () => void monitor?.evaluate(),
+  });
+  policy.limits.restore(
+    now(),
+    countUpstreamCallsSince(audit.database, new Date(policy.limits.dayStart(now())).toISOString()),
+  );
+  audit.onAppended((records) => {
+    policy.anomalies.observe(records);
+  });
+  monitor = new AgreementMonitor(policy.registry, audit, now);
+  await monitor.start();
+  const scanOverdue = (): void => {
+    const days = policy.registry.inForce(now())?.terms.returnDataWithinDays ?? 7;
+    policy.anomalies.scanReturnDataOverdue(audit.database, now(), days);
+  };
+  const overdueTimer = setInterval(scanOverdue, 3_600_000);
+  overdueTimer.unref();
+
   const deps: AppDeps = {
     config,
     upstream,
     audit,
     auditLog: audit,
     caCertificatePem: auditTrustAnchorPem(config),
-    subjectHasher: createSubjectHasher(readSecretBytes(config.audit.hmacKeyFile)),
+    subjectHasher,
+    policy,
     connection: nodeTlsConnection,
     revocation,
     metrics,
@@ -262,9 +297,12 @@ export async function startGateway(
         server.closeAllConnections();
       });
       clearInterval(retentionTimer);
+      clearInterval(overdueTimer);
+      monitor?.stop();
       await forwarder?.stop();
       await upstream.close();
       await audit.close();
+      state.close();
     },
   };
 }

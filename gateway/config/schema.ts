@@ -37,6 +37,8 @@ const ClientProfile = Type.Object(
     ratePerSecond: Type.Number({ exclusiveMinimum: 0, default: 1000 }),
     burst: Type.Integer({ minimum: 1, default: 2000 }),
     dailyQuota: Type.Integer({ minimum: 1, default: 1_000_000 }),
+    /** Units of the agency's Dukcapil quota reserved for this client every day. */
+    upstreamQuotaReserve: Type.Integer({ minimum: 0, default: 0 }),
   },
   { additionalProperties: false },
 );
@@ -66,6 +68,11 @@ const Agreement = Type.Object(
       description: 'IANA time zone of the agreement',
     }),
     elements: Type.Array(Element, { minItems: 1, uniqueItems: true }),
+    accessMethod: Type.String({ minLength: 1, maxLength: 64, default: 'web-service' }),
+    /** Return data (data balikan) owed for every NIK accessed, within this many days. */
+    returnDataWithinDays: Type.Integer({ minimum: 1, maximum: 365, default: 7 }),
+    /** ISO/IEC 27001 certificate: due 6 months after signing (PKS Pasal 2(2)i). */
+    iso27001SubmittedOn: Type.Optional(IsoDate),
   },
   { additionalProperties: false },
 );
@@ -104,6 +111,10 @@ export const ConfigSchema = Type.Object(
         maxConnections: Type.Integer({ minimum: 1, maximum: 1024, default: 64 }),
         maxQueued: Type.Integer({ minimum: 0, maximum: 100_000, default: 1024 }),
         maxResponseBytes: Type.Integer({ minimum: 1024, maximum: 10_485_760, default: 65_536 }),
+        /** The agency's daily Dukcapil quota, shared by all clients. */
+        dailyQuota: Type.Integer({ minimum: 1, default: 1_000_000 }),
+        /** The zone of Dukcapil's day (its quota resets at midnight there). */
+        quotaTimeZone: Type.String({ minLength: 1, maxLength: 64, default: 'Asia/Jakarta' }),
         breaker: Type.Object(
           {
             failureThreshold: Type.Integer({ minimum: 1, default: 5 }),
@@ -141,6 +152,37 @@ export const ConfigSchema = Type.Object(
         },
         { additionalProperties: false },
       ),
+    ),
+    anomalies: Type.Object(
+      {
+        operatorLookupsPerHour: Type.Integer({ minimum: 1, default: 300 }),
+        serviceHours: Type.Optional(
+          Type.Object(
+            {
+              timeZone: Type.String({ minLength: 1, maxLength: 64 }),
+              days: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), {
+                minItems: 1,
+                uniqueItems: true,
+              }),
+              from: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+              to: Type.String({ pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$' }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        notFoundWindow: Type.Integer({ minimum: 5, default: 50 }),
+        notFoundMinLookups: Type.Integer({ minimum: 1, default: 20 }),
+        notFoundRatio: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.3 }),
+        sequentialRun: Type.Integer({ minimum: 2, default: 5 }),
+        sequentialMaxGap: Type.Integer({ minimum: 1, default: 3 }),
+        refusedElementsPerHour: Type.Integer({ minimum: 1, default: 5 }),
+        cooldownMinutes: Type.Integer({ minimum: 1, default: 60 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    clock: Type.Object(
+      { maxJumpSeconds: Type.Integer({ minimum: 1, default: 300 }) },
+      { additionalProperties: false, default: {} },
     ),
     returnData: Type.Object(
       {

@@ -27,7 +27,12 @@ export const DEMO_UPSTREAM = {
 } as const;
 
 export function demoConfig(gatewayPort: number, simPort: number): GerbangConfig {
-  const limits = { ratePerSecond: 1000, burst: 2000, dailyQuota: 1_000_000 };
+  const limits = {
+    ratePerSecond: 1000,
+    burst: 2000,
+    dailyQuota: 1_000_000,
+    upstreamQuotaReserve: 0,
+  };
   return {
     instance: { name: 'gerbang-demo' },
     server: {
@@ -52,6 +57,8 @@ export function demoConfig(gatewayPort: number, simPort: number): GerbangConfig 
       maxConnections: 64,
       maxQueued: 1024,
       maxResponseBytes: 65_536,
+      dailyQuota: 1_000_000,
+      quotaTimeZone: 'Asia/Jakarta',
       breaker: { failureThreshold: 5, openMs: 10_000 },
     },
     audit: {
@@ -74,6 +81,8 @@ export function demoConfig(gatewayPort: number, simPort: number): GerbangConfig 
         validUntil: '2027-02-11',
         timeZone: 'Asia/Makassar',
         elements: [...ELEMENTS],
+        accessMethod: 'web-service',
+        returnDataWithinDays: 7,
       },
     ],
     principals: {
@@ -94,6 +103,17 @@ export function demoConfig(gatewayPort: number, simPort: number): GerbangConfig 
       'admin-1': { role: 'admin' },
       'reader-01': { role: 'reader' },
     },
+    anomalies: {
+      operatorLookupsPerHour: 300,
+      notFoundWindow: 50,
+      notFoundMinLookups: 20,
+      notFoundRatio: 0.3,
+      sequentialRun: 5,
+      sequentialMaxGap: 3,
+      refusedElementsPerHour: 5,
+      cooldownMinutes: 60,
+    },
+    clock: { maxJumpSeconds: 300 },
     returnData: { npwpdPattern: '^\\d{4}\\.\\d{2}\\.\\d{2}$' },
     logging: { level: 'info' },
   };

@@ -98,5 +98,6 @@ export const ReadinessResponse = Type.Object({
       Type.Literal('half_open'),
     ]),
     agreement: Type.String(),
+    clock: Type.Union([Type.Literal('trusted'), Type.Literal('untrusted')]),
   }),
 });

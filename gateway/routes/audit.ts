@@ -28,11 +28,22 @@ export const AuditEventsQuery = Type.Object(
     reader: Type.Optional(Type.String({ pattern: TOKEN })),
     type: Type.Optional(
       Type.String({
-        enum: ['lookup', 'verify', 'card_read', 'return_data', 'security', 'audit', 'system'],
+        enum: [
+          'lookup',
+          'verify',
+          'card_read',
+          'return_data',
+          'security',
+          'audit',
+          'admin',
+          'system',
+        ],
       }),
     ),
     event: Type.Optional(Type.String({ pattern: TOKEN })),
-    outcome: Type.Optional(Type.String({ enum: ['success', 'not_found', 'denied', 'error'] })),
+    outcome: Type.Optional(
+      Type.String({ enum: ['success', 'not_found', 'denied', 'error', 'alert'] }),
+    ),
     nik: Type.Optional(
       Type.String({ maxLength: 32, description: 'hashed by the gateway; never stored' }),
     ),

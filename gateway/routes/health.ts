@@ -1,5 +1,4 @@
 /** Liveness, readiness and metrics. */
-import { agreementInForce } from '../../policies/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { HealthResponse, ReadinessResponse } from '../http/schemas.ts';
 import type { RouteSpec } from './route-spec.ts';
@@ -28,12 +27,14 @@ export function healthRoutes(deps: AppDeps): RouteSpec[] {
           audit: deps.audit.healthy() ? ('ok' as const) : ('failing' as const),
           revocationList: deps.revocation.healthy() ? ('ok' as const) : ('invalid' as const),
           upstreamBreaker: deps.upstream.health().breaker,
-          agreement: agreementInForce(deps.config.agreements, deps.now())?.state ?? 'none',
+          agreement: deps.policy.registry.inForce(deps.now())?.state ?? 'none',
+          clock: deps.policy.clock.check().trusted ? ('trusted' as const) : ('untrusted' as const),
         };
         const ready =
           checks.audit === 'ok' &&
           checks.revocationList === 'ok' &&
-          checks.upstreamBreaker !== 'open';
+          checks.upstreamBreaker !== 'open' &&
+          checks.clock === 'trusted';
         return c.json({ ready, checks }, ready ? 200 : 503);
       },
     },

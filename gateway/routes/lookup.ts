@@ -1,6 +1,5 @@
 /** POST /v1/nik/lookup — the nine-element lookup by NIK, projected onto the client's grant. */
 import {
-  agreementInForce,
   checkNik,
   decideLookup,
   grantedElements,
@@ -79,7 +78,8 @@ export function lookupRoute(deps: AppDeps): RouteSpec {
       const profile = c.var.principal.profile;
       if (profile === undefined)
         throw new ApiError('forbidden', { detail: 'app principal without profile' });
-      const agreement = agreementInForce(deps.config.agreements, deps.now());
+      const now = deps.now();
+      const agreement = deps.policy.registry.inForce(now);
       if (agreement === undefined) throw new ApiError('agreement_inactive');
       draft.elementsRequested = body.fields ?? grantedElements(profile, agreement.terms.elements);
       const decision = decideLookup({
@@ -91,12 +91,23 @@ export function lookupRoute(deps: AppDeps): RouteSpec {
       });
       if (!decision.allowed) throw new ApiError(decision.code);
 
+      // Only requests that will reach Dukcapil spend quota: the client's and the agency's.
+      const quota = deps.policy.limits.consume(c.var.principal.id, now);
+      if (!quota.ok)
+        throw new ApiError(quota.code, {
+          headers: { 'Retry-After': String(quota.retryAfterSeconds) },
+        });
+      draft.detail = { upstreamCalled: true };
+      deps.policy.anomalies.observeNik(body.nik, c.var.principal.id, draft.operator, now);
+
       let upstream;
       try {
         upstream = await deps.upstream.lookupByNik(body.nik);
       } catch (error) {
-        if (error instanceof UpstreamFailure && error.upstreamStatus !== undefined)
-          draft.upstreamStatus = error.upstreamStatus;
+        if (error instanceof UpstreamFailure) {
+          if (error.upstreamStatus !== undefined) draft.upstreamStatus = error.upstreamStatus;
+          if (error.kind === 'quota') deps.policy.limits.markUpstreamExhausted(now);
+        }
         throw error;
       }
       draft.upstreamStatus = upstream.upstreamStatus;

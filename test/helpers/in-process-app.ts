@@ -20,6 +20,7 @@ import { createTestSigner } from './audit-signer.ts';
 import { createApp } from '../../gateway/app.ts';
 import type { AppDeps } from '../../gateway/app-deps.ts';
 import { demoConfig } from '../../gateway/demo/instance.ts';
+import { createPolicyServices, StateDb } from '../../gateway/policy/index.ts';
 import { createGatewayMetrics } from '../../gateway/metrics.ts';
 import type { ConnectionInfo, PeerCertificate } from '../../gateway/tls/peer.ts';
 import type { RevocationChecker, RevocationStatus } from '../../gateway/tls/revocation.ts';
@@ -73,6 +74,8 @@ export async function buildTestApp(overrides: Partial<AppDeps> = {}) {
   signerPromise ??= createTestSigner(workDir);
   const { signer, caPem } = await signerPromise;
   let now = Date.parse('2026-01-15T03:00:00Z');
+  // The monotonic clock follows setNow; jumpClock moves the wall clock alone.
+  let monotonicSkew = now;
   const store = new SqliteAuditStore({
     path: join(workDir, `audit-${++databases}.db`),
     instance: 'test',
@@ -80,6 +83,20 @@ export async function buildTestApp(overrides: Partial<AppDeps> = {}) {
     now: () => now,
   });
   const audit = new SwitchableAuditTrail(store);
+  const subjectHasher = createSubjectHasher(HMAC_KEY);
+  const config = overrides.config ?? demoConfig(0, 0);
+  const state = new StateDb(join(workDir, `state-${databases}.db`));
+  const policy = createPolicyServices({
+    config,
+    state,
+    audit,
+    subjectHasher,
+    wall: () => now,
+    monotonic: () => now - monotonicSkew,
+  });
+  store.onAppended((records) => {
+    policy.anomalies.observe(records);
+  });
   const revoked = new Set<string>();
   const revocation: RevocationChecker & { revoked: Set<string> } = {
     revoked,
@@ -97,12 +114,13 @@ export async function buildTestApp(overrides: Partial<AppDeps> = {}) {
     remoteAddress: () => '127.0.0.1',
   };
   const deps: AppDeps = {
-    config: demoConfig(0, 0),
+    config,
     upstream,
+    policy,
     audit,
     auditLog: store,
     caCertificatePem: caPem,
-    subjectHasher: createSubjectHasher(HMAC_KEY),
+    subjectHasher,
     connection,
     revocation,
     metrics: createGatewayMetrics(),
@@ -136,7 +154,16 @@ export async function buildTestApp(overrides: Partial<AppDeps> = {}) {
     audit,
     revocation,
     request,
-    setNow: (value: number) => (now = value),
+    /** Moves both clocks: time passes normally. */
+    setNow: (value: number) => {
+      now = value;
+    },
+    /** The wall clock jumps by `ms` while the monotonic clock does not. */
+    jumpClock: (ms: number) => {
+      now += ms;
+      monotonicSkew += ms;
+    },
+    state,
   };
 }
 

@@ -1,0 +1,287 @@
+/**
+ * What administrators may change, for the admin API and the CLI alike. Each action is checked,
+ * recorded in the audit trail, then applied: a change that cannot be audited is not made.
+ * Nothing here can touch an audit record.
+ */
+import {
+  agreementState,
+  daysLeft,
+  ELEMENTS,
+  isElementName,
+  type AgreementState,
+} from '../../policies/index.ts';
+import type { AuditEvent, AuditTrail } from '../../audit/index.ts';
+import type { AgreementConfig, GerbangConfig } from '../config/index.ts';
+import type { PolicyRegistry, Agreement } from './registry.ts';
+import type { StateDb } from './state-db.ts';
+
+export class AdminActionError extends Error {
+  override readonly name = 'AdminActionError';
+  readonly kind: 'invalid' | 'not_found' | 'conflict';
+  constructor(kind: 'invalid' | 'not_found' | 'conflict', message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+export const TERMINATION_REASONS = [
+  'obligations_unmet',
+  'nomenclature_change',
+  'mutual_agreement',
+  'other',
+] as const;
+export type TerminationReason = (typeof TERMINATION_REASONS)[number];
+
+export interface AdminContext {
+  readonly principal: NonNullable<AuditEvent['principal']>;
+  readonly requestId?: string;
+  readonly now: number;
+}
+
+export interface AgreementView {
+  readonly number: string;
+  readonly parties: readonly string[];
+  readonly signedOn: string;
+  readonly validFrom: string;
+  readonly validUntil: string;
+  readonly timeZone: string;
+  readonly elements: readonly string[];
+  readonly accessMethod: string;
+  readonly returnDataWithinDays: number;
+  readonly state: AgreementState;
+  readonly inForce: boolean;
+  readonly daysLeft: number;
+  readonly terminatedAt?: string;
+  readonly terminationReason?: string;
+  readonly iso27001: {
+    readonly deadline: string;
+    readonly submittedOn?: string;
+    readonly status: 'submitted' | 'due' | 'overdue';
+  };
+}
+
+/** Signing date + 6 months (PKS Pasal 2(2)i), as YYYY-MM-DD. */
+export function iso27001Deadline(signedOn: string): string {
+  const [y, m, d] = signedOn.split('-').map(Number);
+  const date = new Date(Date.UTC(y ?? 0, (m ?? 1) - 1 + 6, d ?? 1));
+  return date.toISOString().slice(0, 10);
+}
+
+export function viewAgreement(agreement: Agreement, now: number, inForce: boolean): AgreementView {
+  const deadline = iso27001Deadline(agreement.signedOn);
+  const today = new Date(now).toISOString().slice(0, 10);
+  return {
+    number: agreement.number,
+    parties: agreement.parties,
+    signedOn: agreement.signedOn,
+    validFrom: agreement.validFrom,
+    validUntil: agreement.validUntil,
+    timeZone: agreement.timeZone,
+    elements: agreement.elements,
+    accessMethod: agreement.accessMethod,
+    returnDataWithinDays: agreement.returnDataWithinDays,
+    state: agreementState(agreement, now),
+    inForce,
+    daysLeft: daysLeft(agreement, now),
+    ...(agreement.terminatedAt === undefined
+      ? {}
+      : { terminatedAt: new Date(agreement.terminatedAt).toISOString() }),
+    ...(agreement.terminationReason === undefined
+      ? {}
+      : { terminationReason: agreement.terminationReason }),
+    iso27001: {
+      deadline,
+      ...(agreement.iso27001SubmittedOn === undefined
+        ? {}
+        : { submittedOn: agreement.iso27001SubmittedOn }),
+      status:
+        agreement.iso27001SubmittedOn !== undefined
+          ? 'submitted'
+          : today > deadline
+            ? 'overdue'
+            : 'due',
+    },
+  };
+}
+
+export class AdminActions {
+  private readonly config: GerbangConfig;
+  private readonly registry: PolicyRegistry;
+  private readonly state: StateDb;
+  private readonly audit: AuditTrail;
+  private readonly afterChange: () => void;
+
+  constructor(options: {
+    config: GerbangConfig;
+    registry: PolicyRegistry;
+    state: StateDb;
+    audit: AuditTrail;
+    afterChange?: () => void;
+  }) {
+    this.config = options.config;
+    this.registry = options.registry;
+    this.state = options.state;
+    this.audit = options.audit;
+    this.afterChange = options.afterChange ?? (() => undefined);
+  }
+
+  listAgreements(now: number): AgreementView[] {
+    const current = this.registry.inForce(now)?.terms.number;
+    return this.registry
+      .agreements()
+      .map((agreement) => viewAgreement(agreement, now, agreement.number === current));
+  }
+
+  private find(number: string): Agreement {
+    const agreement = this.registry.agreements().find((a) => a.number === number);
+    if (agreement === undefined) throw new AdminActionError('not_found', `no agreement ${number}`);
+    return agreement;
+  }
+
+  private async record(
+    context: AdminContext,
+    event: string,
+    detail: Record<string, string | number | boolean>,
+  ): Promise<void> {
+    await this.audit.append({
+      type: 'admin',
+      event,
+      outcome: 'success',
+      principal: context.principal,
+      ...(context.requestId ? { requestId: context.requestId } : {}),
+      detail,
+    });
+  }
+
+  /** A renewal or addendum: a new agreement with its own number and window. */
+  async addAgreement(
+    context: AdminContext,
+    input: {
+      number: string;
+      kind: 'renewal' | 'addendum';
+      follows: string;
+      signedOn: string;
+      validFrom: string;
+      validUntil: string;
+      parties?: readonly string[];
+      elements?: readonly string[];
+      timeZone?: string;
+    },
+  ): Promise<AgreementView> {
+    const previous = this.find(input.follows);
+    if (this.registry.agreements().some((a) => a.number === input.number))
+      throw new AdminActionError('conflict', `agreement ${input.number} exists`);
+    if (input.validUntil < input.validFrom)
+      throw new AdminActionError('invalid', 'validUntil is before validFrom');
+    const elements = input.elements ?? previous.elements;
+    if (!elements.every(isElementName))
+      throw new AdminActionError('invalid', `elements must be among ${ELEMENTS.join(', ')}`);
+    const agreement: AgreementConfig = {
+      ...previous,
+      number: input.number,
+      signedOn: input.signedOn,
+      validFrom: input.validFrom,
+      validUntil: input.validUntil,
+      parties: input.parties ? [...input.parties] : previous.parties,
+      elements: elements.filter(isElementName),
+      timeZone: input.timeZone ?? previous.timeZone,
+    };
+    delete (agreement as { iso27001SubmittedOn?: string }).iso27001SubmittedOn;
+    await this.record(context, `agreement_${input.kind}`, {
+      number: input.number,
+      follows: input.follows,
+      validFrom: input.validFrom,
+      validUntil: input.validUntil,
+      elements: agreement.elements.join(','),
+    });
+    this.state.addAgreement(agreement, new Date(context.now));
+    this.registry.refresh(true);
+    this.afterChange();
+    return viewAgreement(
+      this.find(input.number),
+      context.now,
+      this.registry.inForce(context.now)?.terms.number === input.number,
+    );
+  }
+
+  /** Termination (PKS Pasal 9(1); a change of the agency's nomenclature, Pasal 5(2)). */
+  async terminate(
+    context: AdminContext,
+    input: { number: string; reason: TerminationReason; note?: string; effectiveAt?: number },
+  ): Promise<AgreementView> {
+    const agreement = this.find(input.number);
+    if (agreement.terminatedAt !== undefined)
+      throw new AdminActionError('conflict', `agreement ${input.number} is already terminated`);
+    const at = input.effectiveAt ?? context.now;
+    await this.record(context, 'agreement_terminated', {
+      number: input.number,
+      reason: input.reason,
+      effectiveAt: new Date(at).toISOString(),
+      ...(input.note ? { note: input.note } : {}),
+    });
+    this.state.terminate(
+      input.number,
+      at,
+      input.note ? `${input.reason}: ${input.note}` : input.reason,
+    );
+    this.registry.refresh(true);
+    this.afterChange();
+    return viewAgreement(
+      this.find(input.number),
+      context.now,
+      this.registry.inForce(context.now)?.terms.number === input.number,
+    );
+  }
+
+  async recordIso27001(
+    context: AdminContext,
+    input: { number: string; submittedOn: string },
+  ): Promise<AgreementView> {
+    this.find(input.number);
+    await this.record(context, 'iso27001_certificate_submitted', {
+      number: input.number,
+      submittedOn: input.submittedOn,
+    });
+    this.state.recordIso27001(input.number, input.submittedOn);
+    this.registry.refresh(true);
+    return viewAgreement(
+      this.find(input.number),
+      context.now,
+      this.registry.inForce(context.now)?.terms.number === input.number,
+    );
+  }
+
+  listClients(usedToday: Readonly<Record<string, number>>): object[] {
+    return Object.entries(this.config.principals).map(([id, principal]) => {
+      const status = this.registry.clientStatus(id);
+      return {
+        id,
+        role: principal.role,
+        ...(principal.profile ? { profile: principal.profile, usedToday: usedToday[id] ?? 0 } : {}),
+        suspended: status?.suspended ?? false,
+        ...(status?.reason === undefined ? {} : { reason: status.reason }),
+        ...(status ? { changedAt: status.changedAt } : {}),
+      };
+    });
+  }
+
+  async setSuspended(
+    context: AdminContext,
+    input: { id: string; suspended: boolean; reason?: string },
+  ): Promise<void> {
+    const principal = this.config.principals[input.id];
+    if (principal === undefined) throw new AdminActionError('not_found', `no client ${input.id}`);
+    if ((this.registry.clientStatus(input.id)?.suspended ?? false) === input.suspended) {
+      throw new AdminActionError(
+        'conflict',
+        `client ${input.id} is already ${input.suspended ? 'suspended' : 'active'}`,
+      );
+    }
+    await this.record(context, input.suspended ? 'client_suspended' : 'client_resumed', {
+      client: input.id,
+      ...(input.reason ? { reason: input.reason } : {}),
+    });
+    this.state.setClientStatus(input.id, input.suspended, input.reason, new Date(context.now));
+    this.registry.refresh(true);
+  }
+}

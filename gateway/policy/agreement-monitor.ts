@@ -1,0 +1,85 @@
+/**
+ * Watches the agreement in force and acts at the instants its state changes (start, 90-day
+ * warning, end, termination): records the change in the audit trail, raises an alert when it
+ * expires soon or stops, and tells listeners (the card readers are switched off when data may no
+ * longer flow). Requests never depend on this timer: each one evaluates the state itself.
+ */
+import {
+  agreementPermitsAccess,
+  daysLeft,
+  nextStateChange,
+  type AgreementState,
+} from '../../policies/index.ts';
+import type { AuditTrail } from '../../audit/index.ts';
+import type { PolicyRegistry } from './registry.ts';
+
+export type AgreementListener = (change: {
+  number: string;
+  state: AgreementState;
+  permitsAccess: boolean;
+}) => void;
+
+export class AgreementMonitor {
+  private readonly registry: PolicyRegistry;
+  private readonly audit: AuditTrail;
+  private readonly now: () => number;
+  private readonly listeners: AgreementListener[] = [];
+  private last: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(registry: PolicyRegistry, audit: AuditTrail, now: () => number) {
+    this.registry = registry;
+    this.audit = audit;
+    this.now = now;
+  }
+
+  onChange(listener: AgreementListener): void {
+    this.listeners.push(listener);
+  }
+
+  start(): Promise<void> {
+    return this.evaluate();
+  }
+
+  /** Records the state if it changed, then waits for the next boundary. */
+  async evaluate(): Promise<void> {
+    clearTimeout(this.timer);
+    const now = this.now();
+    this.registry.refresh(true);
+    const current = this.registry.inForce(now);
+    const number = current?.terms.number ?? 'none';
+    const state: AgreementState = current?.state ?? 'expired';
+    const key = `${number}:${state}`;
+    if (key !== this.last) {
+      this.last = key;
+      const permitsAccess = agreementPermitsAccess(state);
+      const detail = { number, state, daysLeft: current ? daysLeft(current.terms, now) : 0 };
+      await this.audit
+        .append({ type: 'system', event: 'agreement_state', outcome: 'success', detail })
+        .catch(() => undefined);
+      if (state === 'expiring' || !permitsAccess) {
+        await this.audit
+          .append({
+            type: 'security',
+            event: 'alert',
+            outcome: 'alert',
+            detail: {
+              rule: state === 'expiring' ? 'agreement_expiring' : 'agreement_inactive',
+              ...detail,
+            },
+          })
+          .catch(() => undefined);
+      }
+      for (const listener of this.listeners) listener({ number, state, permitsAccess });
+    }
+    const next = nextStateChange(this.registry.agreements(), now);
+    // Re-check at least hourly: timers drift and configurations change.
+    const delay = Math.min(next === undefined ? 3_600_000 : next - now, 3_600_000);
+    this.timer = setTimeout(() => void this.evaluate(), Math.max(delay, 0));
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}

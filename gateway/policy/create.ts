@@ -1,0 +1,38 @@
+/** Builds the policy services of one gateway process. */
+import type { AuditTrail, SubjectHasher } from '../../audit/index.ts';
+import type { GerbangConfig } from '../config/index.ts';
+import { AdminActions } from './admin-actions.ts';
+import { AnomalyService } from './anomalies.ts';
+import { ClockMonitor } from './clock.ts';
+import type { PolicyServices } from './index.ts';
+import { ClientLimits } from './limits.ts';
+import { PolicyRegistry } from './registry.ts';
+import type { StateDb } from './state-db.ts';
+
+export function createPolicyServices(options: {
+  readonly config: GerbangConfig;
+  readonly state: StateDb;
+  readonly audit: AuditTrail;
+  readonly subjectHasher: SubjectHasher;
+  readonly wall: () => number;
+  readonly monotonic: () => number;
+  readonly afterAgreementChange?: () => void;
+}): PolicyServices {
+  const registry = new PolicyRegistry(options.config, options.state);
+  return {
+    registry,
+    limits: new ClientLimits(options.config),
+    clock: new ClockMonitor(
+      { wall: options.wall, monotonic: options.monotonic },
+      options.config.clock.maxJumpSeconds * 1000,
+    ),
+    anomalies: new AnomalyService(options.config, options.audit, options.subjectHasher),
+    admin: new AdminActions({
+      config: options.config,
+      registry,
+      state: options.state,
+      audit: options.audit,
+      ...(options.afterAgreementChange ? { afterChange: options.afterAgreementChange } : {}),
+    }),
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * Per-client rate limits and daily quotas, and the agency's shared Dukcapil quota. Days are
+ * Dukcapil's days (`upstream.quotaTimeZone`): every daily count resets at midnight there. Counts
+ * are restored at start from the audit trail (records marked `upstreamCalled`), so a restart does
+ * not hand out a fresh quota.
+ */
+import {
+  mayUseSharedQuota,
+  startOfDayInZone,
+  TokenBucket,
+  zoneOffsetMs,
+  type Admission,
+} from '../../policies/index.ts';
+import type { GerbangConfig } from '../config/index.ts';
+
+export type QuotaDecision =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly code: 'quota_exhausted' | 'upstream_quota_exhausted';
+      readonly retryAfterSeconds: number;
+    };
+
+/** The calendar day of `now` in `timeZone` (YYYY-MM-DD). */
+export function dayInZone(now: number, timeZone: string): string {
+  return new Date(now + zoneOffsetMs(now, timeZone)).toISOString().slice(0, 10);
+}
+
+/** Seconds until the next midnight in `timeZone` (at least 1). */
+export function secondsUntilMidnight(now: number, timeZone: string): number {
+  const [y, m, d] = dayInZone(now, timeZone).split('-').map(Number);
+  const tomorrow = new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, (d ?? 1) + 1))
+    .toISOString()
+    .slice(0, 10);
+  return Math.max(1, Math.ceil((startOfDayInZone(tomorrow, timeZone) - now) / 1000));
+}
+
+export class ClientLimits {
+  private readonly config: GerbangConfig;
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly reserved: Record<string, number>;
+  private day = '';
+  private used: Record<string, number> = {};
+  private upstreamExhausted = false;
+
+  constructor(config: GerbangConfig) {
+    this.config = config;
+    this.reserved = Object.fromEntries(
+      Object.entries(config.principals).flatMap(([id, p]) =>
+        p.profile && p.profile.upstreamQuotaReserve > 0
+          ? [[id, p.profile.upstreamQuotaReserve]]
+          : [],
+      ),
+    );
+  }
+
+  private rollOver(now: number): void {
+    const today = dayInZone(now, this.config.upstream.quotaTimeZone);
+    if (today === this.day) return;
+    this.day = today;
+    this.used = {};
+    this.upstreamExhausted = false;
+  }
+
+  /** Restores today's counts (from the audit trail) after a restart. */
+  restore(now: number, used: Readonly<Record<string, number>>): void {
+    this.rollOver(now);
+    this.used = { ...used };
+  }
+
+  /** The day start (epoch ms) of the quota day containing `now`. */
+  dayStart(now: number): number {
+    return startOfDayInZone(
+      dayInZone(now, this.config.upstream.quotaTimeZone),
+      this.config.upstream.quotaTimeZone,
+    );
+  }
+
+  /** The token bucket: may `client` make a request now? */
+  checkRate(client: string, now: number): Admission {
+    const profile = this.config.principals[client]?.profile;
+    if (profile === undefined) return { ok: true };
+    let bucket = this.buckets.get(client);
+    if (bucket === undefined) {
+      bucket = new TokenBucket({ ratePerSecond: profile.ratePerSecond, burst: profile.burst }, now);
+      this.buckets.set(client, bucket);
+    }
+    return bucket.take(now);
+  }
+
+  /** Spends one upstream call of `client`'s daily quota and of the shared Dukcapil quota. */
+  consume(client: string, now: number): QuotaDecision {
+    this.rollOver(now);
+    const retryAfterSeconds = secondsUntilMidnight(now, this.config.upstream.quotaTimeZone);
+    const profile = this.config.principals[client]?.profile;
+    const used = this.used[client] ?? 0;
+    if (profile !== undefined && used >= profile.dailyQuota)
+      return { ok: false, code: 'quota_exhausted', retryAfterSeconds };
+    if (
+      this.upstreamExhausted ||
+      !mayUseSharedQuota(
+        { total: this.config.upstream.dailyQuota, reserved: this.reserved, used: this.used },
+        client,
+      )
+    ) {
+      return { ok: false, code: 'upstream_quota_exhausted', retryAfterSeconds };
+    }
+    this.used[client] = used + 1;
+    return { ok: true };
+  }
+
+  /** Dukcapil said the quota is used up: believe it until its midnight. */
+  markUpstreamExhausted(now: number): void {
+    this.rollOver(now);
+    this.upstreamExhausted = true;
+  }
+
+  usage(now: number): {
+    day: string;
+    used: Readonly<Record<string, number>>;
+    upstreamTotal: number;
+    upstreamUsed: number;
+    upstreamExhausted: boolean;
+  } {
+    this.rollOver(now);
+    return {
+      day: this.day,
+      used: { ...this.used },
+      upstreamTotal: this.config.upstream.dailyQuota,
+      upstreamUsed: Object.values(this.used).reduce((a, b) => a + b, 0),
+      upstreamExhausted: this.upstreamExhausted,
+    };
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * What policy sees: the agreements (configuration plus renewals, addenda, terminations and ISO
+ * 27001 submissions from the state database) and each client's standing. Re-read when the state
+ * database changed, at most every half second, so a change made with the CLI applies at once
+ * without a restart.
+ */
+import {
+  agreementInForce,
+  type AgreementInForce,
+  type ClientProfile,
+} from '../../policies/index.ts';
+import type { AgreementConfig, GerbangConfig } from '../config/index.ts';
+import type { ClientStatus, StateDb } from './state-db.ts';
+
+export type Agreement = AgreementConfig & {
+  readonly terminatedAt?: number;
+  readonly terminationReason?: string;
+};
+
+export class PolicyRegistry {
+  private readonly config: GerbangConfig;
+  private readonly state: StateDb;
+  private agreementList: Agreement[] = [];
+  private statuses = new Map<string, ClientStatus>();
+  private checkedAt = -Infinity;
+
+  constructor(config: GerbangConfig, state: StateDb) {
+    this.config = config;
+    this.state = state;
+    this.refresh(true);
+  }
+
+  /** Re-reads the state database if it changed (at most every 500 ms unless forced). */
+  refresh(force = false): void {
+    const now = performance.now();
+    if (!force && now - this.checkedAt < 500) return;
+    this.checkedAt = now;
+    if (!this.state.changed() && !force) return;
+    const changes = this.state.agreementChanges();
+    this.agreementList = [...this.config.agreements, ...this.state.addedAgreements()].map(
+      (agreement) => {
+        const change = changes.get(agreement.number);
+        return {
+          ...agreement,
+          ...(change?.terminatedAt === undefined ? {} : { terminatedAt: change.terminatedAt }),
+          ...(change?.terminationReason === undefined
+            ? {}
+            : { terminationReason: change.terminationReason }),
+          ...(change?.iso27001SubmittedOn === undefined
+            ? {}
+            : { iso27001SubmittedOn: change.iso27001SubmittedOn }),
+        };
+      },
+    );
+    this.statuses = this.state.clientStatuses();
+  }
+
+  agreements(): readonly Agreement[] {
+    this.refresh();
+    return this.agreementList;
+  }
+
+  inForce(now: number): AgreementInForce<Agreement> | undefined {
+    return agreementInForce(this.agreements(), now);
+  }
+
+  clientStatus(id: string): ClientStatus | undefined {
+    this.refresh();
+    return this.statuses.get(id);
+  }
+
+  profile(id: string): ClientProfile | undefined {
+    return this.config.principals[id]?.profile;
+  }
+}

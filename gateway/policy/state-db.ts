@@ -1,0 +1,151 @@
+/**
+ * Administrative state that outlives a restart and is not configuration: agreements added by
+ * renewal or addendum, terminations, ISO 27001 certificate submissions, client suspensions. Its
+ * own SQLite database (`state.db`); the history of every change is in the audit trail. The
+ * gateway and the CLI may both write it; `changed()` tells a reader when another process did.
+ */
+import Database from 'better-sqlite3';
+import type { Database as DatabaseType } from 'better-sqlite3';
+import { existsSync, writeFileSync } from 'node:fs';
+import type { AgreementConfig } from '../config/index.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS agreements_added (number TEXT PRIMARY KEY, body TEXT NOT NULL, added_at TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS agreement_changes (
+  number TEXT PRIMARY KEY,
+  terminated_at INTEGER,
+  termination_reason TEXT,
+  iso27001_submitted_on TEXT
+) STRICT;
+CREATE TABLE IF NOT EXISTS client_status (
+  id TEXT PRIMARY KEY,
+  suspended INTEGER NOT NULL,
+  reason TEXT,
+  changed_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS clock_baseline (id INTEGER PRIMARY KEY CHECK (id = 1), acknowledged_at TEXT NOT NULL) STRICT;
+`;
+
+export interface AgreementChange {
+  readonly terminatedAt?: number;
+  readonly terminationReason?: string;
+  readonly iso27001SubmittedOn?: string;
+}
+
+export interface ClientStatus {
+  readonly suspended: boolean;
+  readonly reason?: string;
+  readonly changedAt: string;
+}
+
+export class StateDb {
+  private readonly db: DatabaseType;
+  private seenVersion = -1;
+  private ownWrites = 0;
+  private seenOwnWrites = -1;
+
+  constructor(path: string) {
+    if (!existsSync(path)) writeFileSync(path, '', { mode: 0o600 });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+  }
+
+  /** True once after any write, by this process or another, since the last call. */
+  changed(): boolean {
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    const changed = version !== this.seenVersion || this.ownWrites !== this.seenOwnWrites;
+    this.seenVersion = version;
+    this.seenOwnWrites = this.ownWrites;
+    return changed;
+  }
+
+  addedAgreements(): AgreementConfig[] {
+    return (
+      this.db.prepare('SELECT body FROM agreements_added ORDER BY added_at').all() as {
+        body: string;
+      }[]
+    ).map((row) => JSON.parse(row.body) as AgreementConfig);
+  }
+
+  addAgreement(agreement: AgreementConfig, at: Date): void {
+    this.db
+      .prepare('INSERT INTO agreements_added (number, body, added_at) VALUES (?, ?, ?)')
+      .run(agreement.number, JSON.stringify(agreement), at.toISOString());
+    this.ownWrites++;
+  }
+
+  agreementChanges(): Map<string, AgreementChange> {
+    const rows = this.db
+      .prepare(
+        'SELECT number, terminated_at, termination_reason, iso27001_submitted_on FROM agreement_changes',
+      )
+      .all() as {
+      number: string;
+      terminated_at: number | null;
+      termination_reason: string | null;
+      iso27001_submitted_on: string | null;
+    }[];
+    return new Map(
+      rows.map((row) => [
+        row.number,
+        {
+          ...(row.terminated_at === null ? {} : { terminatedAt: row.terminated_at }),
+          ...(row.termination_reason === null ? {} : { terminationReason: row.termination_reason }),
+          ...(row.iso27001_submitted_on === null
+            ? {}
+            : { iso27001SubmittedOn: row.iso27001_submitted_on }),
+        },
+      ]),
+    );
+  }
+
+  terminate(number: string, at: number, reason: string): void {
+    this.db
+      .prepare(
+        'INSERT INTO agreement_changes (number, terminated_at, termination_reason) VALUES (?, ?, ?) ON CONFLICT(number) DO UPDATE SET terminated_at = excluded.terminated_at, termination_reason = excluded.termination_reason',
+      )
+      .run(number, at, reason);
+    this.ownWrites++;
+  }
+
+  recordIso27001(number: string, submittedOn: string): void {
+    this.db
+      .prepare(
+        'INSERT INTO agreement_changes (number, iso27001_submitted_on) VALUES (?, ?) ON CONFLICT(number) DO UPDATE SET iso27001_submitted_on = excluded.iso27001_submitted_on',
+      )
+      .run(number, submittedOn);
+    this.ownWrites++;
+  }
+
+  clientStatuses(): Map<string, ClientStatus> {
+    const rows = this.db
+      .prepare('SELECT id, suspended, reason, changed_at FROM client_status')
+      .all() as { id: string; suspended: number; reason: string | null; changed_at: string }[];
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        {
+          suspended: row.suspended === 1,
+          ...(row.reason === null ? {} : { reason: row.reason }),
+          changedAt: row.changed_at,
+        },
+      ]),
+    );
+  }
+
+  setClientStatus(id: string, suspended: boolean, reason: string | undefined, at: Date): void {
+    this.db
+      .prepare(
+        'INSERT INTO client_status (id, suspended, reason, changed_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET suspended = excluded.suspended, reason = excluded.reason, changed_at = excluded.changed_at',
+      )
+      .run(id, suspended ? 1 : 0, reason ?? null, at.toISOString());
+    this.ownWrites++;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
