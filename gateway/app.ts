@@ -16,6 +16,8 @@ import { securityHeaders } from './http/middleware/security-headers.ts';
 import { clientAdmission } from './http/middleware/client-admission.ts';
 import { clockGuard } from './http/middleware/clock-guard.ts';
 import { recordSecurityEvents } from './http/middleware/security-events.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { alertsRoute } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { healthRoutes } from './routes/health.ts';
 import { lookupRoute } from './routes/lookup.ts';
@@ -26,7 +28,13 @@ export const GATEWAY_VERSION = '0.1.0';
 
 /** The route table of the whole gateway. */
 export function buildRoutes(deps: AppDeps): RouteSpec[] {
-  const routes: RouteSpec[] = [...healthRoutes(deps), lookupRoute(deps), ...auditRoutes(deps)];
+  const routes: RouteSpec[] = [
+    ...healthRoutes(deps),
+    lookupRoute(deps),
+    ...auditRoutes(deps),
+    alertsRoute(deps),
+    ...adminRoutes(deps),
+  ];
   routes.push(openApiRoute(() => routes, GATEWAY_VERSION));
   return routes;
 }

@@ -221,7 +221,6 @@ export async function startGateway(
   );
   const subjectHasher = createSubjectHasher(readSecretBytes(config.audit.hmacKeyFile));
   const state = new StateDb(join(overrides.dataDir, 'state.db'));
-  let monitor: AgreementMonitor | undefined;
   const policy = createPolicyServices({
     config,
     state,
@@ -229,7 +228,8 @@ export async function startGateway(
     subjectHasher,
     wall: now,
     monotonic: () => performance.now(),
-    afterAgreementChange: () => void monitor?.evaluate(),
+    // The monitor is created below; changes happen only after start-up.
+    afterAgreementChange: () => void monitor.evaluate(),
   });
   policy.limits.restore(
     now(),
@@ -238,7 +238,7 @@ export async function startGateway(
   audit.onAppended((records) => {
     policy.anomalies.observe(records);
   });
-  monitor = new AgreementMonitor(policy.registry, audit, now);
+  const monitor = new AgreementMonitor(policy.registry, audit, now);
   await monitor.start();
   const scanOverdue = (): void => {
     const days = policy.registry.inForce(now())?.terms.returnDataWithinDays ?? 7;
@@ -298,7 +298,7 @@ export async function startGateway(
       });
       clearInterval(retentionTimer);
       clearInterval(overdueTimer);
-      monitor?.stop();
+      monitor.stop();
       await forwarder?.stop();
       await upstream.close();
       await audit.close();

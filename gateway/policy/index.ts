@@ -24,5 +24,7 @@ export {
   AdminActionError,
   TERMINATION_REASONS,
   iso27001Deadline,
+  type AdminContext,
+  type AgreementView,
 } from './admin-actions.ts';
 export { createPolicyServices } from './create.ts';
