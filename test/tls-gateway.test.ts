@@ -174,6 +174,30 @@ describe('mutual TLS', () => {
     expect((await lookup(instance.identity('app-pendaftaran'))).status).toBe(200);
   });
 
+  it('applies a suspension made with the CLI to the running gateway within a second', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { GERBANG, ROOT } = await import('./helpers/child-gateway.ts');
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [GERBANG, 'admin', ...args], {
+        cwd: ROOT,
+        env: { ...process.env, GERBANG_DATA_DIR: instance.dir },
+        encoding: 'utf8',
+      });
+    expect(cli('suspend', '--client', 'app-kasir', '--reason', 'cli-test').status).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const refused = await lookup(
+      instance.identity('app-kasir'),
+      canaryLookup({ purpose: 'pembayaran' }),
+    );
+    expect([refused.status, errorCode(refused)]).toEqual([403, 'client_suspended']);
+    expect(cli('resume', '--client', 'app-kasir').status).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(
+      (await lookup(instance.identity('app-kasir'), canaryLookup({ purpose: 'pembayaran' })))
+        .status,
+    ).toBe(200);
+  });
+
   it('refuses an oversized chunked body over a real socket with 413', async () => {
     const chunks = (function* () {
       for (let i = 0; i < 40; i++) yield Buffer.from(' '.repeat(1024));

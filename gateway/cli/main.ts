@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../config/index.ts';
 import { SecretError } from '../config/secrets.ts';
+import { adminCommand } from './admin.ts';
 import { auditCommand } from './audit.ts';
 import { certsCommand } from './certs.ts';
 import { configCommand, demoCommand, serveCommand, simCommand } from './run.ts';
@@ -21,6 +22,8 @@ commands:
                        verify the live audit trail, or an export offline
   audit export --out FILE [--from TIME] [--to TIME]
   audit purge [--before TIME]
+  admin agreements|renew|terminate|iso27001|clients|suspend|resume
+                       agreements and clients (see gerbang admin)
 
 environment:
   GERBANG_DATA_DIR     state directory (default ./var)
@@ -39,6 +42,8 @@ async function main(argv: string[]): Promise<void> {
       return certsCommand(args);
     case 'audit':
       return auditCommand(args);
+    case 'admin':
+      return adminCommand(args);
     case 'config':
       return configCommand(args);
     case undefined:

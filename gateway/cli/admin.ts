@@ -1,0 +1,153 @@
+/**
+ * `gerbang admin …`: the administrator's actions from the command line, through the same code as
+ * the admin API, on the instance's state database and audit trail (a running gateway sees the
+ * change within half a second). Acknowledging a clock jump is done through the API, because the
+ * jump is observed by the running process.
+ */
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createSubjectHasher } from '../../audit/index.ts';
+import { openAuditStore } from '../audit-store.ts';
+import { loadConfig, readSecretBytes } from '../config/index.ts';
+import { locateInstance } from '../config/instance.ts';
+import {
+  AdminActionError,
+  createPolicyServices,
+  StateDb,
+  TERMINATION_REASONS,
+  type AdminContext,
+} from '../policy/index.ts';
+import { CliError, EXIT, say } from './output.ts';
+
+const USAGE = `usage:
+  gerbang admin agreements
+  gerbang admin renew --number N --follows OLD --signed YYYY-MM-DD --from YYYY-MM-DD --until YYYY-MM-DD [--addendum]
+  gerbang admin terminate --number N --reason ${TERMINATION_REASONS.join('|')} [--note TEXT] [--at ISO-TIME]
+  gerbang admin iso27001 --number N --submitted YYYY-MM-DD
+  gerbang admin clients
+  gerbang admin suspend --client ID --reason TEXT
+  gerbang admin resume --client ID`;
+
+export async function adminCommand(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      number: { type: 'string' },
+      follows: { type: 'string' },
+      signed: { type: 'string' },
+      from: { type: 'string' },
+      until: { type: 'string' },
+      addendum: { type: 'boolean', default: false },
+      reason: { type: 'string' },
+      note: { type: 'string' },
+      at: { type: 'string' },
+      submitted: { type: 'string' },
+      client: { type: 'string' },
+    },
+    strict: true,
+  });
+  const location = locateInstance();
+  const config = loadConfig(location.configPath);
+  const audit = openAuditStore(config, location.dataDir);
+  const state = new StateDb(join(location.dataDir, 'state.db'));
+  const policy = createPolicyServices({
+    config,
+    state,
+    audit,
+    subjectHasher: createSubjectHasher(readSecretBytes(config.audit.hmacKeyFile)),
+    wall: Date.now,
+    monotonic: () => performance.now(),
+  });
+  const context: AdminContext = {
+    principal: { id: `cli:${userInfo().username}`, role: 'admin', certificateFingerprint: '-' },
+    now: Date.now(),
+  };
+  const need = (value: string | undefined, name: string): string => {
+    if (value === undefined) throw new CliError(`--${name} is required\n${USAGE}`, EXIT.usage);
+    return value;
+  };
+  try {
+    switch (sub) {
+      case 'agreements':
+        for (const a of policy.admin.listAgreements(context.now)) {
+          say(
+            `${a.inForce ? '*' : ' '} ${a.number}  ${a.state}  ${a.validFrom}..${a.validUntil} (${a.timeZone})  ${a.daysLeft} days left  ISO 27001 ${a.iso27001.status} (due ${a.iso27001.deadline})${a.terminationReason ? `  terminated: ${a.terminationReason}` : ''}`,
+          );
+        }
+        return;
+      case 'renew': {
+        const view = await policy.admin.addAgreement(context, {
+          number: need(values.number, 'number'),
+          kind: values.addendum ? 'addendum' : 'renewal',
+          follows: need(values.follows, 'follows'),
+          signedOn: need(values.signed, 'signed'),
+          validFrom: need(values.from, 'from'),
+          validUntil: need(values.until, 'until'),
+        });
+        say(`added ${view.number}: ${view.state}, ${view.validFrom}..${view.validUntil}`);
+        return;
+      }
+      case 'terminate': {
+        const reason = need(values.reason, 'reason');
+        if (!(TERMINATION_REASONS as readonly string[]).includes(reason))
+          throw new CliError(
+            `--reason must be one of ${TERMINATION_REASONS.join(', ')}`,
+            EXIT.usage,
+          );
+        const at = values.at === undefined ? undefined : Date.parse(values.at);
+        if (at !== undefined && Number.isNaN(at))
+          throw new CliError('--at is not an ISO 8601 time', EXIT.usage);
+        const view = await policy.admin.terminate(context, {
+          number: need(values.number, 'number'),
+          reason: reason as (typeof TERMINATION_REASONS)[number],
+          ...(values.note ? { note: values.note } : {}),
+          ...(at === undefined ? {} : { effectiveAt: at }),
+        });
+        say(
+          `${view.number}: ${view.state} (${view.terminationReason ?? ''}); data requests stop and readers are switched off`,
+        );
+        return;
+      }
+      case 'iso27001': {
+        const view = await policy.admin.recordIso27001(context, {
+          number: need(values.number, 'number'),
+          submittedOn: need(values.submitted, 'submitted'),
+        });
+        say(`${view.number}: ISO 27001 certificate ${view.iso27001.status}`);
+        return;
+      }
+      case 'clients':
+        for (const client of policy.admin.listClients({}) as {
+          id: string;
+          role: string;
+          suspended: boolean;
+          reason?: string;
+        }[]) {
+          say(
+            `${client.id}  ${client.role}  ${client.suspended ? `SUSPENDED (${client.reason ?? ''})` : 'active'}`,
+          );
+        }
+        return;
+      case 'suspend':
+      case 'resume':
+        await policy.admin.setSuspended(context, {
+          id: need(values.client, 'client'),
+          suspended: sub === 'suspend',
+          ...(values.reason ? { reason: values.reason } : {}),
+        });
+        say(`${values.client ?? ''}: ${sub === 'suspend' ? 'suspended' : 'resumed'}`);
+        return;
+      default:
+        throw new CliError(USAGE, EXIT.usage);
+    }
+  } catch (error) {
+    if (error instanceof AdminActionError)
+      throw new CliError(error.message, error.kind === 'invalid' ? EXIT.usage : EXIT.failure);
+    throw error;
+  } finally {
+    await audit.close();
+    state.close();
+  }
+}
