@@ -3,16 +3,15 @@ import fc from 'fast-check';
 import type { AuditRecord } from '../../audit/index.ts';
 import { formatRfc5424, frameOctetCounted, parseOctetCounted } from './format.ts';
 
-const record = (overrides: Partial<AuditRecord>): AuditRecord =>
-  ({
-    seq: 7,
-    time: '2026-01-15T03:00:00.000Z',
-    type: 'lookup',
-    outcome: 'success',
-    prevHash: '0'.repeat(64),
-    hash: 'a'.repeat(64),
-    ...overrides,
-  }) as AuditRecord;
+const record = (overrides: Partial<AuditRecord>): AuditRecord => ({
+  seq: 7,
+  time: '2026-01-15T03:00:00.000Z',
+  type: 'lookup',
+  outcome: 'success',
+  prevHash: '0'.repeat(64),
+  hash: 'a'.repeat(64),
+  ...overrides,
+});
 const origin = { hostname: 'gerbang-01', appName: 'gerbang', procId: '42' };
 
 describe('RFC 5424 formatting', () => {

@@ -8,7 +8,9 @@ import { demoConfig } from '../demo/instance.ts';
 import { ClientLimits, dayInZone, secondsUntilMidnight } from './limits.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gerbang-limits-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('quota days', () => {
   it('follow Dukcapil’s zone (WIB)', () => {
