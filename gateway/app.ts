@@ -54,7 +54,7 @@ export function createApp(deps: AppDeps): { app: Hono<GatewayEnv>; routes: reado
   );
 
   const readBody = jsonBody({ limitBytes: deps.config.server.bodyLimitBytes });
-  let lastClockAlert = 0;
+  let lastClockAlert = -Infinity;
   const admitClient = clientAdmission({ policy: deps.policy, now: deps.now });
   const guardClock = clockGuard({
     monitor: deps.policy.clock,
@@ -62,13 +62,21 @@ export function createApp(deps: AppDeps): { app: Hono<GatewayEnv>; routes: reado
     now: deps.now,
     onUntrusted: (behindMs) => {
       deps.metrics.clockUntrusted.inc();
-      // One log line a minute is enough to wake someone; every refusal is audited anyway.
-      if (Date.now() - lastClockAlert > 60_000) {
-        lastClockAlert = Date.now();
+      // One alert a minute is enough to wake someone; every refusal is audited anyway.
+      if (performance.now() - lastClockAlert > 60_000) {
+        lastClockAlert = performance.now();
         deps.logger.error(
           { event: 'clock_untrusted', behindMs },
-          'wall clock is behind the audit trail: data requests refused',
+          'wall clock untrusted: data requests refused',
         );
+        void deps.audit
+          .append({
+            type: 'security',
+            event: 'alert',
+            outcome: 'alert',
+            detail: { rule: 'clock_untrusted', behindMs },
+          })
+          .catch(() => undefined);
       }
     },
   });
