@@ -315,6 +315,10 @@ describe('clock', () => {
       409,
       'conflict',
     ]);
+    const alerts = (await (await app.request('officer-1', '/v1/alerts')).json()) as {
+      items: { rule: string }[];
+    };
+    expect(alerts.items.map((alert) => alert.rule)).toEqual(['clock_untrusted']);
   });
   it('tolerates small corrections', async () => {
     const app = await buildTestApp();
