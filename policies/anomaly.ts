@@ -85,14 +85,26 @@ export function withinServiceHours(hours: ServiceHours, time: number): boolean {
   );
 }
 
-/** Timestamps within the last hour, per key. */
+/**
+ * Timestamps within the last hour, per key. Records arrive in time order, so expired entries are
+ * dropped from the front: amortised O(1) per record however busy an operator is.
+ */
 class HourlyWindow {
-  private readonly times = new Map<string, number[]>();
+  private readonly queues = new Map<string, { times: number[]; start: number }>();
   add(key: string, time: number): number {
-    const list = (this.times.get(key) ?? []).filter((t) => t > time - HOUR_MS);
-    list.push(time);
-    this.times.set(key, list);
-    return list.length;
+    let queue = this.queues.get(key);
+    if (queue === undefined) {
+      queue = { times: [], start: 0 };
+      this.queues.set(key, queue);
+    }
+    queue.times.push(time);
+    while (queue.start < queue.times.length && (queue.times[queue.start] ?? time) <= time - HOUR_MS)
+      queue.start++;
+    if (queue.start > 1024 && queue.start * 2 > queue.times.length) {
+      queue.times = queue.times.slice(queue.start);
+      queue.start = 0;
+    }
+    return queue.times.length - queue.start;
   }
 }
 

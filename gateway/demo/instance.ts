@@ -27,10 +27,11 @@ export const DEMO_UPSTREAM = {
 } as const;
 
 export function demoConfig(gatewayPort: number, simPort: number): GerbangConfig {
+  // Generous, so that trying things out, tests and benchmarks are not throttled by accident.
   const limits = {
-    ratePerSecond: 1000,
-    burst: 2000,
-    dailyQuota: 1_000_000,
+    ratePerSecond: 10_000,
+    burst: 20_000,
+    dailyQuota: 10_000_000,
     upstreamQuotaReserve: 0,
   };
   return {
@@ -57,7 +58,7 @@ export function demoConfig(gatewayPort: number, simPort: number): GerbangConfig 
       maxConnections: 64,
       maxQueued: 1024,
       maxResponseBytes: 65_536,
-      dailyQuota: 1_000_000,
+      dailyQuota: 10_000_000,
       quotaTimeZone: 'Asia/Jakarta',
       breaker: { failureThreshold: 5, openMs: 10_000 },
     },
