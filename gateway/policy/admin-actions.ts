@@ -195,13 +195,7 @@ export class AdminActions {
       elements: agreement.elements.join(','),
     });
     this.state.addAgreement(agreement, new Date(context.now));
-    this.registry.refresh(true);
-    this.afterChange();
-    return viewAgreement(
-      this.find(input.number),
-      context.now,
-      this.registry.inForce(context.now)?.terms.number === input.number,
-    );
+    return this.viewAfterChange(input.number, context.now, true);
   }
 
   /** Termination (PKS Pasal 9(1); a change of the agency's nomenclature, Pasal 5(2)). */
@@ -224,13 +218,7 @@ export class AdminActions {
       at,
       input.note ? `${input.reason}: ${input.note}` : input.reason,
     );
-    this.registry.refresh(true);
-    this.afterChange();
-    return viewAgreement(
-      this.find(input.number),
-      context.now,
-      this.registry.inForce(context.now)?.terms.number === input.number,
-    );
+    return this.viewAfterChange(input.number, context.now, true);
   }
 
   async recordIso27001(
@@ -243,11 +231,17 @@ export class AdminActions {
       submittedOn: input.submittedOn,
     });
     this.state.recordIso27001(input.number, input.submittedOn);
+    return this.viewAfterChange(input.number, context.now, false);
+  }
+
+  /** Re-reads the state, tells the agreement monitor when the agreements changed, returns the view. */
+  private viewAfterChange(number: string, now: number, agreementsChanged: boolean): AgreementView {
     this.registry.refresh(true);
+    if (agreementsChanged) this.afterChange();
     return viewAgreement(
-      this.find(input.number),
-      context.now,
-      this.registry.inForce(context.now)?.terms.number === input.number,
+      this.find(number),
+      now,
+      this.registry.inForce(now)?.terms.number === number,
     );
   }
 
