@@ -5,6 +5,8 @@ import type { DukcapilClient } from '../adapters/dukcapil/index.ts';
 import type { GerbangConfig } from './config/index.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { PolicyServices } from './policy/index.ts';
+import type { NonceStore } from './readers/nonces.ts';
+import type { CardReadVerifier } from './readers/verify.ts';
 import type { ConnectionInfo } from './tls/peer.ts';
 import type { RevocationChecker } from './tls/revocation.ts';
 
@@ -22,6 +24,9 @@ export interface AppDeps {
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   readonly policy: PolicyServices;
+  /** Present when `readers` is configured. */
+  readonly readers?:
+    { readonly verifier: CardReadVerifier; readonly nonces: NonceStore } | undefined;
   /** Wall clock in epoch milliseconds; injectable so that agreement boundaries can be tested. */
   readonly now: () => number;
 }

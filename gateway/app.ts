@@ -17,6 +17,8 @@ import { clientAdmission } from './http/middleware/client-admission.ts';
 import { clockGuard } from './http/middleware/clock-guard.ts';
 import { recordSecurityEvents } from './http/middleware/security-events.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { adminReaderRoutes } from './routes/admin-readers.ts';
+import { readerRoutes } from './routes/readers.ts';
 import { alertsRoute } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -34,6 +36,8 @@ export function buildRoutes(deps: AppDeps): RouteSpec[] {
     ...auditRoutes(deps),
     alertsRoute(deps),
     ...adminRoutes(deps),
+    ...readerRoutes(deps),
+    ...adminReaderRoutes(deps),
   ];
   routes.push(openApiRoute(() => routes, GATEWAY_VERSION));
   return routes;

@@ -15,7 +15,14 @@ import {
   type SqliteAuditStore,
 } from '../audit/index.ts';
 import { join } from 'node:path';
-import { AgreementMonitor, createPolicyServices, StateDb } from './policy/index.ts';
+import {
+  AgreementMonitor,
+  createPolicyServices,
+  StateDb,
+  type PolicyServices,
+} from './policy/index.ts';
+import { NonceStore } from './readers/nonces.ts';
+import { CardReadVerifier } from './readers/verify.ts';
 import { fromPem, parseCertificateDer } from '../certs/index.ts';
 import { SyslogForwarder } from '../adapters/syslog/index.ts';
 import { createApp, GATEWAY_VERSION } from './app.ts';
@@ -41,6 +48,8 @@ export interface RunningGateway {
   readonly port: number;
   readonly metrics: GatewayMetrics;
   readonly audit: SqliteAuditStore;
+  readonly policy: PolicyServices;
+  readonly readers: { readonly verifier: CardReadVerifier } | undefined;
   close(): Promise<void>;
 }
 
@@ -53,6 +62,13 @@ export interface GatewayOptions {
 }
 
 const DAY_MS = 86_400_000;
+
+/** Who acts when the gateway itself changes state (readers off at the end of an agreement). */
+export const SYSTEM_PRINCIPAL = {
+  id: 'gerbang-system',
+  role: 'system',
+  certificateFingerprint: '-',
+} as const;
 
 function upstreamObserver(metrics: GatewayMetrics) {
   return {
@@ -239,7 +255,42 @@ export async function startGateway(
     policy.anomalies.observe(records);
   });
   const monitor = new AgreementMonitor(policy.registry, audit, now);
+  // PKS Pasal 9(4): when data may no longer flow, every reader goes off — at the boundary, and at
+  // start-up if the gateway was down when it passed.
+  monitor.onChange(({ number, state, permitsAccess }) => {
+    if (permitsAccess) return;
+    void policy.admin
+      .deactivateAllReaders(
+        { principal: SYSTEM_PRINCIPAL, now: now() },
+        `agreement ${number} ${state}`,
+      )
+      .then(async (count) => {
+        if (count > 0)
+          await audit.append({
+            type: 'security',
+            event: 'alert',
+            outcome: 'alert',
+            detail: { rule: 'readers_deactivated', readers: count, number, state },
+          });
+      })
+      .catch((error: unknown) => {
+        logger.error(
+          {
+            event: 'reader_deactivation_failed',
+            reason: error instanceof Error ? error.message : 'unknown',
+          },
+          'could not deactivate readers',
+        );
+      });
+  });
   await monitor.start();
+  const readers =
+    config.readers === undefined
+      ? undefined
+      : {
+          verifier: new CardReadVerifier(config.readers),
+          nonces: new NonceStore(config.readers.nonceTtlSeconds * 1000),
+        };
   const scanOverdue = (): void => {
     const days = policy.registry.inForce(now())?.terms.returnDataWithinDays ?? 7;
     policy.anomalies.scanReturnDataOverdue(audit.database, now(), days);
@@ -255,6 +306,7 @@ export async function startGateway(
     caCertificatePem: auditTrustAnchorPem(config),
     subjectHasher,
     policy,
+    readers,
     connection: nodeTlsConnection,
     revocation,
     metrics,
@@ -289,6 +341,8 @@ export async function startGateway(
     port,
     metrics,
     audit,
+    policy,
+    readers,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => {

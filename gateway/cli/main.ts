@@ -5,6 +5,7 @@
 import { ConfigError } from '../config/index.ts';
 import { SecretError } from '../config/secrets.ts';
 import { adminCommand } from './admin.ts';
+import { readerCommand, vcardCommand } from './cards.ts';
 import { auditCommand } from './audit.ts';
 import { certsCommand } from './certs.ts';
 import { configCommand, demoCommand, serveCommand, simCommand } from './run.ts';
@@ -24,6 +25,8 @@ commands:
   audit purge [--before TIME]
   admin agreements|renew|terminate|iso27001|clients|suspend|resume
                        agreements and clients (see gerbang admin)
+  vcard sam|ktp        virtual SAM and KTP-el cards for vpcd (development, tests)
+  reader read|serve    the reader agent: read a KTP-el and send it through the gateway
 
 environment:
   GERBANG_DATA_DIR     state directory (default ./var)
@@ -44,6 +47,10 @@ async function main(argv: string[]): Promise<void> {
       return auditCommand(args);
     case 'admin':
       return adminCommand(args);
+    case 'vcard':
+      return vcardCommand(args);
+    case 'reader':
+      return readerCommand(args);
     case 'config':
       return configCommand(args);
     case undefined:

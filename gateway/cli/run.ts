@@ -5,7 +5,11 @@ import { pino } from 'pino';
 import { startSimulator } from '../../adapters/dukcapil-sim/index.ts';
 import { loadConfig, readSecretText, type GerbangConfig } from '../config/index.ts';
 import { locateInstance } from '../config/instance.ts';
-import { ensureDemoInstance } from '../demo/instance.ts';
+import { demoReaderFiles, ensureDemoInstance } from '../demo/instance.ts';
+import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { certificateFingerprint } from '../readers/verify.ts';
+import { SYSTEM_PRINCIPAL, type RunningGateway } from '../server.ts';
 import { createLogger } from '../logging.ts';
 import { startGateway } from '../server.ts';
 import { CliError, EXIT, say } from './output.ts';
@@ -54,6 +58,26 @@ function startSimulatorFor(config: GerbangConfig, port: number) {
   });
 }
 
+/** On first start, enrol and activate reader-01 with the demo SAM (as an administrator would). */
+async function enrolDemoReader(gateway: RunningGateway, pkiDir: string): Promise<void> {
+  if (gateway.readers === undefined || gateway.policy.registry.reader('reader-01') !== undefined)
+    return;
+  const pem = readFileSync(demoReaderFiles(pkiDir).samCertificate, 'utf8');
+  const certificate = new X509Certificate(pem);
+  const context = { principal: { ...SYSTEM_PRINCIPAL, id: 'gerbang-demo' }, now: Date.now() };
+  await gateway.policy.admin.enrolReader(context, {
+    id: 'reader-01',
+    samCertificatePem: pem,
+    samSerial: certificate.serialNumber,
+    samFingerprint: certificateFingerprint(certificate.raw),
+  });
+  await gateway.policy.admin.changeReader(context, {
+    id: 'reader-01',
+    action: 'activate',
+    reason: 'demo reader with the demo SAM',
+  });
+}
+
 export async function demoCommand(args: string[]): Promise<void> {
   if (args.length > 0) throw new CliError('usage: gerbang demo', EXIT.usage);
   const location = locateInstance();
@@ -77,6 +101,7 @@ export async function demoCommand(args: string[]): Promise<void> {
     await gateway.close();
     await simulator.close();
   });
+  await enrolDemoReader(gateway, location.pkiDir);
 
   const pki = (file: string): string => displayPath(`${location.pkiDir}/${file}`);
   const body = JSON.stringify({

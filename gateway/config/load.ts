@@ -53,8 +53,8 @@ function semanticProblems(config: GerbangConfig): string[] {
     const at = `/principals/${id}`;
     if (principal.role === 'app' && principal.profile === undefined)
       problems.push(`${at}/profile is required for role app`);
-    if (principal.role !== 'app' && principal.profile !== undefined)
-      problems.push(`${at}/profile is only for role app`);
+    if (principal.role !== 'app' && principal.role !== 'reader' && principal.profile !== undefined)
+      problems.push(`${at}/profile is only for roles app and reader`);
     for (const element of principal.profile?.elements ?? []) {
       if (!agreed.has(element))
         problems.push(`${at}/profile/elements: ${element} is not granted by any agreement`);
@@ -92,6 +92,18 @@ function resolvePaths(config: GerbangConfig, baseDir: string): GerbangConfig {
         ? {}
         : { databaseFile: file(config.audit.databaseFile) }),
     },
+    ...(config.readers === undefined
+      ? {}
+      : {
+          readers: {
+            ...config.readers,
+            samCaFile: file(config.readers.samCaFile),
+            cardIssuerCertFile: file(config.readers.cardIssuerCertFile),
+            ...(config.readers.samCrlFile === undefined
+              ? {}
+              : { samCrlFile: file(config.readers.samCrlFile) }),
+          },
+        }),
     ...(config.siem === undefined
       ? {}
       : {

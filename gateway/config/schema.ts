@@ -184,6 +184,19 @@ export const ConfigSchema = Type.Object(
       { maxJumpSeconds: Type.Integer({ minimum: 1, default: 300 }) },
       { additionalProperties: false, default: {} },
     ),
+    readers: Type.Optional(
+      Type.Object(
+        {
+          /** The CA that certifies SAM cards (Dukcapil's, or the demo's). */
+          samCaFile: Path,
+          samCrlFile: Type.Optional(Path),
+          /** The certificate of the KTP-el issuer, whose signature every card read must carry. */
+          cardIssuerCertFile: Path,
+          nonceTtlSeconds: Type.Integer({ minimum: 5, maximum: 600, default: 60 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     returnData: Type.Object(
       {
         npwpdPattern: Type.String({

@@ -20,6 +20,15 @@ export const DEMO_PRINCIPALS: readonly { id: string; role: Role }[] = [
   { id: 'reader-01', role: 'reader' },
 ];
 
+/** The demo SAM held by reader-01, and the KTP-el issuer key the virtual cards sign with. */
+export function demoReaderFiles(pkiDir: string) {
+  return {
+    samCertificate: join(pkiDir, 'sam-ca', 'demo-sam.crt'),
+    samKey: join(pkiDir, 'sam-ca', 'demo-sam.key'),
+    cardIssuerKey: join(pkiDir, 'ktp-issuer', 'ca.key'),
+  };
+}
+
 export const DEMO_UPSTREAM = {
   consumer: 'BAPENDA_BONTANG',
   userId: 'bapenda.bontang',
@@ -102,7 +111,14 @@ export function demoConfig(gatewayPort: number, simPort: number): GerbangConfig 
       'officer-1': { role: 'officer' },
       'evaluator-1': { role: 'evaluator' },
       'admin-1': { role: 'admin' },
-      'reader-01': { role: 'reader' },
+      'reader-01': {
+        role: 'reader',
+        profile: {
+          elements: [...ELEMENTS],
+          purposes: ['pendaftaran-wp', 'pelayanan-loket'],
+          ...limits,
+        },
+      },
     },
     anomalies: {
       operatorLookupsPerHour: 300,
@@ -115,6 +131,11 @@ export function demoConfig(gatewayPort: number, simPort: number): GerbangConfig 
       cooldownMinutes: 60,
     },
     clock: { maxJumpSeconds: 300 },
+    readers: {
+      samCaFile: 'pki/sam-ca/ca.crt',
+      cardIssuerCertFile: 'pki/ktp-issuer/ca.crt',
+      nonceTtlSeconds: 60,
+    },
     returnData: { npwpdPattern: '^\\d{4}\\.\\d{2}\\.\\d{2}$' },
     logging: { level: 'info' },
   };
@@ -153,6 +174,19 @@ export async function ensureDemoInstance(
       id: 'gerbang-audit',
       role: 'audit',
       basePath: join(location.pkiDir, 'audit-signing'),
+    });
+    // Stand-ins for what Dukcapil provides: a SAM CA with one SAM, and the KTP-el issuer's key.
+    const samCa = await CertificateAuthority.create(join(location.pkiDir, 'sam-ca'), {
+      name: 'Demo Dukcapil SAM CA',
+    });
+    await samCa.issue({
+      kind: 'client',
+      id: 'SAM-DEMO-01',
+      role: 'sam',
+      basePath: join(location.pkiDir, 'sam-ca', 'demo-sam'),
+    });
+    await CertificateAuthority.create(join(location.pkiDir, 'ktp-issuer'), {
+      name: 'Demo KTP-el issuer',
     });
     for (const { id, role } of DEMO_PRINCIPALS)
       await authority.issue({ kind: 'client', id, role, p12: true });

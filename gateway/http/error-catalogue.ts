@@ -10,6 +10,7 @@ export const ERROR_CATALOGUE = {
   },
   invalid_nik: { status: 400, message: 'The NIK is not a valid 16-digit NIK.' },
   invalid_npwpd: { status: 400, message: 'The NPWPD does not match the configured format.' },
+  invalid_card: { status: 400, message: 'The card data does not carry a valid issuer signature.' },
   invalid_jenis_pajak: {
     status: 400,
     message: 'A tax type (jenis pajak) is not in the list of UU 1/2022.',

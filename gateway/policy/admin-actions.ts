@@ -13,7 +13,8 @@ import {
 import type { AuditEvent, AuditTrail } from '../../audit/index.ts';
 import type { AgreementConfig, GerbangConfig } from '../config/index.ts';
 import type { PolicyRegistry, Agreement } from './registry.ts';
-import type { StateDb } from './state-db.ts';
+import type { ReaderRow, ReaderState, StateDb } from './state-db.ts';
+import { agreementPermitsAccess } from '../../policies/index.ts';
 
 export class AdminActionError extends Error {
   override readonly name = 'AdminActionError';
@@ -277,5 +278,101 @@ export class AdminActions {
     });
     this.state.setClientStatus(input.id, input.suspended, input.reason, new Date(context.now));
     this.registry.refresh(true);
+  }
+
+  listReaders(): Omit<ReaderRow, 'samCertificate'>[] {
+    return this.registry.readers().map(({ samCertificate: _pem, ...row }) => row);
+  }
+
+  /** Enrols a reader (its certificate CN is `id`) with the SAM it holds; it stays off until activated. */
+  async enrolReader(
+    context: AdminContext,
+    input: { id: string; samCertificatePem: string; samSerial: string; samFingerprint: string },
+  ): Promise<void> {
+    if (this.config.principals[input.id]?.role !== 'reader')
+      throw new AdminActionError(
+        'invalid',
+        `${input.id} is not a configured principal with role reader`,
+      );
+    if (this.registry.reader(input.id) !== undefined)
+      throw new AdminActionError('conflict', `reader ${input.id} is already enrolled`);
+    await this.record(context, 'reader_enrolled', {
+      reader: input.id,
+      samSerial: input.samSerial,
+      samFingerprint: input.samFingerprint,
+    });
+    this.state.enrolReader({
+      id: input.id,
+      samSerial: input.samSerial,
+      samCertificate: input.samCertificatePem,
+      samFingerprint: input.samFingerprint,
+      changedAt: new Date(context.now).toISOString(),
+      changedBy: context.principal.id,
+    });
+    this.registry.refresh(true);
+  }
+
+  /** enrolled → active ⇄ deactivated; anything → blacklisted (lost or stolen), for good. */
+  async changeReader(
+    context: AdminContext,
+    input: { id: string; action: 'activate' | 'deactivate' | 'blacklist'; reason: string },
+  ): Promise<void> {
+    const reader = this.registry.reader(input.id);
+    if (reader === undefined) throw new AdminActionError('not_found', `no reader ${input.id}`);
+    const target: ReaderState =
+      input.action === 'activate'
+        ? 'active'
+        : input.action === 'deactivate'
+          ? 'deactivated'
+          : 'blacklisted';
+    if (reader.state === 'blacklisted')
+      throw new AdminActionError('conflict', `reader ${input.id} is blacklisted`);
+    if (reader.state === target)
+      throw new AdminActionError('conflict', `reader ${input.id} is already ${target}`);
+    if (
+      target === 'active' &&
+      !agreementPermitsAccess(this.registry.inForce(context.now)?.state ?? 'expired')
+    ) {
+      throw new AdminActionError(
+        'conflict',
+        'readers can be activated only under an active agreement',
+      );
+    }
+    await this.record(context, `reader_${target === 'active' ? 'activated' : target}`, {
+      reader: input.id,
+      reason: input.reason,
+      from: reader.state,
+    });
+    this.state.setReaderState(
+      input.id,
+      target,
+      input.reason,
+      new Date(context.now),
+      context.principal.id,
+    );
+    this.registry.refresh(true);
+  }
+
+  /** When the agreement no longer permits access (PKS Pasal 9(4)): every active reader goes off. */
+  async deactivateAllReaders(context: AdminContext, reason: string): Promise<number> {
+    let count = 0;
+    for (const reader of this.registry.readers()) {
+      if (reader.state !== 'active') continue;
+      await this.record(context, 'reader_deactivated', {
+        reader: reader.id,
+        reason,
+        from: 'active',
+      });
+      this.state.setReaderState(
+        reader.id,
+        'deactivated',
+        reason,
+        new Date(context.now),
+        context.principal.id,
+      );
+      count++;
+    }
+    this.registry.refresh(true);
+    return count;
   }
 }

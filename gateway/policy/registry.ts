@@ -10,7 +10,7 @@ import {
   type ClientProfile,
 } from '../../policies/index.ts';
 import type { AgreementConfig, GerbangConfig } from '../config/index.ts';
-import type { ClientStatus, StateDb } from './state-db.ts';
+import type { ClientStatus, ReaderRow, StateDb } from './state-db.ts';
 
 export type Agreement = AgreementConfig & {
   readonly terminatedAt?: number;
@@ -22,6 +22,7 @@ export class PolicyRegistry {
   private readonly state: StateDb;
   private agreementList: Agreement[] = [];
   private statuses = new Map<string, ClientStatus>();
+  private readerRows = new Map<string, ReaderRow>();
   private checkedAt = -Infinity;
 
   constructor(config: GerbangConfig, state: StateDb) {
@@ -53,6 +54,7 @@ export class PolicyRegistry {
       },
     );
     this.statuses = this.state.clientStatuses();
+    this.readerRows = new Map(this.state.readers().map((row) => [row.id, row]));
   }
 
   agreements(): readonly Agreement[] {
@@ -67,6 +69,16 @@ export class PolicyRegistry {
   clientStatus(id: string): ClientStatus | undefined {
     this.refresh();
     return this.statuses.get(id);
+  }
+
+  reader(id: string): ReaderRow | undefined {
+    this.refresh();
+    return this.readerRows.get(id);
+  }
+
+  readers(): ReaderRow[] {
+    this.refresh();
+    return [...this.readerRows.values()];
   }
 
   profile(id: string): ClientProfile | undefined {

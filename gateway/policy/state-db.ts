@@ -23,13 +23,37 @@ CREATE TABLE IF NOT EXISTS client_status (
   reason TEXT,
   changed_at TEXT NOT NULL
 ) STRICT;
-CREATE TABLE IF NOT EXISTS clock_baseline (id INTEGER PRIMARY KEY CHECK (id = 1), acknowledged_at TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS readers (
+  id TEXT PRIMARY KEY,
+  sam_serial TEXT NOT NULL,
+  sam_certificate TEXT NOT NULL,
+  sam_fingerprint TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('enrolled', 'active', 'deactivated', 'blacklisted')),
+  reason TEXT,
+  changed_at TEXT NOT NULL,
+  changed_by TEXT NOT NULL
+) STRICT;
 `;
 
 export interface AgreementChange {
   readonly terminatedAt?: number;
   readonly terminationReason?: string;
   readonly iso27001SubmittedOn?: string;
+}
+
+export type ReaderState = 'enrolled' | 'active' | 'deactivated' | 'blacklisted';
+
+export interface ReaderRow {
+  readonly id: string;
+  readonly samSerial: string;
+  /** PEM. */
+  readonly samCertificate: string;
+  /** SHA-256 of the SAM certificate (DER), hex. */
+  readonly samFingerprint: string;
+  readonly state: ReaderState;
+  readonly reason?: string;
+  readonly changedAt: string;
+  readonly changedBy: string;
 }
 
 export interface ClientStatus {
@@ -142,6 +166,62 @@ export class StateDb {
         'INSERT INTO client_status (id, suspended, reason, changed_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET suspended = excluded.suspended, reason = excluded.reason, changed_at = excluded.changed_at',
       )
       .run(id, suspended ? 1 : 0, reason ?? null, at.toISOString());
+    this.ownWrites++;
+  }
+
+  readers(): ReaderRow[] {
+    return (
+      this.db.prepare('SELECT * FROM readers ORDER BY id').all() as {
+        id: string;
+        sam_serial: string;
+        sam_certificate: string;
+        sam_fingerprint: string;
+        state: ReaderState;
+        reason: string | null;
+        changed_at: string;
+        changed_by: string;
+      }[]
+    ).map((row) => ({
+      id: row.id,
+      samSerial: row.sam_serial,
+      samCertificate: row.sam_certificate,
+      samFingerprint: row.sam_fingerprint,
+      state: row.state,
+      ...(row.reason === null ? {} : { reason: row.reason }),
+      changedAt: row.changed_at,
+      changedBy: row.changed_by,
+    }));
+  }
+
+  enrolReader(row: Omit<ReaderRow, 'state'>): void {
+    this.db
+      .prepare(
+        "INSERT INTO readers (id, sam_serial, sam_certificate, sam_fingerprint, state, reason, changed_at, changed_by) VALUES (?, ?, ?, ?, 'enrolled', ?, ?, ?)",
+      )
+      .run(
+        row.id,
+        row.samSerial,
+        row.samCertificate,
+        row.samFingerprint,
+        row.reason ?? null,
+        row.changedAt,
+        row.changedBy,
+      );
+    this.ownWrites++;
+  }
+
+  setReaderState(
+    id: string,
+    state: ReaderState,
+    reason: string | undefined,
+    at: Date,
+    by: string,
+  ): void {
+    this.db
+      .prepare(
+        'UPDATE readers SET state = ?, reason = ?, changed_at = ?, changed_by = ? WHERE id = ?',
+      )
+      .run(state, reason ?? null, at.toISOString(), by, id);
     this.ownWrites++;
   }
 

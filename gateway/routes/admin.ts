@@ -72,7 +72,7 @@ export const Iso27001Request = Type.Object(
 );
 export const SuspendRequest = Type.Object({ reason: Note }, { additionalProperties: false });
 
-function adminContext(c: Context<GatewayEnv>, deps: AppDeps): AdminContext {
+export function adminContext(c: Context<GatewayEnv>, deps: AppDeps): AdminContext {
   const p = c.var.principal;
   return {
     principal: { id: p.id, role: p.role, certificateFingerprint: p.certificateFingerprint },
@@ -82,7 +82,7 @@ function adminContext(c: Context<GatewayEnv>, deps: AppDeps): AdminContext {
 }
 
 /** Domain refusals to catalogue codes; an audit that cannot be written refuses the change. */
-async function act<T>(run: () => Promise<T>): Promise<T> {
+export async function runAdminAction<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
@@ -130,7 +130,10 @@ export function adminRoutes(deps: AppDeps): RouteSpec[] {
       responses: { 201: { description: 'the agreement' }, ...errors },
       handler: async (c) => {
         const input = validateAdd(c.var.body);
-        return c.json(await act(() => admin.addAgreement(adminContext(c, deps), input)), 201);
+        return c.json(
+          await runAdminAction(() => admin.addAgreement(adminContext(c, deps), input)),
+          201,
+        );
       },
     },
     {
@@ -146,7 +149,7 @@ export function adminRoutes(deps: AppDeps): RouteSpec[] {
         const effectiveAt =
           input.effectiveAt === undefined ? undefined : Date.parse(input.effectiveAt);
         return c.json(
-          await act(() =>
+          await runAdminAction(() =>
             admin.terminate(adminContext(c, deps), {
               number: input.number,
               reason: input.reason,
@@ -167,7 +170,9 @@ export function adminRoutes(deps: AppDeps): RouteSpec[] {
       responses: { 200: { description: 'the agreement' }, ...errors },
       handler: async (c) =>
         c.json(
-          await act(() => admin.recordIso27001(adminContext(c, deps), validateIso(c.var.body))),
+          await runAdminAction(() =>
+            admin.recordIso27001(adminContext(c, deps), validateIso(c.var.body)),
+          ),
         ),
     },
     {
@@ -196,7 +201,7 @@ export function adminRoutes(deps: AppDeps): RouteSpec[] {
         if (id === undefined || !new RegExp(PRINCIPAL_ID_PATTERN).test(id))
           throw new ApiError('not_found');
         const reason = action === 'suspend' ? validateSuspend(c.var.body).reason : undefined;
-        await act(() =>
+        await runAdminAction(() =>
           admin.setSuspended(adminContext(c, deps), {
             id,
             suspended: action === 'suspend',
@@ -219,7 +224,7 @@ export function adminRoutes(deps: AppDeps): RouteSpec[] {
             message: 'The clock is trusted; there is nothing to acknowledge.',
           });
         const context = adminContext(c, deps);
-        await act(() =>
+        await runAdminAction(() =>
           deps.audit.append({
             type: 'admin',
             event: 'clock_acknowledged',

@@ -21,6 +21,9 @@ import { createApp } from '../../gateway/app.ts';
 import type { AppDeps } from '../../gateway/app-deps.ts';
 import { demoConfig } from '../../gateway/demo/instance.ts';
 import { createPolicyServices, StateDb } from '../../gateway/policy/index.ts';
+import { NonceStore } from '../../gateway/readers/nonces.ts';
+import { CardReadVerifier } from '../../gateway/readers/verify.ts';
+import { readerPki } from './readers.ts';
 import { createGatewayMetrics } from '../../gateway/metrics.ts';
 import type { ConnectionInfo, PeerCertificate } from '../../gateway/tls/peer.ts';
 import type { RevocationChecker, RevocationStatus } from '../../gateway/tls/revocation.ts';
@@ -128,7 +131,16 @@ export async function buildTestApp(overrides: Partial<AppDeps> = {}) {
     now: () => now,
     ...overrides,
   };
-  const { app, routes } = createApp(deps);
+  const readerFiles = await readerPki();
+  const readers = {
+    verifier: new CardReadVerifier({
+      samCaFile: readerFiles.samCaFile,
+      cardIssuerCertFile: readerFiles.cardIssuerCertFile,
+      nonceTtlSeconds: 60,
+    }),
+    nonces: new NonceStore(60_000),
+  };
+  const { app, routes } = createApp({ readers, ...deps });
 
   /** A request as principal `cn` (optionally with certificate OU `cn/ou`). */
   const request = (

@@ -1,0 +1,239 @@
+/**
+ * `gerbang vcard sam|ktp`: virtual cards for vpcd, and `gerbang reader read|serve`: the reader
+ * agent. Defaults fit the demo instance in GERBANG_DATA_DIR.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Agent } from 'undici';
+import { SyntheticPopulation } from '../../adapters/dukcapil-sim/index.ts';
+import { CardError } from '../../adapters/pcsc/channel.ts';
+import { openPcsc } from '../../adapters/pcsc/pcsc-readers.ts';
+import {
+  httpsSender,
+  readCardThroughGateway,
+  type CardReadOptions,
+} from '../../adapters/reader-agent/agent.ts';
+import { virtualKtp } from '../../adapters/vcard/ktp.ts';
+import { virtualSam } from '../../adapters/vcard/sam.ts';
+import { insertVirtualCard } from '../../adapters/vcard/vpcd.ts';
+import { checkNik } from '../../policies/index.ts';
+import { loadConfig } from '../config/index.ts';
+import { locateInstance } from '../config/instance.ts';
+import { demoReaderFiles } from '../demo/instance.ts';
+import { CliError, EXIT, say, warn } from './output.ts';
+
+const VCARD_USAGE = `usage:
+  gerbang vcard sam [--port 35963] [--key FILE --cert FILE]
+  gerbang vcard ktp [--port 35964] --nik NIK [--issuer-key FILE] [--forged]`;
+const READER_USAGE = `usage:
+  gerbang reader read --reader-id ID --purpose P --reference R --operator O [--fields a,b] [--gateway URL]
+  gerbang reader serve --reader-id ID [--port 8444] [--gateway URL]     counter apps POST /read on 127.0.0.1`;
+
+function waitForever(onStop: () => Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      void onStop().then(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+export async function vcardCommand(args: string[]): Promise<void> {
+  const [kind, ...rest] = args;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      key: { type: 'string' },
+      cert: { type: 'string' },
+      nik: { type: 'string' },
+      'issuer-key': { type: 'string' },
+      forged: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const files = demoReaderFiles(locateInstance().pkiDir);
+  let card;
+  if (kind === 'sam') {
+    card = virtualSam({
+      keyPem: readFileSync(values.key ?? files.samKey),
+      certificatePem: readFileSync(values.cert ?? files.samCertificate, 'utf8'),
+    });
+  } else if (kind === 'ktp') {
+    if (values.nik === undefined || !checkNik(values.nik).valid)
+      throw new CliError('--nik must be a NIK of valid form', EXIT.usage);
+    const record = new SyntheticPopulation('gerbang-demo').find(values.nik);
+    if (record === undefined)
+      throw new CliError('that NIK is not in the simulator population', EXIT.usage);
+    card = virtualKtp({
+      record,
+      issuerKeyPem: readFileSync(values['issuer-key'] ?? files.cardIssuerKey),
+      tamper: values.forged,
+    });
+  } else {
+    throw new CliError(VCARD_USAGE, EXIT.usage);
+  }
+  const port = Number(values.port ?? (kind === 'sam' ? 35963 : 35964));
+  const inserted = insertVirtualCard(card, { host: values.host ?? '127.0.0.1', port });
+  try {
+    await inserted.inserted;
+  } catch {
+    throw new CliError(
+      `cannot reach vpcd at ${values.host ?? '127.0.0.1'}:${port} (is pcscd with vsmartcard-vpcd running?)`,
+    );
+  }
+  say(`virtual ${kind.toUpperCase()} inserted into vpcd at port ${port}; Ctrl-C removes it`);
+  await waitForever(() => inserted.remove());
+}
+
+function agentDefaults(values: { gateway?: string | undefined; 'reader-id'?: string | undefined }) {
+  const location = locateInstance();
+  const readerId = values['reader-id'];
+  if (readerId === undefined)
+    throw new CliError(`--reader-id is required\n${READER_USAGE}`, EXIT.usage);
+  let gatewayUrl = values.gateway;
+  if (gatewayUrl === undefined) {
+    const port = (() => {
+      try {
+        return loadConfig(location.configPath).server.port;
+      } catch {
+        return 8443;
+      }
+    })();
+    gatewayUrl = `https://127.0.0.1:${port}`;
+  }
+  const dispatcher = new Agent({
+    connect: {
+      ca: readFileSync(join(location.pkiDir, 'ca.crt')),
+      cert: readFileSync(join(location.pkiDir, 'clients', `${readerId}.crt`)),
+      key: readFileSync(join(location.pkiDir, 'clients', `${readerId}.key`)),
+    },
+  });
+  return { readerId, gatewayUrl, dispatcher };
+}
+
+/** One card read; a CardError becomes a coded answer instead of an exception. */
+async function readOnce(options: CardReadOptions): Promise<{ status: number; body: unknown }> {
+  let session;
+  try {
+    session = await openPcsc();
+    return await readCardThroughGateway(session, options);
+  } catch (error) {
+    if (error instanceof CardError)
+      return { status: 0, body: { error: { code: error.code, message: error.message } } };
+    throw error;
+  } finally {
+    session?.close();
+  }
+}
+
+export async function readerCommand(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      'reader-id': { type: 'string' },
+      purpose: { type: 'string' },
+      reference: { type: 'string' },
+      operator: { type: 'string' },
+      fields: { type: 'string' },
+      gateway: { type: 'string' },
+      port: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (sub === 'read') {
+    const { readerId, gatewayUrl, dispatcher } = agentDefaults(values);
+    if (
+      values.purpose === undefined ||
+      values.reference === undefined ||
+      values.operator === undefined
+    )
+      throw new CliError(READER_USAGE, EXIT.usage);
+    const answer = await readOnce({
+      send: httpsSender({ gatewayUrl, dispatcher, readerId, operator: values.operator }),
+      readerId,
+      purpose: values.purpose,
+      reference: values.reference,
+      ...(values.fields ? { fields: values.fields.split(',') } : {}),
+    });
+    await dispatcher.close();
+    if (answer.status === 200) {
+      say(JSON.stringify((answer.body as { data: unknown }).data, null, 2));
+      return;
+    }
+    const error = (answer.body as { error?: { code?: string; message?: string } }).error;
+    warn(
+      JSON.stringify({ error: { code: error?.code ?? 'unknown', message: error?.message ?? '' } }),
+    );
+    process.exitCode = EXIT.failure;
+    return;
+  }
+  if (sub === 'serve') {
+    const { readerId, gatewayUrl, dispatcher } = agentDefaults(values);
+    const port = Number(values.port ?? 8444);
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= 4096) chunks.push(chunk);
+      });
+      req.on('end', () => {
+        void (async () => {
+          let answer: { status: number; body: unknown };
+          try {
+            if (req.method !== 'POST' || req.url !== '/read' || size > 4096)
+              throw new Error('bad request');
+            const input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+              purpose?: unknown;
+              reference?: unknown;
+              operator?: unknown;
+              fields?: unknown;
+            };
+            if (
+              typeof input.purpose !== 'string' ||
+              typeof input.reference !== 'string' ||
+              typeof input.operator !== 'string'
+            )
+              throw new Error('bad request');
+            answer = await readOnce({
+              send: httpsSender({ gatewayUrl, dispatcher, readerId, operator: input.operator }),
+              readerId,
+              purpose: input.purpose,
+              reference: input.reference,
+              ...(Array.isArray(input.fields) ? { fields: input.fields.map(String) } : {}),
+            });
+          } catch {
+            answer = {
+              status: 400,
+              body: {
+                error: {
+                  code: 'invalid_request',
+                  message: 'POST /read with {purpose, reference, operator[, fields]}',
+                },
+              },
+            };
+          }
+          res.writeHead(answer.status === 0 ? 503 : answer.status, {
+            'content-type': 'application/json',
+            'cache-control': 'no-store',
+          });
+          res.end(JSON.stringify(answer.body));
+        })();
+      });
+    });
+    server.listen(port, '127.0.0.1');
+    say(`reader agent for ${readerId} on http://127.0.0.1:${port}/read (gateway ${gatewayUrl})`);
+    await waitForever(async () => {
+      server.close();
+      await dispatcher.close();
+    });
+    return;
+  }
+  throw new CliError(READER_USAGE, EXIT.usage);
+}
