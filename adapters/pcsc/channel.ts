@@ -34,6 +34,8 @@ export async function command(
     ));
     parts.push(data);
   }
+  // No status word at all: the card left the reader between command and answer.
+  if (sw === 0) throw new CardError('card_removed', 'the card was removed');
   if (sw !== SW.OK)
     throw new CardError('card_error', `card answered status ${sw.toString(16).padStart(4, '0')}`);
   return Buffer.concat(parts);

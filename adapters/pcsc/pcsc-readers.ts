@@ -14,21 +14,28 @@ export interface PcscSession {
 interface Slot {
   readonly reader: CardReader;
   present: boolean;
-  protocol?: number;
+  protocol?: number | undefined;
 }
+
+/** PC/SC return codes that mean the card is gone (removed, or its reader vanished). */
+const CARD_GONE = /0x(80100069|8010000C|80100017|80100009)/i;
 
 export function openPcsc(
   options: { settleMs?: number; timeoutMs?: number } = {},
 ): Promise<PcscSession> {
-  const pcsc = pcsclite();
+  let pcsc: ReturnType<typeof pcsclite>;
+  try {
+    pcsc = pcsclite();
+  } catch {
+    return Promise.reject(
+      new CardError('pcsc_unavailable', 'PC/SC is not available: is pcscd running?'),
+    );
+  }
   const slots = new Map<string, Slot>();
   let failure: CardError | undefined;
-  pcsc.on('error', (error: Error) => {
+  pcsc.on('error', () => {
     // pcsclite reports its own close as an error too; only a failure before use matters.
-    failure ??= new CardError(
-      'pcsc_unavailable',
-      `PC/SC is not available (${error.message.replace(/\s*\(0x[0-9A-F]+\)$/i, '')})`,
-    );
+    failure ??= new CardError('pcsc_unavailable', 'PC/SC is not available: is pcscd running?');
   });
   pcsc.on('reader', (reader) => {
     const slot: Slot = { reader, present: false };
@@ -57,14 +64,15 @@ export function openPcsc(
     transmit: (apdu) =>
       new Promise((resolve, reject) => {
         slot.reader.transmit(apdu, 4096, protocol, (error, data) => {
-          if (error)
+          if (error) {
+            const gone = !slot.present || CARD_GONE.test(error.message);
             reject(
               new CardError(
-                slot.present ? 'card_error' : 'card_removed',
-                slot.present ? 'the card did not answer' : 'the card was removed',
+                gone ? 'card_removed' : 'card_error',
+                gone ? 'the card was removed' : 'the card did not answer',
               ),
             );
-          else resolve(data);
+          } else resolve(data);
         });
       }),
   });
@@ -87,13 +95,20 @@ export function openPcsc(
       }
       resolve({
         async find(aid) {
-          for (const slot of slots.values()) {
-            if (!slot.present) continue;
-            slot.protocol ??= await connect(slot);
-            const channel = channelOf(slot, slot.protocol);
-            if (await select(channel, aid).catch(() => false)) return channel;
+          // A card inserted a moment ago may not be reported yet: keep looking until the timeout.
+          const deadline = Date.now() + (options.timeoutMs ?? 3000);
+          for (;;) {
+            for (const slot of slots.values()) {
+              if (!slot.present) continue;
+              slot.protocol ??= await connect(slot).catch(() => undefined);
+              if (slot.protocol === undefined) continue;
+              const channel = channelOf(slot, slot.protocol);
+              if (await select(channel, aid).catch(() => false)) return channel;
+            }
+            if (Date.now() > deadline)
+              throw new CardError('no_card', 'no card in any reader answers this application');
+            await new Promise((resolve) => setTimeout(resolve, 100));
           }
-          throw new CardError('no_card', 'no card in any reader answers this application');
         },
         close,
       });

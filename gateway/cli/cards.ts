@@ -164,14 +164,16 @@ export async function readerCommand(args: string[]): Promise<void> {
     await dispatcher.close();
     if (answer.status === 200) {
       say(JSON.stringify((answer.body as { data: unknown }).data, null, 2));
-      return;
+    } else {
+      const error = (answer.body as { error?: { code?: string; message?: string } }).error;
+      warn(
+        JSON.stringify({
+          error: { code: error?.code ?? 'unknown', message: error?.message ?? '' },
+        }),
+      );
     }
-    const error = (answer.body as { error?: { code?: string; message?: string } }).error;
-    warn(
-      JSON.stringify({ error: { code: error?.code ?? 'unknown', message: error?.message ?? '' } }),
-    );
-    process.exitCode = EXIT.failure;
-    return;
+    // pcsclite keeps a monitoring handle open after close(); a one-shot read ends here.
+    process.exit(answer.status === 200 ? EXIT.ok : EXIT.failure);
   }
   if (sub === 'serve') {
     const { readerId, gatewayUrl, dispatcher } = agentDefaults(values);

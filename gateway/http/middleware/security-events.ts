@@ -10,6 +10,15 @@ import type { ConnectionInfo } from '../../tls/peer.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv } from '../env.ts';
 
+/** Refusals that say something about who is knocking; others are ordinary client errors. */
+const RECORDED = new Set<string>([
+  'unauthenticated',
+  'forbidden',
+  'reader_not_active',
+  'reader_proof_invalid',
+  'nonce_used',
+]);
+
 export const recordSecurityEvents = (options: {
   readonly trail: AuditTrail;
   readonly connection: ConnectionInfo;
@@ -17,18 +26,19 @@ export const recordSecurityEvents = (options: {
   async function recordSecurityEventsMiddleware(c, next) {
     await next();
     const error = c.error;
-    if (
-      !(error instanceof ApiError) ||
-      (error.code !== 'unauthenticated' && error.code !== 'forbidden')
-    )
-      return;
+    if (!(error instanceof ApiError) || !RECORDED.has(error.code)) return;
     if (c.var.audit?.recorded) return;
     const principal = c.var.principalId === undefined ? undefined : c.var.principal;
     const address = options.connection.remoteAddress(c);
     await options.trail
       .append({
         type: 'security',
-        event: error.code === 'unauthenticated' ? 'authentication_failed' : 'access_refused',
+        event:
+          error.code === 'unauthenticated'
+            ? 'authentication_failed'
+            : error.code === 'forbidden'
+              ? 'access_refused'
+              : 'reader_refused',
         requestId: c.var.requestId,
         outcome: 'denied',
         errorCode: error.code,

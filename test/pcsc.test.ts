@@ -1,0 +1,53 @@
+/**
+ * KTP-el readers on the real PC/SC stack: Debian's pcscd with vsmartcard-vpcd, the virtual SAM
+ * and KTP-el speaking the vpcd protocol, the real reader agent (pcsclite) and the real gateway,
+ * all inside a private network and mount namespace (see test/pcsc/namespace.sh).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const available =
+  process.getuid?.() === 0 &&
+  existsSync('/usr/sbin/pcscd') &&
+  existsSync('/usr/lib/pcsc/drivers/serial/libifdvpcd.so') &&
+  spawnSync('unshare', ['-n', '-m', 'true']).status === 0;
+
+describe.skipIf(!available)('KTP-el readers on pcscd + vpcd', () => {
+  it('reads genuine cards, refuses forged ones and inactive readers, and fails clearly without a card or pcscd', () => {
+    const run = spawnSync(
+      'unshare',
+      ['-n', '-m', '--propagation', 'private', join(import.meta.dirname, 'pcsc/namespace.sh')],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    const line = run.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+    expect(line, `${run.stdout}\n${run.stderr}`).toBeDefined();
+    const results = JSON.parse((line ?? 'RESULT {}').slice(7)) as Record<
+      string,
+      | { status?: number; code?: string; name?: string; stdout?: string; stderr?: string }
+      | number
+      | string[]
+    >;
+
+    expect(results['good']).toEqual({ status: 200, code: 'ok', name: 'SITI KENARI RAHAYU' });
+    const cli = results['cli'] as { status: number; stdout: string; stderr: string };
+    expect(cli.status).toBe(0);
+    expect(JSON.parse(cli.stdout)).toMatchObject({
+      nik: '6474015709900001',
+      nama_lengkap: 'SITI KENARI RAHAYU',
+      alamat: { rt: '005' },
+    });
+    expect(results['forged']).toMatchObject({ status: 400, code: 'invalid_card' });
+    expect(results['removed']).toMatchObject({ status: 0, code: 'card_removed' });
+    expect(results['deactivated']).toMatchObject({ status: 403, code: 'reader_not_active' });
+    const down = results['pcscdDown'] as { status: number; stdout: string; stderr: string };
+    expect(down.status).toBe(1);
+    expect(JSON.parse(down.stderr)).toMatchObject({ error: { code: 'pcsc_unavailable' } });
+    expect(down.stderr).not.toMatch(/\n\s+at /);
+    expect(results['cardReadsAudited']).toEqual(['success:', 'success:', 'denied:invalid_card']);
+    expect(results['readerRefusals']).toEqual(['reader_not_active']);
+    // With quickack on loopback a whole read (a dozen APDUs, two HTTPS round trips) is quick.
+    expect(typeof results['goodMs']).toBe('number');
+  });
+});

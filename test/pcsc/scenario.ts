@@ -1,0 +1,232 @@
+/**
+ * The real PC/SC scenario, run inside a private network and mount namespace by test/pcsc.test.ts
+ * (pcscd is already running there): a demo instance with the gateway and the simulator, the
+ * virtual SAM and KTP-el inserted into vpcd, and the real reader agent — as a library through
+ * pcsclite and as the `gerbang reader read` command. Prints one line `RESULT {json}`.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
+import { Agent } from 'undici';
+import { pino } from 'pino';
+import { startSimulator } from '../../adapters/dukcapil-sim/index.ts';
+import { SyntheticPopulation } from '../../adapters/dukcapil-sim/index.ts';
+import { CardError } from '../../adapters/pcsc/channel.ts';
+import { openPcsc } from '../../adapters/pcsc/pcsc-readers.ts';
+import { httpsSender, readCardThroughGateway } from '../../adapters/reader-agent/agent.ts';
+import { virtualKtp } from '../../adapters/vcard/ktp.ts';
+import { virtualSam } from '../../adapters/vcard/sam.ts';
+import { insertVirtualCard, type VirtualCard } from '../../adapters/vcard/vpcd.ts';
+import { loadConfig, readSecretText } from '../../gateway/config/index.ts';
+import { locateInstance } from '../../gateway/config/instance.ts';
+import { demoReaderFiles, ensureDemoInstance } from '../../gateway/demo/instance.ts';
+import { certificateFingerprint } from '../../gateway/readers/verify.ts';
+import { startGateway, SYSTEM_PRINCIPAL } from '../../gateway/server.ts';
+
+const results: Record<string, unknown> = {};
+const ROOT = join(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'gerbang-pcsc-'));
+const location = locateInstance({ GERBANG_DATA_DIR: dir });
+await ensureDemoInstance(location, { gateway: 0, simulator: 0 });
+const raw = loadConfig(location.configPath);
+const simulator = await startSimulator({
+  port: 0,
+  consumer: raw.upstream.consumer,
+  userId: raw.upstream.userId,
+  password: readSecretText(raw.upstream.passwordFile),
+  allowedIps: [raw.upstream.ipUser],
+});
+const gateway = await startGateway(
+  {
+    ...raw,
+    server: { ...raw.server, port: 0 },
+    upstream: { ...raw.upstream, baseUrl: simulator.url },
+  },
+  { dataDir: dir, logger: pino({ level: 'silent' }) },
+);
+const files = demoReaderFiles(location.pkiDir);
+const samPem = readFileSync(files.samCertificate, 'utf8');
+const samCertificate = new X509Certificate(samPem);
+const context = { principal: SYSTEM_PRINCIPAL, now: Date.now() };
+await gateway.policy.admin.enrolReader(context, {
+  id: 'reader-01',
+  samCertificatePem: samPem,
+  samSerial: samCertificate.serialNumber,
+  samFingerprint: certificateFingerprint(samCertificate.raw),
+});
+await gateway.policy.admin.changeReader(context, {
+  id: 'reader-01',
+  action: 'activate',
+  reason: 'pcsc test',
+});
+
+const dispatcher = new Agent({
+  connect: {
+    ca: readFileSync(join(location.pkiDir, 'ca.crt')),
+    cert: readFileSync(join(location.pkiDir, 'clients/reader-01.crt')),
+    key: readFileSync(join(location.pkiDir, 'clients/reader-01.key')),
+  },
+});
+const options = {
+  send: httpsSender({
+    gatewayUrl: gateway.url,
+    dispatcher,
+    readerId: 'reader-01',
+    operator: 'loket.03',
+  }),
+  readerId: 'reader-01',
+  purpose: 'pelayanan-loket',
+  reference: 'LOKET-3/2026',
+};
+const record = new SyntheticPopulation('gerbang-demo').find('6474015709900001') ?? {};
+const issuerKeyPem = readFileSync(files.cardIssuerKey);
+
+/** Runs the CLI without blocking this process (the gateway it talks to lives here). */
+function runCli(
+  args: string[],
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/gerbang.js'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, GERBANG_DATA_DIR: dir },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('exit', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+/** Inserts a card and waits until pcscd has seen it. */
+async function insert(card: VirtualCard, port: number) {
+  const inserted = insertVirtualCard(card, { port });
+  await inserted.inserted;
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  return inserted;
+}
+
+async function agentRead(): Promise<unknown> {
+  let session;
+  try {
+    session = await openPcsc();
+    const answer = await readCardThroughGateway(session, options);
+    return {
+      status: answer.status,
+      code: (answer.body as { error?: { code: string } }).error?.code ?? 'ok',
+      name: (answer.body as { data?: { nama_lengkap?: string } }).data?.nama_lengkap,
+    };
+  } catch (error) {
+    if (process.env['PCSC_DEBUG'])
+      console.error('agentRead error', error instanceof Error ? error.stack : error);
+    return {
+      status: 0,
+      code: error instanceof CardError ? error.code : `unexpected: ${String(error)}`,
+    };
+  } finally {
+    session?.close();
+  }
+}
+
+const sam = await insert(
+  virtualSam({ keyPem: readFileSync(files.samKey), certificatePem: samPem }),
+  35963,
+);
+
+// 1. A good read, timed: APDUs over vpcd with quickack.
+let ktp = await insert(virtualKtp({ record, issuerKeyPem }), 35964);
+const started = performance.now();
+results['good'] = await agentRead();
+results['goodMs'] = Math.round(performance.now() - started);
+
+// 2. The same through the CLI, as a counter operator would run it.
+const cli = await runCli([
+  'reader',
+  'read',
+  '--reader-id',
+  'reader-01',
+  '--purpose',
+  'pelayanan-loket',
+  '--reference',
+  'LOKET-3/2026',
+  '--operator',
+  'loket.03',
+  '--gateway',
+  gateway.url,
+]);
+results['cli'] = { status: cli.status, stdout: cli.stdout, stderr: cli.stderr };
+await ktp.remove();
+
+// 3. A forged card.
+ktp = await insert(virtualKtp({ record, issuerKeyPem, tamper: true }), 35964);
+results['forged'] = await agentRead();
+await ktp.remove();
+
+// 4. The card removed mid-read: it answers a few APDUs, then leaves the reader.
+let answered = 0;
+const removal: { now?: () => Promise<void> } = {};
+const genuine = virtualKtp({ record, issuerKeyPem });
+const fleeting: VirtualCard = {
+  atr: genuine.atr,
+  reset: () => {
+    genuine.reset();
+  },
+  transmit: (apdu) => {
+    answered++;
+    if (process.env['PCSC_DEBUG'])
+      console.error('fleeting apdu', answered, apdu.toString('hex').slice(0, 20));
+    if (answered === 3) void removal.now?.();
+    return genuine.transmit(apdu);
+  },
+};
+ktp = await insert(fleeting, 35964);
+removal.now = () => ktp.remove();
+results['removed'] = await agentRead();
+await ktp.remove();
+
+// 5. A deactivated reader.
+ktp = await insert(virtualKtp({ record, issuerKeyPem }), 35964);
+await gateway.policy.admin.changeReader(
+  { principal: SYSTEM_PRINCIPAL, now: Date.now() },
+  { id: 'reader-01', action: 'deactivate', reason: 'pcsc test' },
+);
+results['deactivated'] = await agentRead();
+await ktp.remove();
+await sam.remove();
+
+// 6. pcscd not running: a clear error, no stack trace.
+spawnSync('kill', [process.env['PCSCD_PID'] ?? '0']);
+await new Promise((resolve) => setTimeout(resolve, 500));
+const down = await runCli([
+  'reader',
+  'read',
+  '--reader-id',
+  'reader-01',
+  '--purpose',
+  'pelayanan-loket',
+  '--reference',
+  'R',
+  '--operator',
+  'loket.03',
+  '--gateway',
+  gateway.url,
+]);
+results['pcscdDown'] = { status: down.status, stdout: down.stdout, stderr: down.stderr };
+
+results['cardReadsAudited'] = gateway.audit
+  .query({ type: 'card_read', limit: 100 })
+  .items.map((r) => `${r.outcome}:${r.errorCode ?? ''}`);
+results['readerRefusals'] = gateway.audit
+  .query({ type: 'security', event: 'reader_refused', limit: 100 })
+  .items.map((r) => r.errorCode);
+await dispatcher.close();
+await gateway.close();
+await simulator.close();
+process.stdout.write(`RESULT ${JSON.stringify(results)}\n`);
+process.exit(0);
