@@ -110,6 +110,17 @@ describe('npm start (gerbang demo)', () => {
     });
   });
 
+  it('enrols and activates reader-01 with the demo SAM', () => {
+    const result = spawnSync(process.execPath, [BIN, 'admin', 'readers'], {
+      cwd: ROOT,
+      env: { ...process.env, GERBANG_DATA_DIR: dataDir },
+      encoding: 'utf8',
+    });
+    expect(result.stdout).toMatch(
+      /^reader-01 {2}active {2}SAM [0-9A-F]+ {2}since .* by gerbang-demo \(demo reader with the demo SAM\)$/m,
+    );
+  });
+
   it('stops cleanly on SIGTERM', async () => {
     const exited = new Promise<number | null>((resolvePromise) =>
       demo.once('exit', (code) => {

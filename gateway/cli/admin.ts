@@ -26,6 +26,7 @@ const USAGE = `usage:
   gerbang admin terminate --number N --reason ${TERMINATION_REASONS.join('|')} [--note TEXT] [--at ISO-TIME]
   gerbang admin iso27001 --number N --submitted YYYY-MM-DD
   gerbang admin clients
+  gerbang admin readers                       (enrol and change readers with the admin API)
   gerbang admin suspend --client ID --reason TEXT
   gerbang admin resume --client ID`;
 
@@ -118,6 +119,13 @@ export async function adminCommand(args: string[]): Promise<void> {
         say(`${view.number}: ISO 27001 certificate ${view.iso27001.status}`);
         return;
       }
+      case 'readers':
+        for (const reader of policy.admin.listReaders()) {
+          say(
+            `${reader.id}  ${reader.state}  SAM ${reader.samSerial}  since ${reader.changedAt} by ${reader.changedBy}${reader.reason ? ` (${reader.reason})` : ''}`,
+          );
+        }
+        return;
       case 'clients':
         for (const client of policy.admin.listClients({}) as {
           id: string;

@@ -1,0 +1,76 @@
+/**
+ * PKS Pasal 9(4) across a restart: if the gateway was down when the agreement ended, it switches
+ * every reader off as it starts, records why, and raises an alert.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../gateway/config/index.ts';
+import { demoReaderFiles } from '../gateway/demo/instance.ts';
+import { certificateFingerprint } from '../gateway/readers/verify.ts';
+import { startGateway, SYSTEM_PRINCIPAL } from '../gateway/server.ts';
+import { prepareInstance, type PreparedInstance } from './helpers/child-gateway.ts';
+import { join } from 'node:path';
+
+let instance: PreparedInstance | undefined;
+afterAll(async () => {
+  await instance?.simulator.close();
+  if (instance) rmSync(instance.dir, { recursive: true, force: true });
+});
+
+describe('readers and the end of the agreement', () => {
+  it('deactivates every reader at start-up when the agreement ended while the gateway was down', async () => {
+    instance = await prepareInstance();
+    const config = {
+      ...loadConfig(join(instance.dir, 'gerbang.json')),
+      server: { ...loadConfig(join(instance.dir, 'gerbang.json')).server, port: 0 },
+    };
+    const before = Date.parse('2027-02-10T00:00:00Z');
+    let gateway = await startGateway(config, {
+      dataDir: instance.dir,
+      logger: pino({ level: 'silent' }),
+      now: () => before,
+    });
+    const pem = readFileSync(demoReaderFiles(join(instance.dir, 'pki')).samCertificate, 'utf8');
+    const sam = new X509Certificate(pem);
+    const context = { principal: SYSTEM_PRINCIPAL, now: before };
+    await gateway.policy.admin.enrolReader(context, {
+      id: 'reader-01',
+      samCertificatePem: pem,
+      samSerial: sam.serialNumber,
+      samFingerprint: certificateFingerprint(sam.raw),
+    });
+    await gateway.policy.admin.changeReader(context, {
+      id: 'reader-01',
+      action: 'activate',
+      reason: 'counter 1',
+    });
+    await gateway.close();
+
+    // Down across the boundary (midnight WITA after 11 February 2027); up again a day later.
+    const after = Date.parse('2027-02-12T08:00:00Z');
+    gateway = await startGateway(config, {
+      dataDir: instance.dir,
+      logger: pino({ level: 'silent' }),
+      now: () => after,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(gateway.policy.admin.listReaders()).toMatchObject([
+      { id: 'reader-01', state: 'deactivated', reason: 'agreement 400.12.4.3/9/DKPS/2025 expired' },
+    ]);
+    const events = gateway.audit
+      .query({ limit: 500 })
+      .items.map(
+        (r) => `${r.event ?? r.type}:${String(r.detail?.['rule'] ?? r.detail?.['state'] ?? '')}`,
+      );
+    expect(events).toEqual(
+      expect.arrayContaining([
+        'agreement_state:expired',
+        'reader_deactivated:',
+        'alert:readers_deactivated',
+      ]),
+    );
+    await gateway.close();
+  });
+});
