@@ -3,12 +3,11 @@
  * every reader off as it starts, records why, and raises an alert.
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { X509Certificate } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../gateway/config/index.ts';
 import { demoReaderFiles } from '../gateway/demo/instance.ts';
-import { certificateFingerprint } from '../gateway/readers/verify.ts';
+import { samEnrolment } from '../gateway/readers/verify.ts';
 import { startGateway, SYSTEM_PRINCIPAL } from '../gateway/server.ts';
 import { prepareInstance, type PreparedInstance } from './helpers/child-gateway.ts';
 import { join } from 'node:path';
@@ -33,14 +32,8 @@ describe('readers and the end of the agreement', () => {
       now: () => before,
     });
     const pem = readFileSync(demoReaderFiles(join(instance.dir, 'pki')).samCertificate, 'utf8');
-    const sam = new X509Certificate(pem);
     const context = { principal: SYSTEM_PRINCIPAL, now: before };
-    await gateway.policy.admin.enrolReader(context, {
-      id: 'reader-01',
-      samCertificatePem: pem,
-      samSerial: sam.serialNumber,
-      samFingerprint: certificateFingerprint(sam.raw),
-    });
+    await gateway.policy.admin.enrolReader(context, { id: 'reader-01', ...samEnrolment(pem) });
     await gateway.policy.admin.changeReader(context, {
       id: 'reader-01',
       action: 'activate',

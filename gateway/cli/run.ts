@@ -7,8 +7,7 @@ import { loadConfig, readSecretText, type GerbangConfig } from '../config/index.
 import { locateInstance } from '../config/instance.ts';
 import { demoReaderFiles, ensureDemoInstance } from '../demo/instance.ts';
 import { readFileSync } from 'node:fs';
-import { X509Certificate } from 'node:crypto';
-import { certificateFingerprint } from '../readers/verify.ts';
+import { samEnrolment } from '../readers/verify.ts';
 import { SYSTEM_PRINCIPAL, type RunningGateway } from '../server.ts';
 import { createLogger } from '../logging.ts';
 import { startGateway } from '../server.ts';
@@ -62,14 +61,10 @@ function startSimulatorFor(config: GerbangConfig, port: number) {
 async function enrolDemoReader(gateway: RunningGateway, pkiDir: string): Promise<void> {
   if (gateway.readers === undefined || gateway.policy.registry.reader('reader-01') !== undefined)
     return;
-  const pem = readFileSync(demoReaderFiles(pkiDir).samCertificate, 'utf8');
-  const certificate = new X509Certificate(pem);
   const context = { principal: { ...SYSTEM_PRINCIPAL, id: 'gerbang-demo' }, now: Date.now() };
   await gateway.policy.admin.enrolReader(context, {
     id: 'reader-01',
-    samCertificatePem: pem,
-    samSerial: certificate.serialNumber,
-    samFingerprint: certificateFingerprint(certificate.raw),
+    ...samEnrolment(readFileSync(demoReaderFiles(pkiDir).samCertificate, 'utf8')),
   });
   await gateway.policy.admin.changeReader(context, {
     id: 'reader-01',

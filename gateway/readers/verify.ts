@@ -19,6 +19,20 @@ export function certificateFingerprint(der: Uint8Array): string {
   return createHash('sha256').update(der).digest('hex');
 }
 
+/** What enrolling a reader records of its SAM: the certificate, its serial and its fingerprint. */
+export function samEnrolment(certificatePem: string): {
+  samCertificatePem: string;
+  samSerial: string;
+  samFingerprint: string;
+} {
+  const certificate = new X509Certificate(certificatePem);
+  return {
+    samCertificatePem: certificatePem,
+    samSerial: certificate.serialNumber,
+    samFingerprint: certificateFingerprint(certificate.raw),
+  };
+}
+
 export class CardReadVerifier {
   private readonly samCa: X509Certificate;
   private readonly samCaPem: string;

@@ -5,7 +5,7 @@ import type { AppDeps } from '../app-deps.ts';
 import { ApiError } from '../http/error-catalogue.ts';
 import { ErrorResponse } from '../http/schemas.ts';
 import { compileBodyValidator } from '../http/validate.ts';
-import { certificateFingerprint } from '../readers/verify.ts';
+import { samEnrolment } from '../readers/verify.ts';
 import { PRINCIPAL_ID_PATTERN } from '../config/schema.ts';
 import { adminContext, runAdminAction } from './admin.ts';
 import type { RouteSpec } from './route-spec.ts';
@@ -61,12 +61,7 @@ export function adminReaderRoutes(deps: AppDeps): RouteSpec[] {
           });
         }
         const certificate = deps.readers.verifier.checkSamCertificate(der, deps.now());
-        const enrolled = {
-          id: input.readerId,
-          samCertificatePem: certificate.toString(),
-          samSerial: certificate.serialNumber,
-          samFingerprint: certificateFingerprint(der),
-        };
+        const enrolled = { id: input.readerId, ...samEnrolment(certificate.toString()) };
         await runAdminAction(() => deps.policy.admin.enrolReader(adminContext(c, deps), enrolled));
         return c.json(
           {

@@ -1,16 +1,10 @@
 /** POST /v1/nik/lookup — the nine-element lookup by NIK, projected onto the client's grant. */
-import {
-  checkNik,
-  decideLookup,
-  grantedElements,
-  projectGrantedFields,
-  type ElementName,
-  type NikRejection,
-} from '../../policies/index.ts';
+import { checkNik, type NikRejection } from '../../policies/index.ts';
 import { UpstreamFailure } from '../../adapters/dukcapil/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { ApiError } from '../http/error-catalogue.ts';
-import { commitAudit, dataPathDraft } from '../http/middleware/audit-data-path.ts';
+import { dataPathDraft } from '../http/middleware/audit-data-path.ts';
+import { authorizeRelease, releaseElements } from './release.ts';
 import { requireOperatorId } from '../http/middleware/operator.ts';
 import { ErrorResponse, LookupRequest, LookupResponse } from '../http/schemas.ts';
 import { compileBodyValidator } from '../http/validate.ts';
@@ -75,21 +69,13 @@ export function lookupRoute(deps: AppDeps): RouteSpec {
       requireValidNik(body.nik);
       draft.subject = deps.subjectHasher(body.nik);
 
-      const profile = c.var.principal.profile;
-      if (profile === undefined)
-        throw new ApiError('forbidden', { detail: 'app principal without profile' });
       const now = deps.now();
-      const agreement = deps.policy.registry.inForce(now);
-      if (agreement === undefined) throw new ApiError('agreement_inactive');
-      draft.elementsRequested = body.fields ?? grantedElements(profile, agreement.terms.elements);
-      const decision = decideLookup({
-        agreementState: agreement.state,
-        agreementElements: agreement.terms.elements,
-        profile,
+      const fields = authorizeRelease(deps, draft, {
+        principalId: c.var.principal.id,
         purpose: body.purpose,
-        requestedFields: body.fields,
+        fields: body.fields,
+        now,
       });
-      if (!decision.allowed) throw new ApiError(decision.code);
 
       // Only requests that will reach Dukcapil spend quota: the client's and the agency's.
       const quota = deps.policy.limits.consume(c.var.principal.id, now);
@@ -112,11 +98,7 @@ export function lookupRoute(deps: AppDeps): RouteSpec {
       }
       draft.upstreamStatus = upstream.upstreamStatus;
       draft.upstreamLatencyMs = Math.round(upstream.latencyMs * 100) / 100;
-      const released = projectGrantedFields(upstream.record, decision.fields);
-      draft.elementsReleased = Object.keys(released) as ElementName[];
-      draft.outcome = 'success';
-      await commitAudit(c, deps.audit);
-      return c.json({ requestId: c.var.requestId, data: released });
+      return releaseElements(c, deps, draft, upstream.record, fields);
     },
   };
 }

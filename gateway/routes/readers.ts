@@ -6,17 +6,15 @@ import { Type } from '@sinclair/typebox';
 import type { Context } from 'hono';
 import {
   checkNik,
-  decideLookup,
   ELEMENTS,
-  grantedElements,
   normaliseUpstreamRecord,
-  projectGrantedFields,
   type ElementName,
 } from '../../policies/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { ApiError } from '../http/error-catalogue.ts';
 import type { GatewayEnv } from '../http/env.ts';
-import { commitAudit, dataPathDraft } from '../http/middleware/audit-data-path.ts';
+import { dataPathDraft } from '../http/middleware/audit-data-path.ts';
+import { authorizeRelease, releaseElements } from './release.ts';
 import { requireOperatorId } from '../http/middleware/operator.ts';
 import { ErrorResponse, LookupResponse, Purpose, Reference } from '../http/schemas.ts';
 import { compileBodyValidator } from '../http/validate.ts';
@@ -146,25 +144,13 @@ export function readerRoutes(deps: AppDeps): RouteSpec[] {
           throw new ApiError('invalid_card', { detail: 'card carries no valid NIK' });
         draft.subject = deps.subjectHasher(record.nik);
 
-        const profile = deps.policy.registry.profile(readerId);
-        if (profile === undefined)
-          throw new ApiError('forbidden', { detail: 'reader without profile' });
-        const agreement = deps.policy.registry.inForce(now);
-        if (agreement === undefined) throw new ApiError('agreement_inactive');
-        draft.elementsRequested = body.fields ?? grantedElements(profile, agreement.terms.elements);
-        const decision = decideLookup({
-          agreementState: agreement.state,
-          agreementElements: agreement.terms.elements,
-          profile,
+        const fields = authorizeRelease(deps, draft, {
+          principalId: readerId,
           purpose: body.purpose,
-          requestedFields: body.fields,
+          fields: body.fields,
+          now,
         });
-        if (!decision.allowed) throw new ApiError(decision.code);
-        const released = projectGrantedFields(record, decision.fields);
-        draft.elementsReleased = Object.keys(released) as ElementName[];
-        draft.outcome = 'success';
-        await commitAudit(c, deps.audit);
-        return c.json({ requestId: c.var.requestId, data: released });
+        return releaseElements(c, deps, draft, record, fields);
       },
     },
   ];

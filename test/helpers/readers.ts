@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { X509Certificate } from 'node:crypto';
 import { CertificateAuthority } from '../../certs/index.ts';
 import { SyntheticPopulation } from '../../adapters/dukcapil-sim/index.ts';
 import { select, type CardChannel } from '../../adapters/pcsc/channel.ts';
@@ -14,7 +13,6 @@ import type { Cards, GatewaySender } from '../../adapters/reader-agent/agent.ts'
 import { virtualKtp } from '../../adapters/vcard/ktp.ts';
 import { virtualSam } from '../../adapters/vcard/sam.ts';
 import type { VirtualCard } from '../../adapters/vcard/vpcd.ts';
-import { certificateFingerprint } from '../../gateway/readers/verify.ts';
 
 export interface ReaderPki {
   readonly dir: string;
@@ -67,14 +65,7 @@ export function readerPki(): Promise<ReaderPki> {
   return pki;
 }
 
-export function samEnrolment(certPem: string) {
-  const certificate = new X509Certificate(certPem);
-  return {
-    samCertificatePem: certPem,
-    samSerial: certificate.serialNumber,
-    samFingerprint: certificateFingerprint(certificate.raw),
-  };
-}
+export { samEnrolment } from '../../gateway/readers/verify.ts';
 
 /** Virtual cards as channels, as if they sat in readers. */
 export function directCards(...cards: VirtualCard[]): Cards {

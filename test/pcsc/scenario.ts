@@ -8,7 +8,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { X509Certificate } from 'node:crypto';
 import { Agent } from 'undici';
 import { pino } from 'pino';
 import { startSimulator } from '../../adapters/dukcapil-sim/index.ts';
@@ -22,7 +21,7 @@ import { insertVirtualCard, type VirtualCard } from '../../adapters/vcard/vpcd.t
 import { loadConfig, readSecretText } from '../../gateway/config/index.ts';
 import { locateInstance } from '../../gateway/config/instance.ts';
 import { demoReaderFiles, ensureDemoInstance } from '../../gateway/demo/instance.ts';
-import { certificateFingerprint } from '../../gateway/readers/verify.ts';
+import { samEnrolment } from '../../gateway/readers/verify.ts';
 import { startGateway, SYSTEM_PRINCIPAL } from '../../gateway/server.ts';
 
 const results: Record<string, unknown> = {};
@@ -48,14 +47,8 @@ const gateway = await startGateway(
 );
 const files = demoReaderFiles(location.pkiDir);
 const samPem = readFileSync(files.samCertificate, 'utf8');
-const samCertificate = new X509Certificate(samPem);
 const context = { principal: SYSTEM_PRINCIPAL, now: Date.now() };
-await gateway.policy.admin.enrolReader(context, {
-  id: 'reader-01',
-  samCertificatePem: samPem,
-  samSerial: samCertificate.serialNumber,
-  samFingerprint: certificateFingerprint(samCertificate.raw),
-});
+await gateway.policy.admin.enrolReader(context, { id: 'reader-01', ...samEnrolment(samPem) });
 await gateway.policy.admin.changeReader(context, {
   id: 'reader-01',
   action: 'activate',

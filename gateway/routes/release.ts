@@ -1,0 +1,60 @@
+/**
+ * The two steps every data path that releases elements shares: the decision (agreement in force,
+ * the principal's profile, purpose, fields) and the release (projection, a durable audit record,
+ * then the answer). Lookups and card reads differ only in where the record comes from.
+ */
+import type { Context } from 'hono';
+import {
+  decideLookup,
+  grantedElements,
+  projectGrantedFields,
+  type ElementName,
+  type PopulationRecord,
+} from '../../policies/index.ts';
+import type { AppDeps } from '../app-deps.ts';
+import { ApiError } from '../http/error-catalogue.ts';
+import type { AuditDraft, GatewayEnv } from '../http/env.ts';
+import { commitAudit } from '../http/middleware/audit-data-path.ts';
+
+/** Decides which elements may be released to the calling principal; throws the refusal. */
+export function authorizeRelease(
+  deps: AppDeps,
+  draft: AuditDraft,
+  request: {
+    principalId: string;
+    purpose: string;
+    fields: readonly ElementName[] | undefined;
+    now: number;
+  },
+): readonly ElementName[] {
+  const profile = deps.policy.registry.profile(request.principalId);
+  if (profile === undefined)
+    throw new ApiError('forbidden', { detail: 'principal without profile' });
+  const agreement = deps.policy.registry.inForce(request.now);
+  if (agreement === undefined) throw new ApiError('agreement_inactive');
+  draft.elementsRequested = request.fields ?? grantedElements(profile, agreement.terms.elements);
+  const decision = decideLookup({
+    agreementState: agreement.state,
+    agreementElements: agreement.terms.elements,
+    profile,
+    purpose: request.purpose,
+    requestedFields: request.fields,
+  });
+  if (!decision.allowed) throw new ApiError(decision.code);
+  return decision.fields;
+}
+
+/** Projects, records durably, answers: nothing leaves before its audit record is on disk. */
+export async function releaseElements(
+  c: Context<GatewayEnv>,
+  deps: AppDeps,
+  draft: AuditDraft,
+  record: PopulationRecord,
+  fields: readonly ElementName[],
+): Promise<Response> {
+  const released = projectGrantedFields(record, fields);
+  draft.elementsReleased = Object.keys(released) as ElementName[];
+  draft.outcome = 'success';
+  await commitAudit(c, deps.audit);
+  return c.json({ requestId: c.var.requestId, data: released });
+}
