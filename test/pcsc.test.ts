@@ -40,12 +40,20 @@ describe.skipIf(!available)('KTP-el readers on pcscd + vpcd', () => {
     });
     expect(results['forged']).toMatchObject({ status: 400, code: 'invalid_card' });
     expect(results['removed']).toMatchObject({ status: 0, code: 'card_removed' });
+    expect(results['impostor']).toMatchObject({ status: 403, code: 'reader_proof_invalid' });
+    expect(results['expiring']).toMatchObject({ status: 403, code: 'agreement_inactive' });
     expect(results['deactivated']).toMatchObject({ status: 403, code: 'reader_not_active' });
     const down = results['pcscdDown'] as { status: number; stdout: string; stderr: string };
     expect(down.status).toBe(1);
     expect(JSON.parse(down.stderr)).toMatchObject({ error: { code: 'pcsc_unavailable' } });
     expect(down.stderr).not.toMatch(/\n\s+at /);
-    expect(results['cardReadsAudited']).toEqual(['success:', 'success:', 'denied:invalid_card']);
+    expect(results['cardReadsAudited']).toEqual([
+      'success:',
+      'success:',
+      'denied:invalid_card',
+      'denied:reader_proof_invalid',
+      'denied:agreement_inactive',
+    ]);
     expect(results['readerRefusals']).toEqual(['reader_not_active']);
     // With quickack on loopback a whole read (a dozen APDUs, two HTTPS round trips) is quick.
     expect(typeof results['goodMs']).toBe('number');

@@ -14,7 +14,11 @@ import { startSimulator } from '../../adapters/dukcapil-sim/index.ts';
 import { SyntheticPopulation } from '../../adapters/dukcapil-sim/index.ts';
 import { CardError } from '../../adapters/pcsc/channel.ts';
 import { openPcsc } from '../../adapters/pcsc/pcsc-readers.ts';
-import { httpsSender, readCardThroughGateway } from '../../adapters/reader-agent/agent.ts';
+import {
+  httpsSender,
+  readCardThroughGateway,
+  type GatewaySender,
+} from '../../adapters/reader-agent/agent.ts';
 import { virtualKtp } from '../../adapters/vcard/ktp.ts';
 import { virtualSam } from '../../adapters/vcard/sam.ts';
 import { insertVirtualCard, type VirtualCard } from '../../adapters/vcard/vpcd.ts';
@@ -37,13 +41,17 @@ const simulator = await startSimulator({
   password: readSecretText(raw.upstream.passwordFile),
   allowedIps: [raw.upstream.ipUser],
 });
+// The gateway's clock can be moved to cross the agreement's end mid-session (the jump guard is
+// relaxed for that; it has its own tests).
+let clockOffset = 0;
 const gateway = await startGateway(
   {
     ...raw,
     server: { ...raw.server, port: 0 },
     upstream: { ...raw.upstream, baseUrl: simulator.url },
+    clock: { maxJumpSeconds: 10 * 365 * 86_400 },
   },
-  { dataDir: dir, logger: pino({ level: 'silent' }) },
+  { dataDir: dir, logger: pino({ level: 'silent' }), now: () => Date.now() + clockOffset },
 );
 const files = demoReaderFiles(location.pkiDir);
 const samPem = readFileSync(files.samCertificate, 'utf8');
@@ -62,7 +70,7 @@ const dispatcher = new Agent({
     key: readFileSync(join(location.pkiDir, 'clients/reader-01.key')),
   },
 });
-const options = {
+const options: { send: GatewaySender; readerId: string; purpose: string; reference: string } = {
   send: httpsSender({
     gatewayUrl: gateway.url,
     dispatcher,
@@ -183,7 +191,37 @@ removal.now = () => ktp.remove();
 results['removed'] = await agentRead();
 await ktp.remove();
 
-// 5. A deactivated reader.
+// 5. A SAM with the right certificate but an unknown key (a cloned certificate).
+await sam.remove();
+const impostor = await insert(
+  virtualSam({
+    keyPem: readFileSync(join(location.pkiDir, 'clients/app-kasir.key')),
+    certificatePem: samPem,
+  }),
+  35963,
+);
+ktp = await insert(virtualKtp({ record, issuerKeyPem }), 35964);
+results['impostor'] = await agentRead();
+await impostor.remove();
+const samAgain = await insert(
+  virtualSam({ keyPem: readFileSync(files.samKey), certificatePem: samPem }),
+  35963,
+);
+
+// 6. The agreement ends between the challenge and the card read.
+const end = Date.parse('2027-02-11T16:00:00.000Z');
+clockOffset = end - 5_000 - Date.now();
+const send = options.send;
+options.send = async (path, body) => {
+  if (path === 'card-reads') clockOffset = end + 1_000 - Date.now();
+  return send(path, body);
+};
+results['expiring'] = await agentRead();
+options.send = send;
+clockOffset = 0;
+await ktp.remove();
+
+// 7. A deactivated reader.
 ktp = await insert(virtualKtp({ record, issuerKeyPem }), 35964);
 await gateway.policy.admin.changeReader(
   { principal: SYSTEM_PRINCIPAL, now: Date.now() },
@@ -191,9 +229,9 @@ await gateway.policy.admin.changeReader(
 );
 results['deactivated'] = await agentRead();
 await ktp.remove();
-await sam.remove();
+await samAgain.remove();
 
-// 6. pcscd not running: a clear error, no stack trace.
+// 8. pcscd not running: a clear error, no stack trace.
 spawnSync('kill', [process.env['PCSCD_PID'] ?? '0']);
 await new Promise((resolve) => setTimeout(resolve, 500));
 const down = await runCli([
