@@ -6,6 +6,7 @@ import type { GerbangConfig } from './config/index.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { PolicyServices } from './policy/index.ts';
 import type { NonceStore } from './readers/nonces.ts';
+import type { OutboxStore } from './return-data/outbox.ts';
 import type { CardReadVerifier } from './readers/verify.ts';
 import type { ConnectionInfo } from './tls/peer.ts';
 import type { RevocationChecker } from './tls/revocation.ts';
@@ -24,6 +25,9 @@ export interface AppDeps {
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   readonly policy: PolicyServices;
+  /** The return-data outbox and its delivery worker. */
+  readonly returnData?:
+    { readonly outbox: OutboxStore; readonly worker: { notify(): void } } | undefined;
   /** Present when `readers` is configured. */
   readonly readers?:
     { readonly verifier: CardReadVerifier; readonly nonces: NonceStore } | undefined;

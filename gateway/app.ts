@@ -19,6 +19,7 @@ import { recordSecurityEvents } from './http/middleware/security-events.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { adminReaderRoutes } from './routes/admin-readers.ts';
 import { readerRoutes } from './routes/readers.ts';
+import { returnDataRoutes } from './routes/return-data.ts';
 import { alertsRoute } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -36,6 +37,7 @@ export function buildRoutes(deps: AppDeps): RouteSpec[] {
     ...auditRoutes(deps),
     alertsRoute(deps),
     ...adminRoutes(deps),
+    ...returnDataRoutes(deps),
     ...readerRoutes(deps),
     ...adminReaderRoutes(deps),
   ];

@@ -22,6 +22,9 @@ import {
   type PolicyServices,
 } from './policy/index.ts';
 import { NonceStore } from './readers/nonces.ts';
+import { HttpReturnDataClient } from '../adapters/dukcapil/data-balikan.ts';
+import { OutboxStore } from './return-data/outbox.ts';
+import { DeliveryWorker } from './return-data/worker.ts';
 import { CardReadVerifier } from './readers/verify.ts';
 import { fromPem, parseCertificateDer } from '../certs/index.ts';
 import { SyslogForwarder } from '../adapters/syslog/index.ts';
@@ -284,6 +287,21 @@ export async function startGateway(
       });
   });
   await monitor.start();
+  const outbox = new OutboxStore(join(overrides.dataDir, 'outbox.db'));
+  const returnDataClient = new HttpReturnDataClient({
+    baseUrl: config.upstream.baseUrl,
+    consumer: config.upstream.consumer,
+    ...config.returnData,
+  });
+  const worker = new DeliveryWorker({
+    outbox,
+    client: returnDataClient,
+    audit,
+    settings: config.returnData,
+    now,
+    logger,
+  });
+  worker.start();
   const readers =
     config.readers === undefined
       ? undefined
@@ -307,6 +325,7 @@ export async function startGateway(
     subjectHasher,
     policy,
     readers,
+    returnData: { outbox, worker },
     connection: nodeTlsConnection,
     revocation,
     metrics,
@@ -351,6 +370,9 @@ export async function startGateway(
         server.closeAllConnections();
       });
       clearInterval(retentionTimer);
+      await worker.stop();
+      await returnDataClient.close();
+      outbox.close();
       clearInterval(overdueTimer);
       monitor.stop();
       await forwarder?.stop();

@@ -6,3 +6,4 @@ export * from './agreement.ts';
 export * from './access.ts';
 export * from './rate-limit.ts';
 export * from './anomaly.ts';
+export * from './tax.ts';

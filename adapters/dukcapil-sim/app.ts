@@ -80,6 +80,44 @@ export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: 
     return true;
   };
 
+  // Data balikan: stores each idempotency key once; a repeat only counts another delivery.
+  app.post('/dukcapil/data_balikan/:consumer', async (c) => {
+    calls['DATA_BALIKAN'] = (calls['DATA_BALIKAN'] ?? 0) + 1;
+    const delay =
+      settings.latencyMs + (settings.jitterMs > 0 ? Math.random() * settings.jitterMs : 0);
+    if (delay > 0) await sleep(delay);
+    if (settings.failureRate > 0 && Math.random() < settings.failureRate) return injectedFailure(c);
+    if (c.req.param('consumer') !== options.consumer)
+      return c.json({ status: 'ERROR', message: 'Lembaga tidak dikenal' });
+    const key = c.req.header('idempotency-key');
+    let body: { nik?: unknown; param?: unknown };
+    try {
+      body = await c.req.json<{ nik?: unknown; param?: unknown }>();
+    } catch {
+      return c.json({ status: 'ERROR', message: 'Format Tidak Sesuai' }, 400);
+    }
+    const params = Array.isArray(body.param)
+      ? (body.param as { NPWPD?: unknown; JENIS_PAJAK?: unknown }[])
+      : [];
+    if (key === undefined || typeof body.nik !== 'string' || params.length === 0)
+      return c.json({ status: 'ERROR', message: 'Format Tidak Sesuai' }, 400);
+    const existing = received.get(key);
+    if (existing) existing.times++;
+    else
+      received.set(key, {
+        nik: body.nik,
+        npwpd: typeof params[0]?.NPWPD === 'string' ? params[0].NPWPD : '',
+        jenis_pajak: params.map((p) => (typeof p.JENIS_PAJAK === 'string' ? p.JENIS_PAJAK : '')),
+        idempotencyKey: key,
+        times: 1,
+      });
+    if (settings.dropResponseRate > 0 && Math.random() < settings.dropResponseRate) {
+      c.env.incoming.socket.destroy();
+      return c.body(null, 500);
+    }
+    return c.json({ status: 'OK' });
+  });
+
   app.post('/dukcapil/get_json/:consumer/:method', async (c) => {
     const method = c.req.param('method');
     calls[method] = (calls[method] ?? 0) + 1;

@@ -6,6 +6,7 @@ import { ConfigError } from '../config/index.ts';
 import { SecretError } from '../config/secrets.ts';
 import { adminCommand } from './admin.ts';
 import { readerCommand, vcardCommand } from './cards.ts';
+import { returnDataCommand } from './return-data.ts';
 import { auditCommand } from './audit.ts';
 import { certsCommand } from './certs.ts';
 import { configCommand, demoCommand, serveCommand, simCommand } from './run.ts';
@@ -26,6 +27,8 @@ commands:
   admin agreements|renew|terminate|iso27001|clients|suspend|resume
                        agreements and clients (see gerbang admin)
   vcard sam|ktp        virtual SAM and KTP-el cards for vpcd (development, tests)
+  return-data status|dead-letters|retry
+                       the return-data outbox
   reader read|serve    the reader agent: read a KTP-el and send it through the gateway
 
 environment:
@@ -49,6 +52,8 @@ async function main(argv: string[]): Promise<void> {
       return adminCommand(args);
     case 'vcard':
       return vcardCommand(args);
+    case 'return-data':
+      return returnDataCommand(args);
     case 'reader':
       return readerCommand(args);
     case 'config':

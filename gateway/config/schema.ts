@@ -204,6 +204,22 @@ export const ConfigSchema = Type.Object(
           maxLength: 256,
           default: '^\\d{4}\\.\\d{2}\\.\\d{2}$',
         }),
+        /** The data balikan endpoint on the Dukcapil host; {consumer} is replaced. */
+        path: Type.String({
+          pattern: '^/[A-Za-z0-9_./{}-]*$',
+          default: '/dukcapil/data_balikan/{consumer}',
+        }),
+        idLembaga: Type.String({ minLength: 1, maxLength: 64, default: 'BAPENDA' }),
+        namaLembaga: Type.String({
+          minLength: 1,
+          maxLength: 256,
+          default: 'Badan Pendapatan Daerah',
+        }),
+        maxAttempts: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
+        initialBackoffMs: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 2_000 }),
+        maxBackoffMs: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 600_000 }),
+        concurrency: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
+        requestTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -136,7 +136,17 @@ export function demoConfig(gatewayPort: number, simPort: number): GerbangConfig 
       cardIssuerCertFile: 'pki/ktp-issuer/ca.crt',
       nonceTtlSeconds: 60,
     },
-    returnData: { npwpdPattern: '^\\d{4}\\.\\d{2}\\.\\d{2}$' },
+    returnData: {
+      npwpdPattern: '^\\d{4}\\.\\d{2}\\.\\d{2}$',
+      path: '/dukcapil/data_balikan/{consumer}',
+      idLembaga: 'BAPENDA-6474',
+      namaLembaga: 'Badan Pendapatan Daerah Kota Bontang',
+      maxAttempts: 20,
+      initialBackoffMs: 2_000,
+      maxBackoffMs: 600_000,
+      concurrency: 4,
+      requestTimeoutMs: 10_000,
+    },
     logging: { level: 'info' },
   };
 }

@@ -77,7 +77,7 @@ export class AnomalyService {
       .prepare(
         `SELECT COUNT(DISTINCT a.subject) AS overdue FROM audit_records a
          WHERE a.type IN ('lookup', 'card_read') AND a.outcome = 'success' AND a.subject IS NOT NULL AND a.time < ?
-         AND NOT EXISTS (SELECT 1 FROM audit_records r WHERE r.type = 'return_data' AND r.outcome = 'success' AND r.subject = a.subject AND r.time >= a.time)`,
+         AND NOT EXISTS (SELECT 1 FROM audit_records r WHERE r.type = 'return_data' AND r.event = 'delivered' AND r.subject = a.subject)`,
       )
       .get(cutoff) as { overdue: number };
     if (row.overdue > 0 && now - this.lastOverdueAlert >= this.cooldownMs) {

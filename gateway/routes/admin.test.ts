@@ -351,6 +351,7 @@ describe('alerts', () => {
     expect(app.deps.policy.anomalies.scanReturnDataOverdue(db, t0 + 8 * 86_400_000, 7)).toBe(1);
     await app.audit.append({
       type: 'return_data',
+      event: 'delivered',
       outcome: 'success',
       subject: app.audit.events[0]?.subject ?? '',
     });

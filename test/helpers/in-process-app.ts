@@ -24,6 +24,7 @@ import { createPolicyServices, StateDb } from '../../gateway/policy/index.ts';
 import { NonceStore } from '../../gateway/readers/nonces.ts';
 import { CardReadVerifier } from '../../gateway/readers/verify.ts';
 import { readerPki } from './readers.ts';
+import { OutboxStore } from '../../gateway/return-data/outbox.ts';
 import { createGatewayMetrics } from '../../gateway/metrics.ts';
 import type { ConnectionInfo, PeerCertificate } from '../../gateway/tls/peer.ts';
 import type { RevocationChecker, RevocationStatus } from '../../gateway/tls/revocation.ts';
@@ -140,7 +141,12 @@ export async function buildTestApp(overrides: Partial<AppDeps> = {}) {
     }),
     nonces: new NonceStore(60_000),
   };
-  const { app, routes } = createApp({ readers, ...deps });
+  const outbox = new OutboxStore(join(workDir, `outbox-${databases}.db`));
+  const { app, routes } = createApp({
+    readers,
+    returnData: { outbox, worker: { notify: () => undefined } },
+    ...deps,
+  });
 
   /** A request as principal `cn` (optionally with certificate OU `cn/ou`). */
   const request = (
@@ -176,6 +182,7 @@ export async function buildTestApp(overrides: Partial<AppDeps> = {}) {
       monotonicSkew += ms;
     },
     state,
+    outbox,
   };
 }
 
