@@ -10,7 +10,7 @@
  * `checkpointIntervalMs` when there is something new. A retention purge first stores a signed
  * anchor (checkpoint + Merkle frontier) over the records it removes, so the rest still verifies.
  */
-import Database from 'better-sqlite3';
+import { openPrivateDatabase } from '../adapters/sqlite/open.ts';
 import type { Database as DatabaseType, Statement } from 'better-sqlite3';
 import type { CheckpointSigner, SignedCheckpoint } from './checkpoint.ts';
 import { MerkleFrontier, type FrontierNode } from './merkle.ts';
@@ -96,13 +96,7 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader {
     this.options = options;
     this.path = options.path;
     this.now = options.now ?? Date.now;
-    this.db = new Database(options.path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('secure_delete = ON');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    this.db = openPrivateDatabase(options.path, SCHEMA);
     this.insertRecord = this.db.prepare(
       'INSERT INTO audit_records (seq, body, hash) VALUES (?, ?, ?)',
     );

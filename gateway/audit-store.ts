@@ -4,7 +4,7 @@
  * from the trusted CA), the database in the data directory, created with mode 0600.
  */
 import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   AUDIT_SIGNING_EKU,
@@ -46,11 +46,7 @@ export function openAuditStore(
     certificatePem,
   );
   const path = auditDatabasePath(config, dataDir);
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    // SQLite gives the -wal and -shm files the permissions of the database file.
-    writeFileSync(path, '', { mode: 0o600 });
-  }
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   return new SqliteAuditStore({
     path,
     instance: config.instance.name,

@@ -4,9 +4,8 @@
  * own SQLite database (`state.db`); the history of every change is in the audit trail. The
  * gateway and the CLI may both write it; `changed()` tells a reader when another process did.
  */
-import Database from 'better-sqlite3';
+import { openPrivateDatabase } from '../../adapters/sqlite/open.ts';
 import type { Database as DatabaseType } from 'better-sqlite3';
-import { existsSync, writeFileSync } from 'node:fs';
 import type { AgreementConfig } from '../config/index.ts';
 
 const SCHEMA = `
@@ -69,12 +68,7 @@ export class StateDb {
   private seenOwnWrites = -1;
 
   constructor(path: string) {
-    if (!existsSync(path)) writeFileSync(path, '', { mode: 0o600 });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    this.db = openPrivateDatabase(path, SCHEMA);
   }
 
   /** True once after any write, by this process or another, since the last call. */

@@ -4,10 +4,9 @@
  * as soon as Dukcapil acknowledges — with secure_delete on and the WAL truncated — while the
  * delivery's status stays, keyed by the NIK's HMAC.
  */
-import Database from 'better-sqlite3';
+import { openPrivateDatabase } from '../../adapters/sqlite/open.ts';
 import type { Database as DatabaseType } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -94,14 +93,7 @@ export class OutboxStore {
   private readonly db: DatabaseType;
 
   constructor(path: string) {
-    if (!existsSync(path)) writeFileSync(path, '', { mode: 0o600 });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('secure_delete = ON');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    this.db = openPrivateDatabase(path, SCHEMA);
   }
 
   /**
