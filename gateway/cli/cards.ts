@@ -7,7 +7,6 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent } from 'undici';
-import { SyntheticPopulation } from '../../adapters/dukcapil-sim/index.ts';
 import { CardError } from '../../adapters/pcsc/channel.ts';
 import { openPcsc } from '../../adapters/pcsc/pcsc-readers.ts';
 import {
@@ -66,6 +65,8 @@ export async function vcardCommand(args: string[]): Promise<void> {
   } else if (kind === 'ktp') {
     if (values.nik === undefined || !checkNik(values.nik).valid)
       throw new CliError('--nik must be a NIK of valid form', EXIT.usage);
+    // Loaded only here: the gateway process itself never holds the simulator's population.
+    const { SyntheticPopulation } = await import('../../adapters/dukcapil-sim/population.ts');
     const record = new SyntheticPopulation('gerbang-demo').find(values.nik);
     if (record === undefined)
       throw new CliError('that NIK is not in the simulator population', EXIT.usage);

@@ -7,6 +7,7 @@ import { SecretError } from '../config/secrets.ts';
 import { adminCommand } from './admin.ts';
 import { readerCommand, vcardCommand } from './cards.ts';
 import { returnDataCommand } from './return-data.ts';
+import { retentionCommand } from './retention.ts';
 import { auditCommand } from './audit.ts';
 import { certsCommand } from './certs.ts';
 import { configCommand, demoCommand, serveCommand, simCommand } from './run.ts';
@@ -27,6 +28,8 @@ commands:
   admin agreements|renew|terminate|iso27001|clients|suspend|resume
                        agreements and clients (see gerbang admin)
   vcard sam|ktp        virtual SAM and KTP-el cards for vpcd (development, tests)
+  retention scan [--self-test] [--logs PATH] [--tmp PATH]
+                       prove that nothing of a resident is on disk
   return-data status|dead-letters|retry
                        the return-data outbox
   reader read|serve    the reader agent: read a KTP-el and send it through the gateway
@@ -54,6 +57,8 @@ async function main(argv: string[]): Promise<void> {
       return vcardCommand(args);
     case 'return-data':
       return returnDataCommand(args);
+    case 'retention':
+      return retentionCommand(args);
     case 'reader':
       return readerCommand(args);
     case 'config':

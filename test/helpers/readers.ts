@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CertificateAuthority } from '../../certs/index.ts';
 import { SyntheticPopulation } from '../../adapters/dukcapil-sim/index.ts';
-import { select, type CardChannel } from '../../adapters/pcsc/channel.ts';
-import type { Cards, GatewaySender } from '../../adapters/reader-agent/agent.ts';
+import type { GatewaySender } from '../../adapters/reader-agent/agent.ts';
 import { virtualKtp } from '../../adapters/vcard/ktp.ts';
 import { virtualSam } from '../../adapters/vcard/sam.ts';
 import type { VirtualCard } from '../../adapters/vcard/vpcd.ts';
@@ -67,22 +66,7 @@ export function readerPki(): Promise<ReaderPki> {
 
 export { samEnrolment } from '../../gateway/readers/verify.ts';
 
-/** Virtual cards as channels, as if they sat in readers. */
-export function directCards(...cards: VirtualCard[]): Cards {
-  return {
-    async find(aid) {
-      for (const [i, card] of cards.entries()) {
-        card.reset();
-        const channel: CardChannel = {
-          readerName: `direct ${i}`,
-          transmit: (apdu) => Promise.resolve(card.transmit(apdu)),
-        };
-        if (await select(channel, aid)) return channel;
-      }
-      throw new Error('no card answers this application');
-    },
-  };
-}
+export { directCards } from '../../adapters/vcard/direct.ts';
 
 export function canaryKtp(
   issuerKey: string,

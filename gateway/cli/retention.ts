@@ -1,0 +1,84 @@
+/**
+ * `gerbang retention scan [--self-test] [--logs PATH ...] [--tmp PATH ...]`: searches the
+ * instance's data directory, its logs and its temporary directory for anything of a resident.
+ * Prints each finding with file and offset, records the result in the audit trail, and exits 1
+ * when it found anything.
+ */
+import { existsSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CANARY_STRINGS } from '../../audit/retention/canary-strings.ts';
+import { scanForResidents } from '../../audit/retention/scanner.ts';
+import { openAuditStore } from '../audit-store.ts';
+import { loadConfig } from '../config/index.ts';
+import { locateInstance } from '../config/instance.ts';
+import { CliError, EXIT, say, warn } from './output.ts';
+
+const USAGE =
+  'usage: gerbang retention scan [--self-test] [--gateway URL] [--logs PATH ...] [--tmp PATH ...]';
+
+/** The temporary directory Gerbang's runtime could use: tsx's cache (disabled by bin/gerbang.js). */
+function defaultTemporaryPaths(): string[] {
+  const uid = typeof process.getuid === 'function' ? String(process.getuid()) : userInfo().username;
+  return [join(tmpdir(), `tsx-${uid}`)].filter((path) => existsSync(path));
+}
+
+export async function retentionCommand(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub !== 'scan') throw new CliError(USAGE, EXIT.usage);
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      'self-test': { type: 'boolean', default: false },
+      gateway: { type: 'string' },
+      logs: { type: 'string', multiple: true },
+      tmp: { type: 'string', multiple: true },
+    },
+    strict: true,
+  });
+  const location = locateInstance();
+  const config = loadConfig(location.configPath);
+  let steps: { step: string; outcome: string }[] = [];
+  if (values['self-test']) {
+    const { runDataPaths } = await import('../retention/self-test.ts');
+    steps = await runDataPaths({
+      gatewayUrl: values.gateway ?? `https://127.0.0.1:${config.server.port}`,
+      pkiDir: location.pkiDir,
+      config,
+    });
+    for (const step of steps) say(`self-test ${step.step}: ${step.outcome}`);
+  }
+  const paths = [
+    location.dataDir,
+    ...(values.logs ?? []),
+    ...(values.tmp ?? defaultTemporaryPaths()),
+  ];
+  const report = scanForResidents(paths, CANARY_STRINGS);
+  for (const finding of report.findings)
+    warn(
+      `FOUND ${finding.kind} (${finding.encoding}) ${finding.masked} in ${finding.file} at byte ${finding.offset}`,
+    );
+  const audit = openAuditStore(config, location.dataDir);
+  try {
+    await audit.append({
+      type: 'system',
+      event: 'retention_scan',
+      outcome: report.findings.length === 0 ? 'success' : 'error',
+      principal: { id: `cli:${userInfo().username}`, role: 'admin', certificateFingerprint: '-' },
+      detail: {
+        files: report.files,
+        bytes: report.bytes,
+        findings: report.findings.length,
+        selfTest: values['self-test'],
+        steps: steps.map((s) => `${s.step}=${s.outcome}`).join(',') || 'none',
+      },
+    });
+  } finally {
+    await audit.close();
+  }
+  say(
+    `scanned ${report.files} files (${report.bytes} bytes) in ${paths.join(', ')}: ${report.findings.length === 0 ? 'nothing of a resident found' : `${report.findings.length} finding(s)`}`,
+  );
+  if (report.findings.length > 0) process.exitCode = EXIT.failure;
+}
