@@ -3,7 +3,7 @@
  * record is durable, a rejection means it is not and the request must fail closed with
  * `503 audit_unavailable`. Records carry HMAC subjects, never a NIK or any element value.
  */
-import type { ElementName } from '../policies/index.ts';
+import type { ElementName, SafeText } from '../policies/index.ts';
 import type { AuditPage, AuditQuery } from './query.ts';
 import type { ExportLine, VerifyResult } from './verify.ts';
 
@@ -25,27 +25,27 @@ export interface AuditPrincipal {
 }
 
 /** Extra facts of an event: codes, counts, ids. Never population data, never secrets. */
-export type AuditDetail = Readonly<Record<string, string | number | boolean>>;
+export type AuditDetail = Readonly<Record<string, SafeText | number | boolean>>;
 
 export interface AuditEvent {
   readonly type: AuditEventType;
   /** What happened within the type, e.g. `auth_failure`, `config_loaded`, `export`. */
-  readonly event?: string;
-  readonly requestId?: string;
+  readonly event?: SafeText;
+  readonly requestId?: SafeText;
   readonly principal?: AuditPrincipal;
-  readonly operator?: string;
-  readonly sourceAddress?: string;
-  readonly purpose?: string;
-  readonly reference?: string;
+  readonly operator?: SafeText;
+  readonly sourceAddress?: SafeText;
+  readonly purpose?: SafeText;
+  readonly reference?: SafeText;
   /** HMAC-SHA256(key, NIK) in hex; never the NIK itself. */
-  readonly subject?: string;
+  readonly subject?: SafeText;
   readonly elementsRequested?: readonly ElementName[];
   readonly elementsReleased?: readonly ElementName[];
   readonly outcome: AuditOutcome;
-  readonly errorCode?: string;
+  readonly errorCode?: SafeText;
   readonly upstreamStatus?: number;
   readonly upstreamLatencyMs?: number;
-  readonly readerId?: string;
+  readonly readerId?: SafeText;
   readonly detail?: AuditDetail;
 }
 

@@ -494,3 +494,26 @@ describe('authorisation matrix: every route of the table', () => {
     expect(outcomes.length).toBeGreaterThan(routes.length);
   });
 });
+
+describe('caching headers', () => {
+  it('every answer is no-store and no-cache, and data answers carry no ETag', async () => {
+    const { request } = await buildTestApp();
+    const answers = [
+      await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody() }),
+      await request('app-pendaftaran', LOOKUP, { method: 'POST', json: lookupBody({ nik: '1' }) }),
+      await request(undefined, '/healthz'),
+      await request('officer-1', '/v1/audit/events'),
+      await request('app-pendaftaran', '/openapi.json'),
+      await request('app-pendaftaran', '/nope'),
+    ];
+    for (const answer of answers) {
+      expect([
+        answer.status,
+        answer.headers.get('cache-control'),
+        answer.headers.get('pragma'),
+        answer.headers.get('etag'),
+      ]).toEqual([answer.status, 'no-store', 'no-cache', null]);
+    }
+    expect(answers.map((a) => a.status)).toEqual([200, 400, 401, 200, 200, 404]);
+  });
+});

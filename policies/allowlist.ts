@@ -4,13 +4,7 @@
  * see it (ARCHITECTURE invariant 5). Values are normalised: numbers become strings, NIK and KK
  * are left-padded to 16 digits, RT/RW to 3, dates become YYYY-MM-DD, code-list values upper case.
  */
-import type {
-  Alamat,
-  ElementName,
-  ElementValues,
-  PopulationRecord,
-  ReleasedElements,
-} from './elements.ts';
+import type { Alamat, ElementName, PopulationRecord, ReleasedElements } from './elements.ts';
 
 type AddressPart = keyof Alamat;
 type Normaliser = (value: string) => string | undefined;
@@ -131,9 +125,9 @@ export function normaliseUpstreamRecord(raw: Readonly<Record<string, unknown>>):
     if ('element' in target) elements[target.element] = value;
     else address[target.addressPart] = value;
   }
-  const record: Partial<ElementValues> =
-    Object.keys(address).length > 0 ? { ...elements, alamat: address } : elements;
-  return { record: record as PopulationRecord, droppedKeys, unparseableValues };
+  // The one place where upstream text becomes population data (PopulationText).
+  const record = Object.keys(address).length > 0 ? { ...elements, alamat: address } : elements;
+  return { record: record as unknown as PopulationRecord, droppedKeys, unparseableValues };
 }
 
 /** Projects a record onto the fields a client may see. Missing values stay missing. */

@@ -23,27 +23,39 @@ export function isElementName(value: unknown): value is ElementName {
   return typeof value === 'string' && ELEMENT_SET.has(value);
 }
 
+declare const populationText: unique symbol;
+
+/**
+ * A value of a resident's record. It is a string for everything that may read it (projection,
+ * hashing, comparison), but it cannot be assigned where `SafeText` is required — the audit trail's
+ * fields, the outbox's metadata — so storing an element value there is a type error.
+ */
+export type PopulationText = string & { readonly [populationText]: true };
+
+/** Text that may be stored: any string except a `PopulationText`. */
+export type SafeText = string & { readonly [populationText]?: never };
+
 /** The current address as one element. RT and RW are 3-digit strings. */
 export interface Alamat {
-  readonly jalan?: string;
-  readonly rt?: string;
-  readonly rw?: string;
-  readonly kelurahan?: string;
-  readonly kecamatan?: string;
-  readonly kabupaten_kota?: string;
-  readonly provinsi?: string;
-  readonly kode_pos?: string;
+  readonly jalan?: PopulationText;
+  readonly rt?: PopulationText;
+  readonly rw?: PopulationText;
+  readonly kelurahan?: PopulationText;
+  readonly kecamatan?: PopulationText;
+  readonly kabupaten_kota?: PopulationText;
+  readonly provinsi?: PopulationText;
+  readonly kode_pos?: PopulationText;
 }
 
 export interface ElementValues {
-  readonly no_kk: string;
-  readonly nik: string;
-  readonly nama_lengkap: string;
-  readonly jenis_kelamin: string;
-  readonly tempat_lahir: string;
-  readonly tanggal_lahir: string;
-  readonly status_perkawinan: string;
-  readonly jenis_pekerjaan: string;
+  readonly no_kk: PopulationText;
+  readonly nik: PopulationText;
+  readonly nama_lengkap: PopulationText;
+  readonly jenis_kelamin: PopulationText;
+  readonly tempat_lahir: PopulationText;
+  readonly tanggal_lahir: PopulationText;
+  readonly status_perkawinan: PopulationText;
+  readonly jenis_pekerjaan: PopulationText;
   readonly alamat: Alamat;
 }
 

@@ -8,7 +8,9 @@ import { CANARY_STRINGS } from './canary-strings.ts';
 import { scanForResidents } from './scanner.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gerbang-scan-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function plant(name: string, content: Buffer | string): string {
   const path = join(dir, name);

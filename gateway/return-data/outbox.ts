@@ -5,6 +5,7 @@
  * delivery's status stays, keyed by the NIK's HMAC.
  */
 import { openPrivateDatabase } from '../../adapters/sqlite/open.ts';
+import type { SafeText } from '../../policies/index.ts';
 import type { Database as DatabaseType } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 
@@ -101,14 +102,15 @@ export class OutboxStore {
    * key. `conflict` when that key was used for a different request.
    */
   enqueue(input: {
-    client: string;
-    idempotencyKey?: string | undefined;
-    requestHash: string;
-    subject: string;
+    client: SafeText;
+    idempotencyKey?: SafeText | undefined;
+    requestHash: SafeText;
+    subject: SafeText;
+    /** The only population data the outbox holds, in its payload row, until delivery. */
     nik: string;
     npwpd: string;
-    jenisPajak: readonly string[];
-    reference: string;
+    jenisPajak: readonly SafeText[];
+    reference: SafeText;
     now: number;
   }): { kind: 'created' | 'existing'; delivery: Delivery } | { kind: 'conflict' } {
     return this.db

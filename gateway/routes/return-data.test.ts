@@ -84,6 +84,9 @@ describe('POST /v1/return-data', () => {
       400,
       'invalid_request',
     ]);
+    expect(
+      await code(await submit(app, body(), { 'idempotency-key': 'nik-6474015709900001' })),
+    ).toEqual([400, 'invalid_request']);
   });
 
   it('fails closed: a submission that cannot be audited is not queued', async () => {

@@ -37,7 +37,8 @@ const DeliveryStatus = Type.Object({
   deliveredAt: Type.Optional(Type.String()),
 });
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+/** No run of 16 digits: a key must never carry a NIK into the outbox. */
+const IDEMPOTENCY_KEY = /^(?!.*[0-9]{16})[A-Za-z0-9._:-]{1,128}$/;
 
 function codeFor(
   path: string,
