@@ -11,7 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { prepareInstance, spawnGerbang, waitForHealth } from './helpers/child-gateway.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gerbang-schema-'));
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** table.column → why it holds no population data. */
 const COLUMNS: Readonly<Record<string, string>> = {

@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CANARY_STRINGS } from '../../audit/retention/canary-strings.ts';
 import { scanForResidents } from '../../audit/retention/scanner.ts';
 import { openAuditStore } from '../audit-store.ts';
 import { loadConfig } from '../config/index.ts';
@@ -54,6 +53,8 @@ export async function retentionCommand(args: string[]): Promise<void> {
     ...(values.logs ?? []),
     ...(values.tmp ?? defaultTemporaryPaths()),
   ];
+  // Loaded only by this command, so that the gateway process never holds the canary strings.
+  const { CANARY_STRINGS } = await import('../../audit/retention/canary-strings.ts');
   const report = scanForResidents(paths, CANARY_STRINGS);
   for (const finding of report.findings)
     warn(

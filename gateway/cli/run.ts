@@ -2,7 +2,6 @@
 import { relative, isAbsolute } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { startSimulator } from '../../adapters/dukcapil-sim/index.ts';
 import { loadConfig, readSecretText, type GerbangConfig } from '../config/index.ts';
 import { locateInstance } from '../config/instance.ts';
 import { demoReaderFiles, ensureDemoInstance } from '../demo/instance.ts';
@@ -46,7 +45,9 @@ function onShutdown(close: () => Promise<void>): void {
   process.on('SIGTERM', handler);
 }
 
-function startSimulatorFor(config: GerbangConfig, port: number) {
+/** Loaded on demand: `gerbang serve` never holds the simulator's population (and its canaries). */
+async function startSimulatorFor(config: GerbangConfig, port: number) {
+  const { startSimulator } = await import('../../adapters/dukcapil-sim/index.ts');
   return startSimulator({
     host: '127.0.0.1',
     port,
