@@ -1,0 +1,98 @@
+/**
+ * The compliance report's figures, computed from the audit trail (aggregates only: counts,
+ * distinct HMAC subjects; never a NIK or a name). The caller adds what lives outside the trail
+ * (agreement, readers) and the signed checkpoint the figures were computed from.
+ */
+import type { Database } from 'better-sqlite3';
+
+export interface UsageFigures {
+  readonly byMonth: readonly { month: string; type: string; outcome: string; count: number }[];
+  readonly byClient: readonly { client: string; type: string; outcome: string; count: number }[];
+  readonly byPurpose: readonly { purpose: string; count: number }[];
+  readonly elementsReleased: Readonly<Record<string, number>>;
+  readonly distinctResidents: number;
+  readonly alerts: readonly { rule: string; count: number }[];
+  readonly latestRetentionScan?: {
+    time: string;
+    findings: number;
+    files: number;
+    selfTest: boolean;
+  };
+  readonly lastSeq: number;
+}
+
+const DATA_TYPES = "('lookup', 'verify', 'card_read')";
+
+export function computeUsage(db: Database, range: { from: string; to: string }): UsageFigures {
+  const args = [range.from, range.to];
+  const where = `time >= ? AND time < ? AND type IN ${DATA_TYPES}`;
+  const byMonth = db
+    .prepare(
+      `SELECT substr(time, 1, 7) AS month, type, outcome, COUNT(*) AS count FROM audit_records WHERE ${where} GROUP BY month, type, outcome ORDER BY month, type, outcome`,
+    )
+    .all(...args) as UsageFigures['byMonth'];
+  const byClient = db
+    .prepare(
+      `SELECT principal_id AS client, type, outcome, COUNT(*) AS count FROM audit_records WHERE ${where} GROUP BY client, type, outcome ORDER BY client, type, outcome`,
+    )
+    .all(...args) as UsageFigures['byClient'];
+  const byPurpose = db
+    .prepare(
+      `SELECT json_extract(body, '$.purpose') AS purpose, COUNT(*) AS count FROM audit_records WHERE ${where} AND purpose IS NOT NULL GROUP BY purpose ORDER BY purpose`,
+    )
+    .all(...args) as UsageFigures['byPurpose'];
+  const elementsReleased: Record<string, number> = {};
+  for (const row of db
+    .prepare(
+      `SELECT e.value AS element, COUNT(*) AS count FROM audit_records, json_each(json_extract(body, '$.elementsReleased')) AS e WHERE ${where} GROUP BY e.value ORDER BY e.value`,
+    )
+    .all(...args) as { element: string; count: number }[]) {
+    elementsReleased[row.element] = row.count;
+  }
+  const distinctResidents = (
+    db
+      .prepare(
+        `SELECT COUNT(DISTINCT subject) AS n FROM audit_records WHERE ${where} AND outcome = 'success'`,
+      )
+      .get(...args) as { n: number }
+  ).n;
+  const alerts = db
+    .prepare(
+      "SELECT json_extract(body, '$.detail.rule') AS rule, COUNT(*) AS count FROM audit_records WHERE time >= ? AND time < ? AND type = 'security' AND event = 'alert' GROUP BY rule ORDER BY rule",
+    )
+    .all(...args) as UsageFigures['alerts'];
+  const scan = db
+    .prepare(
+      "SELECT time, body FROM audit_records WHERE type = 'system' AND event = 'retention_scan' ORDER BY seq DESC LIMIT 1",
+    )
+    .get() as { time: string; body: string } | undefined;
+  const scanDetail = scan
+    ? (
+        JSON.parse(scan.body) as {
+          detail?: { findings?: number; files?: number; selfTest?: boolean };
+        }
+      ).detail
+    : undefined;
+  const lastSeq =
+    (db.prepare('SELECT MAX(seq) AS seq FROM audit_records').get() as { seq: number | null }).seq ??
+    0;
+  return {
+    byMonth,
+    byClient,
+    byPurpose,
+    elementsReleased,
+    distinctResidents,
+    alerts,
+    ...(scan
+      ? {
+          latestRetentionScan: {
+            time: scan.time,
+            findings: scanDetail?.findings ?? -1,
+            files: scanDetail?.files ?? 0,
+            selfTest: scanDetail?.selfTest ?? false,
+          },
+        }
+      : {}),
+    lastSeq,
+  };
+}
