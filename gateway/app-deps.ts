@@ -7,6 +7,8 @@ import type { GatewayMetrics } from './metrics.ts';
 import type { PolicyServices } from './policy/index.ts';
 import type { NonceStore } from './readers/nonces.ts';
 import type { OutboxStore } from './return-data/outbox.ts';
+import type { GeneratedReport } from './reports/generate.ts';
+import type { Period } from './reports/report.ts';
 import type { CardReadVerifier } from './readers/verify.ts';
 import type { ConnectionInfo } from './tls/peer.ts';
 import type { RevocationChecker } from './tls/revocation.ts';
@@ -28,6 +30,16 @@ export interface AppDeps {
   /** The return-data outbox and its delivery worker. */
   readonly returnData?:
     { readonly outbox: OutboxStore; readonly worker: { notify(): void } } | undefined;
+  /** Signed compliance reports; present when a report-signing key is configured. */
+  readonly reports?:
+    | {
+        generate(
+          kind: 'semester' | 'status',
+          period: Period,
+          requestedBy: { id: string; role: string; certificateFingerprint: string },
+        ): Promise<GeneratedReport>;
+      }
+    | undefined;
   /** Present when `readers` is configured. */
   readonly readers?:
     { readonly verifier: CardReadVerifier; readonly nonces: NonceStore } | undefined;

@@ -20,6 +20,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { adminReaderRoutes } from './routes/admin-readers.ts';
 import { readerRoutes } from './routes/readers.ts';
 import { returnDataRoutes } from './routes/return-data.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { alertsRoute } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -38,6 +39,7 @@ export function buildRoutes(deps: AppDeps): RouteSpec[] {
     alertsRoute(deps),
     ...adminRoutes(deps),
     ...returnDataRoutes(deps),
+    ...reportRoutes(deps),
     ...readerRoutes(deps),
     ...adminReaderRoutes(deps),
   ];

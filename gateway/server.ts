@@ -25,6 +25,7 @@ import { NonceStore } from './readers/nonces.ts';
 import { HttpReturnDataClient } from '../adapters/dukcapil/data-balikan.ts';
 import { OutboxStore } from './return-data/outbox.ts';
 import { DeliveryWorker } from './return-data/worker.ts';
+import { generateReport } from './reports/generate.ts';
 import { CardReadVerifier } from './readers/verify.ts';
 import { fromPem, parseCertificateDer } from '../certs/index.ts';
 import { SyslogForwarder } from '../adapters/syslog/index.ts';
@@ -326,6 +327,19 @@ export async function startGateway(
     policy,
     readers,
     returnData: { outbox, worker },
+    reports: {
+      generate: (kind, period, requestedBy) =>
+        generateReport({
+          kind,
+          period,
+          config,
+          audit,
+          policy,
+          caPem: auditTrustAnchorPem(config),
+          now: now(),
+          requestedBy,
+        }),
+    },
     connection: nodeTlsConnection,
     revocation,
     metrics,

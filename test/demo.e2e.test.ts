@@ -221,6 +221,53 @@ describe('gerbang CLI', () => {
     expect(JSON.parse(proof.stdout)).toMatchObject({ kind: 'inclusion', seq: 1, verified: true });
   });
 
+  it('writes a signed semester report that stock OpenSSL verifies, and that fails with one digit changed', () => {
+    const out = join(dataDir, 'report-2026-2');
+    const written = run(['report', 'semester', '--year', '2026', '--half', '2', '--out', out], {
+      GERBANG_DATA_DIR: dataDir,
+    });
+    expect(written.status).toBe(0);
+    const openssl = (content: string) =>
+      spawnSync(
+        'openssl',
+        [
+          'cms',
+          '-verify',
+          '-binary',
+          '-inform',
+          'DER',
+          '-in',
+          join(out, 'report.p7s'),
+          '-content',
+          content,
+          '-CAfile',
+          join(dataDir, 'pki/ca.crt'),
+          '-purpose',
+          'any',
+          '-out',
+          '/dev/null',
+        ],
+        { encoding: 'utf8' },
+      );
+    expect(openssl(join(out, 'report.json')).status).toBe(0);
+    const json = readFileSync(join(out, 'report.json'), 'utf8');
+    expect(json).not.toMatch(/6474015709900001|SITI|KENARI/);
+    const tampered = join(out, 'tampered.json');
+    writeFileSync(
+      tampered,
+      json.replace(
+        /"distinctResidents":(\d)/,
+        (_m, d: string) => `"distinctResidents":${(Number(d) + 1) % 10}`,
+      ),
+    );
+    expect(readFileSync(tampered, 'utf8')).not.toBe(json);
+    expect(openssl(tampered).status).not.toBe(0);
+    expect(run(['report', 'verify', out], { GERBANG_DATA_DIR: dataDir }).stdout).toMatch(
+      /^OK: report.json is signed by gerbang-reports and unchanged/,
+    );
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<svg');
+  });
+
   it('unknown commands and options exit 64', () => {
     expect(run(['frobnicate'], {}).status).toBe(64);
     expect(run(['certs', 'issue', '--bogus'], { GERBANG_DATA_DIR: dataDir }).status).toBe(64);

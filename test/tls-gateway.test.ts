@@ -198,6 +198,54 @@ describe('mutual TLS', () => {
     ).toBe(200);
   });
 
+  it('serves evaluators a signed semester report and its printable page, with aggregates only', async () => {
+    await lookup(instance.identity('app-pendaftaran'));
+    const response = await instance.call(
+      instance.identity('evaluator-1'),
+      '/v1/reports/semester?year=2026&half=2',
+    );
+    expect(response.status).toBe(200);
+    const body = response.json() as {
+      period: string;
+      sha256: string;
+      reportJson: string;
+      signatureP7s: string;
+    };
+    const json = Buffer.from(body.reportJson, 'base64');
+    const { verifyDetached } = await import('../audit/reports/cms.ts');
+    expect(
+      await verifyDetached(Buffer.from(body.signatureP7s, 'base64'), json, instance.caPem),
+    ).toEqual({ ok: true, signer: 'gerbang-reports' });
+    const report = JSON.parse(json.toString('utf8')) as {
+      period: { label: string };
+      usage: { distinctResidents: number; elementsReleased: Record<string, number> };
+      audit: { verification: { ok: boolean } };
+    };
+    expect(report.period.label).toBe('2026-S2');
+    expect(report.usage.distinctResidents).toBeGreaterThanOrEqual(1);
+    expect(report.usage.elementsReleased['nama_lengkap']).toBeGreaterThanOrEqual(1);
+    expect(report.audit.verification.ok).toBe(true);
+    expect(json.toString('utf8')).not.toMatch(/6474015709900001|SITI|KENARI/);
+    const html = await instance.call(
+      instance.identity('officer-1'),
+      '/v1/reports/status?format=html',
+    );
+    expect(html.headers['content-type']).toMatch(/^text\/html/);
+    expect(html.text).toContain('Laporan Pemanfaatan NIK dan Data Kependudukan');
+    expect(html.text).toContain('<svg');
+    expect((await instance.call(instance.identity('app-kasir'), '/v1/reports/status')).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await instance.call(
+          instance.identity('evaluator-1'),
+          '/v1/reports/semester?year=2026&half=3',
+        )
+      ).status,
+    ).toBe(400);
+  });
+
   it('refuses an oversized chunked body over a real socket with 413', async () => {
     const chunks = (function* () {
       for (let i = 0; i < 40; i++) yield Buffer.from(' '.repeat(1024));

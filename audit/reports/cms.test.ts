@@ -22,7 +22,9 @@ beforeAll(async () => {
   certificatePem = readFileSync(files.certificatePath, 'utf8');
   privateKeyPem = readFileSync(files.keyPath, 'utf8');
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const openssl = (signature: string, content: string) =>
   spawnSync(

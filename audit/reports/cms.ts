@@ -62,7 +62,7 @@ export async function signDetached(
     ],
     certificates: [certificate],
   });
-  await signedData.sign(key as never, 0, 'SHA-256', content);
+  await signedData.sign(key, 0, 'SHA-256', content);
   const contentInfo = new pkijs.ContentInfo({
     contentType: OID.signedData,
     content: signedData.toSchema(true),
@@ -94,7 +94,7 @@ export async function verifyDetached(
     });
     const signer = result.signerCertificate?.subject.typesAndValues.find(
       (t) => t.type === '2.5.4.3',
-    )?.value.valueBlock.value as string | undefined;
+    )?.value.valueBlock.value;
     return result.signatureVerified === true
       ? { ok: true, ...(signer ? { signer } : {}) }
       : { ok: false, reason: 'the signature does not verify' };

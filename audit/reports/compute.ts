@@ -44,7 +44,7 @@ export function computeUsage(db: Database, range: { from: string; to: string }):
   const elementsReleased: Record<string, number> = {};
   for (const row of db
     .prepare(
-      `SELECT e.value AS element, COUNT(*) AS count FROM audit_records, json_each(json_extract(body, '$.elementsReleased')) AS e WHERE ${where} GROUP BY e.value ORDER BY e.value`,
+      `SELECT e.value AS element, COUNT(*) AS count FROM audit_records AS a, json_each(json_extract(a.body, '$.elementsReleased')) AS e WHERE a.time >= ? AND a.time < ? AND a.type IN ${DATA_TYPES} GROUP BY e.value ORDER BY e.value`,
     )
     .all(...args) as { element: string; count: number }[]) {
     elementsReleased[row.element] = row.count;

@@ -8,6 +8,7 @@ import { adminCommand } from './admin.ts';
 import { readerCommand, vcardCommand } from './cards.ts';
 import { returnDataCommand } from './return-data.ts';
 import { retentionCommand } from './retention.ts';
+import { reportCommand } from './report.ts';
 import { auditCommand } from './audit.ts';
 import { certsCommand } from './certs.ts';
 import { configCommand, demoCommand, serveCommand, simCommand } from './run.ts';
@@ -28,6 +29,8 @@ commands:
   admin agreements|renew|terminate|iso27001|clients|suspend|resume
                        agreements and clients (see gerbang admin)
   vcard sam|ktp        virtual SAM and KTP-el cards for vpcd (development, tests)
+  report semester|status|verify
+                       signed compliance reports (JSON, CMS signature, HTML)
   retention scan [--self-test] [--logs PATH] [--tmp PATH]
                        prove that nothing of a resident is on disk
   return-data status|dead-letters|retry
@@ -59,6 +62,8 @@ async function main(argv: string[]): Promise<void> {
       return returnDataCommand(args);
     case 'retention':
       return retentionCommand(args);
+    case 'report':
+      return reportCommand(args);
     case 'reader':
       return readerCommand(args);
     case 'config':

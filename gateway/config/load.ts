@@ -92,6 +92,14 @@ function resolvePaths(config: GerbangConfig, baseDir: string): GerbangConfig {
         ? {}
         : { databaseFile: file(config.audit.databaseFile) }),
     },
+    ...(config.reports === undefined
+      ? {}
+      : {
+          reports: {
+            signingKeyFile: secret(config.reports.signingKeyFile),
+            signingCertFile: file(config.reports.signingCertFile),
+          },
+        }),
     ...(config.readers === undefined
       ? {}
       : {
@@ -156,6 +164,7 @@ export function loadConfig(path: string): GerbangConfig {
       config.audit.hmacKeyFile,
       config.audit.signingKeyFile,
       ...(config.siem ? [config.siem.keyFile] : []),
+      ...(config.reports ? [config.reports.signingKeyFile] : []),
     ])
       checkSecretFile(secretPath);
   } catch (error) {

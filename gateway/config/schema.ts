@@ -184,6 +184,16 @@ export const ConfigSchema = Type.Object(
       { maxJumpSeconds: Type.Integer({ minimum: 1, default: 300 }) },
       { additionalProperties: false, default: {} },
     ),
+    reports: Type.Optional(
+      Type.Object(
+        {
+          /** The report-signing key (secret) and its certificate, issued by the gateway CA. */
+          signingKeyFile: SecretPath,
+          signingCertFile: Path,
+        },
+        { additionalProperties: false },
+      ),
+    ),
     readers: Type.Optional(
       Type.Object(
         {

@@ -131,6 +131,10 @@ export function demoConfig(gatewayPort: number, simPort: number): GerbangConfig 
       cooldownMinutes: 60,
     },
     clock: { maxJumpSeconds: 300 },
+    reports: {
+      signingKeyFile: 'pki/report-signing.key',
+      signingCertFile: 'pki/report-signing.crt',
+    },
     readers: {
       samCaFile: 'pki/sam-ca/ca.crt',
       cardIssuerCertFile: 'pki/ktp-issuer/ca.crt',
@@ -184,6 +188,12 @@ export async function ensureDemoInstance(
       id: 'gerbang-audit',
       role: 'audit',
       basePath: join(location.pkiDir, 'audit-signing'),
+    });
+    await authority.issue({
+      kind: 'signing',
+      id: 'gerbang-reports',
+      role: 'reports',
+      basePath: join(location.pkiDir, 'report-signing'),
     });
     // Stand-ins for what Dukcapil provides: a SAM CA with one SAM, and the KTP-el issuer's key.
     const samCa = await CertificateAuthority.create(join(location.pkiDir, 'sam-ca'), {

@@ -1,0 +1,111 @@
+/**
+ * `gerbang report semester --year YYYY --half 1|2 --out DIR`, `gerbang report status --out DIR`
+ * (report.json, report.p7s, report.html) and `gerbang report verify DIR [--ca ca.crt]`.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createSubjectHasher } from '../../audit/index.ts';
+import { verifyDetached } from '../../audit/reports/cms.ts';
+import { auditTrustAnchorPem, openAuditStore } from '../audit-store.ts';
+import { loadConfig, readSecretBytes } from '../config/index.ts';
+import { locateInstance } from '../config/instance.ts';
+import { createPolicyServices, StateDb } from '../policy/index.ts';
+import { generateReport } from '../reports/generate.ts';
+import { semesterPeriod, statusPeriod } from '../reports/report.ts';
+import { CliError, EXIT, say } from './output.ts';
+
+const USAGE = `usage:
+  gerbang report semester --year YYYY --half 1|2 --out DIR
+  gerbang report status --out DIR
+  gerbang report verify DIR [--ca ca.crt]`;
+
+export async function reportCommand(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      year: { type: 'string' },
+      half: { type: 'string' },
+      out: { type: 'string' },
+      ca: { type: 'string' },
+    },
+    strict: true,
+  });
+  const location = locateInstance();
+  if (sub === 'verify') {
+    const dir = positionals[0];
+    if (dir === undefined) throw new CliError(USAGE, EXIT.usage);
+    const caPem =
+      values.ca === undefined
+        ? auditTrustAnchorPem(loadConfig(location.configPath))
+        : readFileSync(values.ca, 'utf8');
+    const result = await verifyDetached(
+      readFileSync(join(dir, 'report.p7s')),
+      readFileSync(join(dir, 'report.json')),
+      caPem,
+    );
+    if (!result.ok)
+      throw new CliError(
+        `FAILED: ${join(dir, 'report.json')} does not match its signature: ${result.reason ?? ''}`,
+      );
+    say(`OK: report.json is signed by ${result.signer ?? 'the CA'} and unchanged`);
+    return;
+  }
+  if ((sub !== 'semester' && sub !== 'status') || values.out === undefined)
+    throw new CliError(USAGE, EXIT.usage);
+  const config = loadConfig(location.configPath);
+  const audit = openAuditStore(config, location.dataDir);
+  const state = new StateDb(join(location.dataDir, 'state.db'));
+  try {
+    const policy = createPolicyServices({
+      config,
+      state,
+      audit,
+      subjectHasher: createSubjectHasher(readSecretBytes(config.audit.hmacKeyFile)),
+      wall: Date.now,
+      monotonic: () => performance.now(),
+    });
+    const zone =
+      policy.registry.inForce(Date.now())?.terms.timeZone ??
+      config.agreements[0]?.timeZone ??
+      'Asia/Makassar';
+    let period;
+    if (sub === 'semester') {
+      const year = Number(values.year);
+      const half = Number(values.half);
+      if (!Number.isInteger(year) || year < 2000 || year > 2100 || (half !== 1 && half !== 2))
+        throw new CliError('--year YYYY and --half 1|2 are required', EXIT.usage);
+      period = semesterPeriod(year, half, zone);
+    } else {
+      period = statusPeriod(Date.now(), zone);
+    }
+    const generated = await generateReport({
+      kind: sub,
+      period,
+      config,
+      audit,
+      policy,
+      caPem: auditTrustAnchorPem(config),
+      now: Date.now(),
+      requestedBy: {
+        id: `cli:${userInfo().username}`,
+        role: 'officer',
+        certificateFingerprint: '-',
+      },
+    });
+    mkdirSync(values.out, { recursive: true });
+    writeFileSync(join(values.out, 'report.json'), generated.json, { mode: 0o600 });
+    writeFileSync(join(values.out, 'report.p7s'), generated.signature, { mode: 0o600 });
+    writeFileSync(join(values.out, 'report.html'), generated.html, { mode: 0o600 });
+    say(`report ${period.label} written to ${values.out} (report.json sha256 ${generated.digest})`);
+    say(
+      `verify: openssl cms -verify -binary -inform DER -in ${join(values.out, 'report.p7s')} -content ${join(values.out, 'report.json')} -CAfile ca.crt -purpose any`,
+    );
+  } finally {
+    await audit.close();
+    state.close();
+  }
+}
