@@ -25,6 +25,7 @@ function instance(mutate: (config: Record<string, unknown>) => void = () => unde
   for (const secret of [
     'pki/server.key',
     'pki/audit-signing.key',
+    'pki/report-signing.key',
     'secrets/upstream-password',
     'secrets/audit-hmac.key',
   ]) {
