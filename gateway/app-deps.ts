@@ -10,6 +10,7 @@ import type { OutboxStore } from './return-data/outbox.ts';
 import type { GeneratedReport } from './reports/generate.ts';
 import type { Period } from './reports/report.ts';
 import type { CardReadVerifier } from './readers/verify.ts';
+import type { SiemView } from './console/pages.tsx';
 import type { ConnectionInfo } from './tls/peer.ts';
 import type { RevocationChecker } from './tls/revocation.ts';
 
@@ -43,6 +44,12 @@ export interface AppDeps {
   /** Present when `readers` is configured. */
   readonly readers?:
     { readonly verifier: CardReadVerifier; readonly nonces: NonceStore } | undefined;
+  /** The SIEM forwarder, when `siem` is configured (its state is shown to officers). */
+  readonly siem?:
+    | {
+        status(): SiemView;
+      }
+    | undefined;
   /** Wall clock in epoch milliseconds; injectable so that agreement boundaries can be tested. */
   readonly now: () => number;
 }

@@ -21,6 +21,7 @@ import { adminReaderRoutes } from './routes/admin-readers.ts';
 import { readerRoutes } from './routes/readers.ts';
 import { returnDataRoutes } from './routes/return-data.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { consoleRoutes } from './routes/console.tsx';
 import { alertsRoute } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -42,6 +43,7 @@ export function buildRoutes(deps: AppDeps): RouteSpec[] {
     ...reportRoutes(deps),
     ...readerRoutes(deps),
     ...adminReaderRoutes(deps),
+    ...consoleRoutes(deps),
   ];
   routes.push(openApiRoute(() => routes, GATEWAY_VERSION));
   return routes;

@@ -327,6 +327,10 @@ export async function startGateway(
     policy,
     readers,
     returnData: { outbox, worker },
+    siem:
+      forwarder === undefined
+        ? undefined
+        : { status: () => ({ ...forwarder.status(), lastSeq: audit.size }) },
     reports: {
       generate: (kind, period, requestedBy) =>
         generateReport({

@@ -61,6 +61,15 @@ export class SyslogForwarder {
     ).seq;
   }
 
+  /** For the officer console: where the forwarder sends and how far it got. */
+  status(): { readonly target: string; readonly connected: boolean; readonly cursor: number } {
+    return {
+      target: `${this.options.host}:${this.options.port}`,
+      connected: this.connected,
+      cursor: this.cursor(),
+    };
+  }
+
   private setCursor(seq: number): void {
     this.options.database
       .prepare('UPDATE audit_cursors SET seq = ? WHERE name = ?')

@@ -61,6 +61,20 @@ export interface AgreementView {
   };
 }
 
+export interface ClientView {
+  readonly id: string;
+  readonly role: string;
+  readonly profile?: {
+    readonly elements: readonly string[];
+    readonly purposes: readonly string[];
+    readonly dailyQuota: number;
+  };
+  readonly usedToday?: number;
+  readonly suspended: boolean;
+  readonly reason?: string;
+  readonly changedAt?: string;
+}
+
 /** Signing date + 6 months (PKS Pasal 2(2)i), as YYYY-MM-DD. */
 export function iso27001Deadline(signedOn: string): string {
   const [y, m, d] = signedOn.split('-').map(Number);
@@ -246,7 +260,7 @@ export class AdminActions {
     );
   }
 
-  listClients(usedToday: Readonly<Record<string, number>>): object[] {
+  listClients(usedToday: Readonly<Record<string, number>>): ClientView[] {
     return Object.entries(this.config.principals).map(([id, principal]) => {
       const status = this.registry.clientStatus(id);
       return {

@@ -5,7 +5,7 @@
 import type { Child } from 'hono/jsx';
 import type { ComplianceReport } from './report.ts';
 
-const STYLE = `
+export const REPORT_STYLE = `
 @page { size: A4; margin: 18mm; }
 body { font: 11pt/1.45 system-ui, sans-serif; color: #111; max-width: 60rem; margin: 1.5rem auto; padding: 0 1rem; }
 h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.1rem; margin-top: 1.6rem; border-bottom: 1px solid #999; }
@@ -90,7 +90,7 @@ export function ReportPage(props: { report: ComplianceReport; digest: string }) 
       <head>
         <meta charset="utf-8" />
         <title>{`Laporan pemanfaatan data kependudukan ${r.period.label}`}</title>
-        <style>{STYLE}</style>
+        <style dangerouslySetInnerHTML={{ __html: REPORT_STYLE }} />
       </head>
       <body>
         <h1>

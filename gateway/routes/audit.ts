@@ -87,38 +87,39 @@ function queryObject(c: Context<GatewayEnv>): Record<string, string> {
   return result;
 }
 
+/** Records an officer's use of the trail; refuses to answer if it cannot be recorded. */
+export async function recordAuditUse(
+  deps: AppDeps,
+  c: Context<GatewayEnv>,
+  event: string,
+  extra: Partial<AuditEvent> = {},
+): Promise<void> {
+  const principal = c.var.principal;
+  const address = deps.connection.remoteAddress(c);
+  try {
+    await deps.audit.append({
+      type: 'audit',
+      event,
+      requestId: c.var.requestId,
+      outcome: 'success',
+      principal: {
+        id: principal.id,
+        role: principal.role,
+        certificateFingerprint: principal.certificateFingerprint,
+      },
+      ...(address === undefined ? {} : { sourceAddress: address }),
+      ...extra,
+    });
+  } catch (cause) {
+    throw new ApiError('audit_unavailable', { cause });
+  }
+}
+
 export function auditRoutes(deps: AppDeps): RouteSpec[] {
   const validateEvents = compileBodyValidator(AuditEventsQuery, (path) =>
     path === '/nik' ? 'invalid_nik' : undefined,
   );
   const validateExport = compileBodyValidator(ExportQuery);
-
-  /** Records the officer's use of the trail; refuses to answer if it cannot be recorded. */
-  const recordUse = async (
-    c: Context<GatewayEnv>,
-    event: string,
-    extra: Partial<AuditEvent> = {},
-  ): Promise<void> => {
-    const principal = c.var.principal;
-    const address = deps.connection.remoteAddress(c);
-    try {
-      await deps.audit.append({
-        type: 'audit',
-        event,
-        requestId: c.var.requestId,
-        outcome: 'success',
-        principal: {
-          id: principal.id,
-          role: principal.role,
-          certificateFingerprint: principal.certificateFingerprint,
-        },
-        ...(address === undefined ? {} : { sourceAddress: address }),
-        ...extra,
-      });
-    } catch (cause) {
-      throw new ApiError('audit_unavailable', { cause });
-    }
-  };
 
   return [
     {
@@ -145,7 +146,7 @@ export function auditRoutes(deps: AppDeps): RouteSpec[] {
         const from = toStoredTime(query.from);
         const to = toStoredTime(query.to);
         const filters = Object.keys(query).filter((key) => key !== 'after' && key !== 'limit');
-        await recordUse(c, 'query', {
+        await recordAuditUse(deps, c, 'query', {
           ...(subject === undefined ? {} : { subject }),
           detail: { filters: filters.join(',') || 'none' },
         });
@@ -174,7 +175,7 @@ export function auditRoutes(deps: AppDeps): RouteSpec[] {
       responses: { 200: { description: '{ok, ...}' } },
       handler: async function auditVerifyHandler(c) {
         const result = deps.auditLog.verify(deps.caCertificatePem);
-        await recordUse(c, 'verify', {
+        await recordAuditUse(deps, c, 'verify', {
           outcome: result.ok ? 'success' : 'error',
           detail: result.ok ? { records: result.records } : { firstBadSeq: result.firstBadSeq },
         });
@@ -197,7 +198,9 @@ export function auditRoutes(deps: AppDeps): RouteSpec[] {
           to === undefined
             ? undefined
             : (deps.auditLog.seqAtTime(to) ?? Number.MAX_SAFE_INTEGER) - 1;
-        await recordUse(c, 'export', { detail: { from: from ?? 'start', to: to ?? 'end' } });
+        await recordAuditUse(deps, c, 'export', {
+          detail: { from: from ?? 'start', to: to ?? 'end' },
+        });
         const exported = deps.auditLog.exportLines({
           ...(from === undefined ? {} : { fromSeq: fromSeq ?? Number.MAX_SAFE_INTEGER }),
           ...(toSeq === undefined ? {} : { toSeq }),

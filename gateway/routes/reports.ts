@@ -10,6 +10,8 @@ import type { AppDeps } from '../app-deps.ts';
 import { ApiError } from '../http/error-catalogue.ts';
 import type { GatewayEnv } from '../http/env.ts';
 import { compileBodyValidator } from '../http/validate.ts';
+import { htmlPage } from '../http/html-page.ts';
+import { REPORT_STYLE } from '../reports/html.tsx';
 import { semesterPeriod, statusPeriod, type Period } from '../reports/report.ts';
 import type { RouteSpec } from './route-spec.ts';
 
@@ -54,7 +56,7 @@ export function reportRoutes(deps: AppDeps): RouteSpec[] {
     } catch (cause) {
       throw new ApiError('audit_unavailable', { cause });
     }
-    if (format === 'html') return c.html(generated.html);
+    if (format === 'html') return htmlPage(c, generated.html, [REPORT_STYLE]);
     return c.json({
       period: period.label,
       sha256: generated.digest,

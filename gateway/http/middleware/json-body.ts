@@ -9,7 +9,7 @@ import type { GatewayEnv } from '../env.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-async function readLimited(
+export async function readLimited(
   stream: ReadableStream<Uint8Array> | null,
   limit: number,
 ): Promise<Uint8Array> {
