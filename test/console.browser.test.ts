@@ -204,6 +204,23 @@ describe('officer console', () => {
     await page.close();
   });
 
+  it('can be used from the keyboard, with every control named by its label', async () => {
+    const { page } = await open('officer-1', '/console/officer');
+    await page.keyboard.press('Tab');
+    expect(await page.locator(':focus').innerText()).toContain('Skip to content');
+    // Labels name the controls (what a screen reader announces), so role + name finds them.
+    for (const name of [/NIK/, /client/]) {
+      expect(await page.getByRole('textbox', { name }).count()).toBe(1);
+    }
+    expect(await page.getByRole('combobox', { name: /type/ }).count()).toBe(1);
+    // Typing a NIK and pressing Enter submits the search.
+    await page.getByRole('textbox', { name: /NIK/ }).focus();
+    await page.keyboard.type(CANARY_NIK);
+    await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
+    expect(await page.locator('#result-count').innerText()).toContain('catatan');
+    await page.close();
+  });
+
   it('refuses a form posted from another site', async () => {
     const context = await as('officer-1');
     const response = await context.request.post(`${instance.url}/console/officer`, {
