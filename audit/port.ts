@@ -16,7 +16,19 @@ export type AuditEventType =
   | 'audit' // officers reading, verifying and exporting the trail
   | 'admin' // administrators changing agreements, clients, the clock baseline
   | 'system'; // configuration loaded, retention purges, reader and agreement changes
-export type AuditOutcome = 'success' | 'not_found' | 'denied' | 'error' | 'alert';
+/** Every event type, for search forms and query validation. */
+export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
+  'lookup',
+  'verify',
+  'card_read',
+  'return_data',
+  'security',
+  'audit',
+  'admin',
+  'system',
+];
+export const AUDIT_OUTCOMES = ['success', 'not_found', 'denied', 'error', 'alert'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 export interface AuditPrincipal {
   readonly id: string;

@@ -3,7 +3,12 @@
  * them. No page holds population data: the audit trail has none (a NIK is an HMAC there), and the
  * NIK an officer searches for is never echoed back.
  */
-import type { AuditRecord, VerifyResult } from '../../audit/index.ts';
+import {
+  AUDIT_EVENT_TYPES,
+  AUDIT_OUTCOMES,
+  type AuditRecord,
+  type VerifyResult,
+} from '../../audit/index.ts';
 import type { ReaderRow } from '../policy/state-db.ts';
 import type { AgreementView, ClientView } from '../policy/admin-actions.ts';
 import { Label, pagesFor } from './layout.tsx';
@@ -48,23 +53,11 @@ export interface SiemView {
   readonly lastSeq: number;
 }
 
-const TYPES = [
-  'lookup',
-  'verify',
-  'card_read',
-  'return_data',
-  'security',
-  'audit',
-  'admin',
-  'system',
-];
-const OUTCOMES = ['success', 'not_found', 'denied', 'error', 'alert'];
-
 function Select(props: {
   name: string;
   label: string;
   en: string;
-  options: string[];
+  options: readonly string[];
   value?: string;
 }) {
   return (
@@ -206,14 +199,14 @@ export function OfficerPage(props: {
             name="type"
             label="Jenis"
             en="type"
-            options={TYPES}
+            options={AUDIT_EVENT_TYPES}
             {...(f.type ? { value: f.type } : {})}
           />
           <Select
             name="outcome"
             label="Hasil"
             en="outcome"
-            options={OUTCOMES}
+            options={AUDIT_OUTCOMES}
             {...(f.outcome ? { value: f.outcome } : {})}
           />
           <label>

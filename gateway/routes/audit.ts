@@ -5,7 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { Context } from 'hono';
-import type { AuditEvent } from '../../audit/index.ts';
+import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES, type AuditEvent } from '../../audit/index.ts';
 import { checkNik } from '../../policies/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { ApiError } from '../http/error-catalogue.ts';
@@ -26,24 +26,9 @@ export const AuditEventsQuery = Type.Object(
     client: Type.Optional(Type.String({ pattern: PRINCIPAL_ID_PATTERN })),
     operator: Type.Optional(Type.String({ pattern: TOKEN })),
     reader: Type.Optional(Type.String({ pattern: TOKEN })),
-    type: Type.Optional(
-      Type.String({
-        enum: [
-          'lookup',
-          'verify',
-          'card_read',
-          'return_data',
-          'security',
-          'audit',
-          'admin',
-          'system',
-        ],
-      }),
-    ),
+    type: Type.Optional(Type.String({ enum: [...AUDIT_EVENT_TYPES] })),
     event: Type.Optional(Type.String({ pattern: TOKEN })),
-    outcome: Type.Optional(
-      Type.String({ enum: ['success', 'not_found', 'denied', 'error', 'alert'] }),
-    ),
+    outcome: Type.Optional(Type.String({ enum: [...AUDIT_OUTCOMES] })),
     nik: Type.Optional(
       Type.String({ maxLength: 32, description: 'hashed by the gateway; never stored' }),
     ),

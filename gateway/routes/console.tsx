@@ -6,7 +6,12 @@
  */
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import type { AuditRecord, VerifyResult } from '../../audit/index.ts';
+import {
+  AUDIT_EVENT_TYPES,
+  AUDIT_OUTCOMES,
+  type AuditRecord,
+  type VerifyResult,
+} from '../../audit/index.ts';
 import { checkNik } from '../../policies/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { PRINCIPAL_ID_PATTERN } from '../config/schema.ts';
@@ -33,17 +38,8 @@ import type { RouteSpec } from './route-spec.ts';
 
 const FORM_LIMIT_BYTES = 4096;
 const SEARCH_LIMIT = 200;
-const TYPES = new Set([
-  'lookup',
-  'verify',
-  'card_read',
-  'return_data',
-  'security',
-  'audit',
-  'admin',
-  'system',
-]);
-const OUTCOMES = new Set(['success', 'not_found', 'denied', 'error', 'alert']);
+const TYPES: ReadonlySet<string> = new Set(AUDIT_EVENT_TYPES);
+const OUTCOMES: ReadonlySet<string> = new Set(AUDIT_OUTCOMES);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CLIENT = new RegExp(PRINCIPAL_ID_PATTERN);
 
