@@ -26,6 +26,7 @@ import { alertsRoute } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { healthRoutes } from './routes/health.ts';
 import { lookupRoute } from './routes/lookup.ts';
+import { verifyRoute } from './routes/verify.ts';
 import { openApiRoute } from './routes/openapi.ts';
 import type { RouteSpec } from './routes/route-spec.ts';
 
@@ -36,6 +37,7 @@ export function buildRoutes(deps: AppDeps): RouteSpec[] {
   const routes: RouteSpec[] = [
     ...healthRoutes(deps),
     lookupRoute(deps),
+    verifyRoute(deps),
     ...auditRoutes(deps),
     alertsRoute(deps),
     ...adminRoutes(deps),

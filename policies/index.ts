@@ -7,3 +7,4 @@ export * from './access.ts';
 export * from './rate-limit.ts';
 export * from './anomaly.ts';
 export * from './tax.ts';
+export * from './claims.ts';

@@ -67,6 +67,39 @@ export const ReleasedData = Type.Object(
   { additionalProperties: false },
 );
 
+/** A claim is what the agency holds; `nik` is the key, not a claim. */
+const Claim = Type.String({ minLength: 1, maxLength: 200 });
+const CLAIMABLE = ELEMENTS.filter((element) => element !== 'nik');
+export const VerifyRequest = Type.Object(
+  {
+    nik: Nik,
+    purpose: Purpose,
+    reference: Reference,
+    claims: Type.Object(
+      Object.fromEntries(CLAIMABLE.map((element) => [element, Type.Optional(Claim)])),
+      { additionalProperties: false, minProperties: 1 },
+    ),
+    threshold: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 100, description: 'fuzzy match threshold, default 85' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const Verdict = Type.Object(
+  { match: Type.Boolean(), score: Type.Integer({ minimum: 0, maximum: 100 }) },
+  { additionalProperties: false },
+);
+export const VerifyResponse = Type.Object(
+  {
+    requestId: Type.String(),
+    result: Type.Object(
+      Object.fromEntries(CLAIMABLE.map((element) => [element, Type.Optional(Verdict)])),
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const LookupResponse = Type.Object(
   { requestId: Type.String(), data: ReleasedData },
   { additionalProperties: false },

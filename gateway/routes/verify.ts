@@ -1,0 +1,106 @@
+/**
+ * POST /v1/nik/verify — verification without disclosure. The agency sends what it holds; the
+ * gateway fetches the record, compares each claimed element (policies/claims.ts) and drops the
+ * record at once. The answer is a verdict and a score per claimed element, never a value, and
+ * never about an element that was not claimed. The audit records the elements checked and
+ * releases none.
+ */
+import { UpstreamFailure } from '../../adapters/dukcapil/index.ts';
+import {
+  compareClaim,
+  DEFAULT_THRESHOLD,
+  type ClaimVerdict,
+  type ElementName,
+} from '../../policies/index.ts';
+import type { AppDeps } from '../app-deps.ts';
+import { ApiError } from '../http/error-catalogue.ts';
+import { commitAudit, dataPathDraft } from '../http/middleware/audit-data-path.ts';
+import { requireOperatorId } from '../http/middleware/operator.ts';
+import { ErrorResponse, VerifyRequest, VerifyResponse } from '../http/schemas.ts';
+import { compileBodyValidator } from '../http/validate.ts';
+import { authorizeRelease } from './release.ts';
+import { requireValidNik } from './lookup.ts';
+import type { RouteSpec } from './route-spec.ts';
+
+export function verifyRoute(deps: AppDeps): RouteSpec {
+  const validateBody = compileBodyValidator(VerifyRequest, (path) =>
+    path === '/nik' ? 'invalid_nik' : undefined,
+  );
+  return {
+    method: 'POST',
+    path: '/v1/nik/verify',
+    roles: ['app'],
+    summary: 'Verify claimed elements of a resident; returns {match, score} per claim, no values',
+    auditType: 'verify',
+    requestBody: VerifyRequest,
+    requiresOperator: true,
+    responses: {
+      200: { description: 'A verdict per claimed element', schema: VerifyResponse },
+      400: { description: 'invalid_request, invalid_nik', schema: ErrorResponse },
+      403: {
+        description: 'purpose_not_allowed, field_not_allowed, agreement_inactive, ...',
+        schema: ErrorResponse,
+      },
+      404: { description: 'nik_not_found', schema: ErrorResponse },
+    },
+    handler: async function verifyHandler(c) {
+      const draft = dataPathDraft(c);
+      draft.operator = requireOperatorId(c);
+      const body = validateBody(c.var.body);
+      draft.purpose = body.purpose;
+      draft.reference = body.reference;
+      requireValidNik(body.nik);
+      draft.subject = deps.subjectHasher(body.nik);
+      const claims = Object.entries(body.claims).filter(
+        (entry): entry is [ElementName, string] => typeof entry[1] === 'string',
+      );
+
+      const now = deps.now();
+      // The same grant as a lookup: a client may only check elements it could be given.
+      authorizeRelease(deps, draft, {
+        principalId: c.var.principal.id,
+        purpose: body.purpose,
+        fields: claims.map(([element]) => element),
+        now,
+      });
+      const quota = deps.policy.limits.consume(c.var.principal.id, now);
+      if (!quota.ok)
+        throw new ApiError(quota.code, {
+          headers: { 'Retry-After': String(quota.retryAfterSeconds) },
+        });
+      draft.detail = { upstreamCalled: true };
+      deps.policy.anomalies.observeNik(body.nik, c.var.principal.id, draft.operator, now);
+
+      let upstream;
+      try {
+        upstream = await deps.upstream.lookupByNik(body.nik);
+      } catch (error) {
+        if (error instanceof UpstreamFailure) {
+          if (error.upstreamStatus !== undefined) draft.upstreamStatus = error.upstreamStatus;
+          if (error.kind === 'quota') deps.policy.limits.markUpstreamExhausted(now);
+        }
+        throw error;
+      }
+      draft.upstreamStatus = upstream.upstreamStatus;
+      draft.upstreamLatencyMs = Math.round(upstream.latencyMs * 100) / 100;
+
+      const threshold = body.threshold ?? DEFAULT_THRESHOLD;
+      const result: Partial<Record<ElementName, ClaimVerdict>> = {};
+      let matched = 0;
+      for (const [element, claimed] of claims) {
+        const actual = upstream.record[element];
+        const verdict: ClaimVerdict =
+          actual === undefined
+            ? { match: false, score: 0 }
+            : compareClaim(element, claimed, actual, threshold);
+        if (verdict.match) matched++;
+        result[element] = verdict;
+      }
+      draft.elementsReleased = [];
+      draft.outcome = 'success';
+      draft.detail = { upstreamCalled: true, claims: claims.length, matched, threshold };
+      await commitAudit(c, deps.audit);
+      return c.json({ requestId: c.var.requestId, result });
+    },
+  };
+}

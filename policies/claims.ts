@@ -1,0 +1,161 @@
+/**
+ * Comparing what the agency holds (a claim) with what the registry holds, element by element, for
+ * verification without disclosure: the answer is a verdict and a score, never the registry's
+ * value. Exact elements (numbers, codes, dates) match after normalisation or not at all; names,
+ * places, occupations and addresses get a 0–100 similarity so that `JL. KENARI NO 7` and
+ * `JALAN KENARI NO. 7` agree and a typo costs a few points, not the match.
+ */
+import { normaliseDate } from './allowlist.ts';
+import type { Alamat, ElementName, PopulationText } from './elements.ts';
+
+export interface ClaimVerdict {
+  readonly match: boolean;
+  /** 0–100; 100 for an exact element that matches, 0 for one that does not. */
+  readonly score: number;
+}
+
+export const DEFAULT_THRESHOLD = 85;
+
+const FUZZY: ReadonlySet<ElementName> = new Set([
+  'nama_lengkap',
+  'tempat_lahir',
+  'jenis_pekerjaan',
+  'alamat',
+]);
+
+/** Spellings that mean the same word in Indonesian addresses and records. */
+const ABBREVIATIONS: Readonly<Record<string, string>> = {
+  JL: 'JALAN',
+  JLN: 'JALAN',
+  GG: 'GANG',
+  NO: 'NOMOR',
+  NOMER: 'NOMOR',
+  KEL: 'KELURAHAN',
+  KEC: 'KECAMATAN',
+  KAB: 'KABUPATEN',
+  PERUM: 'PERUMAHAN',
+};
+
+/** Upper case, no diacritics, punctuation as space, abbreviations expanded, RT/RW padded. */
+export function normaliseText(value: string): string {
+  const words = value
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter((word) => word !== '')
+    .map((word) => ABBREVIATIONS[word] ?? word);
+  // "RT 5" and "RT 005" are the same neighbourhood unit.
+  for (let i = 0; i + 1 < words.length; i++) {
+    if ((words[i] === 'RT' || words[i] === 'RW') && /^\d{1,3}$/.test(words[i + 1] ?? ''))
+      words[i + 1] = (words[i + 1] ?? '').padStart(3, '0');
+  }
+  return words.join(' ');
+}
+
+function levenshtein(a: string, b: string): number {
+  if (a === b) return 0;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + cost,
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+function ratio(a: string, b: string): number {
+  const longest = Math.max(a.length, b.length);
+  return longest === 0 ? 100 : Math.round((100 * (longest - levenshtein(a, b))) / longest);
+}
+
+/** 0–100 similarity of two texts after normalisation; word order does not matter. */
+export function similarity(a: string, b: string): number {
+  const left = normaliseText(a);
+  const right = normaliseText(b);
+  const sorted = (text: string) => text.split(' ').sort().join(' ');
+  return Math.max(ratio(left, right), ratio(sorted(left), sorted(right)));
+}
+
+const SEXES: Readonly<Record<string, string>> = {
+  L: 'L',
+  LAKI: 'L',
+  'LAKI LAKI': 'L',
+  PRIA: 'L',
+  P: 'P',
+  PEREMPUAN: 'P',
+  WANITA: 'P',
+};
+
+function exactForm(element: ElementName, value: string): string | undefined {
+  switch (element) {
+    case 'nik':
+    case 'no_kk':
+      return value.replace(/\D/g, '') || undefined;
+    case 'tanggal_lahir':
+      return normaliseDate(value);
+    case 'jenis_kelamin':
+      return SEXES[normaliseText(value)];
+    default:
+      return normaliseText(value) || undefined;
+  }
+}
+
+/** The address as one line, the way an agency's database usually holds it. */
+export function addressLine(address: Alamat): string {
+  return [
+    address.jalan,
+    address.rt === undefined ? undefined : `RT ${address.rt}`,
+    address.rw === undefined ? undefined : `RW ${address.rw}`,
+    address.kelurahan,
+    address.kecamatan,
+    address.kabupaten_kota,
+    address.provinsi,
+    address.kode_pos,
+  ]
+    .filter((part) => part !== undefined)
+    .join(' ');
+}
+
+/**
+ * One claim against the registry's value. An address claim is compared with the street line
+ * and with every longer prefix of the full address, so a claim of just the street still matches.
+ */
+export function compareClaim(
+  element: ElementName,
+  claimed: string,
+  actual: PopulationText | Alamat,
+  threshold = DEFAULT_THRESHOLD,
+): ClaimVerdict {
+  if (element === 'alamat' && typeof actual !== 'string') {
+    const parts = addressLine(actual);
+    const street = addressLine({
+      ...(actual.jalan === undefined ? {} : { jalan: actual.jalan }),
+      ...(actual.rt === undefined ? {} : { rt: actual.rt }),
+      ...(actual.rw === undefined ? {} : { rw: actual.rw }),
+    });
+    const score = Math.max(
+      similarity(claimed, parts),
+      similarity(claimed, street),
+      actual.jalan === undefined ? 0 : similarity(claimed, actual.jalan),
+    );
+    return { match: score >= threshold, score };
+  }
+  const value = typeof actual === 'string' ? actual : addressLine(actual);
+  if (FUZZY.has(element)) {
+    const score = similarity(claimed, value);
+    return { match: score >= threshold, score };
+  }
+  const left = exactForm(element, claimed);
+  const match = left !== undefined && left === exactForm(element, value);
+  return { match, score: match ? 100 : 0 };
+}
