@@ -1,10 +1,9 @@
 /** POST /v1/nik/lookup — the nine-element lookup by NIK, projected onto the client's grant. */
 import { checkNik, type NikRejection } from '../../policies/index.ts';
-import { UpstreamFailure } from '../../adapters/dukcapil/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { ApiError } from '../http/error-catalogue.ts';
 import { dataPathDraft } from '../http/middleware/audit-data-path.ts';
-import { authorizeRelease, releaseElements } from './release.ts';
+import { authorizeRelease, fetchRecord, releaseElements } from './release.ts';
 import { requireOperatorId } from '../http/middleware/operator.ts';
 import { ErrorResponse, LookupRequest, LookupResponse } from '../http/schemas.ts';
 import { compileBodyValidator } from '../http/validate.ts';
@@ -77,28 +76,13 @@ export function lookupRoute(deps: AppDeps): RouteSpec {
         now,
       });
 
-      // Only requests that will reach Dukcapil spend quota: the client's and the agency's.
-      const quota = deps.policy.limits.consume(c.var.principal.id, now);
-      if (!quota.ok)
-        throw new ApiError(quota.code, {
-          headers: { 'Retry-After': String(quota.retryAfterSeconds) },
-        });
-      draft.detail = { upstreamCalled: true };
-      deps.policy.anomalies.observeNik(body.nik, c.var.principal.id, draft.operator, now);
-
-      let upstream;
-      try {
-        upstream = await deps.upstream.lookupByNik(body.nik);
-      } catch (error) {
-        if (error instanceof UpstreamFailure) {
-          if (error.upstreamStatus !== undefined) draft.upstreamStatus = error.upstreamStatus;
-          if (error.kind === 'quota') deps.policy.limits.markUpstreamExhausted(now);
-        }
-        throw error;
-      }
-      draft.upstreamStatus = upstream.upstreamStatus;
-      draft.upstreamLatencyMs = Math.round(upstream.latencyMs * 100) / 100;
-      return releaseElements(c, deps, draft, upstream.record, fields);
+      const record = await fetchRecord(deps, draft, {
+        principalId: c.var.principal.id,
+        operator: draft.operator,
+        nik: body.nik,
+        now,
+      });
+      return releaseElements(c, deps, draft, record, fields);
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   type ElementName,
   type PopulationRecord,
 } from '../../policies/index.ts';
+import { UpstreamFailure } from '../../adapters/dukcapil/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { ApiError } from '../http/error-catalogue.ts';
 import type { AuditDraft, GatewayEnv } from '../http/env.ts';
@@ -42,6 +43,39 @@ export function authorizeRelease(
   });
   if (!decision.allowed) throw new ApiError(decision.code);
   return decision.fields;
+}
+
+/**
+ * Spends the client's and the agency's quota, then fetches the record from Dukcapil, noting the
+ * upstream status and latency (or failure) on the audit draft. The record lives for the request.
+ */
+export async function fetchRecord(
+  deps: AppDeps,
+  draft: AuditDraft,
+  request: { principalId: string; operator: string; nik: string; now: number },
+): Promise<PopulationRecord> {
+  const { principalId, nik, now } = request;
+  // Only requests that will reach Dukcapil spend quota: the client's and the agency's.
+  const quota = deps.policy.limits.consume(principalId, now);
+  if (!quota.ok)
+    throw new ApiError(quota.code, {
+      headers: { 'Retry-After': String(quota.retryAfterSeconds) },
+    });
+  draft.detail = { upstreamCalled: true };
+  deps.policy.anomalies.observeNik(nik, principalId, request.operator, now);
+  let upstream;
+  try {
+    upstream = await deps.upstream.lookupByNik(nik);
+  } catch (error) {
+    if (error instanceof UpstreamFailure) {
+      if (error.upstreamStatus !== undefined) draft.upstreamStatus = error.upstreamStatus;
+      if (error.kind === 'quota') deps.policy.limits.markUpstreamExhausted(now);
+    }
+    throw error;
+  }
+  draft.upstreamStatus = upstream.upstreamStatus;
+  draft.upstreamLatencyMs = Math.round(upstream.latencyMs * 100) / 100;
+  return upstream.record;
 }
 
 /** Projects, records durably, answers: nothing leaves before its audit record is on disk. */

@@ -5,7 +5,6 @@
  * never about an element that was not claimed. The audit records the elements checked and
  * releases none.
  */
-import { UpstreamFailure } from '../../adapters/dukcapil/index.ts';
 import {
   compareClaim,
   DEFAULT_THRESHOLD,
@@ -13,12 +12,11 @@ import {
   type ElementName,
 } from '../../policies/index.ts';
 import type { AppDeps } from '../app-deps.ts';
-import { ApiError } from '../http/error-catalogue.ts';
 import { commitAudit, dataPathDraft } from '../http/middleware/audit-data-path.ts';
 import { requireOperatorId } from '../http/middleware/operator.ts';
 import { ErrorResponse, VerifyRequest, VerifyResponse } from '../http/schemas.ts';
 import { compileBodyValidator } from '../http/validate.ts';
-import { authorizeRelease } from './release.ts';
+import { authorizeRelease, fetchRecord } from './release.ts';
 import { requireValidNik } from './lookup.ts';
 import type { RouteSpec } from './route-spec.ts';
 
@@ -63,32 +61,18 @@ export function verifyRoute(deps: AppDeps): RouteSpec {
         fields: claims.map(([element]) => element),
         now,
       });
-      const quota = deps.policy.limits.consume(c.var.principal.id, now);
-      if (!quota.ok)
-        throw new ApiError(quota.code, {
-          headers: { 'Retry-After': String(quota.retryAfterSeconds) },
-        });
-      draft.detail = { upstreamCalled: true };
-      deps.policy.anomalies.observeNik(body.nik, c.var.principal.id, draft.operator, now);
-
-      let upstream;
-      try {
-        upstream = await deps.upstream.lookupByNik(body.nik);
-      } catch (error) {
-        if (error instanceof UpstreamFailure) {
-          if (error.upstreamStatus !== undefined) draft.upstreamStatus = error.upstreamStatus;
-          if (error.kind === 'quota') deps.policy.limits.markUpstreamExhausted(now);
-        }
-        throw error;
-      }
-      draft.upstreamStatus = upstream.upstreamStatus;
-      draft.upstreamLatencyMs = Math.round(upstream.latencyMs * 100) / 100;
+      const record = await fetchRecord(deps, draft, {
+        principalId: c.var.principal.id,
+        operator: draft.operator,
+        nik: body.nik,
+        now,
+      });
 
       const threshold = body.threshold ?? DEFAULT_THRESHOLD;
       const result: Partial<Record<ElementName, ClaimVerdict>> = {};
       let matched = 0;
       for (const [element, claimed] of claims) {
-        const actual = upstream.record[element];
+        const actual = record[element];
         const verdict: ClaimVerdict =
           actual === undefined
             ? { match: false, score: 0 }
