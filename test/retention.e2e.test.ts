@@ -1,6 +1,6 @@
 /**
  * No retention, proven end to end: the demo gateway (a child process, its log captured in a file)
- * serves every data path with the canaries — lookup, card read, return data — through the
+ * serves every data path with the canaries — lookup, verify, card read, return data — through the
  * retention self-test; then, with the gateway stopped, the scanner finds nothing in the data
  * directory, the log or the temporary directory. The same scanner finds a planted trace.
  */
@@ -77,6 +77,7 @@ describe('gerbang retention scan', () => {
       );
       expect(selfTest.stderr).toBe('');
       expect(selfTest.stdout).toContain('self-test lookup: 200');
+      expect(selfTest.stdout).toContain('self-test verify: 200');
       expect(selfTest.stdout).toContain('self-test card_read: 200');
       expect(selfTest.stdout).toContain('self-test return_data: delivered');
       expect(selfTest.stdout).toMatch(/nothing of a resident found/);

@@ -1,6 +1,6 @@
 /**
  * The retention self-test: every data path with the canary residents through the live gateway —
- * a lookup, a card read (the real agent with the demo SAM and a virtual KTP-el as direct
+ * a lookup, a verification, a card read (the real agent with the demo SAM and a virtual KTP-el as direct
  * channels), and a return-data submission waited on until delivered — so that the scan that
  * follows looks for what those paths could have left behind.
  */
@@ -18,7 +18,7 @@ import { demoReaderFiles } from '../demo/instance.ts';
 const CANARY = '6474015709900001';
 
 export interface SelfTestStep {
-  readonly step: 'lookup' | 'card_read' | 'return_data';
+  readonly step: 'lookup' | 'verify' | 'card_read' | 'return_data';
   readonly outcome: string;
 }
 
@@ -53,6 +53,26 @@ export async function runDataPaths(options: {
     });
     await lookup.body.dump();
     steps.push({ step: 'lookup', outcome: String(lookup.statusCode) });
+
+    // A verification carries the resident's values in the request: they must not stay either.
+    const verify = await request(`${options.gatewayUrl}/v1/nik/verify`, {
+      method: 'POST',
+      dispatcher: app,
+      headers,
+      body: JSON.stringify({
+        nik: CANARY,
+        purpose: 'pendaftaran-wp',
+        reference: 'RETENTION-SELF-TEST',
+        claims: {
+          nama_lengkap: 'SITI KENARI RAHAYU',
+          tanggal_lahir: '1990-09-17',
+          alamat: 'JL. KENARI NO. 7',
+          no_kk: '6474011203150004',
+        },
+      }),
+    });
+    await verify.body.dump();
+    steps.push({ step: 'verify', outcome: String(verify.statusCode) });
 
     const files = demoReaderFiles(options.pkiDir);
     if (
