@@ -20,6 +20,8 @@ export interface AuditQuery {
   /** Only records with a sequence number greater than this (the previous page's `next`). */
   readonly after?: number;
   readonly limit: number;
+  /** The newest `limit` matches, newest first, as one page (`next` is null). */
+  readonly newest?: boolean;
 }
 
 export interface AuditPage {
@@ -28,7 +30,11 @@ export interface AuditPage {
   readonly next: number | null;
 }
 
-const COLUMNS: readonly [keyof AuditQuery, string][] = [
+/** The equality filters and their columns. */
+const COLUMNS: readonly [
+  'client' | 'operator' | 'reader' | 'type' | 'event' | 'outcome' | 'subject' | 'requestId',
+  string,
+][] = [
   ['client', 'principal_id'],
   ['operator', 'operator'],
   ['reader', 'reader_id'],
@@ -59,7 +65,7 @@ export function queryAuditRecords(db: Database, query: AuditQuery): AuditPage {
   }
   const rows = db
     .prepare(
-      `SELECT seq, body, hash FROM audit_records WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
+      `SELECT seq, body, hash FROM audit_records WHERE ${where.join(' AND ')} ORDER BY seq ${query.newest === true ? 'DESC' : ''} LIMIT ?`,
     )
     .all(...parameters, query.limit + 1) as { seq: number; body: string; hash: string }[];
   const page = rows.slice(0, query.limit);
@@ -68,7 +74,7 @@ export function queryAuditRecords(db: Database, query: AuditQuery): AuditPage {
       ...(JSON.parse(row.body) as Omit<AuditRecord, 'hash'>),
       hash: row.hash,
     })),
-    next: rows.length > query.limit ? (page.at(-1)?.seq ?? null) : null,
+    next: query.newest !== true && rows.length > query.limit ? (page.at(-1)?.seq ?? null) : null,
   };
 }
 

@@ -10,9 +10,18 @@ import type { OutboxStore } from './return-data/outbox.ts';
 import type { GeneratedReport } from './reports/generate.ts';
 import type { Period } from './reports/report.ts';
 import type { CardReadVerifier } from './readers/verify.ts';
-import type { SiemView } from './console/pages.tsx';
 import type { ConnectionInfo } from './tls/peer.ts';
 import type { RevocationChecker } from './tls/revocation.ts';
+
+/** Where the SIEM forwarder sends, whether it is connected, and how far it got. */
+export interface SiemStatus {
+  readonly target: string;
+  readonly connected: boolean;
+  /** The last sequence number handed to the SIEM. */
+  readonly cursor: number;
+  /** The newest record in the trail. */
+  readonly lastSeq: number;
+}
 
 export interface AppDeps {
   readonly config: GerbangConfig;
@@ -47,7 +56,7 @@ export interface AppDeps {
   /** The SIEM forwarder, when `siem` is configured (its state is shown to officers). */
   readonly siem?:
     | {
-        status(): SiemView;
+        status(): SiemStatus;
       }
     | undefined;
   /** Wall clock in epoch milliseconds; injectable so that agreement boundaries can be tested. */

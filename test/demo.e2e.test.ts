@@ -16,6 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opensslCmsVerify } from './helpers/openssl.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/gerbang.js');
@@ -228,27 +229,11 @@ describe('gerbang CLI', () => {
     });
     expect(written.status).toBe(0);
     const openssl = (content: string) =>
-      spawnSync(
-        'openssl',
-        [
-          'cms',
-          '-verify',
-          '-binary',
-          '-inform',
-          'DER',
-          '-in',
-          join(out, 'report.p7s'),
-          '-content',
-          content,
-          '-CAfile',
-          join(dataDir, 'pki/ca.crt'),
-          '-purpose',
-          'any',
-          '-out',
-          '/dev/null',
-        ],
-        { encoding: 'utf8' },
-      );
+      opensslCmsVerify({
+        signature: join(out, 'report.p7s'),
+        content,
+        caFile: join(dataDir, 'pki/ca.crt'),
+      });
     expect(openssl(join(out, 'report.json')).status).toBe(0);
     const json = readFileSync(join(out, 'report.json'), 'utf8');
     expect(json).not.toMatch(/6474015709900001|SITI|KENARI/);

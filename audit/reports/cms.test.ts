@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { opensslCmsVerify } from '../../test/helpers/openssl.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CertificateAuthority } from '../../certs/index.ts';
 import { signDetached, verifyDetached } from './cms.ts';
@@ -27,27 +27,7 @@ afterAll(() => {
 });
 
 const openssl = (signature: string, content: string) =>
-  spawnSync(
-    'openssl',
-    [
-      'cms',
-      '-verify',
-      '-binary',
-      '-inform',
-      'DER',
-      '-in',
-      signature,
-      '-content',
-      content,
-      '-CAfile',
-      join(dir, 'pki/ca.crt'),
-      '-purpose',
-      'any',
-      '-out',
-      '/dev/null',
-    ],
-    { encoding: 'utf8' },
-  );
+  opensslCmsVerify({ signature, content, caFile: join(dir, 'pki/ca.crt') });
 
 describe('detached CMS signatures', () => {
   it('verify with stock OpenSSL, and fail when one digit of the report changes', async () => {

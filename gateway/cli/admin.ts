@@ -5,19 +5,10 @@
  * jump is observed by the running process.
  */
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createSubjectHasher } from '../../audit/index.ts';
-import { openAuditStore } from '../audit-store.ts';
-import { loadConfig, readSecretBytes } from '../config/index.ts';
 import { locateInstance } from '../config/instance.ts';
-import {
-  AdminActionError,
-  createPolicyServices,
-  StateDb,
-  TERMINATION_REASONS,
-  type AdminContext,
-} from '../policy/index.ts';
+import { AdminActionError, TERMINATION_REASONS, type AdminContext } from '../policy/index.ts';
+import { openOfflineServices } from './offline-services.ts';
 import { CliError, EXIT, say } from './output.ts';
 
 const USAGE = `usage:
@@ -49,18 +40,8 @@ export async function adminCommand(args: string[]): Promise<void> {
     },
     strict: true,
   });
-  const location = locateInstance();
-  const config = loadConfig(location.configPath);
-  const audit = openAuditStore(config, location.dataDir);
-  const state = new StateDb(join(location.dataDir, 'state.db'));
-  const policy = createPolicyServices({
-    config,
-    state,
-    audit,
-    subjectHasher: createSubjectHasher(readSecretBytes(config.audit.hmacKeyFile)),
-    wall: Date.now,
-    monotonic: () => performance.now(),
-  });
+  const services = await openOfflineServices(locateInstance());
+  const { policy } = services;
   const context: AdminContext = {
     principal: { id: `cli:${userInfo().username}`, role: 'admin', certificateFingerprint: '-' },
     now: Date.now(),
@@ -155,7 +136,6 @@ export async function adminCommand(args: string[]): Promise<void> {
       throw new CliError(error.message, error.kind === 'invalid' ? EXIT.usage : EXIT.failure);
     throw error;
   } finally {
-    await audit.close();
-    state.close();
+    await services.close();
   }
 }

@@ -6,14 +6,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createSubjectHasher } from '../../audit/index.ts';
 import { verifyDetached } from '../../audit/reports/cms.ts';
-import { auditTrustAnchorPem, openAuditStore } from '../audit-store.ts';
-import { loadConfig, readSecretBytes } from '../config/index.ts';
+import { auditTrustAnchorPem } from '../audit-store.ts';
+import { loadConfig } from '../config/index.ts';
 import { locateInstance } from '../config/instance.ts';
-import { createPolicyServices, StateDb } from '../policy/index.ts';
 import { generateReport } from '../reports/generate.ts';
-import { semesterPeriod, statusPeriod } from '../reports/report.ts';
+import { reportTimeZone, semesterPeriod, statusPeriod } from '../reports/report.ts';
+import { openOfflineServices } from './offline-services.ts';
 import { CliError, EXIT, say } from './output.ts';
 
 const USAGE = `usage:
@@ -56,22 +55,10 @@ export async function reportCommand(args: string[]): Promise<void> {
   }
   if ((sub !== 'semester' && sub !== 'status') || values.out === undefined)
     throw new CliError(USAGE, EXIT.usage);
-  const config = loadConfig(location.configPath);
-  const audit = openAuditStore(config, location.dataDir);
-  const state = new StateDb(join(location.dataDir, 'state.db'));
+  const services = await openOfflineServices(location);
+  const { config, audit, policy } = services;
   try {
-    const policy = createPolicyServices({
-      config,
-      state,
-      audit,
-      subjectHasher: createSubjectHasher(readSecretBytes(config.audit.hmacKeyFile)),
-      wall: Date.now,
-      monotonic: () => performance.now(),
-    });
-    const zone =
-      policy.registry.inForce(Date.now())?.terms.timeZone ??
-      config.agreements[0]?.timeZone ??
-      'Asia/Makassar';
+    const zone = reportTimeZone(config, policy, Date.now());
     let period;
     if (sub === 'semester') {
       const year = Number(values.year);
@@ -105,7 +92,6 @@ export async function reportCommand(args: string[]): Promise<void> {
       `verify: openssl cms -verify -binary -inform DER -in ${join(values.out, 'report.p7s')} -content ${join(values.out, 'report.json')} -CAfile ca.crt -purpose any`,
     );
   } finally {
-    await audit.close();
-    state.close();
+    await services.close();
   }
 }

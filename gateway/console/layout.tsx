@@ -5,6 +5,7 @@
  */
 import type { Child } from 'hono/jsx';
 import type { Role } from '../config/index.ts';
+import { Label } from '../html/components.tsx';
 
 export const CONSOLE_STYLE = `
 body { font: 15px/1.5 system-ui, sans-serif; color: #111; margin: 0; background: #fafafa; }
@@ -48,14 +49,6 @@ const PAGES: readonly { page: ConsolePage; href: string; id: string; en: string 
 
 export function pagesFor(role: Role): typeof PAGES {
   return PAGES.filter((entry) => CONSOLE_ROLES[entry.page].includes(role));
-}
-
-export function Label(props: { id: string; en: string }) {
-  return (
-    <>
-      {props.id} <span class="en">/ {props.en}</span>
-    </>
-  );
 }
 
 export function Layout(props: {
@@ -105,10 +98,4 @@ export function Layout(props: {
       </body>
     </html>
   );
-}
-
-/** Renders a page component to the document answered by the route. */
-export function renderDocument(node: unknown): string {
-  // hono/jsx nodes render to HTML through toString().
-  return `<!doctype html>${String(node)}`;
 }

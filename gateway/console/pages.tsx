@@ -9,9 +9,11 @@ import {
   type AuditRecord,
   type VerifyResult,
 } from '../../audit/index.ts';
+import type { SiemStatus } from '../app-deps.ts';
 import type { ReaderRow } from '../policy/state-db.ts';
 import type { AgreementView, ClientView } from '../policy/admin-actions.ts';
-import { Label, pagesFor } from './layout.tsx';
+import { Label, Table, type Column } from '../html/components.tsx';
+import { pagesFor } from './layout.tsx';
 import type { Role } from '../config/index.ts';
 
 export function HomePage(props: { role: Role }) {
@@ -43,14 +45,6 @@ export interface AuditSearchForm {
   readonly to?: string;
   /** Whether a NIK was part of the search (the NIK itself is not shown again). */
   readonly byNik: boolean;
-}
-
-export interface SiemView {
-  readonly target: string;
-  readonly connected: boolean;
-  readonly cursor: number;
-  /** The newest record in the trail. */
-  readonly lastSeq: number;
 }
 
 function Select(props: {
@@ -112,48 +106,31 @@ function ChainStatus(props: { verification: VerifyResult | undefined; auditWrita
   );
 }
 
+const EVENT_COLUMNS: readonly Column<AuditRecord>[] = [
+  { header: 'seq', cell: (r) => r.seq, numeric: true },
+  { header: 'Waktu / time (UTC)', cell: (r) => r.time },
+  {
+    header: 'Jenis / type',
+    cell: (r) => (r.event === undefined ? r.type : `${r.type} / ${r.event}`),
+  },
+  { header: 'Klien / client', cell: (r) => r.principal?.id ?? '' },
+  { header: 'Operator', cell: (r) => r.operator ?? '' },
+  {
+    header: 'Hasil / outcome',
+    cell: (r) => (r.errorCode === undefined ? r.outcome : `${r.outcome} (${r.errorCode})`),
+  },
+  { header: 'Elemen / elements', cell: (r) => (r.elementsReleased ?? []).join(', ') },
+  {
+    header: 'Rincian / detail',
+    cell: (r) =>
+      Object.entries(r.detail ?? {})
+        .map(([key, value]) => `${key}=${String(value)}`)
+        .join(' '),
+  },
+];
+
 function EventsTable(props: { items: readonly AuditRecord[]; caption: string }) {
-  return (
-    <table>
-      <caption>{props.caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">seq</th>
-          <th scope="col">Waktu / time (UTC)</th>
-          <th scope="col">Jenis / type</th>
-          <th scope="col">Klien / client</th>
-          <th scope="col">Operator</th>
-          <th scope="col">Hasil / outcome</th>
-          <th scope="col">Elemen / elements</th>
-          <th scope="col">Rincian / detail</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.items.map((r) => (
-          <tr>
-            <td class="n">{r.seq}</td>
-            <td>{r.time}</td>
-            <td>
-              {r.type}
-              {r.event === undefined ? '' : ` / ${r.event}`}
-            </td>
-            <td>{r.principal?.id ?? ''}</td>
-            <td>{r.operator ?? ''}</td>
-            <td>
-              {r.outcome}
-              {r.errorCode === undefined ? '' : ` (${r.errorCode})`}
-            </td>
-            <td>{(r.elementsReleased ?? []).join(', ')}</td>
-            <td>
-              {Object.entries(r.detail ?? {})
-                .map(([key, value]) => `${key}=${String(value)}`)
-                .join(' ')}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <Table columns={EVENT_COLUMNS} rows={props.items} caption={props.caption} />;
 }
 
 export function OfficerPage(props: {
@@ -163,7 +140,7 @@ export function OfficerPage(props: {
   verification?: VerifyResult;
   auditWritable: boolean;
   alerts: readonly AuditRecord[];
-  siem?: SiemView;
+  siem?: SiemStatus;
 }) {
   const f = props.form;
   return (
@@ -354,6 +331,73 @@ export function EvaluatorPage(props: {
   );
 }
 
+const AGREEMENT_COLUMNS: readonly Column<AgreementView>[] = [
+  { header: 'Nomor / number', cell: (a) => a.number },
+  {
+    header: 'Status / state',
+    cell: (a) =>
+      `${a.state}${a.inForce ? ' (berlaku / in force)' : ''}${
+        a.terminationReason === undefined ? '' : ` — ${a.terminationReason}`
+      }`,
+    tone: (a) => (a.inForce ? 'ok' : 'bad'),
+  },
+  { header: 'Berlaku / valid', cell: (a) => `${a.validFrom} – ${a.validUntil} (${a.timeZone})` },
+  {
+    header: 'Sisa hari / days left',
+    cell: (a) => a.daysLeft,
+    numeric: true,
+    tone: (a) => (a.daysLeft <= 90 ? 'warn' : undefined),
+  },
+  {
+    header: 'ISO/IEC 27001',
+    cell: (a) =>
+      a.iso27001.submittedOn === undefined
+        ? `${a.iso27001.status}, batas / due ${a.iso27001.deadline}`
+        : `${a.iso27001.status}, ${a.iso27001.submittedOn}`,
+    tone: (a) => (a.iso27001.status === 'overdue' ? 'bad' : undefined),
+  },
+];
+
+const READER_COLUMNS: readonly Column<Omit<ReaderRow, 'samCertificate'>>[] = [
+  { header: 'ID', cell: (r) => r.id },
+  {
+    header: 'SAM',
+    cell: (r) => (
+      <>
+        {r.samSerial} <code>{r.samFingerprint.slice(0, 16)}…</code>
+      </>
+    ),
+  },
+  {
+    header: 'Status / state',
+    cell: (r) => (r.reason === undefined ? r.state : `${r.state} — ${r.reason}`),
+    tone: (r) => (r.state === 'active' ? 'ok' : 'bad'),
+  },
+  { header: 'Diubah / changed', cell: (r) => `${r.changedAt} (${r.changedBy})` },
+];
+
+const CLIENT_COLUMNS: readonly Column<ClientView>[] = [
+  { header: 'ID', cell: (c) => c.id },
+  { header: 'Peran / role', cell: (c) => c.role },
+  {
+    header: 'Profil / profile',
+    cell: (c) =>
+      c.profile === undefined
+        ? ''
+        : `${c.profile.elements.length} elemen / elements; ${c.profile.purposes.join(', ')}`,
+  },
+  {
+    header: 'Hari ini / today',
+    cell: (c) => (c.profile === undefined ? '' : `${c.usedToday ?? 0} / ${c.profile.dailyQuota}`),
+    numeric: true,
+  },
+  {
+    header: 'Status / standing',
+    cell: (c) => (c.suspended ? `ditangguhkan / suspended — ${c.reason ?? ''}` : 'aktif / active'),
+    tone: (c) => (c.suspended ? 'bad' : 'ok'),
+  },
+];
+
 export function AdminPage(props: {
   agreements: readonly AgreementView[];
   readers: readonly Omit<ReaderRow, 'samCertificate'>[];
@@ -366,39 +410,7 @@ export function AdminPage(props: {
         <h2 id="agreements">
           <Label id="Perjanjian kerja sama" en="Agreements" />
         </h2>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Nomor / number</th>
-              <th scope="col">Status / state</th>
-              <th scope="col">Berlaku / valid</th>
-              <th scope="col">Sisa hari / days left</th>
-              <th scope="col">ISO/IEC 27001</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.agreements.map((a) => (
-              <tr>
-                <td>{a.number}</td>
-                <td class={a.inForce ? 'ok' : 'bad'}>
-                  {a.state}
-                  {a.inForce ? ' (berlaku / in force)' : ''}
-                  {a.terminationReason === undefined ? '' : ` — ${a.terminationReason}`}
-                </td>
-                <td>
-                  {a.validFrom} – {a.validUntil} ({a.timeZone})
-                </td>
-                <td class={a.daysLeft <= 90 ? 'n warn' : 'n'}>{a.daysLeft}</td>
-                <td class={a.iso27001.status === 'overdue' ? 'bad' : ''}>
-                  {a.iso27001.status}
-                  {a.iso27001.submittedOn === undefined
-                    ? `, batas / due ${a.iso27001.deadline}`
-                    : `, ${a.iso27001.submittedOn}`}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table columns={AGREEMENT_COLUMNS} rows={props.agreements} />
       </section>
       <section aria-labelledby="readers">
         <h2 id="readers">
@@ -407,33 +419,7 @@ export function AdminPage(props: {
         {props.readers.length === 0 ? (
           <p>Belum ada / none enrolled</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">ID</th>
-                <th scope="col">SAM</th>
-                <th scope="col">Status / state</th>
-                <th scope="col">Diubah / changed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.readers.map((r) => (
-                <tr>
-                  <td>{r.id}</td>
-                  <td>
-                    {r.samSerial} <code>{r.samFingerprint.slice(0, 16)}…</code>
-                  </td>
-                  <td class={r.state === 'active' ? 'ok' : 'bad'}>
-                    {r.state}
-                    {r.reason === undefined ? '' : ` — ${r.reason}`}
-                  </td>
-                  <td>
-                    {r.changedAt} ({r.changedBy})
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table columns={READER_COLUMNS} rows={props.readers} />
         )}
       </section>
       <section aria-labelledby="clients">
@@ -444,40 +430,7 @@ export function AdminPage(props: {
           Kuota Dukcapil hari ini / Dukcapil quota today: {props.upstream.used} /{' '}
           {props.upstream.total}
         </p>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">ID</th>
-              <th scope="col">Peran / role</th>
-              <th scope="col">Profil / profile</th>
-              <th scope="col">Hari ini / today</th>
-              <th scope="col">Status / standing</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.clients.map((client) => (
-              <tr>
-                <td>{client.id}</td>
-                <td>{client.role}</td>
-                <td>
-                  {client.profile === undefined
-                    ? ''
-                    : `${client.profile.elements.length} elemen / elements; ${client.profile.purposes.join(', ')}`}
-                </td>
-                <td class="n">
-                  {client.profile === undefined
-                    ? ''
-                    : `${client.usedToday ?? 0} / ${client.profile.dailyQuota}`}
-                </td>
-                <td class={client.suspended ? 'bad' : 'ok'}>
-                  {client.suspended
-                    ? `ditangguhkan / suspended — ${client.reason ?? ''}`
-                    : 'aktif / active'}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table columns={CLIENT_COLUMNS} rows={props.clients} />
       </section>
     </>
   );

@@ -7,30 +7,18 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { GatewayEnv } from './env.ts';
 
-const cspCache = new Map<string, string>();
-
-/** The Content-Security-Policy that allows exactly these inline stylesheets. */
-export function htmlPolicy(styles: readonly string[]): string {
-  const key = styles.join('\u0000');
-  let policy = cspCache.get(key);
-  if (policy === undefined) {
-    const hashes = styles
-      .map((style) => `'sha256-${createHash('sha256').update(style).digest('base64')}'`)
-      .join(' ');
-    policy = `default-src 'none'; style-src ${hashes}; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
-    cspCache.set(key, policy);
-  }
-  return policy;
+/** The Content-Security-Policy that allows exactly this inline stylesheet; compute it once. */
+export function htmlPolicy(style: string): string {
+  const hash = createHash('sha256').update(style).digest('base64');
+  return `default-src 'none'; style-src 'sha256-${hash}'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
 }
 
-/** Answers a rendered document (its doctype included) under `htmlPolicy(styles)`. */
+/** Answers a rendered document (its doctype included) under its page's `htmlPolicy`. */
 export function htmlPage(
   c: Context<GatewayEnv>,
   html: string,
-  styles: readonly string[],
+  policy: string,
   status: 200 | 400 = 200,
 ): Response {
-  return c.html(html, status, {
-    'Content-Security-Policy': htmlPolicy(styles),
-  });
+  return c.html(html, status, { 'Content-Security-Policy': policy });
 }

@@ -3,17 +3,15 @@
  * page, recorded in the audit trail (key use) before anything is handed out.
  */
 import { readFileSync } from 'node:fs';
-import type { SqliteAuditStore } from '../../audit/index.ts';
 import { signDetached } from '../../audit/reports/cms.ts';
-import { readSecretText, type GerbangConfig } from '../config/index.ts';
-import type { PolicyServices } from '../policy/index.ts';
+import { readSecretText } from '../config/index.ts';
 import { renderReportHtml } from './html.tsx';
 import {
   buildReport,
   reportBytes,
   reportDigest,
   type ComplianceReport,
-  type Period,
+  type ReportInputs,
 } from './report.ts';
 
 export interface GeneratedReport {
@@ -24,16 +22,11 @@ export interface GeneratedReport {
   readonly digest: string;
 }
 
-export async function generateReport(options: {
-  kind: 'semester' | 'status';
-  period: Period;
-  config: GerbangConfig;
-  audit: SqliteAuditStore;
-  policy: PolicyServices;
-  caPem: string;
-  now: number;
-  requestedBy: { id: string; role: string; certificateFingerprint: string };
-}): Promise<GeneratedReport> {
+export async function generateReport(
+  options: ReportInputs & {
+    readonly requestedBy: { id: string; role: string; certificateFingerprint: string };
+  },
+): Promise<GeneratedReport> {
   if (options.config.reports === undefined)
     throw new Error('no report-signing key is configured (reports.signingKeyFile)');
   const report = buildReport(options);

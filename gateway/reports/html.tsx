@@ -3,6 +3,7 @@
  * chart of monthly use. The numbers are the JSON's; no script, no external asset.
  */
 import type { Child } from 'hono/jsx';
+import { Label, renderDocument, Table, type Column } from '../html/components.tsx';
 import type { ComplianceReport } from './report.ts';
 
 export const REPORT_STYLE = `
@@ -14,13 +15,49 @@ th { background: #eee; } td.n { text-align: right; font-variant-numeric: tabular
 .en { color: #555; font-size: .9em; } .ok { color: #0a5c0a; font-weight: bold; } .bad { color: #a30000; font-weight: bold; }
 code { word-break: break-all; }`;
 
-function Label(props: { id: string; en: string }) {
-  return (
-    <>
-      {props.id} <span class="en">/ {props.en}</span>
-    </>
-  );
-}
+type Usage = ComplianceReport['usage'];
+const COUNT: Column<{ count: number }> = {
+  header: 'Jumlah / count',
+  cell: (row) => row.count,
+  numeric: true,
+};
+const TYPE_OUTCOME_COUNT: readonly Column<{ type: string; outcome: string; count: number }>[] = [
+  { header: 'Jenis / type', cell: (row) => row.type },
+  { header: 'Hasil / outcome', cell: (row) => row.outcome },
+  COUNT,
+];
+const BY_MONTH: readonly Column<Usage['byMonth'][number]>[] = [
+  { header: 'Bulan / month', cell: (row) => row.month },
+  ...TYPE_OUTCOME_COUNT,
+];
+const BY_CLIENT: readonly Column<Usage['byClient'][number]>[] = [
+  { header: 'Aplikasi / client', cell: (row) => row.client },
+  ...TYPE_OUTCOME_COUNT,
+];
+/** Two columns: what was counted, and how often. */
+const countedBy = (header: string): readonly Column<{ key: string; count: number }>[] => [
+  { header, cell: (row) => row.key },
+  COUNT,
+];
+const coverageColumns = (
+  withinDays: number,
+): readonly Column<ComplianceReport['returnData']['coverage'][number]>[] => [
+  { header: 'Aplikasi / client', cell: (row) => row.client },
+  { header: 'Bulan / month', cell: (row) => row.month },
+  { header: 'Diakses / accessed', cell: (row) => row.accessed, numeric: true },
+  { header: 'Dikembalikan / returned', cell: (row) => row.returned, numeric: true },
+  {
+    header: `Terlambat / overdue (> ${withinDays} hari)`,
+    cell: (row) => row.overdue,
+    numeric: true,
+  },
+];
+const READERS: readonly Column<ComplianceReport['readers'][number]>[] = [
+  { header: 'Pembaca / reader', cell: (row) => row.id },
+  { header: 'Status / state', cell: (row) => row.state },
+  { header: 'Sejak / since', cell: (row) => row.changedAt },
+  { header: 'Alasan / reason', cell: (row) => row.reason ?? '' },
+];
 
 function Section(props: { id: string; en: string; children?: Child }) {
   return (
@@ -147,152 +184,38 @@ export function ReportPage(props: { report: ComplianceReport; digest: string }) 
         </Section>
         <Section id="Pemanfaatan per bulan" en="Use per month">
           <MonthlyChart report={r} />
-          <table>
-            <thead>
-              <tr>
-                <th>Bulan / month</th>
-                <th>Jenis / type</th>
-                <th>Hasil / outcome</th>
-                <th>Jumlah / count</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.usage.byMonth.map((m) => (
-                <tr>
-                  <td>{m.month}</td>
-                  <td>{m.type}</td>
-                  <td>{m.outcome}</td>
-                  <td class="n">{m.count}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table columns={BY_MONTH} rows={r.usage.byMonth} />
         </Section>
         <Section id="Per aplikasi" en="Per client">
-          <table>
-            <thead>
-              <tr>
-                <th>Aplikasi / client</th>
-                <th>Jenis / type</th>
-                <th>Hasil / outcome</th>
-                <th>Jumlah / count</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.usage.byClient.map((m) => (
-                <tr>
-                  <td>{m.client}</td>
-                  <td>{m.type}</td>
-                  <td>{m.outcome}</td>
-                  <td class="n">{m.count}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table columns={BY_CLIENT} rows={r.usage.byClient} />
         </Section>
         <Section id="Per keperluan" en="Per purpose">
-          <table>
-            <thead>
-              <tr>
-                <th>Keperluan / purpose</th>
-                <th>Jumlah / count</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.usage.byPurpose.map((p) => (
-                <tr>
-                  <td>{p.purpose}</td>
-                  <td class="n">{p.count}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            columns={countedBy('Keperluan / purpose')}
+            rows={r.usage.byPurpose.map((p) => ({ key: p.purpose, count: p.count }))}
+          />
         </Section>
         <Section id="Elemen yang diberikan" en="Elements released">
-          <table>
-            <thead>
-              <tr>
-                <th>Elemen / element</th>
-                <th>Jumlah / count</th>
-              </tr>
-            </thead>
-            <tbody>
-              {Object.entries(r.usage.elementsReleased).map(([e, n]) => (
-                <tr>
-                  <td>{e}</td>
-                  <td class="n">{n}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            columns={countedBy('Elemen / element')}
+            rows={Object.entries(r.usage.elementsReleased).map(([key, count]) => ({ key, count }))}
+          />
           <p>
             Penduduk berbeda / distinct residents (HMAC):{' '}
             <strong>{r.usage.distinctResidents}</strong>
           </p>
         </Section>
         <Section id="Data balikan" en="Return data">
-          <table>
-            <thead>
-              <tr>
-                <th>Aplikasi / client</th>
-                <th>Bulan / month</th>
-                <th>Diakses / accessed</th>
-                <th>Dikembalikan / returned</th>
-                <th>Terlambat / overdue (&gt; {r.returnData.withinDays} hari)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.returnData.coverage.map((c) => (
-                <tr>
-                  <td>{c.client}</td>
-                  <td>{c.month}</td>
-                  <td class="n">{c.accessed}</td>
-                  <td class="n">{c.returned}</td>
-                  <td class="n">{c.overdue}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table columns={coverageColumns(r.returnData.withinDays)} rows={r.returnData.coverage} />
         </Section>
         <Section id="Pembaca KTP-el" en="Card readers">
-          <table>
-            <thead>
-              <tr>
-                <th>Pembaca / reader</th>
-                <th>Status / state</th>
-                <th>Sejak / since</th>
-                <th>Alasan / reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.readers.map((x) => (
-                <tr>
-                  <td>{x.id}</td>
-                  <td>{x.state}</td>
-                  <td>{x.changedAt}</td>
-                  <td>{x.reason ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table columns={READERS} rows={r.readers} />
         </Section>
         <Section id="Peringatan" en="Alerts">
-          <table>
-            <thead>
-              <tr>
-                <th>Aturan / rule</th>
-                <th>Jumlah / count</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.usage.alerts.map((a) => (
-                <tr>
-                  <td>{a.rule}</td>
-                  <td class="n">{a.count}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            columns={countedBy('Aturan / rule')}
+            rows={r.usage.alerts.map((x) => ({ key: x.rule, count: x.count }))}
+          />
         </Section>
         <Section id="Tidak menyimpan data" en="No retention">
           <p>
@@ -335,7 +258,5 @@ export function ReportPage(props: { report: ComplianceReport; digest: string }) 
 }
 
 export function renderReportHtml(report: ComplianceReport, digest: string): string {
-  // hono/jsx nodes render to HTML through toString(); the rule cannot see that override.
-  // eslint-disable-next-line @typescript-eslint/no-base-to-string
-  return `<!doctype html>${String(<ReportPage report={report} digest={digest} />)}`;
+  return renderDocument(<ReportPage report={report} digest={digest} />);
 }

@@ -69,15 +69,27 @@ export function statusPeriod(now: number, timeZone: string): Period {
   };
 }
 
-export function buildReport(options: {
-  kind: 'semester' | 'status';
-  period: Period;
-  config: GerbangConfig;
-  audit: SqliteAuditStore;
-  policy: PolicyServices;
-  caPem: string;
-  now: number;
-}): ComplianceReport {
+/** What a report is computed from. */
+export interface ReportInputs {
+  readonly kind: 'semester' | 'status';
+  readonly period: Period;
+  readonly config: GerbangConfig;
+  readonly audit: SqliteAuditStore;
+  readonly policy: PolicyServices;
+  readonly caPem: string;
+  readonly now: number;
+}
+
+/** Periods are cut in the zone of the agreement in force (else the first configured one). */
+export function reportTimeZone(config: GerbangConfig, policy: PolicyServices, now: number): string {
+  return (
+    policy.registry.inForce(now)?.terms.timeZone ??
+    config.agreements[0]?.timeZone ??
+    'Asia/Makassar'
+  );
+}
+
+export function buildReport(options: ReportInputs): ComplianceReport {
   const usage = computeUsage(options.audit.database, {
     from: options.period.from,
     to: options.period.to,

@@ -41,38 +41,32 @@ export async function runDataPaths(options: {
   const app = agentFor(options.pkiDir, 'app-pendaftaran');
   const headers = { 'content-type': 'application/json', 'x-operator-id': 'retention.self-test' };
   try {
-    const lookup = await request(`${options.gatewayUrl}/v1/nik/lookup`, {
-      method: 'POST',
-      dispatcher: app,
-      headers,
-      body: JSON.stringify({
-        nik: CANARY,
-        purpose: 'pendaftaran-wp',
-        reference: 'RETENTION-SELF-TEST',
-      }),
-    });
-    await lookup.body.dump();
-    steps.push({ step: 'lookup', outcome: String(lookup.statusCode) });
+    /** A request about the canary as app-pendaftaran; the answer is read and dropped. */
+    const aboutCanary = async (path: string, extra: Record<string, unknown> = {}) => {
+      const response = await request(`${options.gatewayUrl}${path}`, {
+        method: 'POST',
+        dispatcher: app,
+        headers,
+        body: JSON.stringify({
+          nik: CANARY,
+          purpose: 'pendaftaran-wp',
+          reference: 'RETENTION-SELF-TEST',
+          ...extra,
+        }),
+      });
+      await response.body.dump();
+      return String(response.statusCode);
+    };
+    steps.push({ step: 'lookup', outcome: await aboutCanary('/v1/nik/lookup') });
 
     // A verification carries the resident's values in the request: they must not stay either.
-    const verify = await request(`${options.gatewayUrl}/v1/nik/verify`, {
-      method: 'POST',
-      dispatcher: app,
-      headers,
-      body: JSON.stringify({
-        nik: CANARY,
-        purpose: 'pendaftaran-wp',
-        reference: 'RETENTION-SELF-TEST',
-        claims: {
-          nama_lengkap: 'SITI KENARI RAHAYU',
-          tanggal_lahir: '1990-09-17',
-          alamat: 'JL. KENARI NO. 7',
-          no_kk: '6474011203150004',
-        },
-      }),
-    });
-    await verify.body.dump();
-    steps.push({ step: 'verify', outcome: String(verify.statusCode) });
+    const claims = {
+      nama_lengkap: 'SITI KENARI RAHAYU',
+      tanggal_lahir: '1990-09-17',
+      alamat: 'JL. KENARI NO. 7',
+      no_kk: '6474011203150004',
+    };
+    steps.push({ step: 'verify', outcome: await aboutCanary('/v1/nik/verify', { claims }) });
 
     const files = demoReaderFiles(options.pkiDir);
     if (

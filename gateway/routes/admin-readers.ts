@@ -3,11 +3,10 @@ import { Type } from '@sinclair/typebox';
 import { X509Certificate } from 'node:crypto';
 import type { AppDeps } from '../app-deps.ts';
 import { ApiError } from '../http/error-catalogue.ts';
-import { ErrorResponse } from '../http/schemas.ts';
 import { compileBodyValidator } from '../http/validate.ts';
 import { samEnrolment } from '../readers/verify.ts';
 import { PRINCIPAL_ID_PATTERN } from '../config/schema.ts';
-import { adminContext, runAdminAction } from './admin.ts';
+import { ADMIN_ERRORS, adminContext, runAdminAction } from './admin.ts';
 import type { RouteSpec } from './route-spec.ts';
 
 const Reason = Type.String({
@@ -27,11 +26,6 @@ export const ReaderChangeRequest = Type.Object({ reason: Reason }, { additionalP
 export function adminReaderRoutes(deps: AppDeps): RouteSpec[] {
   const validateEnrol = compileBodyValidator(EnrolReaderRequest);
   const validateChange = compileBodyValidator(ReaderChangeRequest);
-  const errors = {
-    400: { description: 'invalid_request', schema: ErrorResponse },
-    404: { description: 'not_found', schema: ErrorResponse },
-    409: { description: 'conflict', schema: ErrorResponse },
-  };
   return [
     {
       method: 'GET',
@@ -47,7 +41,7 @@ export function adminReaderRoutes(deps: AppDeps): RouteSpec[] {
       roles: ['admin'],
       summary: 'Enrol a reader with the SAM it holds (PEM certificate issued by the SAM CA)',
       requestBody: EnrolReaderRequest,
-      responses: { 201: { description: 'enrolled' }, ...errors },
+      responses: { 201: { description: 'enrolled' }, ...ADMIN_ERRORS },
       handler: async (c) => {
         const input = validateEnrol(c.var.body);
         if (deps.readers === undefined)
@@ -80,7 +74,7 @@ export function adminReaderRoutes(deps: AppDeps): RouteSpec[] {
       roles: ['admin'],
       summary: `${action[0]?.toUpperCase() ?? ''}${action.slice(1)} a reader, with a reason`,
       requestBody: ReaderChangeRequest,
-      responses: { 204: { description: 'done' }, ...errors },
+      responses: { 204: { description: 'done' }, ...ADMIN_ERRORS },
       handler: async (c) => {
         const { reason } = validateChange(c.var.body);
         await runAdminAction(() =>

@@ -101,17 +101,19 @@ export async function runAdminAction<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The refusals of every admin change (`runAdminAction`), for /openapi.json. */
+export const ADMIN_ERRORS = {
+  400: { description: 'invalid_request', schema: ErrorResponse },
+  404: { description: 'not_found', schema: ErrorResponse },
+  409: { description: 'conflict', schema: ErrorResponse },
+} as const;
+
 export function adminRoutes(deps: AppDeps): RouteSpec[] {
   const validateAdd = compileBodyValidator(AddAgreementRequest);
   const validateTerminate = compileBodyValidator(TerminateRequest);
   const validateIso = compileBodyValidator(Iso27001Request);
   const validateSuspend = compileBodyValidator(SuspendRequest);
   const admin = deps.policy.admin;
-  const errors = {
-    400: { description: 'invalid_request', schema: ErrorResponse },
-    404: { description: 'not_found', schema: ErrorResponse },
-    409: { description: 'conflict', schema: ErrorResponse },
-  };
   return [
     {
       method: 'GET',
@@ -127,7 +129,7 @@ export function adminRoutes(deps: AppDeps): RouteSpec[] {
       roles: ['admin'],
       summary: 'Add a renewal or addendum (a new agreement with its own number and window)',
       requestBody: AddAgreementRequest,
-      responses: { 201: { description: 'the agreement' }, ...errors },
+      responses: { 201: { description: 'the agreement' }, ...ADMIN_ERRORS },
       handler: async (c) => {
         const input = validateAdd(c.var.body);
         return c.json(
@@ -143,7 +145,7 @@ export function adminRoutes(deps: AppDeps): RouteSpec[] {
       summary:
         'Terminate an agreement (PKS Pasal 9(1), Pasal 5(2)); data stops and readers are switched off',
       requestBody: TerminateRequest,
-      responses: { 200: { description: 'the agreement' }, ...errors },
+      responses: { 200: { description: 'the agreement' }, ...ADMIN_ERRORS },
       handler: async (c) => {
         const input = validateTerminate(c.var.body);
         const effectiveAt =
@@ -167,7 +169,7 @@ export function adminRoutes(deps: AppDeps): RouteSpec[] {
       summary:
         'Record that the ISO/IEC 27001 certificate was submitted (due 6 months after signing)',
       requestBody: Iso27001Request,
-      responses: { 200: { description: 'the agreement' }, ...errors },
+      responses: { 200: { description: 'the agreement' }, ...ADMIN_ERRORS },
       handler: async (c) =>
         c.json(
           await runAdminAction(() =>
@@ -195,7 +197,7 @@ export function adminRoutes(deps: AppDeps): RouteSpec[] {
           ? 'Suspend a client: its data requests get 403 client_suspended'
           : 'Resume a suspended client',
       ...(action === 'suspend' ? { requestBody: SuspendRequest } : {}),
-      responses: { 204: { description: 'done' }, ...errors },
+      responses: { 204: { description: 'done' }, ...ADMIN_ERRORS },
       handler: async (c) => {
         const id = c.req.param('clientId');
         if (id === undefined || !new RegExp(PRINCIPAL_ID_PATTERN).test(id))

@@ -105,3 +105,22 @@ describe('officer page status sections', () => {
     expect(page).toContain('(12 tertunda / pending)');
   });
 });
+
+describe('officer page alerts', () => {
+  it('lists the newest 50 alerts, newest first', async () => {
+    const app = await buildTestApp();
+    for (let i = 1; i <= 60; i++) {
+      await app.deps.audit.append({
+        type: 'security',
+        event: 'alert',
+        outcome: 'alert',
+        detail: { rule: `rule_${String(i).padStart(2, '0')}` },
+      });
+    }
+    const page = await (await app.request('officer-1', '/console/officer')).text();
+    const rules = [...page.matchAll(/rule=(rule_\d\d)/g)].map((match) => match[1]);
+    expect(rules).toHaveLength(50);
+    expect(rules[0]).toBe('rule_60');
+    expect(rules.at(-1)).toBe('rule_11');
+  });
+});

@@ -15,13 +15,8 @@ import {
 import { checkNik } from '../../policies/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { PRINCIPAL_ID_PATTERN } from '../config/schema.ts';
-import {
-  CONSOLE_ROLES,
-  CONSOLE_STYLE,
-  Layout,
-  renderDocument,
-  type ConsolePage,
-} from '../console/layout.tsx';
+import { CONSOLE_ROLES, CONSOLE_STYLE, Layout, type ConsolePage } from '../console/layout.tsx';
+import { renderDocument } from '../html/components.tsx';
 import {
   AdminPage,
   EvaluatorPage,
@@ -31,11 +26,12 @@ import {
 } from '../console/pages.tsx';
 import { ApiError } from '../http/error-catalogue.ts';
 import type { GatewayEnv } from '../http/env.ts';
-import { htmlPage } from '../http/html-page.ts';
+import { htmlPage, htmlPolicy } from '../http/html-page.ts';
 import { readLimited } from '../http/middleware/json-body.ts';
 import { recordAuditUse } from './audit.ts';
 import type { RouteSpec } from './route-spec.ts';
 
+const CONSOLE_POLICY = htmlPolicy(CONSOLE_STYLE);
 const FORM_LIMIT_BYTES = 4096;
 const SEARCH_LIMIT = 200;
 const TYPES: ReadonlySet<string> = new Set(AUDIT_EVENT_TYPES);
@@ -141,26 +137,12 @@ export function consoleRoutes(deps: AppDeps): RouteSpec[] {
           {body}
         </Layout>,
       ),
-      [CONSOLE_STYLE],
+      CONSOLE_POLICY,
       status,
     );
 
-  const recentAlerts = (): AuditRecord[] => {
-    // The newest 50: page to the end of the (small) alert stream, keeping the tail.
-    let tail: AuditRecord[] = [];
-    let after: number | undefined;
-    for (;;) {
-      const result = deps.auditLog.query({
-        type: 'security',
-        event: 'alert',
-        limit: 500,
-        ...(after === undefined ? {} : { after }),
-      });
-      tail = [...tail, ...result.items].slice(-50);
-      if (result.next === null) return tail.reverse();
-      after = result.next;
-    }
-  };
+  const recentAlerts = (): AuditRecord[] =>
+    deps.auditLog.query({ type: 'security', event: 'alert', limit: 50, newest: true }).items;
 
   const officerPage = (
     c: Context<GatewayEnv>,

@@ -1,6 +1,8 @@
 /** POST /v1/nik/lookup — the nine-element lookup by NIK, projected onto the client's grant. */
 import { checkNik, type NikRejection } from '../../policies/index.ts';
+import type { Context } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
+import type { AuditDraft, GatewayEnv } from '../http/env.ts';
 import { ApiError } from '../http/error-catalogue.ts';
 import { dataPathDraft } from '../http/middleware/audit-data-path.ts';
 import { authorizeRelease, fetchRecord, releaseElements } from './release.ts';
@@ -40,6 +42,38 @@ export function requireValidNik(nik: string): void {
     });
 }
 
+/** The refusals every request about one resident can meet, for /openapi.json. */
+export const RESIDENT_REQUEST_ERRORS = {
+  400: { description: 'invalid_request, invalid_nik', schema: ErrorResponse },
+  403: {
+    description: 'purpose_not_allowed, field_not_allowed, agreement_inactive, ...',
+    schema: ErrorResponse,
+  },
+  404: { description: 'nik_not_found', schema: ErrorResponse },
+} as const;
+
+/**
+ * The opening every request about one resident shares: the operator, the validated body, and
+ * the audit draft's purpose, reference and subject (the NIK's HMAC, once it is a valid NIK).
+ */
+export function beginResidentRequest<
+  B extends { readonly nik: string; readonly purpose: string; readonly reference: string },
+>(
+  c: Context<GatewayEnv>,
+  deps: AppDeps,
+  validate: (body: unknown) => B,
+): { draft: AuditDraft; body: B; now: number; operator: string } {
+  const draft = dataPathDraft(c);
+  const operator = requireOperatorId(c);
+  draft.operator = operator;
+  const body = validate(c.var.body);
+  draft.purpose = body.purpose;
+  draft.reference = body.reference;
+  requireValidNik(body.nik);
+  draft.subject = deps.subjectHasher(body.nik);
+  return { draft, body, now: deps.now(), operator };
+}
+
 export function lookupRoute(deps: AppDeps): RouteSpec {
   const validateBody = compileBodyValidator(LookupRequest, lookupErrorCode);
   return {
@@ -52,23 +86,10 @@ export function lookupRoute(deps: AppDeps): RouteSpec {
     requiresOperator: true,
     responses: {
       200: { description: 'The granted elements of the resident', schema: LookupResponse },
-      400: { description: 'invalid_request, invalid_nik', schema: ErrorResponse },
-      403: {
-        description: 'purpose_not_allowed, field_not_allowed, agreement_inactive, ...',
-        schema: ErrorResponse,
-      },
-      404: { description: 'nik_not_found', schema: ErrorResponse },
+      ...RESIDENT_REQUEST_ERRORS,
     },
     handler: async function lookupHandler(c) {
-      const draft = dataPathDraft(c);
-      draft.operator = requireOperatorId(c);
-      const body = validateBody(c.var.body);
-      draft.purpose = body.purpose;
-      draft.reference = body.reference;
-      requireValidNik(body.nik);
-      draft.subject = deps.subjectHasher(body.nik);
-
-      const now = deps.now();
+      const { draft, body, now, operator } = beginResidentRequest(c, deps, validateBody);
       const fields = authorizeRelease(deps, draft, {
         principalId: c.var.principal.id,
         purpose: body.purpose,
@@ -78,7 +99,7 @@ export function lookupRoute(deps: AppDeps): RouteSpec {
 
       const record = await fetchRecord(deps, draft, {
         principalId: c.var.principal.id,
-        operator: draft.operator,
+        operator,
         nik: body.nik,
         now,
       });

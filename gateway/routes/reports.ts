@@ -10,10 +10,12 @@ import type { AppDeps } from '../app-deps.ts';
 import { ApiError } from '../http/error-catalogue.ts';
 import type { GatewayEnv } from '../http/env.ts';
 import { compileBodyValidator } from '../http/validate.ts';
-import { htmlPage } from '../http/html-page.ts';
+import { htmlPage, htmlPolicy } from '../http/html-page.ts';
 import { REPORT_STYLE } from '../reports/html.tsx';
-import { semesterPeriod, statusPeriod, type Period } from '../reports/report.ts';
+import { reportTimeZone, semesterPeriod, statusPeriod, type Period } from '../reports/report.ts';
 import type { RouteSpec } from './route-spec.ts';
+
+const REPORT_POLICY = htmlPolicy(REPORT_STYLE);
 
 const SemesterQuery = Type.Object(
   {
@@ -31,10 +33,7 @@ const StatusQuery = Type.Object(
 export function reportRoutes(deps: AppDeps): RouteSpec[] {
   const validateSemester = compileBodyValidator(SemesterQuery);
   const validateStatus = compileBodyValidator(StatusQuery);
-  const zone = (): string =>
-    deps.policy.registry.inForce(deps.now())?.terms.timeZone ??
-    deps.config.agreements[0]?.timeZone ??
-    'Asia/Makassar';
+  const zone = (): string => reportTimeZone(deps.config, deps.policy, deps.now());
   const answer = async (
     c: Context<GatewayEnv>,
     kind: 'semester' | 'status',
@@ -56,7 +55,7 @@ export function reportRoutes(deps: AppDeps): RouteSpec[] {
     } catch (cause) {
       throw new ApiError('audit_unavailable', { cause });
     }
-    if (format === 'html') return htmlPage(c, generated.html, [REPORT_STYLE]);
+    if (format === 'html') return htmlPage(c, generated.html, REPORT_POLICY);
     return c.json({
       period: period.label,
       sha256: generated.digest,

@@ -12,18 +12,15 @@ import {
   type ElementName,
 } from '../../policies/index.ts';
 import type { AppDeps } from '../app-deps.ts';
-import { commitAudit, dataPathDraft } from '../http/middleware/audit-data-path.ts';
-import { requireOperatorId } from '../http/middleware/operator.ts';
-import { ErrorResponse, VerifyRequest, VerifyResponse } from '../http/schemas.ts';
+import { commitAudit } from '../http/middleware/audit-data-path.ts';
+import { VerifyRequest, VerifyResponse } from '../http/schemas.ts';
 import { compileBodyValidator } from '../http/validate.ts';
 import { authorizeRelease, fetchRecord } from './release.ts';
-import { requireValidNik } from './lookup.ts';
+import { beginResidentRequest, lookupErrorCode, RESIDENT_REQUEST_ERRORS } from './lookup.ts';
 import type { RouteSpec } from './route-spec.ts';
 
 export function verifyRoute(deps: AppDeps): RouteSpec {
-  const validateBody = compileBodyValidator(VerifyRequest, (path) =>
-    path === '/nik' ? 'invalid_nik' : undefined,
-  );
+  const validateBody = compileBodyValidator(VerifyRequest, lookupErrorCode);
   return {
     method: 'POST',
     path: '/v1/nik/verify',
@@ -34,26 +31,14 @@ export function verifyRoute(deps: AppDeps): RouteSpec {
     requiresOperator: true,
     responses: {
       200: { description: 'A verdict per claimed element', schema: VerifyResponse },
-      400: { description: 'invalid_request, invalid_nik', schema: ErrorResponse },
-      403: {
-        description: 'purpose_not_allowed, field_not_allowed, agreement_inactive, ...',
-        schema: ErrorResponse,
-      },
-      404: { description: 'nik_not_found', schema: ErrorResponse },
+      ...RESIDENT_REQUEST_ERRORS,
     },
     handler: async function verifyHandler(c) {
-      const draft = dataPathDraft(c);
-      draft.operator = requireOperatorId(c);
-      const body = validateBody(c.var.body);
-      draft.purpose = body.purpose;
-      draft.reference = body.reference;
-      requireValidNik(body.nik);
-      draft.subject = deps.subjectHasher(body.nik);
+      const { draft, body, now, operator } = beginResidentRequest(c, deps, validateBody);
       const claims = Object.entries(body.claims).filter(
         (entry): entry is [ElementName, string] => typeof entry[1] === 'string',
       );
 
-      const now = deps.now();
       // The same grant as a lookup: a client may only check elements it could be given.
       authorizeRelease(deps, draft, {
         principalId: c.var.principal.id,
@@ -63,7 +48,7 @@ export function verifyRoute(deps: AppDeps): RouteSpec {
       });
       const record = await fetchRecord(deps, draft, {
         principalId: c.var.principal.id,
-        operator: draft.operator,
+        operator,
         nik: body.nik,
         now,
       });
