@@ -58,6 +58,16 @@ const read = (
     purpose: 'pelayanan-loket',
     reference: 'LOKET-1/2026',
   });
+/** An administrator's change of reader-01 through the admin API. */
+const changeReader = (
+  app: Awaited<ReturnType<typeof buildTestApp>>,
+  action: 'activate' | 'deactivate' | 'blacklist',
+  reason: string,
+) =>
+  app.request('admin-1', `/v1/admin/readers/reader-01/${action}`, {
+    method: 'POST',
+    json: { reason },
+  });
 const code = (answer: { status: number; body: unknown }): [number, string] => [
   answer.status,
   (answer.body as { error?: { code: string } }).error?.code ?? 'ok',
@@ -168,41 +178,13 @@ describe('card reads', () => {
   it('a deactivated reader → 403 reader_not_active, and an administrator can bring it back', async () => {
     const { app, pki } = await withReader();
     const cards = directCards(samCard(pki.sam), canaryKtp(pki.issuerKey));
-    expect(
-      (
-        await app.request('admin-1', '/v1/admin/readers/reader-01/deactivate', {
-          method: 'POST',
-          json: { reason: 'counter closed' },
-        })
-      ).status,
-    ).toBe(204);
+    expect((await changeReader(app, 'deactivate', 'counter closed')).status).toBe(204);
     expect(code(await read(app, cards))).toEqual([403, 'reader_not_active']);
-    expect(
-      (
-        await app.request('admin-1', '/v1/admin/readers/reader-01/activate', {
-          method: 'POST',
-          json: { reason: 'counter open' },
-        })
-      ).status,
-    ).toBe(204);
+    expect((await changeReader(app, 'activate', 'counter open')).status).toBe(204);
     expect((await read(app, cards)).status).toBe(200);
-    expect(
-      (
-        await app.request('admin-1', '/v1/admin/readers/reader-01/blacklist', {
-          method: 'POST',
-          json: { reason: 'stolen' },
-        })
-      ).status,
-    ).toBe(204);
+    expect((await changeReader(app, 'blacklist', 'stolen')).status).toBe(204);
     expect(code(await read(app, cards))).toEqual([403, 'reader_not_active']);
-    expect(
-      (
-        await app.request('admin-1', '/v1/admin/readers/reader-01/activate', {
-          method: 'POST',
-          json: { reason: 'found' },
-        })
-      ).status,
-    ).toBe(409);
+    expect((await changeReader(app, 'activate', 'found')).status).toBe(409);
   });
 
   it('the agreement ending mid-session: refused, every reader deactivated, reactivation refused until a new agreement', async () => {
@@ -235,14 +217,7 @@ describe('card reads', () => {
       'reader-01:deactivated',
       'reader-02:deactivated',
     ]);
-    expect(
-      (
-        await app.request('admin-1', '/v1/admin/readers/reader-01/activate', {
-          method: 'POST',
-          json: { reason: 'again' },
-        })
-      ).status,
-    ).toBe(409);
+    expect((await changeReader(app, 'activate', 'again')).status).toBe(409);
     expect(
       app.audit.events
         .filter((e) => e.event === 'reader_deactivated')
