@@ -88,6 +88,19 @@ const UPSTREAM_KEY_MAP: ReadonlyMap<string, ElementTarget | AddressTarget> = new
   ['KODE_POS', { addressPart: 'kode_pos', normalise: padDigits(5) }],
 ]);
 
+/**
+ * Canonical element → the upstream key that carries it (the address's street line for `alamat`).
+ * `CALL_VERIFY_BY_ELEMEN` names the elements to check with these keys.
+ */
+export const UPSTREAM_ELEMENT_KEYS: Readonly<Record<ElementName, string>> = {
+  ...(Object.fromEntries(
+    [...UPSTREAM_KEY_MAP].flatMap(([key, target]) =>
+      'element' in target ? [[target.element, key]] : [],
+    ),
+  ) as Record<Exclude<ElementName, 'alamat'>, string>),
+  alamat: 'ALAMAT',
+};
+
 /** Upstream values arrive as strings or (unpadded) numbers; anything else is not a value. */
 function scalarToString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;

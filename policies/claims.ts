@@ -6,7 +6,7 @@
  * `JALAN KENARI NO. 7` agree and a typo costs a few points, not the match.
  */
 import { normaliseDate } from './allowlist.ts';
-import type { Alamat, ElementName, PopulationText } from './elements.ts';
+import type { Alamat, ElementName, PopulationRecord, PopulationText } from './elements.ts';
 
 export interface ClaimVerdict {
   readonly match: boolean;
@@ -16,12 +16,15 @@ export interface ClaimVerdict {
 
 export const DEFAULT_THRESHOLD = 85;
 
-const FUZZY: ReadonlySet<ElementName> = new Set([
+const FUZZY: ReadonlySet<ElementName> = new Set<ElementName>([
   'nama_lengkap',
   'tempat_lahir',
   'jenis_pekerjaan',
   'alamat',
 ]);
+
+/** Elements compared by similarity (with a score), not exactly. */
+export const isFuzzyElement = (element: ElementName): boolean => FUZZY.has(element);
 
 /** Spellings that mean the same word in Indonesian addresses and records. */
 const ABBREVIATIONS: Readonly<Record<string, string>> = {
@@ -158,4 +161,21 @@ export function compareClaim(
   const left = exactForm(element, claimed);
   const match = left !== undefined && left === exactForm(element, value);
   return { match, score: match ? 100 : 0 };
+}
+
+/** Verdicts for every claim against one record; an element the record lacks does not match. */
+export function compareClaims(
+  record: PopulationRecord,
+  claims: Readonly<Partial<Record<ElementName, string>>>,
+  threshold = DEFAULT_THRESHOLD,
+): Partial<Record<ElementName, ClaimVerdict>> {
+  const verdicts: Partial<Record<ElementName, ClaimVerdict>> = {};
+  for (const [element, claimed] of Object.entries(claims) as [ElementName, string][]) {
+    const actual = record[element];
+    verdicts[element] =
+      actual === undefined
+        ? { match: false, score: 0 }
+        : compareClaim(element, claimed, actual, threshold);
+  }
+  return verdicts;
 }

@@ -80,10 +80,17 @@ async function simState(): Promise<{
 async function withUpstreamAnswering<T>(
   body: unknown,
   use: (baseUrl: string) => Promise<T>,
+  seen: { path?: string; body?: string } = {},
 ): Promise<T> {
-  const server: Server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      seen.path = req.url ?? '';
+      seen.body = Buffer.concat(chunks).toString('utf8');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
@@ -223,5 +230,82 @@ describe('DukcapilHttpClient against the simulator', () => {
       'upstream concurrency cap reached',
       'upstream concurrency cap reached',
     ]);
+  });
+});
+
+describe('CALL_VERIFY_BY_ELEMEN against the simulator', () => {
+  const SITI = '6474015709900001';
+
+  it('answers verdicts for the claims, with scores for fuzzy elements', async () => {
+    const { verdicts, upstreamStatus } = await client().verifyByElements(
+      SITI,
+      {
+        nama_lengkap: 'Siti Kenary Rahayu',
+        tanggal_lahir: '17-09-1990',
+        jenis_kelamin: 'LAKI-LAKI',
+        alamat: 'Jalan Kenari No 7',
+      },
+      85,
+    );
+    expect(upstreamStatus).toBe(200);
+    expect(verdicts.tanggal_lahir).toEqual({ match: true, score: 100 });
+    expect(verdicts.jenis_kelamin).toEqual({ match: false, score: 0 });
+    expect(verdicts.nama_lengkap?.match).toBe(true);
+    expect(verdicts.nama_lengkap?.score).toBeLessThan(100);
+    expect(verdicts.alamat?.match).toBe(true);
+    expect(Object.keys(verdicts).sort()).toEqual([
+      'alamat',
+      'jenis_kelamin',
+      'nama_lengkap',
+      'tanggal_lahir',
+    ]);
+    expect((await simState()).counters.calls['CALL_VERIFY_BY_ELEMEN']).toBe(1);
+  });
+
+  it('sends the threshold as TRESHOLD, and the simulator applies it', async () => {
+    const claims = { nama_lengkap: 'Siti Kenary Rahayu' };
+    const lenient = await client().verifyByElements(SITI, claims, 50);
+    const strict = await client().verifyByElements(SITI, claims, 99);
+    expect(lenient.verdicts.nama_lengkap?.match).toBe(true);
+    expect(strict.verdicts.nama_lengkap?.match).toBe(false);
+    expect(strict.verdicts.nama_lengkap?.score).toBe(lenient.verdicts.nama_lengkap?.score);
+  });
+
+  it('speaks the wire format: upper-case keys, TRESHOLD as a string, dates in registry form', async () => {
+    const seen: { path?: string; body?: string } = {};
+    const answer = { content: [{ RESPONSE_CODE: '01', NIK: SITI, TGL_LHR: 'Sesuai' }] };
+    await withUpstreamAnswering(
+      answer,
+      (baseUrl) => client({ baseUrl }).verifyByElements(SITI, { tanggal_lahir: '17-09-1990' }, 90),
+      seen,
+    );
+    expect(seen.path).toBe(`/dukcapil/get_json/${CREDENTIALS.consumer}/CALL_VERIFY_BY_ELEMEN`);
+    expect(JSON.parse(seen.body ?? '')).toEqual({
+      USER_ID: CREDENTIALS.userId,
+      PASSWORD: CREDENTIALS.password,
+      IP_USER: CREDENTIALS.ipUser,
+      TRESHOLD: '90',
+      NIK: SITI,
+      TGL_LHR: '1990-09-17',
+    });
+  });
+
+  it.each([
+    ['an unknown NIK', {}, '6474010101010009', 'not_found'],
+    ['a wrong password', { password: 'salah' }, SITI, 'rejected'],
+    ['an unregistered IP', { ipUser: '10.9.9.9' }, SITI, 'rejected'],
+  ])('maps %s by its response code', async (_, overrides, nik, kind) => {
+    const failure = await failureOf(
+      client(overrides).verifyByElements(nik, { nama_lengkap: 'A' }, 85),
+    );
+    expect(failure.kind).toBe(kind);
+  });
+
+  it('maps the daily quota, shared with CALL_NIK', async () => {
+    await simConfig({ dailyQuota: 1 });
+    const upstream = client();
+    await upstream.lookupByNik(SITI);
+    const failure = await failureOf(upstream.verifyByElements(SITI, { nama_lengkap: 'A' }, 85));
+    expect(failure.kind).toBe('quota');
   });
 });

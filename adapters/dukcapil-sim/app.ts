@@ -1,9 +1,18 @@
 /**
- * The Dukcapil simulator as a Hono app: the real wire format (`CALL_NIK` today), credential and
+ * The Dukcapil simulator as a Hono app: the real wire format (`CALL_NIK`, `CALL_VERIFY_BY_ELEMEN`,
+ * data balikan), credential and
  * client-IP checks, a daily quota, fault injection, and the `/__sim/` control endpoints of API.md.
  */
 import { Hono, type Context } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
+import {
+  compareClaims,
+  isFuzzyElement,
+  normaliseUpstreamRecord,
+  UPSTREAM_ELEMENT_KEYS,
+  type ClaimVerdict,
+  type ElementName,
+} from '../../policies/index.ts';
 import { SyntheticPopulation } from './population.ts';
 
 export interface SimulatorOptions {
@@ -50,6 +59,77 @@ const envelope = (content: readonly object[]): object => ({
   size: content.length,
 });
 const respon = (text: string): object => envelope([{ RESPON: text }]);
+
+const VERIFY_METHOD = 'CALL_VERIFY_BY_ELEMEN';
+
+type SimFailure = 'login' | 'ip' | 'quota' | 'not_found' | 'bad_request';
+const RESPON_TEXT: Readonly<Record<SimFailure, string>> = {
+  login: 'Login Gagal',
+  ip: 'IP Client  Tidak terdaftar',
+  quota: 'Kuota Akses Hari ini telah Habis',
+  not_found: 'Data Tidak Ditemukan',
+  bad_request: 'Format Request Tidak Sesuai',
+};
+const RESPONSE_CODES: Readonly<Record<SimFailure, readonly [string, string]>> = {
+  login: ['03', 'User ID atau Password Salah'],
+  ip: ['04', 'IP Address Tidak Sesuai'],
+  quota: ['05', 'Kuota Akses Hari ini telah Habis'],
+  not_found: ['13', 'NIK Tidak Ditemukan'],
+  bad_request: ['02', 'Parameter Tidak Sesuai'],
+};
+const responseCode = (kind: SimFailure): object => {
+  const [code, description] = RESPONSE_CODES[kind];
+  return envelope([{ RESPONSE_CODE: code, RESPONSE_DESC: description }]);
+};
+
+/** Upstream key → canonical element, for reading the claims of a verify request. */
+const CLAIM_KEYS: ReadonlyMap<string, ElementName> = new Map(
+  (Object.entries(UPSTREAM_ELEMENT_KEYS) as [ElementName, string][])
+    .filter(([element]) => element !== 'nik')
+    .map(([element, key]) => [key, element]),
+);
+
+/**
+ * CALL_VERIFY_BY_ELEMEN against one resident: "Sesuai" / "Tidak Sesuai" per claimed element,
+ * with the score in brackets for fuzzy ones. Undefined when the request is not well formed.
+ */
+function verifyAgainst(
+  raw: Readonly<Record<string, unknown>>,
+  body: Record<string, unknown>,
+): object | undefined {
+  const thresholdText = field(body, 'TRESHOLD');
+  const threshold =
+    typeof thresholdText === 'string' && /^\d{1,3}$/.test(thresholdText)
+      ? Number(thresholdText)
+      : NaN;
+  if (!(threshold >= 0 && threshold <= 100)) return undefined;
+  const claims: Partial<Record<ElementName, string>> = {};
+  const keys: Partial<Record<ElementName, string>> = {};
+  for (const [key, value] of Object.entries(body)) {
+    const element = CLAIM_KEYS.get(key.toUpperCase());
+    if (element === undefined) continue;
+    if (typeof value !== 'string') return undefined;
+    claims[element] = value;
+    keys[element] = key.toUpperCase();
+  }
+  if (Object.keys(claims).length === 0) return undefined;
+  const { record } = normaliseUpstreamRecord(raw);
+  const answer: Record<string, string> = {
+    RESPONSE_CODE: '01',
+    RESPONSE_DESC: 'Data Ditemukan',
+    NIK: String(raw['NIK']),
+  };
+  for (const [element, verdict] of Object.entries(compareClaims(record, claims, threshold)) as [
+    ElementName,
+    ClaimVerdict,
+  ][]) {
+    const word = verdict.match ? 'Sesuai' : 'Tidak Sesuai';
+    answer[keys[element] ?? element] = isFuzzyElement(element)
+      ? `${word} (${verdict.score})`
+      : word;
+  }
+  return envelope([answer]);
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -136,19 +216,27 @@ export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: 
     } catch {
       return c.json(respon('Format Request Tidak Sesuai'));
     }
-    if (c.req.param('consumer') !== options.consumer) return c.json(respon('Login Gagal'));
+    // Each method reports errors its own way: CALL_NIK as RESPON text, the verify method as codes.
+    const fail = (kind: SimFailure): Response =>
+      c.json(method === VERIFY_METHOD ? responseCode(kind) : respon(RESPON_TEXT[kind]));
+    if (c.req.param('consumer') !== options.consumer) return fail('login');
     if (field(body, 'user_id') !== options.userId || field(body, 'password') !== options.password) {
-      return c.json(respon('Login Gagal'));
+      return fail('login');
     }
     const ip = field(body, 'ip_user');
-    if (typeof ip !== 'string' || !options.allowedIps.includes(ip))
-      return c.json(respon('IP Client  Tidak terdaftar'));
-    if (method !== 'CALL_NIK') return c.json(respon('Method Tidak Dikenal'), 404);
-    if (!consumeQuota()) return c.json(respon('Kuota Akses Hari ini telah Habis'));
+    if (typeof ip !== 'string' || !options.allowedIps.includes(ip)) return fail('ip');
+    if (method !== 'CALL_NIK' && method !== VERIFY_METHOD)
+      return c.json(respon('Method Tidak Dikenal'), 404);
+    if (!consumeQuota()) return fail('quota');
 
     const nik = field(body, 'nik');
     const record = typeof nik === 'string' ? population.find(nik) : undefined;
-    const answer = record === undefined ? respon('Data Tidak Ditemukan') : envelope([record]);
+    let answer: object;
+    if (record === undefined)
+      answer = method === VERIFY_METHOD ? responseCode('not_found') : respon(RESPON_TEXT.not_found);
+    else if (method === VERIFY_METHOD)
+      answer = verifyAgainst(record, body) ?? responseCode('bad_request');
+    else answer = envelope([record]);
 
     if (settings.dropResponseRate > 0 && Math.random() < settings.dropResponseRate) {
       // The work is done (quota spent), then the connection dies before the answer.

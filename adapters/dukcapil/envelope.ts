@@ -12,14 +12,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Finds a key case-insensitively (clients and servers vary the case of keys). */
-function getCaseInsensitive(object: Record<string, unknown>, key: string): unknown {
+export function getCaseInsensitive(object: Record<string, unknown>, key: string): unknown {
   const wanted = key.toUpperCase();
   for (const [k, v] of Object.entries(object)) if (k.toUpperCase() === wanted) return v;
   return undefined;
 }
 
-/** Parses an envelope text. Throws UpstreamFailure; never includes upstream text in the error. */
-export function parseCallNikEnvelope(text: string): UpstreamRawRecord {
+/** The envelope's `content[0]`. Throws UpstreamFailure; never includes upstream text. */
+export function firstContentObject(text: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -33,6 +33,12 @@ export function parseCallNikEnvelope(text: string): UpstreamRawRecord {
   }
   const first: unknown = content[0];
   if (!isPlainObject(first)) throw new UpstreamFailure('malformed', 'content[0] is not an object');
+  return first;
+}
+
+/** Parses a `CALL_NIK` envelope: the first record, or the RESPON failure it carries. */
+export function parseCallNikEnvelope(text: string): UpstreamRawRecord {
+  const first = firstContentObject(text);
   const respon = getCaseInsensitive(first, 'RESPON');
   if (respon !== undefined) {
     if (typeof respon !== 'string') throw new UpstreamFailure('malformed', 'RESPON is not text');

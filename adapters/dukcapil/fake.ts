@@ -2,11 +2,18 @@
  * An in-memory DukcapilClient for in-process route tests. It goes through the same normalisation
  * as the real client, so tests see exactly what the gateway would release.
  */
-import { normaliseUpstreamRecord } from '../../policies/index.ts';
-import { UpstreamFailure, type DukcapilClient, type UpstreamLookup } from './port.ts';
+import { compareClaims, normaliseUpstreamRecord, type ElementName } from '../../policies/index.ts';
+import {
+  UpstreamFailure,
+  type DukcapilClient,
+  type UpstreamLookup,
+  type UpstreamVerification,
+} from './port.ts';
 
 export class FakeDukcapilClient implements DukcapilClient {
   calls = 0;
+  /** How many of `calls` were CALL_VERIFY_BY_ELEMEN. */
+  verifyCalls = 0;
   /** Makes every call fail: an UpstreamFailure, or any other error to test unexpected faults. */
   failWith: Error | undefined;
 
@@ -27,6 +34,18 @@ export class FakeDukcapilClient implements DukcapilClient {
       upstreamStatus: 200,
       latencyMs: 0,
     });
+  }
+
+  /** Verdicts as Dukcapil would give them, computed here with the gateway's own comparison. */
+  async verifyByElements(
+    nik: string,
+    claims: Readonly<Partial<Record<ElementName, string>>>,
+    threshold: number,
+  ): Promise<UpstreamVerification> {
+    this.verifyCalls++;
+    const { record } = await this.lookupByNik(nik);
+    const verdicts = compareClaims(record, claims, threshold);
+    return { verdicts, upstreamStatus: 200, latencyMs: 0 };
   }
 
   health(): { breaker: 'closed' } {

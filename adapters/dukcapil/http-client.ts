@@ -1,12 +1,19 @@
 /**
- * The real Dukcapil client: `POST {baseUrl}/dukcapil/get_json/{consumer}/CALL_NIK` over an undici
- * pool (keep-alive, timeouts, a concurrency cap), a response size limit and a circuit breaker.
- * Lookups are not retried, except once when the connection failed before the request was sent.
+ * The real Dukcapil client: `POST {baseUrl}/dukcapil/get_json/{consumer}/{method}` for `CALL_NIK`
+ * and `CALL_VERIFY_BY_ELEMEN`, over an undici pool (keep-alive, timeouts, a concurrency cap), with
+ * a response size limit and a circuit breaker. Calls are not retried, except once when the
+ * connection failed before the request was sent.
  */
 import { Pool, errors as undiciErrors } from 'undici';
-import { normaliseUpstreamRecord } from '../../policies/index.ts';
+import {
+  normaliseDate,
+  normaliseUpstreamRecord,
+  UPSTREAM_ELEMENT_KEYS,
+  type ElementName,
+} from '../../policies/index.ts';
 import { CircuitBreaker } from './breaker.ts';
 import { parseCallNikEnvelope } from './envelope.ts';
+import { parseVerifyEnvelope } from './verify-envelope.ts';
 import {
   noopUpstreamObserver,
   UpstreamFailure,
@@ -14,6 +21,7 @@ import {
   type UpstreamHealth,
   type UpstreamLookup,
   type UpstreamObserver,
+  type UpstreamVerification,
 } from './port.ts';
 
 export interface DukcapilHttpOptions {
@@ -85,7 +93,7 @@ export class DukcapilHttpClient implements DukcapilClient {
   private readonly pool: Pool;
   private readonly breaker: CircuitBreaker;
   private readonly observer: UpstreamObserver;
-  private readonly callNikPath: string;
+  private readonly paths: Readonly<Record<'CALL_NIK' | 'CALL_VERIFY_BY_ELEMEN', string>>;
   private readonly options: DukcapilHttpOptions;
   private inFlight = 0;
 
@@ -97,7 +105,12 @@ export class DukcapilHttpClient implements DukcapilClient {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(options.consumer))
       throw new RangeError('consumer has an invalid form');
     const basePath = url.pathname.replace(/\/+$/, '');
-    this.callNikPath = `${basePath}/dukcapil/get_json/${options.consumer}/CALL_NIK`;
+    const methodPath = (method: string) =>
+      `${basePath}/dukcapil/get_json/${options.consumer}/${method}`;
+    this.paths = {
+      CALL_NIK: methodPath('CALL_NIK'),
+      CALL_VERIFY_BY_ELEMEN: methodPath('CALL_VERIFY_BY_ELEMEN'),
+    };
     this.pool = new Pool(url.origin, {
       connections: options.maxConnections,
       pipelining: 1,
@@ -115,6 +128,66 @@ export class DukcapilHttpClient implements DukcapilClient {
   }
 
   async lookupByNik(nik: string): Promise<UpstreamLookup> {
+    return this.invoke(
+      this.paths.CALL_NIK,
+      {
+        NIK: nik,
+        user_id: this.options.userId,
+        password: this.options.password,
+        ip_user: this.options.ipUser,
+      },
+      (text, upstreamStatus, latencyMs) => {
+        const raw = parseCallNikEnvelope(text);
+        const { record, droppedKeys, unparseableValues } = normaliseUpstreamRecord(raw);
+        this.observer.onDroppedKeys(droppedKeys);
+        this.observer.onUnparseableValues(unparseableValues);
+        // Never release a record that is not the one asked for.
+        if (record.nik !== nik)
+          throw new UpstreamFailure('malformed', 'record NIK differs from the request');
+        return { record, upstreamStatus, latencyMs };
+      },
+    );
+  }
+
+  async verifyByElements(
+    nik: string,
+    claims: Readonly<Partial<Record<ElementName, string>>>,
+    threshold: number,
+  ): Promise<UpstreamVerification> {
+    const elements = Object.keys(claims) as ElementName[];
+    const body: Record<string, string> = {
+      USER_ID: this.options.userId,
+      PASSWORD: this.options.password,
+      IP_USER: this.options.ipUser,
+      TRESHOLD: String(threshold), // sic: the upstream's spelling
+      NIK: nik,
+    };
+    for (const element of elements) {
+      const value = claims[element] ?? '';
+      // Dates travel in the registry's own form, whatever form the agency holds them in.
+      body[UPSTREAM_ELEMENT_KEYS[element]] =
+        element === 'tanggal_lahir' ? (normaliseDate(value) ?? value) : value;
+    }
+    return this.invoke(
+      this.paths.CALL_VERIFY_BY_ELEMEN,
+      body,
+      (text, upstreamStatus, latencyMs) => ({
+        verdicts: parseVerifyEnvelope(text, nik, elements),
+        upstreamStatus,
+        latencyMs,
+      }),
+    );
+  }
+
+  /**
+   * One upstream call with the shared protections: the concurrency cap, the breaker, the one safe
+   * retry, and the observer. `parse` turns the answer into a result or throws UpstreamFailure.
+   */
+  private async invoke<T>(
+    path: string,
+    body: Readonly<Record<string, string>>,
+    parse: (text: string, upstreamStatus: number, latencyMs: number) => T,
+  ): Promise<T> {
     if (this.inFlight >= this.options.maxConnections + this.options.maxQueued) {
       throw new UpstreamFailure('unavailable', 'upstream concurrency cap reached');
     }
@@ -123,25 +196,12 @@ export class DukcapilHttpClient implements DukcapilClient {
     const started = performance.now();
     this.inFlight++;
     try {
-      const { text, status } = await this.postWithOneSafeRetry(
-        JSON.stringify({
-          NIK: nik,
-          user_id: this.options.userId,
-          password: this.options.password,
-          ip_user: this.options.ipUser,
-        }),
-      );
-      const raw = parseCallNikEnvelope(text);
-      const { record, droppedKeys, unparseableValues } = normaliseUpstreamRecord(raw);
-      this.observer.onDroppedKeys(droppedKeys);
-      this.observer.onUnparseableValues(unparseableValues);
-      // Never release a record that is not the one asked for.
-      if (record.nik !== nik)
-        throw new UpstreamFailure('malformed', 'record NIK differs from the request');
+      const { text, status } = await this.postWithOneSafeRetry(path, JSON.stringify(body));
       const latencyMs = performance.now() - started;
+      const result = parse(text, status, latencyMs);
       this.breaker.reportSuccess();
       this.observer.onCall('ok', latencyMs);
-      return { record, upstreamStatus: status, latencyMs };
+      return result;
     } catch (error) {
       const failure = toFailure(error);
       // Not found, rejected and quota are answers: the upstream is healthy.
@@ -161,19 +221,26 @@ export class DukcapilHttpClient implements DukcapilClient {
     }
   }
 
-  private async postWithOneSafeRetry(body: string): Promise<{ text: string; status: number }> {
+  private async postWithOneSafeRetry(
+    path: string,
+    body: string,
+  ): Promise<{ text: string; status: number }> {
     const deadline = AbortSignal.timeout(this.options.requestTimeoutMs);
     try {
-      return await this.post(body, deadline);
+      return await this.post(path, body, deadline);
     } catch (error) {
       if (!wasNothingSent(error) || deadline.aborted) throw error;
-      return await this.post(body, deadline);
+      return await this.post(path, body, deadline);
     }
   }
 
-  private async post(body: string, signal: AbortSignal): Promise<{ text: string; status: number }> {
+  private async post(
+    path: string,
+    body: string,
+    signal: AbortSignal,
+  ): Promise<{ text: string; status: number }> {
     const response = await this.pool.request({
-      path: this.callNikPath,
+      path,
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body,

@@ -2,7 +2,7 @@
  * The port through which the gateway reaches Dukcapil. Implementations return records already
  * reduced to the nine elements; the raw upstream object never crosses this boundary.
  */
-import type { PopulationRecord } from '../../policies/index.ts';
+import type { ClaimVerdict, ElementName, PopulationRecord } from '../../policies/index.ts';
 
 export type UpstreamFailureKind =
   | 'not_found' // RESPON "Data Tidak Ditemukan"
@@ -34,6 +34,13 @@ export interface UpstreamLookup {
   readonly latencyMs: number;
 }
 
+export interface UpstreamVerification {
+  /** A verdict for every claimed element, and for nothing else. */
+  readonly verdicts: Partial<Record<ElementName, ClaimVerdict>>;
+  readonly upstreamStatus: number;
+  readonly latencyMs: number;
+}
+
 export interface UpstreamHealth {
   readonly breaker: 'closed' | 'open' | 'half_open';
 }
@@ -41,6 +48,15 @@ export interface UpstreamHealth {
 export interface DukcapilClient {
   /** CALL_NIK: one resident by NIK. Throws UpstreamFailure. */
   lookupByNik(nik: string): Promise<UpstreamLookup>;
+  /**
+   * CALL_VERIFY_BY_ELEMEN: Dukcapil compares the claims itself and answers verdicts only, so no
+   * record reaches the gateway at all. Throws UpstreamFailure.
+   */
+  verifyByElements(
+    nik: string,
+    claims: Readonly<Partial<Record<ElementName, string>>>,
+    threshold: number,
+  ): Promise<UpstreamVerification>;
   health(): UpstreamHealth;
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ELEMENTS, type ElementName } from '../../policies/index.ts';
 
+export const UPSTREAM_METHODS = ['CALL_NIK', 'CALL_VERIFY_BY_ELEMEN'] as const;
 export const ROLES = ['app', 'reader', 'officer', 'evaluator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -69,6 +70,17 @@ const Agreement = Type.Object(
     }),
     elements: Type.Array(Element, { minItems: 1, uniqueItems: true }),
     accessMethod: Type.String({ minLength: 1, maxLength: 64, default: 'web-service' }),
+    /**
+     * The Dukcapil methods the agreement grants (absent: CALL_NIK only). With
+     * CALL_VERIFY_BY_ELEMEN, Dukcapil compares verification claims itself and no record reaches
+     * the gateway.
+     */
+    upstreamMethods: Type.Optional(
+      Type.Array(Type.Union(UPSTREAM_METHODS.map((method) => Type.Literal(method))), {
+        minItems: 1,
+        uniqueItems: true,
+      }),
+    ),
     /** Return data (data balikan) owed for every NIK accessed, within this many days. */
     returnDataWithinDays: Type.Integer({ minimum: 1, maximum: 365, default: 7 }),
     /** ISO/IEC 27001 certificate: due 6 months after signing (PKS Pasal 2(2)i). */

@@ -92,6 +92,7 @@ export function demoConfig(gatewayPort: number, simPort: number): GerbangConfig 
         timeZone: 'Asia/Makassar',
         elements: [...ELEMENTS],
         accessMethod: 'web-service',
+        upstreamMethods: ['CALL_NIK', 'CALL_VERIFY_BY_ELEMEN'],
         returnDataWithinDays: 7,
       },
     ],

@@ -48,6 +48,7 @@ export interface AgreementView {
   readonly timeZone: string;
   readonly elements: readonly string[];
   readonly accessMethod: string;
+  readonly upstreamMethods: readonly string[];
   readonly returnDataWithinDays: number;
   readonly state: AgreementState;
   readonly inForce: boolean;
@@ -94,6 +95,7 @@ export function viewAgreement(agreement: Agreement, now: number, inForce: boolea
     timeZone: agreement.timeZone,
     elements: agreement.elements,
     accessMethod: agreement.accessMethod,
+    upstreamMethods: agreement.upstreamMethods ?? ['CALL_NIK'],
     returnDataWithinDays: agreement.returnDataWithinDays,
     state: agreementState(agreement, now),
     inForce,

@@ -46,14 +46,15 @@ export function authorizeRelease(
 }
 
 /**
- * Spends the client's and the agency's quota, then fetches the record from Dukcapil, noting the
- * upstream status and latency (or failure) on the audit draft. The record lives for the request.
+ * Spends the client's and the agency's quota, then makes one upstream call, noting the upstream
+ * status and latency (or failure) on the audit draft. Whatever it returns lives for the request.
  */
-export async function fetchRecord(
+export async function callUpstream<T extends { upstreamStatus: number; latencyMs: number }>(
   deps: AppDeps,
   draft: AuditDraft,
   request: { principalId: string; operator: string; nik: string; now: number },
-): Promise<PopulationRecord> {
+  call: (upstream: AppDeps['upstream']) => Promise<T>,
+): Promise<T> {
   const { principalId, nik, now } = request;
   // Only requests that will reach Dukcapil spend quota: the client's and the agency's.
   const quota = deps.policy.limits.consume(principalId, now);
@@ -63,9 +64,9 @@ export async function fetchRecord(
     });
   draft.detail = { upstreamCalled: true };
   deps.policy.anomalies.observeNik(nik, principalId, request.operator, now);
-  let upstream;
+  let answer: T;
   try {
-    upstream = await deps.upstream.lookupByNik(nik);
+    answer = await call(deps.upstream);
   } catch (error) {
     if (error instanceof UpstreamFailure) {
       if (error.upstreamStatus !== undefined) draft.upstreamStatus = error.upstreamStatus;
@@ -73,9 +74,21 @@ export async function fetchRecord(
     }
     throw error;
   }
-  draft.upstreamStatus = upstream.upstreamStatus;
-  draft.upstreamLatencyMs = Math.round(upstream.latencyMs * 100) / 100;
-  return upstream.record;
+  draft.upstreamStatus = answer.upstreamStatus;
+  draft.upstreamLatencyMs = Math.round(answer.latencyMs * 100) / 100;
+  return answer;
+}
+
+/** CALL_NIK through `callUpstream`: the record, which lives for the request. */
+export async function fetchRecord(
+  deps: AppDeps,
+  draft: AuditDraft,
+  request: { principalId: string; operator: string; nik: string; now: number },
+): Promise<PopulationRecord> {
+  const answer = await callUpstream(deps, draft, request, (upstream) =>
+    upstream.lookupByNik(request.nik),
+  );
+  return answer.record;
 }
 
 /** Projects, records durably, answers: nothing leaves before its audit record is on disk. */

@@ -1,6 +1,7 @@
 /** POST /v1/nik/verify through the real application: verdicts, never values; audited as verify. */
 import { describe, expect, it } from 'vitest';
 import { buildTestApp, lookupBody } from '../../test/helpers/in-process-app.ts';
+import { demoConfig } from '../demo/instance.ts';
 
 type App = Awaited<ReturnType<typeof buildTestApp>>;
 const verify = (app: App, body: Record<string, unknown>, cn = 'app-pendaftaran') =>
@@ -54,6 +55,35 @@ describe('POST /v1/nik/verify', () => {
     const stored = JSON.stringify(app.audit.events);
     for (const value of ['6474015709900001', ...REGISTRY_VALUES])
       expect(stored).not.toContain(value);
+  });
+
+  it('lets Dukcapil compare where the agreement grants CALL_VERIFY_BY_ELEMEN', async () => {
+    const app = await buildTestApp();
+    const response = await verify(app, { claims: { nama_lengkap: 'SITI KENARI RAHAYU' } });
+    expect(response.status).toBe(200);
+    expect(app.upstream.verifyCalls).toBe(1);
+    expect(app.audit.events[0]?.detail).toMatchObject({ method: 'CALL_VERIFY_BY_ELEMEN' });
+  });
+
+  it('compares in the gateway from CALL_NIK where the agreement grants only that', async () => {
+    const config = demoConfig(0, 0);
+    const onlyCallNik = {
+      ...config,
+      agreements: config.agreements.map(({ upstreamMethods: _, ...terms }) => terms),
+    };
+    const app = await buildTestApp({ config: onlyCallNik });
+    const response = await verify(app, {
+      claims: { nama_lengkap: 'SITI KENARI RAHAYU', tempat_lahir: 'SAMARINDA' },
+    });
+    const result = ((await response.json()) as { result: Record<string, { match: boolean }> })
+      .result;
+    expect(result).toEqual({
+      nama_lengkap: { match: true, score: 100 },
+      tempat_lahir: { match: false, score: expect.any(Number) as number },
+    });
+    expect(app.upstream.verifyCalls).toBe(0);
+    expect(app.upstream.calls).toBe(1);
+    expect(app.audit.events[0]?.detail).toMatchObject({ method: 'CALL_NIK', matched: 1 });
   });
 
   it('applies the threshold the client asks for', async () => {

@@ -1,21 +1,16 @@
 /**
- * POST /v1/nik/verify — verification without disclosure. The agency sends what it holds; the
- * gateway fetches the record, compares each claimed element (policies/claims.ts) and drops the
- * record at once. The answer is a verdict and a score per claimed element, never a value, and
+ * POST /v1/nik/verify — verification without disclosure. The agency sends what it holds; Dukcapil
+ * compares it (CALL_VERIFY_BY_ELEMEN, where the agreement grants it), or the gateway fetches the
+ * record, compares each claimed element (policies/claims.ts) and drops the record at once. The answer is a verdict and a score per claimed element, never a value, and
  * never about an element that was not claimed. The audit records the elements checked and
  * releases none.
  */
-import {
-  compareClaim,
-  DEFAULT_THRESHOLD,
-  type ClaimVerdict,
-  type ElementName,
-} from '../../policies/index.ts';
+import { compareClaims, DEFAULT_THRESHOLD, type ElementName } from '../../policies/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { commitAudit } from '../http/middleware/audit-data-path.ts';
 import { VerifyRequest, VerifyResponse } from '../http/schemas.ts';
 import { compileBodyValidator } from '../http/validate.ts';
-import { authorizeRelease, fetchRecord } from './release.ts';
+import { authorizeRelease, callUpstream, fetchRecord } from './release.ts';
 import { beginResidentRequest, lookupErrorCode, RESIDENT_REQUEST_ERRORS } from './lookup.ts';
 import type { RouteSpec } from './route-spec.ts';
 
@@ -46,28 +41,28 @@ export function verifyRoute(deps: AppDeps): RouteSpec {
         fields: claims.map(([element]) => element),
         now,
       });
-      const record = await fetchRecord(deps, draft, {
-        principalId: c.var.principal.id,
-        operator,
-        nik: body.nik,
-        now,
-      });
-
       const threshold = body.threshold ?? DEFAULT_THRESHOLD;
-      const result: Partial<Record<ElementName, ClaimVerdict>> = {};
-      let matched = 0;
-      for (const [element, claimed] of claims) {
-        const actual = record[element];
-        const verdict: ClaimVerdict =
-          actual === undefined
-            ? { match: false, score: 0 }
-            : compareClaim(element, claimed, actual, threshold);
-        if (verdict.match) matched++;
-        result[element] = verdict;
-      }
+      const claimed = Object.fromEntries(claims) as Partial<Record<ElementName, string>>;
+      const upstreamRequest = { principalId: c.var.principal.id, operator, nik: body.nik, now };
+      // Where the agreement grants it, Dukcapil compares and the record never reaches us;
+      // otherwise we compare against a CALL_NIK record dropped when this handler returns.
+      const method = deps.policy.registry
+        .inForce(now)
+        ?.terms.upstreamMethods?.includes('CALL_VERIFY_BY_ELEMEN')
+        ? 'CALL_VERIFY_BY_ELEMEN'
+        : 'CALL_NIK';
+      const result =
+        method === 'CALL_VERIFY_BY_ELEMEN'
+          ? (
+              await callUpstream(deps, draft, upstreamRequest, (upstream) =>
+                upstream.verifyByElements(body.nik, claimed, threshold),
+              )
+            ).verdicts
+          : compareClaims(await fetchRecord(deps, draft, upstreamRequest), claimed, threshold);
+      const matched = Object.values(result).filter((verdict) => verdict.match).length;
       draft.elementsReleased = [];
       draft.outcome = 'success';
-      draft.detail = { upstreamCalled: true, claims: claims.length, matched, threshold };
+      draft.detail = { upstreamCalled: true, method, claims: claims.length, matched, threshold };
       await commitAudit(c, deps.audit);
       return c.json({ requestId: c.var.requestId, result });
     },

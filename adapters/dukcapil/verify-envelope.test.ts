@@ -1,0 +1,103 @@
+/** The CALL_VERIFY_BY_ELEMEN answer: verdict strings, response codes, and refusals to guess. */
+import { describe, expect, it } from 'vitest';
+import { UpstreamFailure } from './port.ts';
+import { parseVerdict, parseVerifyEnvelope } from './verify-envelope.ts';
+
+const NIK = '6474015709900001';
+const envelope = (item: Record<string, unknown>) =>
+  JSON.stringify({ content: [item], numberOfElements: 1, totalElements: 1 });
+const failureKind = (run: () => unknown): string => {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof UpstreamFailure) return `${error.kind}: ${error.reason}`;
+    throw error;
+  }
+  throw new Error('expected an UpstreamFailure');
+};
+
+describe('parseVerdict', () => {
+  it.each([
+    ['Sesuai', { match: true, score: 100 }],
+    ['Tidak Sesuai', { match: false, score: 0 }],
+    ['Sesuai (92)', { match: true, score: 92 }],
+    ['Tidak Sesuai (40)', { match: false, score: 40 }],
+    [' SESUAI(88) ', { match: true, score: 88 }],
+    ['tidak  sesuai', { match: false, score: 0 }],
+  ])('reads %j', (text, verdict) => {
+    expect(parseVerdict(text)).toEqual(verdict);
+  });
+
+  it.each(['Cocok', 'Sesuai (101)', 'Sesuai (-1)', 'Tidak', '', 'Sesuai 92'])(
+    'refuses %j',
+    (text) => {
+      expect(parseVerdict(text)).toBeUndefined();
+    },
+  );
+});
+
+describe('parseVerifyEnvelope', () => {
+  it('answers exactly the claimed elements and ignores the rest', () => {
+    const text = envelope({
+      RESPONSE_CODE: '01',
+      NIK,
+      NAMA_LGKP: 'Sesuai (96)',
+      tgl_lhr: 'Tidak Sesuai',
+      AGAMA: 'Sesuai',
+    });
+    expect(parseVerifyEnvelope(text, NIK, ['nama_lengkap', 'tanggal_lahir'])).toEqual({
+      nama_lengkap: { match: true, score: 96 },
+      tanggal_lahir: { match: false, score: 0 },
+    });
+  });
+
+  it('reads a numeric code and an unpadded NIK', () => {
+    const text = envelope({ RESPONSE_CODE: 1, NIK: 6474015709900001, NAMA_LGKP: 'Sesuai' });
+    expect(parseVerifyEnvelope(text, NIK, ['nama_lengkap'])).toEqual({
+      nama_lengkap: { match: true, score: 100 },
+    });
+  });
+
+  it.each([
+    ['03', 'rejected: login rejected'],
+    ['04', 'rejected: client IP not registered'],
+    ['10', 'rejected: client IP not registered'],
+    ['05', 'quota: daily quota exhausted'],
+    ['11', 'not_found: resident recorded as deceased'],
+    ['12', 'malformed: more than one record for the NIK'],
+    ['13', 'not_found: data not found'],
+    ['14', 'not_found: NIK inactive'],
+    ['15', 'not_found: data not found'],
+    ['16', 'rejected: institution inactive'],
+    ['17', 'rejected: user inactive'],
+    ['99', 'malformed: unrecognised RESPONSE_CODE'],
+  ])('classifies RESPONSE_CODE %s without reading its description', (code, expected) => {
+    const text = envelope({ RESPONSE_CODE: code, RESPONSE_DESC: 'teks bebas dari hulu' });
+    expect(failureKind(() => parseVerifyEnvelope(text, NIK, ['nama_lengkap']))).toBe(expected);
+  });
+
+  it.each([
+    ['a claimed element without a verdict', { RESPONSE_CODE: '01', NIK }],
+    ['an unreadable verdict', { RESPONSE_CODE: '01', NIK, NAMA_LGKP: 'SITI KENARI' }],
+    ['a verdict for another NIK', { RESPONSE_CODE: '01', NIK: '3316010101850002' }],
+    ['no code at all', { NAMA_LGKP: 'Sesuai' }],
+  ])('refuses %s as malformed', (_, item) => {
+    expect(failureKind(() => parseVerifyEnvelope(envelope(item), NIK, ['nama_lengkap']))).toMatch(
+      /^malformed: /,
+    );
+  });
+
+  it('reads a RESPON error in the CALL_NIK style too', () => {
+    const text = envelope({ RESPON: 'Kuota Akses Hari ini telah Habis' });
+    expect(failureKind(() => parseVerifyEnvelope(text, NIK, ['nama_lengkap']))).toBe(
+      'quota: daily quota exhausted',
+    );
+  });
+
+  it('never puts upstream text in the failure', () => {
+    const text = envelope({ RESPONSE_CODE: '01', NIK, NAMA_LGKP: 'SITI KENARI RAHAYU' });
+    expect(failureKind(() => parseVerifyEnvelope(text, NIK, ['nama_lengkap']))).not.toContain(
+      'SITI',
+    );
+  });
+});
