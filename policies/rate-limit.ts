@@ -68,6 +68,12 @@ export function poolSize(state: QuotaShareState): number {
   );
 }
 
+/** How many more units of the shared quota `client` may spend: its reservation left, then the pool. */
+export function sharedQuotaAvailable(state: QuotaShareState, client: string): number {
+  const reservationLeft = Math.max(0, (state.reserved[client] ?? 0) - (state.used[client] ?? 0));
+  return reservationLeft + Math.max(0, poolSize(state) - poolUsed(state));
+}
+
 /** May `client` spend one more unit of the shared quota? */
 export function mayUseSharedQuota(state: QuotaShareState, client: string): boolean {
   const used = state.used[client] ?? 0;

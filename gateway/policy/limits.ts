@@ -6,6 +6,7 @@
  */
 import {
   mayUseSharedQuota,
+  sharedQuotaAvailable,
   startOfDayInZone,
   TokenBucket,
   zoneOffsetMs,
@@ -107,6 +108,42 @@ export class ClientLimits {
     }
     this.used[client] = used + 1;
     return { ok: true };
+  }
+
+  /**
+   * What `client` may still do: its request rate and burst, and how many more upstream calls today
+   * (its own quota and its share of the agency's, whichever is smaller). Undefined without a
+   * profile.
+   */
+  allowance(
+    client: string,
+    now: number,
+  ):
+    | {
+        ratePerSecond: number;
+        burst: number;
+        dailyQuota: number;
+        dailyRemaining: number;
+        resetSeconds: number;
+      }
+    | undefined {
+    const profile = this.config.principals[client]?.profile;
+    if (profile === undefined) return undefined;
+    this.rollOver(now);
+    const share = {
+      total: this.config.upstream.dailyQuota,
+      reserved: this.reserved,
+      used: this.used,
+    };
+    const own = profile.dailyQuota - (this.used[client] ?? 0);
+    const shared = this.upstreamExhausted ? 0 : sharedQuotaAvailable(share, client);
+    return {
+      ratePerSecond: profile.ratePerSecond,
+      burst: profile.burst,
+      dailyQuota: profile.dailyQuota,
+      dailyRemaining: Math.max(0, Math.min(own, shared)),
+      resetSeconds: secondsUntilMidnight(now, this.config.upstream.quotaTimeZone),
+    };
   }
 
   /** Dukcapil said the quota is used up: believe it until its midnight. */

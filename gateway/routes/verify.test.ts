@@ -86,6 +86,19 @@ describe('POST /v1/nik/verify', () => {
     expect(app.audit.events[0]?.detail).toMatchObject({ method: 'CALL_NIK', matched: 1 });
   });
 
+  it('advertises the rate and what is left of the daily quota', async () => {
+    const app = await buildTestApp();
+    const first = await verify(app, { claims: { nama_lengkap: 'SITI KENARI RAHAYU' } });
+    const second = await verify(app, { claims: { nama_lengkap: 'SITI KENARI RAHAYU' } });
+    const profile = app.deps.config.principals['app-pendaftaran']?.profile;
+    expect(first.headers.get('ratelimit-policy')).toBe(
+      `"rate";q=${String(profile?.ratePerSecond)};w=1, "daily";q=${String(profile?.dailyQuota)};w=86400`,
+    );
+    const remaining = (response: Response) =>
+      Number(/r=(\d+)/.exec(response.headers.get('ratelimit') ?? '')?.[1]);
+    expect(remaining(second)).toBe(remaining(first) - 1);
+  });
+
   it('applies the threshold the client asks for', async () => {
     const app = await buildTestApp();
     const strict = await verify(app, {

@@ -22,4 +22,28 @@ export const clientAdmission = (options: {
         headers: { 'Retry-After': String(rate.retryAfterSeconds) },
       });
     await next();
+    advertiseAllowance(c.res.headers, options.policy, id, options.now());
   };
+
+/**
+ * Tells the client what it may still do, in the form of the IETF RateLimit header fields draft
+ * (draft-ietf-httpapi-ratelimit-headers): a per-second rate and a daily quota, and what is left of
+ * the day. Batch clients pace themselves by it instead of discovering the limit by 429s.
+ */
+function advertiseAllowance(
+  headers: Headers,
+  policy: PolicyServices,
+  client: string,
+  now: number,
+): void {
+  const allowance = policy.limits.allowance(client, now);
+  if (allowance === undefined) return;
+  headers.set(
+    'RateLimit-Policy',
+    `"rate";q=${String(allowance.ratePerSecond)};w=1, "daily";q=${String(allowance.dailyQuota)};w=86400`,
+  );
+  headers.set(
+    'RateLimit',
+    `"daily";r=${String(allowance.dailyRemaining)};t=${String(allowance.resetSeconds)}`,
+  );
+}
