@@ -179,3 +179,17 @@ export function compareClaims(
   }
   return verdicts;
 }
+
+/** Longest claim the verify endpoint accepts (API.md). */
+export const MAX_CLAIM_LENGTH = 200;
+
+/**
+ * Whether a claim can be compared at all: not blank, not too long, and for numbers, codes and
+ * dates of a form the registry's value could equal. A claim that fails this is a data-quality
+ * finding of the agency's own file, not a mismatch with the registry.
+ */
+export function isClaimWellFormed(element: ElementName, value: string): boolean {
+  if (value.trim() === '' || value.length > MAX_CLAIM_LENGTH) return false;
+  if (element === 'no_kk') return /^\d{16}$/.test(value.replace(/[\s.-]/g, ''));
+  return exactForm(element, value) !== undefined;
+}

@@ -4,7 +4,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent } from 'undici';
 import { CardError } from '../../adapters/pcsc/channel.ts';
@@ -18,9 +17,9 @@ import { virtualKtp } from '../../adapters/vcard/ktp.ts';
 import { virtualSam } from '../../adapters/vcard/sam.ts';
 import { insertVirtualCard } from '../../adapters/vcard/vpcd.ts';
 import { checkNik } from '../../policies/index.ts';
-import { loadConfig } from '../config/index.ts';
 import { locateInstance } from '../config/instance.ts';
 import { demoReaderFiles } from '../demo/instance.ts';
+import { clientCredentials, defaultGatewayUrl } from './gateway-access.ts';
 import { CliError, EXIT, say, warn } from './output.ts';
 
 const VCARD_USAGE = `usage:
@@ -96,24 +95,8 @@ function agentDefaults(values: { gateway?: string | undefined; 'reader-id'?: str
   const readerId = values['reader-id'];
   if (readerId === undefined)
     throw new CliError(`--reader-id is required\n${READER_USAGE}`, EXIT.usage);
-  let gatewayUrl = values.gateway;
-  if (gatewayUrl === undefined) {
-    const port = (() => {
-      try {
-        return loadConfig(location.configPath).server.port;
-      } catch {
-        return 8443;
-      }
-    })();
-    gatewayUrl = `https://127.0.0.1:${port}`;
-  }
-  const dispatcher = new Agent({
-    connect: {
-      ca: readFileSync(join(location.pkiDir, 'ca.crt')),
-      cert: readFileSync(join(location.pkiDir, 'clients', `${readerId}.crt`)),
-      key: readFileSync(join(location.pkiDir, 'clients', `${readerId}.key`)),
-    },
-  });
+  const gatewayUrl = values.gateway ?? defaultGatewayUrl(location);
+  const dispatcher = new Agent({ connect: clientCredentials(location, readerId) });
   return { readerId, gatewayUrl, dispatcher };
 }
 

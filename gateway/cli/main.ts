@@ -13,6 +13,7 @@ import { auditCommand } from './audit.ts';
 import { certsCommand } from './certs.ts';
 import { configCommand, demoCommand, serveCommand, simCommand } from './run.ts';
 import { CliError, EXIT, say, warn } from './output.ts';
+import { verifyBatchCommand } from './verify-batch.ts';
 
 const HELP = `gerbang — gateway between the agency and the Dukcapil population registry
 
@@ -36,6 +37,8 @@ commands:
   return-data status|dead-letters|retry
                        the return-data outbox
   reader read|serve    the reader agent: read a KTP-el and send it through the gateway
+  verify-batch --in FILE.csv --out FILE.csv --purpose P
+                       verify the agency's own file through the gateway, resumable
 
 environment:
   GERBANG_DATA_DIR     state directory (default ./var)
@@ -68,6 +71,8 @@ async function main(argv: string[]): Promise<void> {
       return readerCommand(args);
     case 'config':
       return configCommand(args);
+    case 'verify-batch':
+      return verifyBatchCommand(args);
     case undefined:
     case 'help':
     case '--help':

@@ -1,0 +1,52 @@
+/** The checkpoint: resumable after a torn write, refused for another run, and free of values. */
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Journal, JournalMismatchError } from './journal.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'gerbang-journal-'));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+const identity = { inputSha256: 'ab'.repeat(32), purpose: 'verifikasi-massal', threshold: 90 };
+
+describe('Journal', () => {
+  it('resumes the finished rows, skipping a torn last line', () => {
+    const path = join(dir, 'torn.progress');
+    const first = Journal.open(path, identity);
+    first.record(1, { outcome: 'valid' });
+    first.record(2, { outcome: 'mismatch', mismatched: ['nama_lengkap'] });
+    first.close();
+    appendFileSync(path, '{"row":3,"outc'); // SIGKILL in the middle of a write
+
+    const second = Journal.open(path, identity);
+    expect(second.resumed).toBe(true);
+    expect([...second.finished]).toEqual([
+      [1, { outcome: 'valid' }],
+      [2, { outcome: 'mismatch', mismatched: ['nama_lengkap'] }],
+    ]);
+    second.record(3, { outcome: 'nik_not_found' });
+    second.close();
+    expect(Journal.open(path, identity).finished.get(3)).toEqual({ outcome: 'nik_not_found' });
+  });
+
+  it('refuses to resume another run', () => {
+    const path = join(dir, 'other.progress');
+    Journal.open(path, identity).close();
+    expect(() => Journal.open(path, { ...identity, threshold: 80 })).toThrow(JournalMismatchError);
+    expect(() => Journal.open(path, { ...identity, inputSha256: 'cd'.repeat(32) })).toThrow(
+      /belongs to another run/,
+    );
+  });
+
+  it('holds outcomes and element names only', () => {
+    const path = join(dir, 'content.progress');
+    const journal = Journal.open(path, identity);
+    journal.record(7, { outcome: 'invalid_format', invalid: ['nik'], missing: ['alamat'] });
+    journal.close();
+    expect(readFileSync(path, 'utf8').split('\n').slice(1).filter(Boolean)).toEqual([
+      '{"row":7,"outcome":"invalid_format","invalid":["nik"],"missing":["alamat"]}',
+    ]);
+  });
+});

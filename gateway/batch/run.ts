@@ -1,0 +1,314 @@
+/**
+ * A bulk verification run: plan every row locally, verify the rest through the gateway at the pace
+ * it allows, checkpoint each finished row, and when every row is finished write the output — one
+ * row per input row, in input order — atomically. Interrupted (Ctrl-C, SIGKILL, the day's quota),
+ * the same command resumes from the checkpoint without asking about a finished row again.
+ */
+import { createHash } from 'node:crypto';
+import {
+  createReadStream,
+  fsyncSync,
+  openSync,
+  closeSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { formatCsvRow, readCsv } from './csv.ts';
+import { VerifyClient, type Attempt, type GatewayConnection } from './client.ts';
+import { Journal } from './journal.ts';
+import { Pace } from './pace.ts';
+import { OUTCOMES, planRow, readLayout, type Outcome, type RowResult } from './plan.ts';
+import { Progress, type ProgressSink } from './progress.ts';
+
+export interface BatchOptions {
+  readonly inputPath: string;
+  readonly outputPath: string;
+  readonly purpose: string;
+  readonly threshold: number | undefined;
+  readonly connection: GatewayConnection;
+  readonly operator: string;
+  /** Prefix of each row's audit reference; the row number follows. */
+  readonly referencePrefix: string;
+  /** Upper bound on requests per second; the gateway's advertised rate applies below it. */
+  readonly maxRate: number;
+  readonly maxConcurrency: number;
+  /** Tries per row for transient failures before the row is `error`. */
+  readonly maxAttempts: number;
+  /** On resume, ask again about rows that ended as `error`. */
+  readonly retryErrors: boolean;
+  readonly progress: ProgressSink;
+  readonly signal?: AbortSignal;
+  /** Backoff base; tests shorten it. */
+  readonly backoffMs?: number;
+}
+
+/** Every status but `complete` leaves a checkpoint that the same command resumes. */
+export type BatchStatus = 'complete' | 'quota' | 'unavailable' | 'interrupted' | 'stopped';
+
+export interface BatchReport {
+  readonly status: BatchStatus;
+  readonly rows: number;
+  readonly finished: number;
+  readonly counts: Readonly<Record<Outcome, number>>;
+  readonly resumedRows: number;
+  readonly queried: number;
+  readonly retries: number;
+  readonly stop?: {
+    readonly code: string;
+    readonly message: string;
+    readonly afterSeconds?: number;
+  };
+  readonly journalPath: string;
+}
+
+export const OUTPUT_HEADER = ['row', 'nik', 'outcome', 'mismatched', 'missing', 'invalid', 'error'];
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms);
+  });
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function countRecords(path: string): Promise<{ header: readonly string[]; rows: number }> {
+  let header: readonly string[] | undefined;
+  let rows = 0;
+  for await (const record of readCsv(path)) {
+    if (header === undefined) header = record.fields;
+    else rows++;
+  }
+  return { header: header ?? [], rows };
+}
+
+export async function runBatch(options: BatchOptions): Promise<BatchReport> {
+  const { header, rows } = await countRecords(options.inputPath);
+  const layout = readLayout(header);
+  const journalPath = `${options.outputPath}.progress`;
+  const journal = Journal.open(journalPath, {
+    inputSha256: await sha256Of(options.inputPath),
+    purpose: options.purpose,
+    threshold: options.threshold,
+  });
+  if (options.retryErrors)
+    for (const [row, result] of journal.finished)
+      if (result.outcome === 'error') journal.finished.delete(row);
+  const resumedRows = journal.finished.size;
+
+  const pace = new Pace({ maxRate: options.maxRate, maxConcurrency: options.maxConcurrency });
+  const client = new VerifyClient({
+    connection: options.connection,
+    operator: options.operator,
+    purpose: options.purpose,
+    threshold: options.threshold,
+    connections: options.maxConcurrency,
+  });
+  const progress = new Progress(options.progress, rows);
+  const backoffMs = options.backoffMs ?? 500;
+  // An object, not a variable: callbacks set it while the loop runs.
+  const run: {
+    stop?: { status: BatchStatus; code: string; message: string; afterSeconds?: number };
+  } = {};
+  const stopped = () => run.stop !== undefined;
+  let inFlight = 0;
+  let queried = 0;
+  let retries = 0;
+  /** Retries in a row across all rows: a path that answers nothing useful stops the run. */
+  let failingInARow = 0;
+  let wake: (() => void) | undefined;
+  const tasks = new Set<Promise<void>>();
+
+  const interrupt = () => {
+    run.stop ??= { status: 'interrupted', code: 'interrupted', message: 'interrupted' };
+    wake?.();
+  };
+  options.signal?.addEventListener('abort', interrupt);
+  if (options.signal?.aborted === true) interrupt();
+
+  const finish = (row: number, result: RowResult) => {
+    journal.record(row, result);
+    progress.update(journal.finished.size);
+  };
+
+  const stopWith = (attempt: Extract<Attempt, { kind: 'stop' }>) => {
+    const quota = attempt.code === 'quota_exhausted' || attempt.code === 'upstream_quota_exhausted';
+    run.stop ??= {
+      status: quota ? 'quota' : 'stopped',
+      code: attempt.code,
+      message: attempt.message,
+      ...(attempt.afterSeconds === undefined ? {} : { afterSeconds: attempt.afterSeconds }),
+    };
+  };
+
+  async function verifyRow(row: number, query: Parameters<VerifyClient['verify']>[0]) {
+    let attempts = 0;
+    let throttled = 0;
+    // A row waiting to retry when the quota runs out stays unfinished for the resumed run.
+    while (!stopped() && !pace.quotaSpent) {
+      await pace.turn();
+      if (stopped()) return;
+      const started = performance.now();
+      queried++;
+      const { attempt, allowance } = await client.verify(query);
+      pace.answered(performance.now() - started, allowance);
+      if (attempt.kind === 'result') {
+        failingInARow = 0;
+        pace.succeeded();
+        finish(row, attempt.result);
+        return;
+      }
+      if (attempt.kind === 'stop') {
+        stopWith(attempt);
+        return;
+      }
+      retries++;
+      // A 429 asks us to slow down, not to give up on the row.
+      const rateLimited = attempt.code === 'rate_limited';
+      if (rateLimited) throttled++;
+      else attempts++;
+      // When nothing gets through, the fault is the path, not this row: stop (resumable)
+      // rather than mark every row as an error.
+      if (!rateLimited && ++failingInARow >= options.maxAttempts * 5) {
+        run.stop ??= {
+          status: 'unavailable',
+          code: attempt.code,
+          message: `no useful answer for ${String(failingInARow)} tries in a row`,
+        };
+        return;
+      }
+      const wait =
+        attempt.afterSeconds !== undefined
+          ? attempt.afterSeconds * 1000
+          : Math.random() * Math.min(30_000, backoffMs * 2 ** Math.max(attempts, throttled));
+      if (attempt.overload) pace.overloaded(wait, rateLimited);
+      if (attempts >= options.maxAttempts || throttled >= 50) {
+        finish(row, { outcome: 'error', error: attempt.code });
+        return;
+      }
+      await sleep(wait);
+    }
+  }
+
+  const launch = (row: number, query: Parameters<VerifyClient['verify']>[0]) => {
+    inFlight++;
+    const task = verifyRow(row, query).finally(() => {
+      inFlight--;
+      tasks.delete(task);
+      wake?.();
+    });
+    tasks.add(task);
+  };
+
+  try {
+    progress.update(journal.finished.size, performance.now(), true);
+    for await (const record of readCsv(options.inputPath)) {
+      if (stopped()) break;
+      if (record.index === 1) continue;
+      const row = record.index - 1;
+      if (journal.finished.has(row)) continue;
+      const plan = planRow(layout, record.fields);
+      if (plan.kind === 'done') {
+        finish(row, plan.result);
+        continue;
+      }
+      while (!stopped() && inFlight >= pace.concurrency()) {
+        if (inFlight === 0 && pace.quotaSpent) {
+          run.stop = {
+            status: 'quota',
+            code: 'quota_exhausted',
+            message: 'the daily quota is spent',
+            ...(pace.resetSeconds === undefined ? {} : { afterSeconds: pace.resetSeconds }),
+          };
+          break;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          // Concurrency can also grow with time (a pause ending); look again shortly.
+          setTimeout(resolve, 50);
+        });
+      }
+      if (stopped()) break;
+      launch(row, {
+        nik: plan.nik,
+        claims: plan.claims,
+        missing: plan.missing,
+        reference: `${options.referencePrefix}#${String(row)}`,
+      });
+    }
+    await Promise.all([...tasks]);
+  } finally {
+    options.signal?.removeEventListener('abort', interrupt);
+    progress.update(journal.finished.size, performance.now(), true);
+    progress.finish();
+    journal.close();
+    await client.close();
+  }
+
+  const complete = journal.finished.size === rows;
+  if (complete) await writeOutput(options, layout.nikColumn, journal.finished, journalPath);
+  const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
+  for (const result of journal.finished.values()) counts[result.outcome]++;
+  const ended = run.stop;
+  return {
+    status: complete ? 'complete' : (ended?.status ?? 'stopped'),
+    rows,
+    finished: journal.finished.size,
+    counts,
+    resumedRows,
+    queried,
+    retries,
+    journalPath,
+    ...(ended === undefined || complete
+      ? {}
+      : {
+          stop: {
+            code: ended.code,
+            message: ended.message,
+            ...(ended.afterSeconds === undefined ? {} : { afterSeconds: ended.afterSeconds }),
+          },
+        }),
+  };
+}
+
+/** Writes every row's result in input order to a temporary file, then renames it into place. */
+async function writeOutput(
+  options: BatchOptions,
+  nikColumn: number,
+  results: ReadonlyMap<number, RowResult>,
+  journalPath: string,
+): Promise<void> {
+  const temporary = `${options.outputPath}.tmp`;
+  const fd = openSync(temporary, 'w', 0o600);
+  try {
+    let buffer = formatCsvRow(OUTPUT_HEADER);
+    for await (const record of readCsv(options.inputPath)) {
+      if (record.index === 1) continue;
+      const row = record.index - 1;
+      const result = results.get(row);
+      if (result === undefined) throw new Error(`row ${String(row)} has no result`);
+      buffer += formatCsvRow([
+        String(row),
+        (record.fields[nikColumn] ?? '').trim(),
+        result.outcome,
+        (result.mismatched ?? []).join(';'),
+        (result.missing ?? []).join(';'),
+        (result.invalid ?? []).join(';'),
+        result.error ?? '',
+      ]);
+      if (buffer.length > 1 << 16) {
+        writeSync(fd, buffer);
+        buffer = '';
+      }
+    }
+    writeSync(fd, buffer);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, options.outputPath);
+  rmSync(journalPath, { force: true });
+}

@@ -1,0 +1,172 @@
+/**
+ * `gerbang verify-batch --in FILE.csv --out FILE.csv --purpose P`: verifies the agency's own file
+ * row by row through the gateway's verify endpoint (docs/bulk-verification.md). Defaults fit the
+ * demo: the instance's gateway, as the client `app-pendaftaran`.
+ */
+import { userInfo } from 'node:os';
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { locateInstance } from '../config/instance.ts';
+import { LayoutError, OUTCOMES } from '../batch/plan.ts';
+import { JournalMismatchError } from '../batch/journal.ts';
+import { runBatch, type BatchReport } from '../batch/run.ts';
+import { clientCredentials, defaultGatewayUrl } from './gateway-access.ts';
+import { CliError, EXIT, say, warn } from './output.ts';
+
+const USAGE = `usage: gerbang verify-batch --in FILE.csv --out FILE.csv --purpose P
+       [--threshold 0-100] [--gateway URL] [--client ID | --cert FILE --key FILE] [--ca FILE]
+       [--operator ID] [--rate N] [--concurrency N] [--attempts N] [--retry-errors]
+
+The header of FILE.csv names canonical elements: nik and any of no_kk, nama_lengkap,
+jenis_kelamin, tempat_lahir, tanggal_lahir, status_perkawinan, jenis_pekerjaan, alamat.
+Progress is checkpointed in OUT.progress; run the same command again to resume.
+
+exit status: 0 done; 3 done with rows in error; 75 stopped by the daily quota or an
+unreachable gateway or Dukcapil (resume later);
+130 interrupted (resume); 1 stopped by a refusal every row would get; 64 usage.`;
+
+/** Exit statuses beyond output.ts's: both resumable from the checkpoint. */
+const EXIT_ROWS_IN_ERROR = 3;
+const EXIT_TEMPFAIL = 75;
+const EXIT_INTERRUPTED = 130;
+
+const positiveNumber = (name: string, value: string | undefined, fallback: number): number => {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0)
+    throw new CliError(`--${name} must be a positive number\n${USAGE}`, EXIT.usage);
+  return number;
+};
+
+/** A text usable in an audit field: the gateway refuses runs of 16 digits and other characters. */
+const auditSafe = (text: string, allowed: RegExp, max: number): string =>
+  text
+    .replace(allowed, '-')
+    .replace(/[0-9]{16,}/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, max);
+
+export async function verifyBatchCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      in: { type: 'string' },
+      out: { type: 'string' },
+      purpose: { type: 'string' },
+      threshold: { type: 'string' },
+      gateway: { type: 'string' },
+      client: { type: 'string' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
+      ca: { type: 'string' },
+      operator: { type: 'string' },
+      rate: { type: 'string' },
+      concurrency: { type: 'string' },
+      attempts: { type: 'string' },
+      'retry-errors': { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.in === undefined || values.out === undefined || values.purpose === undefined)
+    throw new CliError(USAGE, EXIT.usage);
+  if ((values.cert === undefined) !== (values.key === undefined))
+    throw new CliError(`--cert and --key go together\n${USAGE}`, EXIT.usage);
+  let threshold: number | undefined;
+  if (values.threshold !== undefined) {
+    threshold = Number(values.threshold);
+    if (!Number.isInteger(threshold) || threshold < 0 || threshold > 100)
+      throw new CliError(`--threshold must be an integer from 0 to 100\n${USAGE}`, EXIT.usage);
+  }
+  const inputPath = resolve(values.in);
+  const outputPath = resolve(values.out);
+  if (inputPath === outputPath) throw new CliError('--out must not be the input file', EXIT.usage);
+
+  const location = locateInstance();
+  const connection = {
+    url: values.gateway ?? defaultGatewayUrl(location),
+    ...clientCredentials(location, values.client ?? 'app-pendaftaran', values),
+  };
+  const operator =
+    values.operator ?? auditSafe(`batch.${userInfo().username}`, /[^A-Za-z0-9._@-]/g, 64);
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    // The first Ctrl-C finishes the requests in flight and saves them; the second leaves at once
+    // (finished rows are in the checkpoint already).
+    if (++interrupts > 1) process.exit(EXIT_INTERRUPTED);
+    warn('\nverify-batch: stopping after the requests in flight; Ctrl-C again to leave now');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let report: BatchReport;
+  try {
+    report = await runBatch({
+      inputPath,
+      outputPath,
+      purpose: values.purpose,
+      threshold,
+      connection,
+      operator,
+      referencePrefix: `batch:${auditSafe(basename(inputPath), /[^A-Za-z0-9._-]/g, 80)}`,
+      maxRate: positiveNumber('rate', values.rate, Infinity),
+      maxConcurrency: Math.floor(positiveNumber('concurrency', values.concurrency, 64)),
+      maxAttempts: Math.floor(positiveNumber('attempts', values.attempts, 6)),
+      retryErrors: values['retry-errors'] === true,
+      progress: {
+        isTTY: process.stderr.isTTY,
+        write: (text) => process.stderr.write(text),
+      },
+      signal: controller.signal,
+    });
+  } catch (error) {
+    if (error instanceof LayoutError)
+      throw new CliError(`${values.in}: ${error.message}`, EXIT.usage);
+    if (error instanceof JournalMismatchError) throw new CliError(error.message, EXIT.usage);
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  printSummary(report, values.out);
+  if (report.status === 'complete') {
+    if (report.counts.error > 0) process.exitCode = EXIT_ROWS_IN_ERROR;
+    return;
+  }
+  process.exitCode =
+    report.status === 'quota' || report.status === 'unavailable'
+      ? EXIT_TEMPFAIL
+      : report.status === 'interrupted'
+        ? EXIT_INTERRUPTED
+        : EXIT.failure;
+}
+
+function printSummary(report: BatchReport, out: string): void {
+  const n = (value: number) => value.toLocaleString('en');
+  const width = Math.max(...OUTCOMES.map((o) => o.length)) + 2;
+  say(
+    report.status === 'complete'
+      ? `verify-batch: ${n(report.rows)} rows verified → ${out}`
+      : `verify-batch: ${n(report.finished)} of ${n(report.rows)} rows done; not finished`,
+  );
+  for (const outcome of OUTCOMES)
+    say(`  ${outcome.padEnd(width)}${n(report.counts[outcome]).padStart(12)}`);
+  if (report.status === 'complete')
+    say(`  rows in ${n(report.rows)} = rows out ${n(report.finished)}`);
+  say(
+    `  this run: ${n(report.queried)} requests, ${n(report.retries)} retried; ` +
+      `${n(report.resumedRows)} rows taken from the checkpoint`,
+  );
+  if (report.status === 'complete') return;
+  const stop = report.stop;
+  const when =
+    stop?.afterSeconds === undefined
+      ? ''
+      : ` after ${new Date(Date.now() + stop.afterSeconds * 1000).toISOString()}`;
+  warn(
+    `verify-batch: ${report.status === 'interrupted' ? 'interrupted' : `stopped (${stop?.code ?? 'unknown'}: ${stop?.message ?? ''})`}. ` +
+      `Progress is saved in ${report.journalPath}; run the same command${when} to resume.`,
+  );
+}

@@ -1,0 +1,282 @@
+/**
+ * `gerbang verify-batch` end to end: a real `gerbang serve` child process, the simulator in this
+ * process, and the batch as a child process of its own.
+ * - 20,000 generated rows with seeded mismatches, unknown NIKs, malformed and incomplete rows:
+ *   the run is SIGKILLed part-way and resumed; every row's outcome is the one it was made with,
+ *   and the upstream sees exactly the unfinished rows again — no finished row is asked twice.
+ * - Under faults: injected upstream failures and two runs competing for one client's rate still
+ *   finish with every row right; a daily quota stops the run at the quota, never beyond it.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { GerbangConfig } from '../gateway/config/index.ts';
+import { readCsv } from '../gateway/batch/csv.ts';
+import { OUTCOMES } from '../gateway/batch/plan.ts';
+import { generateBatch } from './helpers/batch-file.ts';
+import {
+  GERBANG,
+  prepareInstance,
+  ROOT,
+  spawnGerbang,
+  waitForHealth,
+  type PreparedInstance,
+} from './helpers/child-gateway.ts';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function startGateway(adjust?: (config: GerbangConfig) => GerbangConfig) {
+  const instance = await prepareInstance(adjust);
+  // Its request log is not read here: discard it rather than let a full pipe stall the gateway.
+  const gateway = spawnGerbang(['serve'], instance.dir, { stdio: 'ignore' });
+  const exited = new Promise((resolve) => gateway.once('exit', resolve));
+  const agent = instance.agent('app-pendaftaran');
+  cleanups.push(async () => {
+    gateway.kill('SIGTERM');
+    await exited;
+    await agent.close();
+    await instance.simulator.close();
+    rmSync(instance.dir, { recursive: true, force: true });
+  });
+  await waitForHealth(instance.url, agent);
+  return instance;
+}
+
+function profileOf(config: GerbangConfig) {
+  const profile = config.principals['app-pendaftaran']?.profile;
+  if (profile === undefined) throw new Error('the demo has no app-pendaftaran profile');
+  return profile;
+}
+
+function workDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gerbang-batch-'));
+  cleanups.push(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
+
+function batch(instance: PreparedInstance, dir: string, input: string, output: string) {
+  const child = spawn(
+    process.execPath,
+    [
+      GERBANG,
+      'verify-batch',
+      '--in',
+      join(dir, input),
+      '--out',
+      join(dir, output),
+      '--purpose',
+      'verifikasi-massal',
+      '--gateway',
+      instance.url,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, GERBANG_DATA_DIR: instance.dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  cleanups.push(() => {
+    child.kill('SIGKILL');
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      resolve({ code, signal });
+    }),
+  );
+  return { child, done, output: () => ({ stdout, stderr }) };
+}
+
+async function verifyCalls(instance: PreparedInstance): Promise<number> {
+  const response = await request(`${instance.simulator.url}/__sim/state`);
+  const state = (await response.body.json()) as { counters: { calls: Record<string, number> } };
+  return state.counters.calls['CALL_VERIFY_BY_ELEMEN'] ?? 0;
+}
+
+/** Waits until the upstream has stopped receiving calls (requests of a killed run may land late). */
+async function settledCalls(instance: PreparedInstance): Promise<number> {
+  let last = await verifyCalls(instance);
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const now = await verifyCalls(instance);
+    if (now === last) return now;
+    last = now;
+  }
+}
+
+/** Finished rows in a checkpoint: every parseable entry after the header line. */
+function checkpointRows(path: string): Set<number> {
+  const rows = new Set<number>();
+  for (const line of readFileSync(path, 'utf8').split('\n').slice(1)) {
+    try {
+      const entry = JSON.parse(line) as { row?: unknown };
+      if (typeof entry.row === 'number') rows.add(entry.row);
+    } catch {
+      // a torn last line
+    }
+  }
+  return rows;
+}
+
+async function outputRows(path: string) {
+  const rows: string[][] = [];
+  for await (const record of readCsv(path)) rows.push([...record.fields]);
+  return rows;
+}
+
+function summaryCounts(stdout: string): Record<string, number> {
+  return Object.fromEntries(
+    OUTCOMES.map((outcome) => [
+      outcome,
+      Number(
+        new RegExp(`^\\s+${outcome}\\s+([\\d,]+)$`, 'm').exec(stdout)?.[1]?.replaceAll(',', ''),
+      ),
+    ]),
+  );
+}
+
+describe('gerbang verify-batch', () => {
+  it('verifies 20,000 rows exactly, survives SIGKILL and resumes without asking a finished row again', async () => {
+    const instance = await startGateway();
+    const dir = workDir();
+    const generated = generateBatch(20_000);
+    writeFileSync(join(dir, 'wajib-pajak.csv'), generated.csv);
+    const checkpoint = join(dir, 'hasil.csv.progress');
+
+    // First run: killed once a good part of the file is done.
+    const first = batch(instance, dir, 'wajib-pajak.csv', 'hasil.csv');
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (
+        existsSync(checkpoint) &&
+        checkpointRows(checkpoint).size >= generated.expected.length * 0.3
+      )
+        break;
+      const exited = await Promise.race([first.done, Promise.resolve(undefined)]);
+      if (exited !== undefined) throw new Error(`the run ended early: ${first.output().stderr}`);
+    }
+    first.child.kill('SIGKILL');
+    expect((await first.done).signal).toBe('SIGKILL');
+    const callsBefore = await settledCalls(instance);
+    const finished = checkpointRows(checkpoint);
+    expect(finished.size).toBeLessThan(generated.expected.length);
+    expect(existsSync(join(dir, 'hasil.csv'))).toBe(false);
+
+    // Second run: the same command resumes.
+    const second = batch(instance, dir, 'wajib-pajak.csv', 'hasil.csv');
+    const ended = await second.done;
+    const { stdout, stderr } = second.output();
+    expect(ended.code, stderr).toBe(0);
+
+    // Rows in = rows out, in order, each with the outcome it was made with.
+    const [header, ...rows] = await outputRows(join(dir, 'hasil.csv'));
+    expect(header).toEqual(['row', 'nik', 'outcome', 'mismatched', 'missing', 'invalid', 'error']);
+    expect(rows).toHaveLength(generated.expected.length);
+    const wrong = rows.filter(
+      (row, i) => row[0] !== String(i + 1) || row[2] !== generated.expected[i],
+    );
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(summaryCounts(stdout)).toEqual(generated.counts);
+    // Every class is well represented (shares of the file as generated).
+    const share = (count: number) => count / generated.expected.length;
+    expect(share(generated.counts.mismatch)).toBeGreaterThan(0.05);
+    expect(share(generated.counts.nik_not_found)).toBeGreaterThan(0.025);
+    expect(share(generated.counts.invalid_format)).toBeGreaterThan(0.015);
+    expect(share(generated.counts.incomplete)).toBeGreaterThan(0.025);
+    expect(stdout).toContain(
+      `${finished.size.toLocaleString('en')} rows taken from the checkpoint`,
+    );
+    expect(stdout).toContain('0 retried');
+    expect(existsSync(checkpoint)).toBe(false);
+
+    // Mismatched names elements only, never a value.
+    const mismatchedColumn = new Set(rows.flatMap((row) => (row[3] ?? '').split(';')));
+    for (const name of mismatchedColumn)
+      expect(['', 'nama_lengkap', 'tanggal_lahir', 'jenis_kelamin']).toContain(name);
+
+    // The resumed run asked the upstream about exactly the rows the first had not finished.
+    const unfinishedQueried = generated.queriedRows.filter(
+      (queried, i) => queried && !finished.has(i + 1),
+    ).length;
+    expect((await settledCalls(instance)) - callsBefore).toBe(unfinishedQueried);
+  }, 240_000);
+
+  it('retries upstream faults and 429s to the right answer for every row', async () => {
+    const instance = await startGateway((config) => ({
+      ...config,
+      upstream: { ...config.upstream, breaker: { failureThreshold: 10_000, openMs: 1_000 } },
+      principals: {
+        ...config.principals,
+        'app-pendaftaran': {
+          role: 'app',
+          profile: { ...profileOf(config), ratePerSecond: 150, burst: 5 },
+        },
+      },
+    }));
+    await request(`${instance.simulator.url}/__sim/config`, {
+      method: 'POST',
+      body: JSON.stringify({ failureRate: 0.1 }),
+    }).then((r) => r.body.dump());
+    const dir = workDir();
+    const generated = generateBatch(400, 7);
+    writeFileSync(join(dir, 'a.csv'), generated.csv);
+    writeFileSync(join(dir, 'b.csv'), generated.csv);
+
+    // Two runs share one client's rate: together they exceed it and meet 429s.
+    const runs = [
+      batch(instance, dir, 'a.csv', 'a-out.csv'),
+      batch(instance, dir, 'b.csv', 'b-out.csv'),
+    ];
+    const ends = await Promise.all(runs.map((run) => run.done));
+    for (const [i, end] of ends.entries()) expect(end.code, runs[i]?.output().stderr).toBe(0);
+    let retried = 0;
+    for (const [i, name] of ['a-out.csv', 'b-out.csv'].entries()) {
+      const [, ...rows] = await outputRows(join(dir, name));
+      expect(rows.map((row) => row[2])).toEqual(generated.expected);
+      retried += Number(/([\d,]+) retried/.exec(runs[i]?.output().stdout ?? '')?.[1]);
+    }
+    expect(retried).toBeGreaterThan(0);
+  }, 240_000);
+
+  it('stops at the daily quota without exceeding it, and says how to resume', async () => {
+    const quota = 150;
+    const instance = await startGateway((config) => ({
+      ...config,
+      principals: {
+        ...config.principals,
+        'app-pendaftaran': {
+          role: 'app',
+          profile: { ...profileOf(config), dailyQuota: quota },
+        },
+      },
+    }));
+    const dir = workDir();
+    writeFileSync(join(dir, 'in.csv'), generateBatch(400, 3).csv);
+    const run = batch(instance, dir, 'in.csv', 'out.csv');
+    const end = await run.done;
+    expect(end.code).toBe(75);
+    expect(run.output().stderr).toMatch(/stopped \(quota_exhausted: .*run the same command/s);
+    expect(await verifyCalls(instance)).toBe(quota);
+    expect(existsSync(join(dir, 'out.csv'))).toBe(false);
+    expect(existsSync(join(dir, 'out.csv.progress'))).toBe(true);
+
+    // Nothing the batch sent left a resident's NIK in the gateway's data directory.
+    const scan = spawnSync(process.execPath, [GERBANG, 'retention', 'scan'], {
+      cwd: ROOT,
+      env: { ...process.env, GERBANG_DATA_DIR: instance.dir },
+      encoding: 'utf8',
+    });
+    expect(scan.stdout).toMatch(/nothing of a resident found/);
+  }, 120_000);
+});
