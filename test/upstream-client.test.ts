@@ -67,13 +67,16 @@ async function simConfig(settings: Record<string, number>): Promise<void> {
   await response.body.dump();
 }
 
-async function simState(): Promise<{
-  counters: { calls: Record<string, number>; quotaUsed: number };
-}> {
+interface SimCounters {
+  calls: Record<string, number>;
+  quotaUsed: number;
+  busiestSecond: number;
+  overRateQuota: number;
+}
+
+async function simState(): Promise<{ counters: SimCounters }> {
   const response = await request(`${simulator.url}/__sim/state`);
-  return (await response.body.json()) as {
-    counters: { calls: Record<string, number>; quotaUsed: number };
-  };
+  return (await response.body.json()) as { counters: SimCounters };
 }
 
 /** Runs `use` against a stand-in upstream that answers every request with `body`. */
@@ -307,5 +310,38 @@ describe('CALL_VERIFY_BY_ELEMEN against the simulator', () => {
     await upstream.lookupByNik(SITI);
     const failure = await failureOf(upstream.verifyByElements(SITI, { nama_lengkap: 'A' }, 85));
     expect(failure.kind).toBe('quota');
+  });
+});
+
+describe('the upstream rate quota', () => {
+  it('paces calls so that no second holds more than the quota, and all get through', async () => {
+    await simConfig({ rateQuotaPerSecond: 200 });
+    const upstream = client({
+      ratePerSecond: 200,
+      maxConnections: 64,
+      maxQueued: 1000,
+      maxRateWaitMs: 5_000,
+    });
+    const results = await Promise.allSettled(
+      Array.from({ length: 300 }, () => upstream.lookupByNik('6474015709900001')),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(300);
+    const { counters } = await simState();
+    expect(counters.busiestSecond).toBeLessThanOrEqual(200);
+    expect(counters.overRateQuota).toBe(0);
+  });
+
+  it('refuses a call whose turn is further away than the wait allowed, without asking', async () => {
+    const upstream = client({ ratePerSecond: 10, maxQueued: 100, maxRateWaitMs: 250 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => upstream.lookupByNik('6474015709900001')),
+    );
+    const refused = results
+      .filter((r) => r.status === 'rejected')
+      .map((r) => (r.reason as UpstreamFailure).reason);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    expect(new Set(refused)).toEqual(new Set(['upstream rate quota: too many calls waiting']));
+    expect((await simState()).counters.calls['CALL_NIK']).toBe(3);
+    expect(upstream.health().breaker).toBe('closed');
   });
 });

@@ -30,6 +30,8 @@ export interface SimulatorSettings {
   failureRate: number;
   dropResponseRate: number;
   dailyQuota: number;
+  /** A rate quota (calls per sliding second) to check the gateway against; 0: none. */
+  rateQuotaPerSecond: number;
 }
 
 const DEFAULT_SETTINGS: SimulatorSettings = {
@@ -38,7 +40,31 @@ const DEFAULT_SETTINGS: SimulatorSettings = {
   failureRate: 0,
   dropResponseRate: 0,
   dailyQuota: 1_000_000,
+  rateQuotaPerSecond: 0,
 };
+
+/**
+ * Calls in the last second, to report the busiest second and every call over the rate quota:
+ * the measure of a gateway that must keep Dukcapil busy without exceeding its quota.
+ */
+class SlidingSecond {
+  private readonly times: number[] = [];
+  private head = 0;
+  max = 0;
+  exceeded = 0;
+
+  record(now: number, quota: number): void {
+    this.times.push(now);
+    while ((this.times[this.head] ?? now) <= now - 1000) this.head++;
+    if (this.head > 4096) {
+      this.times.splice(0, this.head);
+      this.head = 0;
+    }
+    const inWindow = this.times.length - this.head;
+    this.max = Math.max(this.max, inWindow);
+    if (quota > 0 && inWindow > quota) this.exceeded++;
+  }
+}
 
 interface DataBalikanItem {
   nik: string;
@@ -146,6 +172,7 @@ export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: 
   let quotaDay = '';
   let quotaUsed = 0;
   let received = new Map<string, DataBalikanItem>();
+  let window = new SlidingSecond();
 
   const app = new Hono<{ Bindings: HttpBindings }>();
 
@@ -201,6 +228,7 @@ export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: 
   app.post('/dukcapil/get_json/:consumer/:method', async (c) => {
     const method = c.req.param('method');
     calls[method] = (calls[method] ?? 0) + 1;
+    window.record(performance.now(), settings.rateQuotaPerSecond);
     const delay =
       settings.latencyMs + (settings.jitterMs > 0 ? Math.random() * settings.jitterMs : 0);
     if (delay > 0) await sleep(delay);
@@ -249,7 +277,13 @@ export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: 
   app.get('/__sim/state', (c) =>
     c.json({
       settings,
-      counters: { calls, quotaUsed, quotaDay },
+      counters: {
+        calls,
+        quotaUsed,
+        quotaDay,
+        busiestSecond: window.max,
+        overRateQuota: window.exceeded,
+      },
       dataBalikanReceived: received.size,
     }),
   );
@@ -286,6 +320,7 @@ export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: 
     calls = {};
     quotaUsed = 0;
     received = new Map();
+    window = new SlidingSecond();
     return c.json({ settings });
   });
 

@@ -14,6 +14,7 @@ import {
 import { CircuitBreaker } from './breaker.ts';
 import { parseCallNikEnvelope } from './envelope.ts';
 import { parseVerifyEnvelope } from './verify-envelope.ts';
+import { UpstreamRatePacer } from './rate-pacer.ts';
 import {
   noopUpstreamObserver,
   UpstreamFailure,
@@ -40,6 +41,9 @@ export interface DukcapilHttpOptions {
   readonly maxQueued: number;
   readonly maxResponseBytes: number;
   readonly breaker: { readonly failureThreshold: number; readonly openMs: number };
+  /** The agency's Dukcapil rate quota; calls wait for their slot (at most maxRateWaitMs). */
+  readonly ratePerSecond?: number | undefined;
+  readonly maxRateWaitMs?: number | undefined;
   readonly observer?: UpstreamObserver;
 }
 
@@ -92,6 +96,7 @@ function toFailure(error: unknown): UpstreamFailure {
 export class DukcapilHttpClient implements DukcapilClient {
   private readonly pool: Pool;
   private readonly breaker: CircuitBreaker;
+  private readonly pacer: UpstreamRatePacer | undefined;
   private readonly observer: UpstreamObserver;
   private readonly paths: Readonly<Record<'CALL_NIK' | 'CALL_VERIFY_BY_ELEMEN', string>>;
   private readonly options: DukcapilHttpOptions;
@@ -120,6 +125,10 @@ export class DukcapilHttpClient implements DukcapilClient {
       keepAliveTimeout: 4_000,
     });
     this.breaker = new CircuitBreaker(options.breaker);
+    this.pacer =
+      options.ratePerSecond === undefined
+        ? undefined
+        : new UpstreamRatePacer(options.ratePerSecond, options.maxRateWaitMs ?? 2_000);
     this.observer = options.observer ?? noopUpstreamObserver;
   }
 
@@ -191,11 +200,16 @@ export class DukcapilHttpClient implements DukcapilClient {
     if (this.inFlight >= this.options.maxConnections + this.options.maxQueued) {
       throw new UpstreamFailure('unavailable', 'upstream concurrency cap reached');
     }
-    if (!this.breaker.tryAcquire())
-      throw new UpstreamFailure('unavailable', 'circuit breaker open');
-    const started = performance.now();
     this.inFlight++;
+    let started = performance.now();
+    let asked = false;
     try {
+      // Waiting for a rate slot counts as in flight: the queue stays bounded.
+      await this.pacer?.acquire();
+      if (!this.breaker.tryAcquire())
+        throw new UpstreamFailure('unavailable', 'circuit breaker open');
+      asked = true;
+      started = performance.now();
       const { text, status } = await this.postWithOneSafeRetry(path, JSON.stringify(body));
       const latencyMs = performance.now() - started;
       const result = parse(text, status, latencyMs);
@@ -204,6 +218,8 @@ export class DukcapilHttpClient implements DukcapilClient {
       return result;
     } catch (error) {
       const failure = toFailure(error);
+      // Refused before the upstream was asked: nothing to tell the breaker or the metrics.
+      if (!asked) throw failure;
       // Not found, rejected and quota are answers: the upstream is healthy.
       if (
         failure.kind === 'malformed' ||

@@ -123,6 +123,12 @@ export const ConfigSchema = Type.Object(
         maxConnections: Type.Integer({ minimum: 1, maximum: 1024, default: 64 }),
         maxQueued: Type.Integer({ minimum: 0, maximum: 100_000, default: 1024 }),
         maxResponseBytes: Type.Integer({ minimum: 1024, maximum: 10_485_760, default: 65_536 }),
+        /**
+         * The agency's Dukcapil rate quota in calls per second, if it has one: calls are paced to
+         * it and wait at most maxRateWaitMs for their turn.
+         */
+        ratePerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000 })),
+        maxRateWaitMs: Milliseconds(2_000, 60_000),
         /** The agency's daily Dukcapil quota, shared by all clients. */
         dailyQuota: Type.Integer({ minimum: 1, default: 1_000_000 }),
         /** The zone of Dukcapil's day (its quota resets at midnight there). */

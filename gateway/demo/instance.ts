@@ -67,6 +67,7 @@ export function demoConfig(gatewayPort: number, simPort: number): GerbangConfig 
       maxConnections: 64,
       maxQueued: 1024,
       maxResponseBytes: 65_536,
+      maxRateWaitMs: 2_000,
       dailyQuota: 10_000_000,
       quotaTimeZone: 'Asia/Jakarta',
       breaker: { failureThreshold: 5, openMs: 10_000 },
