@@ -1,13 +1,21 @@
 /**
- * `npm run bench`: the simulator and the gateway as separate child processes in their demo
- * configuration (mutual TLS, full policy), loaded by autocannon from this process, measured in
- * one run: (a) the simulator directly; (b) lookups through the gateway with its audit in memory
- * (bench/unaudited-gateway.ts: what the pipeline costs without durable records); (c) lookups
- * through `gerbang serve`, every record durable (synchronous=FULL, group commit) before the
- * answer. Prints a table and writes bench/results/latest.json. Settings: BENCH_DURATION (s,
- * default 10), BENCH_CONNECTIONS (default 50).
+ * `npm run bench`: is the gateway ever the bottleneck? Everything runs in its production form as
+ * child processes — the simulator (`gerbang sim`), the gateway (`gerbang serve`: mutual TLS, full
+ * policy, durable audit) — and autocannon loads them from this process. In one run, interleaved
+ * round by round so that drift hits every target alike:
+ *   (a) the simulator directly; (b) a bare Hono + undici proxy on the same TLS terms
+ *   (bench/bare-proxy.ts); (c) nginx with one worker, when installed (skipped otherwise — the bench
+ *   installs nothing); (d) Gerbang lookups; (e) Gerbang verifications.
+ * Then: latency at a fixed 2,000 req/s (bare proxy vs Gerbang); the gateway's RSS across a soak;
+ * and, with a 50 ms upstream and a 1,000 req/s Dukcapil quota, how busy Gerbang keeps the
+ * upstream and whether any second ever exceeded the quota.
+ * Prints a table and writes bench/results/latest.json (smoke: bench/results/smoke.json).
+ *
+ * Settings: BENCH_DURATION (s per target and round, default 10), BENCH_ROUNDS (2),
+ * BENCH_SOAK_SECONDS (300), BENCH_CONNECTIONS (50), BENCH_PROFILE=1 (gateway under --cpu-prof,
+ * profiles in bench/results/profiles), BENCH_SMOKE=1 (seconds-long, for CI: no thresholds).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,74 +26,109 @@ import { ensureDemoInstance } from '../gateway/demo/instance.ts';
 import { readSecretText } from '../gateway/config/secrets.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const DURATION = Number(process.env['BENCH_DURATION'] ?? 10);
-const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
+const env = process.env;
+const SMOKE = env['BENCH_SMOKE'] === '1';
+const DURATION = Number(env['BENCH_DURATION'] ?? (SMOKE ? 1 : 10));
+const ROUNDS = Number(env['BENCH_ROUNDS'] ?? (SMOKE ? 1 : 2));
+const SOAK_SECONDS = Number(env['BENCH_SOAK_SECONDS'] ?? (SMOKE ? 0 : 300));
+const CONNECTIONS = Number(env['BENCH_CONNECTIONS'] ?? 50);
+const PROFILE = env['BENCH_PROFILE'] === '1';
+const FIXED_RATE = 2000;
+const UPSTREAM_LATENCY_MS = 50;
+const UPSTREAM_QUOTA_PER_SECOND = 1000;
 const CANARY = '6474015709900001';
+const TARGETS = {
+  lookupVsBareProxy: 0.6,
+  lookupVsNginx: 0.35,
+  addedP99MsAt2000: 2,
+  rssMbMax: 200,
+  quotaUtilisation: 0.95,
+};
 
-function start(args: string[], env: NodeJS.ProcessEnv, script = 'bin/gerbang.js'): ChildProcess {
-  const child = spawn(process.execPath, [join(ROOT, script), ...args], {
-    env: { ...process.env, ...env },
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function start(args: string[], extraEnv: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
+    cwd: ROOT,
+    env: { ...env, ...extraEnv },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   child.on('exit', (code) => {
-    if (code !== null && code !== 0) console.error(`gerbang ${args.join(' ')} exited with ${code}`);
+    if (code !== null && code !== 0) console.error(`${args.join(' ')} exited with ${code}`);
   });
   return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 async function waitUntil(check: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   throw new Error(`${what} did not start`);
 }
 
-/** Samples a process's RSS (MiB) and CPU time (s) from /proc while a load runs. */
-function sampleProcess(pid: number) {
-  let maxRssMb = 0;
+/** Samples a process's RSS (MiB) and CPU time from /proc while a load runs. */
+function sampleProcess(pid: number, everyMs = 250) {
+  const series: number[] = [];
   const cpuSeconds = (): number => {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime in clock ticks
   };
+  const rss = () =>
+    Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
   const startCpu = cpuSeconds();
-  const timer = setInterval(() => {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    if (match) maxRssMb = Math.max(maxRssMb, Number(match[1]) / 1024);
-  }, 250);
+  const started = performance.now();
+  const timer = setInterval(() => series.push(rss()), everyMs);
   return {
-    stop: (seconds: number) => {
+    stop: () => {
       clearInterval(timer);
+      series.push(rss());
+      const seconds = (performance.now() - started) / 1000;
       return {
         cpuPercent: Math.round(((cpuSeconds() - startCpu) / seconds) * 100),
-        maxRssMb: Math.round(maxRssMb),
+        maxRssMb: Math.round(Math.max(...series)),
+        series,
       };
     },
   };
 }
 
-interface Measured {
-  name: string;
+interface Sample {
   requestsPerSecond: number;
-  latencyMs: { p50: number; p99: number; p999: number };
+  p50: number;
+  p99: number;
+  p999: number;
   non2xx: number;
   errors: number;
-  gatewayCpuPercent?: number;
-  gatewayMaxRssMb?: number;
+  cpuPercent?: number;
+  maxRssMb?: number;
 }
 
-async function measure(name: string, options: autocannon.Options): Promise<Measured> {
-  await autocannon({ ...options, duration: 2, connections: CONNECTIONS }); // warm-up
-  const result = await autocannon({ ...options, duration: DURATION, connections: CONNECTIONS });
+async function load(options: autocannon.Options): Promise<autocannon.Result> {
+  return autocannon({ connections: CONNECTIONS, ...options });
+}
+
+function summarise(result: autocannon.Result): Sample {
   return {
-    name,
     requestsPerSecond: Math.round(result.requests.average),
-    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, p999: result.latency.p99_9 },
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    p999: result.latency.p99_9,
     non2xx: result.non2xx,
     errors: result.errors,
   };
 }
+
+const mean = (values: number[]) =>
+  values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 
 /** Waits until an mTLS endpoint answers 200. */
 function answers(url: string, tlsOptions: object): () => Promise<boolean> {
@@ -97,23 +140,69 @@ function answers(url: string, tlsOptions: object): () => Promise<boolean> {
     });
 }
 
-/** Scrapes one value from the gateway's Prometheus text. */
-async function scrapeMetric(url: string, tlsOptions: object, name: string): Promise<number> {
-  const { Agent, request } = await import('undici');
-  const agent = new Agent({ connect: tlsOptions });
-  try {
-    const response = await request(`${url}/metrics`, { dispatcher: agent });
-    const text = await response.body.text();
-    return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
-  } finally {
-    await agent.close();
+async function simState(simUrl: string) {
+  const response = await fetch(`${simUrl}/__sim/state`);
+  return (await response.json()) as {
+    counters: { calls: Record<string, number>; busiestSecond: number; overRateQuota: number };
+  };
+}
+
+async function simConfig(simUrl: string, settings: Record<string, number>): Promise<void> {
+  await fetch(`${simUrl}/__sim/config`, { method: 'POST', body: JSON.stringify(settings) });
+}
+
+/** nginx as a reverse proxy with one worker, on the same TLS terms; undefined if not installed. */
+function startNginx(dir: string, port: number, simPort: number, consumer: string) {
+  const which = spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' });
+  const binary = which.stdout.trim();
+  if (which.status !== 0 || binary === '') return undefined;
+  const base = join(dir, 'nginx');
+  mkdirSync(base, { recursive: true });
+  const pki = join(dir, 'pki');
+  writeFileSync(
+    join(base, 'nginx.conf'),
+    `worker_processes 1;
+daemon off;
+pid ${base}/nginx.pid;
+error_log ${base}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${base}/body;
+  proxy_temp_path ${base}/proxy;
+  upstream simulator { server 127.0.0.1:${simPort}; keepalive 64; }
+  server {
+    listen 127.0.0.1:${port} ssl;
+    ssl_certificate ${pki}/server.crt;
+    ssl_certificate_key ${pki}/server.key;
+    ssl_client_certificate ${pki}/ca.crt;
+    ssl_verify_client on;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location = /v1/nik/lookup {
+      proxy_pass http://simulator/dukcapil/get_json/${consumer}/CALL_NIK;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+    location = /healthz { return 200 "ok"; }
   }
+}
+`,
+  );
+  const child = spawn(
+    binary,
+    ['-p', base, '-c', join(base, 'nginx.conf'), '-e', join(base, 'error.log')],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  return child;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'gerbang-bench-'));
 const children: ChildProcess[] = [];
 try {
-  const [gatewayPort, unauditedPort, simPort] = [
+  const [gatewayPort, barePort, simPort, nginxPort] = [
+    await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
@@ -121,18 +210,30 @@ try {
   const location = locateInstance({ GERBANG_DATA_DIR: dir });
   await ensureDemoInstance(location, { gateway: gatewayPort, simulator: simPort });
   const config = JSON.parse(readFileSync(location.configPath, 'utf8')) as {
-    upstream: { consumer: string; userId: string; ipUser: string; passwordFile: string };
+    upstream: Record<string, unknown> & {
+      consumer: string;
+      userId: string;
+      ipUser: string;
+      passwordFile: string;
+    };
   };
-  const env = { GERBANG_DATA_DIR: dir };
-  children.push(start(['sim'], env));
-  const gateway = start(['serve'], env);
+  const instanceEnv = { GERBANG_DATA_DIR: dir };
+  const profileDir = join(ROOT, 'bench/results/profiles');
+  const gatewayNodeArgs = PROFILE ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const startGateway = () => start(['bin/gerbang.js', 'serve'], instanceEnv, gatewayNodeArgs);
+
+  const simulator = start(['bin/gerbang.js', 'sim'], instanceEnv);
+  children.push(simulator);
+  let gateway = startGateway();
   children.push(gateway);
-  const unaudited = start(
-    ['bench/unaudited-gateway.ts'],
-    { ...env, BENCH_PORT: String(unauditedPort) },
-    'bin/run-ts.js',
+  children.push(
+    start(['bin/run-ts.js', 'bench/bare-proxy.ts'], {
+      ...instanceEnv,
+      BENCH_PORT: String(barePort),
+    }),
   );
-  children.push(unaudited);
+  const nginx = startNginx(dir, nginxPort, simPort, config.upstream.consumer);
+  if (nginx) children.push(nginx);
 
   const pki = (file: string): string => readFileSync(join(location.pkiDir, file), 'utf8');
   const credentials = (id: string) => ({
@@ -143,10 +244,12 @@ try {
   const tlsOptions = credentials('app-pendaftaran');
   const simUrl = `http://127.0.0.1:${simPort}`;
   const gatewayUrl = `https://127.0.0.1:${gatewayPort}`;
-  const unauditedUrl = `https://127.0.0.1:${unauditedPort}`;
+  const bareUrl = `https://127.0.0.1:${barePort}`;
+  const nginxUrl = `https://127.0.0.1:${nginxPort}`;
   await waitUntil(async () => (await fetch(`${simUrl}/__sim/state`)).ok, 'simulator');
   await waitUntil(answers(`${gatewayUrl}/healthz`, tlsOptions), 'gateway');
-  await waitUntil(answers(`${unauditedUrl}/healthz`, tlsOptions), 'unaudited gateway');
+  await waitUntil(answers(`${bareUrl}/healthz`, tlsOptions), 'bare proxy');
+  if (nginx) await waitUntil(answers(`${nginxUrl}/healthz`, tlsOptions), 'nginx');
 
   const upstreamBody = JSON.stringify({
     NIK: CANARY,
@@ -154,81 +257,265 @@ try {
     password: readSecretText(join(dir, config.upstream.passwordFile)),
     ip_user: config.upstream.ipUser,
   });
-  const lookupRequest = {
-    method: 'POST' as const,
-    headers: { 'content-type': 'application/json', 'x-operator-id': 'bench' },
-    body: JSON.stringify({ nik: CANARY, purpose: 'pendaftaran-wp', reference: 'BENCH-1' }),
-    tlsOptions,
+  const json = { 'content-type': 'application/json', 'x-operator-id': 'bench' };
+  const lookupBody = JSON.stringify({
+    nik: CANARY,
+    purpose: 'pendaftaran-wp',
+    reference: 'BENCH-1',
+  });
+  const verifyBody = JSON.stringify({
+    nik: CANARY,
+    purpose: 'pendaftaran-wp',
+    reference: 'BENCH-1',
+    claims: { nama_lengkap: 'Siti Kenari Rahayu', tanggal_lahir: '17-09-1990' },
+  });
+  const targets: { name: string; options: autocannon.Options; gateway?: true }[] = [
+    {
+      name: 'simulator direct (CALL_NIK)',
+      options: {
+        url: `${simUrl}/dukcapil/get_json/${config.upstream.consumer}/CALL_NIK`,
+        method: 'POST',
+        headers: json,
+        body: upstreamBody,
+      },
+    },
+    {
+      name: 'bare proxy (Hono + undici, mTLS)',
+      options: {
+        url: `${bareUrl}/v1/nik/lookup`,
+        method: 'POST',
+        headers: json,
+        body: lookupBody,
+        tlsOptions,
+      },
+    },
+    ...(nginx
+      ? [
+          {
+            name: 'nginx, one worker (mTLS)',
+            options: {
+              url: `${nginxUrl}/v1/nik/lookup`,
+              method: 'POST' as const,
+              headers: json,
+              body: upstreamBody,
+              tlsOptions,
+            },
+          },
+        ]
+      : []),
+    {
+      name: 'Gerbang lookup',
+      options: {
+        url: `${gatewayUrl}/v1/nik/lookup`,
+        method: 'POST',
+        headers: json,
+        body: lookupBody,
+        tlsOptions,
+      },
+      gateway: true,
+    },
+    {
+      name: 'Gerbang verify',
+      options: {
+        url: `${gatewayUrl}/v1/nik/verify`,
+        method: 'POST',
+        headers: json,
+        body: verifyBody,
+        tlsOptions,
+      },
+      gateway: true,
+    },
+  ];
+
+  // (a)–(e), interleaved round by round.
+  const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const target of targets) {
+      await load({ ...target.options, duration: 1 }); // warm-up
+      const sampler = target.gateway ? sampleProcess(gateway.pid ?? 0) : undefined;
+      const sample = summarise(await load({ ...target.options, duration: DURATION }));
+      const usage = sampler?.stop();
+      samples.get(target.name)?.push({
+        ...sample,
+        ...(usage ? { cpuPercent: usage.cpuPercent, maxRssMb: usage.maxRssMb } : {}),
+      });
+      console.error(`round ${round}: ${target.name}: ${sample.requestsPerSecond} req/s`);
+    }
+  }
+  const results = targets.map(({ name }) => {
+    const list = samples.get(name) ?? [];
+    const cpu = list.flatMap((s) => (s.cpuPercent === undefined ? [] : [s.cpuPercent]));
+    const rss = list.flatMap((s) => (s.maxRssMb === undefined ? [] : [s.maxRssMb]));
+    return {
+      name,
+      requestsPerSecond: Math.round(mean(list.map((s) => s.requestsPerSecond))),
+      latencyMs: {
+        p50: Math.round(mean(list.map((s) => s.p50)) * 10) / 10,
+        p99: Math.round(mean(list.map((s) => s.p99)) * 10) / 10,
+        p999: Math.round(mean(list.map((s) => s.p999)) * 10) / 10,
+      },
+      non2xx: list.reduce((a, s) => a + s.non2xx, 0),
+      errors: list.reduce((a, s) => a + s.errors, 0),
+      ...(cpu.length > 0 ? { gatewayCpuPercent: Math.round(mean(cpu)) } : {}),
+      ...(rss.length > 0 ? { gatewayMaxRssMb: Math.max(...rss) } : {}),
+    };
+  });
+  const byName = (prefix: string) => results.find((r) => r.name.startsWith(prefix));
+
+  // Latency at a fixed 2,000 req/s: what the gateway adds to a bare proxy.
+  const fixed = async (target: (typeof targets)[number]) => {
+    await load({ ...target.options, duration: 1, overallRate: FIXED_RATE });
+    return summarise(
+      await load({ ...target.options, duration: DURATION, overallRate: FIXED_RATE }),
+    );
   };
-  const results: Measured[] = [];
-  results.push(
-    await measure('simulator direct (CALL_NIK)', {
-      url: `${simUrl}/dukcapil/get_json/${config.upstream.consumer}/CALL_NIK`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: upstreamBody,
-    }),
+  const bareFixed = await fixed(targets[1] as (typeof targets)[number]);
+  const gatewayFixed = await fixed(
+    targets.find((t) => t.name === 'Gerbang lookup') as (typeof targets)[number],
   );
-  const unauditedSampler = sampleProcess(unaudited.pid ?? 0);
-  const unauditedLookup = await measure('lookup, audit in memory (not durable)', {
-    url: `${unauditedUrl}/v1/nik/lookup`,
-    ...lookupRequest,
-  });
-  const unauditedUsage = unauditedSampler.stop(DURATION + 2);
-  results.push({
-    ...unauditedLookup,
-    gatewayCpuPercent: unauditedUsage.cpuPercent,
-    gatewayMaxRssMb: unauditedUsage.maxRssMb,
-  });
-  const officer = credentials('officer-1');
-  const commitsBefore = await scrapeMetric(gatewayUrl, officer, 'gerbang_audit_commits_total');
-  const recordsBefore = await scrapeMetric(
-    gatewayUrl,
-    officer,
-    'gerbang_audit_records_written_total',
+
+  // RSS across a soak at a steady 1,000 lookups/s.
+  let soak:
+    { seconds: number; firstMinuteMb: number; lastMinuteMb: number; maxMb: number } | undefined;
+  if (SOAK_SECONDS > 0) {
+    const sampler = sampleProcess(gateway.pid ?? 0, 5000);
+    const lookup = targets.find((t) => t.name === 'Gerbang lookup') as (typeof targets)[number];
+    await load({ ...lookup.options, duration: SOAK_SECONDS, overallRate: 1000 });
+    const { series, maxRssMb } = sampler.stop();
+    const minute = Math.min(12, Math.floor(series.length / 2));
+    soak = {
+      seconds: SOAK_SECONDS,
+      firstMinuteMb: Math.round(mean(series.slice(0, minute))),
+      lastMinuteMb: Math.round(mean(series.slice(-minute))),
+      maxMb: maxRssMb,
+    };
+  }
+  const rssMax = Math.max(
+    ...results.flatMap((r) => (r.gatewayMaxRssMb === undefined ? [] : [r.gatewayMaxRssMb])),
+    soak?.maxMb ?? 0,
   );
-  const sampler = sampleProcess(gateway.pid ?? 0);
-  const lookup = await measure('lookup, audit durable (gerbang serve)', {
-    url: `${gatewayUrl}/v1/nik/lookup`,
-    ...lookupRequest,
+
+  // A 50 ms upstream with a 1,000 req/s quota: restart the gateway with the quota configured.
+  await stop(gateway);
+  const configured = JSON.parse(readFileSync(location.configPath, 'utf8')) as {
+    upstream: Record<string, unknown>;
+  };
+  configured.upstream['ratePerSecond'] = UPSTREAM_QUOTA_PER_SECOND;
+  writeFileSync(location.configPath, JSON.stringify(configured, null, 2));
+  gateway = startGateway();
+  children.push(gateway);
+  await waitUntil(answers(`${gatewayUrl}/healthz`, tlsOptions), 'gateway with the upstream quota');
+  // Fresh counters: the busiest second must be this phase's, not the unthrottled targets'.
+  await fetch(`${simUrl}/__sim/reset`, { method: 'POST' });
+  await simConfig(simUrl, {
+    latencyMs: UPSTREAM_LATENCY_MS,
+    rateQuotaPerSecond: UPSTREAM_QUOTA_PER_SECOND,
   });
-  const usage = sampler.stop(DURATION + 2);
-  results.push({ ...lookup, gatewayCpuPercent: usage.cpuPercent, gatewayMaxRssMb: usage.maxRssMb });
-  const commits =
-    (await scrapeMetric(gatewayUrl, officer, 'gerbang_audit_commits_total')) - commitsBefore;
-  const records =
-    (await scrapeMetric(gatewayUrl, officer, 'gerbang_audit_records_written_total')) -
-    recordsBefore;
+  const lookupTarget = targets.find((t) => t.name === 'Gerbang lookup');
+  if (lookupTarget === undefined) throw new Error('no lookup target');
+  const quotaLoad = { ...lookupTarget.options, connections: 150 };
+  await load({ ...quotaLoad, duration: 2 });
+  const callsBefore = (await simState(simUrl)).counters.calls['CALL_NIK'] ?? 0;
+  const quotaStarted = performance.now();
+  const quotaResult = summarise(await load({ ...quotaLoad, duration: DURATION }));
+  const quotaSeconds = (performance.now() - quotaStarted) / 1000;
+  const after = await simState(simUrl);
+  const upstreamRate = ((after.counters.calls['CALL_NIK'] ?? 0) - callsBefore) / quotaSeconds;
+  const quota = {
+    upstreamLatencyMs: UPSTREAM_LATENCY_MS,
+    quotaPerSecond: UPSTREAM_QUOTA_PER_SECOND,
+    upstreamCallsPerSecond: Math.round(upstreamRate),
+    busiestSecond: after.counters.busiestSecond,
+    secondsOverQuota: after.counters.overRateQuota,
+    clientRequestsPerSecond: quotaResult.requestsPerSecond,
+    clientP99Ms: quotaResult.p99,
+  };
+  const quotaUtilisation = Math.round((upstreamRate / UPSTREAM_QUOTA_PER_SECOND) * 1000) / 1000;
+
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a !== undefined && b !== undefined && b > 0 ? Math.round((a / b) * 100) / 100 : null;
+  const lookup = byName('Gerbang lookup');
+  const ratios = {
+    lookup_vs_bare_proxy: ratio(lookup?.requestsPerSecond, byName('bare proxy')?.requestsPerSecond),
+    lookup_vs_nginx: ratio(lookup?.requestsPerSecond, byName('nginx')?.requestsPerSecond),
+    verify_vs_bare_proxy: ratio(
+      byName('Gerbang verify')?.requestsPerSecond,
+      byName('bare proxy')?.requestsPerSecond,
+    ),
+    bare_proxy_vs_simulator: ratio(
+      byName('bare proxy')?.requestsPerSecond,
+      byName('simulator')?.requestsPerSecond,
+    ),
+  };
+  const addedP99 = Math.round((gatewayFixed.p99 - bareFixed.p99) * 10) / 10;
+  const verdicts = {
+    lookup_vs_bare_proxy:
+      ratios.lookup_vs_bare_proxy === null
+        ? null
+        : ratios.lookup_vs_bare_proxy >= TARGETS.lookupVsBareProxy,
+    lookup_vs_nginx:
+      ratios.lookup_vs_nginx === null ? null : ratios.lookup_vs_nginx >= TARGETS.lookupVsNginx,
+    added_p99_ms_at_2000rps: addedP99 <= TARGETS.addedP99MsAt2000,
+    rss_mb_max: rssMax <= TARGETS.rssMbMax,
+    rss_flat: soak === undefined ? null : soak.lastMinuteMb <= soak.firstMinuteMb * 1.1,
+    quota_utilisation: quotaUtilisation >= TARGETS.quotaUtilisation,
+    quota_never_exceeded: quota.secondsOverQuota === 0,
+  };
 
   console.log(
-    `\nGerbang bench — ${DURATION}s per target, ${CONNECTIONS} connections, node ${process.version}\n`,
+    `\nGerbang bench — ${ROUNDS} round(s) × ${DURATION}s per target, ${CONNECTIONS} connections, node ${process.version}\n`,
   );
   console.log(
-    'target                                      req/s     p50    p99  p99.9  non2xx  errors   cpu%  rss MiB',
+    'target                               req/s     p50     p99   p99.9  non2xx  errors   cpu%  rss MiB',
   );
   for (const r of results) {
     console.log(
-      `${r.name.padEnd(42)} ${String(r.requestsPerSecond).padStart(7)} ${String(r.latencyMs.p50).padStart(6)} ${String(r.latencyMs.p99).padStart(6)} ${String(r.latencyMs.p999).padStart(6)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(7)} ${String(r.gatewayCpuPercent ?? '-').padStart(6)} ${String(r.gatewayMaxRssMb ?? '-').padStart(8)}`,
+      `${r.name.padEnd(34)} ${String(r.requestsPerSecond).padStart(7)} ${String(r.latencyMs.p50).padStart(7)} ${String(r.latencyMs.p99).padStart(7)} ${String(r.latencyMs.p999).padStart(7)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(7)} ${String(r.gatewayCpuPercent ?? '-').padStart(6)} ${String(r.gatewayMaxRssMb ?? '-').padStart(8)}`,
     );
   }
-  const ratio = (a: Measured | undefined, b: Measured | undefined): number =>
-    a && b ? Math.round((a.requestsPerSecond / b.requestsPerSecond) * 100) / 100 : 0;
-  const [direct, memory, durable] = results;
-  const ratios = {
-    lookup_vs_simulator_direct: ratio(durable, direct),
-    durable_audit_vs_memory_audit: ratio(durable, memory),
-  };
-  const batch = commits > 0 ? Math.round((records / commits) * 10) / 10 : 0;
+  if (!nginx) console.log('nginx: not installed, skipped (the bench installs nothing)');
   console.log(
-    `\nratios: lookup/simulator ${ratios.lookup_vs_simulator_direct}, durable/memory audit ${ratios.durable_audit_vs_memory_audit}`,
+    `\nat ${FIXED_RATE} req/s: p99 bare proxy ${bareFixed.p99} ms, Gerbang ${gatewayFixed.p99} ms → added ${addedP99} ms`,
   );
+  if (soak)
+    console.log(
+      `soak ${soak.seconds}s at 1000 req/s: RSS first minute ${soak.firstMinuteMb} MiB, last minute ${soak.lastMinuteMb} MiB, max ${soak.maxMb} MiB`,
+    );
   console.log(
-    `durable audit: ${records} records in ${commits} fsync'd transactions (group commit: ${batch} records per fsync)`,
+    `50 ms upstream, quota ${UPSTREAM_QUOTA_PER_SECOND}/s: upstream ${quota.upstreamCallsPerSecond}/s (${Math.round(quotaUtilisation * 100)} % busy), busiest second ${quota.busiestSecond}, calls over quota ${quota.secondsOverQuota}`,
   );
+  console.log(`ratios: ${JSON.stringify(ratios)}`);
+  console.log(`targets: ${JSON.stringify(verdicts)}`);
+
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(
-    join(ROOT, 'bench/results/latest.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, durationSeconds: DURATION, connections: CONNECTIONS, results, ratios, audit: { records, commits, recordsPerCommit: batch }, rss_mb_max: usage.maxRssMb }, null, 2)}\n`,
+    join(ROOT, 'bench/results', SMOKE ? 'smoke.json' : 'latest.json'),
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        smoke: SMOKE,
+        rounds: ROUNDS,
+        durationSeconds: DURATION,
+        connections: CONNECTIONS,
+        results,
+        ratios,
+        latency: {
+          at_rps: FIXED_RATE,
+          bare_proxy_p99_ms: bareFixed.p99,
+          gateway_p99_ms: gatewayFixed.p99,
+          added_p99_ms_at_2000rps: addedP99,
+        },
+        rss_mb_max: rssMax,
+        soak: soak ?? null,
+        quota_utilisation: quotaUtilisation,
+        quota,
+        targets: TARGETS,
+        verdicts,
+      },
+      null,
+      2,
+    )}\n`,
   );
   const failed = results.some((r) => r.errors > 0 || r.non2xx > 0);
   if (failed) {
@@ -236,6 +523,6 @@ try {
     process.exitCode = 1;
   }
 } finally {
-  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(children.map((child) => stop(child)));
   rmSync(dir, { recursive: true, force: true });
 }
