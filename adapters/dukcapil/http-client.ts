@@ -14,7 +14,7 @@ import {
 import { CircuitBreaker } from './breaker.ts';
 import { parseCallNikEnvelope } from './envelope.ts';
 import { parseVerifyEnvelope } from './verify-envelope.ts';
-import { UpstreamRatePacer } from './rate-pacer.ts';
+import { Semaphore, UpstreamRatePacer } from './rate-pacer.ts';
 import {
   noopUpstreamObserver,
   UpstreamFailure,
@@ -97,6 +97,7 @@ export class DukcapilHttpClient implements DukcapilClient {
   private readonly pool: Pool;
   private readonly breaker: CircuitBreaker;
   private readonly pacer: UpstreamRatePacer | undefined;
+  private readonly connections: Semaphore;
   private readonly observer: UpstreamObserver;
   private readonly paths: Readonly<Record<'CALL_NIK' | 'CALL_VERIFY_BY_ELEMEN', string>>;
   private readonly options: DukcapilHttpOptions;
@@ -125,6 +126,7 @@ export class DukcapilHttpClient implements DukcapilClient {
       keepAliveTimeout: 4_000,
     });
     this.breaker = new CircuitBreaker(options.breaker);
+    this.connections = new Semaphore(options.maxConnections);
     this.pacer =
       options.ratePerSecond === undefined
         ? undefined
@@ -203,8 +205,11 @@ export class DukcapilHttpClient implements DukcapilClient {
     this.inFlight++;
     let started = performance.now();
     let asked = false;
+    let holdsConnection = false;
     try {
-      // Waiting for a rate slot counts as in flight: the queue stays bounded.
+      // Waiting for a connection and a rate slot counts as in flight: the queue stays bounded.
+      await this.connections.acquire();
+      holdsConnection = true;
       await this.pacer?.acquire();
       if (!this.breaker.tryAcquire())
         throw new UpstreamFailure('unavailable', 'circuit breaker open');
@@ -233,6 +238,7 @@ export class DukcapilHttpClient implements DukcapilClient {
       this.observer.onCall(failure.kind, performance.now() - started);
       throw failure;
     } finally {
+      if (holdsConnection) this.connections.release();
       this.inFlight--;
     }
   }

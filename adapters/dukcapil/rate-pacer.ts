@@ -55,3 +55,31 @@ export class UpstreamRatePacer {
     }
   }
 }
+
+/**
+ * At most `size` holders at once, served in order. The upstream client takes a place before its
+ * rate slot, so that a paced call finds a free connection and leaves at its slot — not later, in
+ * a burst, from the connection pool's own queue.
+ */
+export class Semaphore {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}

@@ -27,12 +27,15 @@ export function dayInZone(now: number, timeZone: string): string {
   return new Date(now + zoneOffsetMs(now, timeZone)).toISOString().slice(0, 10);
 }
 
+/** The calendar day after `day` (YYYY-MM-DD). */
+function nextDay(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, (d ?? 1) + 1)).toISOString().slice(0, 10);
+}
+
 /** Seconds until the next midnight in `timeZone` (at least 1). */
 export function secondsUntilMidnight(now: number, timeZone: string): number {
-  const [y, m, d] = dayInZone(now, timeZone).split('-').map(Number);
-  const tomorrow = new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, (d ?? 1) + 1))
-    .toISOString()
-    .slice(0, 10);
+  const tomorrow = nextDay(dayInZone(now, timeZone));
   return Math.max(1, Math.ceil((startOfDayInZone(tomorrow, timeZone) - now) / 1000));
 }
 
@@ -43,6 +46,7 @@ export class ClientLimits {
   private day = '';
   private used: Record<string, number> = {};
   private upstreamExhausted = false;
+  private dayWindow: { day: string; start: number; end: number } | undefined;
 
   constructor(config: GerbangConfig) {
     this.config = config;
@@ -55,8 +59,30 @@ export class ClientLimits {
     );
   }
 
+  /**
+   * The quota day containing `now`, computed once per day: time-zone arithmetic through Intl is
+   * too slow for every request (it was the largest self time in the lookup profile).
+   */
+  private quotaDay(now: number): { day: string; start: number; end: number } {
+    const cached = this.dayWindow;
+    if (cached !== undefined && now >= cached.start && now < cached.end) return cached;
+    const zone = this.config.upstream.quotaTimeZone;
+    const day = dayInZone(now, zone);
+    const window = {
+      day,
+      start: startOfDayInZone(day, zone),
+      end: startOfDayInZone(nextDay(day), zone),
+    };
+    this.dayWindow = window;
+    return window;
+  }
+
+  private secondsLeftToday(now: number): number {
+    return Math.max(1, Math.ceil((this.quotaDay(now).end - now) / 1000));
+  }
+
   private rollOver(now: number): void {
-    const today = dayInZone(now, this.config.upstream.quotaTimeZone);
+    const today = this.quotaDay(now).day;
     if (today === this.day) return;
     this.day = today;
     this.used = {};
@@ -71,10 +97,7 @@ export class ClientLimits {
 
   /** The day start (epoch ms) of the quota day containing `now`. */
   dayStart(now: number): number {
-    return startOfDayInZone(
-      dayInZone(now, this.config.upstream.quotaTimeZone),
-      this.config.upstream.quotaTimeZone,
-    );
+    return this.quotaDay(now).start;
   }
 
   /** The token bucket: may `client` make a request now? */
@@ -92,7 +115,7 @@ export class ClientLimits {
   /** Spends one upstream call of `client`'s daily quota and of the shared Dukcapil quota. */
   consume(client: string, now: number): QuotaDecision {
     this.rollOver(now);
-    const retryAfterSeconds = secondsUntilMidnight(now, this.config.upstream.quotaTimeZone);
+    const retryAfterSeconds = this.secondsLeftToday(now);
     const profile = this.config.principals[client]?.profile;
     const used = this.used[client] ?? 0;
     if (profile !== undefined && used >= profile.dailyQuota)
@@ -142,7 +165,7 @@ export class ClientLimits {
       burst: profile.burst,
       dailyQuota: profile.dailyQuota,
       dailyRemaining: Math.max(0, Math.min(own, shared)),
-      resetSeconds: secondsUntilMidnight(now, this.config.upstream.quotaTimeZone),
+      resetSeconds: this.secondsLeftToday(now),
     };
   }
 
