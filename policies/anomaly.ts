@@ -66,6 +66,7 @@ export interface Alert {
 }
 
 const HOUR_MS = 3_600_000;
+const HOUR_SECONDS = HOUR_MS / 1000;
 const DATA_TYPES = new Set(['lookup', 'verify', 'card_read']);
 
 function minutesOf(hhmm: string): number {
@@ -86,25 +87,38 @@ export function withinServiceHours(hours: ServiceHours, time: number): boolean {
 }
 
 /**
- * Timestamps within the last hour, per key. Records arrive in time order, so expired entries are
- * dropped from the front: amortised O(1) per record however busy an operator is.
+ * Counts within the last hour, per key, in one-second buckets: memory is bounded (3,600 counters
+ * per key) however busy an operator is — keeping every timestamp of the hour held millions of
+ * numbers under a bulk load — and each record costs amortised O(1).
  */
 class HourlyWindow {
-  private readonly queues = new Map<string, { times: number[]; start: number }>();
+  private readonly windows = new Map<
+    string,
+    { buckets: Uint32Array; total: number; lastSecond: number }
+  >();
+
   add(key: string, time: number): number {
-    let queue = this.queues.get(key);
-    if (queue === undefined) {
-      queue = { times: [], start: 0 };
-      this.queues.set(key, queue);
+    const second = Math.floor(time / 1000);
+    let window = this.windows.get(key);
+    if (window === undefined) {
+      window = { buckets: new Uint32Array(HOUR_SECONDS), total: 0, lastSecond: second };
+      this.windows.set(key, window);
     }
-    queue.times.push(time);
-    while (queue.start < queue.times.length && (queue.times[queue.start] ?? time) <= time - HOUR_MS)
-      queue.start++;
-    if (queue.start > 1024 && queue.start * 2 > queue.times.length) {
-      queue.times = queue.times.slice(queue.start);
-      queue.start = 0;
+    // Expire the seconds that left the hour since the last record (at most a full turn).
+    const elapsed = Math.min(HOUR_SECONDS, second - window.lastSecond);
+    for (let s = window.lastSecond + 1; s <= window.lastSecond + elapsed; s++) {
+      const slot = s % HOUR_SECONDS;
+      window.total -= window.buckets[slot] ?? 0;
+      window.buckets[slot] = 0;
     }
-    return queue.times.length - queue.start;
+    if (second > window.lastSecond) window.lastSecond = second;
+    // A record from a moment ago (out of order) still counts if it is within the hour.
+    if (window.lastSecond - second < HOUR_SECONDS) {
+      const slot = second % HOUR_SECONDS;
+      window.buckets[slot] = (window.buckets[slot] ?? 0) + 1;
+      window.total++;
+    }
+    return window.total;
   }
 }
 
