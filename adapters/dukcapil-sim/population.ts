@@ -177,8 +177,8 @@ const EDUCATION = [
 const BLOOD = ['A', 'B', 'AB', 'O', 'TIDAK TAHU'];
 const FAMILY_ROLES = ['KEPALA KELUARGA', 'ISTRI', 'ANAK', 'FAMILI LAIN'];
 
-/** mulberry32: small, fast, good enough for synthetic data. */
-function prng(seed: number): () => number {
+/** mulberry32: small, fast, good enough for synthetic data (and reproducible test files). */
+export function prng(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

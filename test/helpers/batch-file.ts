@@ -6,6 +6,7 @@
  * from how each row was made, not from the code under test.
  */
 import { SyntheticPopulation } from '../../adapters/dukcapil-sim/index.ts';
+import { prng } from '../../adapters/dukcapil-sim/population.ts';
 import { formatCsvRow } from '../../gateway/batch/csv.ts';
 import type { Outcome } from '../../gateway/batch/plan.ts';
 import { normaliseUpstreamRecord } from '../../policies/index.ts';
@@ -27,18 +28,6 @@ export interface GeneratedBatch {
   /** How many rows must reach the gateway, and which (0-based data row index). */
   readonly queried: number;
   readonly queriedRows: readonly boolean[];
-}
-
-/** A small deterministic PRNG (mulberry32), so that a failing file can be made again. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
