@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: is the gateway ever the bottleneck? Everything runs in its production form as
- * child processes — the simulator (`gerbang sim`), the gateway (`gerbang serve`: mutual TLS, full
- * policy, durable audit) — and autocannon loads them from this process. In one run, interleaved
+ * child processes — the simulator (`gerbang sim`), the gateway (`gerbang serve` compiled by
+ * `npm run build`, with production's heap cap: mutual TLS, full policy, durable audit) — and
+ * autocannon loads them from this process. In one run, interleaved
  * round by round so that drift hits every target alike:
  *   (a) the simulator directly; (b) a bare Hono + undici proxy on the same TLS terms
  *   (bench/bare-proxy.ts); (c) nginx with one worker, when installed (skipped otherwise — the bench
@@ -279,7 +280,18 @@ try {
     ...(env['BENCH_GATEWAY_NODE_ARGS'] ?? GATEWAY_NODE_ARGS).split(' ').filter(Boolean),
     ...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
   ];
-  const startGateway = () => start(['bin/gerbang.js', 'serve'], instanceEnv, gatewayNodeArgs);
+  // Production runs compiled JavaScript (`npm run build`), not the sources through tsx.
+  const built = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
+  if (built.status !== 0) throw new Error('npm run build failed');
+  const startGateway = () =>
+    start(['dist/gateway/cli/main.js', 'serve'], instanceEnv, gatewayNodeArgs);
 
   const simulator = start(['bin/gerbang.js', 'sim'], instanceEnv);
   children.push(simulator);
