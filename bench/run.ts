@@ -398,6 +398,14 @@ try {
     },
   ];
 
+  const targetNamed = (name: string) => {
+    const found = targets.find((t) => t.name.startsWith(name));
+    if (found === undefined) throw new Error(`no target ${name}`);
+    return found;
+  };
+  const bareTarget = targetNamed('bare proxy');
+  const lookupTarget = targetNamed('Gerbang lookup');
+
   // (a)–(e), interleaved round by round.
   const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
   for (let round = 1; round <= ROUNDS; round++) {
@@ -434,22 +442,19 @@ try {
   const byName = (prefix: string) => results.find((r) => r.name.startsWith(prefix));
 
   // Latency at a fixed 2,000 req/s: what the gateway adds to a bare proxy.
-  const fixed = async (target: (typeof targets)[number]) => {
-    await openLoop(target.options, 1);
-    return openLoop(target.options, DURATION);
+  const fixed = async ({ options }: (typeof targets)[number]) => {
+    await openLoop(options, 1);
+    return openLoop(options, DURATION);
   };
-  const bareFixed = await fixed(targets[1] as (typeof targets)[number]);
-  const gatewayFixed = await fixed(
-    targets.find((t) => t.name === 'Gerbang lookup') as (typeof targets)[number],
-  );
+  const bareFixed = await fixed(bareTarget);
+  const gatewayFixed = await fixed(lookupTarget);
 
   // RSS across a soak at a steady 1,000 lookups/s.
   let soak:
     { seconds: number; firstMinuteMb: number; lastMinuteMb: number; maxMb: number } | undefined;
   if (SOAK_SECONDS > 0) {
     const sampler = sampleProcess(gateway.pid ?? 0, 5000);
-    const lookup = targets.find((t) => t.name === 'Gerbang lookup') as (typeof targets)[number];
-    await load({ ...lookup.options, duration: SOAK_SECONDS, overallRate: 1000 });
+    await load({ ...lookupTarget.options, duration: SOAK_SECONDS, overallRate: 1000 });
     const { series, maxRssMb } = sampler.stop();
     const minute = Math.min(12, Math.floor(series.length / 2));
     soak = {
@@ -482,8 +487,6 @@ try {
     latencyMs: UPSTREAM_LATENCY_MS,
     rateQuotaPerSecond: UPSTREAM_QUOTA_PER_SECOND,
   });
-  const lookupTarget = targets.find((t) => t.name === 'Gerbang lookup');
-  if (lookupTarget === undefined) throw new Error('no lookup target');
   const quotaLoad = { ...lookupTarget.options, connections: 150 };
   await load({ ...quotaLoad, duration: 2 });
   const callsBefore = (await simState(simUrl)).counters.calls['CALL_NIK'] ?? 0;

@@ -4,6 +4,7 @@
  * 1-based number of the line they start on, so a person can find the row in their editor.
  */
 import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 
 export interface CsvRecord {
   /** 1-based position among the records, header included (the header is record 1). */
@@ -16,8 +17,27 @@ const QUOTE = 0x22;
 const COMMA = 0x2c;
 const LF = 0x0a;
 
-export async function* readCsv(path: string): AsyncGenerator<CsvRecord> {
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 256 * 1024 });
+/** The file as UTF-8 text chunks; a character split across chunks stays whole. */
+async function* decodedChunks(
+  path: string,
+  onBytes: ((chunk: Buffer) => void) | undefined,
+): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const bytes of createReadStream(path, {
+    highWaterMark: 256 * 1024,
+  }) as AsyncIterable<Buffer>) {
+    onBytes?.(bytes);
+    yield decoder.write(bytes);
+  }
+  yield decoder.end();
+}
+
+/** Reads records; `onBytes` sees every raw chunk (to hash the file in the same pass). */
+export async function* readCsv(
+  path: string,
+  onBytes?: (chunk: Buffer) => void,
+): AsyncGenerator<CsvRecord> {
+  const chunks = decodedChunks(path, onBytes);
   // start: at a field's first character; quote: just after a quote inside a quoted field.
   let state: 'start' | 'unquoted' | 'quoted' | 'quote' = 'start';
   let fields: string[] = [];
@@ -26,9 +46,9 @@ export async function* readCsv(path: string): AsyncGenerator<CsvRecord> {
   let recordLine = 1;
   let index = 0;
   let first = true;
-  for await (const chunk of stream as AsyncIterable<string>) {
+  for await (const chunk of chunks) {
     const text = first && chunk.startsWith('\uFEFF') ? chunk.slice(1) : chunk;
-    first = false;
+    if (chunk !== '') first = false;
     let segment = 0; // start of the characters not yet copied into `field`
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);

@@ -35,10 +35,6 @@ export class Pace {
     this.maxConcurrency = options.maxConcurrency;
   }
 
-  get currentRate(): number {
-    return this.rate;
-  }
-
   /** How many requests may be in flight now (0 once the day's quota is spent). */
   concurrency(): number {
     const busy = Number.isFinite(this.rate)

@@ -5,15 +5,7 @@
  * the same command resumes from the checkpoint without asking about a finished row again.
  */
 import { createHash } from 'node:crypto';
-import {
-  createReadStream,
-  fsyncSync,
-  openSync,
-  closeSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { fsyncSync, openSync, closeSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { formatCsvRow, readCsv } from './csv.ts';
 import { VerifyClient, type Attempt, type GatewayConnection } from './client.ts';
 import { Journal } from './journal.ts';
@@ -69,28 +61,26 @@ const sleep = (ms: number) =>
     setTimeout(resolve, ms);
   });
 
-async function sha256Of(path: string): Promise<string> {
+/** One pass over the input: its header, how many data rows, and its SHA-256 (the run's identity). */
+async function surveyInput(
+  path: string,
+): Promise<{ header: readonly string[]; rows: number; sha256: string }> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-async function countRecords(path: string): Promise<{ header: readonly string[]; rows: number }> {
   let header: readonly string[] | undefined;
   let rows = 0;
-  for await (const record of readCsv(path)) {
+  for await (const record of readCsv(path, (chunk) => hash.update(chunk))) {
     if (header === undefined) header = record.fields;
     else rows++;
   }
-  return { header: header ?? [], rows };
+  return { header: header ?? [], rows, sha256: hash.digest('hex') };
 }
 
 export async function runBatch(options: BatchOptions): Promise<BatchReport> {
-  const { header, rows } = await countRecords(options.inputPath);
+  const { header, rows, sha256 } = await surveyInput(options.inputPath);
   const layout = readLayout(header);
   const journalPath = `${options.outputPath}.progress`;
   const journal = Journal.open(journalPath, {
-    inputSha256: await sha256Of(options.inputPath),
+    inputSha256: sha256,
     purpose: options.purpose,
     threshold: options.threshold,
   });

@@ -17,9 +17,9 @@ import { virtualKtp } from '../../adapters/vcard/ktp.ts';
 import { virtualSam } from '../../adapters/vcard/sam.ts';
 import { insertVirtualCard } from '../../adapters/vcard/vpcd.ts';
 import { checkNik } from '../../policies/index.ts';
-import { locateInstance } from '../config/instance.ts';
+import { clientCredentials, locateInstance } from '../config/instance.ts';
 import { demoReaderFiles } from '../demo/instance.ts';
-import { clientCredentials, defaultGatewayUrl } from './gateway-access.ts';
+import { defaultGatewayUrl } from './gateway-access.ts';
 import { CliError, EXIT, say, warn } from './output.ts';
 
 const VCARD_USAGE = `usage:
@@ -96,7 +96,7 @@ function agentDefaults(values: { gateway?: string | undefined; 'reader-id'?: str
   if (readerId === undefined)
     throw new CliError(`--reader-id is required\n${READER_USAGE}`, EXIT.usage);
   const gatewayUrl = values.gateway ?? defaultGatewayUrl(location);
-  const dispatcher = new Agent({ connect: clientCredentials(location, readerId) });
+  const dispatcher = new Agent({ connect: clientCredentials(location.pkiDir, readerId) });
   return { readerId, gatewayUrl, dispatcher };
 }
 

@@ -1,10 +1,7 @@
 /**
- * How command-line clients of the gateway (reader agent, bulk verification) find it and present
- * themselves: the instance's port on loopback, and a client certificate from the instance's PKI
- * unless the operator names other files.
+ * How command-line clients of the gateway (reader agent, bulk verification) find it: the
+ * instance's port on loopback. Their certificates come from `clientCredentials` (config/instance).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadConfig } from '../config/index.ts';
 import type { InstanceLocation } from '../config/instance.ts';
 
@@ -23,17 +20,4 @@ export function defaultGatewayUrl(
     // No readable configuration here: the documented default port.
   }
   return `https://127.0.0.1:${String(port)}`;
-}
-
-/** The CA to trust and the client's certificate and key: given files, or the instance's. */
-export function clientCredentials(
-  location: InstanceLocation,
-  clientId: string,
-  given: { cert?: string | undefined; key?: string | undefined; ca?: string | undefined } = {},
-): { ca: Buffer; cert: Buffer; key: Buffer } {
-  return {
-    ca: readFileSync(given.ca ?? join(location.pkiDir, 'ca.crt')),
-    cert: readFileSync(given.cert ?? join(location.pkiDir, 'clients', `${clientId}.crt`)),
-    key: readFileSync(given.key ?? join(location.pkiDir, 'clients', `${clientId}.key`)),
-  };
 }

@@ -6,11 +6,11 @@
 import { userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { locateInstance } from '../config/instance.ts';
+import { clientCredentials, locateInstance } from '../config/instance.ts';
 import { LayoutError, OUTCOMES } from '../batch/plan.ts';
 import { JournalMismatchError } from '../batch/journal.ts';
 import { runBatch, type BatchReport } from '../batch/run.ts';
-import { clientCredentials, defaultGatewayUrl } from './gateway-access.ts';
+import { defaultGatewayUrl } from './gateway-access.ts';
 import { CliError, EXIT, say, warn } from './output.ts';
 
 const USAGE = `usage: gerbang verify-batch --in FILE.csv --out FILE.csv --purpose P
@@ -84,7 +84,7 @@ export async function verifyBatchCommand(args: string[]): Promise<void> {
   const location = locateInstance();
   const connection = {
     url: values.gateway ?? defaultGatewayUrl(location),
-    ...clientCredentials(location, values.client ?? 'app-pendaftaran', values),
+    ...clientCredentials(location.pkiDir, values.client ?? 'app-pendaftaran', values),
   };
   const operator =
     values.operator ?? auditSafe(`batch.${userInfo().username}`, /[^A-Za-z0-9._@-]/g, 64);

@@ -3,7 +3,7 @@
  * them; /openapi.json is generated from them.
  */
 import { Type } from '@sinclair/typebox';
-import { ELEMENTS, type ElementName } from '../../policies/index.ts';
+import { ELEMENTS, MAX_CLAIM_LENGTH, type ElementName } from '../../policies/index.ts';
 import { PURPOSE_PATTERN } from '../config/schema.ts';
 import { ERROR_CODES } from './error-catalogue.ts';
 
@@ -68,7 +68,7 @@ export const ReleasedData = Type.Object(
 );
 
 /** A claim is what the agency holds; `nik` is the key, not a claim. */
-const Claim = Type.String({ minLength: 1, maxLength: 200 });
+const Claim = Type.String({ minLength: 1, maxLength: MAX_CLAIM_LENGTH });
 const CLAIMABLE = ELEMENTS.filter((element) => element !== 'nik');
 export const VerifyRequest = Type.Object(
   {

@@ -33,10 +33,28 @@ function nextDay(day: string): string {
   return new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, (d ?? 1) + 1)).toISOString().slice(0, 10);
 }
 
+interface DayWindow {
+  readonly day: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The calendar day containing `now` in `timeZone`, and its [start, end) as epoch ms. */
+function dayWindow(now: number, timeZone: string): DayWindow {
+  const day = dayInZone(now, timeZone);
+  return {
+    day,
+    start: startOfDayInZone(day, timeZone),
+    end: startOfDayInZone(nextDay(day), timeZone),
+  };
+}
+
+const secondsLeft = (window: DayWindow, now: number): number =>
+  Math.max(1, Math.ceil((window.end - now) / 1000));
+
 /** Seconds until the next midnight in `timeZone` (at least 1). */
 export function secondsUntilMidnight(now: number, timeZone: string): number {
-  const tomorrow = nextDay(dayInZone(now, timeZone));
-  return Math.max(1, Math.ceil((startOfDayInZone(tomorrow, timeZone) - now) / 1000));
+  return secondsLeft(dayWindow(now, timeZone), now);
 }
 
 export class ClientLimits {
@@ -46,7 +64,7 @@ export class ClientLimits {
   private day = '';
   private used: Record<string, number> = {};
   private upstreamExhausted = false;
-  private dayWindow: { day: string; start: number; end: number } | undefined;
+  private today: DayWindow | undefined;
 
   constructor(config: GerbangConfig) {
     this.config = config;
@@ -63,22 +81,15 @@ export class ClientLimits {
    * The quota day containing `now`, computed once per day: time-zone arithmetic through Intl is
    * too slow for every request (it was the largest self time in the lookup profile).
    */
-  private quotaDay(now: number): { day: string; start: number; end: number } {
-    const cached = this.dayWindow;
+  private quotaDay(now: number): DayWindow {
+    const cached = this.today;
     if (cached !== undefined && now >= cached.start && now < cached.end) return cached;
-    const zone = this.config.upstream.quotaTimeZone;
-    const day = dayInZone(now, zone);
-    const window = {
-      day,
-      start: startOfDayInZone(day, zone),
-      end: startOfDayInZone(nextDay(day), zone),
-    };
-    this.dayWindow = window;
-    return window;
+    this.today = dayWindow(now, this.config.upstream.quotaTimeZone);
+    return this.today;
   }
 
   private secondsLeftToday(now: number): number {
-    return Math.max(1, Math.ceil((this.quotaDay(now).end - now) / 1000));
+    return secondsLeft(this.quotaDay(now), now);
   }
 
   private rollOver(now: number): void {

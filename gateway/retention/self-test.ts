@@ -5,7 +5,6 @@
  * follows looks for what those paths could have left behind.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { SyntheticPopulation } from '../../adapters/dukcapil-sim/index.ts';
 import { httpsSender, readCardThroughGateway } from '../../adapters/reader-agent/agent.ts';
@@ -13,6 +12,7 @@ import { directCards } from '../../adapters/vcard/direct.ts';
 import { virtualKtp } from '../../adapters/vcard/ktp.ts';
 import { virtualSam } from '../../adapters/vcard/sam.ts';
 import type { GerbangConfig } from '../config/index.ts';
+import { clientCredentials } from '../config/instance.ts';
 import { demoReaderFiles } from '../demo/instance.ts';
 
 const CANARY = '6474015709900001';
@@ -23,13 +23,7 @@ export interface SelfTestStep {
 }
 
 function agentFor(pkiDir: string, id: string): Agent {
-  return new Agent({
-    connect: {
-      ca: readFileSync(join(pkiDir, 'ca.crt')),
-      cert: readFileSync(join(pkiDir, 'clients', `${id}.crt`)),
-      key: readFileSync(join(pkiDir, 'clients', `${id}.key`)),
-    },
-  });
+  return new Agent({ connect: clientCredentials(pkiDir, id) });
 }
 
 export async function runDataPaths(options: {

@@ -46,8 +46,11 @@ export const CardReadRequest = Type.Object(
 
 export const ChallengeResponse = Type.Object({ nonce: Type.String(), expiresAt: Type.String() });
 
-/** The reader in the path must be the reader on the certificate, enrolled and active. */
-function activeReader(c: Context<GatewayEnv>, deps: AppDeps): string {
+/**
+ * The reader in the path must be the reader on the certificate, enrolled and active. Returns its
+ * registry row and the reader services, which exist whenever a reader can be active.
+ */
+function activeReader(c: Context<GatewayEnv>, deps: AppDeps) {
   const readerId = c.req.param('readerId') ?? '';
   if (readerId !== c.var.principal.id)
     throw new ApiError('forbidden', { detail: 'reader id differs from the certificate' });
@@ -58,7 +61,7 @@ function activeReader(c: Context<GatewayEnv>, deps: AppDeps): string {
     throw new ApiError('reader_not_active', {
       detail: `reader state ${reader?.state ?? 'not enrolled'}`,
     });
-  return readerId;
+  return { readerId, reader, readers: deps.readers };
 }
 
 export function readerRoutes(deps: AppDeps): RouteSpec[] {
@@ -76,10 +79,8 @@ export function readerRoutes(deps: AppDeps): RouteSpec[] {
         403: { description: 'reader_not_active', schema: ErrorResponse },
       },
       handler: (c) => {
-        const readerId = activeReader(c, deps);
-        const { nonce, expiresAt } = (
-          deps.readers?.nonces ?? { issue: () => ({ nonce: Buffer.alloc(0), expiresAt: 0 }) }
-        ).issue(readerId, deps.now());
+        const { readerId, readers } = activeReader(c, deps);
+        const { nonce, expiresAt } = readers.nonces.issue(readerId, deps.now());
         return c.json({
           nonce: nonce.toString('base64'),
           expiresAt: new Date(expiresAt).toISOString(),
@@ -106,22 +107,19 @@ export function readerRoutes(deps: AppDeps): RouteSpec[] {
       handler: async function cardReadHandler(c) {
         const draft = dataPathDraft(c);
         draft.operator = requireOperatorId(c);
-        const readerId = activeReader(c, deps);
+        const { readerId, reader, readers } = activeReader(c, deps);
         draft.readerId = readerId;
         const body = validate(c.var.body);
         draft.purpose = body.purpose;
         draft.reference = body.reference;
         const now = deps.now();
         const nonce = Buffer.from(body.nonce, 'base64');
-        const verdict = deps.readers?.nonces.consume(nonce, readerId, now) ?? 'unknown';
+        const verdict = readers.nonces.consume(nonce, readerId, now);
         if (verdict === 'used') throw new ApiError('nonce_used');
         if (verdict !== 'ok')
           throw new ApiError('reader_proof_invalid', { detail: `nonce ${verdict}` });
-        const reader = deps.policy.registry.reader(readerId);
-        if (reader === undefined || deps.readers === undefined)
-          throw new ApiError('reader_not_active');
         const cardData = Buffer.from(body.cardData, 'base64');
-        await deps.readers.verifier.verify({
+        await readers.verifier.verify({
           readerId,
           enrolledFingerprint: reader.samFingerprint,
           nonce,

@@ -11,7 +11,7 @@ import { Agent, request } from 'undici';
 import { startSimulator, type RunningSimulator } from '../../adapters/dukcapil-sim/index.ts';
 import type { GerbangConfig } from '../../gateway/config/index.ts';
 import { readSecretText } from '../../gateway/config/secrets.ts';
-import { locateInstance } from '../../gateway/config/instance.ts';
+import { clientCredentials, locateInstance } from '../../gateway/config/instance.ts';
 import { ensureDemoInstance } from '../../gateway/demo/instance.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -66,15 +66,8 @@ export async function prepareInstance(
     location.configPath,
     JSON.stringify(adjust({ ...raw, upstream: { ...raw.upstream, baseUrl: simulator.url } })),
   );
-  const ca = readFileSync(join(dir, 'pki/ca.crt'), 'utf8');
   const agent = (id: string): Agent =>
-    new Agent({
-      connect: {
-        ca,
-        cert: readFileSync(join(dir, `pki/clients/${id}.crt`)),
-        key: readFileSync(join(dir, `pki/clients/${id}.key`)),
-      },
-    });
+    new Agent({ connect: clientCredentials(location.pkiDir, id) });
   return { dir, port, simulator, agent, url: `https://127.0.0.1:${port}` };
 }
 
