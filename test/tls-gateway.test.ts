@@ -94,12 +94,24 @@ describe('mutual TLS', () => {
     ]);
   });
 
-  it('refuses a connection without a client certificate at the handshake', async () => {
+  // Bad certificates complete the handshake only to get a coded 401 naming the problem: a closed
+  // socket would tell the client nothing. test/security-matrix.test.ts covers every endpoint.
+  const refusal = (response: { status: number; json: () => unknown }) => [
+    response.status,
+    errorCode(response),
+    (response.json() as { error: { message: string } }).error.message,
+  ];
+
+  it('answers a connection without a client certificate with 401 unauthenticated', async () => {
     expect((await handshake({})).ok).toBe(false);
-    await expect(lookup({})).rejects.toThrow();
+    expect(refusal(await lookup({}))).toEqual([
+      401,
+      'unauthenticated',
+      'No client certificate was presented.',
+    ]);
   });
 
-  it('refuses a certificate from another CA', async () => {
+  it('answers a certificate from another CA with 401 unauthenticated', async () => {
     const foreign = await CertificateAuthority.create(`${instance.dir}/foreign-ca`);
     const files = await foreign.issue({ kind: 'client', id: 'app-pendaftaran', role: 'app' });
     const { readFileSync } = await import('node:fs');
@@ -108,10 +120,14 @@ describe('mutual TLS', () => {
       key: readFileSync(files.keyPath, 'utf8'),
     };
     expect((await handshake(identity)).ok).toBe(false);
-    await expect(lookup(identity)).rejects.toThrow();
+    expect(refusal(await lookup(identity))).toEqual([
+      401,
+      'unauthenticated',
+      "The client certificate is not issued by the gateway's client CA.",
+    ]);
   });
 
-  it('refuses an expired certificate', async () => {
+  it('answers an expired certificate with 401 unauthenticated', async () => {
     const day = 86_400_000;
     const identity = await instance.issue({
       kind: 'client',
@@ -122,10 +138,14 @@ describe('mutual TLS', () => {
       basePath: `${instance.dir}/expired`,
     });
     expect((await handshake(identity)).ok).toBe(false);
-    await expect(lookup(identity)).rejects.toThrow();
+    expect(refusal(await lookup(identity))).toEqual([
+      401,
+      'unauthenticated',
+      'The client certificate has expired.',
+    ]);
   });
 
-  it('refuses a certificate that is not yet valid', async () => {
+  it('answers a certificate that is not yet valid with 401 unauthenticated', async () => {
     const day = 86_400_000;
     const identity = await instance.issue({
       kind: 'client',
@@ -136,7 +156,11 @@ describe('mutual TLS', () => {
       basePath: `${instance.dir}/future`,
     });
     expect((await handshake(identity)).ok).toBe(false);
-    await expect(lookup(identity)).rejects.toThrow();
+    expect(refusal(await lookup(identity))).toEqual([
+      401,
+      'unauthenticated',
+      'The client certificate is not valid yet.',
+    ]);
   });
 
   it('refuses TLS 1.1', async () => {
@@ -260,7 +284,7 @@ describe('mutual TLS', () => {
   });
 
   it('counts refused handshakes in the metrics', async () => {
-    await handshake({});
+    await handshake({ ...instance.identity('app-pendaftaran'), maxVersion: 'TLSv1.1' });
     const metrics = await instance.call(instance.identity('officer-1'), '/metrics');
     expect(metrics.text).toMatch(/gerbang_tls_client_errors_total\{reason="[A-Z_]+"\} [1-9]/);
   });

@@ -115,6 +115,7 @@ export async function buildTestApp(overrides: Partial<AppDeps> = {}) {
       const [commonName = '', ou] = cn.split('/');
       return certificateFor(commonName, ou);
     },
+    certificateProblem: () => 'none',
     remoteAddress: () => '127.0.0.1',
   };
   const deps: AppDeps = {

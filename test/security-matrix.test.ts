@@ -1,0 +1,251 @@
+/**
+ * The security matrix: every endpoint of the running gateway's own OpenAPI document × every kind
+ * of bad client certificate, over real TLS with real certificates and a real CRL. Each refusal
+ * must come with the right answer (a TLS alert at the handshake, or status and error code) and
+ * must leave its record in the audit trail. A new endpoint is in the document, so it cannot be
+ * added without passing through this matrix.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect } from 'node:tls';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CertificateAuthority } from '../certs/index.ts';
+import { startTestInstance, type ClientIdentity, type TestInstance } from './helpers/instance.ts';
+
+interface Endpoint {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly roles: 'any' | readonly string[];
+}
+
+/** The demo principal of each role, to try every role an endpoint does not grant. */
+const PRINCIPAL_OF_ROLE: Readonly<Record<string, string>> = {
+  app: 'app-pendaftaran',
+  reader: 'reader-01',
+  officer: 'officer-1',
+  evaluator: 'evaluator-1',
+  admin: 'admin-1',
+};
+
+/** What the client sees of one request: status, error code and message, or a TLS failure. */
+interface Answer {
+  readonly status?: number;
+  readonly code?: string;
+  readonly message?: string;
+  readonly requestId?: string;
+  readonly tlsError?: string;
+}
+
+let instance: TestInstance;
+let endpoints: Endpoint[];
+const bad: Record<string, ClientIdentity> = {};
+
+beforeAll(async () => {
+  instance = await startTestInstance();
+  const day = 86_400_000;
+  const foreign = await CertificateAuthority.create(join(instance.dir, 'foreign-ca'));
+  const foreignFiles = await foreign.issue({ kind: 'client', id: 'app-pendaftaran', role: 'app' });
+  bad['another CA'] = {
+    cert: readFileSync(foreignFiles.certificatePath, 'utf8'),
+    key: readFileSync(foreignFiles.keyPath, 'utf8'),
+  };
+  bad['expired'] = await instance.issue({
+    kind: 'client',
+    id: 'admin-1',
+    role: 'admin',
+    notBefore: new Date(Date.now() - 10 * day),
+    notAfter: new Date(Date.now() - day),
+    basePath: join(instance.dir, 'expired'),
+  });
+  bad['not yet valid'] = await instance.issue({
+    kind: 'client',
+    id: 'admin-1',
+    role: 'admin',
+    notBefore: new Date(Date.now() + day),
+    notAfter: new Date(Date.now() + 10 * day),
+    basePath: join(instance.dir, 'future'),
+  });
+  bad['revoked'] = await instance.issue({
+    kind: 'client',
+    id: 'admin-1',
+    role: 'admin',
+    basePath: join(instance.dir, 'revoked'),
+  });
+  const serial = instance.authority.readIndex().issued.at(-1)?.serial ?? '';
+  await instance.authority.revoke('admin-1', { serial });
+  bad['unknown CN'] = await instance.issue({ kind: 'client', id: 'app-siluman', role: 'app' });
+
+  const document = (await instance.call(instance.identity('admin-1'), '/openapi.json')).json() as {
+    paths: Record<string, Record<string, { 'x-roles': Endpoint['roles'] }>>;
+  };
+  endpoints = Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.entries(operations).map(([method, operation]) => ({
+      method: method.toUpperCase() as Endpoint['method'],
+      path,
+      roles: operation['x-roles'],
+    })),
+  );
+  // The CRL is re-read within a second; the revoked certificate must be known revoked.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+}, 60_000);
+afterAll(async () => {
+  await instance.close();
+});
+
+/** The endpoint's path with its parameters filled in; a reader may only name itself. */
+const concrete = (path: string, principal: string): string =>
+  path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    name === 'readerId' && principal.startsWith('reader-') ? principal : 'x',
+  );
+
+/** One request on its own connection, as raw HTTP/1.1, to see exactly how it ends. */
+function ask(identity: ClientIdentity, endpoint: Endpoint, principal = ''): Promise<Answer> {
+  const url = new URL(instance.gateway.url);
+  const body = endpoint.method === 'POST' ? '{}' : '';
+  return new Promise((resolve) => {
+    const socket = connect({
+      host: url.hostname,
+      port: Number(url.port),
+      ca: instance.caPem,
+      ...(identity.cert ? { cert: identity.cert, key: identity.key } : {}),
+    });
+    let received = '';
+    let failure: string | undefined;
+    socket.on('secureConnect', () => {
+      // With TLS 1.3 the server's verdict on the certificate arrives after the client's Finished.
+      socket.write(
+        `${endpoint.method} ${concrete(endpoint.path, principal)} HTTP/1.1\r\nHost: gerbang\r\nConnection: close\r\n` +
+          `X-Operator-Id: matrix.test\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${body.length}\r\n\r\n${body}`,
+      );
+    });
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      failure = error.code ?? error.message;
+    });
+    socket.on('close', () => {
+      const statusText = /^HTTP\/1\.1 (\d{3})/.exec(received)?.[1];
+      if (statusText === undefined) {
+        resolve({ tlsError: failure ?? 'closed without an answer' });
+        return;
+      }
+      const status = Number(statusText);
+      const requestId = /\r\nx-request-id: ([^\r]+)/i.exec(received)?.[1];
+      const code = /"code":"([a-z_]+)"/.exec(received)?.[1];
+      const message = /"message":"((?:[^"\\]|\\.)*)"/.exec(received)?.[1];
+      resolve({
+        status,
+        ...(code === undefined ? {} : { code }),
+        ...(message === undefined ? {} : { message: JSON.parse(`"${message}"`) as string }),
+        ...(requestId === undefined ? {} : { requestId }),
+      });
+    });
+  });
+}
+
+function auditDb(): Database.Database {
+  return new Database(join(instance.dir, 'audit.db'), { readonly: true });
+}
+
+describe('security matrix: every endpoint of /openapi.json × every bad certificate', () => {
+  it('lists the endpoints of the route table, for every role', () => {
+    expect(endpoints.length).toBeGreaterThan(25);
+    const paths = endpoints.map((e) => `${e.method} ${e.path}`);
+    for (const expected of ['POST /v1/nik/lookup', 'POST /v1/nik/verify', 'GET /healthz'])
+      expect(paths).toContain(expected);
+  });
+
+  it('refuses every bad certificate (401), unknown CN (403) and every role an endpoint does not grant (403), each with its audit record', async () => {
+    const refusals: { label: string; answer: Answer; expected: [number, string, string] }[] = [];
+    const unauthenticated: [string, ClientIdentity][] = [
+      ['no certificate', {}],
+      ...['another CA', 'expired', 'not yet valid', 'revoked'].map(
+        (kind): [string, ClientIdentity] => [kind, bad[kind] ?? {}],
+      ),
+    ];
+    for (const endpoint of endpoints) {
+      const where = `${endpoint.method} ${endpoint.path}`;
+      for (const [kind, identity] of unauthenticated) {
+        refusals.push({
+          label: `${kind} ${where}`,
+          answer: await ask(identity, endpoint),
+          expected: [401, 'unauthenticated', 'authentication_failed'],
+        });
+      }
+      refusals.push({
+        label: `unknown CN ${where}`,
+        answer: await ask(bad['unknown CN'] ?? {}, endpoint),
+        expected: [403, 'forbidden', 'access_refused'],
+      });
+      if (endpoint.roles === 'any') continue;
+      for (const [role, principal] of Object.entries(PRINCIPAL_OF_ROLE)) {
+        if (endpoint.roles.includes(role)) continue;
+        refusals.push({
+          label: `${role} ${where}`,
+          answer: await ask(instance.identity(principal), endpoint, principal),
+          expected: [403, 'forbidden', 'access_refused'],
+        });
+      }
+    }
+    expect(refusals.length).toBeGreaterThan(endpoints.length * 7);
+    const wrong = refusals
+      .filter(
+        ({ answer, expected }) => answer.status !== expected[0] || answer.code !== expected[1],
+      )
+      .map(({ label, answer }) => `${label}: ${JSON.stringify(answer)}`);
+    expect(wrong).toEqual([]);
+
+    // The client is told which problem its certificate has, the same way on every endpoint.
+    const messages = new Map<string, Set<string>>();
+    for (const { label, answer } of refusals) {
+      const kind = label.slice(0, label.search(/ (GET|POST) /));
+      messages.set(kind, (messages.get(kind) ?? new Set()).add(answer.message ?? ''));
+    }
+    expect(
+      Object.fromEntries(
+        ['no certificate', 'another CA', 'expired', 'not yet valid', 'revoked'].map((kind) => [
+          kind,
+          [...(messages.get(kind) ?? [])],
+        ]),
+      ),
+    ).toEqual({
+      'no certificate': ['No client certificate was presented.'],
+      'another CA': ["The client certificate is not issued by the gateway's client CA."],
+      expired: ['The client certificate has expired.'],
+      'not yet valid': ['The client certificate is not valid yet.'],
+      revoked: ['The client certificate has been revoked.'],
+    });
+
+    // Each refusal is in the trail under the request id the client was given.
+    const db = auditDb();
+    const byRequest = db.prepare(
+      "SELECT event, json_extract(body, '$.errorCode') AS code, " +
+        "json_extract(body, '$.detail.route') AS route FROM audit_records WHERE request_id = ?",
+    );
+    const unaudited: string[] = [];
+    for (const { label, answer, expected } of refusals) {
+      const row = byRequest.get(answer.requestId ?? '') as
+        { event: string; code: string; route: string } | undefined;
+      if (row?.event !== expected[2] || row.code !== expected[1]) unaudited.push(label);
+    }
+    db.close();
+    expect(unaudited).toEqual([]);
+  }, 120_000);
+
+  it('lets the granted roles through the same checks (the matrix is not refusing everything)', async () => {
+    const refused: string[] = [];
+    for (const endpoint of endpoints) {
+      const roles = endpoint.roles === 'any' ? Object.keys(PRINCIPAL_OF_ROLE) : endpoint.roles;
+      for (const role of roles) {
+        const principal = PRINCIPAL_OF_ROLE[role] ?? role;
+        const answer = await ask(instance.identity(principal), endpoint, principal);
+        if (answer.tlsError !== undefined || answer.code === 'unauthenticated')
+          refused.push(`${role} ${endpoint.method} ${endpoint.path}: ${JSON.stringify(answer)}`);
+        if (answer.code === 'forbidden')
+          refused.push(`${role} ${endpoint.method} ${endpoint.path}: forbidden`);
+      }
+    }
+    expect(refused).toEqual([]);
+  }, 120_000);
+});
