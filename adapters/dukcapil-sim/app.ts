@@ -24,6 +24,21 @@ export interface SimulatorOptions {
   readonly seed?: string;
 }
 
+/**
+ * One way a real upstream misbehaves, answered on every data call until cleared (`none`), so that
+ * a test can name the fault it expects a code for; `failureRate` picks among the first four.
+ */
+export const SIM_FAULTS = [
+  'none',
+  'html_error', // a proxy's HTML error page with 502
+  'http_503', // plain-text 503
+  'truncated', // 200 with JSON cut off mid-record
+  'unexpected_shape', // 200 with JSON that is not the envelope
+  'invalid_json', // 200 declared JSON that is not
+  'connection_reset', // the connection dies before any answer, no work done
+] as const;
+export type SimFault = (typeof SIM_FAULTS)[number];
+
 export interface SimulatorSettings {
   latencyMs: number;
   jitterMs: number;
@@ -32,6 +47,14 @@ export interface SimulatorSettings {
   dailyQuota: number;
   /** A rate quota (calls per sliding second) to check the gateway against; 0: none. */
   rateQuotaPerSecond: number;
+  /** Every Nth data call waits `spikeMs` more (a latency spike); 0: none. */
+  spikeEvery: number;
+  spikeMs: number;
+  fault: SimFault;
+  /** A RESPON text every CALL_NIK answers after the credential checks; '' for none. */
+  respon: string;
+  /** A RESPONSE_CODE every CALL_VERIFY_BY_ELEMEN answers after the checks; '' for none. */
+  responseCode: string;
 }
 
 const DEFAULT_SETTINGS: SimulatorSettings = {
@@ -41,7 +64,31 @@ const DEFAULT_SETTINGS: SimulatorSettings = {
   dropResponseRate: 0,
   dailyQuota: 1_000_000,
   rateQuotaPerSecond: 0,
+  spikeEvery: 0,
+  spikeMs: 0,
+  fault: 'none',
+  respon: '',
+  responseCode: '',
 };
+
+/** Why a `/__sim/config` value is refused, or undefined when it is acceptable. */
+function settingProblem(key: keyof SimulatorSettings, value: unknown): string | undefined {
+  if (key === 'fault')
+    return SIM_FAULTS.includes(value as SimFault)
+      ? undefined
+      : `fault is one of ${SIM_FAULTS.join(', ')}`;
+  if (key === 'respon')
+    return typeof value === 'string' && value.length <= 200 ? undefined : 'respon is text';
+  if (key === 'responseCode')
+    return typeof value === 'string' && /^(\d{2})?$/.test(value) ? undefined : 'two digits';
+  const isRate = key === 'failureRate' || key === 'dropResponseRate';
+  return typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= 0 &&
+    (!isRate || value <= 1)
+    ? undefined
+    : `bad value for ${key}`;
+}
 
 /**
  * Calls in the last second, to report the busiest second and every call over the rate quota:
@@ -169,6 +216,7 @@ export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: 
   const population = new SyntheticPopulation(options.seed ?? 'gerbang-demo');
   let settings: SimulatorSettings = { ...DEFAULT_SETTINGS };
   let calls: Record<string, number> = {};
+  let dataCalls = 0;
   let quotaDay = '';
   let quotaUsed = 0;
   let received = new Map<string, DataBalikanItem>();
@@ -228,11 +276,15 @@ export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: 
   app.post('/dukcapil/get_json/:consumer/:method', async (c) => {
     const method = c.req.param('method');
     calls[method] = (calls[method] ?? 0) + 1;
+    dataCalls++;
     window.record(performance.now(), settings.rateQuotaPerSecond);
+    const spike =
+      settings.spikeEvery > 0 && dataCalls % settings.spikeEvery === 0 ? settings.spikeMs : 0;
     const delay =
-      settings.latencyMs + (settings.jitterMs > 0 ? Math.random() * settings.jitterMs : 0);
+      settings.latencyMs + spike + (settings.jitterMs > 0 ? Math.random() * settings.jitterMs : 0);
     if (delay > 0) await sleep(delay);
 
+    if (settings.fault !== 'none') return faultAnswer(c, settings.fault);
     if (settings.failureRate > 0 && Math.random() < settings.failureRate) return injectedFailure(c);
 
     let body: Record<string, unknown>;
@@ -256,6 +308,11 @@ export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: 
     if (method !== 'CALL_NIK' && method !== VERIFY_METHOD)
       return c.json(respon('Method Tidak Dikenal'), 404);
     if (!consumeQuota()) return fail('quota');
+    if (settings.respon !== '' && method !== VERIFY_METHOD) return c.json(respon(settings.respon));
+    if (settings.responseCode !== '' && method === VERIFY_METHOD)
+      return c.json(
+        envelope([{ RESPONSE_CODE: settings.responseCode, RESPONSE_DESC: 'Disimulasikan' }]),
+      );
 
     const nik = field(body, 'nik');
     const record = typeof nik === 'string' ? population.find(nik) : undefined;
@@ -297,27 +354,21 @@ export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: 
     }
     if (typeof update !== 'object' || update === null || Array.isArray(update))
       return c.json({ error: 'body must be an object' }, 400);
-    const next = { ...settings };
+    const next: Record<string, unknown> = { ...settings };
     for (const [key, value] of Object.entries(update)) {
       if (!(key in DEFAULT_SETTINGS)) return c.json({ error: `unknown setting ${key}` }, 400);
-      const isRate = key === 'failureRate' || key === 'dropResponseRate';
-      if (
-        typeof value !== 'number' ||
-        !Number.isFinite(value) ||
-        value < 0 ||
-        (isRate && value > 1)
-      ) {
-        return c.json({ error: `bad value for ${key}` }, 400);
-      }
-      next[key as keyof SimulatorSettings] = value;
+      const problem = settingProblem(key as keyof SimulatorSettings, value);
+      if (problem !== undefined) return c.json({ error: problem }, 400);
+      next[key] = value;
     }
-    settings = next;
+    settings = next as unknown as SimulatorSettings;
     return c.json({ settings });
   });
 
   app.post('/__sim/reset', (c) => {
     settings = { ...DEFAULT_SETTINGS };
     calls = {};
+    dataCalls = 0;
     quotaUsed = 0;
     received = new Map();
     window = new SlidingSecond();
@@ -330,11 +381,27 @@ export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: 
 }
 
 /** One of the ways a real upstream misbehaves, chosen at random. */
-function injectedFailure(c: Context): Response {
-  const roll = Math.random();
-  if (roll < 0.25) return c.html('<html><body><h1>502 Bad Gateway</h1></body></html>', 502);
-  if (roll < 0.5) return c.text('Service Unavailable', 503);
-  if (roll < 0.75)
-    return c.body('{"content":[{"NIK":', 200, { 'content-type': 'application/json' });
-  return c.json({ status: 'error', message: 'unexpected shape' });
+function injectedFailure(c: Context<{ Bindings: HttpBindings }>): Response {
+  const faults = SIM_FAULTS.slice(1, 5);
+  return faultAnswer(c, faults[Math.floor(Math.random() * faults.length)] ?? 'html_error');
+}
+
+function faultAnswer(c: Context<{ Bindings: HttpBindings }>, fault: SimFault): Response {
+  switch (fault) {
+    case 'html_error':
+      return c.html('<html><body><h1>502 Bad Gateway</h1></body></html>', 502);
+    case 'http_503':
+      return c.text('Service Unavailable', 503);
+    case 'truncated':
+      return c.body('{"content":[{"NIK":', 200, { 'content-type': 'application/json' });
+    case 'unexpected_shape':
+      return c.json({ status: 'error', message: 'unexpected shape' });
+    case 'invalid_json':
+      return c.body('Kuota <b>habis</b>', 200, { 'content-type': 'application/json' });
+    case 'connection_reset':
+      c.env.incoming.socket.destroy();
+      return c.body(null, 500);
+    case 'none':
+      throw new RangeError('no fault to answer');
+  }
 }

@@ -49,7 +49,7 @@ export interface TestInstance {
     json: () => unknown;
     text: string;
   }>;
-  simulatorConfig(settings: Record<string, number>): Promise<void>;
+  simulatorConfig(settings: Record<string, number | string>): Promise<void>;
   close(): Promise<void>;
 }
 
