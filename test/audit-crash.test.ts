@@ -155,7 +155,11 @@ describe('crash consistency: SIGKILL ten times under a mixed load', () => {
 
       for (let round = 0; round < KILLS; round++) {
         gateway = spawnGerbang(['serve'], dir, { stdio: 'ignore' });
-        const exited = new Promise<void>((resolve) => gateway?.once('exit', () => resolve()));
+        const exited = new Promise<void>((resolve) => {
+          gateway?.once('exit', () => {
+            resolve();
+          });
+        });
         await waitForHealth(url, agent);
 
         let stop = false;
@@ -182,11 +186,12 @@ describe('crash consistency: SIGKILL ten times under a mixed load', () => {
         for (const type of ['lookup', 'verify'] as const) {
           const recorded = recordedIds(dir, type);
           const missing = answered[type].filter((id) => !recorded.has(id));
-          if (missing.length > 0) problems.push(`round ${round}: ${type} unrecorded ${missing}`);
+          if (missing.length > 0)
+            problems.push(`round ${round}: ${type} unrecorded ${missing.join(' ')}`);
         }
         const queued = outboxKeys(dir);
         const lost = answered.returnData.filter((key) => !queued.has(key));
-        if (lost.length > 0) problems.push(`round ${round}: return data lost ${lost}`);
+        if (lost.length > 0) problems.push(`round ${round}: return data lost ${lost.join(' ')}`);
       }
       expect(problems).toEqual([]);
       // The kills fell under load, not before it: every kind was answered many times.
