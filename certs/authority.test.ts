@@ -3,6 +3,7 @@ import { createSecureContext } from 'node:tls';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CertificateAuthority } from './authority.ts';
 import { CrlError, readRevokedSerials } from './crl.ts';
@@ -105,6 +106,51 @@ describe('CertificateAuthority', () => {
     await expect(
       readRevokedSerials(new Uint8Array([1, 2, 3]), authority.certificate),
     ).rejects.toThrow(CrlError);
+  });
+
+  it('on any byte string, or any CRL with bytes changed, fails only with CrlError or reads the signed list', async () => {
+    const crl = fromPem(
+      readFileSync(CertificateAuthority.paths(authority.directory).crl, 'utf8'),
+      'X509 CRL',
+    );
+    const signed = [...(await readRevokedSerials(crl, authority.certificate))].sort();
+    const outcome = async (bytes: Uint8Array): Promise<string> => {
+      try {
+        const serials = [...(await readRevokedSerials(bytes, authority.certificate))].sort();
+        return JSON.stringify(serials) === JSON.stringify(signed) ? 'signed list' : 'other list';
+      } catch (error) {
+        return error instanceof CrlError ? 'CrlError' : `other error: ${String(error)}`;
+      }
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 600 }), async (bytes) => {
+        expect(await outcome(bytes)).toBe('CrlError');
+      }),
+      { numRuns: 300 },
+    );
+    // A changed byte either breaks the parse or the signature, or sits in an unsigned encoding
+    // detail; in no case does another list of revocations come out.
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(crl.length - 1), fc.integer({ min: 1, max: 255 })), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        async (changes) => {
+          const mutated = new Uint8Array(crl);
+          for (const [at, xor] of changes) mutated[at] = (mutated[at] ?? 0) ^ xor;
+          expect(['CrlError', 'signed list']).toContain(await outcome(mutated));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Cut short anywhere: never read.
+    await fc.assert(
+      fc.asyncProperty(fc.nat(crl.length - 1), async (length) => {
+        expect(await outcome(crl.slice(0, length))).toBe('CrlError');
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('refuses to overwrite an existing CA', async () => {
