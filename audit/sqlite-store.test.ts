@@ -312,6 +312,20 @@ describe('SqliteAuditStore', () => {
     });
   });
 
+  it('keeps appending while an export is half read (a slow client streaming it)', async () => {
+    const store = await filled(1200, { checkpointEvery: 100_000 });
+    const lines = store.exportLines({ sealWithFreshCheckpoint: true })[Symbol.iterator]();
+    for (let i = 0; i < 700; i++) lines.next();
+    await store.append(event(9999));
+    const rest: ExportLine[] = [];
+    for (let next = lines.next(); next.done !== true; next = lines.next()) rest.push(next.value);
+    expect(rest.filter((l) => l.kind === 'record').at(-1)).toMatchObject({
+      record: { seq: 1200 },
+    });
+    expect(verify(exportOf(store))).toMatchObject({ ok: true, records: 1201 });
+    await store.close();
+  });
+
   it('exports a range that verifies on its own', async () => {
     const store = await filled(12, { checkpointEvery: 1000 });
     const lines = [...store.exportLines({ fromSeq: 5, toSeq: 9, sealWithFreshCheckpoint: true })];

@@ -321,16 +321,22 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader {
     return this.signCheckpoint(this.seq, this.lastHash, this.frontier);
   }
 
-  /** Reads records by sequence number, oldest first. */
+  /**
+   * Reads records by sequence number, oldest first, a page at a time. No statement stays open
+   * between pages: an export streamed to a slow client suspends this generator across event-loop
+   * turns, and an open iterator would make every append on the connection fail as "busy" in the
+   * meantime (found by the HTTP fuzzer). Records are append-only, so pages by seq are consistent.
+   */
   *records(fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER): Generator<AuditRecord> {
-    const statement = this.db.prepare(
-      'SELECT body, hash FROM audit_records WHERE seq BETWEEN ? AND ? ORDER BY seq',
+    const page = this.db.prepare(
+      'SELECT seq, body, hash FROM audit_records WHERE seq BETWEEN ? AND ? ORDER BY seq LIMIT 512',
     );
-    for (const row of statement.iterate(fromSeq, toSeq) as IterableIterator<{
-      body: string;
-      hash: string;
-    }>) {
-      yield { ...(JSON.parse(row.body) as Omit<AuditRecord, 'hash'>), hash: row.hash };
+    for (let next = fromSeq; next <= toSeq;) {
+      const rows = page.all(next, toSeq) as { seq: number; body: string; hash: string }[];
+      if (rows.length === 0) return;
+      for (const row of rows)
+        yield { ...(JSON.parse(row.body) as Omit<AuditRecord, 'hash'>), hash: row.hash };
+      next = (rows.at(-1)?.seq ?? toSeq) + 1;
     }
   }
 

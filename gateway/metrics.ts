@@ -96,7 +96,11 @@ export function createGatewayMetrics(registry = new MetricsRegistry()) {
     ),
     tlsClientErrors: registry.counter(
       'gerbang_tls_client_errors_total',
-      'TLS handshakes refused (no, foreign, expired or invalid client certificate)',
+      'TLS handshakes that failed (protocol version, cipher, not TLS, timeout)',
+    ),
+    httpClientErrors: registry.counter(
+      'gerbang_http_client_errors_total',
+      'Connections closed for bad HTTP before routing (parse errors, header size, timeouts)',
     ),
   };
 }

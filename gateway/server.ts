@@ -5,7 +5,7 @@
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { DukcapilHttpClient, type DukcapilClient } from '../adapters/dukcapil/index.ts';
 import { createHash } from 'node:crypto';
@@ -33,6 +33,7 @@ import { createApp, GATEWAY_VERSION } from './app.ts';
 import { auditTrustAnchorPem, openAuditStore } from './audit-store.ts';
 import type { AppDeps } from './app-deps.ts';
 import { readSecretBytes, readSecretText, type GerbangConfig } from './config/index.ts';
+import { answerClientError, answerConnect, unroutableRequest } from './http/client-errors.ts';
 import { createLogger } from './logging.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
 import { nodeTlsConnection } from './tls/peer.ts';
@@ -97,36 +98,44 @@ export async function listenTls(
   settings: GerbangConfig['server'],
   clientCaPem: string,
 ): Promise<Server> {
-  const server = await new Promise<Server>((resolve, reject) => {
-    const created = serve(
-      {
-        fetch,
-        hostname: settings.host,
-        port: settings.port,
-        createServer: createHttpsServer,
-        serverOptions: {
-          key: readSecretBytes(settings.keyFile),
-          cert: readFileSync(settings.certFile),
-          ca: clientCaPem,
-          // Every certificate is asked for and verified; an unverified one completes the
-          // handshake only to be answered 401 with the reason (the principal middleware),
-          // because a closed socket tells the client nothing.
-          requestCert: true,
-          rejectUnauthorized: false,
-          minVersion: 'TLSv1.2',
-          ciphers: TLS12_AEAD_CIPHERS,
-          honorCipherOrder: true,
-        },
-      },
-      () => {
-        resolve(created as Server);
-      },
-    );
-    created.once('error', reject);
+  const listener = getRequestListener(fetch, {
+    hostname: settings.host,
+    // Only requests Hono cannot even be handed (a request target such as `*`, a bad Host)
+    // arrive here: they too get the one coded error shape.
+    errorHandler: unroutableRequest,
+  });
+  const server = createHttpsServer(
+    {
+      key: readSecretBytes(settings.keyFile),
+      cert: readFileSync(settings.certFile),
+      ca: clientCaPem,
+      // Every certificate is asked for and verified; an unverified one completes the
+      // handshake only to be answered 401 with the reason (the principal middleware),
+      // because a closed socket tells the client nothing.
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+      ciphers: TLS12_AEAD_CIPHERS,
+      honorCipherOrder: true,
+      handshakeTimeout: settings.handshakeTimeoutMs,
+      maxHeaderSize: settings.maxHeaderBytes,
+    },
+    (incoming, outgoing) => {
+      // The listener settles its own errors (Hono's handler, then `unroutableRequest`).
+      void listener(incoming, outgoing);
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, settings.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   server.requestTimeout = settings.requestTimeoutMs;
-  server.headersTimeout = Math.min(settings.requestTimeoutMs, 10_000);
+  server.headersTimeout = Math.min(settings.requestTimeoutMs, settings.headersTimeoutMs);
   server.keepAliveTimeout = settings.keepAliveTimeoutMs;
+  server.maxConnections = settings.maxConnections;
   return server;
 }
 
@@ -373,6 +382,12 @@ export async function startGateway(
       { event: 'tls_refused', reason: error.code ?? 'unknown', remote: socket.remoteAddress },
       'TLS handshake refused',
     );
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    answerClientError(error, socket, { logger, metrics });
+  });
+  server.on('connect', (_request, socket) => {
+    answerConnect(socket, { logger, metrics });
   });
   const { port, address } = server.address() as AddressInfo;
   logger.info({ event: 'gateway_started', address, port }, 'gateway listening');

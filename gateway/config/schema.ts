@@ -106,6 +106,14 @@ export const ConfigSchema = Type.Object(
         bodyLimitBytes: Type.Integer({ minimum: 256, maximum: 1_048_576, default: 16_384 }),
         requestTimeoutMs: Milliseconds(30_000),
         keepAliveTimeoutMs: Milliseconds(5_000),
+        /** Whole request headers must arrive within this (slow-header attacks). */
+        headersTimeoutMs: Milliseconds(10_000),
+        /** A TLS handshake must finish within this, or the socket is dropped. */
+        handshakeTimeoutMs: Milliseconds(5_000),
+        /** Open connections at most; beyond it new ones are dropped, established ones served. */
+        maxConnections: Type.Integer({ minimum: 1, maximum: 100_000, default: 1024 }),
+        /** Request line plus headers, in bytes; larger is answered 431. */
+        maxHeaderBytes: Type.Integer({ minimum: 1024, maximum: 65_536, default: 8192 }),
       },
       { additionalProperties: false },
     ),

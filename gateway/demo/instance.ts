@@ -55,6 +55,10 @@ export function demoConfig(gatewayPort: number, simPort: number): GerbangConfig 
       bodyLimitBytes: 16_384,
       requestTimeoutMs: 30_000,
       keepAliveTimeoutMs: 5_000,
+      headersTimeoutMs: 10_000,
+      handshakeTimeoutMs: 5_000,
+      maxConnections: 1024,
+      maxHeaderBytes: 8192,
     },
     upstream: {
       baseUrl: `http://127.0.0.1:${simPort}`,

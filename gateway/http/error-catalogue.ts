@@ -31,9 +31,17 @@ export const ERROR_CATALOGUE = {
   not_found: { status: 404, message: 'No such resource.' },
   nonce_used: { status: 409, message: 'The nonce has already been used.' },
   conflict: { status: 409, message: 'The request conflicts with the current state.' },
+  request_timeout: {
+    status: 408,
+    message: 'The request did not arrive in time; the connection is closed.',
+  },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'The request body must be application/json.' },
   rate_limited: { status: 429, message: 'Too many requests; retry later.' },
+  headers_too_large: {
+    status: 431,
+    message: 'The request line and headers are too large; the connection is closed.',
+  },
   quota_exhausted: { status: 429, message: 'The daily quota of this client is used up.' },
   upstream_quota_exhausted: { status: 429, message: 'The daily Dukcapil quota is used up.' },
   internal_error: { status: 500, message: 'An internal error occurred.' },
