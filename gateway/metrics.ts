@@ -98,6 +98,10 @@ export function createGatewayMetrics(registry = new MetricsRegistry()) {
       'gerbang_tls_client_errors_total',
       'TLS handshakes that failed (protocol version, cipher, not TLS, timeout)',
     ),
+    connectionsDropped: registry.counter(
+      'gerbang_connections_dropped_total',
+      'New connections dropped because server.maxConnections were open',
+    ),
     httpClientErrors: registry.counter(
       'gerbang_http_client_errors_total',
       'Connections closed for bad HTTP before routing (parse errors, header size, timeouts)',

@@ -38,6 +38,7 @@ import { createLogger } from './logging.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
 import { nodeTlsConnection } from './tls/peer.ts';
 import { CrlFile } from './tls/revocation.ts';
+import { HandshakeFailureAudit } from './tls/handshake-failures.ts';
 
 /** TLS 1.3 preferred; TLS 1.2 only with AEAD suites and forward secrecy. */
 const TLS12_AEAD_CIPHERS = [
@@ -119,6 +120,8 @@ export async function listenTls(
       honorCipherOrder: true,
       handshakeTimeout: settings.handshakeTimeoutMs,
       maxHeaderSize: settings.maxHeaderBytes,
+      // How often request and header timeouts are checked (Node's default is every 30 s).
+      connectionsCheckingInterval: Math.min(1000, settings.headersTimeoutMs / 2),
     },
     (incoming, outgoing) => {
       // The listener settles its own errors (Hono's handler, then `unroutableRequest`).
@@ -365,23 +368,18 @@ export async function startGateway(
   const { app } = createApp(deps);
 
   const server = await listenTls(app.fetch, config.server, clientCaPem);
-  // Failed handshakes (old protocol versions, no shared cipher, garbage) are counted and audited.
+  // Failed handshakes (old protocol versions, no shared cipher, garbage, too slow) are counted,
+  // and audited coalesced per address and reason so that a flood cannot fill the trail.
+  const handshakeFailures = new HandshakeFailureAudit(audit);
   server.on('tlsClientError', (error: NodeJS.ErrnoException, socket) => {
-    metrics.tlsClientErrors.inc({ reason: error.code ?? 'unknown' });
-    void audit
-      .append({
-        type: 'security',
-        event: 'tls_handshake_refused',
-        outcome: 'denied',
-        errorCode: 'unauthenticated',
-        ...(socket.remoteAddress === undefined ? {} : { sourceAddress: socket.remoteAddress }),
-        detail: { reason: error.code ?? 'unknown' },
-      })
-      .catch(() => undefined);
-    logger.warn(
-      { event: 'tls_refused', reason: error.code ?? 'unknown', remote: socket.remoteAddress },
-      'TLS handshake refused',
-    );
+    const reason = error.code ?? 'unknown';
+    metrics.tlsClientErrors.inc({ reason });
+    handshakeFailures.record(socket.remoteAddress, reason);
+    logger.debug({ event: 'tls_refused', reason, remote: socket.remoteAddress }, 'TLS refused');
+  });
+  // Beyond server.maxConnections new sockets are dropped; established clients keep their own.
+  server.on('drop', () => {
+    metrics.connectionsDropped.inc();
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     answerClientError(error, socket, { logger, metrics });
@@ -406,6 +404,7 @@ export async function startGateway(
         server.closeAllConnections();
       });
       clearInterval(retentionTimer);
+      handshakeFailures.stop();
       await worker.stop();
       await returnDataClient.close();
       outbox.close();
