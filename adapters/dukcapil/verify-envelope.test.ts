@@ -1,4 +1,5 @@
 /** The CALL_VERIFY_BY_ELEMEN answer: verdict strings, response codes, and refusals to guess. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UpstreamFailure } from './port.ts';
 import { parseVerdict, parseVerifyEnvelope } from './verify-envelope.ts';
@@ -98,6 +99,54 @@ describe('parseVerifyEnvelope', () => {
     const text = envelope({ RESPONSE_CODE: '01', NIK, NAMA_LGKP: 'SITI KENARI RAHAYU' });
     expect(failureKind(() => parseVerifyEnvelope(text, NIK, ['nama_lengkap']))).not.toContain(
       'SITI',
+    );
+  });
+});
+
+describe('parseVerifyEnvelope on arbitrary answers', () => {
+  const ELEMENTS = ['nama_lengkap', 'tanggal_lahir'] as const;
+  const verdictText = fc.oneof(
+    fc.constantFrom('Sesuai', 'Tidak Sesuai', 'sesuai ( 92 )', 'Sesuai (101)', 'SESUAI(7)', ''),
+    fc.string(),
+  );
+  const item = fc.record(
+    {
+      RESPONSE_CODE: fc.oneof(fc.constantFrom('01', '03', '05', '13', '99', 1, 5), fc.jsonValue()),
+      NIK: fc.oneof(fc.constant(NIK), fc.constant(6474015709900001), fc.jsonValue()),
+      NAMA_LGKP: fc.oneof(verdictText, fc.jsonValue()),
+      TGL_LHR: fc.oneof(verdictText, fc.jsonValue()),
+      RESPON: fc.string(),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('answers a verdict for exactly the claimed elements, or fails only with UpstreamFailure', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          item.map((i) => envelope(i)),
+        ),
+        (text) => {
+          let verdicts: Record<string, unknown>;
+          try {
+            verdicts = parseVerifyEnvelope(text, NIK, ELEMENTS);
+          } catch (error) {
+            expect(error).toBeInstanceOf(UpstreamFailure);
+            if (text.length > 3) expect((error as Error).message).not.toContain(text);
+            return;
+          }
+          // Never half an answer: every claimed element has a well-formed verdict, nothing else.
+          expect(Object.keys(verdicts).sort()).toEqual([...ELEMENTS].sort());
+          for (const verdict of Object.values(verdicts))
+            expect(verdict).toEqual({
+              match: expect.any(Boolean) as boolean,
+              score: expect.any(Number) as number,
+            });
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });
