@@ -5,6 +5,7 @@
  * up. Delivery is at least once: after a broken connection, the records sent in the last few
  * seconds before it are sent again (the SIEM deduplicates on `seq`).
  */
+import { isIP } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 import { hostname } from 'node:os';
 import type { Database } from 'better-sqlite3';
@@ -99,7 +100,10 @@ export class SyslogForwarder {
       ca: this.options.ca,
       cert: this.options.cert,
       key: this.options.key,
-      servername: this.options.serverName ?? this.options.host,
+      // SNI carries names only (RFC 6066); an address is still checked against the certificate.
+      ...(isIP(this.options.serverName ?? this.options.host) === 0
+        ? { servername: this.options.serverName ?? this.options.host }
+        : {}),
       minVersion: 'TLSv1.2',
     });
     this.socket = socket;

@@ -27,7 +27,8 @@ const VCARD_USAGE = `usage:
   gerbang vcard ktp [--port 35964] --nik NIK [--issuer-key FILE] [--forged]`;
 const READER_USAGE = `usage:
   gerbang reader read --reader-id ID --purpose P --reference R --operator O [--fields a,b] [--gateway URL]
-  gerbang reader serve --reader-id ID [--port 8444] [--gateway URL]     counter apps POST /read on 127.0.0.1`;
+  gerbang reader serve --reader-id ID [--port 8444] [--gateway URL]     counter apps POST /read on 127.0.0.1
+  (both take --ca, --cert, --key FILE; by default the instance's pki/ca.crt and pki/clients/ID.*)`;
 
 function waitForever(onStop: () => Promise<void>): Promise<void> {
   return new Promise((resolve) => {
@@ -90,13 +91,27 @@ export async function vcardCommand(args: string[]): Promise<void> {
   await waitForever(() => inserted.remove());
 }
 
-function agentDefaults(values: { gateway?: string | undefined; 'reader-id'?: string | undefined }) {
+function agentDefaults(values: {
+  gateway?: string | undefined;
+  'reader-id'?: string | undefined;
+  ca?: string | undefined;
+  cert?: string | undefined;
+  key?: string | undefined;
+}) {
   const location = locateInstance();
   const readerId = values['reader-id'];
   if (readerId === undefined)
     throw new CliError(`--reader-id is required\n${READER_USAGE}`, EXIT.usage);
   const gatewayUrl = values.gateway ?? defaultGatewayUrl(location);
-  const dispatcher = new Agent({ connect: clientCredentials(location.pkiDir, readerId) });
+  // On a counter PC the reader's files are given (the key as a systemd credential); beside a
+  // demo gateway they are found in its PKI directory.
+  const dispatcher = new Agent({
+    connect: clientCredentials(location.pkiDir, readerId, {
+      ca: values.ca,
+      cert: values.cert,
+      key: values.key,
+    }),
+  });
   return { readerId, gatewayUrl, dispatcher };
 }
 
@@ -127,6 +142,9 @@ export async function readerCommand(args: string[]): Promise<void> {
       fields: { type: 'string' },
       gateway: { type: 'string' },
       port: { type: 'string' },
+      ca: { type: 'string' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
     },
     strict: true,
   });
