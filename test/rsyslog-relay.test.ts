@@ -94,8 +94,13 @@ afterAll(async () => {
   relay?.kill('SIGTERM');
   if (relay) await new Promise((resolve) => relay?.once('exit', resolve));
   await new Promise<void>((resolve) => {
-    if (available) plain.close(() => resolve());
-    else resolve();
+    if (!available) {
+      resolve();
+      return;
+    }
+    plain.close(() => {
+      resolve();
+    });
   });
   if (available) rmSync(dir, { recursive: true, force: true });
 });
