@@ -12,6 +12,7 @@ import { reportCommand } from './report.ts';
 import { auditCommand } from './audit.ts';
 import { certsCommand } from './certs.ts';
 import { configCommand, demoCommand, serveCommand, simCommand } from './run.ts';
+import { doctorCommand } from './doctor.ts';
 import { CliError, EXIT, say, warn } from './output.ts';
 import { verifyBatchCommand } from './verify-batch.ts';
 
@@ -23,6 +24,8 @@ commands:
   sim [--port N]       run the Dukcapil simulator with the instance's upstream credentials
   certs init|issue|revoke
   config check         validate the configuration and its secret files
+  doctor [--json]      check an instance: configuration, key modes, certificates, clock,
+                       upstream, SIEM, disk space, agreement; exits 1 on a failure
   audit verify [FILE] [--ca CA.crt]
                        verify the live audit trail, or an export offline
   audit export --out FILE [--from TIME] [--to TIME]
@@ -71,6 +74,8 @@ async function main(argv: string[]): Promise<void> {
       return readerCommand(args);
     case 'config':
       return configCommand(args);
+    case 'doctor':
+      return doctorCommand(args);
     case 'verify-batch':
       return verifyBatchCommand(args);
     case undefined:

@@ -1,0 +1,289 @@
+/**
+ * Each check of `gerbang doctor`, on a healthy demo instance and on one broken the way a real one
+ * breaks: real files, a real simulator, a real TLS SIEM endpoint, a real audit database.
+ */
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createTcpServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer as createTlsServer, type Server } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CertificateAuthority } from '../../certs/index.ts';
+import type { RunningSimulator } from '../../adapters/dukcapil-sim/index.ts';
+import { startInstanceSimulator } from '../../test/helpers/child-gateway.ts';
+import { openAuditStore } from '../audit-store.ts';
+import { loadConfig, type GerbangConfig } from '../config/index.ts';
+import { locateInstance } from '../config/instance.ts';
+import { ensureDemoInstance } from '../demo/instance.ts';
+import { StateDb } from '../policy/index.ts';
+import {
+  checkAgreement,
+  checkCertificates,
+  checkClock,
+  checkConfiguration,
+  checkDiskSpace,
+  checkKeyFileModes,
+  checkSiem,
+  checkUpstream,
+  DEFAULT_THRESHOLDS,
+  runDoctor,
+  type DoctorContext,
+} from './checks.ts';
+
+const DAY = 86_400_000;
+let dir: string;
+let raw: GerbangConfig;
+let simulator: RunningSimulator;
+let context: DoctorContext;
+
+/** The instance's configuration file rewritten with `adjust`, loaded as the gateway would. */
+function configWith(adjust: (config: GerbangConfig) => GerbangConfig): GerbangConfig {
+  const path = join(dir, 'adjusted.json');
+  writeFileSync(path, JSON.stringify(adjust(raw)));
+  return loadConfig(path);
+}
+
+async function closedPort(): Promise<number> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
+  return port;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gerbang-doctor-'));
+  const location = locateInstance({ GERBANG_DATA_DIR: dir });
+  await ensureDemoInstance(location, { gateway: 0, simulator: 0 });
+  raw = JSON.parse(readFileSync(location.configPath, 'utf8')) as GerbangConfig;
+  simulator = await startInstanceSimulator(dir, raw);
+  raw = { ...raw, upstream: { ...raw.upstream, baseUrl: simulator.url } };
+  writeFileSync(location.configPath, JSON.stringify(raw));
+  context = {
+    configPath: location.configPath,
+    dataDir: dir,
+    now: Date.now(),
+    thresholds: { ...DEFAULT_THRESHOLDS, connectTimeoutMs: 1000 },
+  };
+}, 60_000);
+afterAll(async () => {
+  await simulator.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('gerbang doctor checks', () => {
+  it('configuration: valid, and a broken file named with its problem', () => {
+    expect(checkConfiguration(context).result.status).toBe('ok');
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, JSON.stringify({ ...raw, server: { ...raw.server, port: 'x' } }));
+    const { result, config } = checkConfiguration({ ...context, configPath: broken });
+    expect(config).toBeUndefined();
+    expect(result.status).toBe('fail');
+    expect(result.detail).toMatch(/server\/port|server\.port/);
+  });
+
+  it('key file modes: owner-only secrets pass; a readable key and an open data directory fail', () => {
+    const config = loadConfig(context.configPath);
+    expect(checkKeyFileModes(config, context).status).toBe('ok');
+    chmodSync(config.upstream.passwordFile, 0o644);
+    chmodSync(dir, 0o755);
+    try {
+      const verdict = checkKeyFileModes(config, context);
+      expect(verdict.status).toBe('fail');
+      expect(verdict.detail).toContain('upstream.passwordFile');
+      expect(verdict.detail).toContain('chmod 600');
+      expect(verdict.detail).toContain('chmod 700');
+    } finally {
+      chmodSync(config.upstream.passwordFile, 0o600);
+      chmodSync(dir, 0o700);
+    }
+  });
+
+  it('certificates: valid ones pass; one expiring soon warns; an expired one or a wrong key fails', async () => {
+    const config = loadConfig(context.configPath);
+    expect(checkCertificates(config, context)).toMatchObject({ status: 'ok' });
+    const authority = await CertificateAuthority.open(join(dir, 'pki'));
+    const issue = (id: string, notBefore: number, notAfter: number) =>
+      authority.issue({
+        kind: 'server',
+        id,
+        role: 'server',
+        altNames: ['127.0.0.1'],
+        notBefore: new Date(notBefore),
+        notAfter: new Date(notAfter),
+        basePath: join(dir, id),
+      });
+    const soon = await issue('soon', Date.now() - DAY, Date.now() + 10 * DAY);
+    const gone = await issue('gone', Date.now() - 10 * DAY, Date.now() - DAY);
+    const serverWith = (files: { certificatePath: string; keyPath: string }) =>
+      configWith((c) => ({
+        ...c,
+        server: { ...c.server, certFile: files.certificatePath, keyFile: files.keyPath },
+      }));
+    const warning = checkCertificates(serverWith(soon), context);
+    expect([warning.status, warning.detail]).toEqual([
+      'warn',
+      expect.stringMatching(/^server\.certFile expires in (9|10) days/) as string,
+    ]);
+    const expired = checkCertificates(serverWith(gone), context);
+    expect([expired.status, expired.detail]).toEqual([
+      'fail',
+      expect.stringMatching(/^server\.certFile expired on \d{4}-\d{2}-\d{2}/) as string,
+    ]);
+    const mismatched = configWith((c) => ({
+      ...c,
+      server: { ...c.server, keyFile: soon.keyPath },
+    }));
+    expect(checkCertificates(mismatched, context).detail).toContain(
+      'server.keyFile is not the key of server.certFile',
+    );
+  });
+
+  it('clock: ahead of the trail passes; behind the newest record fails', async () => {
+    const config = loadConfig(context.configPath);
+    const store = openAuditStore(config, dir);
+    await store.append({ type: 'system', event: 'doctor_test', outcome: 'success' });
+    await store.close();
+    expect(checkClock(config, { ...context, now: Date.now() }).status).toBe('ok');
+    const behind = checkClock(config, { ...context, now: Date.now() - 3_600_000 });
+    expect(behind.status).toBe('fail');
+    expect(behind.detail).toMatch(/^the clock is \d+ s behind the newest audit record/);
+  });
+
+  it('upstream: the simulator answers; a closed port fails', async () => {
+    const config = loadConfig(context.configPath);
+    expect(await checkUpstream(config, context)).toMatchObject({ status: 'ok' });
+    const port = await closedPort();
+    const down = configWith((c) => ({
+      ...c,
+      upstream: { ...c.upstream, baseUrl: `http://127.0.0.1:${port}` },
+    }));
+    const verdict = await checkUpstream(down, context);
+    expect([verdict.status, verdict.detail]).toEqual([
+      'fail',
+      `http://127.0.0.1:${port} cannot be reached (ECONNREFUSED)`,
+    ]);
+    // No data method was called: the check spends no quota.
+    const state = (await (await fetch(`${simulator.url}/__sim/state`)).json()) as {
+      counters: { calls: Record<string, number> };
+    };
+    expect(state.counters.calls).toEqual({});
+  });
+
+  it('siem: none configured warns; a SIEM that accepts the gateway passes; one that is down fails', async () => {
+    expect((await checkSiem(loadConfig(context.configPath), context)).status).toBe('warn');
+    const siemCa = await CertificateAuthority.create(join(dir, 'siem-pki'), { name: 'SIEM CA' });
+    const server = await siemCa.issue({
+      kind: 'server',
+      id: 'siem',
+      role: 'siem',
+      altNames: ['127.0.0.1'],
+    });
+    const client = await siemCa.issue({ kind: 'client', id: 'gerbang', role: 'siem' });
+    chmodSync(client.keyPath, 0o600);
+    const listener: Server = createTlsServer({
+      cert: readFileSync(server.certificatePath),
+      key: readFileSync(server.keyPath),
+      ca: readFileSync(join(dir, 'siem-pki/ca.crt')),
+      requestCert: true,
+      rejectUnauthorized: true,
+    });
+    listener.on('secureConnection', (socket) => socket.destroy());
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const address = listener.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const siemAt = (p: number) =>
+      configWith((c) => ({
+        ...c,
+        siem: {
+          host: '127.0.0.1',
+          port: p,
+          caFile: join(dir, 'siem-pki/ca.crt'),
+          certFile: client.certificatePath,
+          keyFile: client.keyPath,
+        },
+      }));
+    try {
+      expect(await checkSiem(siemAt(port), context)).toMatchObject({ status: 'ok' });
+    } finally {
+      await new Promise<void>((resolve) =>
+        listener.close(() => {
+          resolve();
+        }),
+      );
+    }
+    const down = await checkSiem(siemAt(await closedPort()), context);
+    expect([down.status, down.detail]).toEqual([
+      'fail',
+      expect.stringContaining('cannot be reached over TLS (ECONNREFUSED)') as string,
+    ]);
+  });
+
+  it('disk space: passes with room; fails and warns under the thresholds', () => {
+    expect(checkDiskSpace(context).status).toBe('ok');
+    const huge = Number.MAX_SAFE_INTEGER;
+    expect(
+      checkDiskSpace({ ...context, thresholds: { ...context.thresholds, diskFailBytes: huge } }),
+    ).toMatchObject({ status: 'fail' });
+    expect(
+      checkDiskSpace({ ...context, thresholds: { ...context.thresholds, diskWarnBytes: huge } }),
+    ).toMatchObject({ status: 'warn' });
+  });
+
+  it('agreement: active passes, near its end warns, expired and terminated fail', () => {
+    const config = loadConfig(context.configPath);
+    const terms = config.agreements[0];
+    if (terms === undefined) throw new Error('the demo has an agreement');
+    const before = (days: number) => Date.parse(`${terms.validUntil}T00:00:00Z`) - days * DAY;
+    expect(checkAgreement(config, { ...context, now: before(200) })).toMatchObject({
+      status: 'ok',
+    });
+    expect(checkAgreement(config, { ...context, now: before(30) })).toMatchObject({
+      status: 'warn',
+    });
+    const expired = checkAgreement(config, { ...context, now: before(-3) });
+    expect([expired.status, expired.detail]).toEqual([
+      'fail',
+      `${terms.number} is expired: no data may flow and every reader is deactivated`,
+    ]);
+    const state = new StateDb(join(dir, 'state.db'));
+    state.terminate(terms.number, before(100), 'pelanggaran');
+    state.close();
+    expect(checkAgreement(config, { ...context, now: before(50) })).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('is terminated') as string,
+    });
+  });
+
+  it('runs every check; an invalid configuration skips those that need it', async () => {
+    const names = (await runDoctor(context)).map((r) => r.check);
+    expect(names).toEqual([
+      'configuration',
+      'key file modes',
+      'certificates',
+      'clock',
+      'upstream',
+      'siem',
+      'disk space',
+      'agreement',
+    ]);
+    const broken = join(dir, 'not-json.json');
+    writeFileSync(broken, '{');
+    const results = await runDoctor({ ...context, configPath: broken });
+    expect(results.map((r) => r.status)).toEqual([
+      'fail',
+      'skip',
+      'skip',
+      'skip',
+      'skip',
+      'skip',
+      'skip',
+      'ok',
+    ]);
+  });
+});
