@@ -4,17 +4,7 @@
  */
 import { ConfigError } from '../config/index.ts';
 import { SecretError } from '../config/secrets.ts';
-import { adminCommand } from './admin.ts';
-import { readerCommand, vcardCommand } from './cards.ts';
-import { returnDataCommand } from './return-data.ts';
-import { retentionCommand } from './retention.ts';
-import { reportCommand } from './report.ts';
-import { auditCommand } from './audit.ts';
-import { certsCommand } from './certs.ts';
-import { configCommand, demoCommand, serveCommand, simCommand } from './run.ts';
-import { doctorCommand } from './doctor.ts';
 import { CliError, EXIT, say, warn } from './output.ts';
-import { verifyBatchCommand } from './verify-batch.ts';
 
 const HELP = `gerbang — gateway between the agency and the Dukcapil population registry
 
@@ -24,6 +14,8 @@ commands:
   sim [--port N]       run the Dukcapil simulator with the instance's upstream credentials
   certs init|issue|revoke
   config check         validate the configuration and its secret files
+  health               liveness for container healthchecks: a TLS handshake with the
+                       local gateway presenting its configured certificate
   doctor [--json]      check an instance: configuration, key modes, certificates, clock,
                        upstream, SIEM, disk space, agreement; exits 1 on a failure
   audit verify [FILE] [--ca CA.crt]
@@ -47,37 +39,41 @@ environment:
   GERBANG_DATA_DIR     state directory (default ./var)
   GERBANG_CONFIG       configuration file (default $GERBANG_DATA_DIR/gerbang.json)`;
 
+// Each command's module is loaded when it is run: the gateway process never loads the PC/SC
+// binding or the report and console code of other commands.
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   switch (command) {
     case 'demo':
-      return demoCommand(args);
+      return (await import('./run.ts')).demoCommand(args);
     case 'serve':
-      return serveCommand(args);
+      return (await import('./run.ts')).serveCommand(args);
     case 'sim':
-      return simCommand(args);
+      return (await import('./run.ts')).simCommand(args);
     case 'certs':
-      return certsCommand(args);
+      return (await import('./certs.ts')).certsCommand(args);
     case 'audit':
-      return auditCommand(args);
+      return (await import('./audit.ts')).auditCommand(args);
     case 'admin':
-      return adminCommand(args);
+      return (await import('./admin.ts')).adminCommand(args);
     case 'vcard':
-      return vcardCommand(args);
+      return (await import('./cards.ts')).vcardCommand(args);
     case 'return-data':
-      return returnDataCommand(args);
+      return (await import('./return-data.ts')).returnDataCommand(args);
     case 'retention':
-      return retentionCommand(args);
+      return (await import('./retention.ts')).retentionCommand(args);
     case 'report':
-      return reportCommand(args);
+      return (await import('./report.ts')).reportCommand(args);
     case 'reader':
-      return readerCommand(args);
+      return (await import('./cards.ts')).readerCommand(args);
     case 'config':
-      return configCommand(args);
+      return (await import('./run.ts')).configCommand(args);
+    case 'health':
+      return (await import('./health.ts')).healthCommand(args);
     case 'doctor':
-      return doctorCommand(args);
+      return (await import('./doctor.ts')).doctorCommand(args);
     case 'verify-batch':
-      return verifyBatchCommand(args);
+      return (await import('./verify-batch.ts')).verifyBatchCommand(args);
     case undefined:
     case 'help':
     case '--help':

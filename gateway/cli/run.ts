@@ -88,7 +88,12 @@ export async function demoCommand(args: string[]): Promise<void> {
   const gateway = await startGateway(
     {
       ...config,
-      server: { ...config.server, port: portFromEnv('GERBANG_PORT', config.server.port) },
+      server: {
+        ...config.server,
+        // In a container the demo must listen on every interface to be reached through a port.
+        host: process.env['GERBANG_HOST'] ?? config.server.host,
+        port: portFromEnv('GERBANG_PORT', config.server.port),
+      },
       upstream: { ...config.upstream, baseUrl: simulator.url },
     },
     { logger, dataDir: location.dataDir },

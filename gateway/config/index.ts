@@ -7,6 +7,6 @@ export {
   type AgreementConfig,
   type Role,
 } from './schema.ts';
-export { loadConfig, checkConfigDocument, ConfigError } from './load.ts';
+export { loadConfig, checkConfigDocument, ConfigError, secretPathsOf } from './load.ts';
 export { locateInstance, type InstanceLocation } from './instance.ts';
 export { readSecretText, readSecretBytes, checkSecretFile, SecretError } from './secrets.ts';

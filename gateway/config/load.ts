@@ -137,8 +137,26 @@ export function checkConfigDocument(
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config: data };
 }
 
-/** Loads, validates and resolves a configuration file. Throws ConfigError. */
-export function loadConfig(path: string): GerbangConfig {
+/** Every secret a configuration names, by its key, as resolved paths. */
+export function secretPathsOf(config: GerbangConfig): [string, string][] {
+  return [
+    ['server.keyFile', config.server.keyFile],
+    ['upstream.passwordFile', config.upstream.passwordFile],
+    ['audit.hmacKeyFile', config.audit.hmacKeyFile],
+    ['audit.signingKeyFile', config.audit.signingKeyFile],
+    ...(config.siem ? [['siem.keyFile', config.siem.keyFile] as [string, string]] : []),
+    ...(config.reports
+      ? [['reports.signingKeyFile', config.reports.signingKeyFile] as [string, string]]
+      : []),
+  ];
+}
+
+/**
+ * Loads, validates and resolves a configuration file; by default also checks that every secret
+ * file exists and is readable by its owner only (`gerbang doctor` checks those on its own line).
+ * Throws ConfigError.
+ */
+export function loadConfig(path: string, options: { checkSecrets?: boolean } = {}): GerbangConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -158,15 +176,8 @@ export function loadConfig(path: string): GerbangConfig {
   let config: GerbangConfig;
   try {
     config = resolvePaths(checked.config, dirname(path));
-    for (const secretPath of [
-      config.server.keyFile,
-      config.upstream.passwordFile,
-      config.audit.hmacKeyFile,
-      config.audit.signingKeyFile,
-      ...(config.siem ? [config.siem.keyFile] : []),
-      ...(config.reports ? [config.reports.signingKeyFile] : []),
-    ])
-      checkSecretFile(secretPath);
+    if (options.checkSecrets ?? true)
+      for (const [, secretPath] of secretPathsOf(config)) checkSecretFile(secretPath);
   } catch (error) {
     if (error instanceof SecretError) throw new ConfigError(path, [error.message]);
     throw error;

@@ -12,7 +12,7 @@ import { connect } from 'node:tls';
 import Database from 'better-sqlite3';
 import { request } from 'undici';
 import { agreementPermitsAccess, daysLeft } from '../../policies/index.ts';
-import { checkSecretFile, loadConfig, type GerbangConfig } from '../config/index.ts';
+import { checkSecretFile, loadConfig, secretPathsOf, type GerbangConfig } from '../config/index.ts';
 import { PolicyRegistry, StateDb } from '../policy/index.ts';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
@@ -61,7 +61,8 @@ export function checkConfiguration(context: DoctorContext): {
   config?: GerbangConfig;
 } {
   try {
-    const config = loadConfig(context.configPath);
+    // Secret files get their own check (key file modes), so that one bad mode hides nothing.
+    const config = loadConfig(context.configPath, { checkSecrets: false });
     return {
       config,
       result: result(
@@ -75,22 +76,10 @@ export function checkConfiguration(context: DoctorContext): {
   }
 }
 
-/** Every secret the configuration names, as the loader resolved it. */
-export function secretFiles(config: GerbangConfig): [string, string][] {
-  return [
-    ['server.keyFile', config.server.keyFile],
-    ['upstream.passwordFile', config.upstream.passwordFile],
-    ['audit.hmacKeyFile', config.audit.hmacKeyFile],
-    ['audit.signingKeyFile', config.audit.signingKeyFile],
-    ...(config.reports ? [['reports.signingKeyFile', config.reports.signingKeyFile]] : []),
-    ...(config.siem ? [['siem.keyFile', config.siem.keyFile]] : []),
-  ] as [string, string][];
-}
-
 /** Secrets readable by their owner only; the state directory closed to others. */
 export function checkKeyFileModes(config: GerbangConfig, context: DoctorContext): CheckResult {
   const problems: string[] = [];
-  for (const [key, path] of secretFiles(config)) {
+  for (const [key, path] of secretPathsOf(config)) {
     try {
       checkSecretFile(path);
     } catch (error) {
@@ -107,7 +96,7 @@ export function checkKeyFileModes(config: GerbangConfig, context: DoctorContext)
     : result(
         'key file modes',
         'ok',
-        `${secretFiles(config).length} secret files readable by their owner only`,
+        `${secretPathsOf(config).length} secret files readable by their owner only`,
       );
 }
 
@@ -237,8 +226,11 @@ export async function checkUpstream(
       `${config.upstream.baseUrl} answers (HTTP ${response.statusCode} in ${Math.round(performance.now() - started)} ms)`,
     );
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).name;
-    return result('upstream', 'fail', `${config.upstream.baseUrl} cannot be reached (${code})`);
+    const reason =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${context.thresholds.connectTimeoutMs} ms`
+        : ((error as NodeJS.ErrnoException).code ?? (error as Error).name);
+    return result('upstream', 'fail', `${config.upstream.baseUrl} cannot be reached (${reason})`);
   }
 }
 

@@ -1,0 +1,277 @@
+/**
+ * The deployment material, checked by the tools that will read it: systemd's own security
+ * analysis of both units (exposure at most 2.0), nft's parser on the firewall ruleset, hadolint on
+ * the Dockerfile where installed, a YAML parser on the compose file; and the pieces agree with
+ * each other (every secret the example configuration names is handed over by the unit and by
+ * Compose). Then `gerbang doctor` and `gerbang health` as an operator runs them, on a healthy
+ * demo instance and on a broken one.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  GERBANG,
+  prepareInstance,
+  ROOT,
+  spawnGerbang,
+  waitForHealth,
+  type PreparedInstance,
+} from './helpers/child-gateway.ts';
+
+const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
+const which = (tool: string): string | undefined => {
+  const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() : undefined;
+};
+
+/** The `credential:NAME` secrets of the example production configuration. */
+const exampleCredentials = [
+  ...read('deploy/gerbang.example.json').matchAll(/"credential:([\w.-]+)"/g),
+]
+  .map((m) => m[1] ?? '')
+  .sort();
+
+describe('systemd units', () => {
+  const analyze = which('systemd-analyze');
+
+  it.each(['deploy/systemd/gerbang.service', 'deploy/systemd/gerbang-reader.service'])(
+    '%s: systemd-analyze security reports an exposure of 2.0 or less',
+    (unit) => {
+      if (analyze === undefined) {
+        console.warn('systemd-analyze not installed: exposure not measured');
+        return;
+      }
+      const run = spawnSync(
+        analyze,
+        ['security', '--offline=true', '--no-pager', join(ROOT, unit)],
+        { encoding: 'utf8' },
+      );
+      const exposure = Number(/Overall exposure level for \S+: ([\d.]+)/.exec(run.stdout)?.[1]);
+      expect(exposure, run.stdout.slice(-2000) + run.stderr).toBeLessThanOrEqual(2.0);
+    },
+  );
+
+  it('the gateway unit runs as its own user, keeps state in StateDirectory and loads every secret the configuration names', () => {
+    const unit = read('deploy/systemd/gerbang.service');
+    expect(unit).toMatch(/^User=gerbang$/m);
+    expect(unit).toMatch(/^StateDirectory=gerbang$/m);
+    expect(unit).toMatch(/^ProtectSystem=strict$/m);
+    expect(unit).toMatch(/^CapabilityBoundingSet=$/m);
+    expect(unit).toMatch(/^Environment=NODE_OPTIONS=--max-old-space-size=192$/m);
+    expect(unit).toMatch(/dist\/gateway\/cli\/main\.js serve$/m);
+    const loaded = [...unit.matchAll(/^LoadCredential=([\w.-]+):/gm)].map((m) => m[1]).sort();
+    expect(loaded).toEqual(exampleCredentials);
+  });
+
+  it('the reader agent unit reaches pcscd through its socket, not the device', () => {
+    const unit = read('deploy/systemd/gerbang-reader.service');
+    expect(unit).toMatch(/^Requires=pcscd\.socket$/m);
+    expect(unit).toMatch(/^PrivateDevices=yes$/m);
+    expect(unit).toMatch(/^RestrictAddressFamilies=.*AF_UNIX/m);
+    expect(unit).toMatch(/--key \$\{CREDENTIALS_DIRECTORY\}\/reader-key/);
+  });
+});
+
+describe('deploy/nftables.conf', () => {
+  const nft = which('nft');
+  const rules = read('deploy/nftables.conf');
+
+  it('parses with nft --check', () => {
+    if (nft === undefined) {
+      console.warn('nft not installed: the ruleset was not parsed');
+      return;
+    }
+    const run = spawnSync(nft, ['--check', '-f', join(ROOT, 'deploy/nftables.conf')], {
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  it('drops by default both ways; lets in the application subnet to the gateway port only; lets out Dukcapil and the SIEM', () => {
+    expect(rules).toMatch(/chain input \{\s+type filter hook input priority filter; policy drop;/);
+    expect(rules).toMatch(
+      /chain output \{\s+type filter hook output priority filter; policy drop;/,
+    );
+    const accepts = rules
+      .split('\n')
+      .filter((line) => /\baccept\b/.test(line) && /tcp dport/.test(line));
+    expect(accepts.filter((line) => line.includes('$GATEWAY_PORT'))).toEqual([
+      expect.stringContaining('ip saddr $APP_SUBNET') as string,
+    ]);
+    expect(rules).toMatch(
+      /ip daddr \$DUKCAPIL tcp dport \$DUKCAPIL_PORT ct state new counter accept/,
+    );
+    expect(rules).toMatch(/ip daddr \$SIEM tcp dport \$SIEM_PORT ct state new counter accept/);
+    // The addresses agree with the example configuration.
+    const baseUrl = new URL(
+      (JSON.parse(read('deploy/gerbang.example.json')) as { upstream: { baseUrl: string } })
+        .upstream.baseUrl,
+    );
+    expect(rules).toContain(`define DUKCAPIL        = ${baseUrl.hostname}`);
+    expect(rules).toContain(`define DUKCAPIL_PORT   = ${baseUrl.port}`);
+  });
+});
+
+describe('container', () => {
+  const dockerfile = read('Dockerfile');
+
+  it('builds in one stage and runs from a slim Node 22 image as a non-root user, with a healthcheck', () => {
+    const stages = [...dockerfile.matchAll(/^FROM (\S+) AS (\w+)$/gm)].map((m) => m[2]);
+    expect(stages).toEqual(['build', 'run']);
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:22-bookworm-slim$/m);
+    const run = dockerfile.slice(dockerfile.indexOf('AS run'));
+    expect(run).toMatch(/^USER node$/m);
+    expect(run).toMatch(
+      /^HEALTHCHECK .*\n\s+CMD \["node", "dist\/gateway\/cli\/main\.js", "health"\]$/m,
+    );
+    expect(run).not.toMatch(/npm ci(?! --omit=dev)/);
+    expect(dockerfile).toMatch(/npm prune --omit=dev/);
+  });
+
+  it('copies no instance, key or secret into any layer', () => {
+    const copies = [...dockerfile.matchAll(/^COPY (?:--from=\w+ )?(\S+)/gm)].map((m) => m[1] ?? '');
+    for (const source of copies) expect(source).not.toMatch(/var|secret|credential|\.key|pki/);
+    const ignore = read('.dockerignore').split('\n');
+    expect(ignore[ignore.findIndex((l) => !l.startsWith('#') && l.trim() !== '')]).toBe('*');
+    // Everything the build stage copies from the context is let through, and nothing else.
+    const fromContext = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) =>
+      (m[1] ?? '').split(' '),
+    );
+    const allowed = ignore
+      .filter((l) => l.startsWith('!'))
+      .map((l) => l.slice(1).replace(/\/$/, ''));
+    expect(fromContext.sort()).toEqual(allowed.sort());
+  });
+
+  it('passes hadolint where it is installed', () => {
+    const hadolint = which('hadolint');
+    if (hadolint === undefined) {
+      console.warn('hadolint not installed: the Dockerfile was not linted');
+      return;
+    }
+    const run = spawnSync(hadolint, [join(ROOT, 'Dockerfile')], { encoding: 'utf8' });
+    expect(run.stdout + run.stderr).toBe('');
+  });
+
+  it('deploy/compose.yaml: read-only, no capabilities, and the secrets the configuration names', () => {
+    const parsed = spawnSync(
+      'python3',
+      [
+        '-c',
+        'import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))',
+        join(ROOT, 'deploy/compose.yaml'),
+      ],
+      { encoding: 'utf8' },
+    );
+    if (parsed.status !== 0) {
+      console.warn('python3-yaml not installed: compose.yaml was not parsed');
+      return;
+    }
+    const compose = JSON.parse(parsed.stdout) as {
+      services: Record<
+        string,
+        {
+          read_only?: boolean;
+          cap_drop?: string[];
+          secrets?: string[];
+          profiles?: string[];
+          environment?: Record<string, string>;
+        }
+      >;
+      secrets: Record<string, { file: string }>;
+    };
+    expect(Object.keys(compose.services).sort()).toEqual(['demo', 'gerbang']);
+    for (const service of Object.values(compose.services)) {
+      expect(service.read_only).toBe(true);
+      expect(service.cap_drop).toEqual(['ALL']);
+    }
+    const production = compose.services['gerbang'];
+    expect(production?.environment?.['CREDENTIALS_DIRECTORY']).toBe('/run/secrets');
+    expect([...(production?.secrets ?? [])].sort()).toEqual(exampleCredentials);
+    expect(Object.keys(compose.secrets).sort()).toEqual(exampleCredentials);
+  });
+});
+
+describe('gerbang doctor and gerbang health on an instance', () => {
+  let instance: PreparedInstance;
+  let gateway: ChildProcess | undefined;
+  // Asynchronous: the simulator runs in this process and must keep answering meanwhile.
+  const cli = (
+    ...args: string[]
+  ): Promise<{ status: number | null; stdout: string; stderr: string }> =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [GERBANG, ...args], {
+        cwd: ROOT,
+        env: { ...process.env, GERBANG_DATA_DIR: instance.dir },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('close', (status) => {
+        resolve({ status, stdout, stderr });
+      });
+    });
+
+  beforeAll(async () => {
+    instance = await prepareInstance();
+    gateway = spawnGerbang(['serve'], instance.dir, { stdio: 'ignore' });
+    const agent = instance.agent('officer-1');
+    await waitForHealth(instance.url, agent);
+    await agent.close();
+  }, 60_000);
+  afterAll(async () => {
+    gateway?.kill('SIGKILL');
+    await instance.simulator.close();
+    rmSync(instance.dir, { recursive: true, force: true });
+  });
+
+  it('a healthy demo instance: doctor exits 0 and says healthy; health answers', async () => {
+    const doctor = await cli('doctor');
+    expect(doctor.stderr).toBe('');
+    expect(doctor.status, doctor.stdout).toBe(0);
+    expect(doctor.stdout).toMatch(/^0 failed, \d warning\(s\): healthy$/m);
+    for (const check of [
+      'configuration',
+      'key file modes',
+      'certificates',
+      'clock',
+      'upstream',
+      'disk space',
+    ])
+      expect(doctor.stdout).toMatch(new RegExp(`^  ok    ${check} `, 'm'));
+    const json = JSON.parse((await cli('doctor', '--json')).stdout) as {
+      verdict: string;
+      checks: unknown[];
+    };
+    expect([json.verdict, json.checks.length]).toEqual(['warn', 8]);
+    const health = await cli('health');
+    expect([health.status, health.stdout.trim()]).toEqual([
+      0,
+      `ok: the gateway answers TLS on 127.0.0.1:${instance.port}`,
+    ]);
+  });
+
+  it('a broken instance: doctor exits 1 naming each failure; health fails when the gateway is down', async () => {
+    const key = join(instance.dir, 'secrets/upstream-password');
+    expect(existsSync(key)).toBe(true);
+    chmodSync(key, 0o644);
+    await instance.simulator.close();
+    gateway?.kill('SIGKILL');
+    await new Promise((resolve) => gateway?.once('exit', resolve));
+    gateway = undefined;
+    const doctor = await cli('doctor');
+    expect(doctor.status).toBe(1);
+    expect(doctor.stdout).toMatch(
+      /^ {2}FAIL {2}key file modes .*upstream\.passwordFile.*chmod 600/m,
+    );
+    expect(doctor.stdout).toMatch(/^ {2}FAIL {2}upstream .*cannot be reached \(ECONNREFUSED\)$/m);
+    expect(doctor.stdout).toMatch(/^2 failed, \d warning\(s\): NOT HEALTHY$/m);
+    const health = await cli('health');
+    expect(health.status).toBe(1);
+    expect(health.stderr).toMatch(/ECONNREFUSED/);
+    chmodSync(key, 0o600);
+  });
+});
