@@ -16,6 +16,8 @@ export interface AuditQuery {
   readonly event?: string;
   readonly outcome?: string;
   readonly subject?: string;
+  /** Records whose subject is any of these: one NIK under the current and retired HMAC keys. */
+  readonly subjects?: readonly string[];
   readonly requestId?: string;
   /** Only records with a sequence number greater than this (the previous page's `next`). */
   readonly after?: number;
@@ -54,6 +56,10 @@ export function queryAuditRecords(db: Database, query: AuditQuery): AuditPage {
       where.push(`${column} = ?`);
       parameters.push(value);
     }
+  }
+  if (query.subjects !== undefined) {
+    where.push(`subject IN (${query.subjects.map(() => '?').join(', ') || 'NULL'})`);
+    parameters.push(...query.subjects);
   }
   if (query.from !== undefined) {
     where.push('time >= ?');

@@ -7,6 +7,17 @@ import { createHmac } from 'node:crypto';
 
 export type SubjectHasher = (nik: string) => string;
 
+/** A NIK's subjects under the current key and every retired one: what a search must match. */
+export type SubjectTracer = (nik: string) => string[];
+
+export function createSubjectTracer(
+  current: SubjectHasher,
+  previousKeys: readonly Uint8Array[],
+): SubjectTracer {
+  const previous = previousKeys.map(createSubjectHasher);
+  return (nik) => [current(nik), ...previous.map((hasher) => hasher(nik))];
+}
+
 export function createSubjectHasher(key: Uint8Array): SubjectHasher {
   if (key.length < 32) throw new RangeError('the audit HMAC key must be at least 32 bytes');
   const keyCopy = Buffer.from(key);

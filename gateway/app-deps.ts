@@ -1,6 +1,6 @@
 /** Everything the HTTP application needs, wired once by the composition root. */
 import type { Logger } from 'pino';
-import type { AuditLogReader, AuditTrail, SubjectHasher } from '../audit/index.ts';
+import type { AuditLogReader, AuditTrail, SubjectHasher, SubjectTracer } from '../audit/index.ts';
 import type { DukcapilClient } from '../adapters/dukcapil/index.ts';
 import type { GerbangConfig } from './config/index.ts';
 import type { GatewayMetrics } from './metrics.ts';
@@ -32,6 +32,8 @@ export interface AppDeps {
   /** The CA that issued the audit signing certificate, for verification. */
   readonly caCertificatePem: string;
   readonly subjectHasher: SubjectHasher;
+  /** For searches by NIK: its subjects under the current and retired HMAC keys. */
+  readonly traceSubjects: SubjectTracer;
   readonly connection: ConnectionInfo;
   readonly revocation: RevocationChecker;
   readonly metrics: GatewayMetrics;

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import {
   countUpstreamCallsSince,
   createSubjectHasher,
+  createSubjectTracer,
   type SqliteAuditStore,
 } from '../audit/index.ts';
 import { join } from 'node:path';
@@ -255,6 +256,10 @@ export async function startGateway(
     audit.healthy() ? 1 : 0,
   );
   const subjectHasher = createSubjectHasher(readSecretBytes(config.audit.hmacKeyFile));
+  const traceSubjects = createSubjectTracer(
+    subjectHasher,
+    (config.audit.previousHmacKeyFiles ?? []).map(readSecretBytes),
+  );
   const state = new StateDb(join(overrides.dataDir, 'state.db'));
   const policy = createPolicyServices({
     config,
@@ -339,6 +344,7 @@ export async function startGateway(
     auditLog: audit,
     caCertificatePem: auditTrustAnchorPem(config),
     subjectHasher,
+    traceSubjects,
     policy,
     readers,
     returnData: { outbox, worker },

@@ -86,6 +86,9 @@ function resolvePaths(config: GerbangConfig, baseDir: string): GerbangConfig {
     audit: {
       ...config.audit,
       hmacKeyFile: secret(config.audit.hmacKeyFile),
+      ...(config.audit.previousHmacKeyFiles === undefined
+        ? {}
+        : { previousHmacKeyFiles: config.audit.previousHmacKeyFiles.map(secret) }),
       signingKeyFile: secret(config.audit.signingKeyFile),
       signingCertFile: file(config.audit.signingCertFile),
       ...(config.audit.databaseFile === undefined
@@ -143,6 +146,10 @@ export function secretPathsOf(config: GerbangConfig): [string, string][] {
     ['server.keyFile', config.server.keyFile],
     ['upstream.passwordFile', config.upstream.passwordFile],
     ['audit.hmacKeyFile', config.audit.hmacKeyFile],
+    ...(config.audit.previousHmacKeyFiles ?? []).map((path, i): [string, string] => [
+      `audit.previousHmacKeyFiles[${i}]`,
+      path,
+    ]),
     ['audit.signingKeyFile', config.audit.signingKeyFile],
     ...(config.siem ? [['siem.keyFile', config.siem.keyFile] as [string, string]] : []),
     ...(config.reports

@@ -154,6 +154,11 @@ export const ConfigSchema = Type.Object(
     audit: Type.Object(
       {
         hmacKeyFile: SecretPath,
+        /**
+         * Keys retired by a rotation, newest first: records made under them can still be traced
+         * by NIK (docs/operations.md, "The audit HMAC key"). New records use hmacKeyFile only.
+         */
+        previousHmacKeyFiles: Type.Optional(Type.Array(SecretPath, { maxItems: 8 })),
         signingKeyFile: SecretPath,
         signingCertFile: Path,
         /** Default: audit.db in the data directory. */

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   createSubjectHasher,
+  createSubjectTracer,
   parseExportLines,
   verifyExport,
   type AuditRecord,
@@ -104,6 +105,36 @@ describe('GET /v1/audit/events', () => {
     ]);
     expect(page.next).toBeNull();
     expect(JSON.stringify(page)).not.toContain('3316010101850002');
+  });
+
+  it('traces across an HMAC key rotation: the NIK is matched under the current and retired keys', async () => {
+    const retiredKey = Buffer.alloc(32, 9);
+    const retired = createSubjectHasher(retiredKey);
+    const { request, audit } = await buildTestApp({
+      traceSubjects: createSubjectTracer(hash, [retiredKey]),
+    });
+    // A lookup recorded before the rotation, under the retired key; one after, under the current.
+    await audit.append({
+      type: 'lookup',
+      outcome: 'success',
+      subject: retired('3316010101850002'),
+    });
+    await request('app-pendaftaran', LOOKUP, {
+      method: 'POST',
+      json: lookupBody({ nik: '3316010101850002' }),
+    });
+    await audit.append({
+      type: 'lookup',
+      outcome: 'success',
+      subject: retired('6474015709900001'),
+    });
+    const page = (await (
+      await request('officer-1', '/v1/audit/events?nik=3316010101850002&type=lookup')
+    ).json()) as { items: AuditRecord[] };
+    expect(page.items.map((r) => r.subject)).toEqual([
+      retired('3316010101850002'),
+      hash('3316010101850002'),
+    ]);
   });
 
   it('filters by client, operator, outcome and time, and pages', async () => {

@@ -119,12 +119,13 @@ export function auditRoutes(deps: AppDeps): RouteSpec[] {
       },
       handler: async function auditEventsHandler(c) {
         const query = validateEvents(queryObject(c));
-        let subject: string | undefined;
+        let subjects: string[] | undefined;
         if (query.nik !== undefined) {
           const check = checkNik(query.nik);
           if (!check.valid) throw new ApiError('invalid_nik');
-          subject = deps.subjectHasher(query.nik);
+          subjects = deps.traceSubjects(query.nik);
         }
+        const subject = subjects?.[0];
         const limit = query.limit === undefined ? 100 : Number(query.limit);
         if (limit < 1 || limit > 500)
           throw new ApiError('invalid_request', { message: 'limit must be 1-500.' });
@@ -145,7 +146,7 @@ export function auditRoutes(deps: AppDeps): RouteSpec[] {
           ...(query.event === undefined ? {} : { event: query.event }),
           ...(query.outcome === undefined ? {} : { outcome: query.outcome }),
           ...(query.requestId === undefined ? {} : { requestId: query.requestId }),
-          ...(subject === undefined ? {} : { subject }),
+          ...(subjects === undefined ? {} : { subjects }),
           ...(query.after === undefined ? {} : { after: Number(query.after) }),
           limit,
         });

@@ -231,7 +231,8 @@ export function consoleRoutes(deps: AppDeps): RouteSpec[] {
           throw error;
         }
         const { form, nik } = search;
-        const subject = nik === undefined ? undefined : deps.subjectHasher(nik);
+        const subjects = nik === undefined ? undefined : deps.traceSubjects(nik);
+        const subject = subjects?.[0];
         const filters = Object.keys(form).filter(
           (key) => key !== 'byNik' && form[key as keyof AuditSearchForm] !== undefined,
         );
@@ -246,7 +247,7 @@ export function consoleRoutes(deps: AppDeps): RouteSpec[] {
           ...(form.client === undefined ? {} : { client: form.client }),
           ...(form.type === undefined ? {} : { type: form.type }),
           ...(form.outcome === undefined ? {} : { outcome: form.outcome }),
-          ...(subject === undefined ? {} : { subject }),
+          ...(subjects === undefined ? {} : { subjects }),
           limit: SEARCH_LIMIT,
         });
         return officerPage(c, { form, results: page.items });

@@ -119,6 +119,7 @@ export async function buildTestApp(overrides: Partial<AppDeps> = {}) {
     remoteAddress: () => '127.0.0.1',
   };
   const deps: AppDeps = {
+    traceSubjects: (nik) => [subjectHasher(nik)],
     config,
     upstream,
     policy,
