@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestSigner } from '../test/helpers/audit-signer.ts';
-import type { CheckpointSigner } from './checkpoint.ts';
+import { createCheckpointSigner, type CheckpointSigner } from './checkpoint.ts';
 import { SqliteAuditStore } from './sqlite-store.ts';
 import { verifyExport, type ExportLine } from './verify.ts';
 import type { AuditEvent } from './port.ts';
@@ -324,6 +324,64 @@ describe('SqliteAuditStore', () => {
     });
     expect(verify(exportOf(store))).toMatchObject({ ok: true, records: 1201 });
     await store.close();
+  });
+
+  describe('signing key rotation', () => {
+    it('old checkpoints verify with the retired certificate; a retired key signing after its successor does not', async () => {
+      const { signer: first, caPem: ca, authority } = await createTestSigner(dir, 'rotation');
+      const files = await authority.issue({
+        kind: 'signing',
+        id: 'gerbang-audit-2',
+        role: 'audit',
+        basePath: join(dir, 'rotation', 'audit-signing-2'),
+      });
+      const second = createCheckpointSigner(
+        readFileSync(files.keyPath),
+        readFileSync(files.certificatePath, 'utf8'),
+      );
+      const path = join(dir, 'rotated.db');
+      const open = (current: CheckpointSigner, previous: CheckpointSigner[]) =>
+        new SqliteAuditStore({
+          path,
+          instance: 'test',
+          signer: current,
+          previousCertificatesPem: previous.map((p) => p.certificatePem),
+          checkpointEvery: 5,
+        });
+      const append = async (store: SqliteAuditStore, from: number, count: number) => {
+        for (let i = from; i < from + count; i++) await store.append(event(i));
+      };
+      let store = open(first, []);
+      await append(store, 1, 12);
+      await store.close();
+
+      // Rotated: the new key signs from now on, the old certificate stays in the exports.
+      store = open(second, [first]);
+      await append(store, 13, 8);
+      expect(store.verify(ca)).toMatchObject({ ok: true, records: 20 });
+      const lines = [...store.exportLines({ sealWithFreshCheckpoint: true })];
+      expect(
+        verifyExport(lines, { caCertificatePem: ca, requireFinalCheckpoint: true }),
+      ).toMatchObject({ ok: true, records: 20 });
+      await store.close();
+
+      // Forgetting the retired certificate breaks the old checkpoints.
+      store = open(second, []);
+      expect(store.verify(ca)).toMatchObject({
+        ok: false,
+        reason: 'the checkpoint signature does not verify',
+      });
+      await store.close();
+
+      // A leaked retired key cannot sign new checkpoints that pass.
+      store = open(first, [second]);
+      await append(store, 21, 5);
+      expect(store.verify(ca)).toMatchObject({
+        ok: false,
+        reason: 'a checkpoint is signed with a retired key after its successor',
+      });
+      await store.close();
+    });
   });
 
   it('exports a range that verifies on its own', async () => {

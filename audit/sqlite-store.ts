@@ -30,6 +30,8 @@ export interface SqliteAuditStoreOptions {
   readonly path: string;
   readonly instance: string;
   readonly signer: CheckpointSigner;
+  /** Signing certificates retired by rotations, oldest first: old checkpoints still verify. */
+  readonly previousCertificatesPem?: readonly string[];
   readonly checkpointEvery?: number;
   readonly checkpointIntervalMs?: number;
   readonly now?: () => number;
@@ -377,6 +379,9 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader {
       instance: this.options.instance,
       exportedAt: new Date(this.now()).toISOString(),
       certificate: this.options.signer.certificatePem,
+      ...(this.options.previousCertificatesPem?.length
+        ? { previousCertificates: this.options.previousCertificatesPem }
+        : {}),
     };
     // The chain state just before the first exported record.
     const anchor = this.anchor();

@@ -12,7 +12,11 @@
  * On failure it names the first bad sequence number and why.
  */
 import { X509Certificate } from 'node:crypto';
-import { verifyCheckpointSignature, type SignedCheckpoint } from './checkpoint.ts';
+import {
+  certificateKeyId,
+  verifyCheckpointSignature,
+  type SignedCheckpoint,
+} from './checkpoint.ts';
 import { MerkleFrontier, type FrontierNode } from './merkle.ts';
 import { canonicalBody, GENESIS_HASH, hashCanonicalBody, type AuditRecord } from './record.ts';
 
@@ -33,6 +37,8 @@ export type ExportLine =
       readonly instance: string;
       readonly exportedAt: string;
       readonly certificate: string;
+      /** Signing certificates retired by rotations, oldest first; `certificate` is the current. */
+      readonly previousCertificates?: readonly string[];
     }
   | {
       readonly kind: 'start';
@@ -76,8 +82,36 @@ class VerificationFailure extends Error {
   }
 }
 
+/** Parses a signing certificate of the header and checks it is an audit signer of the CA. */
+function signingCertificate(
+  pem: string,
+  options: VerifyOptions,
+  warnings: string[],
+): X509Certificate {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(pem);
+  } catch {
+    throw new VerificationFailure(1, 'the signing certificate cannot be parsed');
+  }
+  if (!hasExtendedKeyUsage(certificate, AUDIT_SIGNING_EKU))
+    throw new VerificationFailure(1, 'the signing certificate is not an audit signing certificate');
+  const unchecked = 'the signing certificate was not checked against a CA';
+  if (options.caCertificatePem === undefined) {
+    if (!warnings.includes(unchecked)) warnings.push(unchecked);
+  } else {
+    const ca = new X509Certificate(options.caCertificatePem);
+    if (!certificate.checkIssued(ca) || !certificate.verify(ca.publicKey))
+      throw new VerificationFailure(1, 'the signing certificate was not issued by the trusted CA');
+  }
+  return certificate;
+}
+
 export function verifyExport(lines: Iterable<ExportLine>, options: VerifyOptions): VerifyResult {
   let certificate: X509Certificate | undefined;
+  /** Signers by key id, in the order of their use: a key never signs after its successor. */
+  let signers = new Map<string, { certificate: X509Certificate; order: number }>();
+  let lastSignerOrder = 0;
   let treeSize = 0;
   let lastHash = GENESIS_HASH;
   let lastTime = '';
@@ -98,27 +132,16 @@ export function verifyExport(lines: Iterable<ExportLine>, options: VerifyOptions
             throw new VerificationFailure(treeSize + 1, 'a second header');
           if (line.format !== EXPORT_FORMAT)
             throw new VerificationFailure(1, `unknown format ${line.format}`);
-          try {
-            certificate = new X509Certificate(line.certificate);
-          } catch {
-            throw new VerificationFailure(1, 'the signing certificate cannot be parsed');
-          }
-          if (!hasExtendedKeyUsage(certificate, AUDIT_SIGNING_EKU))
-            throw new VerificationFailure(
-              1,
-              'the signing certificate is not an audit signing certificate',
-            );
-          if (options.caCertificatePem === undefined)
-            warnings.push('the signing certificate was not checked against a CA');
-          else {
-            const ca = new X509Certificate(options.caCertificatePem);
-            if (!certificate.checkIssued(ca) || !certificate.verify(ca.publicKey)) {
-              throw new VerificationFailure(
-                1,
-                'the signing certificate was not issued by the trusted CA',
-              );
-            }
-          }
+          const chain = [...(line.previousCertificates ?? []), line.certificate].map((pem) =>
+            signingCertificate(pem, options, warnings),
+          );
+          certificate = chain.at(-1);
+          signers = new Map(
+            chain.map((signer, order) => [
+              certificateKeyId(signer),
+              { certificate: signer, order },
+            ]),
+          );
           break;
         }
         case 'start': {
@@ -173,12 +196,21 @@ export function verifyExport(lines: Iterable<ExportLine>, options: VerifyOptions
         }
         case 'checkpoint': {
           const checkpoint = line.checkpoint;
-          if (certificate === undefined || !verifyCheckpointSignature(checkpoint, certificate)) {
+          const signer = signers.get(checkpoint.keyId);
+          if (signer === undefined || !verifyCheckpointSignature(checkpoint, signer.certificate)) {
             throw new VerificationFailure(
               checkpoint.treeSize,
               'the checkpoint signature does not verify',
             );
           }
+          // A retired key may have leaked: it is trusted only for what it signed before its
+          // successor took over.
+          if (signer.order < lastSignerOrder)
+            throw new VerificationFailure(
+              checkpoint.treeSize,
+              'a checkpoint is signed with a retired key after its successor',
+            );
+          lastSignerOrder = signer.order;
           if (checkpoint.treeSize > treeSize)
             throw new VerificationFailure(
               treeSize + 1,
@@ -211,6 +243,8 @@ export function verifyExport(lines: Iterable<ExportLine>, options: VerifyOptions
         'the export does not end with a checkpoint covering its last record',
       );
     }
+    if (options.requireFinalCheckpoint && checkpoints > 0 && lastSignerOrder !== signers.size - 1)
+      throw new VerificationFailure(treeSize, 'the export is not sealed with the current key');
   } catch (error) {
     if (error instanceof VerificationFailure)
       return { ok: false, records, checkpoints, firstBadSeq: error.seq, reason: error.message };

@@ -51,6 +51,9 @@ export function openAuditStore(
     path,
     instance: config.instance.name,
     signer,
+    previousCertificatesPem: (config.audit.previousSigningCertFiles ?? []).map((path) =>
+      readFileSync(path, 'utf8'),
+    ),
     checkpointEvery: config.audit.checkpointEvery,
     checkpointIntervalMs: config.audit.checkpointIntervalSeconds * 1000,
     ...(options.now ? { now: options.now } : {}),

@@ -253,6 +253,44 @@ describe('gerbang CLI', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<svg');
   });
 
+  it('rotates the audit signing key: the gateway stopped, a new key configured, the old certificate kept, the trail verifies', () => {
+    expect(demo.exitCode).toBe(0); // stopped by the demo suite above
+    const env = { GERBANG_DATA_DIR: dataDir };
+    const issued = run(
+      ['certs', 'signing', '--purpose', 'audit', '--out', join(dataDir, 'pki/audit-signing-2')],
+      env,
+    );
+    expect(issued.stdout).toMatch(/^issued an audit signing certificate, serial [0-9A-F]+/);
+    const configPath = join(dataDir, 'gerbang.json');
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as {
+      audit: Record<string, unknown>;
+    };
+    const rotated = {
+      ...config,
+      audit: {
+        ...config.audit,
+        signingKeyFile: 'pki/audit-signing-2.key',
+        signingCertFile: 'pki/audit-signing-2.crt',
+        previousSigningCertFiles: [config.audit['signingCertFile']],
+      },
+    };
+    writeFileSync(configPath, JSON.stringify(rotated));
+    // New records are sealed by the new key; the old checkpoints by the old one.
+    const file = join(dataDir, 'rotated.jsonl');
+    expect(run(['audit', 'export', '--out', file], env).status).toBe(0);
+    const offline = run(['audit', 'verify', file, '--ca', join(dataDir, 'pki/ca.crt')], {});
+    expect([offline.status, offline.stderr]).toEqual([0, '']);
+    // Without the retired certificate the old checkpoints no longer verify.
+    writeFileSync(
+      configPath,
+      JSON.stringify({ ...rotated, audit: { ...rotated.audit, previousSigningCertFiles: [] } }),
+    );
+    const forgotten = run(['audit', 'verify'], env);
+    expect(forgotten.status).toBe(1);
+    expect(forgotten.stderr).toMatch(/the checkpoint signature does not verify/);
+    writeFileSync(configPath, JSON.stringify(config));
+  });
+
   it('unknown commands and options exit 64', () => {
     expect(run(['frobnicate'], {}).status).toBe(64);
     expect(run(['certs', 'issue', '--bogus'], { GERBANG_DATA_DIR: dataDir }).status).toBe(64);

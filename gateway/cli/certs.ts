@@ -1,4 +1,6 @@
 /** `gerbang certs init | issue --id ID --role ROLE [--p12] | revoke --id ID` */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CertificateAuthority } from '../../certs/index.ts';
 import { ROLES } from '../config/index.ts';
@@ -8,7 +10,13 @@ import { CliError, EXIT, say } from './output.ts';
 const USAGE = `usage:
   gerbang certs init [--san NAME ...]          create the CA, a server certificate and an empty CRL
   gerbang certs issue --id ID --role ROLE [--p12] [--days N]
-  gerbang certs revoke --id ID [--serial HEX]  revoke the certificates of ID (or one) and publish the CRL`;
+  gerbang certs revoke --id ID [--serial HEX]  revoke the certificates of ID (or one) and publish the CRL
+  gerbang certs server [--san NAME ...] [--days N] [--out BASE]
+                                               a new server certificate and key, for a rotation
+  gerbang certs signing --purpose audit|reports [--days N] [--out BASE]
+                                               a new audit or report signing certificate and key
+  (--out BASE writes BASE.crt and BASE.key; by default pki/server-DATE, pki/PURPOSE-signing-DATE,
+   beside the current ones, which a rotation keeps: docs/operations.md)`;
 
 export async function certsCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
@@ -22,6 +30,8 @@ export async function certsCommand(args: string[]): Promise<void> {
       days: { type: 'string' },
       san: { type: 'string', multiple: true },
       serial: { type: 'string' },
+      purpose: { type: 'string' },
+      out: { type: 'string' },
     },
     strict: true,
   });
@@ -59,6 +69,50 @@ export async function certsCommand(args: string[]): Promise<void> {
       say(`  certificate: ${issued.certificatePath}\n  key:         ${issued.keyPath}`);
       if (issued.p12Path)
         say(`  PKCS#12:     ${issued.p12Path} (password in ${issued.p12PasswordPath ?? ''})`);
+      return;
+    }
+    case 'server':
+    case 'signing': {
+      const days = values.days === undefined ? 825 : Number(values.days);
+      if (!(Number.isInteger(days) && days > 0 && days <= 3650))
+        throw new CliError('--days must be 1-3650', EXIT.usage);
+      const purpose = values.purpose;
+      if (sub === 'signing' && purpose !== 'audit' && purpose !== 'reports')
+        throw new CliError(`--purpose must be audit or reports\n${USAGE}`, EXIT.usage);
+      const stamp = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+      const base = resolve(
+        values.out ??
+          join(
+            pkiDir,
+            sub === 'server'
+              ? `server-${stamp}`
+              : `${purpose === 'audit' ? 'audit' : 'report'}-signing-${stamp}`,
+          ),
+      );
+      if (existsSync(`${base}.crt`) || existsSync(`${base}.key`))
+        throw new CliError(`${base}.crt or .key exists already; choose another --out`);
+      const authority = await CertificateAuthority.open(pkiDir);
+      const issued =
+        sub === 'server'
+          ? await authority.issue({
+              kind: 'server',
+              id: 'gerbang',
+              role: 'server',
+              altNames: values.san ?? ['localhost', '127.0.0.1'],
+              validityDays: days,
+              basePath: base,
+            })
+          : await authority.issue({
+              kind: 'signing',
+              id: purpose === 'audit' ? 'gerbang-audit' : 'gerbang-reports',
+              role: purpose ?? 'audit',
+              validityDays: days,
+              basePath: base,
+            });
+      say(
+        `issued ${sub === 'server' ? 'a server' : `${purpose === 'audit' ? 'an audit' : 'a report'} signing`} certificate, serial ${issued.serial}`,
+      );
+      say(`  certificate: ${issued.certificatePath}\n  key:         ${issued.keyPath}`);
       return;
     }
     case 'revoke': {

@@ -91,6 +91,9 @@ function resolvePaths(config: GerbangConfig, baseDir: string): GerbangConfig {
         : { previousHmacKeyFiles: config.audit.previousHmacKeyFiles.map(secret) }),
       signingKeyFile: secret(config.audit.signingKeyFile),
       signingCertFile: file(config.audit.signingCertFile),
+      ...(config.audit.previousSigningCertFiles === undefined
+        ? {}
+        : { previousSigningCertFiles: config.audit.previousSigningCertFiles.map(file) }),
       ...(config.audit.databaseFile === undefined
         ? {}
         : { databaseFile: file(config.audit.databaseFile) }),

@@ -155,12 +155,14 @@ export const ConfigSchema = Type.Object(
       {
         hmacKeyFile: SecretPath,
         /**
-         * Keys retired by a rotation, newest first: records made under them can still be traced
+         * Keys retired by rotations, in any order: records made under them can still be traced
          * by NIK (docs/operations.md, "The audit HMAC key"). New records use hmacKeyFile only.
          */
         previousHmacKeyFiles: Type.Optional(Type.Array(SecretPath, { maxItems: 8 })),
         signingKeyFile: SecretPath,
         signingCertFile: Path,
+        /** Signing certificates retired by rotations, oldest first (their keys are not needed). */
+        previousSigningCertFiles: Type.Optional(Type.Array(Path, { maxItems: 8 })),
         /** Default: audit.db in the data directory. */
         databaseFile: Type.Optional(Path),
         checkpointEvery: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1000 }),
