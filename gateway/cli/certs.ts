@@ -11,6 +11,8 @@ const USAGE = `usage:
   gerbang certs init [--san NAME ...]          create the CA, a server certificate and an empty CRL
   gerbang certs issue --id ID --role ROLE [--p12] [--days N]
   gerbang certs revoke --id ID [--serial HEX]  revoke the certificates of ID (or one) and publish the CRL
+  gerbang certs crl                            publish a fresh CRL (it is valid 30 days: monthly, and
+                                               after every revocation, copy it to server.crlFile)
   gerbang certs server [--san NAME ...] [--days N] [--out BASE]
                                                a new server certificate and key, for a rotation
   gerbang certs signing --purpose audit|reports [--days N] [--out BASE]
@@ -69,6 +71,12 @@ export async function certsCommand(args: string[]): Promise<void> {
       say(`  certificate: ${issued.certificatePath}\n  key:         ${issued.keyPath}`);
       if (issued.p12Path)
         say(`  PKCS#12:     ${issued.p12Path} (password in ${issued.p12PasswordPath ?? ''})`);
+      return;
+    }
+    case 'crl': {
+      const authority = await CertificateAuthority.open(pkiDir);
+      await authority.publishCrl();
+      say(`published ${CertificateAuthority.paths(pkiDir).crl} (valid 30 days)`);
       return;
     }
     case 'server':

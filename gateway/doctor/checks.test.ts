@@ -142,6 +142,12 @@ describe('gerbang doctor checks', () => {
     expect(checkCertificates(mismatched, context).detail).toContain(
       'server.keyFile is not the key of server.certFile',
     );
+    // The CRL is valid 30 days: past that, it must be published afresh.
+    const stale = checkCertificates(config, { ...context, now: Date.now() + 40 * DAY });
+    expect([stale.status, stale.detail]).toEqual([
+      'warn',
+      expect.stringMatching(/^the CRL was due for renewal on .*gerbang certs crl/) as string,
+    ]);
   });
 
   it('clock: ahead of the trail passes; behind the newest record fails', async () => {

@@ -10,6 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import Database from 'better-sqlite3';
+import { CertificateRevocationList } from 'pkijs';
+import { fromPem } from '../../certs/index.ts';
 import { request } from 'undici';
 import { agreementPermitsAccess, daysLeft } from '../../policies/index.ts';
 import { checkSecretFile, loadConfig, secretPathsOf, type GerbangConfig } from '../config/index.ts';
@@ -100,7 +102,17 @@ export function checkKeyFileModes(config: GerbangConfig, context: DoctorContext)
       );
 }
 
-/** Every certificate the instance relies on, for dates; the server's for its key. */
+/** When the CRL says a fresher one is due, or undefined when it cannot be read. */
+function nextUpdateOf(path: string): number | undefined {
+  try {
+    const crl = CertificateRevocationList.fromBER(fromPem(readFileSync(path, 'utf8'), 'X509 CRL'));
+    return crl.nextUpdate?.value.getTime() ?? Number.POSITIVE_INFINITY;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every certificate the instance relies on, for dates; the server's for its key; the CRL's age. */
 export function checkCertificates(config: GerbangConfig, context: DoctorContext): CheckResult {
   const files: [string, string][] = [
     ['server.certFile', config.server.certFile],
@@ -147,6 +159,12 @@ export function checkCertificates(config: GerbangConfig, context: DoctorContext)
       );
     if (soonest === undefined || days < soonest.days) soonest = { key, days };
   }
+  const crlNextUpdate = nextUpdateOf(config.server.crlFile);
+  if (crlNextUpdate === undefined) failures.push(`server.crlFile cannot be read as a CRL`);
+  else if (context.now >= crlNextUpdate)
+    warnings.push(
+      `the CRL was due for renewal on ${new Date(crlNextUpdate).toISOString().slice(0, 10)}: publish a fresh one (gerbang certs crl) and copy it to server.crlFile`,
+    );
   try {
     const server = new X509Certificate(readFileSync(config.server.certFile));
     if (!server.checkPrivateKey(createPrivateKey(readFileSync(config.server.keyFile))))
