@@ -6,14 +6,15 @@
  * has delivered every accepted submission, and no file the gateway wrote holds a canary.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { request, type Agent } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
+import { prng } from '../adapters/dukcapil-sim/population.ts';
 import {
   canaryTracesIn,
   filesUnder,
+  disposeInstance,
   GERBANG,
   prepareInstance,
   ROOT,
@@ -26,24 +27,10 @@ import {
 const KILLS = Number(process.env['CRASH_KILLS'] ?? 10);
 const SEED = 0x5eed_0011;
 
-/** mulberry32: a small seeded generator, so that a failing run can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 let instance: PreparedInstance | undefined;
 let gateway: ChildProcess | undefined;
 afterAll(async () => {
-  gateway?.kill('SIGKILL');
-  await instance?.simulator.close();
-  if (instance) rmSync(instance.dir, { recursive: true, force: true });
+  await disposeInstance(instance, gateway);
 });
 
 /** What clients were told, by kind: the request ids of 200s and the keys of 202s. */
@@ -150,7 +137,7 @@ describe(`crash consistency: SIGKILL ${KILLS} times under a mixed load`, () => {
       }));
       const { dir, url } = instance;
       const agent = instance.agent('app-pendaftaran');
-      const random = seeded(SEED);
+      const random = prng(SEED); // seeded, so that a failing run can be replayed
       const answered: Answered = { lookup: [], verify: [], returnData: [] };
       const problems: string[] = [];
 

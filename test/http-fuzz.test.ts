@@ -8,7 +8,7 @@
  * `npm test` sends FUZZ_REQUESTS (3,000 by default); `npm run test:soak` sends 100,000.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync, rmSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { request } from 'undici';
@@ -18,6 +18,7 @@ import { ERROR_CODES } from '../gateway/http/error-catalogue.ts';
 import { CANARY_SITI_RELEASED } from './fixtures/canary.ts';
 import { fuzzCase, seededRandom, type FuzzEndpoint } from './fuzz/http-cases.ts';
 import {
+  disposeInstance,
   GERBANG,
   prepareInstance,
   ROOT,
@@ -43,9 +44,7 @@ const RESIDENTS = [CANARY_SITI_RELEASED.nama_lengkap, 'BUDI MERPATI SANTOSO'];
 let instance: PreparedInstance | undefined;
 let gateway: ChildProcess | undefined;
 afterAll(async () => {
-  gateway?.kill('SIGKILL');
-  await instance?.simulator.close();
-  if (instance) rmSync(instance.dir, { recursive: true, force: true });
+  await disposeInstance(instance, gateway);
 });
 
 interface RawAnswer {

@@ -4,13 +4,14 @@
  * answers. The simulator holds each exactly once, the outbox ends empty of population data, and
  * no NIK remains in any file the gateway wrote.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  disposeInstance,
   filesUnder,
   prepareInstance,
   spawnGerbang,
@@ -22,9 +23,7 @@ const COUNT = 1000;
 let instance: PreparedInstance | undefined;
 let gateway: ChildProcess | undefined;
 afterAll(async () => {
-  gateway?.kill('SIGKILL');
-  await instance?.simulator.close();
-  if (instance) rmSync(instance.dir, { recursive: true, force: true });
+  await disposeInstance(instance, gateway);
 });
 
 /** 1,000 distinct NIKs of valid form (Bontang, born 1985). */

@@ -15,6 +15,7 @@ import { SqliteAuditStore } from '../audit/index.ts';
 import { SyslogForwarder } from '../adapters/syslog/index.ts';
 import { CertificateAuthority } from '../certs/index.ts';
 import { createTestSigner } from './helpers/audit-signer.ts';
+import { until } from './helpers/until.ts';
 import { freePort, ROOT } from './helpers/child-gateway.ts';
 
 const RSYSLOGD = '/usr/sbin/rsyslogd';
@@ -30,14 +31,6 @@ let plain: Server;
 const lines: string[] = [];
 let relayPort = 0;
 let files: Record<'ca' | 'gatewayCert' | 'gatewayKey' | 'intruderCert' | 'intruderKey', string>;
-
-async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 beforeAll(async () => {
   if (!available) return;

@@ -11,6 +11,7 @@ import { SqliteAuditStore } from '../audit/index.ts';
 import { parseOctetCounted, SyslogForwarder } from '../adapters/syslog/index.ts';
 import { CertificateAuthority } from '../certs/index.ts';
 import { createTestSigner } from './helpers/audit-signer.ts';
+import { until } from './helpers/until.ts';
 
 let dir: string;
 let siemCa: CertificateAuthority;
@@ -68,14 +69,6 @@ function startReceiver(port = 0, messages: string[] = []): Promise<Receiver> {
 
 const seqs = (messages: string[]): number[] =>
   [...new Set(messages.map((m) => Number(/seq="(\d+)"/.exec(m)?.[1])))].sort((a, b) => a - b);
-
-async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gerbang-siem-'));

@@ -5,17 +5,8 @@
  * methods and paths. The same seed gives the same requests, so a failure can be replayed.
  */
 
-/** mulberry32: small, fast and good enough to drive a fuzzer reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulator's seeded generator (mulberry32): the same seed gives the same requests. */
+export { prng as seededRandom } from '../../adapters/dukcapil-sim/population.ts';
 
 export interface FuzzEndpoint {
   readonly method: string;

@@ -3,7 +3,7 @@
  * simulator in this process: for crash, disk-full and end-to-end tests.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -123,4 +123,14 @@ export function canaryTracesIn(path: string): string[] {
     (canary) =>
       bytes.includes(Buffer.from(canary, 'utf8')) || bytes.includes(Buffer.from(canary, 'utf16le')),
   );
+}
+
+/** After a suite: the gateway process killed, the simulator closed, the instance removed. */
+export async function disposeInstance(
+  instance: PreparedInstance | undefined,
+  gateway: ChildProcess | undefined,
+): Promise<void> {
+  gateway?.kill('SIGKILL');
+  await instance?.simulator.close();
+  if (instance) rmSync(instance.dir, { recursive: true, force: true });
 }
