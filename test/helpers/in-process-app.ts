@@ -6,8 +6,6 @@
 import { pino } from 'pino';
 import { FakeDukcapilClient } from '../../adapters/dukcapil/index.ts';
 import { SyntheticPopulation } from '../../adapters/dukcapil-sim/index.ts';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   createSubjectHasher,
@@ -28,6 +26,7 @@ import { OutboxStore } from '../../gateway/return-data/outbox.ts';
 import { createGatewayMetrics } from '../../gateway/metrics.ts';
 import type { ConnectionInfo, PeerCertificate } from '../../gateway/tls/peer.ts';
 import type { RevocationChecker, RevocationStatus } from '../../gateway/tls/revocation.ts';
+import { fileTempDir } from './temp-dir.ts';
 
 /** The certificate a test request presents, keyed by a test-only header. */
 export const TEST_CERT_HEADER = 'x-test-certificate-cn';
@@ -44,7 +43,7 @@ export function certificateFor(commonName: string, organizationalUnit?: string):
 }
 
 /** One CA and audit signing key per test file. */
-const workDir = mkdtempSync(join(tmpdir(), 'gerbang-inproc-'));
+const workDir = fileTempDir('gerbang-inproc-');
 let signerPromise: ReturnType<typeof createTestSigner> | undefined;
 let databases = 0;
 

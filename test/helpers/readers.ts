@@ -3,8 +3,6 @@
  * pcscd) for in-process tests, and a sender that drives the in-process app as a reader.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CertificateAuthority } from '../../certs/index.ts';
 import { SyntheticPopulation } from '../../adapters/dukcapil-sim/index.ts';
@@ -12,6 +10,7 @@ import type { GatewaySender } from '../../adapters/reader-agent/agent.ts';
 import { virtualKtp } from '../../adapters/vcard/ktp.ts';
 import { virtualSam } from '../../adapters/vcard/sam.ts';
 import type { VirtualCard } from '../../adapters/vcard/vpcd.ts';
+import { fileTempDir } from './temp-dir.ts';
 
 export interface ReaderPki {
   readonly dir: string;
@@ -26,10 +25,12 @@ export interface ReaderPki {
 }
 
 let pki: Promise<ReaderPki> | undefined;
+/** Made when the helper is imported, so that it is removed after the importing file's tests. */
+const readersDir = fileTempDir('gerbang-readers-');
 
 export function readerPki(): Promise<ReaderPki> {
   pki ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gerbang-readers-'));
+    const dir = readersDir;
     const samCa = await CertificateAuthority.create(join(dir, 'sam-ca'), { name: 'Test SAM CA' });
     const issue = async (authority: CertificateAuthority, id: string) => {
       // Valid across every instant the tests set their clocks to.

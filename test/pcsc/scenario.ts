@@ -5,7 +5,7 @@
  * pcsclite and as the `gerbang reader read` command. Prints one line `RESULT {json}`.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
@@ -31,6 +31,9 @@ import { startGateway, SYSTEM_PRINCIPAL } from '../../gateway/server.ts';
 const results: Record<string, unknown> = {};
 const ROOT = join(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'gerbang-pcsc-'));
+process.once('exit', () => {
+  rmSync(dir, { recursive: true, force: true });
+});
 const location = locateInstance({ GERBANG_DATA_DIR: dir });
 await ensureDemoInstance(location, { gateway: 0, simulator: 0 });
 const raw = loadConfig(location.configPath);
