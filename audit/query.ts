@@ -15,7 +15,6 @@ export interface AuditQuery {
   readonly type?: string;
   readonly event?: string;
   readonly outcome?: string;
-  readonly subject?: string;
   /** Records whose subject is any of these: one NIK under the current and retired HMAC keys. */
   readonly subjects?: readonly string[];
   readonly requestId?: string;
@@ -34,7 +33,7 @@ export interface AuditPage {
 
 /** The equality filters and their columns. */
 const COLUMNS: readonly [
-  'client' | 'operator' | 'reader' | 'type' | 'event' | 'outcome' | 'subject' | 'requestId',
+  'client' | 'operator' | 'reader' | 'type' | 'event' | 'outcome' | 'requestId',
   string,
 ][] = [
   ['client', 'principal_id'],
@@ -43,7 +42,6 @@ const COLUMNS: readonly [
   ['type', 'type'],
   ['event', 'event'],
   ['outcome', 'outcome'],
-  ['subject', 'subject'],
   ['requestId', 'request_id'],
 ];
 

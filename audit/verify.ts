@@ -108,10 +108,10 @@ function signingCertificate(
 }
 
 export function verifyExport(lines: Iterable<ExportLine>, options: VerifyOptions): VerifyResult {
-  let certificate: X509Certificate | undefined;
   /** Signers by key id, in the order of their use: a key never signs after its successor. */
   let signers = new Map<string, { certificate: X509Certificate; order: number }>();
   let lastSignerOrder = 0;
+  let currentSignerOrder = 0;
   let treeSize = 0;
   let lastHash = GENESIS_HASH;
   let lastTime = '';
@@ -128,14 +128,13 @@ export function verifyExport(lines: Iterable<ExportLine>, options: VerifyOptions
       first = false;
       switch (line.kind) {
         case 'header': {
-          if (certificate !== undefined)
-            throw new VerificationFailure(treeSize + 1, 'a second header');
+          if (signers.size > 0) throw new VerificationFailure(treeSize + 1, 'a second header');
           if (line.format !== EXPORT_FORMAT)
             throw new VerificationFailure(1, `unknown format ${line.format}`);
           const chain = [...(line.previousCertificates ?? []), line.certificate].map((pem) =>
             signingCertificate(pem, options, warnings),
           );
-          certificate = chain.at(-1);
+          currentSignerOrder = chain.length - 1;
           signers = new Map(
             chain.map((signer, order) => [
               certificateKeyId(signer),
@@ -243,7 +242,7 @@ export function verifyExport(lines: Iterable<ExportLine>, options: VerifyOptions
         'the export does not end with a checkpoint covering its last record',
       );
     }
-    if (options.requireFinalCheckpoint && checkpoints > 0 && lastSignerOrder !== signers.size - 1)
+    if (options.requireFinalCheckpoint && checkpoints > 0 && lastSignerOrder !== currentSignerOrder)
       throw new VerificationFailure(treeSize, 'the export is not sealed with the current key');
   } catch (error) {
     if (error instanceof VerificationFailure)

@@ -50,6 +50,16 @@ export interface IssuedFiles {
 }
 
 const DAY_MS = 86_400_000;
+
+/** The names a server certificate carries unless told otherwise (the demo's, a first `init`). */
+export const DEFAULT_SERVER_NAMES: readonly string[] = ['localhost', '127.0.0.1'];
+
+/** The gateway's signing certificates: the signer's CN, and the file name in the PKI directory. */
+export const SIGNING_PURPOSES = {
+  audit: { id: 'gerbang-audit', file: 'audit-signing' },
+  reports: { id: 'gerbang-reports', file: 'report-signing' },
+} as const;
+export type SigningPurpose = keyof typeof SIGNING_PURPOSES;
 const PRINCIPAL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 function writeAtomically(path: string, data: string | Uint8Array, mode: number): void {
@@ -146,6 +156,35 @@ export class CertificateAuthority {
    * Issues a certificate and writes it with its key. `notBefore`/`notAfter` may be set (tests
    * issue expired and not-yet-valid certificates); by default it is valid from a minute ago.
    */
+  /** The gateway's server certificate (`server.*` unless `basePath` says otherwise). */
+  issueServer(
+    options: { altNames?: readonly string[]; validityDays?: number; basePath?: string } = {},
+  ): Promise<IssuedFiles> {
+    return this.issue({
+      kind: 'server',
+      id: 'gerbang',
+      role: 'server',
+      altNames: options.altNames ?? DEFAULT_SERVER_NAMES,
+      ...(options.validityDays === undefined ? {} : { validityDays: options.validityDays }),
+      ...(options.basePath === undefined ? {} : { basePath: options.basePath }),
+    });
+  }
+
+  /** An audit or report signing certificate (`audit-signing.*`, `report-signing.*` by default). */
+  issueSigning(
+    purpose: SigningPurpose,
+    options: { validityDays?: number; basePath?: string } = {},
+  ): Promise<IssuedFiles> {
+    const { id, file } = SIGNING_PURPOSES[purpose];
+    return this.issue({
+      kind: 'signing',
+      id,
+      role: purpose,
+      basePath: options.basePath ?? join(this.directory, file),
+      ...(options.validityDays === undefined ? {} : { validityDays: options.validityDays }),
+    });
+  }
+
   async issue(options: {
     readonly kind: Exclude<CertificateKind, 'ca'>;
     readonly id: string;

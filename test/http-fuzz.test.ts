@@ -10,13 +10,13 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect } from 'node:tls';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clientCredentials } from '../gateway/config/instance.ts';
 import { ERROR_CODES } from '../gateway/http/error-catalogue.ts';
 import { CANARY_SITI_RELEASED } from './fixtures/canary.ts';
 import { fuzzCase, seededRandom, type FuzzEndpoint } from './fuzz/http-cases.ts';
+import { rawExchange, type RawExchange } from './helpers/raw-tls.ts';
 import {
   disposeInstance,
   GERBANG,
@@ -47,55 +47,17 @@ afterAll(async () => {
   await disposeInstance(instance, gateway);
 });
 
-interface RawAnswer {
-  readonly status?: number;
-  readonly headers: string;
-  readonly body: string;
-}
-
-/** Sends raw bytes on a fresh mTLS connection and reads until the server closes it. */
-function send(
-  port: number,
-  credentials: { ca: Buffer; cert: Buffer; key: Buffer },
-  bytes: Buffer,
-): Promise<RawAnswer> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port, ...credentials });
-    const chunks: Buffer[] = [];
-    const finish = (): void => {
-      clearTimeout(timer);
-      const text = Buffer.concat(chunks).toString('utf8');
-      const split = text.indexOf('\r\n\r\n');
-      const head = split === -1 ? text : text.slice(0, split);
-      const status = /^HTTP\/1\.1 (\d{3}) /.exec(head)?.[1];
-      resolve({
-        ...(status === undefined ? {} : { status: Number(status) }),
-        headers: head,
-        body: split === -1 ? '' : text.slice(split + 4),
-      });
-    };
-    const timer = setTimeout(() => socket.destroy(), 15_000);
-    socket.on('secureConnect', () => {
-      // The server may answer and close before the whole (oversized) request is written.
-      socket.write(bytes, () => undefined);
-    });
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', () => undefined);
-    socket.on('close', finish);
-  });
-}
-
 /** What is wrong with one answer, or undefined when it is acceptable. */
-function problemWith(answer: RawAnswer, path: string): string | undefined {
+function problemWith(answer: RawExchange, path: string): string | undefined {
   if (answer.status === undefined) return 'no answer';
   if (/\n\s+at |\.ts:\d+|node:internal/.test(answer.body)) return 'stack trace in the answer';
-  const json = /content-type: application\/json/i.test(answer.headers);
+  const json = /content-type: application\/json/i.test(answer.head);
   if (path === '/readyz' && answer.status === 503) return `not ready: ${answer.body}`;
   if (answer.status >= 400) {
     if (RESIDENTS.some((name) => answer.body.includes(name))) return 'a resident in an error';
     // The consoles answer a bad form with the page and the error on it, for a person to read.
     const consolePage =
-      path.startsWith('/console/') && /content-type: text\/html/i.test(answer.headers);
+      path.startsWith('/console/') && /content-type: text\/html/i.test(answer.head);
     if (consolePage && answer.status === 400) return undefined;
     if (!json) return `${answer.status} without a JSON error`;
     let code: unknown;
@@ -155,7 +117,7 @@ describe(`HTTP fuzzing: ${REQUESTS} seeded hostile requests`, () => {
           const fuzz = next.value;
           const own = credentials.get(fuzz.principal);
           if (own === undefined) throw new Error(`no credentials for ${fuzz.principal}`);
-          const answer = await send(port, own, fuzz.bytes);
+          const answer = await rawExchange({ host: '127.0.0.1', port, ...own }, fuzz.bytes);
           statuses.set(answer.status ?? 0, (statuses.get(answer.status ?? 0) ?? 0) + 1);
           const target = /^\S+\s+(\S+)/.exec(fuzz.bytes.toString('latin1'))?.[1] ?? '';
           const problem = problemWith(answer, target);
@@ -169,7 +131,7 @@ describe(`HTTP fuzzing: ${REQUESTS} seeded hostile requests`, () => {
             const key = `${problem} (${fuzz.kind})`;
             const seen = problems.get(key) ?? {
               count: 0,
-              example: `case ${fuzz.index}: ${fuzz.bytes.subarray(0, 160).toString()} → ${answer.headers.slice(0, 200)} ${answer.body.slice(0, 120)}`,
+              example: `case ${fuzz.index}: ${fuzz.bytes.subarray(0, 160).toString()} → ${answer.head.slice(0, 200)} ${answer.body.slice(0, 120)}`,
             };
             seen.count++;
             problems.set(key, seen);

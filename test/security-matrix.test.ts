@@ -7,11 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect } from 'node:tls';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CertificateAuthority } from '../certs/index.ts';
 import { startTestInstance, type ClientIdentity, type TestInstance } from './helpers/instance.ts';
+import { rawExchange } from './helpers/raw-tls.ts';
 
 interface Endpoint {
   readonly method: 'GET' | 'POST';
@@ -100,48 +100,31 @@ const concrete = (path: string, principal: string): string =>
   );
 
 /** One request on its own connection, as raw HTTP/1.1, to see exactly how it ends. */
-function ask(identity: ClientIdentity, endpoint: Endpoint, principal = ''): Promise<Answer> {
+async function ask(identity: ClientIdentity, endpoint: Endpoint, principal = ''): Promise<Answer> {
   const url = new URL(instance.gateway.url);
   const body = endpoint.method === 'POST' ? '{}' : '';
-  return new Promise((resolve) => {
-    const socket = connect({
+  const exchange = await rawExchange(
+    {
       host: url.hostname,
       port: Number(url.port),
       ca: instance.caPem,
       ...(identity.cert ? { cert: identity.cert, key: identity.key } : {}),
-    });
-    let received = '';
-    let failure: string | undefined;
-    socket.on('secureConnect', () => {
-      // With TLS 1.3 the server's verdict on the certificate arrives after the client's Finished.
-      socket.write(
-        `${endpoint.method} ${concrete(endpoint.path, principal)} HTTP/1.1\r\nHost: gerbang\r\nConnection: close\r\n` +
-          `X-Operator-Id: matrix.test\r\nContent-Type: application/json\r\n` +
-          `Content-Length: ${body.length}\r\n\r\n${body}`,
-      );
-    });
-    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      failure = error.code ?? error.message;
-    });
-    socket.on('close', () => {
-      const statusText = /^HTTP\/1\.1 (\d{3})/.exec(received)?.[1];
-      if (statusText === undefined) {
-        resolve({ tlsError: failure ?? 'closed without an answer' });
-        return;
-      }
-      const status = Number(statusText);
-      const requestId = /\r\nx-request-id: ([^\r]+)/i.exec(received)?.[1];
-      const code = /"code":"([a-z_]+)"/.exec(received)?.[1];
-      const message = /"message":"((?:[^"\\]|\\.)*)"/.exec(received)?.[1];
-      resolve({
-        status,
-        ...(code === undefined ? {} : { code }),
-        ...(message === undefined ? {} : { message: JSON.parse(`"${message}"`) as string }),
-        ...(requestId === undefined ? {} : { requestId }),
-      });
-    });
-  });
+    },
+    `${endpoint.method} ${concrete(endpoint.path, principal)} HTTP/1.1\r\nHost: gerbang\r\n` +
+      `Connection: close\r\nX-Operator-Id: matrix.test\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${body.length}\r\n\r\n${body}`,
+  );
+  if (exchange.status === undefined)
+    return { tlsError: exchange.error ?? 'closed without an answer' };
+  const requestId = /\r\nx-request-id: ([^\r]+)/i.exec(exchange.head)?.[1];
+  const error = /^content-type: application\/json/im.test(exchange.head)
+    ? (JSON.parse(exchange.body) as { error?: { code: string; message: string } }).error
+    : undefined;
+  return {
+    status: exchange.status,
+    ...(error === undefined ? {} : { code: error.code, message: error.message }),
+    ...(requestId === undefined ? {} : { requestId }),
+  };
 }
 
 function auditDb(): Database.Database {

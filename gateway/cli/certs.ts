@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CertificateAuthority } from '../../certs/index.ts';
+import { CertificateAuthority, SIGNING_PURPOSES, type SigningPurpose } from '../../certs/index.ts';
 import { ROLES } from '../config/index.ts';
 import { locateInstance } from '../config/instance.ts';
 import { CliError, EXIT, say } from './output.ts';
@@ -17,8 +17,8 @@ const USAGE = `usage:
                                                a new server certificate and key, for a rotation
   gerbang certs signing --purpose audit|reports [--days N] [--out BASE]
                                                a new audit or report signing certificate and key
-  (--out BASE writes BASE.crt and BASE.key; by default pki/server-DATE, pki/PURPOSE-signing-DATE,
-   beside the current ones, which a rotation keeps: docs/operations.md)`;
+  (--out BASE writes BASE.crt and BASE.key; by default pki/server-DATE, pki/audit-signing-DATE
+   or pki/report-signing-DATE, beside the current ones, which a rotation keeps)`;
 
 export async function certsCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
@@ -42,12 +42,7 @@ export async function certsCommand(args: string[]): Promise<void> {
       if (CertificateAuthority.exists(pkiDir))
         throw new CliError(`a CA already exists in ${pkiDir}`);
       const authority = await CertificateAuthority.create(pkiDir);
-      const server = await authority.issue({
-        kind: 'server',
-        id: 'gerbang',
-        role: 'server',
-        altNames: values.san ?? ['localhost', '127.0.0.1'],
-      });
+      const server = await authority.issueServer(values.san ? { altNames: values.san } : {});
       say(`CA created in ${pkiDir}\nserver certificate: ${server.certificatePath}`);
       return;
     }
@@ -81,44 +76,31 @@ export async function certsCommand(args: string[]): Promise<void> {
     }
     case 'server':
     case 'signing': {
-      const days = values.days === undefined ? 825 : Number(values.days);
-      if (!(Number.isInteger(days) && days > 0 && days <= 3650))
+      const days = values.days === undefined ? undefined : Number(values.days);
+      if (days !== undefined && !(Number.isInteger(days) && days > 0 && days <= 3650))
         throw new CliError('--days must be 1-3650', EXIT.usage);
-      const purpose = values.purpose;
-      if (sub === 'signing' && purpose !== 'audit' && purpose !== 'reports')
+      const given = values.purpose;
+      if (sub === 'signing' && given !== 'audit' && given !== 'reports')
         throw new CliError(`--purpose must be audit or reports\n${USAGE}`, EXIT.usage);
+      // undefined: the server certificate.
+      const purpose: SigningPurpose | undefined =
+        sub === 'signing' && (given === 'audit' || given === 'reports') ? given : undefined;
       const stamp = new Date().toISOString().slice(0, 10).replaceAll('-', '');
-      const base = resolve(
-        values.out ??
-          join(
-            pkiDir,
-            sub === 'server'
-              ? `server-${stamp}`
-              : `${purpose === 'audit' ? 'audit' : 'report'}-signing-${stamp}`,
-          ),
-      );
+      const file = purpose === undefined ? 'server' : SIGNING_PURPOSES[purpose].file;
+      const base = resolve(values.out ?? join(pkiDir, `${file}-${stamp}`));
       if (existsSync(`${base}.crt`) || existsSync(`${base}.key`))
         throw new CliError(`${base}.crt or .key exists already; choose another --out`);
       const authority = await CertificateAuthority.open(pkiDir);
+      const options = { basePath: base, ...(days === undefined ? {} : { validityDays: days }) };
       const issued =
-        sub === 'server'
-          ? await authority.issue({
-              kind: 'server',
-              id: 'gerbang',
-              role: 'server',
-              altNames: values.san ?? ['localhost', '127.0.0.1'],
-              validityDays: days,
-              basePath: base,
+        purpose === undefined
+          ? await authority.issueServer({
+              ...options,
+              ...(values.san ? { altNames: values.san } : {}),
             })
-          : await authority.issue({
-              kind: 'signing',
-              id: purpose === 'audit' ? 'gerbang-audit' : 'gerbang-reports',
-              role: purpose ?? 'audit',
-              validityDays: days,
-              basePath: base,
-            });
+          : await authority.issueSigning(purpose, options);
       say(
-        `issued ${sub === 'server' ? 'a server' : `${purpose === 'audit' ? 'an audit' : 'a report'} signing`} certificate, serial ${issued.serial}`,
+        `issued ${purpose === undefined ? 'a server' : purpose === 'audit' ? 'an audit signing' : 'a report signing'} certificate, serial ${issued.serial}`,
       );
       say(`  certificate: ${issued.certificatePath}\n  key:         ${issued.keyPath}`);
       return;

@@ -7,9 +7,9 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:tls';
 import { loadConfig } from '../config/index.ts';
 import { locateInstance } from '../config/instance.ts';
+import { tlsHandshake } from '../tls/probe.ts';
 import { CliError, EXIT, say } from './output.ts';
 
 export async function healthCommand(args: string[]): Promise<void> {
@@ -17,30 +17,15 @@ export async function healthCommand(args: string[]): Promise<void> {
   const config = loadConfig(locateInstance().configPath, { checkSecrets: false });
   const expected = new X509Certificate(readFileSync(config.server.certFile)).fingerprint256;
   const host = ['0.0.0.0', '::'].includes(config.server.host) ? '127.0.0.1' : config.server.host;
-  const presented = await new Promise<string>((resolve, reject) => {
-    const socket = connect({
-      host,
-      port: config.server.port,
-      // The identity is checked below against the configured certificate itself.
-      rejectUnauthorized: false,
-      timeout: 3000,
-    });
-    socket.once('secureConnect', () => {
-      const fingerprint = socket.getPeerCertificate().fingerprint256;
-      socket.destroy();
-      resolve(fingerprint);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      reject(new CliError(`no TLS answer from ${host}:${config.server.port} within 3 s`));
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new CliError(`${host}:${config.server.port}: ${error.code ?? error.message}`));
-    });
-  });
+  const where = `${host}:${config.server.port}`;
+  // The identity is checked below against the configured certificate itself.
+  const outcome = await tlsHandshake(
+    { host, port: config.server.port, rejectUnauthorized: false },
+    3000,
+  );
+  if (!outcome.ok) throw new CliError(`${where}: ${outcome.reason}`);
+  const presented = outcome.peer.fingerprint256;
   if (presented !== expected)
-    throw new CliError(
-      `${host}:${config.server.port} presents another certificate than server.certFile`,
-    );
-  say(`ok: the gateway answers TLS on ${host}:${config.server.port}`);
+    throw new CliError(`${where} presents another certificate than server.certFile`);
+  say(`ok: the gateway answers TLS on ${where}`);
 }

@@ -183,24 +183,9 @@ export async function ensureDemoInstance(
     const authority = await CertificateAuthority.create(location.pkiDir, {
       name: 'Gerbang Demo CA',
     });
-    await authority.issue({
-      kind: 'server',
-      id: 'gerbang',
-      role: 'server',
-      altNames: ['localhost', '127.0.0.1'],
-    });
-    await authority.issue({
-      kind: 'signing',
-      id: 'gerbang-audit',
-      role: 'audit',
-      basePath: join(location.pkiDir, 'audit-signing'),
-    });
-    await authority.issue({
-      kind: 'signing',
-      id: 'gerbang-reports',
-      role: 'reports',
-      basePath: join(location.pkiDir, 'report-signing'),
-    });
+    await authority.issueServer();
+    await authority.issueSigning('audit');
+    await authority.issueSigning('reports');
     // Stand-ins for what Dukcapil provides: a SAM CA with one SAM, and the KTP-el issuer's key.
     const samCa = await CertificateAuthority.create(join(location.pkiDir, 'sam-ca'), {
       name: 'Demo Dukcapil SAM CA',

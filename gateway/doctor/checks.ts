@@ -8,14 +8,15 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync, statSync, statfsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { connect } from 'node:tls';
 import Database from 'better-sqlite3';
 import { CertificateRevocationList } from 'pkijs';
 import { fromPem } from '../../certs/index.ts';
 import { request } from 'undici';
 import { agreementPermitsAccess, daysLeft } from '../../policies/index.ts';
 import { checkSecretFile, loadConfig, secretPathsOf, type GerbangConfig } from '../config/index.ts';
+import { auditDatabasePath } from '../audit-store.ts';
 import { PolicyRegistry, StateDb } from '../policy/index.ts';
+import { tlsHandshake } from '../tls/probe.ts';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -54,8 +55,6 @@ const result = (check: string, status: CheckStatus, detail: string): CheckResult
   status,
   detail,
 });
-const worst = (statuses: readonly CheckStatus[]): CheckStatus =>
-  statuses.includes('fail') ? 'fail' : statuses.includes('warn') ? 'warn' : 'ok';
 
 /** The configuration, through the same loader the gateway uses. */
 export function checkConfiguration(context: DoctorContext): {
@@ -114,30 +113,23 @@ function nextUpdateOf(path: string): number | undefined {
 
 /** Every certificate the instance relies on, for dates; the server's for its key; the CRL's age. */
 export function checkCertificates(config: GerbangConfig, context: DoctorContext): CheckResult {
-  const files: [string, string][] = [
-    ['server.certFile', config.server.certFile],
-    ['server.clientCaFile', config.server.clientCaFile],
-    ['audit.signingCertFile', config.audit.signingCertFile],
-    ...((config.reports ? [['reports.signingCertFile', config.reports.signingCertFile]] : []) as [
-      string,
-      string,
-    ][]),
-    ...((config.siem
-      ? [
-          ['siem.certFile', config.siem.certFile],
-          ['siem.caFile', config.siem.caFile],
-        ]
-      : []) as [string, string][]),
-    ...((config.readers
-      ? [
-          ['readers.samCaFile', config.readers.samCaFile],
-          ['readers.cardIssuerCertFile', config.readers.cardIssuerCertFile],
-        ]
-      : []) as [string, string][]),
-  ];
+  const configured: Record<string, string | undefined> = {
+    'server.certFile': config.server.certFile,
+    'server.clientCaFile': config.server.clientCaFile,
+    'audit.signingCertFile': config.audit.signingCertFile,
+    'reports.signingCertFile': config.reports?.signingCertFile,
+    'siem.certFile': config.siem?.certFile,
+    'siem.caFile': config.siem?.caFile,
+    'readers.samCaFile': config.readers?.samCaFile,
+    'readers.cardIssuerCertFile': config.readers?.cardIssuerCertFile,
+  };
+  const files = Object.entries(configured).filter(
+    (entry): entry is [string, string] => entry[1] !== undefined,
+  );
   const failures: string[] = [];
   const warnings: string[] = [];
   let soonest: { key: string; days: number } | undefined;
+  let server: X509Certificate | undefined;
   for (const [key, path] of files) {
     let certificate: X509Certificate;
     try {
@@ -148,6 +140,7 @@ export function checkCertificates(config: GerbangConfig, context: DoctorContext)
       );
       continue;
     }
+    if (key === 'server.certFile') server = certificate;
     const notAfter = Date.parse(certificate.validTo);
     const days = Math.floor((notAfter - context.now) / DAY_MS);
     if (context.now < Date.parse(certificate.validFrom)) failures.push(`${key} is not valid yet`);
@@ -166,11 +159,10 @@ export function checkCertificates(config: GerbangConfig, context: DoctorContext)
       `the CRL was due for renewal on ${new Date(crlNextUpdate).toISOString().slice(0, 10)}: publish a fresh one (gerbang certs crl) and copy it to server.crlFile`,
     );
   try {
-    const server = new X509Certificate(readFileSync(config.server.certFile));
-    if (!server.checkPrivateKey(createPrivateKey(readFileSync(config.server.keyFile))))
+    if (server?.checkPrivateKey(createPrivateKey(readFileSync(config.server.keyFile))) === false)
       failures.push('server.keyFile is not the key of server.certFile');
   } catch {
-    // Unreadable files are reported above and by the key file check.
+    // An unreadable key is reported by the key file check.
   }
   const status = failures.length > 0 ? 'fail' : warnings.length > 0 ? 'warn' : 'ok';
   return result(
@@ -184,7 +176,7 @@ export function checkCertificates(config: GerbangConfig, context: DoctorContext)
 
 /** The wall clock against the newest audit record, and NTP where systemd can tell. */
 export function checkClock(config: GerbangConfig, context: DoctorContext): CheckResult {
-  const path = config.audit.databaseFile ?? join(context.dataDir, 'audit.db');
+  const path = auditDatabasePath(config, context.dataDir);
   let newest: number | undefined;
   if (existsSync(path)) {
     const db = new Database(path, { readonly: true, fileMustExist: true });
@@ -253,46 +245,35 @@ export async function checkUpstream(
 }
 
 /** A mutual-TLS handshake with the SIEM, with the certificate the forwarder uses. */
-export function checkSiem(config: GerbangConfig, context: DoctorContext): Promise<CheckResult> {
+export async function checkSiem(
+  config: GerbangConfig,
+  context: DoctorContext,
+): Promise<CheckResult> {
   const siem = config.siem;
   if (siem === undefined)
-    return Promise.resolve(
-      result(
-        'siem',
-        'warn',
-        'no SIEM configured: the audit trail has no copy off this machine (ISO 27001 8.15)',
-      ),
+    return result(
+      'siem',
+      'warn',
+      'no SIEM configured: the audit trail has no copy off this machine (ISO 27001 8.15)',
     );
-  return new Promise((resolve) => {
-    const socket = connect({
+  const outcome = await tlsHandshake(
+    {
       host: siem.host,
       port: siem.port,
       ca: readFileSync(siem.caFile),
       cert: readFileSync(siem.certFile),
       key: readFileSync(siem.keyFile),
       ...(siem.serverName === undefined ? {} : { servername: siem.serverName }),
-      timeout: context.thresholds.connectTimeoutMs,
-    });
-    const done = (verdict: CheckResult): void => {
-      socket.destroy();
-      resolve(verdict);
-    };
-    socket.once('secureConnect', () => {
-      done(result('siem', 'ok', `${siem.host}:${siem.port} accepts the gateway over TLS`));
-    });
-    socket.once('timeout', () => {
-      done(result('siem', 'fail', `${siem.host}:${siem.port} did not answer in time`));
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => {
-      done(
-        result(
-          'siem',
-          'fail',
-          `${siem.host}:${siem.port} cannot be reached over TLS (${error.code ?? error.message})`,
-        ),
+    },
+    context.thresholds.connectTimeoutMs,
+  );
+  return outcome.ok
+    ? result('siem', 'ok', `${siem.host}:${siem.port} accepts the gateway over TLS`)
+    : result(
+        'siem',
+        'fail',
+        `${siem.host}:${siem.port} cannot be reached over TLS (${outcome.reason})`,
       );
-    });
-  });
 }
 
 /** Free space where the audit trail grows. */
@@ -375,6 +356,8 @@ export async function runDoctor(context: DoctorContext): Promise<CheckResult[]> 
   ];
 }
 
+/** The worst verdict: any failure fails, else any warning warns. */
 export function overall(results: readonly CheckResult[]): CheckStatus {
-  return worst(results.map((r) => r.status));
+  const statuses = results.map((r) => r.status);
+  return statuses.includes('fail') ? 'fail' : statuses.includes('warn') ? 'warn' : 'ok';
 }

@@ -8,53 +8,67 @@ import type { AuditTrail } from '../../audit/index.ts';
 
 /** Distinct (address, reason) pairs tracked per window; beyond, they share one overflow entry. */
 const MAX_KEYS = 1024;
+const OVERFLOW = 'overflow';
+
+interface Entry {
+  readonly address: string | undefined;
+  readonly reason: string;
+  suppressed: number;
+}
 
 export class HandshakeFailureAudit {
-  private counts = new Map<string, { address: string; reason: string; suppressed: number }>();
+  private counts = new Map<string, Entry>();
   private readonly timer: NodeJS.Timeout;
   private readonly trail: AuditTrail;
+  private readonly windowMs: number;
 
   constructor(trail: AuditTrail, windowMs = 60_000) {
     this.trail = trail;
+    this.windowMs = windowMs;
     this.timer = setInterval(() => {
-      this.flush(windowMs);
+      this.flush();
     }, windowMs);
     this.timer.unref();
   }
 
   record(address: string | undefined, reason: string): void {
-    let key = `${address ?? '?'} ${reason}`;
-    let entry = this.counts.get(key);
-    if (entry === undefined && this.counts.size >= MAX_KEYS) {
-      key = 'overflow';
-      entry = this.counts.get(key);
-      if (entry === undefined) {
-        entry = { address: 'many', reason: 'many', suppressed: 0 };
-        this.counts.set(key, entry);
-      }
-    }
+    const key = `${address ?? '?'} ${reason}`;
+    const entry =
+      this.counts.get(key) ?? (this.counts.size >= MAX_KEYS ? this.overflowEntry() : undefined);
     if (entry !== undefined) {
       entry.suppressed++;
       return;
     }
-    this.counts.set(key, { address: address ?? '?', reason, suppressed: 0 });
+    this.counts.set(key, { address, reason, suppressed: 0 });
     this.append('tls_handshake_refused', address, { reason });
   }
 
   /** Writes one record per kind that repeated in the window, and starts a new window. */
-  flush(windowMs: number): void {
+  flush(): void {
     const repeated = [...this.counts.values()].filter((entry) => entry.suppressed > 0);
     this.counts = new Map();
     for (const entry of repeated)
-      this.append(
-        'tls_handshake_refused_repeated',
-        entry.address === '?' || entry.address === 'many' ? undefined : entry.address,
-        { reason: entry.reason, count: entry.suppressed, windowSeconds: windowMs / 1000 },
-      );
+      this.append('tls_handshake_refused_repeated', entry.address, {
+        reason: entry.reason,
+        count: entry.suppressed,
+        windowSeconds: this.windowMs / 1000,
+      });
   }
 
+  /** Stops the window timer; the counts of the current window are written first. */
   stop(): void {
     clearInterval(this.timer);
+    this.flush();
+  }
+
+  /** Failures from addresses beyond MAX_KEYS are only counted, under one entry. */
+  private overflowEntry(): Entry {
+    let entry = this.counts.get(OVERFLOW);
+    if (entry === undefined) {
+      entry = { address: undefined, reason: 'many', suppressed: 0 };
+      this.counts.set(OVERFLOW, entry);
+    }
+    return entry;
   }
 
   private append(

@@ -62,19 +62,23 @@ function problemOf(socket: TLSSocket): CertificateProblem {
 /** A connection's certificate cannot change, so it is read once per socket, not per request. */
 const certificates = new WeakMap<TLSSocket, PeerCertificate | undefined>();
 
-/** Reads the certificate from Node's TLS socket under @hono/node-server. */
+/** The request's TLS socket under @hono/node-server, if it came over TLS. */
+function tlsSocketOf(c: Context<GatewayEnv>): TLSSocket | undefined {
+  const socket = c.env.incoming?.socket as TLSSocket | undefined;
+  return typeof socket?.getPeerCertificate === 'function' ? socket : undefined;
+}
+
+/** Reads the certificate from Node's TLS socket. */
 export const nodeTlsConnection: ConnectionInfo = {
   peerCertificate(c) {
-    const socket = c.env.incoming?.socket as TLSSocket | undefined;
-    if (socket === undefined || typeof socket.getPeerCertificate !== 'function') return undefined;
-    if (!socket.authorized) return undefined;
+    const socket = tlsSocketOf(c);
+    if (socket?.authorized !== true) return undefined;
     if (!certificates.has(socket)) certificates.set(socket, readPeerCertificate(socket));
     return certificates.get(socket);
   },
   certificateProblem(c) {
-    const socket = c.env.incoming?.socket as TLSSocket | undefined;
-    if (socket === undefined || typeof socket.getPeerCertificate !== 'function') return 'none';
-    return problemOf(socket);
+    const socket = tlsSocketOf(c);
+    return socket === undefined ? 'none' : problemOf(socket);
   },
   remoteAddress(c) {
     return c.env.incoming?.socket.remoteAddress;
