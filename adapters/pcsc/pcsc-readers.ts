@@ -2,7 +2,8 @@
  * PC/SC through pcscd (pcsclite): waits for the readers and their cards, then finds the card
  * that answers a given application id. Errors come out as CardError codes, never stack traces.
  */
-import pcsclite, { type CardReader } from 'pcsclite';
+import type { CardReader, PCSCLite } from 'pcsclite';
+import { loadPcscBinding } from './binding.ts';
 import { CardError, select, type CardChannel } from './channel.ts';
 
 export interface PcscSession {
@@ -20,10 +21,15 @@ interface Slot {
 /** PC/SC return codes that mean the card is gone (removed, or its reader vanished). */
 const CARD_GONE = /0x(80100069|8010000C|80100017|80100009)/i;
 
-export function openPcsc(
+/**
+ * A session with pcscd. Rejects with PcscBindingMissing when the binding is not installed, and
+ * with CardError otherwise.
+ */
+export async function openPcsc(
   options: { settleMs?: number; timeoutMs?: number } = {},
 ): Promise<PcscSession> {
-  let pcsc: ReturnType<typeof pcsclite>;
+  const pcsclite = await loadPcscBinding();
+  let pcsc: PCSCLite;
   try {
     pcsc = pcsclite();
   } catch {
