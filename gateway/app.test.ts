@@ -427,6 +427,7 @@ describe('other endpoints', () => {
         upstreamBreaker: 'closed',
         agreement: 'active',
         clock: 'trusted',
+        storedState: 'ok',
       },
     });
   });

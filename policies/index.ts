@@ -8,3 +8,4 @@ export * from './rate-limit.ts';
 export * from './anomaly.ts';
 export * from './tax.ts';
 export * from './claims.ts';
+export * from './calendar.ts';

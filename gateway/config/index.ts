@@ -7,6 +7,12 @@ export {
   type AgreementConfig,
   type Role,
 } from './schema.ts';
-export { loadConfig, checkConfigDocument, ConfigError, secretPathsOf } from './load.ts';
+export {
+  loadConfig,
+  checkConfigDocument,
+  checkAgreementDocument,
+  ConfigError,
+  secretPathsOf,
+} from './load.ts';
 export { locateInstance, type InstanceLocation } from './instance.ts';
 export { readSecretText, readSecretBytes, checkSecretFile, SecretError } from './secrets.ts';

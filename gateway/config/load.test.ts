@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { demoConfig } from '../demo/instance.ts';
+import { DEMO_AGREEMENT, demoConfig } from '../demo/instance.ts';
 import { checkConfigDocument, ConfigError, loadConfig } from './load.ts';
 import { readFileSync } from 'node:fs';
 import { locateInstance } from './instance.ts';
@@ -17,7 +17,9 @@ afterEach(() => {
 function instance(mutate: (config: Record<string, unknown>) => void = () => undefined): string {
   const dir = mkdtempSync(join(tmpdir(), 'gerbang-config-'));
   dirs.push(dir);
-  const config = JSON.parse(JSON.stringify(demoConfig(8443, 8081))) as Record<string, unknown>;
+  const config = JSON.parse(
+    JSON.stringify(demoConfig(8443, 8081, DEMO_AGREEMENT.signedOn)),
+  ) as Record<string, unknown>;
   mutate(config);
   writeFileSync(join(dir, 'gerbang.json'), JSON.stringify(config));
   mkdirSync(join(dir, 'pki'));
@@ -88,13 +90,39 @@ describe('loadConfig', () => {
       'a bad time zone',
       (c) =>
         (((c['agreements'] as Record<string, unknown>[])[0] ?? {})['timeZone'] = 'Mars/Olympus'),
-      /^\/agreements\/0\/timeZone is not an IANA time zone$/,
+      /^\/agreements\/0\/timeZone must be an IANA time zone name/,
+    ],
+    [
+      'a made-up zone of IANA form',
+      (c) => (((c['agreements'] as Record<string, unknown>[])[0] ?? {})['timeZone'] = 'Not/AZone'),
+      /^\/agreements\/0\/timeZone must be an IANA time zone name/,
+    ],
+    [
+      'a fixed offset instead of a zone',
+      (c) => (((c['agreements'] as Record<string, unknown>[])[0] ?? {})['timeZone'] = '+08:00'),
+      /^\/agreements\/0\/timeZone must be an IANA time zone name/,
+    ],
+    [
+      'the year 9999',
+      (c) =>
+        (((c['agreements'] as Record<string, unknown>[])[0] ?? {})['validUntil'] = '9999-12-31'),
+      /^\/agreements\/0\/validUntil must be a calendar date from 2000-01-01 to 2100-12-31/,
+    ],
+    [
+      'a day that does not exist',
+      (c) => (((c['agreements'] as Record<string, unknown>[])[0] ?? {})['signedOn'] = '2025-02-30'),
+      /^\/agreements\/0\/signedOn must be a calendar date/,
+    ],
+    [
+      'a bad quota time zone',
+      (c) => ((c['upstream'] as Record<string, unknown>)['quotaTimeZone'] = 'Asia/Nowhere'),
+      /^\/upstream\/quotaTimeZone must be an IANA time zone name/,
     ],
     [
       'an inverted window',
       (c) =>
         (((c['agreements'] as Record<string, unknown>[])[0] ?? {})['validUntil'] = '2024-01-01'),
-      /^\/agreements\/0\/validUntil is before validFrom$/,
+      /^\/agreements\/0\/validUntil must not be before validFrom$/,
     ],
     [
       'a bad NPWPD pattern',

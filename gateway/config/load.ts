@@ -6,7 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createAjv, describeAjvErrors } from '../http/ajv.ts';
-import { ConfigSchema, type GerbangConfig } from './schema.ts';
+import { agreementCalendarProblems, isIanaTimeZone } from '../../policies/index.ts';
+import {
+  AgreementSchema,
+  ConfigSchema,
+  type AgreementConfig,
+  type GerbangConfig,
+} from './schema.ts';
 import { checkSecretFile, resolveSecretPath, SecretError } from './secrets.ts';
 
 export class ConfigError extends Error {
@@ -20,34 +26,24 @@ export class ConfigError extends Error {
   }
 }
 
-const validate = createAjv({ allErrors: true }).compile<GerbangConfig>(ConfigSchema);
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isRealDate(date: string): boolean {
-  const parsed = new Date(`${date}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(date);
-}
+const ajv = createAjv({ allErrors: true });
+const validate = ajv.compile<GerbangConfig>(ConfigSchema);
+const validateAgreement = ajv.compile<AgreementConfig>(AgreementSchema);
 
 /** Rules that cross fields. */
 function semanticProblems(config: GerbangConfig): string[] {
   const problems: string[] = [];
   config.agreements.forEach((agreement, i) => {
-    const at = `/agreements/${i}`;
-    if (!isTimeZone(agreement.timeZone)) problems.push(`${at}/timeZone is not an IANA time zone`);
-    for (const key of ['signedOn', 'validFrom', 'validUntil'] as const) {
-      if (!isRealDate(agreement[key])) problems.push(`${at}/${key} is not a real date`);
-    }
-    if (agreement.validUntil < agreement.validFrom)
-      problems.push(`${at}/validUntil is before validFrom`);
+    for (const { field, problem } of agreementCalendarProblems(agreement))
+      problems.push(`/agreements/${i}/${field} ${problem}`);
   });
+  const zones: [string, string | undefined][] = [
+    ['/upstream/quotaTimeZone', config.upstream.quotaTimeZone],
+    ['/anomalies/serviceHours/timeZone', config.anomalies.serviceHours?.timeZone],
+  ];
+  for (const [at, zone] of zones)
+    if (zone !== undefined && !isIanaTimeZone(zone))
+      problems.push(`${at} must be an IANA time zone name such as Asia/Jakarta`);
   const agreed = new Set(config.agreements.flatMap((agreement) => agreement.elements));
   for (const [id, principal] of Object.entries(config.principals)) {
     const at = `/principals/${id}`;
@@ -141,6 +137,23 @@ export function checkConfigDocument(
   if (!validate(data)) return { ok: false, problems: describeAjvErrors(validate.errors) };
   const problems = semanticProblems(data);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config: data };
+}
+
+/**
+ * Checks one agreement by the rules of the configuration file (schema, calendar): for renewals
+ * before they are stored, and for agreements read back from the state database.
+ */
+export function checkAgreementDocument(
+  data: unknown,
+): { ok: true; agreement: AgreementConfig } | { ok: false; problems: string[] } {
+  // Defaults are filled in a copy: the caller's object is not changed.
+  const copy: unknown = structuredClone(data);
+  if (!validateAgreement(copy))
+    return { ok: false, problems: describeAjvErrors(validateAgreement.errors) };
+  const problems = agreementCalendarProblems(copy).map(
+    ({ field, problem }) => `/${field} ${problem}`,
+  );
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, agreement: copy };
 }
 
 /** Every secret a configuration names, by its key, as resolved paths. */

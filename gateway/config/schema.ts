@@ -53,7 +53,7 @@ const Principal = Type.Object(
   { additionalProperties: false },
 );
 
-const Agreement = Type.Object(
+export const AgreementSchema = Type.Object(
   {
     number: Type.String({ minLength: 1, maxLength: 128 }),
     parties: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
@@ -171,7 +171,7 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    agreements: Type.Array(Agreement, { minItems: 1 }),
+    agreements: Type.Array(AgreementSchema, { minItems: 1 }),
     principals: Type.Record(Type.String({ pattern: PRINCIPAL_ID_PATTERN }), Principal),
     siem: Type.Optional(
       Type.Object(
@@ -287,4 +287,4 @@ export const ConfigSchema = Type.Object(
 export type GerbangConfig = Static<typeof ConfigSchema>;
 export type PrincipalConfig = Static<typeof Principal>;
 export type ClientProfileConfig = Static<typeof ClientProfile>;
-export type AgreementConfig = Static<typeof Agreement>;
+export type AgreementConfig = Static<typeof AgreementSchema>;

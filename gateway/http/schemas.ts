@@ -132,5 +132,7 @@ export const ReadinessResponse = Type.Object({
     ]),
     agreement: Type.String(),
     clock: Type.Union([Type.Literal('trusted'), Type.Literal('untrusted')]),
+    /** `problems`: some rows of state.db are unusable (gerbang doctor names them). */
+    storedState: Type.Union([Type.Literal('ok'), Type.Literal('problems')]),
   }),
 });

@@ -14,7 +14,15 @@ import type { AuditEvent, AuditTrail } from '../../audit/index.ts';
 import type { AgreementConfig, GerbangConfig } from '../config/index.ts';
 import type { PolicyRegistry, Agreement } from './registry.ts';
 import type { ReaderRow, ReaderState, StateDb } from './state-db.ts';
-import { agreementPermitsAccess } from '../../policies/index.ts';
+import {
+  agreementPermitsAccess,
+  EARLIEST_DATE,
+  isCalendarDate,
+  isInstantInRange,
+  LATEST_DATE,
+} from '../../policies/index.ts';
+import { StorageUnavailable } from '../../adapters/sqlite/open.ts';
+import { checkAgreementDocument } from '../config/index.ts';
 
 export class AdminActionError extends Error {
   override readonly name = 'AdminActionError';
@@ -23,6 +31,13 @@ export class AdminActionError extends Error {
     super(message);
     this.kind = kind;
   }
+}
+
+const IN_RANGE = `must be a time from ${EARLIEST_DATE} to ${LATEST_DATE}`;
+
+/** Problems as `/field …` lines become one sentence per field, as request validation words them. */
+function fieldProblems(problems: readonly string[]): string {
+  return problems.map((problem) => `Field ${problem}.`).join(' ');
 }
 
 export const TERMINATION_REASONS = [
@@ -155,19 +170,39 @@ export class AdminActions {
     return agreement;
   }
 
+  /**
+   * Records the change, then applies it: a change that cannot be audited is not made. When the
+   * state database then refuses the write (a full disk), the trail says so in a second record,
+   * and StorageUnavailable reaches the caller.
+   */
   private async record(
     context: AdminContext,
     event: string,
     detail: Record<string, string | number | boolean>,
+    apply: () => void,
   ): Promise<void> {
-    await this.audit.append({
-      type: 'admin',
-      event,
-      outcome: 'success',
+    const entry = {
+      type: 'admin' as const,
       principal: context.principal,
       ...(context.requestId ? { requestId: context.requestId } : {}),
-      detail,
-    });
+    };
+    await this.audit.append({ ...entry, event, outcome: 'success', detail });
+    try {
+      apply();
+    } catch (error) {
+      await this.audit
+        .append({
+          ...entry,
+          event: 'admin_change_not_applied',
+          outcome: 'error',
+          detail: {
+            event,
+            reason: error instanceof StorageUnavailable ? 'state_unavailable' : 'error',
+          },
+        })
+        .catch(() => undefined);
+      throw error;
+    }
   }
 
   /** A renewal or addendum: a new agreement with its own number and window. */
@@ -188,8 +223,6 @@ export class AdminActions {
     const previous = this.find(input.follows);
     if (this.registry.agreements().some((a) => a.number === input.number))
       throw new AdminActionError('conflict', `agreement ${input.number} exists`);
-    if (input.validUntil < input.validFrom)
-      throw new AdminActionError('invalid', 'validUntil is before validFrom');
     const elements = input.elements ?? previous.elements;
     if (!elements.every(isElementName))
       throw new AdminActionError('invalid', `elements must be among ${ELEMENTS.join(', ')}`);
@@ -204,14 +237,23 @@ export class AdminActions {
       timeZone: input.timeZone ?? previous.timeZone,
     };
     delete (agreement as { iso27001SubmittedOn?: string }).iso27001SubmittedOn;
-    await this.record(context, `agreement_${input.kind}`, {
-      number: input.number,
-      follows: input.follows,
-      validFrom: input.validFrom,
-      validUntil: input.validUntil,
-      elements: agreement.elements.join(','),
-    });
-    this.state.addAgreement(agreement, new Date(context.now));
+    // The same rules as the configuration file: what is stored must load at every start.
+    const checked = checkAgreementDocument(agreement);
+    if (!checked.ok) throw new AdminActionError('invalid', fieldProblems(checked.problems));
+    await this.record(
+      context,
+      `agreement_${input.kind}`,
+      {
+        number: input.number,
+        follows: input.follows,
+        validFrom: input.validFrom,
+        validUntil: input.validUntil,
+        elements: agreement.elements.join(','),
+      },
+      () => {
+        this.state.addAgreement(agreement, new Date(context.now));
+      },
+    );
     return this.viewAfterChange(input.number, context.now, true);
   }
 
@@ -224,16 +266,24 @@ export class AdminActions {
     if (agreement.terminatedAt !== undefined)
       throw new AdminActionError('conflict', `agreement ${input.number} is already terminated`);
     const at = input.effectiveAt ?? context.now;
-    await this.record(context, 'agreement_terminated', {
-      number: input.number,
-      reason: input.reason,
-      effectiveAt: new Date(at).toISOString(),
-      ...(input.note ? { note: input.note } : {}),
-    });
-    this.state.terminate(
-      input.number,
-      at,
-      input.note ? `${input.reason}: ${input.note}` : input.reason,
+    if (!isInstantInRange(at))
+      throw new AdminActionError('invalid', `Field /effectiveAt ${IN_RANGE}.`);
+    await this.record(
+      context,
+      'agreement_terminated',
+      {
+        number: input.number,
+        reason: input.reason,
+        effectiveAt: new Date(at).toISOString(),
+        ...(input.note ? { note: input.note } : {}),
+      },
+      () => {
+        this.state.terminate(
+          input.number,
+          at,
+          input.note ? `${input.reason}: ${input.note}` : input.reason,
+        );
+      },
     );
     return this.viewAfterChange(input.number, context.now, true);
   }
@@ -243,11 +293,19 @@ export class AdminActions {
     input: { number: string; submittedOn: string },
   ): Promise<AgreementView> {
     this.find(input.number);
-    await this.record(context, 'iso27001_certificate_submitted', {
-      number: input.number,
-      submittedOn: input.submittedOn,
-    });
-    this.state.recordIso27001(input.number, input.submittedOn);
+    if (!isCalendarDate(input.submittedOn))
+      throw new AdminActionError(
+        'invalid',
+        `Field /submittedOn must be a calendar date from ${EARLIEST_DATE} to ${LATEST_DATE} (YYYY-MM-DD).`,
+      );
+    await this.record(
+      context,
+      'iso27001_certificate_submitted',
+      { number: input.number, submittedOn: input.submittedOn },
+      () => {
+        this.state.recordIso27001(input.number, input.submittedOn);
+      },
+    );
     return this.viewAfterChange(input.number, context.now, false);
   }
 
@@ -288,11 +346,17 @@ export class AdminActions {
         `client ${input.id} is already ${input.suspended ? 'suspended' : 'active'}`,
       );
     }
-    await this.record(context, input.suspended ? 'client_suspended' : 'client_resumed', {
-      client: input.id,
-      ...(input.reason ? { reason: input.reason } : {}),
-    });
-    this.state.setClientStatus(input.id, input.suspended, input.reason, new Date(context.now));
+    await this.record(
+      context,
+      input.suspended ? 'client_suspended' : 'client_resumed',
+      {
+        client: input.id,
+        ...(input.reason ? { reason: input.reason } : {}),
+      },
+      () => {
+        this.state.setClientStatus(input.id, input.suspended, input.reason, new Date(context.now));
+      },
+    );
     this.registry.refresh(true);
   }
 
@@ -312,19 +376,25 @@ export class AdminActions {
       );
     if (this.registry.reader(input.id) !== undefined)
       throw new AdminActionError('conflict', `reader ${input.id} is already enrolled`);
-    await this.record(context, 'reader_enrolled', {
-      reader: input.id,
-      samSerial: input.samSerial,
-      samFingerprint: input.samFingerprint,
-    });
-    this.state.enrolReader({
-      id: input.id,
-      samSerial: input.samSerial,
-      samCertificate: input.samCertificatePem,
-      samFingerprint: input.samFingerprint,
-      changedAt: new Date(context.now).toISOString(),
-      changedBy: context.principal.id,
-    });
+    await this.record(
+      context,
+      'reader_enrolled',
+      {
+        reader: input.id,
+        samSerial: input.samSerial,
+        samFingerprint: input.samFingerprint,
+      },
+      () => {
+        this.state.enrolReader({
+          id: input.id,
+          samSerial: input.samSerial,
+          samCertificate: input.samCertificatePem,
+          samFingerprint: input.samFingerprint,
+          changedAt: new Date(context.now).toISOString(),
+          changedBy: context.principal.id,
+        });
+      },
+    );
     this.registry.refresh(true);
   }
 
@@ -354,17 +424,23 @@ export class AdminActions {
         'readers can be activated only under an active agreement',
       );
     }
-    await this.record(context, `reader_${target === 'active' ? 'activated' : target}`, {
-      reader: input.id,
-      reason: input.reason,
-      from: reader.state,
-    });
-    this.state.setReaderState(
-      input.id,
-      target,
-      input.reason,
-      new Date(context.now),
-      context.principal.id,
+    await this.record(
+      context,
+      `reader_${target === 'active' ? 'activated' : target}`,
+      {
+        reader: input.id,
+        reason: input.reason,
+        from: reader.state,
+      },
+      () => {
+        this.state.setReaderState(
+          input.id,
+          target,
+          input.reason,
+          new Date(context.now),
+          context.principal.id,
+        );
+      },
     );
     this.registry.refresh(true);
   }
@@ -374,17 +450,23 @@ export class AdminActions {
     let count = 0;
     for (const reader of this.registry.readers()) {
       if (reader.state !== 'active') continue;
-      await this.record(context, 'reader_deactivated', {
-        reader: reader.id,
-        reason,
-        from: 'active',
-      });
-      this.state.setReaderState(
-        reader.id,
-        'deactivated',
-        reason,
-        new Date(context.now),
-        context.principal.id,
+      await this.record(
+        context,
+        'reader_deactivated',
+        {
+          reader: reader.id,
+          reason,
+          from: 'active',
+        },
+        () => {
+          this.state.setReaderState(
+            reader.id,
+            'deactivated',
+            reason,
+            new Date(context.now),
+            context.principal.id,
+          );
+        },
       );
       count++;
     }

@@ -8,6 +8,7 @@ import type { PolicyServices } from './index.ts';
 import { ClientLimits } from './limits.ts';
 import { PolicyRegistry } from './registry.ts';
 import type { StateDb } from './state-db.ts';
+import type { StoredStateProblem } from './stored-state.ts';
 
 export function createPolicyServices(options: {
   readonly config: GerbangConfig;
@@ -17,8 +18,10 @@ export function createPolicyServices(options: {
   readonly wall: () => number;
   readonly monotonic: () => number;
   readonly afterAgreementChange?: () => void;
+  /** Told whenever the set of unusable rows in the state database changes. */
+  readonly onStoredStateProblems?: (problems: readonly StoredStateProblem[]) => void;
 }): PolicyServices {
-  const registry = new PolicyRegistry(options.config, options.state);
+  const registry = new PolicyRegistry(options.config, options.state, options.onStoredStateProblems);
   return {
     registry,
     limits: new ClientLimits(options.config),

@@ -28,3 +28,4 @@ export {
   type AgreementView,
 } from './admin-actions.ts';
 export { createPolicyServices } from './create.ts';
+export type { StoredStateProblem } from './stored-state.ts';

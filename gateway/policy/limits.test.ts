@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { countUpstreamCallsSince, SqliteAuditStore } from '../../audit/index.ts';
 import { createTestSigner } from '../../test/helpers/audit-signer.ts';
-import { demoConfig } from '../demo/instance.ts';
+import { DEMO_AGREEMENT, demoConfig } from '../demo/instance.ts';
 import { ClientLimits, dayInZone, secondsUntilMidnight } from './limits.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gerbang-limits-'));
@@ -45,7 +45,7 @@ describe('a restart does not hand out a fresh quota', () => {
       principal,
       errorCode: 'purpose_not_allowed',
     }); // never reached Dukcapil
-    const config = structuredClone(demoConfig(0, 0));
+    const config = structuredClone(demoConfig(0, 0, DEMO_AGREEMENT.signedOn));
     Object.assign(config.principals['app-kasir']?.profile ?? {}, { dailyQuota: 4 });
     const limits = new ClientLimits(config);
     const counts = countUpstreamCallsSince(

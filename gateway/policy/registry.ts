@@ -11,6 +11,7 @@ import {
 } from '../../policies/index.ts';
 import type { AgreementConfig, GerbangConfig } from '../config/index.ts';
 import type { ClientStatus, ReaderRow, StateDb } from './state-db.ts';
+import { checkStoredState, type StoredStateProblem } from './stored-state.ts';
 
 export type Agreement = AgreementConfig & {
   readonly terminatedAt?: number;
@@ -23,11 +24,19 @@ export class PolicyRegistry {
   private agreementList: Agreement[] = [];
   private statuses = new Map<string, ClientStatus>();
   private readerRows = new Map<string, ReaderRow>();
+  private problemList: StoredStateProblem[] = [];
   private checkedAt = -Infinity;
+  private readonly onProblems: (problems: readonly StoredStateProblem[]) => void;
 
-  constructor(config: GerbangConfig, state: StateDb) {
+  /** `onProblems` hears of unusable stored rows whenever the set of them changes. */
+  constructor(
+    config: GerbangConfig,
+    state: StateDb,
+    onProblems: (problems: readonly StoredStateProblem[]) => void = () => undefined,
+  ) {
     this.config = config;
     this.state = state;
+    this.onProblems = onProblems;
     this.refresh(true);
   }
 
@@ -37,10 +46,16 @@ export class PolicyRegistry {
     if (!force && now - this.checkedAt < 500) return;
     this.checkedAt = now;
     if (!this.state.changed() && !force) return;
-    const changes = this.state.agreementChanges();
-    this.agreementList = [...this.config.agreements, ...this.state.addedAgreements()].map(
-      (agreement) => {
-        const change = changes.get(agreement.number);
+    const stored = checkStoredState({
+      added: this.state.addedAgreementRows(),
+      changes: this.state.agreementChangeRows(),
+      statuses: this.state.clientStatusRows(),
+      readers: this.state.readerRows(),
+    });
+    this.agreementList = [...this.config.agreements, ...stored.agreements]
+      .filter((agreement) => !stored.withheld.has(agreement.number))
+      .map((agreement) => {
+        const change = stored.changes.get(agreement.number);
         return {
           ...agreement,
           ...(change?.terminatedAt === undefined ? {} : { terminatedAt: change.terminatedAt }),
@@ -51,10 +66,18 @@ export class PolicyRegistry {
             ? {}
             : { iso27001SubmittedOn: change.iso27001SubmittedOn }),
         };
-      },
-    );
-    this.statuses = this.state.clientStatuses();
-    this.readerRows = new Map(this.state.readers().map((row) => [row.id, row]));
+      });
+    this.statuses = stored.statuses;
+    this.readerRows = new Map(stored.readers.map((row) => [row.id, row]));
+    const before = JSON.stringify(this.problemList);
+    this.problemList = stored.problems;
+    if (JSON.stringify(this.problemList) !== before) this.onProblems(this.problemList);
+  }
+
+  /** Stored rows that could not be used, and what each of them causes. */
+  storedStateProblems(): readonly StoredStateProblem[] {
+    this.refresh();
+    return this.problemList;
   }
 
   agreements(): readonly Agreement[] {

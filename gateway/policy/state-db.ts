@@ -4,8 +4,8 @@
  * own SQLite database (`state.db`); the history of every change is in the audit trail. The
  * gateway and the CLI may both write it; `changed()` tells a reader when another process did.
  */
-import { openPrivateDatabase } from '../../adapters/sqlite/open.ts';
-import type { Database as DatabaseType } from 'better-sqlite3';
+import { openPrivateDatabase, writeOrUnavailable } from '../../adapters/sqlite/open.ts';
+import Database, { type Database as DatabaseType } from 'better-sqlite3';
 import type { AgreementConfig } from '../config/index.ts';
 
 const SCHEMA = `
@@ -40,6 +40,23 @@ export interface AgreementChange {
   readonly iso27001SubmittedOn?: string;
 }
 
+/** Rows as SQLite holds them (STRICT tables fix the types, not the values). */
+export interface RawAgreementChange {
+  readonly rowid: number;
+  readonly number: string;
+  readonly terminated_at: number | null;
+  readonly termination_reason: string | null;
+  readonly iso27001_submitted_on: string | null;
+}
+
+export interface RawClientStatus {
+  readonly rowid: number;
+  readonly id: string;
+  readonly suspended: number;
+  readonly reason: string | null;
+  readonly changed_at: string;
+}
+
 export type ReaderState = 'enrolled' | 'active' | 'deactivated' | 'blacklisted';
 
 export interface ReaderRow {
@@ -67,8 +84,14 @@ export class StateDb {
   private ownWrites = 0;
   private seenOwnWrites = -1;
 
-  constructor(path: string) {
-    this.db = openPrivateDatabase(path, SCHEMA);
+  /**
+   * `readOnly` (for `gerbang doctor`, which must change nothing): the file must exist, no schema
+   * is applied, and every write fails as StorageUnavailable.
+   */
+  constructor(path: string, options: { readOnly?: boolean } = {}) {
+    this.db = options.readOnly
+      ? new Database(path, { readonly: true, fileMustExist: true })
+      : openPrivateDatabase(path, SCHEMA);
   }
 
   /** True once after any write, by this process or another, since the last call. */
@@ -80,92 +103,73 @@ export class StateDb {
     return changed;
   }
 
-  addedAgreements(): AgreementConfig[] {
-    return (
-      this.db.prepare('SELECT body FROM agreements_added ORDER BY added_at').all() as {
-        body: string;
-      }[]
-    ).map((row) => JSON.parse(row.body) as AgreementConfig);
+  /** Stored as written; `checkStoredState` decides what of it is usable. */
+  addedAgreementRows(): { rowid: number; number: string; body: string }[] {
+    return this.db
+      .prepare('SELECT rowid, number, body FROM agreements_added ORDER BY added_at')
+      .all() as { rowid: number; number: string; body: string }[];
   }
 
   addAgreement(agreement: AgreementConfig, at: Date): void {
-    this.db
-      .prepare('INSERT INTO agreements_added (number, body, added_at) VALUES (?, ?, ?)')
-      .run(agreement.number, JSON.stringify(agreement), at.toISOString());
+    writeOrUnavailable('state', () => {
+      this.db
+        .prepare('INSERT INTO agreements_added (number, body, added_at) VALUES (?, ?, ?)')
+        .run(agreement.number, JSON.stringify(agreement), at.toISOString());
+    });
     this.ownWrites++;
   }
 
-  agreementChanges(): Map<string, AgreementChange> {
-    const rows = this.db
+  agreementChangeRows(): RawAgreementChange[] {
+    return this.db
       .prepare(
-        'SELECT number, terminated_at, termination_reason, iso27001_submitted_on FROM agreement_changes',
+        'SELECT rowid, number, terminated_at, termination_reason, iso27001_submitted_on FROM agreement_changes',
       )
-      .all() as {
-      number: string;
-      terminated_at: number | null;
-      termination_reason: string | null;
-      iso27001_submitted_on: string | null;
-    }[];
-    return new Map(
-      rows.map((row) => [
-        row.number,
-        {
-          ...(row.terminated_at === null ? {} : { terminatedAt: row.terminated_at }),
-          ...(row.termination_reason === null ? {} : { terminationReason: row.termination_reason }),
-          ...(row.iso27001_submitted_on === null
-            ? {}
-            : { iso27001SubmittedOn: row.iso27001_submitted_on }),
-        },
-      ]),
-    );
+      .all() as RawAgreementChange[];
   }
 
   terminate(number: string, at: number, reason: string): void {
-    this.db
-      .prepare(
-        'INSERT INTO agreement_changes (number, terminated_at, termination_reason) VALUES (?, ?, ?) ON CONFLICT(number) DO UPDATE SET terminated_at = excluded.terminated_at, termination_reason = excluded.termination_reason',
-      )
-      .run(number, at, reason);
+    writeOrUnavailable('state', () => {
+      this.db
+        .prepare(
+          'INSERT INTO agreement_changes (number, terminated_at, termination_reason) VALUES (?, ?, ?) ON CONFLICT(number) DO UPDATE SET terminated_at = excluded.terminated_at, termination_reason = excluded.termination_reason',
+        )
+        .run(number, at, reason);
+    });
     this.ownWrites++;
   }
 
   recordIso27001(number: string, submittedOn: string): void {
-    this.db
-      .prepare(
-        'INSERT INTO agreement_changes (number, iso27001_submitted_on) VALUES (?, ?) ON CONFLICT(number) DO UPDATE SET iso27001_submitted_on = excluded.iso27001_submitted_on',
-      )
-      .run(number, submittedOn);
+    writeOrUnavailable('state', () => {
+      this.db
+        .prepare(
+          'INSERT INTO agreement_changes (number, iso27001_submitted_on) VALUES (?, ?) ON CONFLICT(number) DO UPDATE SET iso27001_submitted_on = excluded.iso27001_submitted_on',
+        )
+        .run(number, submittedOn);
+    });
     this.ownWrites++;
   }
 
-  clientStatuses(): Map<string, ClientStatus> {
-    const rows = this.db
-      .prepare('SELECT id, suspended, reason, changed_at FROM client_status')
-      .all() as { id: string; suspended: number; reason: string | null; changed_at: string }[];
-    return new Map(
-      rows.map((row) => [
-        row.id,
-        {
-          suspended: row.suspended === 1,
-          ...(row.reason === null ? {} : { reason: row.reason }),
-          changedAt: row.changed_at,
-        },
-      ]),
-    );
+  clientStatusRows(): RawClientStatus[] {
+    return this.db
+      .prepare('SELECT rowid, id, suspended, reason, changed_at FROM client_status')
+      .all() as RawClientStatus[];
   }
 
   setClientStatus(id: string, suspended: boolean, reason: string | undefined, at: Date): void {
-    this.db
-      .prepare(
-        'INSERT INTO client_status (id, suspended, reason, changed_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET suspended = excluded.suspended, reason = excluded.reason, changed_at = excluded.changed_at',
-      )
-      .run(id, suspended ? 1 : 0, reason ?? null, at.toISOString());
+    writeOrUnavailable('state', () => {
+      this.db
+        .prepare(
+          'INSERT INTO client_status (id, suspended, reason, changed_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET suspended = excluded.suspended, reason = excluded.reason, changed_at = excluded.changed_at',
+        )
+        .run(id, suspended ? 1 : 0, reason ?? null, at.toISOString());
+    });
     this.ownWrites++;
   }
 
-  readers(): ReaderRow[] {
+  readerRows(): (ReaderRow & { rowid: number })[] {
     return (
-      this.db.prepare('SELECT * FROM readers ORDER BY id').all() as {
+      this.db.prepare('SELECT rowid, * FROM readers ORDER BY id').all() as {
+        rowid: number;
         id: string;
         sam_serial: string;
         sam_certificate: string;
@@ -176,6 +180,7 @@ export class StateDb {
         changed_by: string;
       }[]
     ).map((row) => ({
+      rowid: row.rowid,
       id: row.id,
       samSerial: row.sam_serial,
       samCertificate: row.sam_certificate,
@@ -188,19 +193,21 @@ export class StateDb {
   }
 
   enrolReader(row: Omit<ReaderRow, 'state'>): void {
-    this.db
-      .prepare(
-        "INSERT INTO readers (id, sam_serial, sam_certificate, sam_fingerprint, state, reason, changed_at, changed_by) VALUES (?, ?, ?, ?, 'enrolled', ?, ?, ?)",
-      )
-      .run(
-        row.id,
-        row.samSerial,
-        row.samCertificate,
-        row.samFingerprint,
-        row.reason ?? null,
-        row.changedAt,
-        row.changedBy,
-      );
+    writeOrUnavailable('state', () => {
+      this.db
+        .prepare(
+          "INSERT INTO readers (id, sam_serial, sam_certificate, sam_fingerprint, state, reason, changed_at, changed_by) VALUES (?, ?, ?, ?, 'enrolled', ?, ?, ?)",
+        )
+        .run(
+          row.id,
+          row.samSerial,
+          row.samCertificate,
+          row.samFingerprint,
+          row.reason ?? null,
+          row.changedAt,
+          row.changedBy,
+        );
+    });
     this.ownWrites++;
   }
 
@@ -211,11 +218,13 @@ export class StateDb {
     at: Date,
     by: string,
   ): void {
-    this.db
-      .prepare(
-        'UPDATE readers SET state = ?, reason = ?, changed_at = ?, changed_by = ? WHERE id = ?',
-      )
-      .run(state, reason ?? null, at.toISOString(), by, id);
+    writeOrUnavailable('state', () => {
+      this.db
+        .prepare(
+          'UPDATE readers SET state = ?, reason = ?, changed_at = ?, changed_by = ? WHERE id = ?',
+        )
+        .run(state, reason ?? null, at.toISOString(), by, id);
+    });
     this.ownWrites++;
   }
 

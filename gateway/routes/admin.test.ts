@@ -1,7 +1,7 @@
 /** Agreements, clients, limits, clock and alerts through the real application, time injected. */
 import { describe, expect, it } from 'vitest';
 import type { GerbangConfig } from '../config/index.ts';
-import { demoConfig } from '../demo/instance.ts';
+import { DEMO_AGREEMENT, demoConfig } from '../demo/instance.ts';
 import { AgreementMonitor } from '../policy/index.ts';
 import { buildTestApp, lookupBody } from '../../test/helpers/in-process-app.ts';
 
@@ -36,7 +36,7 @@ const agreements = async (app: App) =>
   ).items;
 
 function withProfiles(change: (config: GerbangConfig) => void): GerbangConfig {
-  const config = structuredClone(demoConfig(0, 0));
+  const config = structuredClone(demoConfig(0, 0, DEMO_AGREEMENT.signedOn));
   change(config);
   return config;
 }
@@ -167,6 +167,70 @@ describe('agreement lifecycle (injected clock, Asia/Makassar)', () => {
       'agreement_state:expired',
       'alert:agreement_inactive',
     ]);
+  });
+});
+
+describe('admin input that would brick a restart', () => {
+  const renewal = (changes: Record<string, unknown>) => ({
+    number: '400.12.4.3/3/DKPS/2027',
+    kind: 'renewal',
+    follows: DEMO,
+    signedOn: '2027-02-12',
+    validFrom: '2027-02-12',
+    validUntil: '2029-02-11',
+    ...changes,
+  });
+
+  it.each([
+    ['a made-up time zone', { timeZone: 'Not/AZone' }, '/timeZone'],
+    ['a fixed offset', { timeZone: '+08:00' }, '/timeZone'],
+    ['the year 9999', { validUntil: '9999-12-31' }, '/validUntil'],
+    ['the year 1999', { validFrom: '1999-12-31' }, '/validFrom'],
+    ['a day that does not exist', { signedOn: '2027-02-30' }, '/signedOn'],
+    ['a reversed window', { validFrom: '2029-02-12' }, '/validUntil'],
+  ])(
+    'refuses a renewal with %s: 400 naming the field, nothing stored or audited',
+    async (_name, change, field) => {
+      const app = await buildTestApp();
+      const response = await admin(app, '/v1/admin/agreements', renewal(change));
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect([response.status, body.error.code]).toEqual([400, 'invalid_request']);
+      expect(body.error.message).toContain(`Field ${field} `);
+      expect((await agreements(app)).map((a) => a.number)).toEqual([DEMO]);
+      expect(app.audit.events.filter((e) => e.type === 'admin')).toEqual([]);
+      expect(app.state.addedAgreementRows()).toEqual([]);
+    },
+  );
+
+  it('refuses an ISO 27001 date and a termination instant outside 2000–2100', async () => {
+    const app = await buildTestApp();
+    for (const [path, json, field] of [
+      [
+        '/v1/admin/agreements/iso27001',
+        { number: DEMO, submittedOn: '9999-01-01' },
+        '/submittedOn',
+      ],
+      [
+        '/v1/admin/agreements/iso27001',
+        { number: DEMO, submittedOn: '2025-13-01' },
+        '/submittedOn',
+      ],
+      [
+        '/v1/admin/agreements/terminate',
+        { number: DEMO, reason: 'other', effectiveAt: '9999-01-01T00:00:00Z' },
+        '/effectiveAt',
+      ],
+    ] as const) {
+      const response = await admin(app, path, json);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect([response.status, body.error.code, body.error.message]).toEqual([
+        400,
+        'invalid_request',
+        expect.stringContaining(`Field ${field} `),
+      ]);
+    }
+    expect(app.audit.events.filter((e) => e.type === 'admin')).toEqual([]);
+    expect(await status(await lookupAs(app))).toEqual([200, 'ok']);
   });
 });
 

@@ -9,7 +9,9 @@ import type { Context } from 'hono';
 import { ELEMENTS, type ElementName } from '../../policies/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { PRINCIPAL_ID_PATTERN } from '../config/schema.ts';
+import { StorageUnavailable } from '../../adapters/sqlite/open.ts';
 import { ApiError } from '../http/error-catalogue.ts';
+import { toApiError } from '../http/error-handler.ts';
 import type { GatewayEnv } from '../http/env.ts';
 import { ErrorResponse } from '../http/schemas.ts';
 import { compileBodyValidator } from '../http/validate.ts';
@@ -97,6 +99,7 @@ export async function runAdminAction<T>(run: () => Promise<T>): Promise<T> {
       );
     }
     if (error instanceof ApiError) throw error;
+    if (error instanceof StorageUnavailable) throw toApiError(error);
     throw new ApiError('audit_unavailable', { cause: error });
   }
 }
@@ -106,6 +109,7 @@ export const ADMIN_ERRORS = {
   400: { description: 'invalid_request', schema: ErrorResponse },
   404: { description: 'not_found', schema: ErrorResponse },
   409: { description: 'conflict', schema: ErrorResponse },
+  503: { description: 'audit_unavailable, state_unavailable', schema: ErrorResponse },
 } as const;
 
 export function adminRoutes(deps: AppDeps): RouteSpec[] {

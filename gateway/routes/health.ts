@@ -29,6 +29,12 @@ export function healthRoutes(deps: AppDeps): RouteSpec[] {
           upstreamBreaker: deps.upstream.health().breaker,
           agreement: deps.policy.registry.inForce(deps.now())?.state ?? 'none',
           clock: deps.policy.clock.check().trusted ? ('trusted' as const) : ('untrusted' as const),
+          // Unusable stored rows refuse only what depends on them: reported, not a reason to
+          // stop serving everything else.
+          storedState:
+            deps.policy.registry.storedStateProblems().length === 0
+              ? ('ok' as const)
+              : ('problems' as const),
         };
         const ready =
           checks.audit === 'ok' &&

@@ -1,0 +1,136 @@
+/**
+ * Values that once bricked the start-up (issue 17): a renewal with an invented time zone or the
+ * year 9999 through the admin API, and the same values written into state.db by hand. Over real
+ * TLS to a real `gerbang serve` process: the API refuses them naming the field, a hand-written
+ * row is set aside with what it causes, the process stays up and restarts, and `gerbang doctor`
+ * names the row.
+ */
+import Database from 'better-sqlite3';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { request, type Agent } from 'undici';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { GerbangConfig } from '../gateway/config/index.ts';
+import {
+  disposeInstance,
+  prepareInstance,
+  spawnGerbang,
+  waitForHealth,
+  type PreparedInstance,
+} from './helpers/child-gateway.ts';
+
+let instance: PreparedInstance | undefined;
+let gateway: ChildProcess | undefined;
+afterAll(() => disposeInstance(instance, gateway));
+
+async function call(
+  url: string,
+  agent: Agent,
+  json?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await request(url, {
+    method: json === undefined ? 'GET' : 'POST',
+    dispatcher: agent,
+    headers: { 'content-type': 'application/json', 'x-operator-id': 'state.test' },
+    ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+  });
+  return {
+    status: response.statusCode,
+    body: (await response.body.json()) as Record<string, unknown>,
+  };
+}
+
+async function restart(prepared: PreparedInstance): Promise<ChildProcess> {
+  if (gateway !== undefined) {
+    const exited = new Promise((resolve) => gateway?.once('exit', resolve));
+    gateway.kill('SIGTERM');
+    await exited;
+  }
+  const child = spawnGerbang(['serve'], prepared.dir, { stdio: ['ignore', 'pipe', 'inherit'] });
+  gateway = child;
+  await waitForHealth(prepared.url, prepared.agent('app-pendaftaran'));
+  return child;
+}
+
+describe('stored state that could brick a start-up', () => {
+  it('refuses bad admin input, sets hand-written rows aside, and keeps starting', async () => {
+    instance = await prepareInstance();
+    const { dir, url } = instance;
+    const config = JSON.parse(readFileSync(join(dir, 'gerbang.json'), 'utf8')) as GerbangConfig;
+    const current = config.agreements[0];
+    if (current === undefined) throw new Error('the demo has an agreement');
+    const admin = instance.agent('admin-1');
+    const app = instance.agent('app-pendaftaran');
+    const officer = instance.agent('officer-1');
+    await restart(instance);
+
+    for (const [change, field] of [
+      [{ timeZone: 'Not/AZone' }, '/timeZone'],
+      [{ validUntil: '9999-12-31' }, '/validUntil'],
+    ] as const) {
+      const refused = await call(`${url}/v1/admin/agreements`, admin, {
+        number: 'RENEWAL-1',
+        kind: 'renewal',
+        follows: current.number,
+        signedOn: current.validUntil,
+        validFrom: current.validUntil,
+        validUntil: current.validUntil,
+        ...change,
+      });
+      expect(refused.status).toBe(400);
+      const error = refused.body['error'] as { code: string; message: string };
+      expect(error.code).toBe('invalid_request');
+      expect(error.message).toContain(`Field ${field} `);
+    }
+
+    // The same values written by hand, as an older version or a tired operator would.
+    const db = new Database(join(dir, 'state.db'));
+    const insert = db.prepare(
+      'INSERT INTO agreements_added (number, body, added_at) VALUES (?, ?, ?)',
+    );
+    for (const [number, change] of [
+      ['HAND-ZONE', { timeZone: 'Not/AZone' }],
+      ['HAND-9999', { validUntil: '9999-12-31' }],
+    ] as const)
+      insert.run(
+        number,
+        JSON.stringify({ ...current, number, validFrom: current.validUntil, ...change }),
+        new Date().toISOString(),
+      );
+    db.close();
+
+    // Within the registry's half-second refresh, and again across two restarts.
+    for (let round = 0; round < 3; round++) {
+      if (round > 0) await restart(instance);
+      else await new Promise((resolve) => setTimeout(resolve, 700));
+      const lookup = await call(`${url}/v1/nik/lookup`, app, {
+        nik: '6474015709900001',
+        purpose: 'pendaftaran-wp',
+        reference: 'STATE-1',
+      });
+      expect(lookup.status).toBe(200);
+      const ready = await call(`${url}/readyz`, officer);
+      expect(ready).toMatchObject({ status: 200, body: { checks: { storedState: 'problems' } } });
+      expect(gateway?.exitCode).toBeNull();
+    }
+
+    const doctor = spawnGerbang(['doctor'], dir);
+    let output = '';
+    doctor.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise((resolve) => doctor.once('exit', resolve));
+    expect(code).toBe(1);
+    const line = output.split('\n').find((l) => l.includes('stored state')) ?? '';
+    expect(line).toMatch(/FAIL/);
+    expect(line).toContain('state.db agreements_added "HAND-ZONE"');
+    expect(line).toContain('state.db agreements_added "HAND-9999"');
+    expect(line).toMatch(/timeZone must be an IANA time zone/);
+    expect(line).toMatch(/validUntil must be a calendar date/);
+
+    const events = await call(`${url}/v1/audit/events?event=stored_state_unusable`, officer);
+    expect((events.body['items'] as unknown[]).length).toBeGreaterThan(0);
+    const verified = await call(`${url}/v1/audit/verify`, officer);
+    expect(verified.body).toMatchObject({ ok: true });
+    for (const agent of [admin, app, officer]) await agent.close();
+  }, 60_000);
+});
