@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../gateway/config/index.ts';
 import { demoReaderFiles } from '../gateway/demo/instance.ts';
 import { samEnrolment } from '../gateway/readers/verify.ts';
+import { validityWindow } from '../policies/index.ts';
 import { startGateway, SYSTEM_PRINCIPAL } from '../gateway/server.ts';
 import { prepareInstance, type PreparedInstance } from './helpers/child-gateway.ts';
 import { join } from 'node:path';
@@ -25,7 +26,11 @@ describe('readers and the end of the agreement', () => {
       ...loadConfig(join(instance.dir, 'gerbang.json')),
       server: { ...loadConfig(join(instance.dir, 'gerbang.json')).server, port: 0 },
     };
-    const before = Date.parse('2027-02-10T00:00:00Z');
+    // The instance's agreement starts on the day it was made: its end, whatever today is.
+    const [agreement] = config.agreements;
+    if (agreement === undefined) throw new Error('the demo instance has an agreement');
+    const { end } = validityWindow(agreement);
+    const before = end - 36 * 3_600_000;
     let gateway = await startGateway(config, {
       dataDir: instance.dir,
       logger: pino({ level: 'silent' }),
@@ -41,8 +46,8 @@ describe('readers and the end of the agreement', () => {
     });
     await gateway.close();
 
-    // Down across the boundary (midnight WITA after 11 February 2027); up again a day later.
-    const after = Date.parse('2027-02-12T08:00:00Z');
+    // Down across the boundary (midnight WITA after its last day); up again 16 hours later.
+    const after = end + 16 * 3_600_000;
     gateway = await startGateway(config, {
       dataDir: instance.dir,
       logger: pino({ level: 'silent' }),

@@ -6,6 +6,7 @@ import { connect, type TLSSocket } from 'node:tls';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CertificateAuthority } from '../certs/index.ts';
+import { calendarDateIn } from '../policies/index.ts';
 import { CANARY_SITI_DROPPED_VALUES, CANARY_SITI_RELEASED } from './fixtures/canary.ts';
 import {
   canaryLookup,
@@ -224,9 +225,12 @@ describe('mutual TLS', () => {
 
   it('serves evaluators a signed semester report and its printable page, with aggregates only', async () => {
     await lookup(instance.identity('app-pendaftaran'));
+    // The semester of the lookup just made, in the agreement's zone: whatever today is.
+    const [year, month] = calendarDateIn(Date.now(), 'Asia/Makassar').split('-').map(Number);
+    const half = (month ?? 1) <= 6 ? 1 : 2;
     const response = await instance.call(
       instance.identity('evaluator-1'),
-      '/v1/reports/semester?year=2026&half=2',
+      `/v1/reports/semester?year=${String(year)}&half=${String(half)}`,
     );
     expect(response.status).toBe(200);
     const body = response.json() as {
@@ -245,7 +249,7 @@ describe('mutual TLS', () => {
       usage: { distinctResidents: number; elementsReleased: Record<string, number> };
       audit: { verification: { ok: boolean } };
     };
-    expect(report.period.label).toBe('2026-S2');
+    expect(report.period.label).toBe(`${String(year)}-S${String(half)}`);
     expect(report.usage.distinctResidents).toBeGreaterThanOrEqual(1);
     expect(report.usage.elementsReleased['nama_lengkap']).toBeGreaterThanOrEqual(1);
     expect(report.audit.verification.ok).toBe(true);

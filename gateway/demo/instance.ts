@@ -3,11 +3,11 @@
  * PKI for every demo principal, random secrets (mode 0600) and a configuration file that
  * references them. Later starts reuse what is there.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CertificateAuthority } from '../../certs/index.ts';
-import { ELEMENTS } from '../../policies/index.ts';
+import { addDays, addYears, calendarDateIn, ELEMENTS } from '../../policies/index.ts';
 import type { GerbangConfig, Role } from '../config/index.ts';
 import type { InstanceLocation } from '../config/instance.ts';
 
@@ -35,7 +35,34 @@ export const DEMO_UPSTREAM = {
   ipUser: '10.64.74.10',
 } as const;
 
-export function demoConfig(gatewayPort: number, simPort: number): GerbangConfig {
+/** The Bontang agreement the demo's is modelled on: its number, parties, zone and term. */
+export const DEMO_AGREEMENT = {
+  number: '400.12.4.3/9/DKPS/2025',
+  parties: [
+    'Dinas Kependudukan dan Pencatatan Sipil Kota Bontang',
+    'Badan Pendapatan Daerah Kota Bontang',
+  ],
+  timeZone: 'Asia/Makassar',
+  /** The real agreement ran from its signing on 12 February 2025 through 11 February 2027. */
+  signedOn: '2025-02-12',
+  termYears: 2,
+} as const;
+
+/** The demo agreement's window: `termYears` from `validFrom`, the last day inclusive. */
+export function demoAgreementWindow(validFrom: string): { validFrom: string; validUntil: string } {
+  return { validFrom, validUntil: addDays(addYears(validFrom, DEMO_AGREEMENT.termYears), -1) };
+}
+
+/**
+ * The demo instance's configuration. Its agreement starts on `agreementFrom` (the day the
+ * instance is created, in the agreement's zone), so that a demo works whatever the date; tests
+ * with an injected clock pass the real agreement's own signing date.
+ */
+export function demoConfig(
+  gatewayPort: number,
+  simPort: number,
+  agreementFrom: string,
+): GerbangConfig {
   // Generous, so that trying things out, tests and benchmarks are not throttled by accident.
   const limits = {
     ratePerSecond: 10_000,
@@ -86,15 +113,11 @@ export function demoConfig(gatewayPort: number, simPort: number): GerbangConfig 
     },
     agreements: [
       {
-        number: '400.12.4.3/9/DKPS/2025',
-        parties: [
-          'Dinas Kependudukan dan Pencatatan Sipil Kota Bontang',
-          'Badan Pendapatan Daerah Kota Bontang',
-        ],
-        signedOn: '2025-02-12',
-        validFrom: '2025-02-12',
-        validUntil: '2027-02-11',
-        timeZone: 'Asia/Makassar',
+        number: DEMO_AGREEMENT.number,
+        parties: [...DEMO_AGREEMENT.parties],
+        signedOn: agreementFrom,
+        ...demoAgreementWindow(agreementFrom),
+        timeZone: DEMO_AGREEMENT.timeZone,
         elements: [...ELEMENTS],
         accessMethod: 'web-service',
         upstreamMethods: ['CALL_NIK', 'CALL_VERIFY_BY_ELEMEN'],
@@ -161,14 +184,34 @@ export function demoConfig(gatewayPort: number, simPort: number): GerbangConfig 
   };
 }
 
+/**
+ * When the demo PKI can no longer serve (its CA or server certificate has expired), the day it
+ * ended; undefined while it is valid. An instance older than DEMO_PKI_DAYS is replaced, not
+ * renewed: its audit trail is signed under the old PKI.
+ */
+export function demoPkiExpiredOn(pkiDir: string, now: number): string | undefined {
+  const ends = ['ca.crt', 'server.crt'].map((file) =>
+    Date.parse(new X509Certificate(readFileSync(join(pkiDir, file))).validTo),
+  );
+  const first = Math.min(...ends);
+  return now >= first ? new Date(first).toISOString().slice(0, 10) : undefined;
+}
+
+/** How long the demo's CAs, and with them all its certificates, are valid. */
+export const DEMO_PKI_DAYS = 3650;
+
 function writeSecretIfMissing(path: string, content: string | Uint8Array): void {
   if (!existsSync(path)) writeFileSync(path, content, { mode: 0o600, flag: 'wx' });
 }
 
-/** Creates whatever of the demo instance is missing. Returns true when it created the config. */
+/**
+ * Creates whatever of the demo instance is missing. Returns true when it created the config; its
+ * agreement then starts on the day of `now` in the agreement's zone.
+ */
 export async function ensureDemoInstance(
   location: InstanceLocation,
   ports: { gateway: number; simulator: number },
+  now: number = Date.now(),
 ): Promise<boolean> {
   mkdirSync(location.dataDir, { recursive: true, mode: 0o700 });
   const secrets = join(location.dataDir, 'secrets');
@@ -180,32 +223,44 @@ export async function ensureDemoInstance(
   writeSecretIfMissing(join(secrets, 'audit-hmac.key'), randomBytes(32));
 
   if (!CertificateAuthority.exists(location.pkiDir)) {
+    // A demo instance is kept for years on a laptop: its certificates live as long as its CAs
+    // (production certificates default to 825 days and are rotated, docs/operations.md).
+    const validityDays = DEMO_PKI_DAYS - 1;
+    const ca = { validityDays: DEMO_PKI_DAYS };
     const authority = await CertificateAuthority.create(location.pkiDir, {
       name: 'Gerbang Demo CA',
+      ...ca,
     });
-    await authority.issueServer();
-    await authority.issueSigning('audit');
-    await authority.issueSigning('reports');
+    await authority.issueServer({ validityDays });
+    await authority.issueSigning('audit', { validityDays });
+    await authority.issueSigning('reports', { validityDays });
     // Stand-ins for what Dukcapil provides: a SAM CA with one SAM, and the KTP-el issuer's key.
     const samCa = await CertificateAuthority.create(join(location.pkiDir, 'sam-ca'), {
       name: 'Demo Dukcapil SAM CA',
+      ...ca,
     });
     await samCa.issue({
       kind: 'client',
       id: 'SAM-DEMO-01',
       role: 'sam',
+      validityDays,
       basePath: join(location.pkiDir, 'sam-ca', 'demo-sam'),
     });
     await CertificateAuthority.create(join(location.pkiDir, 'ktp-issuer'), {
       name: 'Demo KTP-el issuer',
+      ...ca,
     });
     for (const { id, role } of DEMO_PRINCIPALS)
-      await authority.issue({ kind: 'client', id, role, p12: true });
+      await authority.issue({ kind: 'client', id, role, p12: true, validityDays });
   }
   if (existsSync(location.configPath)) return false;
   writeFileSync(
     location.configPath,
-    `${JSON.stringify(demoConfig(ports.gateway, ports.simulator), null, 2)}\n`,
+    `${JSON.stringify(
+      demoConfig(ports.gateway, ports.simulator, calendarDateIn(now, DEMO_AGREEMENT.timeZone)),
+      null,
+      2,
+    )}\n`,
     { mode: 0o600, flag: 'wx' },
   );
   return true;

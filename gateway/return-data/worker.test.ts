@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { UpstreamFailure } from '../../adapters/dukcapil/index.ts';
 import type { ReturnDataClient, ReturnDataItem } from '../../adapters/dukcapil/data-balikan.ts';
 import { InMemoryAuditTrail } from '../../audit/index.ts';
-import { demoConfig } from '../demo/instance.ts';
+import { DEMO_AGREEMENT, demoConfig } from '../demo/instance.ts';
 import { OutboxStore } from './outbox.ts';
 import { backoffMs, DeliveryWorker } from './worker.ts';
 
@@ -38,7 +38,7 @@ function setup(failures: number, maxAttempts: number) {
   const client = new ScriptedClient(failures);
   const audit = new InMemoryAuditTrail();
   const settings = {
-    ...demoConfig(0, 0).returnData,
+    ...demoConfig(0, 0, DEMO_AGREEMENT.signedOn).returnData,
     initialBackoffMs: 1000,
     maxBackoffMs: 8000,
     maxAttempts,

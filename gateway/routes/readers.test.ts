@@ -13,12 +13,12 @@ import {
 } from '../../test/helpers/readers.ts';
 import { CANARY_SITI_RELEASED } from '../../test/fixtures/canary.ts';
 import type { GerbangConfig } from '../config/index.ts';
-import { demoConfig } from '../demo/instance.ts';
+import { DEMO_AGREEMENT, demoConfig } from '../demo/instance.ts';
 
 const END = Date.parse('2027-02-11T16:00:00.000Z');
 
 async function withReader(options: { sam?: 'sam' | 'otherSam' } = {}) {
-  const config: GerbangConfig = structuredClone(demoConfig(0, 0));
+  const config: GerbangConfig = structuredClone(demoConfig(0, 0, DEMO_AGREEMENT.signedOn));
   config.principals['reader-02'] = structuredClone(
     config.principals['reader-01'] ?? { role: 'reader' },
   );

@@ -1,7 +1,7 @@
 /** POST /v1/nik/verify through the real application: verdicts, never values; audited as verify. */
 import { describe, expect, it } from 'vitest';
 import { buildTestApp, lookupBody } from '../../test/helpers/in-process-app.ts';
-import { demoConfig } from '../demo/instance.ts';
+import { DEMO_AGREEMENT, demoConfig } from '../demo/instance.ts';
 
 type App = Awaited<ReturnType<typeof buildTestApp>>;
 const verify = (app: App, body: Record<string, unknown>, cn = 'app-pendaftaran') =>
@@ -66,7 +66,7 @@ describe('POST /v1/nik/verify', () => {
   });
 
   it('compares in the gateway from CALL_NIK where the agreement grants only that', async () => {
-    const config = demoConfig(0, 0);
+    const config = demoConfig(0, 0, DEMO_AGREEMENT.signedOn);
     const onlyCallNik = {
       ...config,
       agreements: config.agreements.map(({ upstreamMethods: _, ...terms }) => terms),

@@ -17,7 +17,7 @@ import {
 import { createTestSigner } from './audit-signer.ts';
 import { createApp } from '../../gateway/app.ts';
 import type { AppDeps } from '../../gateway/app-deps.ts';
-import { demoConfig } from '../../gateway/demo/instance.ts';
+import { DEMO_AGREEMENT, demoConfig } from '../../gateway/demo/instance.ts';
 import { createPolicyServices, StateDb } from '../../gateway/policy/index.ts';
 import { NonceStore } from '../../gateway/readers/nonces.ts';
 import { CardReadVerifier } from '../../gateway/readers/verify.ts';
@@ -87,7 +87,7 @@ export async function buildTestApp(overrides: Partial<AppDeps> = {}) {
   });
   const audit = new SwitchableAuditTrail(store);
   const subjectHasher = createSubjectHasher(HMAC_KEY);
-  const config = overrides.config ?? demoConfig(0, 0);
+  const config = overrides.config ?? demoConfig(0, 0, DEMO_AGREEMENT.signedOn);
   const state = new StateDb(join(workDir, `state-${databases}.db`));
   const policy = createPolicyServices({
     config,

@@ -26,6 +26,7 @@ import { loadConfig, readSecretText } from '../../gateway/config/index.ts';
 import { locateInstance } from '../../gateway/config/instance.ts';
 import { demoReaderFiles, ensureDemoInstance } from '../../gateway/demo/instance.ts';
 import { samEnrolment } from '../../gateway/readers/verify.ts';
+import { validityWindow } from '../../policies/index.ts';
 import { startGateway, SYSTEM_PRINCIPAL } from '../../gateway/server.ts';
 
 const results: Record<string, unknown> = {};
@@ -37,6 +38,8 @@ process.once('exit', () => {
 const location = locateInstance({ GERBANG_DATA_DIR: dir });
 await ensureDemoInstance(location, { gateway: 0, simulator: 0 });
 const raw = loadConfig(location.configPath);
+const [demoAgreement] = raw.agreements;
+if (demoAgreement === undefined) throw new Error('the demo instance has an agreement');
 const simulator = await startSimulator({
   port: 0,
   consumer: raw.upstream.consumer,
@@ -211,8 +214,9 @@ const samAgain = await insert(
   35963,
 );
 
-// 6. The agreement ends between the challenge and the card read.
-const end = Date.parse('2027-02-11T16:00:00.000Z');
+// 6. The agreement ends between the challenge and the card read (the instance's own agreement,
+// which starts on the day the instance was made).
+const { end } = validityWindow(demoAgreement);
 clockOffset = end - 5_000 - Date.now();
 const send = options.send;
 options.send = async (path, body) => {
