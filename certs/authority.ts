@@ -11,7 +11,7 @@
  * half a CRL.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as pkijs from 'pkijs';
 import { exportPrivateKey, generateEcKeyPair, importPrivateKey, type Key } from './engine.ts';
@@ -64,8 +64,14 @@ const PRINCIPAL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 function writeAtomically(path: string, data: string | Uint8Array, mode: number): void {
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  writeFileSync(temporary, data, { mode });
-  renameSync(temporary, path);
+  try {
+    writeFileSync(temporary, data, { mode });
+    renameSync(temporary, path);
+  } catch (error) {
+    // A full disk leaves half a temporary file: remove it; the old file is untouched.
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }
 
 export class CertificateAuthority {

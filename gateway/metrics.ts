@@ -38,19 +38,22 @@ export class Counter {
   }
 }
 
+/** A value read at scrape time: a gauge, or a counter kept by someone else (`observedCounter`). */
 export class Gauge {
   readonly name: string;
   readonly help: string;
   private readonly read: () => number;
-  constructor(name: string, help: string, read: () => number) {
+  private readonly type: 'gauge' | 'counter';
+  constructor(name: string, help: string, read: () => number, type: 'gauge' | 'counter' = 'gauge') {
     this.name = name;
     this.help = help;
     this.read = read;
+    this.type = type;
   }
   render(): string {
     return [
       `# HELP ${this.name} ${this.help}`,
-      `# TYPE ${this.name} gauge`,
+      `# TYPE ${this.name} ${this.type}`,
       `${this.name} ${this.read()}`,
     ].join('\n');
   }
@@ -67,6 +70,12 @@ export class MetricsRegistry {
     const gauge = new Gauge(name, help, read);
     this.metrics.push(gauge);
     return gauge;
+  }
+  /** A count that only grows, kept by another component and read at scrape time. */
+  observedCounter(name: string, help: string, read: () => number): Gauge {
+    const counter = new Gauge(name, help, read, 'counter');
+    this.metrics.push(counter);
+    return counter;
   }
   render(): string {
     return `${this.metrics.map((metric) => metric.render()).join('\n')}\n`;

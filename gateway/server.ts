@@ -21,6 +21,7 @@ import {
   createPolicyServices,
   StateDb,
   type PolicyServices,
+  type StoredStateProblem,
 } from './policy/index.ts';
 import { NonceStore } from './readers/nonces.ts';
 import { HttpReturnDataClient } from '../adapters/dukcapil/data-balikan.ts';
@@ -35,7 +36,7 @@ import { auditTrustAnchorPem, openAuditStore } from './audit-store.ts';
 import type { AppDeps } from './app-deps.ts';
 import { readSecretBytes, readSecretText, type GerbangConfig } from './config/index.ts';
 import { answerClientError, answerConnect, unroutableRequest } from './http/client-errors.ts';
-import { createLogger } from './logging.ts';
+import { createLogDestination, createLogger, type LogWriteStats } from './logging.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
 import { nodeTlsConnection } from './tls/peer.ts';
 import { CrlFile } from './tls/revocation.ts';
@@ -64,6 +65,8 @@ export interface GatewayOptions {
   /** The instance's state directory (audit database). */
   readonly dataDir: string;
   readonly logger?: Logger;
+  /** What the logger's destination could not write; with `logger`, from its destination. */
+  readonly logWrites?: LogWriteStats;
   readonly now?: () => number;
   readonly upstream?: DukcapilClient;
 }
@@ -143,12 +146,52 @@ export async function listenTls(
   return server;
 }
 
+/** Each unusable row of state.db in the log, and the set of them once in the audit trail. */
+function reportStoredStateProblems(
+  problems: readonly StoredStateProblem[],
+  logger: Logger,
+  audit: SqliteAuditStore,
+): void {
+  for (const { where, problem, consequence } of problems)
+    logger.error(
+      { event: 'stored_state_unusable', where, problem, consequence },
+      `unusable stored state in ${where}: ${problem}; ${consequence} (gerbang doctor lists every such row)`,
+    );
+  if (problems.length === 0) return;
+  void audit
+    .append({
+      type: 'system',
+      event: 'stored_state_unusable',
+      outcome: 'error',
+      detail: { count: problems.length, where: problems.map((p) => p.where).join('; ') },
+    })
+    .catch(() => undefined);
+}
+
 export async function startGateway(
   config: GerbangConfig,
   overrides: GatewayOptions,
 ): Promise<RunningGateway> {
-  const logger = overrides.logger ?? createLogger(config.logging.level);
+  let logger = overrides.logger;
+  let logWrites = overrides.logWrites;
+  if (logger === undefined) {
+    const destination = createLogDestination(1);
+    logger = createLogger(config.logging.level, destination.stream);
+    logWrites = destination.stats;
+  }
   const metrics = createGatewayMetrics();
+  if (logWrites !== undefined) {
+    metrics.registry.observedCounter(
+      'gerbang_log_write_failures_total',
+      'Log writes that failed (full disk, closed pipe); the lines are retried',
+      () => logWrites.failures,
+    );
+    metrics.registry.observedCounter(
+      'gerbang_log_lines_dropped_total',
+      'Log lines given up because the backlog of unwritten lines was full',
+      () => logWrites.dropped,
+    );
+  }
   const clientCaPem = readFileSync(config.server.clientCaFile, 'utf8');
   const revocation = new CrlFile(
     config.server.crlFile,
@@ -270,6 +313,9 @@ export async function startGateway(
     monotonic: () => performance.now(),
     // The monitor is created below; changes happen only after start-up.
     afterAgreementChange: () => void monitor.evaluate(),
+    onStoredStateProblems: (problems) => {
+      reportStoredStateProblems(problems, logger, audit);
+    },
   });
   policy.limits.restore(
     now(),

@@ -8,6 +8,33 @@ import Database from 'better-sqlite3';
 import type { Database as DatabaseType } from 'better-sqlite3';
 import { existsSync, writeFileSync } from 'node:fs';
 
+/**
+ * A write the disk refused — full, read-only, failing — rather than a fault in Gerbang: the
+ * caller answers with a coded 503 and the write can succeed once the disk has recovered.
+ */
+export class StorageUnavailable extends Error {
+  override readonly name = 'StorageUnavailable';
+  /** Which store refused: `state` (state.db) or `outbox` (outbox.db). */
+  readonly store: 'state' | 'outbox';
+  constructor(store: 'state' | 'outbox', cause: unknown) {
+    super(`the ${store} database cannot be written`, { cause });
+    this.store = store;
+  }
+}
+
+const DISK_REFUSED = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED)/;
+
+/** Runs a write; a disk that refuses it becomes StorageUnavailable, anything else is rethrown. */
+export function writeOrUnavailable<T>(store: 'state' | 'outbox', write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    if (error instanceof Database.SqliteError && DISK_REFUSED.test(error.code))
+      throw new StorageUnavailable(store, error);
+    throw error;
+  }
+}
+
 export function openPrivateDatabase(path: string, schema: string): DatabaseType {
   if (!existsSync(path)) writeFileSync(path, '', { mode: 0o600 });
   const db = new Database(path);

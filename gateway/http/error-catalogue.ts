@@ -57,6 +57,16 @@ export const ERROR_CATALOGUE = {
     status: 503,
     message: 'The audit trail cannot be written; data requests are refused.',
   },
+  state_unavailable: {
+    status: 503,
+    message:
+      'The change could not be stored (the state database cannot be written); it was not made.',
+  },
+  outbox_unavailable: {
+    status: 503,
+    message:
+      'The return data could not be queued (the outbox cannot be written); nothing was queued.',
+  },
   upstream_unavailable: { status: 503, message: 'Dukcapil is unavailable.' },
   upstream_timeout: { status: 504, message: 'Dukcapil did not answer in time.' },
 } as const satisfies Record<string, { status: number; message: string }>;

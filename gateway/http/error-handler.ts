@@ -4,6 +4,7 @@
  */
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { UpstreamFailure, type UpstreamFailureKind } from '../../adapters/dukcapil/index.ts';
+import { StorageUnavailable } from '../../adapters/sqlite/open.ts';
 import { ApiError, errorBody, type ErrorCode } from './error-catalogue.ts';
 import type { GatewayEnv } from './env.ts';
 
@@ -21,6 +22,11 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof UpstreamFailure)
     return new ApiError(UPSTREAM_CODES[error.kind], { cause: error, detail: error.reason });
+  if (error instanceof StorageUnavailable)
+    return new ApiError(error.store === 'state' ? 'state_unavailable' : 'outbox_unavailable', {
+      cause: error,
+      detail: error.message,
+    });
   return new ApiError('internal_error', { cause: error });
 }
 

@@ -4,7 +4,7 @@
  * as soon as Dukcapil acknowledges — with secure_delete on and the WAL truncated — while the
  * delivery's status stays, keyed by the NIK's HMAC.
  */
-import { openPrivateDatabase } from '../../adapters/sqlite/open.ts';
+import { openPrivateDatabase, writeOrUnavailable } from '../../adapters/sqlite/open.ts';
 import type { SafeText } from '../../policies/index.ts';
 import type { Database as DatabaseType } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
@@ -113,6 +113,12 @@ export class OutboxStore {
     reference: SafeText;
     now: number;
   }): { kind: 'created' | 'existing'; delivery: Delivery } | { kind: 'conflict' } {
+    return writeOrUnavailable('outbox', () => this.enqueueNow(input));
+  }
+
+  private enqueueNow(
+    input: Parameters<OutboxStore['enqueue']>[0],
+  ): { kind: 'created' | 'existing'; delivery: Delivery } | { kind: 'conflict' } {
     return this.db
       .transaction(() => {
         if (input.idempotencyKey !== undefined) {
@@ -157,12 +163,14 @@ export class OutboxStore {
 
   /** Removes a delivery just created whose submission could not be audited (fail closed). */
   cancel(id: string): void {
-    this.db
-      .transaction(() => {
-        this.db.prepare('DELETE FROM payloads WHERE delivery_id = ?').run(id);
-        this.db.prepare('DELETE FROM deliveries WHERE id = ?').run(id);
-      })
-      .immediate();
+    writeOrUnavailable('outbox', () => {
+      this.db
+        .transaction(() => {
+          this.db.prepare('DELETE FROM payloads WHERE delivery_id = ?').run(id);
+          this.db.prepare('DELETE FROM deliveries WHERE id = ?').run(id);
+        })
+        .immediate();
+    });
   }
 
   get(id: string): Delivery | undefined {
@@ -181,19 +189,27 @@ export class OutboxStore {
 
   /** Acknowledged upstream: the payload (NIK, NPWPD) is deleted; the status stays. */
   markDelivered(id: string, now: number): void {
-    this.db
-      .transaction(() => {
-        this.db
-          .prepare(
-            "UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL WHERE id = ?",
-          )
-          .run(new Date(now).toISOString(), id);
-        this.db.prepare('DELETE FROM payloads WHERE delivery_id = ?').run(id);
-      })
-      .immediate();
+    writeOrUnavailable('outbox', () => {
+      this.db
+        .transaction(() => {
+          this.db
+            .prepare(
+              "UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL WHERE id = ?",
+            )
+            .run(new Date(now).toISOString(), id);
+          this.db.prepare('DELETE FROM payloads WHERE delivery_id = ?').run(id);
+        })
+        .immediate();
+    });
   }
 
   markAttemptFailed(id: string, reason: string, nextAttemptAt: number | 'dead'): void {
+    writeOrUnavailable('outbox', () => {
+      this.recordAttemptFailed(id, reason, nextAttemptAt);
+    });
+  }
+
+  private recordAttemptFailed(id: string, reason: string, nextAttemptAt: number | 'dead'): void {
     if (nextAttemptAt === 'dead') {
       this.db
         .prepare(

@@ -24,6 +24,9 @@ export function backoffMs(
   return Math.round(ceiling * (0.5 + random() * 0.5));
 }
 
+const reasonOf = (error: unknown): string =>
+  error instanceof Error ? ((error as { code?: string }).code ?? error.name) : 'unknown';
+
 export class DeliveryWorker {
   private readonly outbox: OutboxStore;
   private readonly client: ReturnDataClient;
@@ -36,6 +39,7 @@ export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = true;
+  private failedPasses = 0;
 
   constructor(options: {
     outbox: OutboxStore;
@@ -59,17 +63,34 @@ export class DeliveryWorker {
     this.stopped = false;
     const loop = (): void => {
       if (this.stopped) return;
-      this.running = this.tick().finally(() => {
-        this.running = undefined;
-        if (!this.stopped) this.timer = setTimeout(loop, pollMs);
-      });
+      this.running = this.tick()
+        .then(() => {
+          this.failedPasses = 0;
+        })
+        .catch((error: unknown) => {
+          // The outbox could not be read or written (a full disk): back off, so that a delivery
+          // whose acknowledgement cannot be stored is not resent four times a second.
+          this.failedPasses++;
+          this.logger.error(
+            { event: 'return_data_worker_failed', reason: reasonOf(error) },
+            'return-data delivery paused: the outbox cannot be used',
+          );
+        })
+        .finally(() => {
+          this.running = undefined;
+          const delay =
+            this.failedPasses === 0
+              ? pollMs
+              : Math.min(60_000, 1000 * 2 ** Math.min(this.failedPasses - 1, 6));
+          if (!this.stopped) this.timer = setTimeout(loop, delay);
+        });
     };
     loop();
   }
 
   /** Work now rather than at the next poll (after a submission). */
   notify(): void {
-    if (this.stopped || this.running !== undefined) return;
+    if (this.stopped || this.running !== undefined || this.failedPasses > 0) return;
     clearTimeout(this.timer);
     this.start();
   }

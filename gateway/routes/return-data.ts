@@ -76,6 +76,10 @@ export function returnDataRoutes(deps: AppDeps): RouteSpec[] {
           description: 'conflict: the Idempotency-Key was used for another request',
           schema: ErrorResponse,
         },
+        503: {
+          description: 'audit_unavailable, outbox_unavailable: nothing was queued',
+          schema: ErrorResponse,
+        },
       },
       handler: async function returnDataHandler(c) {
         const draft = dataPathDraft(c);
