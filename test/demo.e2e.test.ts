@@ -1,7 +1,8 @@
 /**
- * End to end (STYLE.md tier 3): `gerbang demo` as a child process on a fresh data directory,
- * the printed curl command run exactly as printed, then a clean shutdown; and the CLI's
- * behaviour on a broken configuration.
+ * End to end (STYLE.md tier 3): `gerbang demo` as a child process on a fresh data directory, on
+ * the ports GERBANG_PORT and GERBANG_SIM_PORT give it, the printed curl command run exactly as
+ * printed, the other commands finding it through the same variables, then a clean shutdown; and
+ * the CLI's behaviour on a broken configuration and on wrong usage, as real processes.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import {
@@ -16,6 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './helpers/child-gateway.ts';
 import { opensslCmsVerify } from './helpers/openssl.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -24,6 +26,10 @@ const BIN = join(ROOT, 'bin/gerbang.js');
 let dataDir: string;
 let demo: ChildProcessWithoutNullStreams;
 let output = '';
+let gatewayPort: number;
+let simulatorPort: number;
+/** The environment the demo was started with: every command run with it must find the demo. */
+let demoEnv: Record<string, string>;
 
 function waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
   return new Promise((resolvePromise, reject) => {
@@ -45,14 +51,27 @@ function waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> 
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'gerbang-demo-'));
-  demo = spawn(process.execPath, [BIN, 'demo'], {
-    cwd: ROOT,
-    env: { ...process.env, GERBANG_DATA_DIR: dataDir, GERBANG_PORT: '0', GERBANG_SIM_PORT: '0' },
-  });
+  gatewayPort = await freePort();
+  do simulatorPort = await freePort();
+  while (simulatorPort === gatewayPort);
+  demoEnv = {
+    GERBANG_DATA_DIR: dataDir,
+    GERBANG_PORT: String(gatewayPort),
+    GERBANG_SIM_PORT: String(simulatorPort),
+  };
+  demo = spawn(process.execPath, [BIN, 'demo'], { cwd: ROOT, env: { ...process.env, ...demoEnv } });
   demo.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   demo.stderr.resume();
   await waitFor(/Press Ctrl-C to stop\./, 60_000);
 }, 90_000);
+
+const gerbang = (args: string[], env: Record<string, string>) =>
+  spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
 
 afterAll(() => {
   if (demo.exitCode === null) demo.kill('SIGKILL');
@@ -120,6 +139,71 @@ describe('npm start (gerbang demo)', () => {
     expect(result.stdout).toMatch(
       /^reader-01 {2}active {2}SAM [0-9A-F]+ {2}since .* by gerbang-demo \(demo reader with the demo SAM\)$/m,
     );
+  });
+
+  it('listens where GERBANG_PORT and GERBANG_SIM_PORT say', () => {
+    expect(output).toContain(`https://127.0.0.1:${gatewayPort}/v1/nik/lookup`);
+    expect(output).toMatch(
+      new RegExp(`Dukcapil simulator http://127\\.0\\.0\\.1:${simulatorPort} `),
+    );
+  });
+
+  it('health and doctor find the gateway and the simulator through the same variables', () => {
+    const health = gerbang(['health'], demoEnv);
+    expect([health.status, health.stdout.trim(), health.stderr]).toEqual([
+      0,
+      `ok: the gateway answers TLS on 127.0.0.1:${gatewayPort}`,
+      '',
+    ]);
+    const doctor = gerbang(['doctor'], demoEnv);
+    expect(doctor.stdout).toMatch(
+      new RegExp(
+        `^  ok    gateway +answers TLS on 127\\.0\\.0\\.1:${gatewayPort} with server\\.certFile$`,
+        'm',
+      ),
+    );
+    expect(doctor.stdout).toMatch(
+      new RegExp(
+        `^  ok    upstream +http://127\\.0\\.0\\.1:${simulatorPort} answers as Dukcapil `,
+        'm',
+      ),
+    );
+    expect(doctor.stdout).toContain(
+      `(with GERBANG_PORT=${gatewayPort}, GERBANG_SIM_PORT=${simulatorPort})`,
+    );
+    expect([doctor.status, doctor.stderr]).toEqual([0, '']);
+    // Without the variables they look where the configuration says (8443, 8081): not there.
+    const elsewhere = { GERBANG_DATA_DIR: dataDir };
+    expect(gerbang(['health'], elsewhere).status).toBe(1);
+    const lost = gerbang(['doctor'], elsewhere);
+    expect(lost.stdout).not.toMatch(/^ {2}ok {4}(gateway|upstream) /m);
+  });
+
+  it('a connecting command given port 0, or a malformed port, is a usage error naming the variable', () => {
+    const zero = gerbang(['health'], { ...demoEnv, GERBANG_PORT: '0' });
+    expect(zero.status).toBe(64);
+    expect(zero.stderr).toMatch(
+      /^gerbang health: GERBANG_PORT is 0 \(any free port\).*cannot be known/,
+    );
+    for (const [name, value] of [
+      ['GERBANG_PORT', 'https'],
+      ['GERBANG_SIM_PORT', '70000'],
+    ] as const) {
+      const bad = gerbang(['doctor'], { ...demoEnv, [name]: value });
+      expect([bad.status, bad.stdout]).toEqual([64, '']);
+      expect(bad.stderr).toMatch(
+        new RegExp(`^gerbang doctor: ${name} must be a port number from 0 to 65535`),
+      );
+    }
+  });
+
+  it('retention scan --self-test reaches the gateway at GERBANG_PORT without --gateway', () => {
+    const scan = gerbang(['retention', 'scan', '--self-test'], demoEnv);
+    expect(scan.stderr).toBe('');
+    expect(scan.stdout).toContain('self-test lookup: 200');
+    expect(scan.stdout).toContain('self-test verify: 200');
+    expect(scan.stdout).toMatch(/nothing of a resident found/);
+    expect(scan.status).toBe(0);
   });
 
   it('stops cleanly on SIGTERM', async () => {
@@ -291,8 +375,42 @@ describe('gerbang CLI', () => {
     writeFileSync(configPath, JSON.stringify(config));
   });
 
-  it('unknown commands and options exit 64', () => {
-    expect(run(['frobnicate'], {}).status).toBe(64);
-    expect(run(['certs', 'issue', '--bogus'], { GERBANG_DATA_DIR: dataDir }).status).toBe(64);
+  it("unknown commands and options exit 64 with the usage on stderr, never the parser's text", () => {
+    const unknown = run(['frobnicate'], {});
+    expect([unknown.status, unknown.stdout]).toEqual([64, '']);
+    expect(unknown.stderr).toMatch(/^gerbang: unknown command 'frobnicate'\n\ngerbang — /);
+    const bogus = run(['certs', 'issue', '--bogus'], { GERBANG_DATA_DIR: dataDir });
+    expect(bogus.status).toBe(64);
+    expect(bogus.stderr).toMatch(
+      /^gerbang certs issue: unknown option '--bogus'\n\nusage: gerbang certs issue --id ID --role ROLE/,
+    );
+    const missing = run(['audit', 'export'], { GERBANG_DATA_DIR: dataDir });
+    expect([missing.status, missing.stderr.split('\n')[0]]).toEqual([
+      64,
+      'gerbang audit export: --out is required',
+    ]);
+    for (const result of [bogus, missing, run(['report', 'verify', 'a', 'b'], {})])
+      expect(result.stderr).not.toMatch(
+        /ERR_PARSE_ARGS|To specify a positional|TypeError|\n\s+at /,
+      );
+  });
+
+  it('--help exits 0 with the usage on stdout; --version prints the version', () => {
+    const version = (
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+    ).version;
+    expect(run(['--version'], {})).toMatchObject({
+      status: 0,
+      stdout: `gerbang ${version}\n`,
+      stderr: '',
+    });
+    const top = run(['--help'], {});
+    expect([top.status, top.stderr]).toEqual([0, '']);
+    expect(top.stdout).toMatch(/^ {2}audit proof /m);
+    expect(top.stdout).toMatch(/^ {2}admin readers$/m);
+    // The reader agent's usage needs no PC/SC binding: its module is not even loaded.
+    const reader = run(['reader', 'read', '--help'], {});
+    expect([reader.status, reader.stderr]).toEqual([0, '']);
+    expect(reader.stdout).toMatch(/^usage: gerbang reader read --reader-id ID/);
   });
 });

@@ -7,7 +7,10 @@
  * demo instance and on a broken one.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -198,13 +201,14 @@ describe('gerbang doctor and gerbang health on an instance', () => {
   let instance: PreparedInstance;
   let gateway: ChildProcess | undefined;
   // Asynchronous: the simulator runs in this process and must keep answering meanwhile.
-  const cli = (
+  const cliWith = (
+    env: Record<string, string>,
     ...args: string[]
   ): Promise<{ status: number | null; stdout: string; stderr: string }> =>
     new Promise((resolve) => {
       const child = spawn(process.execPath, [GERBANG, ...args], {
         cwd: ROOT,
-        env: { ...process.env, GERBANG_DATA_DIR: instance.dir },
+        env: { ...process.env, GERBANG_DATA_DIR: instance.dir, ...env },
       });
       let stdout = '';
       let stderr = '';
@@ -214,6 +218,7 @@ describe('gerbang doctor and gerbang health on an instance', () => {
         resolve({ status, stdout, stderr });
       });
     });
+  const cli = (...args: string[]) => cliWith({}, ...args);
 
   beforeAll(async () => {
     instance = await prepareInstance();
@@ -238,20 +243,69 @@ describe('gerbang doctor and gerbang health on an instance', () => {
       'key file modes',
       'certificates',
       'clock',
+      'gateway',
       'upstream',
       'disk space',
     ])
       expect(doctor.stdout).toMatch(new RegExp(`^  ok    ${check} `, 'm'));
+    expect(doctor.stdout).toMatch(
+      new RegExp(`^  ok    upstream +${instance.simulator.url} answers as Dukcapil `, 'm'),
+    );
     const json = JSON.parse((await cli('doctor', '--json')).stdout) as {
       verdict: string;
       checks: unknown[];
     };
-    expect([json.verdict, json.checks.length]).toEqual(['warn', 8]);
+    expect([json.verdict, json.checks.length]).toEqual(['warn', 10]);
     const health = await cli('health');
     expect([health.status, health.stdout.trim()]).toEqual([
       0,
       `ok: the gateway answers TLS on 127.0.0.1:${instance.port}`,
     ]);
+  });
+
+  it('doctor fails when the upstream port is held by a web server that is not Dukcapil', async () => {
+    // A plain node:http server answering 404, as whatever else listens on a port would; it is
+    // found through GERBANG_SIM_PORT, as every command finds the upstream.
+    const requests: string[] = [];
+    const server: Server = createServer((req, res) => {
+      requests.push(`${req.method ?? ''} ${req.url ?? ''}`);
+      res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const doctor = await cliWith({ GERBANG_SIM_PORT: String(port) }, 'doctor');
+      expect(doctor.status).toBe(1);
+      expect(doctor.stdout).toMatch(
+        new RegExp(
+          `^  FAIL  upstream +http://127\\.0\\.0\\.1:${port} is not the Dukcapil CALL_NIK endpoint: it answered HTTP 404, text/html$`,
+          'm',
+        ),
+      );
+      expect(doctor.stdout).not.toContain('Not Found');
+      expect(requests).toEqual([
+        expect.stringMatching(/^POST \/dukcapil\/get_json\/[\w-]+\/CALL_NIK$/),
+      ]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('doctor on a data directory that does not exist names it, and creates nothing', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'gerbang-doctor-missing-'));
+    const missing = join(parent, 'var');
+    try {
+      const doctor = await cliWith({ GERBANG_DATA_DIR: missing }, 'doctor');
+      expect([doctor.status, doctor.stderr]).toEqual([1, '']);
+      expect(doctor.stdout).toMatch(
+        new RegExp(`^  FAIL  configuration +the data directory ${missing} does not exist: `, 'm'),
+      );
+      expect(doctor.stdout).toMatch(/^1 failed, \d warning\(s\): NOT HEALTHY$/m);
+      expect(doctor.stdout).not.toMatch(/ENOENT/);
+      expect(existsSync(missing)).toBe(false);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 
   it('a broken instance: doctor exits 1 naming each failure; health fails when the gateway is down', async () => {
@@ -268,6 +322,9 @@ describe('gerbang doctor and gerbang health on an instance', () => {
       /^ {2}FAIL {2}key file modes .*upstream\.passwordFile.*chmod 600/m,
     );
     expect(doctor.stdout).toMatch(/^ {2}FAIL {2}upstream .*cannot be reached \(ECONNREFUSED\)$/m);
+    expect(doctor.stdout).toMatch(
+      /^ {2}WARN {2}gateway .*nothing listens on .*the gateway is not running$/m,
+    );
     expect(doctor.stdout).toMatch(/^2 failed, \d warning\(s\): NOT HEALTHY$/m);
     const health = await cli('health');
     expect(health.status).toBe(1);

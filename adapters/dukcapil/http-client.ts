@@ -93,31 +93,41 @@ function toFailure(error: unknown): UpstreamFailure {
   return new UpstreamFailure('unavailable', `connection failed (${errorCode(error) ?? 'unknown'})`);
 }
 
+export type DukcapilMethod = 'CALL_NIK' | 'CALL_VERIFY_BY_ELEMEN';
+
+/**
+ * The URL of a Dukcapil method, `{baseUrl}/dukcapil/get_json/{consumer}/{method}`: the one place
+ * the endpoint's form is built, for the client and for `gerbang doctor`'s probe. Throws
+ * RangeError for a base URL that is not http(s) or a consumer of another form.
+ */
+export function dukcapilMethodUrl(baseUrl: string, consumer: string, method: DukcapilMethod): URL {
+  const url = new URL(baseUrl);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new RangeError('baseUrl must be http(s)');
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(consumer)) throw new RangeError('consumer has an invalid form');
+  const basePath = url.pathname.replace(/\/+$/, '');
+  return new URL(`${basePath}/dukcapil/get_json/${consumer}/${method}`, url.origin);
+}
+
 export class DukcapilHttpClient implements DukcapilClient {
   private readonly pool: Pool;
   private readonly breaker: CircuitBreaker;
   private readonly pacer: UpstreamRatePacer | undefined;
   private readonly connections: Semaphore;
   private readonly observer: UpstreamObserver;
-  private readonly paths: Readonly<Record<'CALL_NIK' | 'CALL_VERIFY_BY_ELEMEN', string>>;
+  private readonly paths: Readonly<Record<DukcapilMethod, string>>;
   private readonly options: DukcapilHttpOptions;
   private inFlight = 0;
 
   constructor(options: DukcapilHttpOptions) {
     this.options = options;
-    const url = new URL(options.baseUrl);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw new RangeError('baseUrl must be http(s)');
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(options.consumer))
-      throw new RangeError('consumer has an invalid form');
-    const basePath = url.pathname.replace(/\/+$/, '');
-    const methodPath = (method: string) =>
-      `${basePath}/dukcapil/get_json/${options.consumer}/${method}`;
+    const methodUrl = (method: DukcapilMethod) =>
+      dukcapilMethodUrl(options.baseUrl, options.consumer, method);
     this.paths = {
-      CALL_NIK: methodPath('CALL_NIK'),
-      CALL_VERIFY_BY_ELEMEN: methodPath('CALL_VERIFY_BY_ELEMEN'),
+      CALL_NIK: methodUrl('CALL_NIK').pathname,
+      CALL_VERIFY_BY_ELEMEN: methodUrl('CALL_VERIFY_BY_ELEMEN').pathname,
     };
-    this.pool = new Pool(url.origin, {
+    this.pool = new Pool(methodUrl('CALL_NIK').origin, {
       connections: options.maxConnections,
       pipelining: 1,
       connectTimeout: options.connectTimeoutMs,

@@ -5,49 +5,38 @@
  * jump is observed by the running process.
  */
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
-import { locateInstance } from '../config/instance.ts';
+import { resolveInstance } from '../config/instance.ts';
 import { AdminActionError, TERMINATION_REASONS, type AdminContext } from '../policy/index.ts';
 import { openOfflineServices } from './offline-services.ts';
 import { CliError, EXIT, say } from './output.ts';
 
-const USAGE = `usage:
-  gerbang admin agreements
-  gerbang admin renew --number N --follows OLD --signed YYYY-MM-DD --from YYYY-MM-DD --until YYYY-MM-DD [--addendum]
-  gerbang admin terminate --number N --reason ${TERMINATION_REASONS.join('|')} [--note TEXT] [--at ISO-TIME]
-  gerbang admin iso27001 --number N --submitted YYYY-MM-DD
-  gerbang admin clients
-  gerbang admin readers                       (enrol and change readers with the admin API)
-  gerbang admin suspend --client ID --reason TEXT
-  gerbang admin resume --client ID`;
+export type AdminSubcommand =
+  'agreements' | 'renew' | 'terminate' | 'iso27001' | 'clients' | 'readers' | 'suspend' | 'resume';
 
-export async function adminCommand(args: string[]): Promise<void> {
-  const [sub, ...rest] = args;
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      number: { type: 'string' },
-      follows: { type: 'string' },
-      signed: { type: 'string' },
-      from: { type: 'string' },
-      until: { type: 'string' },
-      addendum: { type: 'boolean', default: false },
-      reason: { type: 'string' },
-      note: { type: 'string' },
-      at: { type: 'string' },
-      submitted: { type: 'string' },
-      client: { type: 'string' },
-    },
-    strict: true,
-  });
-  const services = await openOfflineServices(locateInstance());
+/** The options of the admin subcommands (commands.ts declares which each takes). */
+export interface AdminValues {
+  readonly number?: string;
+  readonly follows?: string;
+  readonly signed?: string;
+  readonly from?: string;
+  readonly until?: string;
+  readonly addendum?: boolean;
+  readonly reason?: string;
+  readonly note?: string | undefined;
+  readonly at?: string | undefined;
+  readonly submitted?: string;
+  readonly client?: string;
+}
+
+export async function adminCommand(sub: AdminSubcommand, values: AdminValues): Promise<void> {
+  const services = await openOfflineServices(resolveInstance());
   const { policy } = services;
   const context: AdminContext = {
     principal: { id: `cli:${userInfo().username}`, role: 'admin', certificateFingerprint: '-' },
     now: Date.now(),
   };
   const need = (value: string | undefined, name: string): string => {
-    if (value === undefined) throw new CliError(`--${name} is required\n${USAGE}`, EXIT.usage);
+    if (value === undefined) throw new CliError(`--${name} is required`, EXIT.usage);
     return value;
   };
   try {
@@ -62,7 +51,7 @@ export async function adminCommand(args: string[]): Promise<void> {
       case 'renew': {
         const view = await policy.admin.addAgreement(context, {
           number: need(values.number, 'number'),
-          kind: values.addendum ? 'addendum' : 'renewal',
+          kind: values.addendum === true ? 'addendum' : 'renewal',
           follows: need(values.follows, 'follows'),
           signedOn: need(values.signed, 'signed'),
           validFrom: need(values.from, 'from'),
@@ -128,8 +117,6 @@ export async function adminCommand(args: string[]): Promise<void> {
         });
         say(`${values.client ?? ''}: ${sub === 'suspend' ? 'suspended' : 'resumed'}`);
         return;
-      default:
-        throw new CliError(USAGE, EXIT.usage);
     }
   } catch (error) {
     if (error instanceof AdminActionError)

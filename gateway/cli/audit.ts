@@ -6,7 +6,6 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import {
   consistencyProof,
   inclusionProof,
@@ -19,15 +18,8 @@ import {
 } from '../../audit/index.ts';
 import { auditTrustAnchorPem, openAuditStore } from '../audit-store.ts';
 import { loadConfig } from '../config/index.ts';
-import { locateInstance } from '../config/instance.ts';
+import { resolveInstance } from '../config/instance.ts';
 import { CliError, EXIT, say, warn } from './output.ts';
-
-const USAGE = `usage:
-  gerbang audit verify [FILE] [--ca CA.crt]     verify the live trail, or an export offline
-  gerbang audit export --out FILE [--from TIME] [--to TIME]
-  gerbang audit purge [--before TIME]           remove records older than the retention period
-  gerbang audit proof --seq N [--size M]        inclusion of record N in the checkpoint of size M
-  gerbang audit proof --old-size A [--size M]   consistency of checkpoint A with checkpoint M`;
 
 const DAY_MS = 86_400_000;
 
@@ -59,207 +51,196 @@ function report(result: VerifyResult, what: string): void {
   );
 }
 
-export async function auditCommand(args: string[]): Promise<void> {
-  const [sub, ...rest] = args;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      ca: { type: 'string' },
-      out: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      before: { type: 'string' },
-      seq: { type: 'string' },
-      size: { type: 'string' },
-      'old-size': { type: 'string' },
-    },
-    strict: true,
-  });
-  switch (sub) {
-    case 'verify': {
-      const [file, ...extra] = positionals;
-      if (extra.length > 0) throw new CliError(USAGE, EXIT.usage);
-      if (file !== undefined) {
-        let caPem = values.ca === undefined ? undefined : readFileSync(values.ca, 'utf8');
-        if (caPem === undefined) {
-          const location = locateInstance();
-          if (!existsSync(location.configPath))
-            throw new CliError(
-              'pass --ca FILE: the CA that issued the audit signing certificate',
-              EXIT.usage,
-            );
-          caPem = auditTrustAnchorPem(loadConfig(location.configPath));
-        }
-        report(
-          verifyExport(parseExportLines(readFileSync(file, 'utf8')), {
-            caCertificatePem: caPem,
-            requireFinalCheckpoint: true,
-          }),
-          file,
+/** `audit verify [FILE]`: the live trail, or an export offline (only the CA is needed). */
+export async function auditVerify(
+  values: { ca: string | undefined },
+  file: string | undefined,
+): Promise<void> {
+  if (file !== undefined) {
+    let caPem = values.ca === undefined ? undefined : readFileSync(values.ca, 'utf8');
+    if (caPem === undefined) {
+      const location = resolveInstance();
+      if (!existsSync(location.configPath))
+        throw new CliError(
+          'pass --ca FILE: the CA that issued the audit signing certificate',
+          EXIT.usage,
         );
-        return;
+      caPem = auditTrustAnchorPem(loadConfig(location.configPath));
+    }
+    report(
+      verifyExport(parseExportLines(readFileSync(file, 'utf8')), {
+        caCertificatePem: caPem,
+        requireFinalCheckpoint: true,
+      }),
+      file,
+    );
+    return;
+  }
+  const location = resolveInstance();
+  const config = loadConfig(location.configPath);
+  const store = openAuditStore(config, location.dataDir);
+  try {
+    const result = store.verify(
+      values.ca === undefined ? auditTrustAnchorPem(config) : readFileSync(values.ca, 'utf8'),
+    );
+    await store.append({
+      type: 'audit',
+      event: 'verify',
+      outcome: result.ok ? 'success' : 'error',
+      principal: cliPrincipal(),
+      detail: result.ok ? { records: result.records } : { firstBadSeq: result.firstBadSeq },
+    });
+    report(result, 'the audit trail');
+  } finally {
+    await store.close();
+  }
+}
+
+export async function auditExport(values: {
+  out: string;
+  from: string | undefined;
+  to: string | undefined;
+}): Promise<void> {
+  const from = parseTime(values.from, '--from');
+  const to = parseTime(values.to, '--to');
+  const location = resolveInstance();
+  const store = openAuditStore(loadConfig(location.configPath), location.dataDir);
+  try {
+    const fromIso = from === undefined ? undefined : new Date(from).toISOString();
+    const toIso = to === undefined ? undefined : new Date(to).toISOString();
+    await store.append({
+      type: 'audit',
+      event: 'export',
+      outcome: 'success',
+      principal: cliPrincipal(),
+      detail: { from: fromIso ?? 'start', to: toIso ?? 'end', file: values.out },
+    });
+    const fromSeq =
+      fromIso === undefined ? undefined : (store.seqAtTime(fromIso) ?? Number.MAX_SAFE_INTEGER);
+    const toSeq =
+      toIso === undefined ? undefined : (store.seqAtTime(toIso) ?? Number.MAX_SAFE_INTEGER) - 1;
+    const fd = openSync(values.out, 'wx', 0o600);
+    let records = 0;
+    try {
+      for (const line of store.exportLines({
+        ...(fromSeq === undefined ? {} : { fromSeq }),
+        ...(toSeq === undefined ? {} : { toSeq }),
+        sealWithFreshCheckpoint: true,
+      })) {
+        if (line.kind === 'record') records++;
+        writeSync(fd, `${JSON.stringify(line)}\n`);
       }
-      const location = locateInstance();
-      const config = loadConfig(location.configPath);
-      const store = openAuditStore(config, location.dataDir);
-      try {
-        const result = store.verify(
-          values.ca === undefined ? auditTrustAnchorPem(config) : readFileSync(values.ca, 'utf8'),
-        );
-        await store.append({
-          type: 'audit',
-          event: 'verify',
-          outcome: result.ok ? 'success' : 'error',
-          principal: cliPrincipal(),
-          detail: result.ok ? { records: result.records } : { firstBadSeq: result.firstBadSeq },
-        });
-        report(result, 'the audit trail');
-      } finally {
-        await store.close();
-      }
+    } finally {
+      closeSync(fd);
+    }
+    say(
+      `exported ${records} records to ${values.out}; verify with: gerbang audit verify ${values.out} --ca ca.crt`,
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+export async function auditPurge(values: { before: string | undefined }): Promise<void> {
+  const location = resolveInstance();
+  const config = loadConfig(location.configPath);
+  const cutoff =
+    parseTime(values.before, '--before') ?? Date.now() - config.audit.retentionDays * DAY_MS;
+  const store = openAuditStore(config, location.dataDir);
+  try {
+    const { purged, throughSeq } = store.purgeBefore(cutoff);
+    await store.append({
+      type: 'system',
+      event: 'retention_purge',
+      outcome: 'success',
+      principal: cliPrincipal(),
+      detail: { purged, throughSeq, before: new Date(cutoff).toISOString() },
+    });
+    say(
+      purged === 0
+        ? 'nothing to purge'
+        : `purged ${purged} records (through ${throughSeq}); a signed anchor keeps the rest verifiable`,
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+/** `audit proof --seq N | --old-size A [--size M]`: RFC 6962 proofs as JSON. */
+export async function auditProof(values: {
+  seq: string | undefined;
+  size: string | undefined;
+  'old-size': string | undefined;
+}): Promise<void> {
+  if ((values.seq === undefined) === (values['old-size'] === undefined))
+    throw new CliError('give either --seq or --old-size', EXIT.usage);
+  const location = resolveInstance();
+  const store = openAuditStore(loadConfig(location.configPath), location.dataDir);
+  try {
+    const checkpoints = store.checkpoints();
+    const size = values.size === undefined ? checkpoints.at(-1)?.treeSize : Number(values.size);
+    const checkpoint = checkpoints.find((c) => c.treeSize === size);
+    if (checkpoint === undefined)
+      throw new CliError(
+        `no signed checkpoint of size ${String(size)}; sizes: ${checkpoints.map((c) => c.treeSize).join(', ')}`,
+        EXIT.usage,
+      );
+    const leaves = store.leaves(checkpoint.treeSize);
+    if (leaves === undefined)
+      throw new CliError(
+        'the records needed for this proof were purged; proofs cover records after the retention anchor',
+      );
+    const root = Buffer.from(checkpoint.rootHash, 'hex');
+    if (values.seq !== undefined) {
+      const seq = Number(values.seq);
+      if (!Number.isInteger(seq) || seq < 1 || seq > checkpoint.treeSize)
+        throw new CliError(`--seq must be 1-${checkpoint.treeSize}`, EXIT.usage);
+      const proof = inclusionProof(leaves, seq - 1);
+      const leaf = leaves[seq - 1] ?? Buffer.alloc(0);
+      say(
+        JSON.stringify(
+          {
+            kind: 'inclusion',
+            seq,
+            leaf: leaf.toString('hex'),
+            checkpoint,
+            proof: proof.map((h) => h.toString('hex')),
+            verified: verifyInclusion(leaf, seq - 1, checkpoint.treeSize, proof, root),
+          },
+          null,
+          2,
+        ),
+      );
       return;
     }
-    case 'export': {
-      if (values.out === undefined || positionals.length > 0) throw new CliError(USAGE, EXIT.usage);
-      const from = parseTime(values.from, '--from');
-      const to = parseTime(values.to, '--to');
-      const location = locateInstance();
-      const store = openAuditStore(loadConfig(location.configPath), location.dataDir);
-      try {
-        const fromIso = from === undefined ? undefined : new Date(from).toISOString();
-        const toIso = to === undefined ? undefined : new Date(to).toISOString();
-        await store.append({
-          type: 'audit',
-          event: 'export',
-          outcome: 'success',
-          principal: cliPrincipal(),
-          detail: { from: fromIso ?? 'start', to: toIso ?? 'end', file: values.out },
-        });
-        const fromSeq =
-          fromIso === undefined ? undefined : (store.seqAtTime(fromIso) ?? Number.MAX_SAFE_INTEGER);
-        const toSeq =
-          toIso === undefined ? undefined : (store.seqAtTime(toIso) ?? Number.MAX_SAFE_INTEGER) - 1;
-        const fd = openSync(values.out, 'wx', 0o600);
-        let records = 0;
-        try {
-          for (const line of store.exportLines({
-            ...(fromSeq === undefined ? {} : { fromSeq }),
-            ...(toSeq === undefined ? {} : { toSeq }),
-            sealWithFreshCheckpoint: true,
-          })) {
-            if (line.kind === 'record') records++;
-            writeSync(fd, `${JSON.stringify(line)}\n`);
-          }
-        } finally {
-          closeSync(fd);
-        }
-        say(
-          `exported ${records} records to ${values.out}; verify with: gerbang audit verify ${values.out} --ca ca.crt`,
-        );
-      } finally {
-        await store.close();
-      }
-      return;
-    }
-    case 'purge': {
-      if (positionals.length > 0) throw new CliError(USAGE, EXIT.usage);
-      const location = locateInstance();
-      const config = loadConfig(location.configPath);
-      const cutoff =
-        parseTime(values.before, '--before') ?? Date.now() - config.audit.retentionDays * DAY_MS;
-      const store = openAuditStore(config, location.dataDir);
-      try {
-        const { purged, throughSeq } = store.purgeBefore(cutoff);
-        await store.append({
-          type: 'system',
-          event: 'retention_purge',
-          outcome: 'success',
-          principal: cliPrincipal(),
-          detail: { purged, throughSeq, before: new Date(cutoff).toISOString() },
-        });
-        say(
-          purged === 0
-            ? 'nothing to purge'
-            : `purged ${purged} records (through ${throughSeq}); a signed anchor keeps the rest verifiable`,
-        );
-      } finally {
-        await store.close();
-      }
-      return;
-    }
-    case 'proof': {
-      const location = locateInstance();
-      const store = openAuditStore(loadConfig(location.configPath), location.dataDir);
-      try {
-        const checkpoints = store.checkpoints();
-        const size = values.size === undefined ? checkpoints.at(-1)?.treeSize : Number(values.size);
-        const checkpoint = checkpoints.find((c) => c.treeSize === size);
-        if (checkpoint === undefined)
-          throw new CliError(
-            `no signed checkpoint of size ${String(size)}; sizes: ${checkpoints.map((c) => c.treeSize).join(', ')}`,
-            EXIT.usage,
-          );
-        const leaves = store.leaves(checkpoint.treeSize);
-        if (leaves === undefined)
-          throw new CliError(
-            'the records needed for this proof were purged; proofs cover records after the retention anchor',
-          );
-        const root = Buffer.from(checkpoint.rootHash, 'hex');
-        if (values.seq !== undefined) {
-          const seq = Number(values.seq);
-          if (!Number.isInteger(seq) || seq < 1 || seq > checkpoint.treeSize)
-            throw new CliError(`--seq must be 1-${checkpoint.treeSize}`, EXIT.usage);
-          const proof = inclusionProof(leaves, seq - 1);
-          const leaf = leaves[seq - 1] ?? Buffer.alloc(0);
-          say(
-            JSON.stringify(
-              {
-                kind: 'inclusion',
-                seq,
-                leaf: leaf.toString('hex'),
-                checkpoint,
-                proof: proof.map((h) => h.toString('hex')),
-                verified: verifyInclusion(leaf, seq - 1, checkpoint.treeSize, proof, root),
-              },
-              null,
-              2,
+    if (values['old-size'] !== undefined) {
+      const old = checkpoints.find((c) => c.treeSize === Number(values['old-size']));
+      if (old === undefined)
+        throw new CliError('--old-size must be the size of a signed checkpoint', EXIT.usage);
+      const proof = consistencyProof(leaves, old.treeSize);
+      say(
+        JSON.stringify(
+          {
+            kind: 'consistency',
+            old,
+            checkpoint,
+            proof: proof.map((h) => h.toString('hex')),
+            verified: verifyConsistency(
+              old.treeSize,
+              checkpoint.treeSize,
+              proof,
+              Buffer.from(old.rootHash, 'hex'),
+              root,
             ),
-          );
-          return;
-        }
-        if (values['old-size'] !== undefined) {
-          const old = checkpoints.find((c) => c.treeSize === Number(values['old-size']));
-          if (old === undefined)
-            throw new CliError('--old-size must be the size of a signed checkpoint', EXIT.usage);
-          const proof = consistencyProof(leaves, old.treeSize);
-          say(
-            JSON.stringify(
-              {
-                kind: 'consistency',
-                old,
-                checkpoint,
-                proof: proof.map((h) => h.toString('hex')),
-                verified: verifyConsistency(
-                  old.treeSize,
-                  checkpoint.treeSize,
-                  proof,
-                  Buffer.from(old.rootHash, 'hex'),
-                  root,
-                ),
-              },
-              null,
-              2,
-            ),
-          );
-          return;
-        }
-        throw new CliError(USAGE, EXIT.usage);
-      } finally {
-        await store.close();
-      }
+          },
+          null,
+          2,
+        ),
+      );
+      return;
     }
-    default:
-      throw new CliError(USAGE, EXIT.usage);
+    throw new CliError('give either --seq or --old-size', EXIT.usage);
+  } finally {
+    await store.close();
   }
 }

@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { parseArgs } from 'node:util';
 import { Agent } from 'undici';
 import { CardError } from '../../adapters/pcsc/channel.ts';
+import { loadPcscBinding, PcscBindingMissing } from '../../adapters/pcsc/binding.ts';
 import { openPcsc } from '../../adapters/pcsc/pcsc-readers.ts';
 import {
   httpsSender,
@@ -17,18 +17,10 @@ import { virtualKtp } from '../../adapters/vcard/ktp.ts';
 import { virtualSam } from '../../adapters/vcard/sam.ts';
 import { insertVirtualCard } from '../../adapters/vcard/vpcd.ts';
 import { checkNik } from '../../policies/index.ts';
-import { clientCredentials, locateInstance } from '../config/instance.ts';
+import { clientCredentials, resolveInstance } from '../config/instance.ts';
 import { demoReaderFiles } from '../demo/instance.ts';
-import { defaultGatewayUrl } from './gateway-access.ts';
+import { instanceGatewayUrl } from './gateway-access.ts';
 import { CliError, EXIT, say, warn } from './output.ts';
-
-const VCARD_USAGE = `usage:
-  gerbang vcard sam [--port 35963] [--key FILE --cert FILE]
-  gerbang vcard ktp [--port 35964] --nik NIK [--issuer-key FILE] [--forged]`;
-const READER_USAGE = `usage:
-  gerbang reader read --reader-id ID --purpose P --reference R --operator O [--fields a,b] [--gateway URL]
-  gerbang reader serve --reader-id ID [--port 8444] [--gateway URL]     counter apps POST /read on 127.0.0.1
-  (both take --ca, --cert, --key FILE; by default the instance's pki/ca.crt and pki/clients/ID.*)`;
 
 function waitForever(onStop: () => Promise<void>): Promise<void> {
   return new Promise((resolve) => {
@@ -40,29 +32,26 @@ function waitForever(onStop: () => Promise<void>): Promise<void> {
   });
 }
 
-export async function vcardCommand(args: string[]): Promise<void> {
-  const [kind, ...rest] = args;
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      key: { type: 'string' },
-      cert: { type: 'string' },
-      nik: { type: 'string' },
-      'issuer-key': { type: 'string' },
-      forged: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  const files = demoReaderFiles(locateInstance().pkiDir);
+/** The options of `vcard sam` and `vcard ktp` (commands.ts declares which each takes). */
+export interface VcardValues {
+  readonly port: string | undefined;
+  readonly host: string | undefined;
+  readonly key?: string | undefined;
+  readonly cert?: string | undefined;
+  readonly nik?: string;
+  readonly 'issuer-key'?: string | undefined;
+  readonly forged?: boolean;
+}
+
+export async function vcardCommand(kind: 'sam' | 'ktp', values: VcardValues): Promise<void> {
+  const files = demoReaderFiles(resolveInstance().pkiDir);
   let card;
   if (kind === 'sam') {
     card = virtualSam({
       keyPem: readFileSync(values.key ?? files.samKey),
       certificatePem: readFileSync(values.cert ?? files.samCertificate, 'utf8'),
     });
-  } else if (kind === 'ktp') {
+  } else {
     if (values.nik === undefined || !checkNik(values.nik).valid)
       throw new CliError('--nik must be a NIK of valid form', EXIT.usage);
     // Loaded only here: the gateway process itself never holds the simulator's population.
@@ -73,10 +62,8 @@ export async function vcardCommand(args: string[]): Promise<void> {
     card = virtualKtp({
       record,
       issuerKeyPem: readFileSync(values['issuer-key'] ?? files.cardIssuerKey),
-      tamper: values.forged,
+      tamper: values.forged === true,
     });
-  } else {
-    throw new CliError(VCARD_USAGE, EXIT.usage);
   }
   const port = Number(values.port ?? (kind === 'sam' ? 35963 : 35964));
   const inserted = insertVirtualCard(card, { host: values.host ?? '127.0.0.1', port });
@@ -91,18 +78,24 @@ export async function vcardCommand(args: string[]): Promise<void> {
   await waitForever(() => inserted.remove());
 }
 
-function agentDefaults(values: {
-  gateway?: string | undefined;
-  'reader-id'?: string | undefined;
-  ca?: string | undefined;
-  cert?: string | undefined;
-  key?: string | undefined;
-}) {
-  const location = locateInstance();
+/** The options of `reader read` and `reader serve` (commands.ts declares which each takes). */
+export interface ReaderValues {
+  readonly 'reader-id': string;
+  readonly purpose?: string;
+  readonly reference?: string;
+  readonly operator?: string;
+  readonly fields?: string | undefined;
+  readonly gateway: string | undefined;
+  readonly port?: string | undefined;
+  readonly ca: string | undefined;
+  readonly cert: string | undefined;
+  readonly key: string | undefined;
+}
+
+function agentDefaults(values: ReaderValues) {
+  const location = resolveInstance();
   const readerId = values['reader-id'];
-  if (readerId === undefined)
-    throw new CliError(`--reader-id is required\n${READER_USAGE}`, EXIT.usage);
-  const gatewayUrl = values.gateway ?? defaultGatewayUrl(location);
+  const gatewayUrl = values.gateway ?? instanceGatewayUrl(location);
   // On a counter PC the reader's files are given (the key as a systemd credential); beside a
   // demo gateway they are found in its PKI directory.
   const dispatcher = new Agent({
@@ -130,24 +123,20 @@ async function readOnce(options: CardReadOptions): Promise<{ status: number; bod
   }
 }
 
-export async function readerCommand(args: string[]): Promise<void> {
-  const [sub, ...rest] = args;
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      'reader-id': { type: 'string' },
-      purpose: { type: 'string' },
-      reference: { type: 'string' },
-      operator: { type: 'string' },
-      fields: { type: 'string' },
-      gateway: { type: 'string' },
-      port: { type: 'string' },
-      ca: { type: 'string' },
-      cert: { type: 'string' },
-      key: { type: 'string' },
-    },
-    strict: true,
-  });
+/** The reader agent cannot work without the PC/SC binding: say what to install, exit 69. */
+async function requirePcscBinding(): Promise<void> {
+  try {
+    await loadPcscBinding();
+  } catch (error) {
+    if (error instanceof PcscBindingMissing)
+      throw new CliError(`${error.code}: ${error.message}`, EXIT.unavailable);
+    throw error;
+  }
+}
+
+export async function readerCommand(sub: 'read' | 'serve', values: ReaderValues): Promise<void> {
+  // After the arguments were judged (and --help answered) by the command table.
+  await requirePcscBinding();
   if (sub === 'read') {
     const { readerId, gatewayUrl, dispatcher } = agentDefaults(values);
     if (
@@ -155,7 +144,7 @@ export async function readerCommand(args: string[]): Promise<void> {
       values.reference === undefined ||
       values.operator === undefined
     )
-      throw new CliError(READER_USAGE, EXIT.usage);
+      throw new CliError('--purpose, --reference and --operator are required', EXIT.usage);
     const answer = await readOnce({
       send: httpsSender({ gatewayUrl, dispatcher, readerId, operator: values.operator }),
       readerId,
@@ -177,7 +166,8 @@ export async function readerCommand(args: string[]): Promise<void> {
     // pcsclite keeps a monitoring handle open after close(); a one-shot read ends here.
     process.exit(answer.status === 200 ? EXIT.ok : EXIT.failure);
   }
-  if (sub === 'serve') {
+  // serve: card reads for the counter applications on this machine, until stopped.
+  {
     const { readerId, gatewayUrl, dispatcher } = agentDefaults(values);
     const port = Number(values.port ?? 8444);
     const server = createServer((req, res) => {
@@ -239,5 +229,4 @@ export async function readerCommand(args: string[]): Promise<void> {
     });
     return;
   }
-  throw new CliError(READER_USAGE, EXIT.usage);
 }

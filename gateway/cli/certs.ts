@@ -1,42 +1,28 @@
-/** `gerbang certs init | issue --id ID --role ROLE [--p12] | revoke --id ID` */
+/** `gerbang certs init | issue | revoke | crl | server | signing` (options in commands.ts). */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CertificateAuthority, SIGNING_PURPOSES, type SigningPurpose } from '../../certs/index.ts';
 import { ROLES } from '../config/index.ts';
-import { locateInstance } from '../config/instance.ts';
+import { resolveInstance } from '../config/instance.ts';
 import { CliError, EXIT, say } from './output.ts';
 
-const USAGE = `usage:
-  gerbang certs init [--san NAME ...]          create the CA, a server certificate and an empty CRL
-  gerbang certs issue --id ID --role ROLE [--p12] [--days N]
-  gerbang certs revoke --id ID [--serial HEX]  revoke the certificates of ID (or one) and publish the CRL
-  gerbang certs crl                            publish a fresh CRL (it is valid 30 days: monthly, and
-                                               after every revocation, copy it to server.crlFile)
-  gerbang certs server [--san NAME ...] [--days N] [--out BASE]
-                                               a new server certificate and key, for a rotation
-  gerbang certs signing --purpose audit|reports [--days N] [--out BASE]
-                                               a new audit or report signing certificate and key
-  (--out BASE writes BASE.crt and BASE.key; by default pki/server-DATE, pki/audit-signing-DATE
-   or pki/report-signing-DATE, beside the current ones, which a rotation keeps)`;
+/** The options of the certs subcommands (commands.ts declares which each takes). */
+export interface CertsValues {
+  readonly id?: string | undefined;
+  readonly role?: string | undefined;
+  readonly p12?: boolean;
+  readonly days?: string | undefined;
+  readonly san?: string[] | undefined;
+  readonly serial?: string | undefined;
+  readonly purpose?: string | undefined;
+  readonly out?: string | undefined;
+}
 
-export async function certsCommand(args: string[]): Promise<void> {
-  const [sub, ...rest] = args;
-  const { pkiDir } = locateInstance();
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      id: { type: 'string' },
-      role: { type: 'string' },
-      p12: { type: 'boolean', default: false },
-      days: { type: 'string' },
-      san: { type: 'string', multiple: true },
-      serial: { type: 'string' },
-      purpose: { type: 'string' },
-      out: { type: 'string' },
-    },
-    strict: true,
-  });
+export async function certsCommand(
+  sub: 'init' | 'issue' | 'revoke' | 'crl' | 'server' | 'signing',
+  values: CertsValues,
+): Promise<void> {
+  const { pkiDir } = resolveInstance();
   switch (sub) {
     case 'init': {
       if (CertificateAuthority.exists(pkiDir))
@@ -48,7 +34,7 @@ export async function certsCommand(args: string[]): Promise<void> {
     }
     case 'issue': {
       if (values.id === undefined || values.role === undefined)
-        throw new CliError(USAGE, EXIT.usage);
+        throw new CliError('--id and --role are required', EXIT.usage);
       if (!(ROLES as readonly string[]).includes(values.role))
         throw new CliError(`--role must be one of ${ROLES.join(', ')}`, EXIT.usage);
       const days = values.days === undefined ? undefined : Number(values.days);
@@ -59,7 +45,7 @@ export async function certsCommand(args: string[]): Promise<void> {
         kind: 'client',
         id: values.id,
         role: values.role,
-        p12: values.p12,
+        p12: values.p12 === true,
         ...(days ? { validityDays: days } : {}),
       });
       say(`issued ${values.id} (${values.role}), serial ${issued.serial}`);
@@ -81,7 +67,7 @@ export async function certsCommand(args: string[]): Promise<void> {
         throw new CliError('--days must be 1-3650', EXIT.usage);
       const given = values.purpose;
       if (sub === 'signing' && given !== 'audit' && given !== 'reports')
-        throw new CliError(`--purpose must be audit or reports\n${USAGE}`, EXIT.usage);
+        throw new CliError('--purpose must be audit or reports', EXIT.usage);
       // undefined: the server certificate.
       const purpose: SigningPurpose | undefined =
         sub === 'signing' && (given === 'audit' || given === 'reports') ? given : undefined;
@@ -106,7 +92,7 @@ export async function certsCommand(args: string[]): Promise<void> {
       return;
     }
     case 'revoke': {
-      if (values.id === undefined) throw new CliError(USAGE, EXIT.usage);
+      if (values.id === undefined) throw new CliError('--id is required', EXIT.usage);
       const authority = await CertificateAuthority.open(pkiDir);
       const serials = await authority.revoke(
         values.id,
@@ -119,7 +105,5 @@ export async function certsCommand(args: string[]): Promise<void> {
       );
       return;
     }
-    default:
-      throw new CliError(USAGE, EXIT.usage);
   }
 }

@@ -1,15 +1,11 @@
 /**
  * `gerbang doctor [--json] [--credentials DIR]`: checks an instance and prints one line per check;
  * exits 1 when any check fails (warnings alone exit 0), so that it can gate a start or a timer.
+ * The instance and its endpoints are found as by every command (GERBANG_* included).
  */
-import { parseArgs } from 'node:util';
-import { locateInstance } from '../config/instance.ts';
+import { resolveInstance } from '../config/instance.ts';
 import { DEFAULT_THRESHOLDS, overall, runDoctor, type CheckStatus } from '../doctor/checks.ts';
-import { CliError, EXIT, say } from './output.ts';
-
-const USAGE = `usage: gerbang doctor [--json] [--credentials DIR]
-  --credentials DIR   where credential:NAME secrets are, when not run by systemd
-                      (the directory the unit's LoadCredential= lines read from)`;
+import { EXIT, say } from './output.ts';
 
 const LABEL: Readonly<Record<CheckStatus, string>> = {
   ok: 'ok  ',
@@ -18,30 +14,36 @@ const LABEL: Readonly<Record<CheckStatus, string>> = {
   skip: 'skip',
 };
 
-export async function doctorCommand(args: string[]): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { json: { type: 'boolean' }, credentials: { type: 'string' } },
-      strict: true,
-    }));
-  } catch {
-    throw new CliError(USAGE, EXIT.usage);
-  }
+/** The environment's endpoint overrides in force, for the header line. */
+function overridesInForce(overrides: ReturnType<typeof resolveInstance>['overrides']): string {
+  const given = [
+    overrides.host === undefined ? '' : `GERBANG_HOST=${overrides.host}`,
+    overrides.port === undefined ? '' : `GERBANG_PORT=${String(overrides.port)}`,
+    overrides.simulatorPort === undefined
+      ? ''
+      : `GERBANG_SIM_PORT=${String(overrides.simulatorPort)}`,
+  ].filter((part) => part !== '');
+  return given.length === 0 ? '' : ` (with ${given.join(', ')})`;
+}
+
+export async function doctorCommand(values: {
+  json: boolean;
+  credentials: string | undefined;
+}): Promise<number> {
   if (values.credentials !== undefined) process.env['CREDENTIALS_DIRECTORY'] = values.credentials;
-  const location = locateInstance();
+  const instance = resolveInstance();
   const results = await runDoctor({
-    configPath: location.configPath,
-    dataDir: location.dataDir,
+    configPath: instance.configPath,
+    dataDir: instance.dataDir,
     now: Date.now(),
     thresholds: DEFAULT_THRESHOLDS,
+    overrides: instance.overrides,
   });
   const verdict = overall(results);
-  if (values.json === true) {
+  if (values.json) {
     say(JSON.stringify({ verdict, checks: results }, null, 2));
   } else {
-    say(`gerbang doctor: ${location.configPath}`);
+    say(`gerbang doctor: ${instance.configPath}${overridesInForce(instance.overrides)}`);
     const width = Math.max(...results.map((r) => r.check.length));
     for (const r of results) say(`  ${LABEL[r.status]}  ${r.check.padEnd(width)}  ${r.detail}`);
     const count = (status: CheckStatus): number =>
@@ -50,5 +52,5 @@ export async function doctorCommand(args: string[]): Promise<void> {
       `${count('fail')} failed, ${count('warn')} warning(s): ${verdict === 'fail' ? 'NOT HEALTHY' : 'healthy'}`,
     );
   }
-  if (verdict === 'fail') process.exitCode = EXIT.failure;
+  return verdict === 'fail' ? EXIT.failure : EXIT.ok;
 }

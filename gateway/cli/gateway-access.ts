@@ -1,23 +1,29 @@
 /**
- * How command-line clients of the gateway (reader agent, bulk verification) find it: the
- * instance's port on loopback. Their certificates come from `clientCredentials` (config/instance).
+ * How command-line clients of the gateway (reader agent, bulk verification, the retention
+ * self-test) find it when not told `--gateway URL`: where every command finds it, the instance's
+ * server.host/port with GERBANG_HOST/GERBANG_PORT applied (config/endpoints.ts). Their
+ * certificates come from `clientCredentials` (config/instance).
  */
-import { loadConfig } from '../config/index.ts';
-import type { InstanceLocation } from '../config/instance.ts';
+import { existsSync } from 'node:fs';
+import { loadConfig, type GerbangConfig } from '../config/index.ts';
+import { EndpointError } from '../config/endpoints.ts';
+import type { Instance } from '../config/instance.ts';
+import { CliError, EXIT } from './output.ts';
 
-/** GERBANG_PORT (as `gerbang demo` honours it), else the configured port, else 8443. */
-export function defaultGatewayUrl(
-  location: InstanceLocation,
-  env: NodeJS.ProcessEnv = process.env,
-): string {
-  const fromEnv = Number(env['GERBANG_PORT']);
-  if (Number.isInteger(fromEnv) && fromEnv > 0 && fromEnv < 65536)
-    return `https://127.0.0.1:${String(fromEnv)}`;
-  let port = 8443;
+/** The gateway's URL for this instance; `config` when the caller has loaded it already. */
+export function instanceGatewayUrl(instance: Instance, config?: GerbangConfig): string {
+  if (config === undefined && !existsSync(instance.configPath))
+    throw new CliError(
+      `pass --gateway URL: there is no instance configuration at ${instance.configPath} to find the gateway in`,
+      EXIT.usage,
+    );
   try {
-    port = loadConfig(location.configPath).server.port;
-  } catch {
-    // No readable configuration here: the documented default port.
+    return instance
+      .endpoints(config ?? loadConfig(instance.configPath, { checkSecrets: false }))
+      .gatewayAddress().url;
+  } catch (error) {
+    if (error instanceof EndpointError)
+      throw new EndpointError(`${error.message}, or pass --gateway URL`, error.source);
+    throw error;
   }
-  return `https://127.0.0.1:${String(port)}`;
 }

@@ -1,5 +1,6 @@
 /** CLI output and exits: messages to people on stdout/stderr, distinct exit codes. */
-export const EXIT = { ok: 0, failure: 1, usage: 64, config: 78 } as const;
+/** sysexits(3): 64 usage, 69 a component the command needs is missing, 78 configuration. */
+export const EXIT = { ok: 0, failure: 1, usage: 64, unavailable: 69, config: 78 } as const;
 
 export class CliError extends Error {
   override readonly name = 'CliError';

@@ -5,56 +5,39 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { verifyDetached } from '../../audit/reports/cms.ts';
 import { auditTrustAnchorPem } from '../audit-store.ts';
 import { loadConfig } from '../config/index.ts';
-import { locateInstance } from '../config/instance.ts';
+import { resolveInstance } from '../config/instance.ts';
 import { generateReport } from '../reports/generate.ts';
 import { reportTimeZone, semesterPeriod, statusPeriod } from '../reports/report.ts';
 import { openOfflineServices } from './offline-services.ts';
 import { CliError, EXIT, say } from './output.ts';
 
-const USAGE = `usage:
-  gerbang report semester --year YYYY --half 1|2 --out DIR
-  gerbang report status --out DIR
-  gerbang report verify DIR [--ca ca.crt]`;
-
-export async function reportCommand(args: string[]): Promise<void> {
-  const [sub, ...rest] = args;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      year: { type: 'string' },
-      half: { type: 'string' },
-      out: { type: 'string' },
-      ca: { type: 'string' },
-    },
-    strict: true,
-  });
-  const location = locateInstance();
-  if (sub === 'verify') {
-    const dir = positionals[0];
-    if (dir === undefined) throw new CliError(USAGE, EXIT.usage);
-    const caPem =
-      values.ca === undefined
-        ? auditTrustAnchorPem(loadConfig(location.configPath))
-        : readFileSync(values.ca, 'utf8');
-    const result = await verifyDetached(
-      readFileSync(join(dir, 'report.p7s')),
-      readFileSync(join(dir, 'report.json')),
-      caPem,
+/** `report verify DIR`: report.json against its detached signature, with the instance's CA. */
+export async function reportVerify(values: { ca: string | undefined }, dir: string): Promise<void> {
+  const location = resolveInstance();
+  const caPem =
+    values.ca === undefined
+      ? auditTrustAnchorPem(loadConfig(location.configPath))
+      : readFileSync(values.ca, 'utf8');
+  const result = await verifyDetached(
+    readFileSync(join(dir, 'report.p7s')),
+    readFileSync(join(dir, 'report.json')),
+    caPem,
+  );
+  if (!result.ok)
+    throw new CliError(
+      `FAILED: ${join(dir, 'report.json')} does not match its signature: ${result.reason ?? ''}`,
     );
-    if (!result.ok)
-      throw new CliError(
-        `FAILED: ${join(dir, 'report.json')} does not match its signature: ${result.reason ?? ''}`,
-      );
-    say(`OK: report.json is signed by ${result.signer ?? 'the CA'} and unchanged`);
-    return;
-  }
-  if ((sub !== 'semester' && sub !== 'status') || values.out === undefined)
-    throw new CliError(USAGE, EXIT.usage);
+  say(`OK: report.json is signed by ${result.signer ?? 'the CA'} and unchanged`);
+}
+
+export async function reportCommand(
+  sub: 'semester' | 'status',
+  values: { out: string; year?: string; half?: string },
+): Promise<void> {
+  const location = resolveInstance();
   const services = await openOfflineServices(location);
   const { config, audit, policy } = services;
   try {

@@ -7,15 +7,12 @@
 import { existsSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { scanForResidents } from '../../audit/retention/scanner.ts';
 import { openAuditStore } from '../audit-store.ts';
 import { loadConfig } from '../config/index.ts';
-import { locateInstance } from '../config/instance.ts';
-import { CliError, EXIT, say, warn } from './output.ts';
-
-const USAGE =
-  'usage: gerbang retention scan [--self-test] [--gateway URL] [--logs PATH ...] [--tmp PATH ...]';
+import { resolveInstance } from '../config/instance.ts';
+import { instanceGatewayUrl } from './gateway-access.ts';
+import { EXIT, say, warn } from './output.ts';
 
 /** The temporary directory Gerbang's runtime could use: tsx's cache (disabled by bin/gerbang.js). */
 function defaultTemporaryPaths(): string[] {
@@ -23,26 +20,19 @@ function defaultTemporaryPaths(): string[] {
   return [join(tmpdir(), `tsx-${uid}`)].filter((path) => existsSync(path));
 }
 
-export async function retentionCommand(args: string[]): Promise<void> {
-  const [sub, ...rest] = args;
-  if (sub !== 'scan') throw new CliError(USAGE, EXIT.usage);
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      'self-test': { type: 'boolean', default: false },
-      gateway: { type: 'string' },
-      logs: { type: 'string', multiple: true },
-      tmp: { type: 'string', multiple: true },
-    },
-    strict: true,
-  });
-  const location = locateInstance();
+export async function retentionScan(values: {
+  'self-test': boolean;
+  gateway: string | undefined;
+  logs: string[] | undefined;
+  tmp: string[] | undefined;
+}): Promise<number> {
+  const location = resolveInstance();
   const config = loadConfig(location.configPath);
   let steps: { step: string; outcome: string }[] = [];
   if (values['self-test']) {
     const { runDataPaths } = await import('../retention/self-test.ts');
     steps = await runDataPaths({
-      gatewayUrl: values.gateway ?? `https://127.0.0.1:${config.server.port}`,
+      gatewayUrl: values.gateway ?? instanceGatewayUrl(location, config),
       pkiDir: location.pkiDir,
       config,
     });
@@ -81,5 +71,5 @@ export async function retentionCommand(args: string[]): Promise<void> {
   say(
     `scanned ${report.files} files (${report.bytes} bytes) in ${paths.join(', ')}: ${report.findings.length === 0 ? 'nothing of a resident found' : `${report.findings.length} finding(s)`}`,
   );
-  if (report.findings.length > 0) process.exitCode = EXIT.failure;
+  return report.findings.length > 0 ? EXIT.failure : EXIT.ok;
 }

@@ -1,29 +1,20 @@
-/** Long-running commands (demo, serve, sim) and `config check`. */
+/**
+ * Long-running commands (demo, serve, sim) and `config check`. Each finds its instance, ports
+ * and addresses through resolveInstance, as every command does (config/endpoints.ts).
+ */
 import { relative, isAbsolute } from 'node:path';
-import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { loadConfig, readSecretText, type GerbangConfig } from '../config/index.ts';
-import { locateInstance } from '../config/instance.ts';
-import { demoReaderFiles, ensureDemoInstance } from '../demo/instance.ts';
+import { resolveInstance, type InstanceLocation } from '../config/instance.ts';
+import { demoPkiExpiredOn, demoReaderFiles, ensureDemoInstance } from '../demo/instance.ts';
+import { DEMO_PRINCIPAL, renewDemoAgreementIfDue, type DemoRenewal } from '../demo/renewal.ts';
+import type { PolicyRegistry } from '../policy/index.ts';
+import { openOfflineServices } from './offline-services.ts';
 import { readFileSync } from 'node:fs';
 import { samEnrolment } from '../readers/verify.ts';
 import { SYSTEM_PRINCIPAL, type RunningGateway } from '../server.ts';
-import { createLogger } from '../logging.ts';
+import { createLogDestination, createLogger, guardStandardStreams } from '../logging.ts';
 import { startGateway } from '../server.ts';
 import { CliError, EXIT, say } from './output.ts';
-
-function portFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new CliError(`${name} must be a port number (0-65535)`, EXIT.usage);
-  return port;
-}
-
-function portOf(url: string): number {
-  return Number(new URL(url).port || 80);
-}
 
 /** Paths printed for people: relative to the working directory when that is shorter. */
 function displayPath(path: string): string {
@@ -58,45 +49,69 @@ async function startSimulatorFor(config: GerbangConfig, port: number) {
   });
 }
 
-/** On first start, enrol and activate reader-01 with the demo SAM (as an administrator would). */
+/**
+ * Enrols reader-01 with the demo SAM on first start, and switches it on (as an administrator
+ * would) when it is new or was switched off by the gateway at the end of an agreement; a reader
+ * an administrator deactivated or blacklisted stays as they left it.
+ */
 async function enrolDemoReader(gateway: RunningGateway, pkiDir: string): Promise<void> {
-  if (gateway.readers === undefined || gateway.policy.registry.reader('reader-01') !== undefined)
-    return;
-  const context = { principal: { ...SYSTEM_PRINCIPAL, id: 'gerbang-demo' }, now: Date.now() };
-  await gateway.policy.admin.enrolReader(context, {
-    id: 'reader-01',
-    ...samEnrolment(readFileSync(demoReaderFiles(pkiDir).samCertificate, 'utf8')),
-  });
-  await gateway.policy.admin.changeReader(context, {
-    id: 'reader-01',
-    action: 'activate',
-    reason: 'demo reader with the demo SAM',
-  });
+  if (gateway.readers === undefined) return;
+  const context = { principal: DEMO_PRINCIPAL, now: Date.now() };
+  if (gateway.policy.registry.reader('reader-01') === undefined)
+    await gateway.policy.admin.enrolReader(context, {
+      id: 'reader-01',
+      ...samEnrolment(readFileSync(demoReaderFiles(pkiDir).samCertificate, 'utf8')),
+    });
+  const reader = gateway.policy.registry.reader('reader-01');
+  const switchedOffByGateway =
+    reader?.state === 'deactivated' && reader.changedBy === SYSTEM_PRINCIPAL.id;
+  if (reader?.state === 'enrolled' || switchedOffByGateway)
+    await gateway.policy.admin.changeReader(context, {
+      id: 'reader-01',
+      action: 'activate',
+      reason: 'demo reader with the demo SAM',
+    });
 }
 
-export async function demoCommand(args: string[]): Promise<void> {
-  if (args.length > 0) throw new CliError('usage: gerbang demo', EXIT.usage);
-  const location = locateInstance();
+/** Demo mode only: renew the demo agreement when it ends soon or has ended (gateway/demo/renewal). */
+async function renewDemoAgreement(location: InstanceLocation): Promise<DemoRenewal | undefined> {
+  const services = await openOfflineServices(location);
+  try {
+    return await renewDemoAgreementIfDue(services.policy, Date.now());
+  } finally {
+    await services.close();
+  }
+}
+
+function describeAgreement(inForce: ReturnType<PolicyRegistry['inForce']>): string {
+  if (inForce === undefined) return 'none';
+  const { terms, state } = inForce;
+  return `${terms.number}, ${state} (${terms.validFrom} to ${terms.validUntil}, ${terms.timeZone})`;
+}
+
+export async function demoCommand(): Promise<void> {
+  guardStandardStreams();
+  const location = resolveInstance();
   const created = await ensureDemoInstance(location, { gateway: 8443, simulator: 8081 });
   const config = loadConfig(location.configPath);
-  const simulator = await startSimulatorFor(
-    config,
-    portFromEnv('GERBANG_SIM_PORT', portOf(config.upstream.baseUrl)),
-  );
+  const endpoints = location.endpoints(config);
+  const pkiEnded = demoPkiExpiredOn(location.pkiDir, Date.now());
+  if (pkiEnded !== undefined)
+    throw new CliError(
+      `the demo certificates in ${displayPath(location.pkiDir)} expired on ${pkiEnded}: move ${displayPath(location.dataDir)} aside (or set GERBANG_DATA_DIR) and run the demo again to create a new instance`,
+      EXIT.config,
+    );
+  // Before the gateway starts, so that it never sees the demo agreement lapse.
+  const renewal = await renewDemoAgreement(location);
+  const simulator = await startSimulatorFor(config, endpoints.simulatorPort);
   // Logs go to stderr so that the summary below stays readable on stdout.
-  const logger = createLogger(config.logging.level, pino.destination(2));
+  const logs = createLogDestination(2);
+  const logger = createLogger(config.logging.level, logs.stream);
   const gateway = await startGateway(
-    {
-      ...config,
-      server: {
-        ...config.server,
-        // In a container the demo must listen on every interface to be reached through a port.
-        host: process.env['GERBANG_HOST'] ?? config.server.host,
-        port: portFromEnv('GERBANG_PORT', config.server.port),
-      },
-      upstream: { ...config.upstream, baseUrl: simulator.url },
-    },
-    { logger, dataDir: location.dataDir },
+    // GERBANG_HOST/GERBANG_PORT applied (in a container the demo must listen on every interface
+    // to be reached through a port); the upstream is the simulator, wherever it came up.
+    endpoints.applyTo(config, simulator.url),
+    { logger, logWrites: logs.stats, dataDir: location.dataDir },
   );
   onShutdown(async () => {
     await gateway.close();
@@ -119,7 +134,7 @@ export async function demoCommand(args: string[]): Promise<void> {
   CA certificate    ${pki('ca.crt')}
   client certs      ${pki('clients')}/<id>.crt, .key, .p12 (+ .p12.password)
                     app-pendaftaran, app-kasir, officer-1, evaluator-1, admin-1, reader-01
-  agreement         ${config.agreements[0]?.number ?? '-'} (${config.agreements[0]?.validFrom ?? ''} to ${config.agreements[0]?.validUntil ?? ''}, ${config.agreements[0]?.timeZone ?? ''})
+  agreement         ${describeAgreement(gateway.policy.registry.inForce(Date.now()))}${renewal === undefined ? '' : `\n                    (renewed now by the demo, which renews its agreement when it ends)`}
 
 Try a lookup:
 curl --cacert ${pki('ca.crt')} --cert ${pki('clients/app-pendaftaran.crt')} --key ${pki('clients/app-pendaftaran.key')} -H 'Content-Type: application/json' -H 'X-Operator-Id: petugas.demo' -d '${body}' ${gateway.url}/v1/nik/lookup
@@ -127,29 +142,32 @@ curl --cacert ${pki('ca.crt')} --cert ${pki('clients/app-pendaftaran.crt')} --ke
 Press Ctrl-C to stop.`);
 }
 
-export async function serveCommand(args: string[]): Promise<void> {
-  if (args.length > 0) throw new CliError('usage: gerbang serve', EXIT.usage);
-  const location = locateInstance();
+export async function serveCommand(): Promise<void> {
+  guardStandardStreams();
+  const location = resolveInstance();
   const config = loadConfig(location.configPath);
-  const gateway = await startGateway(config, { dataDir: location.dataDir });
+  const gateway = await startGateway(location.endpoints(config).applyTo(config), {
+    dataDir: location.dataDir,
+  });
   onShutdown(() => gateway.close());
 }
 
-export async function simCommand(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' } }, strict: true });
-  const config = loadConfig(locateInstance().configPath);
-  const port = values.port === undefined ? portOf(config.upstream.baseUrl) : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new CliError('--port must be a port number', EXIT.usage);
+/** `--port`, else GERBANG_SIM_PORT, else the port of upstream.baseUrl. */
+export async function simCommand(values: { port: string | undefined }): Promise<void> {
+  guardStandardStreams();
+  const location = resolveInstance();
+  const config = loadConfig(location.configPath);
+  if (values.port !== undefined && !(/^\d{1,5}$/.test(values.port) && Number(values.port) <= 65535))
+    throw new CliError('--port must be a port number from 0 to 65535', EXIT.usage);
+  const port =
+    values.port === undefined ? location.endpoints(config).simulatorPort : Number(values.port);
   const simulator = await startSimulatorFor(config, port);
   say(`Dukcapil simulator listening on ${simulator.url}`);
   onShutdown(() => simulator.close());
 }
 
-export function configCommand(args: string[]): Promise<void> {
-  if (args[0] !== 'check' || args.length > 1)
-    throw new CliError('usage: gerbang config check', EXIT.usage);
-  const { configPath } = locateInstance();
+export function configCheckCommand(): Promise<void> {
+  const { configPath } = resolveInstance();
   const config = loadConfig(configPath);
   say(
     `configuration ${configPath} is valid: ${Object.keys(config.principals).length} principals, ${config.agreements.length} agreement(s)`,

@@ -5,25 +5,12 @@
  */
 import { userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { clientCredentials, locateInstance } from '../config/instance.ts';
+import { clientCredentials, resolveInstance } from '../config/instance.ts';
 import { LayoutError, OUTCOMES } from '../batch/plan.ts';
 import { JournalMismatchError } from '../batch/journal.ts';
 import { runBatch, type BatchReport } from '../batch/run.ts';
-import { defaultGatewayUrl } from './gateway-access.ts';
+import { instanceGatewayUrl } from './gateway-access.ts';
 import { CliError, EXIT, say, warn } from './output.ts';
-
-const USAGE = `usage: gerbang verify-batch --in FILE.csv --out FILE.csv --purpose P
-       [--threshold 0-100] [--gateway URL] [--client ID | --cert FILE --key FILE] [--ca FILE]
-       [--operator ID] [--rate N] [--concurrency N] [--attempts N] [--retry-errors]
-
-The header of FILE.csv names canonical elements: nik and any of no_kk, nama_lengkap,
-jenis_kelamin, tempat_lahir, tanggal_lahir, status_perkawinan, jenis_pekerjaan, alamat.
-Progress is checkpointed in OUT.progress; run the same command again to resume.
-
-exit status: 0 done; 3 done with rows in error; 75 stopped by the daily quota or an
-unreachable gateway or Dukcapil (resume later);
-130 interrupted (resume); 1 stopped by a refusal every row would get; 64 usage.`;
 
 /** Exit statuses beyond output.ts's: both resumable from the checkpoint. */
 const EXIT_ROWS_IN_ERROR = 3;
@@ -34,7 +21,7 @@ const positiveNumber = (name: string, value: string | undefined, fallback: numbe
   if (value === undefined) return fallback;
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0)
-    throw new CliError(`--${name} must be a positive number\n${USAGE}`, EXIT.usage);
+    throw new CliError(`--${name} must be a positive number`, EXIT.usage);
   return number;
 };
 
@@ -46,44 +33,40 @@ const auditSafe = (text: string, allowed: RegExp, max: number): string =>
     .replace(/^[^A-Za-z0-9]+/, '')
     .slice(0, max);
 
-export async function verifyBatchCommand(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      in: { type: 'string' },
-      out: { type: 'string' },
-      purpose: { type: 'string' },
-      threshold: { type: 'string' },
-      gateway: { type: 'string' },
-      client: { type: 'string' },
-      cert: { type: 'string' },
-      key: { type: 'string' },
-      ca: { type: 'string' },
-      operator: { type: 'string' },
-      rate: { type: 'string' },
-      concurrency: { type: 'string' },
-      attempts: { type: 'string' },
-      'retry-errors': { type: 'boolean' },
-    },
-    strict: true,
-  });
-  if (values.in === undefined || values.out === undefined || values.purpose === undefined)
-    throw new CliError(USAGE, EXIT.usage);
+/** The options of `gerbang verify-batch`, as commands.ts declares them. */
+export interface VerifyBatchValues {
+  readonly in: string;
+  readonly out: string;
+  readonly purpose: string;
+  readonly threshold: string | undefined;
+  readonly gateway: string | undefined;
+  readonly client: string | undefined;
+  readonly cert: string | undefined;
+  readonly key: string | undefined;
+  readonly ca: string | undefined;
+  readonly operator: string | undefined;
+  readonly rate: string | undefined;
+  readonly concurrency: string | undefined;
+  readonly attempts: string | undefined;
+  readonly 'retry-errors': boolean;
+}
+
+export async function verifyBatchCommand(values: VerifyBatchValues): Promise<number> {
   if ((values.cert === undefined) !== (values.key === undefined))
-    throw new CliError(`--cert and --key go together\n${USAGE}`, EXIT.usage);
+    throw new CliError('--cert and --key go together', EXIT.usage);
   let threshold: number | undefined;
   if (values.threshold !== undefined) {
     threshold = Number(values.threshold);
     if (!Number.isInteger(threshold) || threshold < 0 || threshold > 100)
-      throw new CliError(`--threshold must be an integer from 0 to 100\n${USAGE}`, EXIT.usage);
+      throw new CliError('--threshold must be an integer from 0 to 100', EXIT.usage);
   }
   const inputPath = resolve(values.in);
   const outputPath = resolve(values.out);
   if (inputPath === outputPath) throw new CliError('--out must not be the input file', EXIT.usage);
 
-  const location = locateInstance();
+  const location = resolveInstance();
   const connection = {
-    url: values.gateway ?? defaultGatewayUrl(location),
+    url: values.gateway ?? instanceGatewayUrl(location),
     ...clientCredentials(location.pkiDir, values.client ?? 'app-pendaftaran', values),
   };
   const operator =
@@ -114,7 +97,7 @@ export async function verifyBatchCommand(args: string[]): Promise<void> {
       maxRate: positiveNumber('rate', values.rate, Infinity),
       maxConcurrency: Math.floor(positiveNumber('concurrency', values.concurrency, 64)),
       maxAttempts: Math.floor(positiveNumber('attempts', values.attempts, 6)),
-      retryErrors: values['retry-errors'] === true,
+      retryErrors: values['retry-errors'],
       progress: {
         isTTY: process.stderr.isTTY,
         write: (text) => process.stderr.write(text),
@@ -131,16 +114,12 @@ export async function verifyBatchCommand(args: string[]): Promise<void> {
     process.off('SIGTERM', onSignal);
   }
   printSummary(report, values.out);
-  if (report.status === 'complete') {
-    if (report.counts.error > 0) process.exitCode = EXIT_ROWS_IN_ERROR;
-    return;
-  }
-  process.exitCode =
-    report.status === 'quota' || report.status === 'unavailable'
-      ? EXIT_TEMPFAIL
-      : report.status === 'interrupted'
-        ? EXIT_INTERRUPTED
-        : EXIT.failure;
+  if (report.status === 'complete') return report.counts.error > 0 ? EXIT_ROWS_IN_ERROR : EXIT.ok;
+  return report.status === 'quota' || report.status === 'unavailable'
+    ? EXIT_TEMPFAIL
+    : report.status === 'interrupted'
+      ? EXIT_INTERRUPTED
+      : EXIT.failure;
 }
 
 function printSummary(report: BatchReport, out: string): void {

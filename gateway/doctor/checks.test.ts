@@ -2,8 +2,17 @@
  * Each check of `gerbang doctor`, on a healthy demo instance and on one broken the way a real one
  * breaks: real files, a real simulator, a real TLS SIEM endpoint, a real audit database.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createTcpServer } from 'node:net';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer as createHttpServer, type RequestListener } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type Server } from 'node:tls';
@@ -22,6 +31,7 @@ import {
   checkClock,
   checkConfiguration,
   checkDiskSpace,
+  checkGateway,
   checkKeyFileModes,
   checkSiem,
   checkUpstream,
@@ -55,6 +65,35 @@ async function closedPort(): Promise<number> {
   );
   return port;
 }
+
+/** A plain node:http server on a free port, answering every request with `listener`. */
+async function plainHttpServer(listener: RequestListener): Promise<{
+  port: number;
+  requests: { method: string; url: string }[];
+  close: () => Promise<void>;
+}> {
+  const requests: { method: string; url: string }[] = [];
+  const server = createHttpServer((req, res) => {
+    requests.push({ method: req.method ?? '', url: req.url ?? '' });
+    listener(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
+  };
+}
+
+const simulatorState = async () =>
+  (await (await fetch(`${simulator.url}/__sim/state`)).json()) as {
+    counters: { calls: Record<string, number>; quotaUsed: number };
+  };
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gerbang-doctor-'));
@@ -161,9 +200,22 @@ describe('gerbang doctor checks', () => {
     expect(behind.detail).toMatch(/^the clock is \d+ s behind the newest audit record/);
   });
 
-  it('upstream: the simulator answers; a closed port fails', async () => {
+  it('upstream: the simulator answers as Dukcapil, without spending quota; a closed port fails', async () => {
     const config = loadConfig(context.configPath);
-    expect(await checkUpstream(config, context)).toMatchObject({ status: 'ok' });
+    const before = await simulatorState();
+    const healthy = await checkUpstream(config, context);
+    expect([healthy.status, healthy.detail]).toEqual([
+      'ok',
+      expect.stringMatching(
+        /answers as Dukcapil \(HTTP 200 with its envelope in \d+ ms; RESPON: login rejected, as expected of a request without credentials\)$/,
+      ) as string,
+    ]);
+    // The probe reached CALL_NIK, was refused at the login, and spent no quota.
+    const after = await simulatorState();
+    expect(after.counters.calls['CALL_NIK'] ?? 0).toBe(
+      (before.counters.calls['CALL_NIK'] ?? 0) + 1,
+    );
+    expect(after.counters.quotaUsed).toBe(before.counters.quotaUsed);
     const port = await closedPort();
     const down = configWith((c) => ({
       ...c,
@@ -174,11 +226,123 @@ describe('gerbang doctor checks', () => {
       'fail',
       `http://127.0.0.1:${port} cannot be reached (ECONNREFUSED)`,
     ]);
-    // No data method was called: the check spends no quota.
-    const state = (await (await fetch(`${simulator.url}/__sim/state`)).json()) as {
-      counters: { calls: Record<string, number> };
+  });
+
+  it('upstream: any other HTTP server on the port fails, named by status and content type, never by its body', async () => {
+    const notFound = await plainHttpServer((_req, res) => {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found: SECRET-BODY');
+    });
+    const htmlOk = await plainHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>It works! SECRET-BODY</h1>');
+    });
+    const otherJson = await plainHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"SECRET-BODY"}');
+    });
+    try {
+      const at = (port: number) =>
+        configWith((c) => ({
+          ...c,
+          upstream: { ...c.upstream, baseUrl: `http://127.0.0.1:${port}` },
+        }));
+      const base = (port: number) =>
+        `http://127.0.0.1:${port} is not the Dukcapil CALL_NIK endpoint`;
+      expect(await checkUpstream(at(notFound.port), context)).toEqual({
+        check: 'upstream',
+        status: 'fail',
+        detail: `${base(notFound.port)}: it answered HTTP 404, text/plain`,
+      });
+      expect(await checkUpstream(at(htmlOk.port), context)).toEqual({
+        check: 'upstream',
+        status: 'fail',
+        detail: `${base(htmlOk.port)}: it answered HTTP 200, text/html: response is not JSON, not the Dukcapil envelope`,
+      });
+      expect(await checkUpstream(at(otherJson.port), context)).toEqual({
+        check: 'upstream',
+        status: 'fail',
+        detail: `${base(otherJson.port)}: it answered HTTP 200, application/json: response has no content, not the Dukcapil envelope`,
+      });
+      // What was asked: a POST to the configured CALL_NIK method URL.
+      expect(notFound.requests).toEqual([
+        { method: 'POST', url: `/dukcapil/get_json/${raw.upstream.consumer}/CALL_NIK` },
+      ]);
+    } finally {
+      await Promise.all([notFound.close(), htmlOk.close(), otherJson.close()]);
+    }
+  });
+
+  it('upstream: GERBANG_SIM_PORT replaces the port of upstream.baseUrl; 0 cannot be connected to', async () => {
+    const closed = await closedPort();
+    const elsewhere = configWith((c) => ({
+      ...c,
+      upstream: { ...c.upstream, baseUrl: `http://127.0.0.1:${closed}` },
+    }));
+    const simulatorPort = Number(new URL(simulator.url).port);
+    const moved = await checkUpstream(elsewhere, { ...context, overrides: { simulatorPort } });
+    expect([moved.status, moved.detail]).toEqual([
+      'ok',
+      expect.stringContaining(`http://127.0.0.1:${simulatorPort} answers as Dukcapil`) as string,
+    ]);
+    const zero = await checkUpstream(elsewhere, { ...context, overrides: { simulatorPort: 0 } });
+    expect([zero.status, zero.detail]).toEqual([
+      'fail',
+      expect.stringMatching(/^GERBANG_SIM_PORT is 0 \(any free port\).*cannot be known/) as string,
+    ]);
+  });
+
+  it('gateway: ours answers, nothing listening warns, another server fails, port 0 skips', async () => {
+    const config = loadConfig(context.configPath);
+    const serve = async (certFile: string, keyFile: string) => {
+      const server: Server = createTlsServer({
+        cert: readFileSync(certFile),
+        key: readFileSync(keyFile),
+      });
+      server.on('secureConnection', (socket) => socket.destroy());
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return server;
     };
-    expect(state.counters.calls).toEqual({});
+    const ours = await serve(config.server.certFile, config.server.keyFile);
+    const at = (server: Server) => ({
+      ...context,
+      overrides: { host: '0.0.0.0', port: (server.address() as AddressInfo).port },
+    });
+    try {
+      const verdict = await checkGateway(config, at(ours));
+      expect([verdict.status, verdict.detail]).toEqual([
+        'ok',
+        `answers TLS on 127.0.0.1:${(ours.address() as AddressInfo).port} with server.certFile`,
+      ]);
+      const authority = await CertificateAuthority.open(join(dir, 'pki'));
+      const impostor = await authority.issue({
+        kind: 'server',
+        id: 'impostor',
+        role: 'server',
+        altNames: ['127.0.0.1'],
+        basePath: join(dir, 'impostor'),
+      });
+      const other = await serve(impostor.certificatePath, impostor.keyPath);
+      try {
+        expect(await checkGateway(config, at(other))).toMatchObject({
+          status: 'fail',
+          detail: expect.stringContaining(
+            'is not this gateway (it presents another certificate than server.certFile)',
+          ) as string,
+        });
+      } finally {
+        other.close();
+      }
+    } finally {
+      ours.close();
+    }
+    const closed = await closedPort();
+    expect(await checkGateway(config, { ...context, overrides: { port: closed } })).toEqual({
+      check: 'gateway',
+      status: 'warn',
+      detail: `nothing listens on 127.0.0.1:${closed} (ECONNREFUSED): the gateway is not running`,
+    });
+    expect(await checkGateway(config, { ...context, overrides: { port: 0 } })).toMatchObject({
+      status: 'skip',
+      detail: expect.stringMatching(/^GERBANG_PORT is 0 \(any free port\)/) as string,
+    });
   });
 
   it('siem: none configured warns; a SIEM that accepts the gateway passes; one that is down fails', async () => {
@@ -273,10 +437,12 @@ describe('gerbang doctor checks', () => {
       'key file modes',
       'certificates',
       'clock',
+      'gateway',
       'upstream',
       'siem',
       'disk space',
       'agreement',
+      'stored state',
     ]);
     const broken = join(dir, 'not-json.json');
     writeFileSync(broken, '{');
@@ -289,7 +455,68 @@ describe('gerbang doctor checks', () => {
       'skip',
       'skip',
       'skip',
+      'skip',
+      'skip',
       'ok',
     ]);
+  });
+
+  it('a missing data directory is one named failure, and doctor creates nothing', async () => {
+    const missing = join(dir, 'no-such-instance');
+    const results = await runDoctor({
+      ...context,
+      dataDir: missing,
+      configPath: join(missing, 'gerbang.json'),
+    });
+    expect(results.filter((r) => r.status === 'fail')).toEqual([
+      {
+        check: 'configuration',
+        status: 'fail',
+        detail: expect.stringMatching(
+          new RegExp(`^the data directory ${missing} does not exist: set GERBANG_DATA_DIR`),
+        ) as string,
+      },
+    ]);
+    expect(results.find((r) => r.check === 'disk space')?.status).toBe('skip');
+    expect(JSON.stringify(results)).not.toContain('ENOENT');
+    expect(existsSync(missing)).toBe(false);
+    // The configuration elsewhere (GERBANG_CONFIG) and the data directory missing: the key file
+    // modes check, which owns the directory's mode, names it; nothing is created either.
+    const elsewhere = await runDoctor({ ...context, dataDir: missing });
+    expect(elsewhere.find((r) => r.check === 'key file modes')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining(`the data directory ${missing} does not exist`) as string,
+    });
+    expect(elsewhere.find((r) => r.check === 'agreement')?.status).not.toBe('fail');
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('a missing configuration file is named as such', async () => {
+    const results = await runDoctor({ ...context, configPath: join(dir, 'nothing.json') });
+    expect(results[0]).toEqual({
+      check: 'configuration',
+      status: 'fail',
+      detail: `the configuration file ${join(dir, 'nothing.json')} does not exist: set GERBANG_CONFIG (or GERBANG_DATA_DIR) to the instance's`,
+    });
+  });
+
+  it('leaves the instance as it found it: no state.db, no database file is created', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'gerbang-doctor-fresh-'));
+    try {
+      const location = locateInstance({ GERBANG_DATA_DIR: fresh });
+      await ensureDemoInstance(location, { gateway: 0, simulator: 0 });
+      const listing = () => readdirSync(fresh, { recursive: true }).map(String).sort();
+      const before = listing();
+      expect(before).not.toContain('state.db');
+      const results = await runDoctor({
+        ...context,
+        configPath: location.configPath,
+        dataDir: fresh,
+      });
+      expect(results.find((r) => r.check === 'agreement')?.status).toBe('ok');
+      expect(listing()).toEqual(before);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 });

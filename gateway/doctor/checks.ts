@@ -1,22 +1,32 @@
 /**
  * `gerbang doctor`: what an operator at 2 a.m. needs to know about an instance, each answer a
  * check with a verdict (ok, warn, fail, skip) and one line saying why. Checks only read: the
- * instance's files, its clock against the audit trail, and whether the upstream and the SIEM
- * answer a connection. None of them asks Dukcapil for data or spends quota.
+ * instance's files (never creating one), its clock against the audit trail, whether
+ * its gateway answers, whether Dukcapil answers as Dukcapil (a request without NIK or
+ * credentials: dukcapil-probe.ts) and whether the SIEM accepts a connection. None of them asks
+ * Dukcapil for data or spends quota. Endpoints are the instance's with the environment's
+ * overrides (config/endpoints.ts), as every command finds them.
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync, statSync, statfsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CertificateRevocationList } from 'pkijs';
 import { fromPem } from '../../certs/index.ts';
-import { request } from 'undici';
-import { agreementPermitsAccess, daysLeft } from '../../policies/index.ts';
+import { agreementInForce, agreementPermitsAccess, daysLeft } from '../../policies/index.ts';
 import { checkSecretFile, loadConfig, secretPathsOf, type GerbangConfig } from '../config/index.ts';
+import {
+  EndpointError,
+  formatHostPort,
+  instanceEndpoints,
+  type EndpointOverrides,
+} from '../config/endpoints.ts';
 import { auditDatabasePath } from '../audit-store.ts';
 import { PolicyRegistry, StateDb } from '../policy/index.ts';
+import { probeGatewayIdentity } from '../tls/gateway-identity.ts';
 import { tlsHandshake } from '../tls/probe.ts';
+import { probeDukcapil } from './dukcapil-probe.ts';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -47,6 +57,8 @@ export interface DoctorContext {
   readonly dataDir: string;
   readonly now: number;
   readonly thresholds: DoctorThresholds;
+  /** GERBANG_HOST, GERBANG_PORT, GERBANG_SIM_PORT as the command was given them. */
+  readonly overrides?: EndpointOverrides;
 }
 
 const DAY_MS = 86_400_000;
@@ -56,11 +68,30 @@ const result = (check: string, status: CheckStatus, detail: string): CheckResult
   detail,
 });
 
+/** Why the data directory cannot be checked, or undefined when it exists. */
+function missingDataDirectory(context: DoctorContext): string | undefined {
+  return existsSync(context.dataDir)
+    ? undefined
+    : `the data directory ${context.dataDir} does not exist: set GERBANG_DATA_DIR to the instance's directory, or create the instance (gerbang demo; for production docs/operations.md, "Installing on a host")`;
+}
+
 /** The configuration, through the same loader the gateway uses. */
 export function checkConfiguration(context: DoctorContext): {
   result: CheckResult;
   config?: GerbangConfig;
 } {
+  // A missing directory or file is named as such, not as the loader's "cannot be read (ENOENT)".
+  if (!existsSync(context.configPath))
+    return {
+      result: result(
+        'configuration',
+        'fail',
+        existsSync(dirname(context.configPath))
+          ? `the configuration file ${context.configPath} does not exist: set GERBANG_CONFIG (or GERBANG_DATA_DIR) to the instance's`
+          : (missingDataDirectory(context) ??
+              `the directory of the configuration file ${context.configPath} does not exist: set GERBANG_CONFIG (or GERBANG_DATA_DIR) to the instance's`),
+      ),
+    };
   try {
     // Secret files get their own check (key file modes), so that one bad mode hides nothing.
     const config = loadConfig(context.configPath, { checkSecrets: false });
@@ -87,8 +118,10 @@ export function checkKeyFileModes(config: GerbangConfig, context: DoctorContext)
       problems.push(`${key}: ${(error as Error).message}`);
     }
   }
-  const dataMode = statSync(context.dataDir).mode & 0o777;
-  if ((dataMode & 0o007) !== 0)
+  const missing = missingDataDirectory(context);
+  const dataMode = missing === undefined ? statSync(context.dataDir).mode & 0o777 : 0;
+  if (missing !== undefined) problems.push(missing);
+  else if ((dataMode & 0o007) !== 0)
     problems.push(
       `the data directory ${context.dataDir} is open to others (mode ${dataMode.toString(8)}); run: chmod 700 ${context.dataDir}`,
     );
@@ -216,31 +249,86 @@ export function checkClock(config: GerbangConfig, context: DoctorContext): Check
   );
 }
 
-/** A connection to Dukcapil's address: any HTTP answer will do; no method is called. */
+/**
+ * Whether this instance's gateway answers where every command looks for it (server.host and
+ * server.port, or GERBANG_HOST and GERBANG_PORT): a TLS handshake, no request. Not running is a
+ * warning (doctor also runs before the first start); something else on the port is a failure.
+ */
+export async function checkGateway(
+  config: GerbangConfig,
+  context: DoctorContext,
+): Promise<CheckResult> {
+  let address;
+  try {
+    address = instanceEndpoints(config, context.overrides).gatewayAddress();
+  } catch (error) {
+    if (error instanceof EndpointError) return result('gateway', 'skip', error.message);
+    throw error;
+  }
+  const where = formatHostPort(address);
+  const identity = await probeGatewayIdentity(
+    address,
+    config.server.certFile,
+    context.thresholds.connectTimeoutMs,
+  );
+  switch (identity.kind) {
+    case 'ours':
+      return result('gateway', 'ok', `answers TLS on ${where} with server.certFile`);
+    case 'absent':
+      return result(
+        'gateway',
+        'warn',
+        `nothing listens on ${where} (${identity.reason}): the gateway is not running`,
+      );
+    case 'other':
+      return result(
+        'gateway',
+        'fail',
+        `${where} is not this gateway (${identity.reason}): another process holds the port, or server.certFile is not the certificate it serves`,
+      );
+  }
+}
+
+/**
+ * Whether Dukcapil's CALL_NIK endpoint answers at upstream.baseUrl (GERBANG_SIM_PORT replacing its
+ * port). The probe sends no NIK and no credentials, so it asks for no data and spends no quota;
+ * only HTTP 200 with the Dukcapil envelope is healthy (dukcapil-probe.ts).
+ */
 export async function checkUpstream(
   config: GerbangConfig,
   context: DoctorContext,
 ): Promise<CheckResult> {
-  const started = performance.now();
+  let baseUrl: string;
   try {
-    const response = await request(config.upstream.baseUrl, {
-      method: 'GET',
-      headersTimeout: context.thresholds.connectTimeoutMs,
-      bodyTimeout: context.thresholds.connectTimeoutMs,
-      signal: AbortSignal.timeout(context.thresholds.connectTimeoutMs),
+    baseUrl = instanceEndpoints(config, context.overrides).upstreamBaseUrl();
+  } catch (error) {
+    if (error instanceof EndpointError) return result('upstream', 'fail', error.message);
+    throw error;
+  }
+  try {
+    const probe = await probeDukcapil({
+      baseUrl,
+      consumer: config.upstream.consumer,
+      timeoutMs: context.thresholds.connectTimeoutMs,
+      maxResponseBytes: config.upstream.maxResponseBytes,
     });
-    await response.body.dump();
+    if (!probe.ok)
+      return result(
+        'upstream',
+        'fail',
+        `${baseUrl} is not the Dukcapil CALL_NIK endpoint: it answered ${probe.reason}`,
+      );
     return result(
       'upstream',
       'ok',
-      `${config.upstream.baseUrl} answers (HTTP ${response.statusCode} in ${Math.round(performance.now() - started)} ms)`,
+      `${baseUrl} answers as Dukcapil (HTTP 200 with its envelope in ${probe.ms} ms; ${probe.respon === undefined ? 'no RESPON' : `RESPON: ${probe.respon}`}, as expected of a request without credentials)`,
     );
   } catch (error) {
     const reason =
       (error as Error).name === 'TimeoutError'
         ? `no answer within ${context.thresholds.connectTimeoutMs} ms`
         : ((error as NodeJS.ErrnoException).code ?? (error as Error).name);
-    return result('upstream', 'fail', `${config.upstream.baseUrl} cannot be reached (${reason})`);
+    return result('upstream', 'fail', `${baseUrl} cannot be reached (${reason})`);
   }
 }
 
@@ -299,9 +387,15 @@ export function checkDiskSpace(context: DoctorContext): CheckResult {
 
 /** The agreement in force, with the instance's terminations and renewals. */
 export function checkAgreement(config: GerbangConfig, context: DoctorContext): CheckResult {
-  const state = new StateDb(join(context.dataDir, 'state.db'));
+  // Doctor opens state.db read-only, and creates none: without one, the configuration's
+  // agreements are all there is.
+  const path = join(context.dataDir, 'state.db');
+  const state = existsSync(path) ? new StateDb(path, { readOnly: true }) : undefined;
   try {
-    const inForce = new PolicyRegistry(config, state).inForce(context.now);
+    const inForce =
+      state === undefined
+        ? agreementInForce(config.agreements, context.now)
+        : new PolicyRegistry(config, state).inForce(context.now);
     if (inForce === undefined)
       return result('agreement', 'fail', 'no agreement is configured: no data may flow');
     const { terms } = inForce;
@@ -320,6 +414,28 @@ export function checkAgreement(config: GerbangConfig, context: DoctorContext): C
       );
     return result('agreement', 'ok', `${terms.number} is active, ${left} days left`);
   } finally {
+    state?.close();
+  }
+}
+
+/**
+ * Rows of state.db the gateway sets aside (written by an older version or by hand): each named
+ * with what it causes, so that the operator can correct it before anyone asks why lookups stop.
+ */
+export function checkStoredRows(config: GerbangConfig, context: DoctorContext): CheckResult {
+  const path = join(context.dataDir, 'state.db');
+  if (!existsSync(path)) return result('stored state', 'ok', 'no state database yet');
+  const state = new StateDb(path, { readOnly: true });
+  try {
+    const problems = new PolicyRegistry(config, state).storedStateProblems();
+    if (problems.length === 0)
+      return result('stored state', 'ok', `every row of ${path} is usable`);
+    return result(
+      'stored state',
+      'fail',
+      `${problems.map((p) => `${p.where}: ${p.problem}; ${p.consequence}`).join('; ')}. Repeat the change with gerbang admin, or correct the row with sqlite3 (docs/operations.md, "Stored state")`,
+    );
+  } finally {
     state.close();
   }
 }
@@ -327,14 +443,6 @@ export function checkAgreement(config: GerbangConfig, context: DoctorContext): C
 /** Every check, in the order an operator reads them. */
 export async function runDoctor(context: DoctorContext): Promise<CheckResult[]> {
   const { result: configuration, config } = checkConfiguration(context);
-  if (config === undefined) {
-    const skipped = ['key file modes', 'certificates', 'clock', 'upstream', 'siem', 'agreement'];
-    return [
-      configuration,
-      ...skipped.map((check) => result(check, 'skip', 'the configuration is not valid')),
-      checkDiskSpace(context),
-    ];
-  }
   const guard = (check: string, run: () => CheckResult): CheckResult => {
     try {
       return run();
@@ -342,17 +450,44 @@ export async function runDoctor(context: DoctorContext): Promise<CheckResult[]> 
       return result(check, 'fail', (error as Error).message);
     }
   };
+  // Without a data directory there is no disk to measure; the failure that names the directory
+  // is the configuration's or the key file modes' (the directory's own mode).
+  const diskSpace = (): CheckResult =>
+    missingDataDirectory(context) === undefined
+      ? guard('disk space', () => checkDiskSpace(context))
+      : result('disk space', 'skip', `the data directory ${context.dataDir} does not exist`);
+  if (config === undefined) {
+    const skipped = [
+      'key file modes',
+      'certificates',
+      'clock',
+      'gateway',
+      'upstream',
+      'siem',
+      'agreement',
+      'stored state',
+    ];
+    return [
+      configuration,
+      ...skipped.map((check) => result(check, 'skip', 'the configuration is not valid')),
+      diskSpace(),
+    ];
+  }
   return [
     configuration,
     guard('key file modes', () => checkKeyFileModes(config, context)),
     guard('certificates', () => checkCertificates(config, context)),
     guard('clock', () => checkClock(config, context)),
+    await checkGateway(config, context).catch((error: unknown) =>
+      result('gateway', 'fail', (error as Error).message),
+    ),
     await checkUpstream(config, context),
     await checkSiem(config, context).catch((error: unknown) =>
       result('siem', 'fail', (error as Error).message),
     ),
-    guard('disk space', () => checkDiskSpace(context)),
+    diskSpace(),
     guard('agreement', () => checkAgreement(config, context)),
+    guard('stored state', () => checkStoredRows(config, context)),
   ];
 }
 
