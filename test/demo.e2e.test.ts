@@ -172,11 +172,14 @@ describe('npm start (gerbang demo)', () => {
       `(with GERBANG_PORT=${gatewayPort}, GERBANG_SIM_PORT=${simulatorPort})`,
     );
     expect([doctor.status, doctor.stderr]).toEqual([0, '']);
-    // Without the variables they look where the configuration says (8443, 8081): not there.
+    // Without the variables they look where the configuration says (8443, 8081), where this
+    // demo is not: whatever else may listen there, it is not this gateway.
     const elsewhere = { GERBANG_DATA_DIR: dataDir };
     expect(gerbang(['health'], elsewhere).status).toBe(1);
     const lost = gerbang(['doctor'], elsewhere);
-    expect(lost.stdout).not.toMatch(/^ {2}ok {4}(gateway|upstream) /m);
+    expect(lost.stdout).not.toMatch(/^ {2}ok {4}gateway /m);
+    expect(lost.stdout).toMatch(/^ {2}\S+ +gateway +.*127\.0\.0\.1:8443/m);
+    expect(lost.stdout).toMatch(/^ {2}\S+ +upstream +.*127\.0\.0\.1:8081/m);
   });
 
   it('a connecting command given port 0, or a malformed port, is a usage error naming the variable', () => {
