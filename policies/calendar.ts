@@ -6,6 +6,8 @@
  * plausibly cover: an agreement "until 9999-12-31" is a typing error, not a policy.
  */
 
+import { zoneOffsetMs } from './agreement.ts';
+
 /** The first and last calendar day any stored date may name. */
 export const EARLIEST_DATE = '2000-01-01';
 export const LATEST_DATE = '2100-12-31';
@@ -67,22 +69,9 @@ export function addYears(date: string, years: number): string {
     .slice(0, 10);
 }
 
-const dayFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** The calendar date, `YYYY-MM-DD`, that `instant` falls on in `timeZone`. */
 export function calendarDateIn(instant: number, timeZone: string): string {
-  let formatter = dayFormatters.get(timeZone);
-  if (formatter === undefined) {
-    // en-CA formats dates as YYYY-MM-DD.
-    formatter = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    dayFormatters.set(timeZone, formatter);
-  }
-  return formatter.format(new Date(instant));
+  return new Date(instant + zoneOffsetMs(instant, timeZone)).toISOString().slice(0, 10);
 }
 
 /** What is wrong with an agreement's calendar fields, each naming its field; empty when sound. */

@@ -35,6 +35,17 @@ const agreements = async (app: App) =>
     }
   ).items;
 
+/** The renewal that follows the demo agreement, with `changes`. */
+const renewal = (changes: Record<string, unknown>) => ({
+  number: '400.12.4.3/3/DKPS/2027',
+  kind: 'renewal',
+  follows: DEMO,
+  signedOn: '2027-02-12',
+  validFrom: '2027-02-12',
+  validUntil: '2029-02-11',
+  ...changes,
+});
+
 function withProfiles(change: (config: GerbangConfig) => void): GerbangConfig {
   const config = structuredClone(demoConfig(0, 0, DEMO_AGREEMENT.signedOn));
   change(config);
@@ -67,14 +78,7 @@ describe('agreement lifecycle (injected clock, Asia/Makassar)', () => {
     const app = await buildTestApp();
     app.setNow(END + 3_600_000);
     expect(await status(await lookupAs(app))).toEqual([403, 'agreement_inactive']);
-    const added = await admin(app, '/v1/admin/agreements', {
-      number: '400.12.4.3/3/DKPS/2027',
-      kind: 'renewal',
-      follows: DEMO,
-      signedOn: '2027-02-12',
-      validFrom: '2027-02-12',
-      validUntil: '2029-02-11',
-    });
+    const added = await admin(app, '/v1/admin/agreements', renewal({}));
     expect(added.status).toBe(201);
     expect(await added.json()).toMatchObject({
       number: '400.12.4.3/3/DKPS/2027',
@@ -171,16 +175,6 @@ describe('agreement lifecycle (injected clock, Asia/Makassar)', () => {
 });
 
 describe('admin input that would brick a restart', () => {
-  const renewal = (changes: Record<string, unknown>) => ({
-    number: '400.12.4.3/3/DKPS/2027',
-    kind: 'renewal',
-    follows: DEMO,
-    signedOn: '2027-02-12',
-    validFrom: '2027-02-12',
-    validUntil: '2029-02-11',
-    ...changes,
-  });
-
   it.each([
     ['a made-up time zone', { timeZone: 'Not/AZone' }, '/timeZone'],
     ['a fixed offset', { timeZone: '+08:00' }, '/timeZone'],
