@@ -72,6 +72,17 @@ export class AuditWriteError extends Error {
   override readonly name = 'AuditWriteError';
 }
 
+/** Why SQLite refused a write, in words for the operator (never sent to a client). */
+function writeFailureReason(cause: unknown): string {
+  const code = (cause as { code?: unknown }).code;
+  if (typeof code !== 'string') return 'an unexpected error';
+  if (code === 'SQLITE_FULL') return 'the disk is full';
+  if (code.startsWith('SQLITE_READONLY')) return 'the database is read-only';
+  if (code.startsWith('SQLITE_IOERR')) return 'an I/O error on the disk';
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return 'the database is busy';
+  return code;
+}
+
 export class SqliteAuditStore implements AuditTrail, AuditLogReader {
   readonly path: string;
   private readonly db: DatabaseType;
@@ -207,7 +218,10 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader {
           cause instanceof Error ? cause.message : 'unknown',
         );
       this.writable = false;
-      const error = new AuditWriteError('the audit record could not be written', { cause });
+      const error = new AuditWriteError(
+        `the audit record could not be written (${writeFailureReason(cause)})`,
+        { cause },
+      );
       for (const item of batch) item.reject(error);
       return;
     }

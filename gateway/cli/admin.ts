@@ -44,7 +44,7 @@ export async function adminCommand(sub: AdminSubcommand, values: AdminValues): P
       case 'agreements':
         for (const a of policy.admin.listAgreements(context.now)) {
           say(
-            `${a.inForce ? '*' : ' '} ${a.number}  ${a.state}  ${a.validFrom}..${a.validUntil} (${a.timeZone})  ${a.daysLeft} days left  ISO 27001 ${a.iso27001.status} (due ${a.iso27001.deadline})${a.terminationReason ? `  terminated: ${a.terminationReason}` : ''}`,
+            `${a.inForce ? '*' : ' '} ${a.number}  ${a.state}  ${a.validFrom}..${a.validUntil} (${a.timeZone})  ${a.daysLeft >= 0 ? `${a.daysLeft} days left` : `ended ${-a.daysLeft} days ago`}  ISO 27001 ${a.iso27001.status} (due ${a.iso27001.deadline})${a.terminationReason ? `  terminated: ${a.terminationReason}` : ''}`,
           );
         }
         return;

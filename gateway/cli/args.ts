@@ -120,3 +120,25 @@ export function parseCommandArgs<O extends OptionSpecs>(
   if (positionals.length < min) throw new UsageError(`${name} is required`);
   return { help: false, values: values as OptionValues<O>, positionals };
 }
+
+/** `--port N`: 0–65535, else a usage error naming the option; `fallback` when it is absent. */
+export function portOption(option: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535)
+    throw new UsageError(`${option} must be a port number from 0 to 65535`);
+  return Number(raw);
+}
+
+/** `--gateway URL`: an https URL of the gateway, else a usage error; undefined when absent. */
+export function gatewayUrlOption(option: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`${option} must be a URL such as https://127.0.0.1:8443`);
+  }
+  if (url.protocol !== 'https:')
+    throw new UsageError(`${option} must be an https URL: the gateway speaks mutual TLS only`);
+  return raw.replace(/\/+$/, '');
+}

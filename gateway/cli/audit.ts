@@ -185,16 +185,23 @@ export async function auditProof(values: {
         `no signed checkpoint of size ${String(size)}; sizes: ${checkpoints.map((c) => c.treeSize).join(', ')}`,
         EXIT.usage,
       );
+    // The values first: a wrong one is a usage error whatever the trail holds.
+    const seq = values.seq === undefined ? undefined : Number(values.seq);
+    if (seq !== undefined && (!Number.isInteger(seq) || seq < 1 || seq > checkpoint.treeSize))
+      throw new CliError(`--seq must be 1-${checkpoint.treeSize}`, EXIT.usage);
+    const old =
+      values['old-size'] === undefined
+        ? undefined
+        : checkpoints.find((c) => c.treeSize === Number(values['old-size']));
+    if (values['old-size'] !== undefined && old === undefined)
+      throw new CliError('--old-size must be the size of a signed checkpoint', EXIT.usage);
     const leaves = store.leaves(checkpoint.treeSize);
     if (leaves === undefined)
       throw new CliError(
         'the records needed for this proof were purged; proofs cover records after the retention anchor',
       );
     const root = Buffer.from(checkpoint.rootHash, 'hex');
-    if (values.seq !== undefined) {
-      const seq = Number(values.seq);
-      if (!Number.isInteger(seq) || seq < 1 || seq > checkpoint.treeSize)
-        throw new CliError(`--seq must be 1-${checkpoint.treeSize}`, EXIT.usage);
+    if (seq !== undefined) {
       const proof = inclusionProof(leaves, seq - 1);
       const leaf = leaves[seq - 1] ?? Buffer.alloc(0);
       say(
@@ -213,10 +220,7 @@ export async function auditProof(values: {
       );
       return;
     }
-    if (values['old-size'] !== undefined) {
-      const old = checkpoints.find((c) => c.treeSize === Number(values['old-size']));
-      if (old === undefined)
-        throw new CliError('--old-size must be the size of a signed checkpoint', EXIT.usage);
+    if (old !== undefined) {
       const proof = consistencyProof(leaves, old.treeSize);
       say(
         JSON.stringify(

@@ -20,6 +20,7 @@ import { checkNik } from '../../policies/index.ts';
 import { clientCredentials, resolveInstance } from '../config/instance.ts';
 import { demoReaderFiles } from '../demo/instance.ts';
 import { instanceGatewayUrl } from './gateway-access.ts';
+import { gatewayUrlOption, portOption } from './args.ts';
 import { CliError, EXIT, say, warn } from './output.ts';
 
 function waitForever(onStop: () => Promise<void>): Promise<void> {
@@ -65,7 +66,7 @@ export async function vcardCommand(kind: 'sam' | 'ktp', values: VcardValues): Pr
       tamper: values.forged === true,
     });
   }
-  const port = Number(values.port ?? (kind === 'sam' ? 35963 : 35964));
+  const port = portOption('--port', values.port, kind === 'sam' ? 35963 : 35964);
   const inserted = insertVirtualCard(card, { host: values.host ?? '127.0.0.1', port });
   try {
     await inserted.inserted;
@@ -95,7 +96,7 @@ export interface ReaderValues {
 function agentDefaults(values: ReaderValues) {
   const location = resolveInstance();
   const readerId = values['reader-id'];
-  const gatewayUrl = values.gateway ?? instanceGatewayUrl(location);
+  const gatewayUrl = gatewayUrlOption('--gateway', values.gateway) ?? instanceGatewayUrl(location);
   // On a counter PC the reader's files are given (the key as a systemd credential); beside a
   // demo gateway they are found in its PKI directory.
   const dispatcher = new Agent({
@@ -169,7 +170,7 @@ export async function readerCommand(sub: 'read' | 'serve', values: ReaderValues)
   // serve: card reads for the counter applications on this machine, until stopped.
   {
     const { readerId, gatewayUrl, dispatcher } = agentDefaults(values);
-    const port = Number(values.port ?? 8444);
+    const port = portOption('--port', values.port, 8444);
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       let size = 0;

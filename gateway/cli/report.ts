@@ -12,7 +12,7 @@ import { resolveInstance } from '../config/instance.ts';
 import { generateReport } from '../reports/generate.ts';
 import { reportTimeZone, semesterPeriod, statusPeriod } from '../reports/report.ts';
 import { openOfflineServices } from './offline-services.ts';
-import { CliError, EXIT, say } from './output.ts';
+import { CliError, displayPath, EXIT, say } from './output.ts';
 
 /** `report verify DIR`: report.json against its detached signature, with the instance's CA. */
 export async function reportVerify(values: { ca: string | undefined }, dir: string): Promise<void> {
@@ -46,8 +46,10 @@ export async function reportCommand(
     if (sub === 'semester') {
       const year = Number(values.year);
       const half = Number(values.half);
-      if (!Number.isInteger(year) || year < 2000 || year > 2100 || (half !== 1 && half !== 2))
-        throw new CliError('--year YYYY and --half 1|2 are required', EXIT.usage);
+      if (!Number.isInteger(year) || year < 2000 || year > 2100)
+        throw new CliError('--year must be a year from 2000 to 2100', EXIT.usage);
+      if (half !== 1 && half !== 2)
+        throw new CliError('--half must be 1 (January–June) or 2 (July–December)', EXIT.usage);
       period = semesterPeriod(year, half, zone);
     } else {
       period = statusPeriod(Date.now(), zone);
@@ -72,7 +74,7 @@ export async function reportCommand(
     writeFileSync(join(values.out, 'report.html'), generated.html, { mode: 0o600 });
     say(`report ${period.label} written to ${values.out} (report.json sha256 ${generated.digest})`);
     say(
-      `verify: openssl cms -verify -binary -inform DER -in ${join(values.out, 'report.p7s')} -content ${join(values.out, 'report.json')} -CAfile ca.crt -purpose any`,
+      `verify: openssl cms -verify -binary -inform DER -in ${join(values.out, 'report.p7s')} -content ${join(values.out, 'report.json')} -CAfile ${displayPath(join(location.pkiDir, 'ca.crt'))} -purpose any`,
     );
   } finally {
     await services.close();

@@ -12,7 +12,8 @@ import { openAuditStore } from '../audit-store.ts';
 import { loadConfig } from '../config/index.ts';
 import { resolveInstance } from '../config/instance.ts';
 import { instanceGatewayUrl } from './gateway-access.ts';
-import { EXIT, say, warn } from './output.ts';
+import { gatewayUrlOption, UsageError } from './args.ts';
+import { CliError, EXIT, say, warn } from './output.ts';
 
 /** The temporary directory Gerbang's runtime could use: tsx's cache (disabled by bin/gerbang.js). */
 function defaultTemporaryPaths(): string[] {
@@ -26,13 +27,27 @@ export async function retentionScan(values: {
   logs: string[] | undefined;
   tmp: string[] | undefined;
 }): Promise<number> {
+  // A misspelt path would otherwise be "scanned" and reported clean: false evidence.
+  for (const [option, given] of [
+    ['--logs', values.logs],
+    ['--tmp', values.tmp],
+  ] as const)
+    for (const path of given ?? [])
+      if (!existsSync(path))
+        throw new CliError(
+          `${option} ${path} does not exist: nothing could be scanned there`,
+          EXIT.usage,
+        );
+  const gateway = gatewayUrlOption('--gateway', values.gateway);
+  if (gateway !== undefined && !values['self-test'])
+    throw new UsageError('--gateway is for --self-test, which sends the test requests there');
   const location = resolveInstance();
   const config = loadConfig(location.configPath);
   let steps: { step: string; outcome: string }[] = [];
   if (values['self-test']) {
     const { runDataPaths } = await import('../retention/self-test.ts');
     steps = await runDataPaths({
-      gatewayUrl: values.gateway ?? instanceGatewayUrl(location, config),
+      gatewayUrl: gateway ?? instanceGatewayUrl(location, config),
       pkiDir: location.pkiDir,
       config,
     });

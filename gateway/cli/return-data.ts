@@ -20,16 +20,23 @@ export function returnDataCommand(
         );
         return Promise.resolve();
       }
-      case 'dead-letters':
-        for (const d of outbox.deadLetters())
+      case 'dead-letters': {
+        const dead = outbox.deadLetters();
+        if (dead.length === 0) say('no dead letters: every delivery is queued or delivered');
+        for (const d of dead)
           say(`${d.id}  ${d.client}  ${d.reference}  ${d.attempts} attempts  ${d.lastError ?? ''}`);
         return Promise.resolve();
+      }
       case 'retry': {
         const changed = outbox.retry(
           values.all === true ? 'all-failed' : (values.id ?? []),
           Date.now(),
         );
-        say(`${changed} dead letter(s) queued again`);
+        say(
+          changed === 0
+            ? 'nothing queued again: no dead letter has that id (gerbang return-data dead-letters lists them)'
+            : `${changed} dead letter(s) queued again`,
+        );
         return Promise.resolve();
       }
     }

@@ -82,6 +82,12 @@ function resolve(table: readonly Command[], words: readonly string[]): Resolved 
   return { kind: 'leaf', command: sub, path: [name, subName], args };
 }
 
+const FILE_PROBLEMS = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory, not a file',
+} as const;
+
 /** The exit status for an error a handler threw, and what to say. */
 function failureOf(error: unknown): { status: number; message: string } {
   if (error instanceof ConfigError || error instanceof SecretError)
@@ -92,6 +98,9 @@ function failureOf(error: unknown): { status: number; message: string } {
       message: error.message,
     };
   if (error instanceof CliError) return { status: error.exitCode, message: error.message };
+  const { code, path } = error as NodeJS.ErrnoException;
+  if (typeof path === 'string' && (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR'))
+    return { status: EXIT.failure, message: `${path}: ${FILE_PROBLEMS[code]}` };
   return { status: EXIT.failure, message: error instanceof Error ? error.message : 'failed' };
 }
 

@@ -2,10 +2,14 @@
  * Long-running commands (demo, serve, sim) and `config check`. Each finds its instance, ports
  * and addresses through resolveInstance, as every command does (config/endpoints.ts).
  */
-import { relative, isAbsolute } from 'node:path';
 import { loadConfig, readSecretText, type GerbangConfig } from '../config/index.ts';
 import { resolveInstance, type InstanceLocation } from '../config/instance.ts';
-import { demoPkiExpiredOn, demoReaderFiles, ensureDemoInstance } from '../demo/instance.ts';
+import {
+  demoPkiExpiredOn,
+  demoReaderFiles,
+  ensureDemoInstance,
+  refreshDemoCrlIfDue,
+} from '../demo/instance.ts';
 import { DEMO_PRINCIPAL, renewDemoAgreementIfDue, type DemoRenewal } from '../demo/renewal.ts';
 import type { PolicyRegistry } from '../policy/index.ts';
 import { openOfflineServices } from './offline-services.ts';
@@ -14,13 +18,8 @@ import { samEnrolment } from '../readers/verify.ts';
 import { SYSTEM_PRINCIPAL, type RunningGateway } from '../server.ts';
 import { createLogDestination, createLogger, guardStandardStreams } from '../logging.ts';
 import { startGateway } from '../server.ts';
-import { CliError, EXIT, say } from './output.ts';
-
-/** Paths printed for people: relative to the working directory when that is shorter. */
-function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}
+import { portOption } from './args.ts';
+import { CliError, displayPath, EXIT, say } from './output.ts';
 
 function onShutdown(close: () => Promise<void>): void {
   let closing = false;
@@ -37,6 +36,20 @@ function onShutdown(close: () => Promise<void>): void {
 }
 
 /** Loaded on demand: `gerbang serve` never holds the simulator's population (and its canaries). */
+/** A port someone else holds: say whose variable moves it, instead of Node's EADDRINUSE text. */
+function portTaken(what: string, variable: string): (error: unknown) => never {
+  return (error) => {
+    const { code, address, port } = error as NodeJS.ErrnoException & {
+      address?: string;
+      port?: number;
+    };
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
+    throw new CliError(
+      `${what} cannot listen on ${address ?? ''}:${String(port ?? '')} (${code === 'EACCES' ? 'not permitted' : 'another process holds it'}): stop that process, or choose another port with ${variable}`,
+    );
+  };
+}
+
 async function startSimulatorFor(config: GerbangConfig, port: number) {
   const { startSimulator } = await import('../../adapters/dukcapil-sim/index.ts');
   return startSimulator({
@@ -101,9 +114,12 @@ export async function demoCommand(): Promise<void> {
       `the demo certificates in ${displayPath(location.pkiDir)} expired on ${pkiEnded}: move ${displayPath(location.dataDir)} aside (or set GERBANG_DATA_DIR) and run the demo again to create a new instance`,
       EXIT.config,
     );
-  // Before the gateway starts, so that it never sees the demo agreement lapse.
+  // Before the gateway starts, so that it never sees the demo agreement or its CRL lapse.
   const renewal = await renewDemoAgreement(location);
-  const simulator = await startSimulatorFor(config, endpoints.simulatorPort);
+  await refreshDemoCrlIfDue(location.pkiDir, Date.now());
+  const simulator = await startSimulatorFor(config, endpoints.simulatorPort).catch(
+    portTaken('the simulator', 'GERBANG_SIM_PORT'),
+  );
   // Logs go to stderr so that the summary below stays readable on stdout.
   const logs = createLogDestination(2);
   const logger = createLogger(config.logging.level, logs.stream);
@@ -112,7 +128,10 @@ export async function demoCommand(): Promise<void> {
     // to be reached through a port); the upstream is the simulator, wherever it came up.
     endpoints.applyTo(config, simulator.url),
     { logger, logWrites: logs.stats, dataDir: location.dataDir },
-  );
+  ).catch(async (error: unknown) => {
+    await simulator.close();
+    return portTaken('the gateway', 'GERBANG_PORT')(error);
+  });
   onShutdown(async () => {
     await gateway.close();
     await simulator.close();
@@ -120,13 +139,16 @@ export async function demoCommand(): Promise<void> {
   await enrolDemoReader(gateway, location.pkiDir);
 
   const pki = (file: string): string => displayPath(`${location.pkiDir}/${file}`);
+  // Listening on every interface (a container): the printed commands reach it on this machine,
+  // by a name its certificate carries.
+  const url = gateway.url.replace(/^https:\/\/(0\.0\.0\.0|::|\[::\]):/, 'https://127.0.0.1:');
   const body = JSON.stringify({
     nik: '6474015709900001',
     purpose: 'pendaftaran-wp',
     reference: 'DEMO-0001',
   });
   say(`Gerbang demo ${created ? '(new instance created)' : '(existing instance)'}
-  gateway           ${gateway.url}   (mutual TLS; OpenAPI at /openapi.json)
+  gateway           ${url}   (mutual TLS; OpenAPI at /openapi.json)
   Dukcapil simulator ${simulator.url}   (control endpoints under /__sim/)
   data directory    ${displayPath(location.dataDir)}
   audit trail       ${displayPath(`${location.dataDir}/audit.db`)}   (verify: npx gerbang audit verify)
@@ -137,7 +159,7 @@ export async function demoCommand(): Promise<void> {
   agreement         ${describeAgreement(gateway.policy.registry.inForce(Date.now()))}${renewal === undefined ? '' : `\n                    (renewed now by the demo, which renews its agreement when it ends)`}
 
 Try a lookup:
-curl --cacert ${pki('ca.crt')} --cert ${pki('clients/app-pendaftaran.crt')} --key ${pki('clients/app-pendaftaran.key')} -H 'Content-Type: application/json' -H 'X-Operator-Id: petugas.demo' -d '${body}' ${gateway.url}/v1/nik/lookup
+curl --cacert ${pki('ca.crt')} --cert ${pki('clients/app-pendaftaran.crt')} --key ${pki('clients/app-pendaftaran.key')} -H 'Content-Type: application/json' -H 'X-Operator-Id: petugas.demo' -d '${body}' ${url}/v1/nik/lookup
 
 Press Ctrl-C to stop.`);
 }
@@ -148,7 +170,7 @@ export async function serveCommand(): Promise<void> {
   const config = loadConfig(location.configPath);
   const gateway = await startGateway(location.endpoints(config).applyTo(config), {
     dataDir: location.dataDir,
-  });
+  }).catch(portTaken('the gateway', 'GERBANG_PORT'));
   onShutdown(() => gateway.close());
 }
 
@@ -157,11 +179,10 @@ export async function simCommand(values: { port: string | undefined }): Promise<
   guardStandardStreams();
   const location = resolveInstance();
   const config = loadConfig(location.configPath);
-  if (values.port !== undefined && !(/^\d{1,5}$/.test(values.port) && Number(values.port) <= 65535))
-    throw new CliError('--port must be a port number from 0 to 65535', EXIT.usage);
-  const port =
-    values.port === undefined ? location.endpoints(config).simulatorPort : Number(values.port);
-  const simulator = await startSimulatorFor(config, port);
+  const port = portOption('--port', values.port, location.endpoints(config).simulatorPort);
+  const simulator = await startSimulatorFor(config, port).catch(
+    portTaken('the simulator', 'GERBANG_SIM_PORT'),
+  );
   say(`Dukcapil simulator listening on ${simulator.url}`);
   onShutdown(() => simulator.close());
 }

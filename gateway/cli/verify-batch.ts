@@ -10,6 +10,7 @@ import { LayoutError, OUTCOMES } from '../batch/plan.ts';
 import { JournalMismatchError } from '../batch/journal.ts';
 import { runBatch, type BatchReport } from '../batch/run.ts';
 import { instanceGatewayUrl } from './gateway-access.ts';
+import { gatewayUrlOption } from './args.ts';
 import { CliError, EXIT, say, warn } from './output.ts';
 
 /** Exit statuses beyond output.ts's: both resumable from the checkpoint. */
@@ -66,7 +67,7 @@ export async function verifyBatchCommand(values: VerifyBatchValues): Promise<num
 
   const location = resolveInstance();
   const connection = {
-    url: values.gateway ?? instanceGatewayUrl(location),
+    url: gatewayUrlOption('--gateway', values.gateway) ?? instanceGatewayUrl(location),
     ...clientCredentials(location.pkiDir, values.client ?? 'app-pendaftaran', values),
   };
   const operator =

@@ -6,7 +6,8 @@
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CertificateAuthority } from '../../certs/index.ts';
+import { CertificateRevocationList } from 'pkijs';
+import { CertificateAuthority, fromPem } from '../../certs/index.ts';
 import { addDays, addYears, calendarDateIn, ELEMENTS } from '../../policies/index.ts';
 import type { GerbangConfig, Role } from '../config/index.ts';
 import type { InstanceLocation } from '../config/instance.ts';
@@ -195,6 +196,19 @@ export function demoPkiExpiredOn(pkiDir: string, now: number): string | undefine
   );
   const first = Math.min(...ends);
   return now >= first ? new Date(first).toISOString().slice(0, 10) : undefined;
+}
+
+/**
+ * Demo mode only: the demo CA's CRL is republished when it is due within a week (it says when
+ * the next one comes, 30 days after it was signed), so that a demo started months later passes
+ * `gerbang doctor`. In production the offline CA publishes it (`gerbang certs crl`).
+ */
+export async function refreshDemoCrlIfDue(pkiDir: string, now: number): Promise<boolean> {
+  const der = fromPem(readFileSync(join(pkiDir, 'crl.pem'), 'utf8'), 'X509 CRL');
+  const next = CertificateRevocationList.fromBER(der).nextUpdate?.value.getTime();
+  if (next !== undefined && next - now > 7 * 86_400_000) return false;
+  await (await CertificateAuthority.open(pkiDir)).publishCrl();
+  return true;
 }
 
 /** How long the demo's CAs, and with them all its certificates, are valid. */

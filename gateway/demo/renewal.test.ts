@@ -1,10 +1,12 @@
-/** The demo's own agreement renewal, on a real state database, at fixed dates. */
+/** The demo's own renewals — its agreement on a real state database at fixed dates, its CRL. */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSubjectHasher, InMemoryAuditTrail } from '../../audit/index.ts';
 import { fileTempDir } from '../../test/helpers/temp-dir.ts';
 import { createPolicyServices, StateDb } from '../policy/index.ts';
-import { DEMO_AGREEMENT, demoConfig } from './instance.ts';
+import { CertificateAuthority } from '../../certs/index.ts';
+import { DEMO_AGREEMENT, demoConfig, refreshDemoCrlIfDue } from './instance.ts';
 import { renewDemoAgreementIfDue } from './renewal.ts';
 
 const dir = fileTempDir('gerbang-renewal-');
@@ -81,5 +83,18 @@ describe('the demo agreement renewal', () => {
     await policy.admin.terminate(context, { number: DEMO_AGREEMENT.number, reason: 'other' });
     expect(await renewDemoAgreementIfDue(policy, at('2027-06-01T00:00:00Z'))).toBeUndefined();
     expect(policy.registry.inForce(at('2027-06-01T00:00:00Z'))?.state).toBe('terminated');
+  });
+});
+
+describe('the demo CRL', () => {
+  it('is republished when it is due within a week, and left alone before', async () => {
+    const pki = join(dir, 'pki');
+    await CertificateAuthority.create(pki); // its CRL is due in 30 days
+    const crl = () => readFileSync(join(pki, 'crl.pem'), 'utf8');
+    const first = crl();
+    expect(await refreshDemoCrlIfDue(pki, Date.now())).toBe(false);
+    expect(crl()).toBe(first);
+    expect(await refreshDemoCrlIfDue(pki, Date.now() + 25 * 86_400_000)).toBe(true);
+    expect(crl()).not.toBe(first);
   });
 });

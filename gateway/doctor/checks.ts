@@ -278,7 +278,7 @@ export async function checkGateway(
       return result(
         'gateway',
         'warn',
-        `nothing listens on ${where} (${identity.reason}): the gateway is not running`,
+        `nothing listens on ${where} (${identity.reason}): the gateway is not running${context.overrides?.port === undefined ? ' (one started with GERBANG_PORT is found by running doctor with the same variables)' : ''}`,
       );
     case 'other':
       return result(
