@@ -57,6 +57,37 @@ describe('POST /v1/nik/lookup', () => {
     expect(recorded).not.toContain('SITI');
   });
 
+  it.each(['NIK-6474015709900001', '6474.0157.0990.0001', '6474:0157:0990:0001'])(
+    'never stores or logs a request id that could carry a NIK (%s): its own id is used',
+    async (offered) => {
+      const { request, audit } = await buildTestApp();
+      const response = await request('app-pendaftaran', LOOKUP, {
+        method: 'POST',
+        json: lookupBody(),
+        headers: { 'x-request-id': offered },
+      });
+      expect(response.status).toBe(200);
+      const id = response.headers.get('x-request-id') ?? '';
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(JSON.stringify(audit.events)).not.toContain(offered);
+      expect(audit.events.at(-1)?.requestId).toBe(id);
+    },
+  );
+
+  it('refuses an operator id that could carry a NIK, with or without separators', async () => {
+    const { request } = await buildTestApp();
+    for (const operator of ['6474015709900001', 'op.6474.0157.0990.0001'])
+      await expectError(
+        await request('app-pendaftaran', LOOKUP, {
+          method: 'POST',
+          json: lookupBody(),
+          operator,
+        }),
+        400,
+        'invalid_request',
+      );
+  });
+
   it('gives app-kasir only nik and nama_lengkap', async () => {
     const { request } = await buildTestApp();
     const response = await request('app-kasir', LOOKUP, {

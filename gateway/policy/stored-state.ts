@@ -7,7 +7,7 @@
  * served. Each problem says where it is and what it causes, for the log, the audit trail and
  * `gerbang doctor`.
  */
-import { isCalendarDate, isInstantInRange } from '../../policies/index.ts';
+import { containsNikLikeRun, isCalendarDate, isInstantInRange } from '../../policies/index.ts';
 import { checkAgreementDocument, type AgreementConfig } from '../config/index.ts';
 import type {
   AgreementChange,
@@ -26,9 +26,9 @@ export interface StoredStateProblem {
 }
 
 // Keys are shown only in a form that cannot carry anything but an identifier (no NIK-like run).
-const SHOWABLE_KEY = /^(?![^]*[0-9]{16})[A-Za-z0-9][A-Za-z0-9 ./_:-]{0,127}$/;
+const SHOWABLE_KEY = /^[A-Za-z0-9][A-Za-z0-9 ./_:-]{0,127}$/;
 const keyOf = (table: string, key: unknown, rowid: number): string =>
-  typeof key === 'string' && SHOWABLE_KEY.test(key)
+  typeof key === 'string' && SHOWABLE_KEY.test(key) && !containsNikLikeRun(key)
     ? `state.db ${table} "${key}"`
     : `state.db ${table} row ${rowid}`;
 

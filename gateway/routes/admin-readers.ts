@@ -8,11 +8,13 @@ import { samEnrolment } from '../readers/verify.ts';
 import { PRINCIPAL_ID_PATTERN } from '../config/schema.ts';
 import { ADMIN_ERRORS, adminContext, runAdminAction } from './admin.ts';
 import type { RouteSpec } from './route-spec.ts';
+import { NIK_LIKE_RUN } from '../../policies/index.ts';
 
 const Reason = Type.String({
   minLength: 1,
   maxLength: 500,
-  pattern: '^(?![^]*[0-9]{16})[^\\u0000-\\u001f]*$',
+  // Free text reaches state.db and the audit trail: no NIK, even written with separators.
+  pattern: `^(?![^]*${NIK_LIKE_RUN})[^\\u0000-\\u001f]*$`,
 });
 export const EnrolReaderRequest = Type.Object(
   {

@@ -6,7 +6,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { Context } from 'hono';
-import { ELEMENTS, type ElementName } from '../../policies/index.ts';
+import { ELEMENTS, NIK_LIKE_RUN, type ElementName } from '../../policies/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { PRINCIPAL_ID_PATTERN } from '../config/schema.ts';
 import { StorageUnavailable } from '../../adapters/sqlite/open.ts';
@@ -27,7 +27,8 @@ const AgreementNumber = Type.String({
 const Note = Type.String({
   minLength: 1,
   maxLength: 500,
-  pattern: '^(?![^]*[0-9]{16})[^\\u0000-\\u001f]*$',
+  // Free text reaches state.db and the audit trail: no NIK, even written with separators.
+  pattern: `^(?![^]*${NIK_LIKE_RUN})[^\\u0000-\\u001f]*$`,
 });
 
 export const AddAgreementRequest = Type.Object(
