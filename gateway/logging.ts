@@ -54,9 +54,10 @@ export interface LogDestination {
 }
 
 /**
- * A log destination on a file descriptor that survives its surroundings: a write that fails is
- * counted and kept (up to BACKLOG_BYTES) to be written when the destination recovers, instead
- * of an `error` event that would end the process. Failures are reported on stderr at most once a
+ * A log destination on a file descriptor that survives its surroundings: a write that fails (a
+ * full disk, a closed pipe, a pipe nobody reads) is counted and kept (up to BACKLOG_BYTES) to be
+ * written when the destination recovers, instead of an `error` event that would end the process
+ * or a wait that would stop it. Failures are reported on stderr at most once a
  * minute — first at once, then what piled up — since stderr may be the failing file itself.
  */
 export function createLogDestination(
@@ -84,7 +85,14 @@ export function createLogDestination(
     if (now() - lastReport >= REPORT_EVERY_MS) flushReport();
     else timer ??= setTimeout(flushReport, lastReport + REPORT_EVERY_MS - now()).unref();
   };
-  const stream = new SonicBoom({ fd, sync: true, maxLength: BACKLOG_BYTES });
+  // A pipe nobody reads answers EAGAIN: that is a failed write like any other, kept for later,
+  // never a reason to wait — sonic-boom would otherwise sleep and retry on the event loop.
+  const stream = new SonicBoom({
+    fd,
+    sync: true,
+    maxLength: BACKLOG_BYTES,
+    retryEAGAIN: () => false,
+  });
   stream.on('error', (error: NodeJS.ErrnoException) => {
     stats.failures++;
     window.failures++;

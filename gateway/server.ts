@@ -213,24 +213,37 @@ export async function startGateway(
       observer: upstreamObserver(metrics),
     });
   const now = overrides.now ?? Date.now;
-  const audit = openAuditStore(config, overrides.dataDir, {
-    now,
-    onAlert: (event, detail) => {
-      logger.error({ event, detail }, 'audit trail alert');
-    },
-  });
-  // Nothing is served until the start itself is on the record (fail closed).
-  await audit.append({
-    type: 'system',
-    event: 'config_loaded',
-    outcome: 'success',
-    detail: {
-      version: GATEWAY_VERSION,
-      configSha256: createHash('sha256').update(JSON.stringify(config)).digest('hex'),
-      principals: Object.keys(config.principals).length,
-      agreements: config.agreements.length,
-    },
-  });
+  let audit: SqliteAuditStore;
+  try {
+    audit = openAuditStore(config, overrides.dataDir, {
+      now,
+      onAlert: (event, detail) => {
+        logger.error({ event, detail }, 'audit trail alert');
+      },
+    });
+  } catch (error) {
+    await upstream.close();
+    throw error;
+  }
+  // Nothing is served until the start itself is on the record (fail closed). A start that
+  // cannot be recorded leaves nothing open behind it, so that it can be tried again.
+  try {
+    await audit.append({
+      type: 'system',
+      event: 'config_loaded',
+      outcome: 'success',
+      detail: {
+        version: GATEWAY_VERSION,
+        configSha256: createHash('sha256').update(JSON.stringify(config)).digest('hex'),
+        principals: Object.keys(config.principals).length,
+        agreements: config.agreements.length,
+      },
+    });
+  } catch (error) {
+    await audit.close().catch(() => undefined);
+    await upstream.close();
+    throw error;
+  }
   const newest = audit.newestRecordTime();
   if (newest !== undefined && now() < newest) {
     logger.error(
@@ -324,7 +337,15 @@ export async function startGateway(
   audit.onAppended((records) => {
     policy.anomalies.observe(records);
   });
-  const monitor = new AgreementMonitor(policy.registry, audit, now);
+  const monitor = new AgreementMonitor(policy.registry, audit, now, (error) => {
+    logger.error(
+      {
+        event: 'agreement_monitor_failed',
+        reason: error instanceof Error ? error.message : 'unknown',
+      },
+      'the agreement state could not be evaluated; retrying',
+    );
+  });
   // PKS Pasal 9(4): when data may no longer flow, every reader goes off — at the boundary, and at
   // start-up if the gateway was down when it passed.
   monitor.onChange(({ number, state, permitsAccess }) => {
@@ -377,8 +398,16 @@ export async function startGateway(
           nonces: new NonceStore(config.readers.nonceTtlSeconds * 1000),
         };
   const scanOverdue = (): void => {
-    const days = policy.registry.inForce(now())?.terms.returnDataWithinDays ?? 7;
-    policy.anomalies.scanReturnDataOverdue(audit.database, now(), days);
+    try {
+      const days = policy.registry.inForce(now())?.terms.returnDataWithinDays ?? 7;
+      policy.anomalies.scanReturnDataOverdue(audit.database, now(), days);
+    } catch (error) {
+      // A timer must not end the process: the next hour tries again.
+      logger.error(
+        { event: 'return_data_overdue_scan_failed', reason: (error as Error).message },
+        'overdue return-data scan failed',
+      );
+    }
   };
   const overdueTimer = setInterval(scanOverdue, 3_600_000);
   overdueTimer.unref();

@@ -40,19 +40,40 @@ export function isInstantInRange(value: unknown): value is number {
   );
 }
 
-// An IANA name (Area/Location, with an optional third part) or UTC. Fixed offsets such as
-// "+08:00" are not zones: they do not follow a region's rules, and the agreement names a region.
-const ZONE_FORM = /^(?:UTC|[A-Z][A-Za-z_-]+(?:\/[A-Za-z0-9_+-]+){1,2})$/;
+const TIME_FORM =
+  /^(\d{4}-\d{2}-\d{2})(?:T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,3})?)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?$/;
 
-/** A time zone the runtime's tz database knows by its IANA name. */
+/**
+ * An instant written as ISO 8601 — a calendar date (midnight UTC) or a date and time with `Z` or
+ * an offset — within 2000–2100, as epoch ms; undefined for anything else. Stricter than
+ * `Date.parse`, which rolls 30 February over into March, reads `1` as the year 2001 and a time
+ * without an offset in the server's own zone.
+ */
+export function parseIsoInstant(value: string): number | undefined {
+  const match = TIME_FORM.exec(value);
+  if (match === null || !isCalendarDate(match[1])) return undefined;
+  const instant = Date.parse(value);
+  return isInstantInRange(instant) ? instant : undefined;
+}
+
+// A region's zone by its IANA name (Area/Location, with an optional third part), or UTC. Fixed
+// offsets (`+08:00`, `Etc/GMT-8`, whose sign is the reverse of what it looks like) and legacy
+// names (`SystemV/AST4`, `US/Pacific`) are not: an agreement names a region, and an operator who
+// writes one of those means something else than the runtime reads.
+const ZONE_FORM =
+  /^(?:UTC|(?:Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific)\/[A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+)?)$/;
+
+/** A time zone the runtime's tz database knows by this IANA name, spelt as IANA spells it. */
 export function isIanaTimeZone(value: unknown): value is string {
   if (typeof value !== 'string' || value.length > 64 || !ZONE_FORM.test(value)) return false;
+  let resolved: string;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
   } catch {
     return false;
   }
+  // `ASIA/MAKASSAR` is accepted by the runtime, but is not how the zone is written.
+  return resolved === value || resolved.toLowerCase() !== value.toLowerCase();
 }
 
 /** `YYYY-MM-DD` shifted by whole days (calendar arithmetic, no time zone involved). */

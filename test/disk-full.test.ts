@@ -30,6 +30,8 @@ if (!canMount)
 interface Running {
   readonly instance: PreparedInstance;
   readonly gateway: ChildProcess;
+  /** What the gateway wrote on stderr so far. */
+  stderr(): string;
   readonly app: Agent;
   readonly kasir: Agent;
   readonly officer: Agent;
@@ -65,6 +67,8 @@ async function startOnSmallDisk(options: {
   fillFirst?: boolean;
   /** `demo` runs its own simulator too, on any free port. */
   command?: 'serve' | 'demo';
+  /** Return before the gateway answers (a start that waits for the disk). */
+  dontWait?: boolean;
 }): Promise<Running> {
   const instance = await prepareInstance(options.adjust);
   const { dir } = instance;
@@ -95,9 +99,14 @@ async function startOnSmallDisk(options: {
         GERBANG_DATA_DIR: dir,
         ...(options.command === 'demo' ? { GERBANG_SIM_PORT: '0' } : {}),
       },
-      stdio: ['ignore', 'ignore', options.logToFullDisk ? 'ignore' : 'inherit'],
+      stdio: ['ignore', 'ignore', options.logToFullDisk ? 'ignore' : 'pipe'],
     },
   );
+  let stderr = '';
+  gateway.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    process.stderr.write(chunk);
+  });
   const pid = String(gateway.pid);
   const inside = (...command: string[]) =>
     spawnSync('nsenter', ['-t', pid, '-m', ...command], {
@@ -108,6 +117,7 @@ async function startOnSmallDisk(options: {
   const current: Running = {
     instance,
     gateway,
+    stderr: () => stderr,
     app: instance.agent('app-pendaftaran'),
     kasir: instance.agent('app-kasir'),
     officer: instance.agent('officer-1'),
@@ -123,7 +133,7 @@ async function startOnSmallDisk(options: {
     },
   };
   running = current;
-  await waitForHealth(instance.url, current.app);
+  if (!options.dontWait) await waitForHealth(instance.url, current.app);
   return current;
 }
 
@@ -195,6 +205,27 @@ describe.skipIf(!canMount)('a full disk under each file the gateway writes (tmpf
     expect((await call(`${r.instance.url}/readyz`, r.officer))[0]).toBe(200);
     await expectAliveAndVerified(r);
   });
+
+  it('audit.db full at the start: the gateway waits, says so, and comes up once space is freed', async () => {
+    const r = await startOnSmallDisk({
+      adjust: (config) => ({
+        ...config,
+        audit: { ...config.audit, databaseFile: 'full/audit.db' },
+      }),
+      fillFirst: true,
+      dontWait: true,
+    });
+    await eventually(async () => Promise.resolve(r.stderr().includes('cannot start yet')), {
+      what: 'the gateway to say it waits for the disk',
+    });
+    expect(r.stderr()).toMatch(/the gateway cannot start yet: .*disk is full.*retrying every 5 s/);
+    expect(r.gateway.exitCode).toBeNull();
+    await expect(lookup(r)).rejects.toThrow(/ECONNREFUSED/);
+    r.free();
+    await waitForHealth(r.instance.url, r.app, 20_000);
+    expect(await lookup(r)).toEqual([200, 'ok']);
+    await expectAliveAndVerified(r);
+  }, 60_000);
 
   it('state.db: administrative changes get 503 state_unavailable and are not made; data flows', async () => {
     const r = await startOnSmallDisk({
@@ -334,6 +365,43 @@ describe.skipIf(!canMount)('a full disk under each file the gateway writes (tmpf
     });
     await expectAliveAndVerified(r);
   });
+});
+
+describe('a log pipe nobody reads', () => {
+  it('keeps serving: writes that would wait are counted and kept, never waited for', async () => {
+    const instance = await prepareInstance();
+    const gateway = spawn(process.execPath, [GERBANG, 'serve'], {
+      cwd: ROOT,
+      env: { ...process.env, GERBANG_DATA_DIR: instance.dir },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    // Never read: once the pipe (and Node's buffer on this side) is full, every write of the
+    // gateway's answers EAGAIN.
+    gateway.stdout.pause();
+    const app = instance.agent('app-pendaftaran');
+    const officer = instance.agent('officer-1');
+    try {
+      await waitForHealth(instance.url, app);
+      for (let i = 0; i < 1500; i++) {
+        const response = await request(`${instance.url}/healthz`, {
+          dispatcher: app,
+          headersTimeout: 5000,
+        });
+        expect(response.statusCode).toBe(200);
+        await response.body.dump();
+      }
+      expect(await lookupAt(instance.url, app)).toEqual([200, 'ok']);
+      expect(
+        await metric(instance.url, officer, 'gerbang_log_write_failures_total'),
+      ).toBeGreaterThan(0);
+    } finally {
+      await app.close();
+      await officer.close();
+      gateway.kill('SIGKILL');
+      await instance.simulator.close();
+      rmSync(instance.dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
 
 describe('a closed log pipe', () => {

@@ -3,11 +3,13 @@
  * year 9999 through the admin API, and the same values written into state.db by hand. Over real
  * TLS to a real `gerbang serve` process: the API refuses them naming the field, a hand-written
  * row is set aside with what it causes, the process stays up and restarts, and `gerbang doctor`
- * names the row.
+ * names the row. A state.db or outbox.db that cannot be opened at all, at the start or while
+ * running, refuses only what needs it and is used again once mended.
  */
 import Database from 'better-sqlite3';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request, type Agent } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,6 +21,7 @@ import {
   waitForHealth,
   type PreparedInstance,
 } from './helpers/child-gateway.ts';
+import { eventually } from './helpers/until.ts';
 
 let instance: PreparedInstance | undefined;
 let gateway: ChildProcess | undefined;
@@ -132,5 +135,98 @@ describe('stored state that could brick a start-up', () => {
     const verified = await call(`${url}/v1/audit/verify`, officer);
     expect(verified.body).toMatchObject({ ok: true });
     for (const agent of [admin, app, officer]) await agent.close();
+  }, 60_000);
+});
+
+describe('a state.db or outbox.db that cannot be opened or read', () => {
+  it('starts anyway, refuses only what needs the file, names it, and recovers once it is mended', async () => {
+    const prepared = await prepareInstance();
+    const { dir, url } = prepared;
+    writeFileSync(join(dir, 'state.db'), randomBytes(8192));
+    writeFileSync(join(dir, 'outbox.db'), randomBytes(8192));
+    const child = spawnGerbang(['serve'], dir, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let log = '';
+    child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const app = prepared.agent('app-pendaftaran');
+    const officer = prepared.agent('officer-1');
+    try {
+      await waitForHealth(url, app);
+      const lookup = () =>
+        call(`${url}/v1/nik/lookup`, app, {
+          nik: '6474015709900001',
+          purpose: 'pendaftaran-wp',
+          reference: 'STATE-2',
+        });
+      const refused = await lookup();
+      expect([refused.status, (refused.body['error'] as { code: string }).code]).toEqual([
+        503,
+        'state_unavailable',
+      ]);
+      // Everything that does not need the file is served.
+      expect((await call(`${url}/v1/audit/verify`, officer)).body).toMatchObject({ ok: true });
+      expect(await call(`${url}/readyz`, officer)).toMatchObject({
+        status: 503,
+        body: { checks: { storedState: 'unreadable', agreement: 'unknown' } },
+      });
+      expect(log).toContain(`${join(dir, 'state.db')} cannot be used: file is not a database`);
+
+      // Mended (here: removed, so that a fresh one is made): served again, without a restart.
+      rmSync(join(dir, 'state.db'), { force: true });
+      await eventually(async () => (await lookup()).status === 200, {
+        what: 'lookups once state.db is mended',
+      });
+      const submit = () =>
+        call(`${url}/v1/return-data`, app, {
+          nik: '6474015709900001',
+          npwpd: '0001.07.02',
+          jenis_pajak: ['PBB_P2'],
+          reference: 'STATE-2',
+        });
+      const queued = await submit();
+      expect([queued.status, (queued.body['error'] as { code: string }).code]).toEqual([
+        503,
+        'outbox_unavailable',
+      ]);
+      rmSync(join(dir, 'outbox.db'), { force: true });
+      await eventually(async () => (await submit()).status === 202, {
+        what: 'return data once outbox.db is mended',
+      });
+      expect(child.exitCode).toBeNull();
+    } finally {
+      await app.close();
+      await officer.close();
+      await disposeInstance(prepared, child);
+    }
+  }, 60_000);
+
+  it('keeps running when state.db breaks under it, and recovers when it is put back', async () => {
+    const prepared = await prepareInstance();
+    const { dir, url } = prepared;
+    const child = spawnGerbang(['serve'], dir, { stdio: ['ignore', 'ignore', 'inherit'] });
+    const app = prepared.agent('app-pendaftaran');
+    try {
+      await waitForHealth(url, app);
+      const lookup = async () =>
+        (
+          await call(`${url}/v1/nik/lookup`, app, {
+            nik: '6474015709900001',
+            purpose: 'pendaftaran-wp',
+            reference: 'STATE-3',
+          })
+        ).status;
+      expect(await lookup()).toBe(200);
+      const db = new Database(join(dir, 'state.db'));
+      db.exec('ALTER TABLE readers RENAME TO readers_old');
+      await eventually(async () => (await lookup()) === 503, { what: 'the breakage to be seen' });
+      // The agreement monitor re-evaluates within seconds while the file is broken.
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      expect(child.exitCode).toBeNull();
+      db.exec('ALTER TABLE readers_old RENAME TO readers');
+      db.close();
+      await eventually(async () => (await lookup()) === 200, { what: 'service once mended' });
+    } finally {
+      await app.close();
+      await disposeInstance(prepared, child);
+    }
   }, 60_000);
 });

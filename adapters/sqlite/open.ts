@@ -9,29 +9,95 @@ import type { Database as DatabaseType } from 'better-sqlite3';
 import { existsSync, writeFileSync } from 'node:fs';
 
 /**
- * A write the disk refused — full, read-only, failing — rather than a fault in Gerbang: the
- * caller answers with a coded 503 and the write can succeed once the disk has recovered.
+ * A database that cannot be used — it cannot be opened, it is not a database, its schema is not
+ * this version's, the disk is full or failing — rather than a fault in Gerbang: only what needs
+ * that store is refused (with a coded 503), and a later use tries again. The message names the
+ * file and SQLite's reason; it is for operators and logs, never for a client.
  */
 export class StorageUnavailable extends Error {
   override readonly name = 'StorageUnavailable';
-  /** Which store refused: `state` (state.db) or `outbox` (outbox.db). */
+  /** Which store: `state` (state.db) or `outbox` (outbox.db). */
   readonly store: 'state' | 'outbox';
-  constructor(store: 'state' | 'outbox', cause: unknown) {
-    super(`the ${store} database cannot be written`, { cause });
+  constructor(store: 'state' | 'outbox', path: string, cause: unknown) {
+    super(`${path} cannot be used: ${reasonOf(cause)}`, { cause });
     this.store = store;
   }
 }
 
-const DISK_REFUSED = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED)/;
+function reasonOf(cause: unknown): string {
+  if (!(cause instanceof Error)) return 'unknown error';
+  const code = (cause as { code?: unknown }).code;
+  return typeof code === 'string' ? `${cause.message} (${code})` : cause.message;
+}
 
-/** Runs a write; a disk that refuses it becomes StorageUnavailable, anything else is rethrown. */
-export function writeOrUnavailable<T>(store: 'state' | 'outbox', write: () => T): T {
-  try {
-    return write();
-  } catch (error) {
-    if (error instanceof Database.SqliteError && DISK_REFUSED.test(error.code))
-      throw new StorageUnavailable(store, error);
-    throw error;
+/** A constraint is the caller's to handle (a duplicate key); every other SQLite failure is the store's. */
+const isStoreFailure = (error: unknown): boolean =>
+  error instanceof Database.SqliteError && !error.code.startsWith('SQLITE_CONSTRAINT');
+
+/** Failures after which the handle is dropped and the file opened afresh: the file itself is bad. */
+const REOPEN_AFTER = /^SQLITE_(NOTADB|CORRUPT|CANTOPEN|IOERR|ERROR|READONLY_DBMOVED|SCHEMA)/;
+
+/**
+ * A database opened on first use, reopened after it failed: a file that cannot be opened at start
+ * (a full disk, random bytes, an older schema) makes only its own users fail, and service comes
+ * back by itself once the file or the disk is mended. Attempts to open are at most `retryMs` apart.
+ */
+export class ReopeningDatabase {
+  private readonly store: 'state' | 'outbox';
+  private readonly path: string;
+  private readonly open: () => DatabaseType;
+  private readonly retryMs: number;
+  private db: DatabaseType | undefined;
+  private failedAt = -Infinity;
+  private lastFailure: unknown;
+
+  constructor(store: 'state' | 'outbox', path: string, open: () => DatabaseType, retryMs = 2000) {
+    this.store = store;
+    this.path = path;
+    this.open = open;
+    this.retryMs = retryMs;
+  }
+
+  /** Runs `work` on the database; a store failure becomes StorageUnavailable. */
+  use<T>(work: (db: DatabaseType) => T): T {
+    const db = this.connection();
+    try {
+      return work(db);
+    } catch (error) {
+      if (!isStoreFailure(error)) throw error;
+      if (REOPEN_AFTER.test((error as { code: string }).code)) this.drop(error);
+      throw new StorageUnavailable(this.store, this.path, error);
+    }
+  }
+
+  private connection(): DatabaseType {
+    if (this.db !== undefined) return this.db;
+    if (performance.now() - this.failedAt < this.retryMs)
+      throw new StorageUnavailable(this.store, this.path, this.lastFailure);
+    try {
+      this.db = this.open();
+      return this.db;
+    } catch (error) {
+      this.failedAt = performance.now();
+      this.lastFailure = error;
+      throw new StorageUnavailable(this.store, this.path, error);
+    }
+  }
+
+  private drop(error: unknown): void {
+    try {
+      this.db?.close();
+    } catch {
+      // Closing a broken handle may fail too; it is dropped either way.
+    }
+    this.db = undefined;
+    this.failedAt = performance.now();
+    this.lastFailure = error;
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = undefined;
   }
 }
 

@@ -5,6 +5,7 @@
  * jump is observed by the running process.
  */
 import { userInfo } from 'node:os';
+import { parseIsoInstant } from '../../policies/index.ts';
 import { resolveInstance } from '../config/instance.ts';
 import { AdminActionError, TERMINATION_REASONS, type AdminContext } from '../policy/index.ts';
 import { openOfflineServices } from './offline-services.ts';
@@ -67,9 +68,12 @@ export async function adminCommand(sub: AdminSubcommand, values: AdminValues): P
             `--reason must be one of ${TERMINATION_REASONS.join(', ')}`,
             EXIT.usage,
           );
-        const at = values.at === undefined ? undefined : Date.parse(values.at);
-        if (at !== undefined && Number.isNaN(at))
-          throw new CliError('--at is not an ISO 8601 time', EXIT.usage);
+        const at = values.at === undefined ? undefined : parseIsoInstant(values.at);
+        if (values.at !== undefined && at === undefined)
+          throw new CliError(
+            '--at must be an ISO 8601 time with a zone, from 2000 to 2100 (2027-02-11T16:00Z)',
+            EXIT.usage,
+          );
         const view = await policy.admin.terminate(context, {
           number: need(values.number, 'number'),
           reason: reason as (typeof TERMINATION_REASONS)[number],

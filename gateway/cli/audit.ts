@@ -4,7 +4,7 @@
  * laptop will do), only the CA certificate. Commands that touch the live trail record themselves
  * in it.
  */
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import {
   consistencyProof,
@@ -16,10 +16,11 @@ import {
   type AuditEvent,
   type VerifyResult,
 } from '../../audit/index.ts';
+import { parseIsoInstant } from '../../policies/index.ts';
 import { auditTrustAnchorPem, openAuditStore } from '../audit-store.ts';
 import { loadConfig } from '../config/index.ts';
 import { resolveInstance } from '../config/instance.ts';
-import { CliError, EXIT, say, warn } from './output.ts';
+import { CliError, displayPath, EXIT, say, warn } from './output.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -29,8 +30,12 @@ function cliPrincipal(): NonNullable<AuditEvent['principal']> {
 
 function parseTime(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new CliError(`${name} is not an ISO 8601 time`, EXIT.usage);
+  const time = parseIsoInstant(value);
+  if (time === undefined)
+    throw new CliError(
+      `${name} must be an ISO 8601 date or time with a zone, from 2000 to 2100 (2026-07-01 or 2026-07-01T08:00+08:00)`,
+      EXIT.usage,
+    );
   return time;
 }
 
@@ -104,7 +109,8 @@ export async function auditExport(values: {
   const from = parseTime(values.from, '--from');
   const to = parseTime(values.to, '--to');
   const location = resolveInstance();
-  const store = openAuditStore(loadConfig(location.configPath), location.dataDir);
+  const config = loadConfig(location.configPath);
+  const store = openAuditStore(config, location.dataDir);
   try {
     const fromIso = from === undefined ? undefined : new Date(from).toISOString();
     const toIso = to === undefined ? undefined : new Date(to).toISOString();
@@ -130,11 +136,15 @@ export async function auditExport(values: {
         if (line.kind === 'record') records++;
         writeSync(fd, `${JSON.stringify(line)}\n`);
       }
-    } finally {
+    } catch (error) {
+      // Half an export (a full disk) is no export: removed, so that a retry can write it.
       closeSync(fd);
+      rmSync(values.out, { force: true });
+      throw error;
     }
+    closeSync(fd);
     say(
-      `exported ${records} records to ${values.out}; verify with: gerbang audit verify ${values.out} --ca ca.crt`,
+      `exported ${records} records to ${values.out}; verify with: gerbang audit verify ${values.out} --ca ${displayPath(config.server.clientCaFile)}`,
     );
   } finally {
     await store.close();

@@ -2,6 +2,8 @@
  * Long-running commands (demo, serve, sim) and `config check`. Each finds its instance, ports
  * and addresses through resolveInstance, as every command does (config/endpoints.ts).
  */
+import { StorageUnavailable } from '../../adapters/sqlite/open.ts';
+import { AuditWriteError } from '../../audit/index.ts';
 import { loadConfig, readSecretText, type GerbangConfig } from '../config/index.ts';
 import { resolveInstance, type InstanceLocation } from '../config/instance.ts';
 import {
@@ -19,7 +21,7 @@ import { SYSTEM_PRINCIPAL, type RunningGateway } from '../server.ts';
 import { createLogDestination, createLogger, guardStandardStreams } from '../logging.ts';
 import { startGateway } from '../server.ts';
 import { portOption } from './args.ts';
-import { CliError, displayPath, EXIT, say } from './output.ts';
+import { CliError, displayPath, EXIT, say, warn } from './output.ts';
 
 function onShutdown(close: () => Promise<void>): void {
   let closing = false;
@@ -36,6 +38,43 @@ function onShutdown(close: () => Promise<void>): void {
 }
 
 /** Loaded on demand: `gerbang serve` never holds the simulator's population (and its canaries). */
+const START_RETRY_MS = 5_000;
+
+/** A start refused by the disk (full, read-only, failing), not by the configuration. */
+function isDiskRefusal(error: unknown): boolean {
+  if (error instanceof AuditWriteError) return true;
+  const code = (error as { code?: unknown }).code;
+  return (
+    typeof code === 'string' &&
+    /^(SQLITE_(FULL|IOERR|CANTOPEN|BUSY|READONLY)|ENOSPC|EROFS|EIO|EDQUOT)/.test(code)
+  );
+}
+
+/**
+ * Starts the gateway; while the disk refuses the start (the audit record of the start cannot be
+ * written), says so on stderr — at once, then once a minute — and tries again every five
+ * seconds, so that freeing space is enough. Anything else fails the command as before.
+ */
+async function startWhenTheDiskAllows(
+  start: () => Promise<RunningGateway>,
+): Promise<RunningGateway> {
+  let reportedAt = -Infinity;
+  for (;;) {
+    try {
+      return await start();
+    } catch (error) {
+      if (!isDiskRefusal(error)) throw error;
+      if (performance.now() - reportedAt >= 60_000) {
+        reportedAt = performance.now();
+        warn(
+          `gerbang: the gateway cannot start yet: ${(error as Error).message}; retrying every ${String(START_RETRY_MS / 1000)} s until the disk has room (Ctrl-C stops)`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, START_RETRY_MS));
+    }
+  }
+}
+
 /** A port someone else holds: say whose variable moves it, instead of Node's EADDRINUSE text. */
 function portTaken(what: string, variable: string): (error: unknown) => never {
   return (error) => {
@@ -68,6 +107,15 @@ async function startSimulatorFor(config: GerbangConfig, port: number) {
  * an administrator deactivated or blacklisted stays as they left it.
  */
 async function enrolDemoReader(gateway: RunningGateway, pkiDir: string): Promise<void> {
+  try {
+    await enrolDemoReaderNow(gateway, pkiDir);
+  } catch (error) {
+    if (!(error instanceof StorageUnavailable) && !isDiskRefusal(error)) throw error;
+    warn(`gerbang: the demo could not switch reader-01 on: ${(error as Error).message}`);
+  }
+}
+
+async function enrolDemoReaderNow(gateway: RunningGateway, pkiDir: string): Promise<void> {
   if (gateway.readers === undefined) return;
   const context = { principal: DEMO_PRINCIPAL, now: Date.now() };
   if (gateway.policy.registry.reader('reader-01') === undefined)
@@ -88,15 +136,23 @@ async function enrolDemoReader(gateway: RunningGateway, pkiDir: string): Promise
 
 /** Demo mode only: renew the demo agreement when it ends soon or has ended (gateway/demo/renewal). */
 async function renewDemoAgreement(location: InstanceLocation): Promise<DemoRenewal | undefined> {
-  const services = await openOfflineServices(location);
+  let services;
   try {
+    services = await openOfflineServices(location);
     return await renewDemoAgreementIfDue(services.policy, Date.now());
+  } catch (error) {
+    // A full disk or an unreadable state.db: the gateway starts anyway and says what it can't do.
+    if (!isDiskRefusal(error) && !(error instanceof StorageUnavailable)) throw error;
+    warn(`gerbang: the demo could not check its agreement: ${(error as Error).message}`);
+    return undefined;
   } finally {
-    await services.close();
+    await services?.close();
   }
 }
 
-function describeAgreement(inForce: ReturnType<PolicyRegistry['inForce']>): string {
+function describeAgreement(registry: PolicyRegistry): string {
+  if (!registry.stateReadable()) return 'unknown: state.db cannot be read (gerbang doctor)';
+  const inForce = registry.inForce(Date.now());
   if (inForce === undefined) return 'none';
   const { terms, state } = inForce;
   return `${terms.number}, ${state} (${terms.validFrom} to ${terms.validUntil}, ${terms.timeZone})`;
@@ -123,11 +179,13 @@ export async function demoCommand(): Promise<void> {
   // Logs go to stderr so that the summary below stays readable on stdout.
   const logs = createLogDestination(2);
   const logger = createLogger(config.logging.level, logs.stream);
-  const gateway = await startGateway(
-    // GERBANG_HOST/GERBANG_PORT applied (in a container the demo must listen on every interface
-    // to be reached through a port); the upstream is the simulator, wherever it came up.
-    endpoints.applyTo(config, simulator.url),
-    { logger, logWrites: logs.stats, dataDir: location.dataDir },
+  const gateway = await startWhenTheDiskAllows(() =>
+    startGateway(
+      // GERBANG_HOST/GERBANG_PORT applied (in a container the demo must listen on every interface
+      // to be reached through a port); the upstream is the simulator, wherever it came up.
+      endpoints.applyTo(config, simulator.url),
+      { logger, logWrites: logs.stats, dataDir: location.dataDir },
+    ),
   ).catch(async (error: unknown) => {
     await simulator.close();
     return portTaken('the gateway', 'GERBANG_PORT')(error);
@@ -156,7 +214,7 @@ export async function demoCommand(): Promise<void> {
   CA certificate    ${pki('ca.crt')}
   client certs      ${pki('clients')}/<id>.crt, .key, .p12 (+ .p12.password)
                     app-pendaftaran, app-kasir, officer-1, evaluator-1, admin-1, reader-01
-  agreement         ${describeAgreement(gateway.policy.registry.inForce(Date.now()))}${renewal === undefined ? '' : `\n                    (renewed now by the demo, which renews its agreement when it ends)`}
+  agreement         ${describeAgreement(gateway.policy.registry)}${renewal === undefined ? '' : `\n                    (renewed now by the demo, which renews its agreement when it ends)`}
 
 Try a lookup:
 curl --cacert ${pki('ca.crt')} --cert ${pki('clients/app-pendaftaran.crt')} --key ${pki('clients/app-pendaftaran.key')} -H 'Content-Type: application/json' -H 'X-Operator-Id: petugas.demo' -d '${body}' ${url}/v1/nik/lookup
@@ -168,9 +226,9 @@ export async function serveCommand(): Promise<void> {
   guardStandardStreams();
   const location = resolveInstance();
   const config = loadConfig(location.configPath);
-  const gateway = await startGateway(location.endpoints(config).applyTo(config), {
-    dataDir: location.dataDir,
-  }).catch(portTaken('the gateway', 'GERBANG_PORT'));
+  const gateway = await startWhenTheDiskAllows(() =>
+    startGateway(location.endpoints(config).applyTo(config), { dataDir: location.dataDir }),
+  ).catch(portTaken('the gateway', 'GERBANG_PORT'));
   onShutdown(() => gateway.close());
 }
 

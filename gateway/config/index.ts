@@ -11,6 +11,7 @@ export {
   loadConfig,
   checkConfigDocument,
   checkAgreementDocument,
+  configuredPrincipal,
   ConfigError,
   secretPathsOf,
 } from './load.ts';

@@ -23,8 +23,11 @@ export function locateInstance(
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
 ): InstanceLocation {
-  const dataDir = resolve(cwd, env['GERBANG_DATA_DIR'] ?? 'var');
-  const configPath = resolve(cwd, env['GERBANG_CONFIG'] ?? join(dataDir, 'gerbang.json'));
+  // An empty variable is unset, as for the GERBANG_* ports: `GERBANG_DATA_DIR=` must not make the
+  // working directory the instance.
+  const set = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
+  const dataDir = resolve(cwd, set('GERBANG_DATA_DIR') ?? 'var');
+  const configPath = resolve(cwd, set('GERBANG_CONFIG') ?? join(dataDir, 'gerbang.json'));
   return { dataDir, configPath, pkiDir: join(dataDir, 'pki') };
 }
 

@@ -125,6 +125,24 @@ describe('loadConfig', () => {
       /^\/agreements\/0\/validUntil must not be before validFrom$/,
     ],
     [
+      'two agreements under one number',
+      (c) => {
+        const agreements = c['agreements'] as unknown[];
+        agreements.push(agreements[0]);
+      },
+      /^\/agreements\/1\/number is the number of an earlier agreement$/,
+    ],
+    [
+      'more upstream quota reserved than there is',
+      (c) => {
+        const kasir = (c['principals'] as Record<string, { profile: Record<string, unknown> }>)[
+          'app-kasir'
+        ];
+        if (kasir) kasir.profile['upstreamQuotaReserve'] = 20_000_000;
+      },
+      /^\/principals: the upstreamQuotaReserve of all clients \(20000000\) exceeds \/upstream\/dailyQuota/,
+    ],
+    [
       'a bad NPWPD pattern',
       (c) => (c['returnData'] = { npwpdPattern: '([' }),
       /^\/returnData\/npwpdPattern is not a valid regular expression$/,

@@ -33,10 +33,22 @@ const validateAgreement = ajv.compile<AgreementConfig>(AgreementSchema);
 /** Rules that cross fields. */
 function semanticProblems(config: GerbangConfig): string[] {
   const problems: string[] = [];
+  const numbers = new Set<string>();
   config.agreements.forEach((agreement, i) => {
     for (const { field, problem } of agreementCalendarProblems(agreement))
       problems.push(`/agreements/${i}/${field} ${problem}`);
+    if (numbers.has(agreement.number))
+      problems.push(`/agreements/${i}/number is the number of an earlier agreement`);
+    numbers.add(agreement.number);
   });
+  const reserved = Object.values(config.principals).reduce(
+    (sum, principal) => sum + (principal.profile?.upstreamQuotaReserve ?? 0),
+    0,
+  );
+  if (reserved > config.upstream.dailyQuota)
+    problems.push(
+      `/principals: the upstreamQuotaReserve of all clients (${String(reserved)}) exceeds /upstream/dailyQuota (${String(config.upstream.dailyQuota)})`,
+    );
   const zones: [string, string | undefined][] = [
     ['/upstream/quotaTimeZone', config.upstream.quotaTimeZone],
     ['/anomalies/serviceHours/timeZone', config.anomalies.serviceHours?.timeZone],
@@ -148,12 +160,24 @@ export function checkAgreementDocument(
 ): { ok: true; agreement: AgreementConfig } | { ok: false; problems: string[] } {
   // Defaults are filled in a copy: the caller's object is not changed.
   const copy: unknown = structuredClone(data);
+  // Unknown keys are not named: a stored row's keys could be anything, a NIK included.
   if (!validateAgreement(copy))
-    return { ok: false, problems: describeAjvErrors(validateAgreement.errors) };
+    return { ok: false, problems: describeAjvErrors(validateAgreement.errors, false) };
   const problems = agreementCalendarProblems(copy).map(
     ({ field, problem }) => `/${field} ${problem}`,
   );
   return problems.length > 0 ? { ok: false, problems } : { ok: true, agreement: copy };
+}
+
+/**
+ * The principal configured under `id`: own keys only, so that `toString`, `constructor` or
+ * `__proto__` are no principals (a plain object lookup would find Object.prototype's members).
+ */
+export function configuredPrincipal(
+  config: GerbangConfig,
+  id: string,
+): GerbangConfig['principals'][string] | undefined {
+  return Object.hasOwn(config.principals, id) ? config.principals[id] : undefined;
 }
 
 /** Every secret a configuration names, by its key, as resolved paths. */

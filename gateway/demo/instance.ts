@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CertificateRevocationList } from 'pkijs';
 import { CertificateAuthority, fromPem } from '../../certs/index.ts';
-import { addDays, addYears, calendarDateIn, ELEMENTS } from '../../policies/index.ts';
+import { addDays, addYears, calendarDateIn, ELEMENTS, LATEST_DATE } from '../../policies/index.ts';
 import type { GerbangConfig, Role } from '../config/index.ts';
 import type { InstanceLocation } from '../config/instance.ts';
 
@@ -49,9 +49,13 @@ export const DEMO_AGREEMENT = {
   termYears: 2,
 } as const;
 
-/** The demo agreement's window: `termYears` from `validFrom`, the last day inclusive. */
+/**
+ * The demo agreement's window: `termYears` from `validFrom`, the last day inclusive, and never
+ * past the last day a stored date may name (a demo started in 2099 gets a shorter term).
+ */
 export function demoAgreementWindow(validFrom: string): { validFrom: string; validUntil: string } {
-  return { validFrom, validUntil: addDays(addYears(validFrom, DEMO_AGREEMENT.termYears), -1) };
+  const full = addDays(addYears(validFrom, DEMO_AGREEMENT.termYears), -1);
+  return { validFrom, validUntil: full > LATEST_DATE ? LATEST_DATE : full };
 }
 
 /**

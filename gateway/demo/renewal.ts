@@ -45,7 +45,12 @@ export async function renewDemoAgreementIfDue(
   const dayAfterEnd = addDays(current.validUntil, 1);
   const validFrom = dayAfterEnd > today ? dayAfterEnd : today;
   const window = demoAgreementWindow(validFrom);
-  const number = `${DEMO_AGREEMENT.number}/demo-${validFrom.replaceAll('-', '')}`;
+  // The first free number: a row set aside under the plain one must not stop the demo.
+  const base = `${DEMO_AGREEMENT.number}/demo-${validFrom.replaceAll('-', '')}`;
+  const number = [base, ...[2, 3, 4, 5, 6, 7, 8, 9].map((n) => `${base}-${String(n)}`)].find(
+    (candidate) => !policy.admin.isAgreementNumberTaken(candidate),
+  );
+  if (number === undefined) return undefined;
   const context: AdminContext = { principal: DEMO_PRINCIPAL, now };
   await policy.admin.addAgreement(context, {
     number,

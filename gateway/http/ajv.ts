@@ -19,12 +19,19 @@ export function createAjv(overrides: Options = {}): Ajv {
   return new Ajv({ ...HARDENED, ...overrides });
 }
 
-/** `"/path/to/field must be …"` lines, for operators (never for clients). */
-export function describeAjvErrors(errors: readonly ErrorObject[] | null | undefined): string[] {
+/**
+ * `"/path/to/field must be …"` lines, for operators (never for clients). An unknown key is named
+ * unless `nameUnknownKeys` is false: for text that did not come from an operator (a row of
+ * state.db), whose keys could be anything, a NIK included.
+ */
+export function describeAjvErrors(
+  errors: readonly ErrorObject[] | null | undefined,
+  nameUnknownKeys = true,
+): string[] {
   return (errors ?? []).map((error) => {
     const where = error.instancePath === '' ? '(root)' : error.instancePath;
     const extra =
-      error.keyword === 'additionalProperties'
+      nameUnknownKeys && error.keyword === 'additionalProperties'
         ? ` (${String((error.params as { additionalProperty?: unknown }).additionalProperty)})`
         : '';
     return `${where} ${error.message ?? 'is invalid'}${extra}`;

@@ -132,7 +132,14 @@ export const ReadinessResponse = Type.Object({
     ]),
     agreement: Type.String(),
     clock: Type.Union([Type.Literal('trusted'), Type.Literal('untrusted')]),
-    /** `problems`: some rows of state.db are unusable (gerbang doctor names them). */
-    storedState: Type.Union([Type.Literal('ok'), Type.Literal('problems')]),
+    /**
+     * `problems`: some rows of state.db are set aside (gerbang doctor names them);
+     * `unreadable`: state.db cannot be read at all, and data requests are refused.
+     */
+    storedState: Type.Union([
+      Type.Literal('ok'),
+      Type.Literal('problems'),
+      Type.Literal('unreadable'),
+    ]),
   }),
 });

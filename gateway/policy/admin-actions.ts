@@ -22,7 +22,7 @@ import {
   LATEST_DATE,
 } from '../../policies/index.ts';
 import { StorageUnavailable } from '../../adapters/sqlite/open.ts';
-import { checkAgreementDocument } from '../config/index.ts';
+import { checkAgreementDocument, configuredPrincipal } from '../config/index.ts';
 
 export class AdminActionError extends Error {
   override readonly name = 'AdminActionError';
@@ -223,6 +223,12 @@ export class AdminActions {
     const previous = this.find(input.follows);
     if (this.registry.agreements().some((a) => a.number === input.number))
       throw new AdminActionError('conflict', `agreement ${input.number} exists`);
+    // A row set aside as unusable still holds its number (gerbang doctor names it).
+    if (this.isStoredAgreementNumber(input.number))
+      throw new AdminActionError(
+        'conflict',
+        `agreement ${input.number} exists in state.db but is set aside as unusable: choose another number, or mend the row (gerbang doctor)`,
+      );
     const elements = input.elements ?? previous.elements;
     if (!elements.every(isElementName))
       throw new AdminActionError('invalid', `elements must be among ${ELEMENTS.join(', ')}`);
@@ -255,6 +261,18 @@ export class AdminActions {
       },
     );
     return this.viewAfterChange(input.number, context.now, true);
+  }
+
+  /** Whether `number` names an agreement, usable or set aside. */
+  isAgreementNumberTaken(number: string): boolean {
+    return (
+      this.registry.agreements().some((a) => a.number === number) ||
+      this.isStoredAgreementNumber(number)
+    );
+  }
+
+  private isStoredAgreementNumber(number: string): boolean {
+    return this.state.addedAgreementRows().some((row) => row.number === number);
   }
 
   /** Termination (PKS Pasal 9(1); a change of the agency's nomenclature, Pasal 5(2)). */
@@ -338,7 +356,7 @@ export class AdminActions {
     context: AdminContext,
     input: { id: string; suspended: boolean; reason?: string },
   ): Promise<void> {
-    const principal = this.config.principals[input.id];
+    const principal = configuredPrincipal(this.config, input.id);
     if (principal === undefined) throw new AdminActionError('not_found', `no client ${input.id}`);
     if ((this.registry.clientStatus(input.id)?.suspended ?? false) === input.suspended) {
       throw new AdminActionError(
@@ -369,7 +387,7 @@ export class AdminActions {
     context: AdminContext,
     input: { id: string; samCertificatePem: string; samSerial: string; samFingerprint: string },
   ): Promise<void> {
-    if (this.config.principals[input.id]?.role !== 'reader')
+    if (configuredPrincipal(this.config, input.id)?.role !== 'reader')
       throw new AdminActionError(
         'invalid',
         `${input.id} is not a configured principal with role reader`,

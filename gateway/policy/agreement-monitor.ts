@@ -19,6 +19,8 @@ export type AgreementListener = (change: {
   permitsAccess: boolean;
 }) => void;
 
+const RETRY_MS = 5_000;
+
 export class AgreementMonitor {
   private readonly registry: PolicyRegistry;
   private readonly audit: AuditTrail;
@@ -27,10 +29,19 @@ export class AgreementMonitor {
   private last: string | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(registry: PolicyRegistry, audit: AuditTrail, now: () => number) {
+  private readonly onError: (error: unknown) => void;
+
+  /** `onError` hears of an evaluation that failed (state.db unreadable); it is retried soon. */
+  constructor(
+    registry: PolicyRegistry,
+    audit: AuditTrail,
+    now: () => number,
+    onError: (error: unknown) => void = () => undefined,
+  ) {
     this.registry = registry;
     this.audit = audit;
     this.now = now;
+    this.onError = onError;
   }
 
   onChange(listener: AgreementListener): void {
@@ -41,9 +52,22 @@ export class AgreementMonitor {
     return this.evaluate();
   }
 
-  /** Records the state if it changed, then waits for the next boundary. */
+  /**
+   * Records the state if it changed, then waits for the next boundary. Never rejects: when the
+   * state cannot be read, nothing is recorded or switched off (it is unknown, and data requests
+   * are refused meanwhile) and it is tried again in RETRY_MS.
+   */
   async evaluate(): Promise<void> {
     clearTimeout(this.timer);
+    try {
+      await this.evaluateNow();
+    } catch (error) {
+      this.onError(error);
+      this.schedule(RETRY_MS);
+    }
+  }
+
+  private async evaluateNow(): Promise<void> {
     const now = this.now();
     this.registry.refresh(true);
     const current = this.registry.inForce(now);
@@ -75,7 +99,12 @@ export class AgreementMonitor {
     const next = nextStateChange(this.registry.agreements(), now);
     // Re-check at least hourly: timers drift and configurations change.
     const delay = Math.min(next === undefined ? 3_600_000 : next - now, 3_600_000);
-    this.timer = setTimeout(() => void this.evaluate(), Math.max(delay, 0));
+    this.schedule(delay);
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.evaluate(), Math.max(delayMs, 0));
     this.timer.unref();
   }
 

@@ -12,7 +12,7 @@ import {
   zoneOffsetMs,
   type Admission,
 } from '../../policies/index.ts';
-import type { GerbangConfig } from '../config/index.ts';
+import { configuredPrincipal, type GerbangConfig } from '../config/index.ts';
 
 export type QuotaDecision =
   | { readonly ok: true }
@@ -113,7 +113,7 @@ export class ClientLimits {
 
   /** The token bucket: may `client` make a request now? */
   checkRate(client: string, now: number): Admission {
-    const profile = this.config.principals[client]?.profile;
+    const profile = configuredPrincipal(this.config, client)?.profile;
     if (profile === undefined) return { ok: true };
     let bucket = this.buckets.get(client);
     if (bucket === undefined) {
@@ -127,7 +127,7 @@ export class ClientLimits {
   consume(client: string, now: number): QuotaDecision {
     this.rollOver(now);
     const retryAfterSeconds = this.secondsLeftToday(now);
-    const profile = this.config.principals[client]?.profile;
+    const profile = configuredPrincipal(this.config, client)?.profile;
     const used = this.used[client] ?? 0;
     if (profile !== undefined && used >= profile.dailyQuota)
       return { ok: false, code: 'quota_exhausted', retryAfterSeconds };
@@ -161,7 +161,7 @@ export class ClientLimits {
         resetSeconds: number;
       }
     | undefined {
-    const profile = this.config.principals[client]?.profile;
+    const profile = configuredPrincipal(this.config, client)?.profile;
     if (profile === undefined) return undefined;
     this.rollOver(now);
     const share = {

@@ -9,7 +9,8 @@ import {
   type AgreementInForce,
   type ClientProfile,
 } from '../../policies/index.ts';
-import type { AgreementConfig, GerbangConfig } from '../config/index.ts';
+import { configuredPrincipal, type AgreementConfig, type GerbangConfig } from '../config/index.ts';
+import { StorageUnavailable } from '../../adapters/sqlite/open.ts';
 import type { ClientStatus, ReaderRow, StateDb } from './state-db.ts';
 import { checkStoredState, type StoredStateProblem } from './stored-state.ts';
 
@@ -25,6 +26,8 @@ export class PolicyRegistry {
   private statuses = new Map<string, ClientStatus>();
   private readerRows = new Map<string, ReaderRow>();
   private problemList: StoredStateProblem[] = [];
+  /** Set while state.db cannot be read at all: nothing of it is known, so nothing is served. */
+  private unreadable: StorageUnavailable | undefined;
   private checkedAt = -Infinity;
   private readonly onProblems: (problems: readonly StoredStateProblem[]) => void;
 
@@ -45,13 +48,33 @@ export class PolicyRegistry {
     const now = performance.now();
     if (!force && now - this.checkedAt < 500) return;
     this.checkedAt = now;
-    if (!this.state.changed() && !force) return;
-    const stored = checkStoredState({
-      added: this.state.addedAgreementRows(),
-      changes: this.state.agreementChangeRows(),
-      statuses: this.state.clientStatusRows(),
-      readers: this.state.readerRows(),
-    });
+    let stored: ReturnType<typeof checkStoredState>;
+    try {
+      // An unreadable database is read again at every refresh until it can be.
+      if (!this.state.changed() && !force && this.unreadable === undefined) return;
+      stored = checkStoredState({
+        configured: this.config.agreements.map((agreement) => agreement.number),
+        added: this.state.addedAgreementRows(),
+        changes: this.state.agreementChangeRows(),
+        statuses: this.state.clientStatusRows(),
+        readers: this.state.readerRows(),
+      });
+    } catch (error) {
+      if (!(error instanceof StorageUnavailable)) throw error;
+      // Fail closed: the last state read is not served either, since a termination or a
+      // suspension may have been written since.
+      this.unreadable = error;
+      this.publish([
+        {
+          where: 'state.db',
+          problem: error.message,
+          consequence:
+            'agreements, suspensions and readers are unknown: data requests are refused (503 state_unavailable) until it can be read',
+        },
+      ]);
+      return;
+    }
+    this.unreadable = undefined;
     this.agreementList = [...this.config.agreements, ...stored.agreements]
       .filter((agreement) => !stored.withheld.has(agreement.number))
       .map((agreement) => {
@@ -69,9 +92,25 @@ export class PolicyRegistry {
       });
     this.statuses = stored.statuses;
     this.readerRows = new Map(stored.readers.map((row) => [row.id, row]));
+    this.publish(stored.problems);
+  }
+
+  private publish(problems: StoredStateProblem[]): void {
     const before = JSON.stringify(this.problemList);
-    this.problemList = stored.problems;
-    if (JSON.stringify(this.problemList) !== before) this.onProblems(this.problemList);
+    this.problemList = problems;
+    if (JSON.stringify(problems) !== before) this.onProblems(problems);
+  }
+
+  /** Every accessor: the state as read, or StorageUnavailable while state.db cannot be read. */
+  private current(): void {
+    this.refresh();
+    if (this.unreadable !== undefined) throw this.unreadable;
+  }
+
+  /** False while state.db cannot be read at all (its problem says why). */
+  stateReadable(): boolean {
+    this.refresh();
+    return this.unreadable === undefined;
   }
 
   /** Stored rows that could not be used, and what each of them causes. */
@@ -81,7 +120,7 @@ export class PolicyRegistry {
   }
 
   agreements(): readonly Agreement[] {
-    this.refresh();
+    this.current();
     return this.agreementList;
   }
 
@@ -90,21 +129,21 @@ export class PolicyRegistry {
   }
 
   clientStatus(id: string): ClientStatus | undefined {
-    this.refresh();
+    this.current();
     return this.statuses.get(id);
   }
 
   reader(id: string): ReaderRow | undefined {
-    this.refresh();
+    this.current();
     return this.readerRows.get(id);
   }
 
   readers(): ReaderRow[] {
-    this.refresh();
+    this.current();
     return [...this.readerRows.values()];
   }
 
   profile(id: string): ClientProfile | undefined {
-    return this.config.principals[id]?.profile;
+    return configuredPrincipal(this.config, id)?.profile;
   }
 }

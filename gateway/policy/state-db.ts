@@ -4,8 +4,8 @@
  * own SQLite database (`state.db`); the history of every change is in the audit trail. The
  * gateway and the CLI may both write it; `changed()` tells a reader when another process did.
  */
-import { openPrivateDatabase, writeOrUnavailable } from '../../adapters/sqlite/open.ts';
-import Database, { type Database as DatabaseType } from 'better-sqlite3';
+import { openPrivateDatabase, ReopeningDatabase } from '../../adapters/sqlite/open.ts';
+import Database from 'better-sqlite3';
 import type { AgreementConfig } from '../config/index.ts';
 
 const SCHEMA = `
@@ -79,7 +79,7 @@ export interface ClientStatus {
 }
 
 export class StateDb {
-  private readonly db: DatabaseType;
+  private readonly database: ReopeningDatabase;
   private seenVersion = -1;
   private ownWrites = 0;
   private seenOwnWrites = -1;
@@ -88,15 +88,26 @@ export class StateDb {
    * `readOnly` (for `gerbang doctor`, which must change nothing): the file must exist, no schema
    * is applied, and every write fails as StorageUnavailable.
    */
-  constructor(path: string, options: { readOnly?: boolean } = {}) {
-    this.db = options.readOnly
-      ? new Database(path, { readonly: true, fileMustExist: true })
-      : openPrivateDatabase(path, SCHEMA);
+  constructor(path: string, options: { readOnly?: boolean; retryMs?: number } = {}) {
+    // Opened on first use, so that a state.db that cannot be opened (a full disk, random bytes)
+    // refuses only what needs it, with StorageUnavailable naming the file; tried again after
+    // `retryMs` (two seconds).
+    this.database = new ReopeningDatabase(
+      'state',
+      path,
+      () =>
+        options.readOnly
+          ? new Database(path, { readonly: true, fileMustExist: true })
+          : openPrivateDatabase(path, SCHEMA),
+      options.retryMs,
+    );
   }
 
   /** True once after any write, by this process or another, since the last call. */
   changed(): boolean {
-    const version = this.db.pragma('data_version', { simple: true }) as number;
+    const version = this.database.use(
+      (db) => db.pragma('data_version', { simple: true }) as number,
+    );
     const changed = version !== this.seenVersion || this.ownWrites !== this.seenOwnWrites;
     this.seenVersion = version;
     this.seenOwnWrites = this.ownWrites;
@@ -105,70 +116,77 @@ export class StateDb {
 
   /** Stored as written; `checkStoredState` decides what of it is usable. */
   addedAgreementRows(): { rowid: number; number: string; body: string }[] {
-    return this.db
-      .prepare('SELECT rowid, number, body FROM agreements_added ORDER BY added_at')
-      .all() as { rowid: number; number: string; body: string }[];
+    return this.database.use(
+      (db) =>
+        db.prepare('SELECT rowid, number, body FROM agreements_added ORDER BY added_at').all() as {
+          rowid: number;
+          number: string;
+          body: string;
+        }[],
+    );
   }
 
   addAgreement(agreement: AgreementConfig, at: Date): void {
-    writeOrUnavailable('state', () => {
-      this.db
-        .prepare('INSERT INTO agreements_added (number, body, added_at) VALUES (?, ?, ?)')
-        .run(agreement.number, JSON.stringify(agreement), at.toISOString());
+    this.database.use((db) => {
+      db.prepare('INSERT INTO agreements_added (number, body, added_at) VALUES (?, ?, ?)').run(
+        agreement.number,
+        JSON.stringify(agreement),
+        at.toISOString(),
+      );
     });
     this.ownWrites++;
   }
 
   agreementChangeRows(): RawAgreementChange[] {
-    return this.db
-      .prepare(
-        'SELECT rowid, number, terminated_at, termination_reason, iso27001_submitted_on FROM agreement_changes',
-      )
-      .all() as RawAgreementChange[];
+    return this.database.use(
+      (db) =>
+        db
+          .prepare(
+            'SELECT rowid, number, terminated_at, termination_reason, iso27001_submitted_on FROM agreement_changes',
+          )
+          .all() as RawAgreementChange[],
+    );
   }
 
   terminate(number: string, at: number, reason: string): void {
-    writeOrUnavailable('state', () => {
-      this.db
-        .prepare(
-          'INSERT INTO agreement_changes (number, terminated_at, termination_reason) VALUES (?, ?, ?) ON CONFLICT(number) DO UPDATE SET terminated_at = excluded.terminated_at, termination_reason = excluded.termination_reason',
-        )
-        .run(number, at, reason);
+    this.database.use((db) => {
+      db.prepare(
+        'INSERT INTO agreement_changes (number, terminated_at, termination_reason) VALUES (?, ?, ?) ON CONFLICT(number) DO UPDATE SET terminated_at = excluded.terminated_at, termination_reason = excluded.termination_reason',
+      ).run(number, at, reason);
     });
     this.ownWrites++;
   }
 
   recordIso27001(number: string, submittedOn: string): void {
-    writeOrUnavailable('state', () => {
-      this.db
-        .prepare(
-          'INSERT INTO agreement_changes (number, iso27001_submitted_on) VALUES (?, ?) ON CONFLICT(number) DO UPDATE SET iso27001_submitted_on = excluded.iso27001_submitted_on',
-        )
-        .run(number, submittedOn);
+    this.database.use((db) => {
+      db.prepare(
+        'INSERT INTO agreement_changes (number, iso27001_submitted_on) VALUES (?, ?) ON CONFLICT(number) DO UPDATE SET iso27001_submitted_on = excluded.iso27001_submitted_on',
+      ).run(number, submittedOn);
     });
     this.ownWrites++;
   }
 
   clientStatusRows(): RawClientStatus[] {
-    return this.db
-      .prepare('SELECT rowid, id, suspended, reason, changed_at FROM client_status')
-      .all() as RawClientStatus[];
+    return this.database.use(
+      (db) =>
+        db
+          .prepare('SELECT rowid, id, suspended, reason, changed_at FROM client_status')
+          .all() as RawClientStatus[],
+    );
   }
 
   setClientStatus(id: string, suspended: boolean, reason: string | undefined, at: Date): void {
-    writeOrUnavailable('state', () => {
-      this.db
-        .prepare(
-          'INSERT INTO client_status (id, suspended, reason, changed_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET suspended = excluded.suspended, reason = excluded.reason, changed_at = excluded.changed_at',
-        )
-        .run(id, suspended ? 1 : 0, reason ?? null, at.toISOString());
+    this.database.use((db) => {
+      db.prepare(
+        'INSERT INTO client_status (id, suspended, reason, changed_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET suspended = excluded.suspended, reason = excluded.reason, changed_at = excluded.changed_at',
+      ).run(id, suspended ? 1 : 0, reason ?? null, at.toISOString());
     });
     this.ownWrites++;
   }
 
   readerRows(): (ReaderRow & { rowid: number })[] {
     return (
-      this.db.prepare('SELECT rowid, * FROM readers ORDER BY id').all() as {
+      this.database.use((db) => db.prepare('SELECT rowid, * FROM readers ORDER BY id').all()) as {
         rowid: number;
         id: string;
         sam_serial: string;
@@ -193,20 +211,18 @@ export class StateDb {
   }
 
   enrolReader(row: Omit<ReaderRow, 'state'>): void {
-    writeOrUnavailable('state', () => {
-      this.db
-        .prepare(
-          "INSERT INTO readers (id, sam_serial, sam_certificate, sam_fingerprint, state, reason, changed_at, changed_by) VALUES (?, ?, ?, ?, 'enrolled', ?, ?, ?)",
-        )
-        .run(
-          row.id,
-          row.samSerial,
-          row.samCertificate,
-          row.samFingerprint,
-          row.reason ?? null,
-          row.changedAt,
-          row.changedBy,
-        );
+    this.database.use((db) => {
+      db.prepare(
+        "INSERT INTO readers (id, sam_serial, sam_certificate, sam_fingerprint, state, reason, changed_at, changed_by) VALUES (?, ?, ?, ?, 'enrolled', ?, ?, ?)",
+      ).run(
+        row.id,
+        row.samSerial,
+        row.samCertificate,
+        row.samFingerprint,
+        row.reason ?? null,
+        row.changedAt,
+        row.changedBy,
+      );
     });
     this.ownWrites++;
   }
@@ -218,17 +234,15 @@ export class StateDb {
     at: Date,
     by: string,
   ): void {
-    writeOrUnavailable('state', () => {
-      this.db
-        .prepare(
-          'UPDATE readers SET state = ?, reason = ?, changed_at = ?, changed_by = ? WHERE id = ?',
-        )
-        .run(state, reason ?? null, at.toISOString(), by, id);
+    this.database.use((db) => {
+      db.prepare(
+        'UPDATE readers SET state = ?, reason = ?, changed_at = ?, changed_by = ? WHERE id = ?',
+      ).run(state, reason ?? null, at.toISOString(), by, id);
     });
     this.ownWrites++;
   }
 
   close(): void {
-    this.db.close();
+    this.database.close();
   }
 }

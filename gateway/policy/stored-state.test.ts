@@ -3,9 +3,12 @@
  * named, what depends on it is refused, and nothing throws.
  */
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileTempDir } from '../../test/helpers/temp-dir.ts';
+import { StorageUnavailable } from '../../adapters/sqlite/open.ts';
 import { DEMO_AGREEMENT, demoConfig } from '../demo/instance.ts';
 import { PolicyRegistry } from './registry.ts';
 import { StateDb } from './state-db.ts';
@@ -19,7 +22,9 @@ const DURING = Date.parse('2026-01-15T03:00:00Z');
 /** A state database with rows written as `sqlite3 state.db` would, then a registry over it. */
 function registryAfter(edit: (db: Database.Database) => void) {
   const path = join(dir, `state-${++databases}.db`);
-  new StateDb(path).close();
+  const created = new StateDb(path);
+  created.changed(); // opened on first use: this creates the schema
+  created.close();
   const db = new Database(path);
   edit(db);
   db.close();
@@ -137,5 +142,58 @@ describe('stored state read back', () => {
     expect(registry.agreements()).toHaveLength(2);
     expect(registry.storedStateProblems()).toEqual([]);
     expect(heard).toHaveLength(0);
+  });
+});
+
+describe('a state database that cannot be read at all', () => {
+  it('refuses what depends on it, names the file, and comes back once it is mended', () => {
+    const path = join(dir, `state-${++databases}.db`);
+    writeFileSync(path, randomBytes(8192));
+    const heard: (readonly StoredStateProblem[])[] = [];
+    const registry = new PolicyRegistry(config, new StateDb(path, { retryMs: 0 }), (problems) =>
+      heard.push(problems),
+    );
+    expect(registry.stateReadable()).toBe(false);
+    // Fail closed: not the configured agreement alone, since a termination may be in the file.
+    expect(() => registry.inForce(DURING)).toThrow(StorageUnavailable);
+    expect(() => registry.clientStatus('app-kasir')).toThrow(StorageUnavailable);
+    expect(registry.storedStateProblems()).toEqual([
+      {
+        where: 'state.db',
+        problem: `${path} cannot be used: file is not a database (SQLITE_NOTADB)`,
+        consequence: expect.stringMatching(/503 state_unavailable/) as string,
+      },
+    ]);
+    rmSync(path);
+    registry.refresh(true);
+    expect(registry.stateReadable()).toBe(true);
+    expect(registry.inForce(DURING)?.state).toBe('active');
+    expect(heard.at(-1)).toEqual([]);
+  });
+
+  it('sets aside a stored agreement that would shadow a configured one', () => {
+    const { registry } = registryAfter(
+      addRow(
+        renewal({
+          number: DEMO_AGREEMENT.number,
+          validFrom: '2000-01-01',
+          validUntil: '2100-12-31',
+        }),
+        DEMO_AGREEMENT.number,
+      ),
+    );
+    expect(registry.inForce(Date.parse('2029-06-01T00:00:00Z'))?.state).toBe('expired');
+    expect(registry.storedStateProblems()[0]?.problem).toBe(
+      'an agreement with this number is already configured or stored',
+    );
+  });
+
+  it('does not repeat unknown keys of a stored row, which could be anything', () => {
+    const { registry } = registryAfter(
+      addRow(renewal({ '6474015709900001': 'SITI KENARI RAHAYU' })),
+    );
+    const text = JSON.stringify(registry.storedStateProblems());
+    expect(text).toMatch(/additional properties/);
+    expect(text).not.toMatch(/6474015709900001|SITI/);
   });
 });

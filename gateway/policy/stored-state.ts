@@ -43,6 +43,8 @@ export interface CheckedState {
 }
 
 export function checkStoredState(rows: {
+  /** The configuration's agreement numbers: a stored row may not shadow one of them. */
+  readonly configured: readonly string[];
   readonly added: readonly { rowid: number; number: string; body: string }[];
   readonly changes: readonly RawAgreementChange[];
   readonly statuses: readonly RawClientStatus[];
@@ -50,8 +52,18 @@ export function checkStoredState(rows: {
 }): CheckedState {
   const problems: StoredStateProblem[] = [];
   const agreements: AgreementConfig[] = [];
+  const numbers = new Set(rows.configured);
   for (const row of rows.added) {
     const where = keyOf('agreements_added', row.number, row.rowid);
+    if (numbers.has(row.number)) {
+      // A second window under a number in force would extend that agreement unnoticed.
+      problems.push({
+        where,
+        problem: 'an agreement with this number is already configured or stored',
+        consequence: 'this row is not applied: the earlier agreement of that number stands',
+      });
+      continue;
+    }
     let data: unknown;
     try {
       data = JSON.parse(row.body);
@@ -72,6 +84,7 @@ export function checkStoredState(rows: {
       });
       continue;
     }
+    numbers.add(row.number);
     agreements.push(checked.agreement);
   }
 

@@ -4,7 +4,7 @@
  * as soon as Dukcapil acknowledges — with secure_delete on and the WAL truncated — while the
  * delivery's status stays, keyed by the NIK's HMAC.
  */
-import { openPrivateDatabase, writeOrUnavailable } from '../../adapters/sqlite/open.ts';
+import { openPrivateDatabase, ReopeningDatabase } from '../../adapters/sqlite/open.ts';
 import type { SafeText } from '../../policies/index.ts';
 import type { Database as DatabaseType } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
@@ -91,10 +91,17 @@ function toDelivery(row: Row): Delivery {
 }
 
 export class OutboxStore {
-  private readonly db: DatabaseType;
+  // Opened on first use: an outbox.db that cannot be opened or written refuses return data
+  // alone (StorageUnavailable, 503 outbox_unavailable), and is tried again later.
+  private readonly database: ReopeningDatabase;
 
   constructor(path: string) {
-    this.db = openPrivateDatabase(path, SCHEMA);
+    this.database = new ReopeningDatabase('outbox', path, () => openPrivateDatabase(path, SCHEMA));
+  }
+
+  /** The open connection; only inside `this.database.use`, which opens it first. */
+  private get db(): DatabaseType {
+    return this.database.use((db) => db);
   }
 
   /**
@@ -113,7 +120,7 @@ export class OutboxStore {
     reference: SafeText;
     now: number;
   }): { kind: 'created' | 'existing'; delivery: Delivery } | { kind: 'conflict' } {
-    return writeOrUnavailable('outbox', () => this.enqueueNow(input));
+    return this.database.use(() => this.enqueueNow(input));
   }
 
   private enqueueNow(
@@ -163,7 +170,7 @@ export class OutboxStore {
 
   /** Removes a delivery just created whose submission could not be audited (fail closed). */
   cancel(id: string): void {
-    writeOrUnavailable('outbox', () => {
+    this.database.use(() => {
       this.db
         .transaction(() => {
           this.db.prepare('DELETE FROM payloads WHERE delivery_id = ?').run(id);
@@ -174,22 +181,27 @@ export class OutboxStore {
   }
 
   get(id: string): Delivery | undefined {
-    const row = this.db.prepare('SELECT * FROM deliveries WHERE id = ?').get(id) as Row | undefined;
-    return row ? toDelivery(row) : undefined;
+    return this.database.use(() => {
+      const row = this.db.prepare('SELECT * FROM deliveries WHERE id = ?').get(id) as
+        Row | undefined;
+      return row ? toDelivery(row) : undefined;
+    });
   }
 
   due(now: number, limit: number): DueDelivery[] {
-    const rows = this.db
-      .prepare(
-        "SELECT d.*, p.nik, p.npwpd FROM deliveries d JOIN payloads p ON p.delivery_id = d.id WHERE d.status = 'queued' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?",
-      )
-      .all(now, limit) as (Row & { nik: string; npwpd: string })[];
-    return rows.map((row) => ({ ...toDelivery(row), nik: row.nik, npwpd: row.npwpd }));
+    return this.database.use(() => {
+      const rows = this.db
+        .prepare(
+          "SELECT d.*, p.nik, p.npwpd FROM deliveries d JOIN payloads p ON p.delivery_id = d.id WHERE d.status = 'queued' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?",
+        )
+        .all(now, limit) as (Row & { nik: string; npwpd: string })[];
+      return rows.map((row) => ({ ...toDelivery(row), nik: row.nik, npwpd: row.npwpd }));
+    });
   }
 
   /** Acknowledged upstream: the payload (NIK, NPWPD) is deleted; the status stays. */
   markDelivered(id: string, now: number): void {
-    writeOrUnavailable('outbox', () => {
+    this.database.use(() => {
       this.db
         .transaction(() => {
           this.db
@@ -204,7 +216,7 @@ export class OutboxStore {
   }
 
   markAttemptFailed(id: string, reason: string, nextAttemptAt: number | 'dead'): void {
-    writeOrUnavailable('outbox', () => {
+    this.database.use(() => {
       this.recordAttemptFailed(id, reason, nextAttemptAt);
     });
   }
@@ -227,49 +239,61 @@ export class OutboxStore {
 
   /** Dead letters back into the queue (an operator decided to try again). */
   retry(ids: readonly string[] | 'all-failed', now: number): number {
-    if (ids === 'all-failed')
-      return this.db
-        .prepare(
-          "UPDATE deliveries SET status = 'queued', attempts = 0, next_attempt_at = ? WHERE status = 'failed'",
-        )
-        .run(now).changes;
-    let changed = 0;
-    for (const id of ids)
-      changed += this.db
-        .prepare(
-          "UPDATE deliveries SET status = 'queued', attempts = 0, next_attempt_at = ? WHERE id = ? AND status = 'failed'",
-        )
-        .run(now, id).changes;
-    return changed;
+    return this.database.use(() => {
+      if (ids === 'all-failed')
+        return this.db
+          .prepare(
+            "UPDATE deliveries SET status = 'queued', attempts = 0, next_attempt_at = ? WHERE status = 'failed'",
+          )
+          .run(now).changes;
+      let changed = 0;
+      for (const id of ids)
+        changed += this.db
+          .prepare(
+            "UPDATE deliveries SET status = 'queued', attempts = 0, next_attempt_at = ? WHERE id = ? AND status = 'failed'",
+          )
+          .run(now, id).changes;
+      return changed;
+    });
   }
 
   counts(): Record<DeliveryStatus, number> & { payloads: number } {
-    const counts = { queued: 0, delivered: 0, failed: 0, payloads: 0 };
-    for (const row of this.db
-      .prepare('SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status')
-      .all() as { status: DeliveryStatus; n: number }[])
-      counts[row.status] = row.n;
-    counts.payloads = (
-      this.db.prepare('SELECT COUNT(*) AS n FROM payloads').get() as { n: number }
-    ).n;
-    return counts;
+    return this.database.use(() => {
+      const counts = { queued: 0, delivered: 0, failed: 0, payloads: 0 };
+      for (const row of this.db
+        .prepare('SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status')
+        .all() as { status: DeliveryStatus; n: number }[])
+        counts[row.status] = row.n;
+      counts.payloads = (
+        this.db.prepare('SELECT COUNT(*) AS n FROM payloads').get() as { n: number }
+      ).n;
+      return counts;
+    });
   }
 
   deadLetters(limit = 500): Delivery[] {
-    return (
-      this.db
-        .prepare("SELECT * FROM deliveries WHERE status = 'failed' ORDER BY created_at LIMIT ?")
-        .all(limit) as Row[]
-    ).map(toDelivery);
+    return this.database.use(() => {
+      return (
+        this.db
+          .prepare("SELECT * FROM deliveries WHERE status = 'failed' ORDER BY created_at LIMIT ?")
+          .all(limit) as Row[]
+      ).map(toDelivery);
+    });
   }
 
   /** Copies the WAL into the database and truncates it, so erased payloads leave no old frames. */
   checkpoint(): void {
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.database.use(() => {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    });
   }
 
   close(): void {
-    this.checkpoint();
-    this.db.close();
+    try {
+      this.checkpoint();
+    } catch {
+      // A full or failing disk: what the WAL holds is checkpointed when it next opens.
+    }
+    this.database.close();
   }
 }

@@ -6,7 +6,14 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { Context } from 'hono';
-import { ELEMENTS, NIK_LIKE_RUN, type ElementName } from '../../policies/index.ts';
+import {
+  EARLIEST_DATE,
+  ELEMENTS,
+  LATEST_DATE,
+  NIK_LIKE_RUN,
+  parseIsoInstant,
+  type ElementName,
+} from '../../policies/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { PRINCIPAL_ID_PATTERN } from '../config/schema.ts';
 import { StorageUnavailable } from '../../adapters/sqlite/open.ts';
@@ -154,7 +161,11 @@ export function adminRoutes(deps: AppDeps): RouteSpec[] {
       handler: async (c) => {
         const input = validateTerminate(c.var.body);
         const effectiveAt =
-          input.effectiveAt === undefined ? undefined : Date.parse(input.effectiveAt);
+          input.effectiveAt === undefined ? undefined : parseIsoInstant(input.effectiveAt);
+        if (input.effectiveAt !== undefined && effectiveAt === undefined)
+          throw new ApiError('invalid_request', {
+            message: `Field /effectiveAt must be a real time from ${EARLIEST_DATE} to ${LATEST_DATE}.`,
+          });
         return c.json(
           await runAdminAction(() =>
             admin.terminate(adminContext(c, deps), {

@@ -6,7 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Context } from 'hono';
 import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES, type AuditEvent } from '../../audit/index.ts';
-import { checkNik } from '../../policies/index.ts';
+import { checkNik, parseIsoInstant } from '../../policies/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { ApiError } from '../http/error-catalogue.ts';
 import type { GatewayEnv } from '../http/env.ts';
@@ -52,10 +52,11 @@ const ExportQuery = Type.Object(
 /** Normalises an ISO time or date to the stored form (UTC, milliseconds). */
 function toStoredTime(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const time = Date.parse(value);
-  if (Number.isNaN(time))
+  const time = parseIsoInstant(value);
+  if (time === undefined)
     throw new ApiError('invalid_request', {
-      message: 'A time parameter is not a valid ISO 8601 time.',
+      message:
+        'A time parameter is not a real ISO 8601 date or time with a zone, from 2000 to 2100.',
     });
   return new Date(time).toISOString();
 }

@@ -23,16 +23,21 @@ export function healthRoutes(deps: AppDeps): RouteSpec[] {
         503: { description: 'not ready', schema: ReadinessResponse },
       },
       handler: (c) => {
+        const problems = deps.policy.registry.storedStateProblems();
+        const unreadable = !deps.policy.registry.stateReadable();
         const checks = {
           audit: deps.audit.healthy() ? ('ok' as const) : ('failing' as const),
           revocationList: deps.revocation.healthy() ? ('ok' as const) : ('invalid' as const),
           upstreamBreaker: deps.upstream.health().breaker,
-          agreement: deps.policy.registry.inForce(deps.now())?.state ?? 'none',
+          agreement: unreadable
+            ? 'unknown'
+            : (deps.policy.registry.inForce(deps.now())?.state ?? 'none'),
           clock: deps.policy.clock.check().trusted ? ('trusted' as const) : ('untrusted' as const),
           // Unusable stored rows refuse only what depends on them: reported, not a reason to
           // stop serving everything else.
-          storedState:
-            deps.policy.registry.storedStateProblems().length === 0
+          storedState: unreadable
+            ? ('unreadable' as const)
+            : problems.length === 0
               ? ('ok' as const)
               : ('problems' as const),
         };
@@ -40,7 +45,9 @@ export function healthRoutes(deps: AppDeps): RouteSpec[] {
           checks.audit === 'ok' &&
           checks.revocationList === 'ok' &&
           checks.upstreamBreaker !== 'open' &&
-          checks.clock === 'trusted';
+          checks.clock === 'trusted' &&
+          // Unreadable: every data request is refused, so not ready; rows set aside are not.
+          !unreadable;
         return c.json({ ready, checks }, ready ? 200 : 503);
       },
     },
