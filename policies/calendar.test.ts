@@ -8,6 +8,7 @@ import {
   isCalendarDate,
   isIanaTimeZone,
   isInstantInRange,
+  parseIsoInstant,
 } from './calendar.ts';
 
 describe('calendar dates', () => {
@@ -118,5 +119,24 @@ describe('an agreement’s calendar fields', () => {
     expect(agreementCalendarProblems({ ...sound, validUntil: '2025-02-11' })).toEqual([
       { field: 'validUntil', problem: 'must not be before validFrom' },
     ]);
+  });
+});
+
+describe('ISO instants', () => {
+  it.each([
+    ['2027-02-11T16:00:00.000Z', Date.parse('2027-02-11T16:00:00.000Z')],
+    ['2027-02-12T00:00+08:00', Date.parse('2027-02-11T16:00:00.000Z')],
+    ['2026-07-01', Date.parse('2026-07-01T00:00:00Z')],
+    ['2027-02-30T00:00:00Z', undefined],
+    ['2027-02-11T24:00Z', undefined],
+    ['2027-06-01 08:00', undefined],
+    ['2027-06-01T08:00', undefined],
+    ['1', undefined],
+    ['Dec 25 2027 10:00', undefined],
+    ['9999-01-01T00:00:00Z', undefined],
+    ['2100-12-31T23:59:59Z', Date.parse('2100-12-31T23:59:59Z')],
+    ['2100-12-31T23:59:59-01:00', undefined],
+  ])('%s → %s', (text, expected) => {
+    expect(parseIsoInstant(text)).toBe(expected);
   });
 });

@@ -1,7 +1,7 @@
 /** The one way commands find an instance's endpoints: the environment's overrides, validated. */
 import { describe, expect, it } from 'vitest';
 import { EndpointError, endpointOverridesFrom, instanceEndpoints } from './endpoints.ts';
-import { resolveInstance } from './instance.ts';
+import { locateInstance, resolveInstance } from './instance.ts';
 import type { GerbangConfig } from './schema.ts';
 
 /** Only the keys endpoints read; the rest of a configuration does not matter here. */
@@ -130,5 +130,15 @@ describe('instanceEndpoints', () => {
     expect(failure(() => instanceEndpoints(configuredZero).upstreamBaseUrl()).message).toMatch(
       /^the port of upstream\.baseUrl is 0/,
     );
+  });
+});
+
+describe('locateInstance', () => {
+  it('takes an empty GERBANG_DATA_DIR or GERBANG_CONFIG as unset, not as the working directory', () => {
+    expect(locateInstance({ GERBANG_DATA_DIR: '', GERBANG_CONFIG: '' }, '/srv')).toEqual({
+      dataDir: '/srv/var',
+      configPath: '/srv/var/gerbang.json',
+      pkiDir: '/srv/var/pki',
+    });
   });
 });

@@ -6,7 +6,12 @@ import { createSubjectHasher, InMemoryAuditTrail } from '../../audit/index.ts';
 import { fileTempDir } from '../../test/helpers/temp-dir.ts';
 import { createPolicyServices, StateDb } from '../policy/index.ts';
 import { CertificateAuthority } from '../../certs/index.ts';
-import { DEMO_AGREEMENT, demoConfig, refreshDemoCrlIfDue } from './instance.ts';
+import {
+  DEMO_AGREEMENT,
+  demoAgreementWindow,
+  demoConfig,
+  refreshDemoCrlIfDue,
+} from './instance.ts';
 import { renewDemoAgreementIfDue } from './renewal.ts';
 
 const dir = fileTempDir('gerbang-renewal-');
@@ -83,6 +88,19 @@ describe('the demo agreement renewal', () => {
     await policy.admin.terminate(context, { number: DEMO_AGREEMENT.number, reason: 'other' });
     expect(await renewDemoAgreementIfDue(policy, at('2027-06-01T00:00:00Z'))).toBeUndefined();
     expect(policy.registry.inForce(at('2027-06-01T00:00:00Z'))?.state).toBe('terminated');
+  });
+});
+
+describe('the demo agreement window', () => {
+  it('runs two years, the last day inclusive, and never past 2100', () => {
+    expect(demoAgreementWindow('2025-02-12')).toEqual({
+      validFrom: '2025-02-12',
+      validUntil: '2027-02-11',
+    });
+    expect(demoAgreementWindow('2099-06-01')).toEqual({
+      validFrom: '2099-06-01',
+      validUntil: '2100-12-31',
+    });
   });
 });
 

@@ -214,6 +214,11 @@ describe('admin input that would brick a restart', () => {
         { number: DEMO, reason: 'other', effectiveAt: '9999-01-01T00:00:00Z' },
         '/effectiveAt',
       ],
+      [
+        '/v1/admin/agreements/terminate',
+        { number: DEMO, reason: 'other', effectiveAt: '2027-02-30T00:00:00Z' },
+        '/effectiveAt',
+      ],
     ] as const) {
       const response = await admin(app, path, json);
       const body = (await response.json()) as { error: { code: string; message: string } };
@@ -229,6 +234,19 @@ describe('admin input that would brick a restart', () => {
 });
 
 describe('clients', () => {
+  it.each(['toString', 'constructor', 'hasOwnProperty', 'valueOf'])(
+    'no principal is found under a name of Object.prototype (%s)',
+    async (id) => {
+      const app = await buildTestApp();
+      const response = await app.request('admin-1', `/v1/admin/clients/${id}/suspend`, {
+        method: 'POST',
+        json: { reason: 'probe' },
+      });
+      expect(await status(response)).toEqual([404, 'not_found']);
+      expect(app.state.clientStatusRows()).toEqual([]);
+    },
+  );
+
   it('a suspended client gets 403 client_suspended at once, and service resumes', async () => {
     const app = await buildTestApp();
     expect(
