@@ -51,6 +51,8 @@ const REPORT_EVERY_MS = 60_000;
 export interface LogDestination {
   readonly stream: DestinationStream;
   readonly stats: LogWriteStats;
+  /** Writes what is still held back, as far as the destination takes it (before an exit). */
+  flush(): void;
 }
 
 /**
@@ -89,7 +91,9 @@ export function createLogDestination(
   // never a reason to wait — sonic-boom would otherwise sleep and retry on the event loop.
   const stream = new SonicBoom({
     fd,
-    sync: true,
+    // Asynchronous, as pino's own default: lines written while a write is in flight go out
+    // together, off the request's path.
+    sync: false,
     maxLength: BACKLOG_BYTES,
     retryEAGAIN: () => false,
   });
@@ -104,7 +108,14 @@ export function createLogDestination(
     window.dropped++;
     noteFailure();
   });
-  return { stream, stats };
+  const flush = (): void => {
+    try {
+      stream.flushSync();
+    } catch {
+      // The destination still fails: what it did not take is lost with the process.
+    }
+  };
+  return { stream, stats, flush };
 }
 
 /**

@@ -36,7 +36,12 @@ import { auditTrustAnchorPem, openAuditStore } from './audit-store.ts';
 import type { AppDeps } from './app-deps.ts';
 import { readSecretBytes, readSecretText, type GerbangConfig } from './config/index.ts';
 import { answerClientError, answerConnect, unroutableRequest } from './http/client-errors.ts';
-import { createLogDestination, createLogger, type LogWriteStats } from './logging.ts';
+import {
+  createLogDestination,
+  createLogger,
+  type LogDestination,
+  type LogWriteStats,
+} from './logging.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
 import { nodeTlsConnection } from './tls/peer.ts';
 import { CrlFile } from './tls/revocation.ts';
@@ -174,10 +179,12 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   let logger = overrides.logger;
   let logWrites = overrides.logWrites;
+  // Made here only when the caller gave no logger; then flushed here on close.
+  let ownLog: LogDestination | undefined;
   if (logger === undefined) {
-    const destination = createLogDestination(1);
-    logger = createLogger(config.logging.level, destination.stream);
-    logWrites = destination.stats;
+    ownLog = createLogDestination(1);
+    logger = createLogger(config.logging.level, ownLog.stream);
+    logWrites = ownLog.stats;
   }
   const metrics = createGatewayMetrics();
   if (logWrites !== undefined) {
@@ -495,6 +502,7 @@ export async function startGateway(
       await upstream.close();
       await audit.close();
       state.close();
+      ownLog?.flush();
     },
   };
 }

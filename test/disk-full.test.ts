@@ -382,7 +382,7 @@ describe('a log pipe nobody reads', () => {
     const officer = instance.agent('officer-1');
     try {
       await waitForHealth(instance.url, app);
-      for (let i = 0; i < 1500; i++) {
+      for (let i = 0; i < 1000; i++) {
         const response = await request(`${instance.url}/healthz`, {
           dispatcher: app,
           headersTimeout: 5000,

@@ -193,6 +193,7 @@ export async function demoCommand(): Promise<void> {
   onShutdown(async () => {
     await gateway.close();
     await simulator.close();
+    logs.flush();
   });
   await enrolDemoReader(gateway, location.pkiDir);
 
