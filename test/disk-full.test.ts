@@ -15,9 +15,11 @@ import { request, type Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GerbangConfig } from '../gateway/config/index.ts';
 import {
+  disposeInstance,
   GERBANG,
   prepareInstance,
   ROOT,
+  spawnGerbang,
   waitForHealth,
   type PreparedInstance,
 } from './helpers/child-gateway.ts';
@@ -367,69 +369,66 @@ describe.skipIf(!canMount)('a full disk under each file the gateway writes (tmpf
   });
 });
 
+/** A real `gerbang serve` whose output goes to pipes this test holds; disposed after `run`. */
+async function withPipedGateway(
+  stdio: ['ignore', 'pipe', 'ignore' | 'pipe'],
+  run: (
+    gateway: ChildProcess,
+    instance: PreparedInstance,
+    app: Agent,
+    officer: Agent,
+  ) => Promise<void>,
+): Promise<void> {
+  const instance = await prepareInstance();
+  const gateway = spawnGerbang(['serve'], instance.dir, { stdio });
+  const app = instance.agent('app-pendaftaran');
+  const officer = instance.agent('officer-1');
+  try {
+    await waitForHealth(instance.url, app);
+    await run(gateway, instance, app, officer);
+    expect(gateway.exitCode).toBeNull();
+  } finally {
+    await app.close();
+    await officer.close();
+    await disposeInstance(instance, gateway);
+  }
+}
+
 describe('a log pipe nobody reads', () => {
   it('keeps serving: writes that would wait are counted and kept, never waited for', async () => {
-    const instance = await prepareInstance();
-    const gateway = spawn(process.execPath, [GERBANG, 'serve'], {
-      cwd: ROOT,
-      env: { ...process.env, GERBANG_DATA_DIR: instance.dir },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    // Never read: once the pipe (and Node's buffer on this side) is full, every write of the
-    // gateway's answers EAGAIN.
-    gateway.stdout.pause();
-    const app = instance.agent('app-pendaftaran');
-    const officer = instance.agent('officer-1');
-    try {
-      await waitForHealth(instance.url, app);
-      for (let i = 0; i < 1000; i++) {
-        const response = await request(`${instance.url}/healthz`, {
-          dispatcher: app,
-          headersTimeout: 5000,
-        });
-        expect(response.statusCode).toBe(200);
-        await response.body.dump();
-      }
-      expect(await lookupAt(instance.url, app)).toEqual([200, 'ok']);
-      expect(
-        await metric(instance.url, officer, 'gerbang_log_write_failures_total'),
-      ).toBeGreaterThan(0);
-    } finally {
-      await app.close();
-      await officer.close();
-      gateway.kill('SIGKILL');
-      await instance.simulator.close();
-      rmSync(instance.dir, { recursive: true, force: true });
-    }
+    await withPipedGateway(
+      ['ignore', 'pipe', 'ignore'],
+      async (gateway, instance, app, officer) => {
+        // Never read: once the pipe (and Node's buffer on this side) is full, every write of the
+        // gateway's answers EAGAIN.
+        gateway.stdout?.pause();
+        for (let i = 0; i < 1000; i++) {
+          const response = await request(`${instance.url}/healthz`, {
+            dispatcher: app,
+            headersTimeout: 5000,
+          });
+          expect(response.statusCode).toBe(200);
+          await response.body.dump();
+        }
+        expect(await lookupAt(instance.url, app)).toEqual([200, 'ok']);
+        expect(
+          await metric(instance.url, officer, 'gerbang_log_write_failures_total'),
+        ).toBeGreaterThan(0);
+      },
+    );
   }, 90_000);
 });
 
 describe('a closed log pipe', () => {
   it('keeps serving and counts the failed writes', async () => {
-    const instance = await prepareInstance();
-    const gateway = spawn(process.execPath, [GERBANG, 'serve'], {
-      cwd: ROOT,
-      env: { ...process.env, GERBANG_DATA_DIR: instance.dir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const app = instance.agent('app-pendaftaran');
-    const officer = instance.agent('officer-1');
-    try {
-      await waitForHealth(instance.url, app);
+    await withPipedGateway(['ignore', 'pipe', 'pipe'], async (gateway, instance, app, officer) => {
       // Whoever read the gateway's output went away: every write now fails with EPIPE.
-      gateway.stdout.destroy();
-      gateway.stderr.destroy();
+      gateway.stdout?.destroy();
+      gateway.stderr?.destroy();
       for (let i = 0; i < 10; i++) expect(await lookupAt(instance.url, app)).toEqual([200, 'ok']);
       expect(
         await metric(instance.url, officer, 'gerbang_log_write_failures_total'),
       ).toBeGreaterThan(0);
-      expect(gateway.exitCode).toBeNull();
-    } finally {
-      await app.close();
-      await officer.close();
-      gateway.kill('SIGKILL');
-      await instance.simulator.close();
-      rmSync(instance.dir, { recursive: true, force: true });
-    }
+    });
   });
 });
