@@ -10,7 +10,7 @@
  * `checkpointIntervalMs` when there is something new. A retention purge first stores a signed
  * anchor (checkpoint + Merkle frontier) over the records it removes, so the rest still verifies.
  */
-import { openPrivateDatabase } from '../adapters/sqlite/open.ts';
+import { describeStorageFailure, openPrivateDatabase } from '../adapters/sqlite/open.ts';
 import type { Database as DatabaseType, Statement } from 'better-sqlite3';
 import type { CheckpointSigner, SignedCheckpoint } from './checkpoint.ts';
 import { MerkleFrontier, type FrontierNode } from './merkle.ts';
@@ -70,17 +70,6 @@ interface Pending {
 
 export class AuditWriteError extends Error {
   override readonly name = 'AuditWriteError';
-}
-
-/** Why SQLite refused a write, in words for the operator (never sent to a client). */
-function writeFailureReason(cause: unknown): string {
-  const code = (cause as { code?: unknown }).code;
-  if (typeof code !== 'string') return 'an unexpected error';
-  if (code === 'SQLITE_FULL') return 'the disk is full';
-  if (code.startsWith('SQLITE_READONLY')) return 'the database is read-only';
-  if (code.startsWith('SQLITE_IOERR')) return 'an I/O error on the disk';
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return 'the database is busy';
-  return code;
 }
 
 export class SqliteAuditStore implements AuditTrail, AuditLogReader {
@@ -219,7 +208,7 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader {
         );
       this.writable = false;
       const error = new AuditWriteError(
-        `the audit record could not be written (${writeFailureReason(cause)})`,
+        `the audit record could not be written (${describeStorageFailure(cause)})`,
         { cause },
       );
       for (const item of batch) item.reject(error);

@@ -19,15 +19,32 @@ export class StorageUnavailable extends Error {
   /** Which store: `state` (state.db) or `outbox` (outbox.db). */
   readonly store: 'state' | 'outbox';
   constructor(store: 'state' | 'outbox', path: string, cause: unknown) {
-    super(`${path} cannot be used: ${reasonOf(cause)}`, { cause });
+    super(`${path} cannot be used: ${describeStorageFailure(cause)}`, { cause });
     this.store = store;
   }
 }
 
-function reasonOf(cause: unknown): string {
-  if (!(cause instanceof Error)) return 'unknown error';
+/** Why SQLite or the file system refused, in words for operators and logs (never a client). */
+export function describeStorageFailure(cause: unknown): string {
+  if (!(cause instanceof Error)) return 'an unexpected error';
   const code = (cause as { code?: unknown }).code;
-  return typeof code === 'string' ? `${cause.message} (${code})` : cause.message;
+  if (typeof code !== 'string') return cause.message;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') return `the disk is full (${code})`;
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS')
+    return `the database is read-only (${code})`;
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO')
+    return `an I/O error on the disk (${code})`;
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return `the database is busy (${code})`;
+  return `${cause.message} (${code})`;
+}
+
+/** A failure of the disk under a database (full, read-only, failing), not of its contents. */
+export function isRefusedByTheDisk(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return (
+    typeof code === 'string' &&
+    /^(SQLITE_(FULL|IOERR|CANTOPEN|BUSY|READONLY)|ENOSPC|EROFS|EIO|EDQUOT)/.test(code)
+  );
 }
 
 /** A constraint is the caller's to handle (a duplicate key); every other SQLite failure is the store's. */

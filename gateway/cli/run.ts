@@ -2,9 +2,10 @@
  * Long-running commands (demo, serve, sim) and `config check`. Each finds its instance, ports
  * and addresses through resolveInstance, as every command does (config/endpoints.ts).
  */
-import { StorageUnavailable } from '../../adapters/sqlite/open.ts';
+import { isRefusedByTheDisk, StorageUnavailable } from '../../adapters/sqlite/open.ts';
 import { AuditWriteError } from '../../audit/index.ts';
 import { loadConfig, readSecretText, type GerbangConfig } from '../config/index.ts';
+import { connectableHost, formatHostPort } from '../config/endpoints.ts';
 import { resolveInstance, type InstanceLocation } from '../config/instance.ts';
 import {
   demoPkiExpiredOn,
@@ -37,18 +38,11 @@ function onShutdown(close: () => Promise<void>): void {
   process.on('SIGTERM', handler);
 }
 
-/** Loaded on demand: `gerbang serve` never holds the simulator's population (and its canaries). */
 const START_RETRY_MS = 5_000;
 
 /** A start refused by the disk (full, read-only, failing), not by the configuration. */
-function isDiskRefusal(error: unknown): boolean {
-  if (error instanceof AuditWriteError) return true;
-  const code = (error as { code?: unknown }).code;
-  return (
-    typeof code === 'string' &&
-    /^(SQLITE_(FULL|IOERR|CANTOPEN|BUSY|READONLY)|ENOSPC|EROFS|EIO|EDQUOT)/.test(code)
-  );
-}
+const isDiskRefusal = (error: unknown): boolean =>
+  error instanceof AuditWriteError || isRefusedByTheDisk(error);
 
 /**
  * Starts the gateway; while the disk refuses the start (the audit record of the start cannot be
@@ -89,6 +83,7 @@ function portTaken(what: string, variable: string): (error: unknown) => never {
   };
 }
 
+/** Loaded on demand: `gerbang serve` never holds the simulator's population (and its canaries). */
 async function startSimulatorFor(config: GerbangConfig, port: number) {
   const { startSimulator } = await import('../../adapters/dukcapil-sim/index.ts');
   return startSimulator({
@@ -200,7 +195,10 @@ export async function demoCommand(): Promise<void> {
   const pki = (file: string): string => displayPath(`${location.pkiDir}/${file}`);
   // Listening on every interface (a container): the printed commands reach it on this machine,
   // by a name its certificate carries.
-  const url = gateway.url.replace(/^https:\/\/(0\.0\.0\.0|::|\[::\]):/, 'https://127.0.0.1:');
+  const url = `https://${formatHostPort({
+    host: connectableHost(endpoints.gatewayListen.host),
+    port: gateway.port,
+  })}`;
   const body = JSON.stringify({
     nik: '6474015709900001',
     purpose: 'pendaftaran-wp',

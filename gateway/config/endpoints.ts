@@ -101,6 +101,11 @@ export interface InstanceEndpoints {
 
 const ANY_ADDRESS = new Set(['0.0.0.0', '::']);
 
+/** Where a command on this machine connects to a server listening on `host`. */
+export function connectableHost(host: string): string {
+  return ANY_ADDRESS.has(host) ? '127.0.0.1' : host;
+}
+
 /** Port 0 where a port must be known: an environment (usage) or a configuration error. */
 function portZero(what: string, setting: string, fromEnvironment: boolean): EndpointError {
   return fromEnvironment
@@ -157,7 +162,7 @@ export function instanceEndpoints(
           fromEnvironment,
         );
       const address = {
-        host: ANY_ADDRESS.has(gatewayListen.host) ? '127.0.0.1' : gatewayListen.host,
+        host: connectableHost(gatewayListen.host),
         port: gatewayListen.port,
       };
       return { ...address, url: `https://${formatHostPort(address)}` };
