@@ -12,7 +12,7 @@ export {
   AuditWriteError,
   type Anchor,
   type AppendedRecord,
-} from './sqlite-store.ts';
+} from './store/sqlite-store.ts';
 export {
   createCheckpointSigner,
   verifyCheckpointSignature,
@@ -33,7 +33,7 @@ export {
   countUpstreamCallsSince,
   type AuditQuery,
   type AuditPage,
-} from './query.ts';
+} from './store/query.ts';
 export { canonicalJson } from './canonical.ts';
 export { GENESIS_HASH, type AuditRecord } from './record.ts';
 export * from './merkle.ts';

@@ -4,7 +4,7 @@
  * `503 audit_unavailable`. Records carry HMAC subjects, never a NIK or any element value.
  */
 import type { ElementName, SafeText } from '../policies/index.ts';
-import type { AuditPage, AuditQuery } from './query.ts';
+import type { AuditPage, AuditQuery } from './store/query.ts';
 import type { ExportLine, VerifyResult } from './verify.ts';
 
 export type AuditEventType =

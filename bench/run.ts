@@ -24,7 +24,7 @@ import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { freePort } from '../test/helpers/child-gateway.ts';
 import { locateInstance } from '../gateway/config/instance.ts';
-import { ensureDemoInstance } from '../gateway/demo/instance.ts';
+import { ensureDemoInstance } from '../gateway/cli/demo/instance.ts';
 import { readSecretText } from '../gateway/config/secrets.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');

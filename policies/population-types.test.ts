@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../audit/index.ts';
-import type { OutboxStore } from '../gateway/return-data/outbox.ts';
+import type { OutboxStore } from '../adapters/sqlite/outbox.ts';
 import { CANARY_RESIDENTS } from '../adapters/dukcapil-sim/canaries.ts';
 import { normaliseUpstreamRecord, projectGrantedFields } from './allowlist.ts';
 

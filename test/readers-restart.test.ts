@@ -6,10 +6,10 @@ import { readFileSync, rmSync } from 'node:fs';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../gateway/config/index.ts';
-import { demoReaderFiles } from '../gateway/demo/instance.ts';
-import { samEnrolment } from '../gateway/readers/verify.ts';
+import { demoReaderFiles } from '../gateway/cli/demo/instance.ts';
+import { samEnrolment } from '../gateway/services/readers/card-read-verifier.ts';
 import { validityWindow } from '../policies/index.ts';
-import { startGateway, SYSTEM_PRINCIPAL } from '../gateway/server.ts';
+import { startGateway, SYSTEM_PRINCIPAL } from '../gateway/server/start.ts';
 import { prepareInstance, type PreparedInstance } from './helpers/child-gateway.ts';
 import { join } from 'node:path';
 

@@ -240,7 +240,7 @@ describe('mutual TLS', () => {
       signatureP7s: string;
     };
     const json = Buffer.from(body.reportJson, 'base64');
-    const { verifyDetached } = await import('../audit/reports/cms.ts');
+    const { verifyDetached } = await import('../certs/cms.ts');
     expect(
       await verifyDetached(Buffer.from(body.signatureP7s, 'base64'), json, instance.caPem),
     ).toEqual({ ok: true, signer: 'gerbang-reports' });

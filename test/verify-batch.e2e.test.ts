@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GerbangConfig } from '../gateway/config/index.ts';
-import { readCsv } from '../gateway/batch/csv.ts';
-import { OUTCOMES } from '../gateway/batch/plan.ts';
+import { readCsv } from '../gateway/cli/batch/csv.ts';
+import { OUTCOMES } from '../gateway/cli/batch/plan.ts';
 import { generateBatch } from './helpers/batch-file.ts';
 import {
   GERBANG,

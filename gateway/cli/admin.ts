@@ -7,7 +7,7 @@
 import { userInfo } from 'node:os';
 import { parseIsoInstant } from '../../policies/index.ts';
 import { resolveInstance } from '../config/instance.ts';
-import { AdminActionError, TERMINATION_REASONS, type AdminContext } from '../policy/index.ts';
+import { AdminActionError, TERMINATION_REASONS, type AdminContext } from '../services/index.ts';
 import { openOfflineServices } from './offline-services.ts';
 import { CliError, EXIT, say } from './output.ts';
 

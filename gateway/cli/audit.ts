@@ -17,7 +17,7 @@ import {
   type VerifyResult,
 } from '../../audit/index.ts';
 import { parseIsoInstant } from '../../policies/index.ts';
-import { auditTrustAnchorPem, openAuditStore } from '../audit-store.ts';
+import { auditTrustAnchorPem, openAuditStore } from '../server/audit-store.ts';
 import { loadConfig } from '../config/index.ts';
 import { resolveInstance } from '../config/instance.ts';
 import { CliError, displayPath, EXIT, say, warn } from './output.ts';

@@ -18,7 +18,7 @@ import { virtualSam } from '../../adapters/vcard/sam.ts';
 import { insertVirtualCard } from '../../adapters/vcard/vpcd.ts';
 import { checkNik } from '../../policies/index.ts';
 import { clientCredentials, resolveInstance } from '../config/instance.ts';
-import { demoReaderFiles } from '../demo/instance.ts';
+import { demoReaderFiles } from './demo/instance.ts';
 import { instanceGatewayUrl } from './gateway-access.ts';
 import { gatewayUrlOption, portOption } from './args.ts';
 import { CliError, EXIT, say, warn } from './output.ts';

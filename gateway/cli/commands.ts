@@ -127,7 +127,7 @@ export const COMMANDS: readonly Command[] = [
     details:
       "--credentials DIR   where credential:NAME secrets are, when not run by systemd\n                    (the directory the unit's LoadCredential= lines read from)\n--json              the verdict and every check as JSON",
     options: { json: { type: 'boolean' }, credentials: { type: 'string' } },
-    run: async (values) => (await import('./doctor.ts')).doctorCommand(values),
+    run: async (values) => (await import('./doctor/command.ts')).doctorCommand(values),
   }),
   group('audit', 'the audit trail', [
     leaf({

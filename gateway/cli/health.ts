@@ -9,7 +9,7 @@
 import { loadConfig } from '../config/index.ts';
 import { formatHostPort } from '../config/endpoints.ts';
 import { resolveInstance } from '../config/instance.ts';
-import { probeGatewayIdentity } from '../tls/gateway-identity.ts';
+import { probeGatewayIdentity } from './doctor/gateway-identity.ts';
 import { CliError, say } from './output.ts';
 
 export async function healthCommand(): Promise<void> {

@@ -4,10 +4,10 @@
  */
 import { join } from 'node:path';
 import { createSubjectHasher } from '../../audit/index.ts';
-import { openAuditStore } from '../audit-store.ts';
+import { openAuditStore } from '../server/audit-store.ts';
 import { loadConfig, readSecretBytes, type GerbangConfig } from '../config/index.ts';
 import type { InstanceLocation } from '../config/instance.ts';
-import { createPolicyServices, StateDb, type PolicyServices } from '../policy/index.ts';
+import { createPolicyServices, StateDb, type PolicyServices } from '../services/index.ts';
 
 export interface OfflineServices {
   readonly config: GerbangConfig;

@@ -5,12 +5,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { verifyDetached } from '../../audit/reports/cms.ts';
-import { auditTrustAnchorPem } from '../audit-store.ts';
+import { verifyDetached } from '../../certs/cms.ts';
+import { auditTrustAnchorPem } from '../server/audit-store.ts';
 import { loadConfig } from '../config/index.ts';
 import { resolveInstance } from '../config/instance.ts';
-import { generateReport } from '../reports/generate.ts';
-import { reportTimeZone, semesterPeriod, statusPeriod } from '../reports/report.ts';
+import { generateReport } from '../services/reports/generate.ts';
+import { reportTimeZone, semesterPeriod, statusPeriod } from '../services/reports/report.ts';
 import { openOfflineServices } from './offline-services.ts';
 import { CliError, displayPath, EXIT, say } from './output.ts';
 

@@ -7,8 +7,8 @@
 import { existsSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { scanForResidents } from '../../audit/retention/scanner.ts';
-import { openAuditStore } from '../audit-store.ts';
+import { scanForResidents } from '../services/no-retention/scanner.ts';
+import { openAuditStore } from '../server/audit-store.ts';
 import { loadConfig } from '../config/index.ts';
 import { resolveInstance } from '../config/instance.ts';
 import { instanceGatewayUrl } from './gateway-access.ts';
@@ -45,7 +45,7 @@ export async function retentionScan(values: {
   const config = loadConfig(location.configPath);
   let steps: { step: string; outcome: string }[] = [];
   if (values['self-test']) {
-    const { runDataPaths } = await import('../retention/self-test.ts');
+    const { runDataPaths } = await import('./no-retention/self-test.ts');
     steps = await runDataPaths({
       gatewayUrl: gateway ?? instanceGatewayUrl(location, config),
       pkiDir: location.pkiDir,
@@ -59,7 +59,7 @@ export async function retentionScan(values: {
     ...(values.tmp ?? defaultTemporaryPaths()),
   ];
   // Loaded only by this command, so that the gateway process never holds the canary strings.
-  const { CANARY_STRINGS } = await import('../../audit/retention/canary-strings.ts');
+  const { CANARY_STRINGS } = await import('../services/no-retention/canary-strings.ts');
   const report = scanForResidents(paths, CANARY_STRINGS);
   for (const finding of report.findings)
     warn(

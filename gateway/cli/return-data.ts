@@ -1,7 +1,7 @@
 /** `gerbang return-data status | dead-letters | retry --id ID | --all` on the instance's outbox. */
 import { join } from 'node:path';
 import { resolveInstance } from '../config/instance.ts';
-import { OutboxStore } from '../return-data/outbox.ts';
+import { OutboxStore } from '../../adapters/sqlite/outbox.ts';
 import { CliError, EXIT, say } from './output.ts';
 
 export function returnDataCommand(

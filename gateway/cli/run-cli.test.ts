@@ -38,7 +38,7 @@ vi.mock('./report.ts', () => {
 vi.mock('./health.ts', () => {
   throw new Error('health.ts was loaded');
 });
-vi.mock('./doctor.ts', () => {
+vi.mock('./doctor/command.ts', () => {
   throw new Error('doctor.ts was loaded');
 });
 vi.mock('./verify-batch.ts', () => {

@@ -12,15 +12,19 @@ import {
   demoReaderFiles,
   ensureDemoInstance,
   refreshDemoCrlIfDue,
-} from '../demo/instance.ts';
-import { DEMO_PRINCIPAL, renewDemoAgreementIfDue, type DemoRenewal } from '../demo/renewal.ts';
-import type { PolicyRegistry } from '../policy/index.ts';
+} from './demo/instance.ts';
+import { DEMO_PRINCIPAL, renewDemoAgreementIfDue, type DemoRenewal } from './demo/renewal.ts';
+import type { PolicyRegistry } from '../services/index.ts';
 import { openOfflineServices } from './offline-services.ts';
 import { readFileSync } from 'node:fs';
-import { samEnrolment } from '../readers/verify.ts';
-import { SYSTEM_PRINCIPAL, type RunningGateway } from '../server.ts';
-import { createLogDestination, createLogger, guardStandardStreams } from '../logging.ts';
-import { startGateway } from '../server.ts';
+import { samEnrolment } from '../services/readers/card-read-verifier.ts';
+import { SYSTEM_PRINCIPAL, type RunningGateway } from '../server/start.ts';
+import {
+  createLogDestination,
+  createLogger,
+  guardStandardStreams,
+} from '../observability/logging.ts';
+import { startGateway } from '../server/start.ts';
 import { portOption } from './args.ts';
 import { CliError, displayPath, EXIT, say, warn } from './output.ts';
 
@@ -129,7 +133,7 @@ async function enrolDemoReaderNow(gateway: RunningGateway, pkiDir: string): Prom
     });
 }
 
-/** Demo mode only: renew the demo agreement when it ends soon or has ended (gateway/demo/renewal). */
+/** Demo mode only: renew the demo agreement when it ends soon or has ended (gateway/cli/demo/renewal). */
 async function renewDemoAgreement(location: InstanceLocation): Promise<DemoRenewal | undefined> {
   let services;
   try {

@@ -6,9 +6,9 @@
 import { userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { clientCredentials, resolveInstance } from '../config/instance.ts';
-import { LayoutError, OUTCOMES } from '../batch/plan.ts';
-import { JournalMismatchError } from '../batch/journal.ts';
-import { runBatch, type BatchReport } from '../batch/run.ts';
+import { LayoutError, OUTCOMES } from './batch/plan.ts';
+import { JournalMismatchError } from './batch/journal.ts';
+import { runBatch, type BatchReport } from './batch/run.ts';
 import { instanceGatewayUrl } from './gateway-access.ts';
 import { gatewayUrlOption } from './args.ts';
 import { CliError, EXIT, say, warn } from './output.ts';

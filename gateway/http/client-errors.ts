@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { errorBody, ERROR_CATALOGUE, type ErrorCode } from './error-catalogue.ts';
-import type { GatewayMetrics } from '../metrics.ts';
+import type { GatewayMetrics } from '../observability/metrics.ts';
 
 interface PreRoutingOptions {
   readonly logger: Logger;

@@ -7,8 +7,8 @@
  */
 import { SyntheticPopulation } from '../../adapters/dukcapil-sim/index.ts';
 import { prng } from '../../adapters/dukcapil-sim/population.ts';
-import { formatCsvRow } from '../../gateway/batch/csv.ts';
-import type { Outcome } from '../../gateway/batch/plan.ts';
+import { formatCsvRow } from '../../gateway/cli/batch/csv.ts';
+import type { Outcome } from '../../gateway/cli/batch/plan.ts';
 import { normaliseUpstreamRecord } from '../../policies/index.ts';
 
 export const BATCH_COLUMNS = [

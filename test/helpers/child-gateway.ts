@@ -12,7 +12,7 @@ import { startSimulator, type RunningSimulator } from '../../adapters/dukcapil-s
 import type { GerbangConfig } from '../../gateway/config/index.ts';
 import { readSecretText } from '../../gateway/config/secrets.ts';
 import { clientCredentials, locateInstance } from '../../gateway/config/instance.ts';
-import { ensureDemoInstance } from '../../gateway/demo/instance.ts';
+import { ensureDemoInstance } from '../../gateway/cli/demo/instance.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const GERBANG = join(ROOT, 'bin/gerbang.js');

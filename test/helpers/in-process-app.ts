@@ -15,17 +15,17 @@ import {
   type AuditTrail,
 } from '../../audit/index.ts';
 import { createTestSigner } from './audit-signer.ts';
-import { createApp } from '../../gateway/app.ts';
-import type { AppDeps } from '../../gateway/app-deps.ts';
-import { DEMO_AGREEMENT, demoConfig } from '../../gateway/demo/instance.ts';
-import { createPolicyServices, StateDb } from '../../gateway/policy/index.ts';
-import { NonceStore } from '../../gateway/readers/nonces.ts';
-import { CardReadVerifier } from '../../gateway/readers/verify.ts';
+import { createApp } from '../../gateway/http/app.ts';
+import type { AppDeps } from '../../gateway/http/app-deps.ts';
+import { DEMO_AGREEMENT, demoConfig } from '../../gateway/cli/demo/instance.ts';
+import { createPolicyServices, StateDb } from '../../gateway/services/index.ts';
+import { NonceStore } from '../../gateway/services/readers/nonces.ts';
+import { CardReadVerifier } from '../../gateway/services/readers/card-read-verifier.ts';
 import { readerPki } from './readers.ts';
-import { OutboxStore } from '../../gateway/return-data/outbox.ts';
-import { createGatewayMetrics } from '../../gateway/metrics.ts';
-import type { ConnectionInfo, PeerCertificate } from '../../gateway/tls/peer.ts';
-import type { RevocationChecker, RevocationStatus } from '../../gateway/tls/revocation.ts';
+import { OutboxStore } from '../../adapters/sqlite/outbox.ts';
+import { createGatewayMetrics } from '../../gateway/observability/metrics.ts';
+import type { ConnectionInfo, PeerCertificate } from '../../gateway/http/peer.ts';
+import type { RevocationChecker, RevocationStatus } from '../../certs/revocation.ts';
 import { fileTempDir } from './temp-dir.ts';
 
 /** The certificate a test request presents, keyed by a test-only header. */

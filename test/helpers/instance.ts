@@ -14,8 +14,8 @@ import { startInstanceSimulator } from './child-gateway.ts';
 import { CertificateAuthority } from '../../certs/index.ts';
 import { loadConfig, type GerbangConfig } from '../../gateway/config/index.ts';
 import { locateInstance } from '../../gateway/config/instance.ts';
-import { ensureDemoInstance } from '../../gateway/demo/instance.ts';
-import { startGateway, type RunningGateway } from '../../gateway/server.ts';
+import { ensureDemoInstance } from '../../gateway/cli/demo/instance.ts';
+import { startGateway, type RunningGateway } from '../../gateway/server/start.ts';
 
 export interface ClientIdentity {
   readonly cert?: string;

@@ -66,7 +66,7 @@ export function readerPki(): Promise<ReaderPki> {
   return pki;
 }
 
-export { samEnrolment } from '../../gateway/readers/verify.ts';
+export { samEnrolment } from '../../gateway/services/readers/card-read-verifier.ts';
 
 export { directCards } from '../../adapters/vcard/direct.ts';
 

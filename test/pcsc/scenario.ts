@@ -24,10 +24,10 @@ import { virtualSam } from '../../adapters/vcard/sam.ts';
 import { insertVirtualCard, type VirtualCard } from '../../adapters/vcard/vpcd.ts';
 import { loadConfig, readSecretText } from '../../gateway/config/index.ts';
 import { locateInstance } from '../../gateway/config/instance.ts';
-import { demoReaderFiles, ensureDemoInstance } from '../../gateway/demo/instance.ts';
-import { samEnrolment } from '../../gateway/readers/verify.ts';
+import { demoReaderFiles, ensureDemoInstance } from '../../gateway/cli/demo/instance.ts';
+import { samEnrolment } from '../../gateway/services/readers/card-read-verifier.ts';
 import { validityWindow } from '../../policies/index.ts';
-import { startGateway, SYSTEM_PRINCIPAL } from '../../gateway/server.ts';
+import { startGateway, SYSTEM_PRINCIPAL } from '../../gateway/server/start.ts';
 
 const results: Record<string, unknown> = {};
 const ROOT = join(import.meta.dirname, '../..');

@@ -5,7 +5,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { AuditEventType, AuditTrail, AuditEvent } from '../../../audit/index.ts';
-import type { ConnectionInfo } from '../../tls/peer.ts';
+import type { ConnectionInfo } from '../peer.ts';
 import { ApiError } from '../error-catalogue.ts';
 import { toApiError } from '../error-handler.ts';
 import type { AuditDraft, GatewayEnv } from '../env.ts';

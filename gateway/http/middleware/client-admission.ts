@@ -3,7 +3,7 @@
  * client's token bucket. Daily quotas are spent later, only by requests that reach Dukcapil.
  */
 import type { MiddlewareHandler } from 'hono';
-import type { PolicyServices } from '../../policy/index.ts';
+import type { PolicyServices } from '../../services/index.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv } from '../env.ts';
 

@@ -5,7 +5,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { AuditTrail } from '../../../audit/index.ts';
-import type { ClockMonitor } from '../../policy/index.ts';
+import type { ClockMonitor } from '../../services/index.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv } from '../env.ts';
 

@@ -5,8 +5,8 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { GerbangConfig } from '../../config/index.ts';
-import type { CertificateProblem, ConnectionInfo } from '../../tls/peer.ts';
-import type { RevocationChecker } from '../../tls/revocation.ts';
+import type { CertificateProblem, ConnectionInfo } from '../peer.ts';
+import type { RevocationChecker } from '../../../certs/revocation.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv, Principal } from '../env.ts';
 

@@ -4,7 +4,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import type { GatewayMetrics } from '../../metrics.ts';
+import type { GatewayMetrics } from '../../observability/metrics.ts';
 import type { GatewayEnv } from '../env.ts';
 import { ApiError } from '../error-catalogue.ts';
 import { toApiError } from '../error-handler.ts';

@@ -6,7 +6,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { AuditTrail } from '../../../audit/index.ts';
-import type { ConnectionInfo } from '../../tls/peer.ts';
+import type { ConnectionInfo } from '../peer.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv } from '../env.ts';
 

@@ -1,0 +1,248 @@
+/**
+ * Administrative state that outlives a restart and is not configuration: agreements added by
+ * renewal or addendum, terminations, ISO 27001 certificate submissions, client suspensions. Its
+ * own SQLite database (`state.db`); the history of every change is in the audit trail. The
+ * gateway and the CLI may both write it; `changed()` tells a reader when another process did.
+ */
+import { openPrivateDatabase, ReopeningDatabase } from './open.ts';
+import Database from 'better-sqlite3';
+import type { AgreementConfig } from '../../gateway/config/index.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS agreements_added (number TEXT PRIMARY KEY, body TEXT NOT NULL, added_at TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS agreement_changes (
+  number TEXT PRIMARY KEY,
+  terminated_at INTEGER,
+  termination_reason TEXT,
+  iso27001_submitted_on TEXT
+) STRICT;
+CREATE TABLE IF NOT EXISTS client_status (
+  id TEXT PRIMARY KEY,
+  suspended INTEGER NOT NULL,
+  reason TEXT,
+  changed_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS readers (
+  id TEXT PRIMARY KEY,
+  sam_serial TEXT NOT NULL,
+  sam_certificate TEXT NOT NULL,
+  sam_fingerprint TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('enrolled', 'active', 'deactivated', 'blacklisted')),
+  reason TEXT,
+  changed_at TEXT NOT NULL,
+  changed_by TEXT NOT NULL
+) STRICT;
+`;
+
+export interface AgreementChange {
+  readonly terminatedAt?: number;
+  readonly terminationReason?: string;
+  readonly iso27001SubmittedOn?: string;
+}
+
+/** Rows as SQLite holds them (STRICT tables fix the types, not the values). */
+export interface RawAgreementChange {
+  readonly rowid: number;
+  readonly number: string;
+  readonly terminated_at: number | null;
+  readonly termination_reason: string | null;
+  readonly iso27001_submitted_on: string | null;
+}
+
+export interface RawClientStatus {
+  readonly rowid: number;
+  readonly id: string;
+  readonly suspended: number;
+  readonly reason: string | null;
+  readonly changed_at: string;
+}
+
+export type ReaderState = 'enrolled' | 'active' | 'deactivated' | 'blacklisted';
+
+export interface ReaderRow {
+  readonly id: string;
+  readonly samSerial: string;
+  /** PEM. */
+  readonly samCertificate: string;
+  /** SHA-256 of the SAM certificate (DER), hex. */
+  readonly samFingerprint: string;
+  readonly state: ReaderState;
+  readonly reason?: string;
+  readonly changedAt: string;
+  readonly changedBy: string;
+}
+
+export interface ClientStatus {
+  readonly suspended: boolean;
+  readonly reason?: string;
+  readonly changedAt: string;
+}
+
+export class StateDb {
+  private readonly database: ReopeningDatabase;
+  private seenVersion = -1;
+  private ownWrites = 0;
+  private seenOwnWrites = -1;
+
+  /**
+   * `readOnly` (for `gerbang doctor`, which must change nothing): the file must exist, no schema
+   * is applied, and every write fails as StorageUnavailable.
+   */
+  constructor(path: string, options: { readOnly?: boolean; retryMs?: number } = {}) {
+    // Opened on first use, so that a state.db that cannot be opened (a full disk, random bytes)
+    // refuses only what needs it, with StorageUnavailable naming the file; tried again after
+    // `retryMs` (two seconds).
+    this.database = new ReopeningDatabase(
+      'state',
+      path,
+      () =>
+        options.readOnly
+          ? new Database(path, { readonly: true, fileMustExist: true })
+          : openPrivateDatabase(path, SCHEMA),
+      options.retryMs,
+    );
+  }
+
+  /** True once after any write, by this process or another, since the last call. */
+  changed(): boolean {
+    const version = this.database.use(
+      (db) => db.pragma('data_version', { simple: true }) as number,
+    );
+    const changed = version !== this.seenVersion || this.ownWrites !== this.seenOwnWrites;
+    this.seenVersion = version;
+    this.seenOwnWrites = this.ownWrites;
+    return changed;
+  }
+
+  /** Stored as written; `checkStoredState` decides what of it is usable. */
+  addedAgreementRows(): { rowid: number; number: string; body: string }[] {
+    return this.database.use(
+      (db) =>
+        db.prepare('SELECT rowid, number, body FROM agreements_added ORDER BY added_at').all() as {
+          rowid: number;
+          number: string;
+          body: string;
+        }[],
+    );
+  }
+
+  addAgreement(agreement: AgreementConfig, at: Date): void {
+    this.database.use((db) => {
+      db.prepare('INSERT INTO agreements_added (number, body, added_at) VALUES (?, ?, ?)').run(
+        agreement.number,
+        JSON.stringify(agreement),
+        at.toISOString(),
+      );
+    });
+    this.ownWrites++;
+  }
+
+  agreementChangeRows(): RawAgreementChange[] {
+    return this.database.use(
+      (db) =>
+        db
+          .prepare(
+            'SELECT rowid, number, terminated_at, termination_reason, iso27001_submitted_on FROM agreement_changes',
+          )
+          .all() as RawAgreementChange[],
+    );
+  }
+
+  terminate(number: string, at: number, reason: string): void {
+    this.database.use((db) => {
+      db.prepare(
+        'INSERT INTO agreement_changes (number, terminated_at, termination_reason) VALUES (?, ?, ?) ON CONFLICT(number) DO UPDATE SET terminated_at = excluded.terminated_at, termination_reason = excluded.termination_reason',
+      ).run(number, at, reason);
+    });
+    this.ownWrites++;
+  }
+
+  recordIso27001(number: string, submittedOn: string): void {
+    this.database.use((db) => {
+      db.prepare(
+        'INSERT INTO agreement_changes (number, iso27001_submitted_on) VALUES (?, ?) ON CONFLICT(number) DO UPDATE SET iso27001_submitted_on = excluded.iso27001_submitted_on',
+      ).run(number, submittedOn);
+    });
+    this.ownWrites++;
+  }
+
+  clientStatusRows(): RawClientStatus[] {
+    return this.database.use(
+      (db) =>
+        db
+          .prepare('SELECT rowid, id, suspended, reason, changed_at FROM client_status')
+          .all() as RawClientStatus[],
+    );
+  }
+
+  setClientStatus(id: string, suspended: boolean, reason: string | undefined, at: Date): void {
+    this.database.use((db) => {
+      db.prepare(
+        'INSERT INTO client_status (id, suspended, reason, changed_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET suspended = excluded.suspended, reason = excluded.reason, changed_at = excluded.changed_at',
+      ).run(id, suspended ? 1 : 0, reason ?? null, at.toISOString());
+    });
+    this.ownWrites++;
+  }
+
+  readerRows(): (ReaderRow & { rowid: number })[] {
+    return (
+      this.database.use((db) => db.prepare('SELECT rowid, * FROM readers ORDER BY id').all()) as {
+        rowid: number;
+        id: string;
+        sam_serial: string;
+        sam_certificate: string;
+        sam_fingerprint: string;
+        state: ReaderState;
+        reason: string | null;
+        changed_at: string;
+        changed_by: string;
+      }[]
+    ).map((row) => ({
+      rowid: row.rowid,
+      id: row.id,
+      samSerial: row.sam_serial,
+      samCertificate: row.sam_certificate,
+      samFingerprint: row.sam_fingerprint,
+      state: row.state,
+      ...(row.reason === null ? {} : { reason: row.reason }),
+      changedAt: row.changed_at,
+      changedBy: row.changed_by,
+    }));
+  }
+
+  enrolReader(row: Omit<ReaderRow, 'state'>): void {
+    this.database.use((db) => {
+      db.prepare(
+        "INSERT INTO readers (id, sam_serial, sam_certificate, sam_fingerprint, state, reason, changed_at, changed_by) VALUES (?, ?, ?, ?, 'enrolled', ?, ?, ?)",
+      ).run(
+        row.id,
+        row.samSerial,
+        row.samCertificate,
+        row.samFingerprint,
+        row.reason ?? null,
+        row.changedAt,
+        row.changedBy,
+      );
+    });
+    this.ownWrites++;
+  }
+
+  setReaderState(
+    id: string,
+    state: ReaderState,
+    reason: string | undefined,
+    at: Date,
+    by: string,
+  ): void {
+    this.database.use((db) => {
+      db.prepare(
+        'UPDATE readers SET state = ?, reason = ?, changed_at = ?, changed_by = ? WHERE id = ?',
+      ).run(state, reason ?? null, at.toISOString(), by, id);
+    });
+    this.ownWrites++;
+  }
+
+  close(): void {
+    this.database.close();
+  }
+}

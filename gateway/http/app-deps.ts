@@ -1,0 +1,71 @@
+/** Everything the HTTP application needs, wired once by the composition root. */
+import type { Logger } from 'pino';
+import type {
+  AuditLogReader,
+  AuditTrail,
+  SubjectHasher,
+  SubjectTracer,
+} from '../../audit/index.ts';
+import type { DukcapilClient } from '../../adapters/dukcapil/index.ts';
+import type { GerbangConfig } from '../config/index.ts';
+import type { GatewayMetrics } from '../observability/metrics.ts';
+import type { PolicyServices } from '../services/index.ts';
+import type { NonceStore } from '../services/readers/nonces.ts';
+import type { OutboxStore } from '../../adapters/sqlite/outbox.ts';
+import type { GeneratedReport } from '../services/reports/generate.ts';
+import type { Period } from '../services/reports/report.ts';
+import type { CardReadVerifier } from '../services/readers/card-read-verifier.ts';
+import type { ConnectionInfo } from './peer.ts';
+import type { RevocationChecker } from '../../certs/revocation.ts';
+
+/** Where the SIEM forwarder sends, whether it is connected, and how far it got. */
+export interface SiemStatus {
+  readonly target: string;
+  readonly connected: boolean;
+  /** The last sequence number handed to the SIEM. */
+  readonly cursor: number;
+  /** The newest record in the trail. */
+  readonly lastSeq: number;
+}
+
+export interface AppDeps {
+  readonly config: GerbangConfig;
+  readonly upstream: DukcapilClient;
+  readonly audit: AuditTrail;
+  /** Reading and verifying the trail (officer API). */
+  readonly auditLog: AuditLogReader;
+  /** The CA that issued the audit signing certificate, for verification. */
+  readonly caCertificatePem: string;
+  readonly subjectHasher: SubjectHasher;
+  /** For searches by NIK: its subjects under the current and retired HMAC keys. */
+  readonly traceSubjects: SubjectTracer;
+  readonly connection: ConnectionInfo;
+  readonly revocation: RevocationChecker;
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+  readonly policy: PolicyServices;
+  /** The return-data outbox and its delivery worker. */
+  readonly returnData?:
+    { readonly outbox: OutboxStore; readonly worker: { notify(): void } } | undefined;
+  /** Signed compliance reports; present when a report-signing key is configured. */
+  readonly reports?:
+    | {
+        generate(
+          kind: 'semester' | 'status',
+          period: Period,
+          requestedBy: { id: string; role: string; certificateFingerprint: string },
+        ): Promise<GeneratedReport>;
+      }
+    | undefined;
+  /** Present when `readers` is configured. */
+  readonly readers?:
+    { readonly verifier: CardReadVerifier; readonly nonces: NonceStore } | undefined;
+  /** The SIEM forwarder, when `siem` is configured (its state is shown to officers). */
+  readonly siem?:
+    | {
+        status(): SiemStatus;
+      }
+    | undefined;
+  /** Wall clock in epoch milliseconds; injectable so that agreement boundaries can be tested. */
+  readonly now: () => number;
+}

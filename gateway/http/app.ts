@@ -1,0 +1,111 @@
+/**
+ * The composition root of the HTTP application: global middleware, then every route of the
+ * table with its role guard, data-path audit, body reader and handler, and the one error handler.
+ */
+import { Hono, type MiddlewareHandler } from 'hono';
+import type { AppDeps } from './app-deps.ts';
+import type { GatewayEnv } from './env.ts';
+import { handleError, handleNotFound } from './error-handler.ts';
+import { auditDataPath } from './middleware/audit-data-path.ts';
+import { jsonBody } from './middleware/json-body.ts';
+import { principal } from './middleware/principal.ts';
+import { requestId } from './middleware/request-id.ts';
+import { requestLog } from './middleware/request-log.ts';
+import { requireRole } from './middleware/require-role.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { clientAdmission } from './middleware/client-admission.ts';
+import { clockGuard } from './middleware/clock-guard.ts';
+import { recordSecurityEvents } from './middleware/security-events.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { adminReaderRoutes } from './routes/admin-readers.ts';
+import { readerRoutes } from './routes/readers.ts';
+import { returnDataRoutes } from './routes/return-data.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { consoleRoutes } from './routes/console.tsx';
+import { alertsRoute } from './routes/alerts.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { healthRoutes } from './routes/health.ts';
+import { lookupRoute } from './routes/lookup.ts';
+import { verifyRoute } from './routes/verify.ts';
+import { openApiRoute } from './routes/openapi.ts';
+import type { RouteSpec } from './routes/route-spec.ts';
+
+export const GATEWAY_VERSION = '0.1.0';
+
+/** The route table of the whole gateway. */
+export function buildRoutes(deps: AppDeps): RouteSpec[] {
+  const routes: RouteSpec[] = [
+    ...healthRoutes(deps),
+    lookupRoute(deps),
+    verifyRoute(deps),
+    ...auditRoutes(deps),
+    alertsRoute(deps),
+    ...adminRoutes(deps),
+    ...returnDataRoutes(deps),
+    ...reportRoutes(deps),
+    ...readerRoutes(deps),
+    ...adminReaderRoutes(deps),
+    ...consoleRoutes(deps),
+  ];
+  routes.push(openApiRoute(() => routes, GATEWAY_VERSION));
+  return routes;
+}
+
+export function createApp(deps: AppDeps): { app: Hono<GatewayEnv>; routes: readonly RouteSpec[] } {
+  const app = new Hono<GatewayEnv>();
+  app.use(requestId({ logger: deps.logger }));
+  app.use(securityHeaders());
+  app.use(requestLog({ metrics: deps.metrics }));
+  app.use(recordSecurityEvents({ trail: deps.audit, connection: deps.connection }));
+  app.use(
+    principal({
+      principals: deps.config.principals,
+      connection: deps.connection,
+      revocation: deps.revocation,
+    }),
+  );
+
+  const readBody = jsonBody({ limitBytes: deps.config.server.bodyLimitBytes });
+  let lastClockAlert = -Infinity;
+  const admitClient = clientAdmission({ policy: deps.policy, now: deps.now });
+  const guardClock = clockGuard({
+    monitor: deps.policy.clock,
+    trail: deps.audit,
+    now: deps.now,
+    onUntrusted: (behindMs) => {
+      deps.metrics.clockUntrusted.inc();
+      // One alert a minute is enough to wake someone; every refusal is audited anyway.
+      if (performance.now() - lastClockAlert > 60_000) {
+        lastClockAlert = performance.now();
+        deps.logger.error(
+          { event: 'clock_untrusted', behindMs },
+          'wall clock untrusted: data requests refused',
+        );
+        void deps.audit
+          .append({
+            type: 'security',
+            event: 'alert',
+            outcome: 'alert',
+            detail: { rule: 'clock_untrusted', behindMs },
+          })
+          .catch(() => undefined);
+      }
+    },
+  });
+  const routes = buildRoutes(deps);
+  for (const route of routes) {
+    const chain: MiddlewareHandler<GatewayEnv>[] = [requireRole(route.roles)];
+    if (route.auditType) {
+      chain.push(
+        auditDataPath({ type: route.auditType, trail: deps.audit, connection: deps.connection }),
+        guardClock,
+        admitClient,
+      );
+    }
+    if (route.requestBody) chain.push(readBody);
+    app.on(route.method, [route.path], ...chain, route.handler);
+  }
+  app.onError(handleError);
+  app.notFound(handleNotFound);
+  return { app, routes };
+}

@@ -1,0 +1,262 @@
+/**
+ * The report as a printable page (A4), Indonesian labels with English, and a server-rendered SVG
+ * chart of monthly use. The numbers are the JSON's; no script, no external asset.
+ */
+import type { Child } from 'hono/jsx';
+import { Label, renderDocument, Table, type Column } from './components.tsx';
+import type { ComplianceReport } from '../../services/reports/report.ts';
+
+export const REPORT_STYLE = `
+@page { size: A4; margin: 18mm; }
+body { font: 11pt/1.45 system-ui, sans-serif; color: #111; max-width: 60rem; margin: 1.5rem auto; padding: 0 1rem; }
+h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.1rem; margin-top: 1.6rem; border-bottom: 1px solid #999; }
+table { border-collapse: collapse; width: 100%; margin: .4rem 0; } th, td { border: 1px solid #bbb; padding: .25rem .5rem; text-align: left; }
+th { background: #eee; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.en { color: #555; font-size: .9em; } .ok { color: #0a5c0a; font-weight: bold; } .bad { color: #a30000; font-weight: bold; }
+code { word-break: break-all; }`;
+
+type Usage = ComplianceReport['usage'];
+const COUNT: Column<{ count: number }> = {
+  header: 'Jumlah / count',
+  cell: (row) => row.count,
+  numeric: true,
+};
+const TYPE_OUTCOME_COUNT: readonly Column<{ type: string; outcome: string; count: number }>[] = [
+  { header: 'Jenis / type', cell: (row) => row.type },
+  { header: 'Hasil / outcome', cell: (row) => row.outcome },
+  COUNT,
+];
+const BY_MONTH: readonly Column<Usage['byMonth'][number]>[] = [
+  { header: 'Bulan / month', cell: (row) => row.month },
+  ...TYPE_OUTCOME_COUNT,
+];
+const BY_CLIENT: readonly Column<Usage['byClient'][number]>[] = [
+  { header: 'Aplikasi / client', cell: (row) => row.client },
+  ...TYPE_OUTCOME_COUNT,
+];
+/** Two columns: what was counted, and how often. */
+const countedBy = (header: string): readonly Column<{ key: string; count: number }>[] => [
+  { header, cell: (row) => row.key },
+  COUNT,
+];
+const coverageColumns = (
+  withinDays: number,
+): readonly Column<ComplianceReport['returnData']['coverage'][number]>[] => [
+  { header: 'Aplikasi / client', cell: (row) => row.client },
+  { header: 'Bulan / month', cell: (row) => row.month },
+  { header: 'Diakses / accessed', cell: (row) => row.accessed, numeric: true },
+  { header: 'Dikembalikan / returned', cell: (row) => row.returned, numeric: true },
+  {
+    header: `Terlambat / overdue (> ${withinDays} hari)`,
+    cell: (row) => row.overdue,
+    numeric: true,
+  },
+];
+const READERS: readonly Column<ComplianceReport['readers'][number]>[] = [
+  { header: 'Pembaca / reader', cell: (row) => row.id },
+  { header: 'Status / state', cell: (row) => row.state },
+  { header: 'Sejak / since', cell: (row) => row.changedAt },
+  { header: 'Alasan / reason', cell: (row) => row.reason ?? '' },
+];
+
+function Section(props: { id: string; en: string; children?: Child }) {
+  return (
+    <section>
+      <h2>
+        <Label id={props.id} en={props.en} />
+      </h2>
+      {props.children}
+    </section>
+  );
+}
+
+/** Bars per month: data requests that released data, and those refused or failed. */
+function MonthlyChart(props: { report: ComplianceReport }) {
+  const months = [...new Set(props.report.usage.byMonth.map((m) => m.month))];
+  const totals = months.map((month) => {
+    const rows = props.report.usage.byMonth.filter((m) => m.month === month);
+    return {
+      month,
+      success: rows.filter((r) => r.outcome === 'success').reduce((a, r) => a + r.count, 0),
+      other: rows.filter((r) => r.outcome !== 'success').reduce((a, r) => a + r.count, 0),
+    };
+  });
+  const max = Math.max(1, ...totals.map((t) => t.success + t.other));
+  const width = 60 + totals.length * 70;
+  return (
+    <svg
+      role="img"
+      aria-label="Permintaan data per bulan / data requests per month"
+      width={width}
+      height={220}
+      viewBox={`0 0 ${width} 220`}
+    >
+      {totals.map((t, i) => {
+        const x = 50 + i * 70;
+        const hs = (t.success / max) * 160;
+        const ho = (t.other / max) * 160;
+        return (
+          <g>
+            <rect x={x} y={180 - hs} width={40} height={hs} fill="#2b6cb0" />
+            <rect x={x} y={180 - hs - ho} width={40} height={ho} fill="#c05621" />
+            <text x={x + 20} y={196} text-anchor="middle" font-size="11">
+              {t.month}
+            </text>
+            <text x={x + 20} y={175 - hs - ho} text-anchor="middle" font-size="11">
+              {t.success + t.other}
+            </text>
+          </g>
+        );
+      })}
+      <line x1={45} y1={180} x2={width - 5} y2={180} stroke="#333" />
+      <text x={50} y={214} font-size="11" fill="#2b6cb0">
+        ■ berhasil / released
+      </text>
+      <text x={190} y={214} font-size="11" fill="#c05621">
+        ■ ditolak atau gagal / refused or failed
+      </text>
+    </svg>
+  );
+}
+
+export function ReportPage(props: { report: ComplianceReport; digest: string }) {
+  const r = props.report;
+  const v = r.audit.verification;
+  return (
+    <html lang="id">
+      <head>
+        <meta charset="utf-8" />
+        <title>{`Laporan pemanfaatan data kependudukan ${r.period.label}`}</title>
+        <style dangerouslySetInnerHTML={{ __html: REPORT_STYLE }} />
+      </head>
+      <body>
+        <h1>
+          Laporan Pemanfaatan NIK dan Data Kependudukan{' '}
+          <span class="en">/ Use of NIK and population data</span>
+        </h1>
+        <p>
+          {r.instance} · {r.kind === 'semester' ? 'Laporan semester' : 'Status kepatuhan'}{' '}
+          {r.period.label} · {r.period.from} – {r.period.to} ({r.period.timeZone}) · dibuat /
+          generated {r.generatedAt}
+        </p>
+        <p>
+          SHA-256 report.json: <code>{props.digest}</code>
+        </p>
+        <Section id="Perjanjian kerja sama" en="Agreement">
+          {r.agreement === null ? (
+            <p class="bad">Tidak ada / none</p>
+          ) : (
+            <table>
+              <tbody>
+                <tr>
+                  <th>Nomor / number</th>
+                  <td>{r.agreement.number}</td>
+                </tr>
+                <tr>
+                  <th>Berlaku / valid</th>
+                  <td>
+                    {r.agreement.validFrom} – {r.agreement.validUntil} ({r.agreement.timeZone})
+                  </td>
+                </tr>
+                <tr>
+                  <th>Status / state</th>
+                  <td>
+                    {r.agreement.state}, {r.agreement.daysLeft} hari tersisa / days left
+                  </td>
+                </tr>
+                <tr>
+                  <th>Elemen / elements</th>
+                  <td>{r.agreement.elements.join(', ')}</td>
+                </tr>
+                <tr>
+                  <th>Sertifikat ISO/IEC 27001</th>
+                  <td>
+                    {r.agreement.iso27001.status} (batas / due {r.agreement.iso27001.deadline}
+                    {r.agreement.iso27001.submittedOn
+                      ? `, diserahkan / submitted ${r.agreement.iso27001.submittedOn}`
+                      : ''}
+                    )
+                  </td>
+                </tr>
+              </tbody>
+            </table>
+          )}
+        </Section>
+        <Section id="Pemanfaatan per bulan" en="Use per month">
+          <MonthlyChart report={r} />
+          <Table columns={BY_MONTH} rows={r.usage.byMonth} />
+        </Section>
+        <Section id="Per aplikasi" en="Per client">
+          <Table columns={BY_CLIENT} rows={r.usage.byClient} />
+        </Section>
+        <Section id="Per keperluan" en="Per purpose">
+          <Table
+            columns={countedBy('Keperluan / purpose')}
+            rows={r.usage.byPurpose.map((p) => ({ key: p.purpose, count: p.count }))}
+          />
+        </Section>
+        <Section id="Elemen yang diberikan" en="Elements released">
+          <Table
+            columns={countedBy('Elemen / element')}
+            rows={Object.entries(r.usage.elementsReleased).map(([key, count]) => ({ key, count }))}
+          />
+          <p>
+            Penduduk berbeda / distinct residents (HMAC):{' '}
+            <strong>{r.usage.distinctResidents}</strong>
+          </p>
+        </Section>
+        <Section id="Data balikan" en="Return data">
+          <Table columns={coverageColumns(r.returnData.withinDays)} rows={r.returnData.coverage} />
+        </Section>
+        <Section id="Pembaca KTP-el" en="Card readers">
+          <Table columns={READERS} rows={r.readers} />
+        </Section>
+        <Section id="Peringatan" en="Alerts">
+          <Table
+            columns={countedBy('Aturan / rule')}
+            rows={r.usage.alerts.map((x) => ({ key: x.rule, count: x.count }))}
+          />
+        </Section>
+        <Section id="Tidak menyimpan data" en="No retention">
+          <p>
+            {r.usage.latestRetentionScan === undefined ? (
+              <span class="bad">Belum ada pemindaian / no scan yet</span>
+            ) : (
+              <>
+                <span class={r.usage.latestRetentionScan.findings === 0 ? 'ok' : 'bad'}>
+                  {r.usage.latestRetentionScan.findings === 0
+                    ? 'Bersih / clean'
+                    : `${r.usage.latestRetentionScan.findings} temuan / findings`}
+                </span>{' '}
+                {r.usage.latestRetentionScan.time}, {r.usage.latestRetentionScan.files} berkas /
+                files
+                {r.usage.latestRetentionScan.selfTest
+                  ? ', dengan uji mandiri / with self-test'
+                  : ''}
+              </>
+            )}
+          </p>
+        </Section>
+        <Section id="Jejak audit" en="Audit trail">
+          <p>
+            Verifikasi / verification:{' '}
+            <span class={v.ok ? 'ok' : 'bad'}>
+              {v.ok
+                ? `OK, ${v.records} catatan / records`
+                : `GAGAL / FAILED at ${v.firstBadSeq}: ${v.reason}`}
+            </span>
+          </p>
+          <p>
+            Checkpoint bertanda tangan / signed checkpoint: ukuran / tree size{' '}
+            {r.audit.checkpoint.treeSize}, root <code>{r.audit.checkpoint.rootHash}</code>,{' '}
+            {r.audit.checkpoint.time}
+          </p>
+        </Section>
+      </body>
+    </html>
+  );
+}
+
+export function renderReportHtml(report: ComplianceReport, digest: string): string {
+  return renderDocument(<ReportPage report={report} digest={digest} />);
+}

@@ -1,0 +1,260 @@
+/**
+ * The administrator's API (role `admin`): agreements (list with state and days left, renewal or
+ * addendum, termination, ISO 27001 certificate), clients (list, suspend, resume), and
+ * acknowledging a clock jump. Every change is audited before it is applied; nothing here can
+ * touch an audit record.
+ */
+import { Type } from '@sinclair/typebox';
+import type { Context } from 'hono';
+import {
+  EARLIEST_DATE,
+  ELEMENTS,
+  LATEST_DATE,
+  NIK_LIKE_RUN,
+  parseIsoInstant,
+  type ElementName,
+} from '../../../policies/index.ts';
+import type { AppDeps } from '../app-deps.ts';
+import { PRINCIPAL_ID_PATTERN } from '../../config/schema.ts';
+import { StorageUnavailable } from '../../../adapters/sqlite/open.ts';
+import { ApiError } from '../error-catalogue.ts';
+import { toApiError } from '../error-handler.ts';
+import type { GatewayEnv } from '../env.ts';
+import { ErrorResponse } from '../schemas.ts';
+import { compileBodyValidator } from '../validate.ts';
+import { AdminActionError, TERMINATION_REASONS, type AdminContext } from '../../services/index.ts';
+import type { RouteSpec } from './route-spec.ts';
+
+const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const AgreementNumber = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9 ./_-]*$',
+});
+const Note = Type.String({
+  minLength: 1,
+  maxLength: 500,
+  // Free text reaches state.db and the audit trail: no NIK, even written with separators.
+  pattern: `^(?![^]*${NIK_LIKE_RUN})[^\\u0000-\\u001f]*$`,
+});
+
+export const AddAgreementRequest = Type.Object(
+  {
+    number: AgreementNumber,
+    kind: Type.Unsafe<'renewal' | 'addendum'>({ type: 'string', enum: ['renewal', 'addendum'] }),
+    follows: AgreementNumber,
+    signedOn: IsoDate,
+    validFrom: IsoDate,
+    validUntil: IsoDate,
+    parties: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { minItems: 2, maxItems: 8 }),
+    ),
+    elements: Type.Optional(
+      Type.Array(Type.Unsafe<ElementName>({ type: 'string', enum: [...ELEMENTS] }), {
+        minItems: 1,
+        uniqueItems: true,
+      }),
+    ),
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+export const TerminateRequest = Type.Object(
+  {
+    number: AgreementNumber,
+    reason: Type.Unsafe<(typeof TERMINATION_REASONS)[number]>({
+      type: 'string',
+      enum: [...TERMINATION_REASONS],
+    }),
+    note: Type.Optional(Note),
+    effectiveAt: Type.Optional(
+      Type.String({
+        pattern:
+          '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:\\d{2})$',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const Iso27001Request = Type.Object(
+  { number: AgreementNumber, submittedOn: IsoDate },
+  { additionalProperties: false },
+);
+export const SuspendRequest = Type.Object({ reason: Note }, { additionalProperties: false });
+
+export function adminContext(c: Context<GatewayEnv>, deps: AppDeps): AdminContext {
+  const p = c.var.principal;
+  return {
+    principal: { id: p.id, role: p.role, certificateFingerprint: p.certificateFingerprint },
+    requestId: c.var.requestId,
+    now: deps.now(),
+  };
+}
+
+/** Domain refusals to catalogue codes; an audit that cannot be written refuses the change. */
+export async function runAdminAction<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof AdminActionError) {
+      throw new ApiError(
+        error.kind === 'not_found'
+          ? 'not_found'
+          : error.kind === 'conflict'
+            ? 'conflict'
+            : 'invalid_request',
+        { detail: error.message, message: error.message },
+      );
+    }
+    if (error instanceof ApiError) throw error;
+    if (error instanceof StorageUnavailable) throw toApiError(error);
+    throw new ApiError('audit_unavailable', { cause: error });
+  }
+}
+
+/** The refusals of every admin change (`runAdminAction`), for /openapi.json. */
+export const ADMIN_ERRORS = {
+  400: { description: 'invalid_request', schema: ErrorResponse },
+  404: { description: 'not_found', schema: ErrorResponse },
+  409: { description: 'conflict', schema: ErrorResponse },
+  503: { description: 'audit_unavailable, state_unavailable', schema: ErrorResponse },
+} as const;
+
+export function adminRoutes(deps: AppDeps): RouteSpec[] {
+  const validateAdd = compileBodyValidator(AddAgreementRequest);
+  const validateTerminate = compileBodyValidator(TerminateRequest);
+  const validateIso = compileBodyValidator(Iso27001Request);
+  const validateSuspend = compileBodyValidator(SuspendRequest);
+  const admin = deps.policy.admin;
+  return [
+    {
+      method: 'GET',
+      path: '/v1/admin/agreements',
+      roles: ['admin'],
+      summary: 'Agreements with state, days left and the ISO 27001 certificate status',
+      responses: { 200: { description: '{items}' } },
+      handler: (c) => c.json({ items: admin.listAgreements(deps.now()) }),
+    },
+    {
+      method: 'POST',
+      path: '/v1/admin/agreements',
+      roles: ['admin'],
+      summary: 'Add a renewal or addendum (a new agreement with its own number and window)',
+      requestBody: AddAgreementRequest,
+      responses: { 201: { description: 'the agreement' }, ...ADMIN_ERRORS },
+      handler: async (c) => {
+        const input = validateAdd(c.var.body);
+        return c.json(
+          await runAdminAction(() => admin.addAgreement(adminContext(c, deps), input)),
+          201,
+        );
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/admin/agreements/terminate',
+      roles: ['admin'],
+      summary:
+        'Terminate an agreement (PKS Pasal 9(1), Pasal 5(2)); data stops and readers are switched off',
+      requestBody: TerminateRequest,
+      responses: { 200: { description: 'the agreement' }, ...ADMIN_ERRORS },
+      handler: async (c) => {
+        const input = validateTerminate(c.var.body);
+        const effectiveAt =
+          input.effectiveAt === undefined ? undefined : parseIsoInstant(input.effectiveAt);
+        if (input.effectiveAt !== undefined && effectiveAt === undefined)
+          throw new ApiError('invalid_request', {
+            message: `Field /effectiveAt must be a real time from ${EARLIEST_DATE} to ${LATEST_DATE}.`,
+          });
+        return c.json(
+          await runAdminAction(() =>
+            admin.terminate(adminContext(c, deps), {
+              number: input.number,
+              reason: input.reason,
+              ...(input.note ? { note: input.note } : {}),
+              ...(effectiveAt === undefined ? {} : { effectiveAt }),
+            }),
+          ),
+        );
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/admin/agreements/iso27001',
+      roles: ['admin'],
+      summary:
+        'Record that the ISO/IEC 27001 certificate was submitted (due 6 months after signing)',
+      requestBody: Iso27001Request,
+      responses: { 200: { description: 'the agreement' }, ...ADMIN_ERRORS },
+      handler: async (c) =>
+        c.json(
+          await runAdminAction(() =>
+            admin.recordIso27001(adminContext(c, deps), validateIso(c.var.body)),
+          ),
+        ),
+    },
+    {
+      method: 'GET',
+      path: '/v1/admin/clients',
+      roles: ['admin'],
+      summary: 'Principals with role, profile, standing and today’s use',
+      responses: { 200: { description: '{items, quota}' } },
+      handler: (c) => {
+        const usage = deps.policy.limits.usage(deps.now());
+        return c.json({ items: admin.listClients(usage.used), quota: usage });
+      },
+    },
+    ...(['suspend', 'resume'] as const).map((action): RouteSpec => ({
+      method: 'POST',
+      path: `/v1/admin/clients/:clientId/${action}`,
+      roles: ['admin'],
+      summary:
+        action === 'suspend'
+          ? 'Suspend a client: its data requests get 403 client_suspended'
+          : 'Resume a suspended client',
+      ...(action === 'suspend' ? { requestBody: SuspendRequest } : {}),
+      responses: { 204: { description: 'done' }, ...ADMIN_ERRORS },
+      handler: async (c) => {
+        const id = c.req.param('clientId');
+        if (id === undefined || !new RegExp(PRINCIPAL_ID_PATTERN).test(id))
+          throw new ApiError('not_found');
+        const reason = action === 'suspend' ? validateSuspend(c.var.body).reason : undefined;
+        await runAdminAction(() =>
+          admin.setSuspended(adminContext(c, deps), {
+            id,
+            suspended: action === 'suspend',
+            ...(reason ? { reason } : {}),
+          }),
+        );
+        return c.body(null, 204);
+      },
+    })),
+    {
+      method: 'POST',
+      path: '/v1/admin/clock/acknowledge',
+      roles: ['admin'],
+      summary: 'After checking the time: trust the wall clock again after a jump',
+      responses: { 200: { description: '{acknowledgedJumpMs}' } },
+      handler: async (c) => {
+        const verdict = deps.policy.clock.check();
+        if (verdict.trusted)
+          throw new ApiError('conflict', {
+            message: 'The clock is trusted; there is nothing to acknowledge.',
+          });
+        const context = adminContext(c, deps);
+        await runAdminAction(() =>
+          deps.audit.append({
+            type: 'admin',
+            event: 'clock_acknowledged',
+            outcome: 'success',
+            principal: context.principal,
+            requestId: c.var.requestId,
+            detail: { jumpMs: verdict.jumpMs },
+          }),
+        );
+        deps.policy.clock.acknowledge();
+        return c.json({ acknowledgedJumpMs: verdict.jumpMs });
+      },
+    },
+  ];
+}

@@ -1,0 +1,109 @@
+/** POST /v1/nik/lookup — the nine-element lookup by NIK, projected onto the client's grant. */
+import { checkNik, type NikRejection } from '../../../policies/index.ts';
+import type { Context } from 'hono';
+import type { AppDeps } from '../app-deps.ts';
+import type { AuditDraft, GatewayEnv } from '../env.ts';
+import { ApiError } from '../error-catalogue.ts';
+import { dataPathDraft } from '../middleware/audit-data-path.ts';
+import { authorizeRelease, fetchRecord, releaseElements } from './release.ts';
+import { requireOperatorId } from '../middleware/operator.ts';
+import { ErrorResponse, LookupRequest, LookupResponse } from '../schemas.ts';
+import { compileBodyValidator } from '../validate.ts';
+import type { RouteSpec } from './route-spec.ts';
+
+export const NIK_MESSAGES: Readonly<Record<NikRejection, string>> = {
+  not_a_string: 'The NIK must be a string of 16 digits.',
+  wrong_length: 'The NIK must have exactly 16 digits.',
+  not_digits: 'The NIK must contain digits only.',
+  unknown_province: 'The NIK does not start with a known province code.',
+  bad_month: 'The birth month in the NIK is not 01-12.',
+  bad_day: 'The birth day in the NIK is not 01-31 (41-71 for women).',
+  no_such_date: 'The birth date in the NIK is not a real calendar date.',
+  zero_serial: 'The serial number in the NIK cannot be 0000.',
+};
+
+/** Schema errors at /nik are NIK errors; an unknown element in /fields is a field not granted. */
+export function lookupErrorCode(
+  instancePath: string,
+  keyword: string,
+): 'invalid_nik' | 'field_not_allowed' | undefined {
+  if (instancePath === '/nik') return 'invalid_nik';
+  if (instancePath.startsWith('/fields/') && keyword === 'enum') return 'field_not_allowed';
+  return undefined;
+}
+
+/** Validates the NIK's form; records its HMAC as the audit subject once it is a NIK. */
+export function requireValidNik(nik: string): void {
+  const check = checkNik(nik);
+  if (!check.valid)
+    throw new ApiError('invalid_nik', {
+      detail: check.reason,
+      message: NIK_MESSAGES[check.reason],
+    });
+}
+
+/** The refusals every request about one resident can meet, for /openapi.json. */
+export const RESIDENT_REQUEST_ERRORS = {
+  400: { description: 'invalid_request, invalid_nik', schema: ErrorResponse },
+  403: {
+    description: 'purpose_not_allowed, field_not_allowed, agreement_inactive, ...',
+    schema: ErrorResponse,
+  },
+  404: { description: 'nik_not_found', schema: ErrorResponse },
+} as const;
+
+/**
+ * The opening every request about one resident shares: the operator, the validated body, and
+ * the audit draft's purpose, reference and subject (the NIK's HMAC, once it is a valid NIK).
+ */
+export function beginResidentRequest<
+  B extends { readonly nik: string; readonly purpose: string; readonly reference: string },
+>(
+  c: Context<GatewayEnv>,
+  deps: AppDeps,
+  validate: (body: unknown) => B,
+): { draft: AuditDraft; body: B; now: number; operator: string } {
+  const draft = dataPathDraft(c);
+  const operator = requireOperatorId(c);
+  draft.operator = operator;
+  const body = validate(c.var.body);
+  draft.purpose = body.purpose;
+  draft.reference = body.reference;
+  requireValidNik(body.nik);
+  draft.subject = deps.subjectHasher(body.nik);
+  return { draft, body, now: deps.now(), operator };
+}
+
+export function lookupRoute(deps: AppDeps): RouteSpec {
+  const validateBody = compileBodyValidator(LookupRequest, lookupErrorCode);
+  return {
+    method: 'POST',
+    path: '/v1/nik/lookup',
+    roles: ['app'],
+    summary: 'Look up a resident by NIK; returns the granted elements only',
+    auditType: 'lookup',
+    requestBody: LookupRequest,
+    requiresOperator: true,
+    responses: {
+      200: { description: 'The granted elements of the resident', schema: LookupResponse },
+      ...RESIDENT_REQUEST_ERRORS,
+    },
+    handler: async function lookupHandler(c) {
+      const { draft, body, now, operator } = beginResidentRequest(c, deps, validateBody);
+      const fields = authorizeRelease(deps, draft, {
+        principalId: c.var.principal.id,
+        purpose: body.purpose,
+        fields: body.fields,
+        now,
+      });
+
+      const record = await fetchRecord(deps, draft, {
+        principalId: c.var.principal.id,
+        operator,
+        nik: body.nik,
+        now,
+      });
+      return releaseElements(c, deps, draft, record, fields);
+    },
+  };
+}

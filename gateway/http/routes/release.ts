@@ -1,0 +1,107 @@
+/**
+ * The two steps every data path that releases elements shares: the decision (agreement in force,
+ * the principal's profile, purpose, fields) and the release (projection, a durable audit record,
+ * then the answer). Lookups and card reads differ only in where the record comes from.
+ */
+import type { Context } from 'hono';
+import {
+  decideLookup,
+  grantedElements,
+  projectGrantedFields,
+  type ElementName,
+  type PopulationRecord,
+} from '../../../policies/index.ts';
+import { UpstreamFailure } from '../../../adapters/dukcapil/index.ts';
+import type { AppDeps } from '../app-deps.ts';
+import { ApiError } from '../error-catalogue.ts';
+import type { AuditDraft, GatewayEnv } from '../env.ts';
+import { commitAudit } from '../middleware/audit-data-path.ts';
+
+/** Decides which elements may be released to the calling principal; throws the refusal. */
+export function authorizeRelease(
+  deps: AppDeps,
+  draft: AuditDraft,
+  request: {
+    principalId: string;
+    purpose: string;
+    fields: readonly ElementName[] | undefined;
+    now: number;
+  },
+): readonly ElementName[] {
+  const profile = deps.policy.registry.profile(request.principalId);
+  if (profile === undefined)
+    throw new ApiError('forbidden', { detail: 'principal without profile' });
+  const agreement = deps.policy.registry.inForce(request.now);
+  if (agreement === undefined) throw new ApiError('agreement_inactive');
+  draft.elementsRequested = request.fields ?? grantedElements(profile, agreement.terms.elements);
+  const decision = decideLookup({
+    agreementState: agreement.state,
+    agreementElements: agreement.terms.elements,
+    profile,
+    purpose: request.purpose,
+    requestedFields: request.fields,
+  });
+  if (!decision.allowed) throw new ApiError(decision.code);
+  return decision.fields;
+}
+
+/**
+ * Spends the client's and the agency's quota, then makes one upstream call, noting the upstream
+ * status and latency (or failure) on the audit draft. Whatever it returns lives for the request.
+ */
+export async function callUpstream<T extends { upstreamStatus: number; latencyMs: number }>(
+  deps: AppDeps,
+  draft: AuditDraft,
+  request: { principalId: string; operator: string; nik: string; now: number },
+  call: (upstream: AppDeps['upstream']) => Promise<T>,
+): Promise<T> {
+  const { principalId, nik, now } = request;
+  // Only requests that will reach Dukcapil spend quota: the client's and the agency's.
+  const quota = deps.policy.limits.consume(principalId, now);
+  if (!quota.ok)
+    throw new ApiError(quota.code, {
+      headers: { 'Retry-After': String(quota.retryAfterSeconds) },
+    });
+  draft.detail = { upstreamCalled: true };
+  deps.policy.anomalies.observeNik(nik, principalId, request.operator, now);
+  let answer: T;
+  try {
+    answer = await call(deps.upstream);
+  } catch (error) {
+    if (error instanceof UpstreamFailure) {
+      if (error.upstreamStatus !== undefined) draft.upstreamStatus = error.upstreamStatus;
+      if (error.kind === 'quota') deps.policy.limits.markUpstreamExhausted(now);
+    }
+    throw error;
+  }
+  draft.upstreamStatus = answer.upstreamStatus;
+  draft.upstreamLatencyMs = Math.round(answer.latencyMs * 100) / 100;
+  return answer;
+}
+
+/** CALL_NIK through `callUpstream`: the record, which lives for the request. */
+export async function fetchRecord(
+  deps: AppDeps,
+  draft: AuditDraft,
+  request: { principalId: string; operator: string; nik: string; now: number },
+): Promise<PopulationRecord> {
+  const answer = await callUpstream(deps, draft, request, (upstream) =>
+    upstream.lookupByNik(request.nik),
+  );
+  return answer.record;
+}
+
+/** Projects, records durably, answers: nothing leaves before its audit record is on disk. */
+export async function releaseElements(
+  c: Context<GatewayEnv>,
+  deps: AppDeps,
+  draft: AuditDraft,
+  record: PopulationRecord,
+  fields: readonly ElementName[],
+): Promise<Response> {
+  const released = projectGrantedFields(record, fields);
+  draft.elementsReleased = Object.keys(released) as ElementName[];
+  draft.outcome = 'success';
+  await commitAudit(c, deps.audit);
+  return c.json({ requestId: c.var.requestId, data: released });
+}

@@ -1,0 +1,114 @@
+/**
+ * Compliance reports for evaluators and officers: the semester report (PKS Pasal 8) and the status
+ * on any day. `format=json` (default) returns the exact signed bytes and the detached CMS
+ * signature, both base64, so that they can be saved as report.json and report.p7s and verified
+ * with stock OpenSSL; `format=html` returns the printable page.
+ */
+import { Type } from '@sinclair/typebox';
+import type { Context } from 'hono';
+import type { AppDeps } from '../app-deps.ts';
+import { ApiError } from '../error-catalogue.ts';
+import type { GatewayEnv } from '../env.ts';
+import { compileBodyValidator } from '../validate.ts';
+import { htmlPage, htmlPolicy } from '../pages/html-page.ts';
+import { REPORT_STYLE } from '../pages/report-page.tsx';
+import {
+  reportTimeZone,
+  semesterPeriod,
+  statusPeriod,
+  type Period,
+} from '../../services/reports/report.ts';
+import type { RouteSpec } from './route-spec.ts';
+
+const REPORT_POLICY = htmlPolicy(REPORT_STYLE);
+
+const SemesterQuery = Type.Object(
+  {
+    year: Type.String({ pattern: '^20[0-9]{2}$' }),
+    half: Type.String({ enum: ['1', '2'] }),
+    format: Type.Optional(Type.String({ enum: ['json', 'html'] })),
+  },
+  { additionalProperties: false },
+);
+const StatusQuery = Type.Object(
+  { format: Type.Optional(Type.String({ enum: ['json', 'html'] })) },
+  { additionalProperties: false },
+);
+
+export function reportRoutes(deps: AppDeps): RouteSpec[] {
+  const validateSemester = compileBodyValidator(SemesterQuery);
+  const validateStatus = compileBodyValidator(StatusQuery);
+  const zone = (): string => reportTimeZone(deps.config, deps.policy, deps.now());
+  const answer = async (
+    c: Context<GatewayEnv>,
+    kind: 'semester' | 'status',
+    period: Period,
+    format: string | undefined,
+  ) => {
+    if (deps.reports === undefined)
+      throw new ApiError('conflict', {
+        message: 'No report-signing key is configured on this gateway.',
+      });
+    const p = c.var.principal;
+    let generated;
+    try {
+      generated = await deps.reports.generate(kind, period, {
+        id: p.id,
+        role: p.role,
+        certificateFingerprint: p.certificateFingerprint,
+      });
+    } catch (cause) {
+      throw new ApiError('audit_unavailable', { cause });
+    }
+    if (format === 'html') return htmlPage(c, generated.html, REPORT_POLICY);
+    return c.json({
+      period: period.label,
+      sha256: generated.digest,
+      reportJson: generated.json.toString('base64'),
+      signatureP7s: Buffer.from(generated.signature).toString('base64'),
+    });
+  };
+  return [
+    {
+      method: 'GET',
+      path: '/v1/reports/semester',
+      roles: ['evaluator', 'officer'],
+      summary:
+        'The signed semester report (PKS Pasal 8): year, half 1 (January–June) or 2 (July–December)',
+      query: SemesterQuery,
+      responses: {
+        200: {
+          description: '{period, sha256, reportJson, signatureP7s} (base64) or the HTML page',
+        },
+      },
+      handler: async (c) => {
+        const query = validateSemester(Object.fromEntries(new URL(c.req.url).searchParams));
+        return answer(
+          c,
+          'semester',
+          semesterPeriod(Number(query.year), query.half === '1' ? 1 : 2, zone()),
+          query.format,
+        );
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/reports/status',
+      roles: ['evaluator', 'officer'],
+      summary: 'The signed compliance status today (the current semester so far)',
+      query: StatusQuery,
+      responses: {
+        200: {
+          description: '{period, sha256, reportJson, signatureP7s} (base64) or the HTML page',
+        },
+      },
+      handler: async (c) =>
+        answer(
+          c,
+          'status',
+          statusPeriod(deps.now(), zone()),
+          validateStatus(Object.fromEntries(new URL(c.req.url).searchParams)).format,
+        ),
+    },
+  ];
+}

@@ -1,0 +1,114 @@
+/**
+ * Watches the agreement in force and acts at the instants its state changes (start, 90-day
+ * warning, end, termination): records the change in the audit trail, raises an alert when it
+ * expires soon or stops, and tells listeners (the card readers are switched off when data may no
+ * longer flow). Requests never depend on this timer: each one evaluates the state itself.
+ */
+import {
+  agreementPermitsAccess,
+  daysLeft,
+  nextStateChange,
+  type AgreementState,
+} from '../../../policies/index.ts';
+import type { AuditTrail } from '../../../audit/index.ts';
+import type { PolicyRegistry } from './registry.ts';
+
+export type AgreementListener = (change: {
+  number: string;
+  state: AgreementState;
+  permitsAccess: boolean;
+}) => void;
+
+const RETRY_MS = 5_000;
+
+export class AgreementMonitor {
+  private readonly registry: PolicyRegistry;
+  private readonly audit: AuditTrail;
+  private readonly now: () => number;
+  private readonly listeners: AgreementListener[] = [];
+  private last: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  private readonly onError: (error: unknown) => void;
+
+  /** `onError` hears of an evaluation that failed (state.db unreadable); it is retried soon. */
+  constructor(
+    registry: PolicyRegistry,
+    audit: AuditTrail,
+    now: () => number,
+    onError: (error: unknown) => void = () => undefined,
+  ) {
+    this.registry = registry;
+    this.audit = audit;
+    this.now = now;
+    this.onError = onError;
+  }
+
+  onChange(listener: AgreementListener): void {
+    this.listeners.push(listener);
+  }
+
+  start(): Promise<void> {
+    return this.evaluate();
+  }
+
+  /**
+   * Records the state if it changed, then waits for the next boundary. Never rejects: when the
+   * state cannot be read, nothing is recorded or switched off (it is unknown, and data requests
+   * are refused meanwhile) and it is tried again in RETRY_MS.
+   */
+  async evaluate(): Promise<void> {
+    clearTimeout(this.timer);
+    try {
+      await this.evaluateNow();
+    } catch (error) {
+      this.onError(error);
+      this.schedule(RETRY_MS);
+    }
+  }
+
+  private async evaluateNow(): Promise<void> {
+    const now = this.now();
+    this.registry.refresh(true);
+    const current = this.registry.inForce(now);
+    const number = current?.terms.number ?? 'none';
+    const state: AgreementState = current?.state ?? 'expired';
+    const key = `${number}:${state}`;
+    if (key !== this.last) {
+      this.last = key;
+      const permitsAccess = agreementPermitsAccess(state);
+      const detail = { number, state, daysLeft: current ? daysLeft(current.terms, now) : 0 };
+      await this.audit
+        .append({ type: 'system', event: 'agreement_state', outcome: 'success', detail })
+        .catch(() => undefined);
+      if (state === 'expiring' || !permitsAccess) {
+        await this.audit
+          .append({
+            type: 'security',
+            event: 'alert',
+            outcome: 'alert',
+            detail: {
+              rule: state === 'expiring' ? 'agreement_expiring' : 'agreement_inactive',
+              ...detail,
+            },
+          })
+          .catch(() => undefined);
+      }
+      for (const listener of this.listeners) listener({ number, state, permitsAccess });
+    }
+    const next = nextStateChange(this.registry.agreements(), now);
+    // Re-check at least hourly: timers drift and configurations change.
+    const delay = Math.min(next === undefined ? 3_600_000 : next - now, 3_600_000);
+    this.schedule(delay);
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.evaluate(), Math.max(delayMs, 0));
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}

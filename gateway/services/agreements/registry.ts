@@ -1,0 +1,153 @@
+/**
+ * What policy sees: the agreements (configuration plus renewals, addenda, terminations and ISO
+ * 27001 submissions from the state database) and each client's standing. Re-read when the state
+ * database changed, at most every half second, so a change made with the CLI applies at once
+ * without a restart.
+ */
+import {
+  agreementInForce,
+  type AgreementInForce,
+  type ClientProfile,
+} from '../../../policies/index.ts';
+import {
+  configuredPrincipal,
+  type AgreementConfig,
+  type GerbangConfig,
+} from '../../config/index.ts';
+import { StorageUnavailable } from '../../../adapters/sqlite/open.ts';
+import type { ClientStatus, ReaderRow, StateDb } from '../../../adapters/sqlite/state-db.ts';
+import { checkStoredState, type StoredStateProblem } from './stored-state.ts';
+
+export type Agreement = AgreementConfig & {
+  readonly terminatedAt?: number;
+  readonly terminationReason?: string;
+};
+
+export class PolicyRegistry {
+  private readonly config: GerbangConfig;
+  private readonly state: StateDb;
+  private agreementList: Agreement[] = [];
+  private statuses = new Map<string, ClientStatus>();
+  private readerRows = new Map<string, ReaderRow>();
+  private problemList: StoredStateProblem[] = [];
+  /** Set while state.db cannot be read at all: nothing of it is known, so nothing is served. */
+  private unreadable: StorageUnavailable | undefined;
+  private checkedAt = -Infinity;
+  private readonly onProblems: (problems: readonly StoredStateProblem[]) => void;
+
+  /** `onProblems` hears of unusable stored rows whenever the set of them changes. */
+  constructor(
+    config: GerbangConfig,
+    state: StateDb,
+    onProblems: (problems: readonly StoredStateProblem[]) => void = () => undefined,
+  ) {
+    this.config = config;
+    this.state = state;
+    this.onProblems = onProblems;
+    this.refresh(true);
+  }
+
+  /** Re-reads the state database if it changed (at most every 500 ms unless forced). */
+  refresh(force = false): void {
+    const now = performance.now();
+    if (!force && now - this.checkedAt < 500) return;
+    this.checkedAt = now;
+    let stored: ReturnType<typeof checkStoredState>;
+    try {
+      // An unreadable database is read again at every refresh until it can be.
+      if (!this.state.changed() && !force && this.unreadable === undefined) return;
+      stored = checkStoredState({
+        configured: this.config.agreements.map((agreement) => agreement.number),
+        added: this.state.addedAgreementRows(),
+        changes: this.state.agreementChangeRows(),
+        statuses: this.state.clientStatusRows(),
+        readers: this.state.readerRows(),
+      });
+    } catch (error) {
+      if (!(error instanceof StorageUnavailable)) throw error;
+      // Fail closed: the last state read is not served either, since a termination or a
+      // suspension may have been written since.
+      this.unreadable = error;
+      this.publish([
+        {
+          where: 'state.db',
+          problem: error.message,
+          consequence:
+            'agreements, suspensions and readers are unknown: data requests are refused (503 state_unavailable) until it can be read',
+        },
+      ]);
+      return;
+    }
+    this.unreadable = undefined;
+    this.agreementList = [...this.config.agreements, ...stored.agreements]
+      .filter((agreement) => !stored.withheld.has(agreement.number))
+      .map((agreement) => {
+        const change = stored.changes.get(agreement.number);
+        return {
+          ...agreement,
+          ...(change?.terminatedAt === undefined ? {} : { terminatedAt: change.terminatedAt }),
+          ...(change?.terminationReason === undefined
+            ? {}
+            : { terminationReason: change.terminationReason }),
+          ...(change?.iso27001SubmittedOn === undefined
+            ? {}
+            : { iso27001SubmittedOn: change.iso27001SubmittedOn }),
+        };
+      });
+    this.statuses = stored.statuses;
+    this.readerRows = new Map(stored.readers.map((row) => [row.id, row]));
+    this.publish(stored.problems);
+  }
+
+  private publish(problems: StoredStateProblem[]): void {
+    const before = JSON.stringify(this.problemList);
+    this.problemList = problems;
+    if (JSON.stringify(problems) !== before) this.onProblems(problems);
+  }
+
+  /** Every accessor: the state as read, or StorageUnavailable while state.db cannot be read. */
+  private current(): void {
+    this.refresh();
+    if (this.unreadable !== undefined) throw this.unreadable;
+  }
+
+  /** False while state.db cannot be read at all (its problem says why). */
+  stateReadable(): boolean {
+    this.refresh();
+    return this.unreadable === undefined;
+  }
+
+  /** Stored rows that could not be used, and what each of them causes. */
+  storedStateProblems(): readonly StoredStateProblem[] {
+    this.refresh();
+    return this.problemList;
+  }
+
+  agreements(): readonly Agreement[] {
+    this.current();
+    return this.agreementList;
+  }
+
+  inForce(now: number): AgreementInForce<Agreement> | undefined {
+    return agreementInForce(this.agreements(), now);
+  }
+
+  clientStatus(id: string): ClientStatus | undefined {
+    this.current();
+    return this.statuses.get(id);
+  }
+
+  reader(id: string): ReaderRow | undefined {
+    this.current();
+    return this.readerRows.get(id);
+  }
+
+  readers(): ReaderRow[] {
+    this.current();
+    return [...this.readerRows.values()];
+  }
+
+  profile(id: string): ClientProfile | undefined {
+    return configuredPrincipal(this.config, id)?.profile;
+  }
+}

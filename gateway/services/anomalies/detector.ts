@@ -1,0 +1,113 @@
+/**
+ * Runs the anomaly rules of policies/anomaly.ts over the audit stream and stores each alert in
+ * the trail itself (type `security`, event `alert`), so that alerts are tamper-evident, listed at
+ * GET /v1/alerts and forwarded to the SIEM at warning severity. Also scans periodically for NIKs
+ * accessed without return data after the agreement's deadline.
+ */
+import type { AppendedRecord, AuditTrail, SubjectHasher } from '../../../audit/index.ts';
+import { AnomalyDetector, type Alert } from '../../../policies/index.ts';
+import type { Database } from 'better-sqlite3';
+import type { GerbangConfig } from '../../config/index.ts';
+
+const DAY_MS = 86_400_000;
+
+export class AnomalyService {
+  private readonly detector: AnomalyDetector;
+  private readonly audit: AuditTrail;
+  private readonly hasher: SubjectHasher;
+  private readonly cooldownMs: number;
+  private lastOverdueAlert = -Infinity;
+
+  constructor(config: GerbangConfig, audit: AuditTrail, hasher: SubjectHasher) {
+    const a = config.anomalies;
+    this.cooldownMs = a.cooldownMinutes * 60_000;
+    this.detector = new AnomalyDetector({
+      operatorLookupsPerHour: a.operatorLookupsPerHour,
+      serviceHours: a.serviceHours,
+      notFound: {
+        window: a.notFoundWindow,
+        minLookups: a.notFoundMinLookups,
+        ratio: a.notFoundRatio,
+      },
+      sequentialRun: a.sequentialRun,
+      sequentialMaxGap: a.sequentialMaxGap,
+      refusedElementsPerHour: a.refusedElementsPerHour,
+      cooldownMs: this.cooldownMs,
+    });
+    this.audit = audit;
+    this.hasher = hasher;
+  }
+
+  /** Feed of committed records (SqliteAuditStore.onAppended). */
+  observe(records: readonly AppendedRecord[]): void {
+    for (const { time, event } of records) {
+      this.raise(
+        this.detector.observe({
+          time,
+          type: event.type,
+          outcome: event.outcome,
+          errorCode: event.errorCode,
+          client: event.principal?.id,
+          operator: event.operator,
+        }),
+      );
+    }
+  }
+
+  /** The shape of a looked-up NIK, for sequential probing: a keyed hash of its first 12 digits and its serial. */
+  observeNik(nik: string, client: string, operator: string, time: number): void {
+    this.raise(
+      this.detector.observeProbe({
+        time,
+        client,
+        operator,
+        prefixKey: this.hasher(`nik-prefix:${nik.slice(0, 12)}`),
+        serial: Number(nik.slice(12)),
+      }),
+    );
+  }
+
+  /**
+   * Residents whose data was accessed more than `days` days ago without return data since
+   * (PKS Pasal 2(2)b). Counts distinct HMAC subjects; alerts at most once per cooldown.
+   */
+  scanReturnDataOverdue(db: Database, now: number, days: number): number {
+    const cutoff = new Date(now - days * DAY_MS).toISOString();
+    const row = db
+      .prepare(
+        `SELECT COUNT(DISTINCT a.subject) AS overdue FROM audit_records a
+         WHERE a.type IN ('lookup', 'card_read') AND a.outcome = 'success' AND a.subject IS NOT NULL AND a.time < ?
+         AND NOT EXISTS (SELECT 1 FROM audit_records r WHERE r.type = 'return_data' AND r.event = 'delivered' AND r.subject = a.subject)`,
+      )
+      .get(cutoff) as { overdue: number };
+    if (row.overdue > 0 && now - this.lastOverdueAlert >= this.cooldownMs) {
+      this.lastOverdueAlert = now;
+      this.raise([
+        {
+          rule: 'return_data_overdue',
+          time: now,
+          detail: { residents: row.overdue, withinDays: days },
+        },
+      ]);
+    }
+    return row.overdue;
+  }
+
+  private raise(alerts: readonly Alert[]): void {
+    for (const alert of alerts) {
+      void this.audit
+        .append({
+          type: 'security',
+          event: 'alert',
+          outcome: 'alert',
+          ...(alert.operator === undefined ? {} : { operator: alert.operator }),
+          detail: {
+            rule: alert.rule,
+            ...(alert.client === undefined ? {} : { client: alert.client }),
+            ...alert.detail,
+          },
+        })
+        .catch(() => undefined);
+    }
+  }
+}
