@@ -5,14 +5,8 @@
  *
  *   signed = canonical JSON of {format, instance, treeSize, rootHash, lastHash, time}
  */
-import {
-  createHash,
-  createPrivateKey,
-  sign,
-  verify,
-  X509Certificate,
-  type KeyObject,
-} from 'node:crypto';
+import { createPrivateKey, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { sha256Fingerprint } from '../certs/verify.ts';
 import { canonicalJson } from './canonical.ts';
 
 export const CHECKPOINT_FORMAT = 'gerbang-checkpoint/1';
@@ -44,7 +38,7 @@ export function signedPayload(head: CheckpointHead): string {
 }
 
 export function certificateKeyId(certificate: X509Certificate): string {
-  return createHash('sha256').update(certificate.raw).digest('hex');
+  return sha256Fingerprint(certificate.raw);
 }
 
 export interface CheckpointSigner {

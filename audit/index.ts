@@ -1,4 +1,9 @@
-/** The audit trail: what happened, to whom (by HMAC), by whom, and proof that nothing changed. */
+/**
+ * The audit trail: what happened, to whom (by HMAC), by whom, and proof that nothing changed.
+ * This barrel is the chain and its ports; the SQLite store behind them is audit/store/index.ts,
+ * reached only by the composition root, the CLI and tests.
+ */
+export * from './types.ts';
 export * from './port.ts';
 export { InMemoryAuditTrail } from './memory.ts';
 export {
@@ -8,12 +13,6 @@ export {
   type SubjectTracer,
 } from './subject.ts';
 export {
-  SqliteAuditStore,
-  AuditWriteError,
-  type Anchor,
-  type AppendedRecord,
-} from './store/sqlite-store.ts';
-export {
   createCheckpointSigner,
   verifyCheckpointSignature,
   type CheckpointSigner,
@@ -21,19 +20,11 @@ export {
 } from './checkpoint.ts';
 export {
   verifyExport,
-  hasExtendedKeyUsage,
   parseExportLines,
   EXPORT_FORMAT,
-  AUDIT_SIGNING_EKU,
   type ExportLine,
   type VerifyResult,
 } from './verify.ts';
-export {
-  queryAuditRecords,
-  countUpstreamCallsSince,
-  type AuditQuery,
-  type AuditPage,
-} from './store/query.ts';
 export { canonicalJson } from './canonical.ts';
-export { GENESIS_HASH, type AuditRecord } from './record.ts';
+export { GENESIS_HASH } from './record.ts';
 export * from './merkle.ts';

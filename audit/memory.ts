@@ -2,7 +2,8 @@
  * An in-memory audit trail: the fake beside the durable store, for tests that inspect what the
  * pipeline recorded, and able to simulate a failing disk.
  */
-import type { AuditEvent, AuditTrail } from './port.ts';
+import type { AuditTrail } from './port.ts';
+import type { AuditEvent } from './types.ts';
 
 export class InMemoryAuditTrail implements AuditTrail {
   readonly events: AuditEvent[] = [];

@@ -1,65 +1,19 @@
 /**
- * The audit port. The data path awaits `append` before it answers: a resolved promise means the
+ * The audit ports. The data path awaits `append` before it answers: a resolved promise means the
  * record is durable, a rejection means it is not and the request must fail closed with
- * `503 audit_unavailable`. Records carry HMAC subjects, never a NIK or any element value.
+ * `503 audit_unavailable`. Readers search, verify and export the trail and compute the aggregates
+ * reports and rules need; none of them sees the database behind it (audit/store/ does).
  */
-import type { ElementName, SafeText } from '../policies/index.ts';
-import type { AuditPage, AuditQuery } from './store/query.ts';
+import type { SignedCheckpoint } from './checkpoint.ts';
+import type {
+  AppendedRecord,
+  AuditEvent,
+  AuditPage,
+  AuditQuery,
+  CoverageRow,
+  UsageFigures,
+} from './types.ts';
 import type { ExportLine, VerifyResult } from './verify.ts';
-
-export type AuditEventType =
-  | 'lookup'
-  | 'verify'
-  | 'card_read'
-  | 'return_data'
-  | 'security' // authentication failures, refusals, clock and key events
-  | 'audit' // officers reading, verifying and exporting the trail
-  | 'admin' // administrators changing agreements, clients, the clock baseline
-  | 'system'; // configuration loaded, retention purges, reader and agreement changes
-/** Every event type, for search forms and query validation. */
-export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
-  'lookup',
-  'verify',
-  'card_read',
-  'return_data',
-  'security',
-  'audit',
-  'admin',
-  'system',
-];
-export const AUDIT_OUTCOMES = ['success', 'not_found', 'denied', 'error', 'alert'] as const;
-export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
-
-export interface AuditPrincipal {
-  readonly id: string;
-  readonly role: string;
-  readonly certificateFingerprint: string;
-}
-
-/** Extra facts of an event: codes, counts, ids. Never population data, never secrets. */
-export type AuditDetail = Readonly<Record<string, SafeText | number | boolean>>;
-
-export interface AuditEvent {
-  readonly type: AuditEventType;
-  /** What happened within the type, e.g. `auth_failure`, `config_loaded`, `export`. */
-  readonly event?: SafeText;
-  readonly requestId?: SafeText;
-  readonly principal?: AuditPrincipal;
-  readonly operator?: SafeText;
-  readonly sourceAddress?: SafeText;
-  readonly purpose?: SafeText;
-  readonly reference?: SafeText;
-  /** HMAC-SHA256(key, NIK) in hex; never the NIK itself. */
-  readonly subject?: SafeText;
-  readonly elementsRequested?: readonly ElementName[];
-  readonly elementsReleased?: readonly ElementName[];
-  readonly outcome: AuditOutcome;
-  readonly errorCode?: SafeText;
-  readonly upstreamStatus?: number;
-  readonly upstreamLatencyMs?: number;
-  readonly readerId?: SafeText;
-  readonly detail?: AuditDetail;
-}
 
 export interface AuditTrail {
   /** Resolves once the record is durable; rejects when it cannot be written. */
@@ -73,8 +27,31 @@ export interface AuditTrail {
   newestRecordTime(): number | undefined;
 }
 
-/** Reading the trail: what officers see and what verifiers check. */
-export interface AuditLogReader {
+/**
+ * Aggregates over the trail: counts and distinct HMAC subjects, never a NIK. Times are ISO
+ * instants, compared with the records' own ISO times.
+ */
+export interface AuditFigures {
+  /** The compliance report's usage figures for records in [from, to). */
+  usage(range: { readonly from: string; readonly to: string }): UsageFigures;
+  /**
+   * Residents accessed in [from, to) against the return data delivered for them, by client and
+   * month of first access; `overdue` counts those first accessed over `withinDays` before `now`.
+   */
+  returnDataCoverage(options: {
+    readonly now: number;
+    readonly withinDays: number;
+    readonly from?: string;
+    readonly to?: string;
+  }): CoverageRow[];
+  /** Distinct residents accessed before `accessedBefore` for whom no return data was delivered. */
+  countOverdueReturnData(accessedBefore: string): number;
+  /** Data requests that reached Dukcapil since `since`, per client (today's spent quotas). */
+  upstreamCallsSince(since: string): Record<string, number>;
+}
+
+/** Reading the trail: what officers see, what verifiers check, what reports are computed from. */
+export interface AuditLogReader extends AuditFigures {
   query(query: AuditQuery): AuditPage;
   verify(caCertificatePem?: string): VerifyResult;
   exportLines(options: {
@@ -84,4 +61,21 @@ export interface AuditLogReader {
   }): Iterable<ExportLine>;
   /** The first sequence number whose record time is at or after `time`, for time-bounded exports. */
   seqAtTime(time: string): number | undefined;
+  /** A checkpoint over the current head, signed now and not stored (reports cite it). */
+  freshCheckpoint(): SignedCheckpoint;
+}
+
+/** A durable position in the trail kept beside it (the SIEM forwarder's: the last seq sent). */
+export interface AuditCursor {
+  read(): number;
+  save(seq: number): void;
+}
+
+/** The audit store as the services use it: read, aggregated, purged, heard after each commit (audit/store's SqliteAuditStore). */
+export interface AuditStore extends AuditTrail, AuditLogReader {
+  /** The newest sequence number committed. */
+  readonly size: number;
+  /** Told after each commit of the records it wrote. */
+  onAppended(listener: (records: readonly AppendedRecord[]) => void): void;
+  purgeBefore(cutoff: number): { purged: number; throughSeq: number };
 }

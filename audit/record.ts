@@ -6,33 +6,14 @@
  *
  * so every record commits to its content, its position and everything before it. The first
  * record's `prevHash` is 64 zeros (or, after a retention purge, the last purged record's hash).
+ * The record's shape (`RecordBody`, `AuditRecord`) lives in types.ts with the other shared types.
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical.ts';
-import type { AuditEvent } from './port.ts';
+import type { AuditEvent, RecordBody } from './types.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const DOMAIN = 'gerbang-audit-record/1\n';
-
-export type RecordBody = Omit<
-  AuditEvent,
-  'principal' | 'detail' | 'elementsRequested' | 'elementsReleased'
-> & {
-  readonly seq: number;
-  /** UTC, ISO 8601 with milliseconds. */
-  readonly time: string;
-  readonly prevHash: string;
-  readonly principal?: {
-    readonly id: string;
-    readonly role: string;
-    readonly certificateFingerprint: string;
-  };
-  readonly elementsRequested?: readonly string[];
-  readonly elementsReleased?: readonly string[];
-  readonly detail?: Readonly<Record<string, string | number | boolean>>;
-};
-
-export type AuditRecord = RecordBody & { readonly hash: string };
 
 /** The fields an audit record may carry: anything else in an event is not stored. */
 const FIELDS = [

@@ -17,18 +17,12 @@ import {
   verifyCheckpointSignature,
   type SignedCheckpoint,
 } from './checkpoint.ts';
+import { AUDIT_SIGNING_EKU, hasExtendedKeyUsage, isIssuedBy } from '../certs/verify.ts';
 import { MerkleFrontier, type FrontierNode } from './merkle.ts';
-import { canonicalBody, GENESIS_HASH, hashCanonicalBody, type AuditRecord } from './record.ts';
+import { canonicalBody, GENESIS_HASH, hashCanonicalBody } from './record.ts';
+import type { AuditRecord } from './types.ts';
 
 export const EXPORT_FORMAT = 'gerbang-audit-export/1';
-/** Extended key usage an audit signing certificate must carry (id-kp-codeSigning). */
-export const AUDIT_SIGNING_EKU = '1.3.6.1.5.5.7.3.3';
-
-/** Node types `keyUsage` as always present; it is undefined when the certificate has no EKU. */
-export function hasExtendedKeyUsage(certificate: X509Certificate, oid: string): boolean {
-  const usages: unknown = certificate.keyUsage;
-  return Array.isArray(usages) && usages.includes(oid);
-}
 
 export type ExportLine =
   | {
@@ -101,7 +95,7 @@ function signingCertificate(
     if (!warnings.includes(unchecked)) warnings.push(unchecked);
   } else {
     const ca = new X509Certificate(options.caCertificatePem);
-    if (!certificate.checkIssued(ca) || !certificate.verify(ca.publicKey))
+    if (!isIssuedBy(certificate, ca))
       throw new VerificationFailure(1, 'the signing certificate was not issued by the trusted CA');
   }
   return certificate;

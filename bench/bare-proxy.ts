@@ -9,7 +9,7 @@ import { Hono } from 'hono';
 import { Pool } from 'undici';
 import { loadConfig, readSecretText } from '../gateway/config/index.ts';
 import { locateInstance } from '../gateway/config/instance.ts';
-import { listenTls } from '../gateway/server/start.ts';
+import { listenTls } from '../gateway/server/listen-tls.ts';
 
 const location = locateInstance();
 const config = loadConfig(location.configPath);

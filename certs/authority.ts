@@ -1,17 +1,10 @@
 /**
- * The gateway's certificate authority as a directory (by default `var/pki/`):
- *
- *   ca.crt, ca.key (0600)           the CA
- *   server.crt, server.key (0600)   the TLS server certificate
- *   crl.pem                         revocations, re-signed on every revoke
- *   clients/<id>.crt|.key|.p12      client certificates; .p12 with a .p12.password file (0600)
- *   index.json                      what was issued and revoked (serials, ids, roles, dates)
- *
- * Files are written atomically (temporary file + rename) so that a running gateway never reads
- * half a CRL.
+ * The gateway's certificate authority: creates and opens the CA in its directory (the layout in
+ * pki-directory.ts), issues server, client and signing certificates with their keys (and PKCS#12
+ * bundles), revokes them and publishes the CRL.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as pkijs from 'pkijs';
 import { exportPrivateKey, generateEcKeyPair, importPrivateKey, type Key } from './engine.ts';
@@ -25,21 +18,13 @@ import {
 } from './x509.ts';
 import { issueCrl } from './crl.ts';
 import { buildPkcs12 } from './pkcs12.ts';
-
-export interface IndexEntry {
-  readonly serial: string;
-  readonly id: string;
-  readonly role: string;
-  readonly kind: CertificateKind;
-  readonly notBefore: string;
-  readonly notAfter: string;
-  revokedAt?: string;
-}
-
-interface AuthorityIndex {
-  crlNumber: number;
-  issued: IndexEntry[];
-}
+import {
+  pkiPaths,
+  readAuthorityIndex,
+  writeAtomically,
+  writeAuthorityIndex,
+  type AuthorityIndex,
+} from './pki-directory.ts';
 
 export interface IssuedFiles {
   readonly certificatePath: string;
@@ -62,18 +47,6 @@ export const SIGNING_PURPOSES = {
 export type SigningPurpose = keyof typeof SIGNING_PURPOSES;
 const PRINCIPAL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-function writeAtomically(path: string, data: string | Uint8Array, mode: number): void {
-  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    writeFileSync(temporary, data, { mode });
-    renameSync(temporary, path);
-  } catch (error) {
-    // A full disk leaves half a temporary file: remove it; the old file is untouched.
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-}
-
 export class CertificateAuthority {
   readonly directory: string;
   private readonly caCertificate: pkijs.Certificate;
@@ -85,16 +58,8 @@ export class CertificateAuthority {
     this.caKey = caKey;
   }
 
-  static paths(directory: string) {
-    return {
-      caCertificate: join(directory, 'ca.crt'),
-      caKey: join(directory, 'ca.key'),
-      serverCertificate: join(directory, 'server.crt'),
-      serverKey: join(directory, 'server.key'),
-      crl: join(directory, 'crl.pem'),
-      index: join(directory, 'index.json'),
-      clients: join(directory, 'clients'),
-    };
+  static paths(directory: string): ReturnType<typeof pkiPaths> {
+    return pkiPaths(directory);
   }
 
   static exists(directory: string): boolean {
@@ -145,23 +110,13 @@ export class CertificateAuthority {
   }
 
   readIndex(): AuthorityIndex {
-    return JSON.parse(
-      readFileSync(CertificateAuthority.paths(this.directory).index, 'utf8'),
-    ) as AuthorityIndex;
+    return readAuthorityIndex(this.directory);
   }
 
   private writeIndex(index: AuthorityIndex): void {
-    writeAtomically(
-      CertificateAuthority.paths(this.directory).index,
-      `${JSON.stringify(index, null, 2)}\n`,
-      0o644,
-    );
+    writeAuthorityIndex(this.directory, index);
   }
 
-  /**
-   * Issues a certificate and writes it with its key. `notBefore`/`notAfter` may be set (tests
-   * issue expired and not-yet-valid certificates); by default it is valid from a minute ago.
-   */
   /** The gateway's server certificate (`server.*` unless `basePath` says otherwise). */
   issueServer(
     options: { altNames?: readonly string[]; validityDays?: number; basePath?: string } = {},
@@ -191,6 +146,10 @@ export class CertificateAuthority {
     });
   }
 
+  /**
+   * Issues a certificate and writes it with its key. `notBefore`/`notAfter` may be set (tests
+   * issue expired and not-yet-valid certificates); by default it is valid from a minute ago.
+   */
   async issue(options: {
     readonly kind: Exclude<CertificateKind, 'ca'>;
     readonly id: string;

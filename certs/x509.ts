@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { subtle, type Key } from './engine.ts';
+import { EXTENDED_KEY_USAGE } from './verify.ts';
 
 const OID = {
   commonName: '2.5.4.3',
@@ -19,9 +20,7 @@ const OID = {
   subjectAltName: '2.5.29.17',
   subjectKeyIdentifier: '2.5.29.14',
   authorityKeyIdentifier: '2.5.29.35',
-  serverAuth: '1.3.6.1.5.5.7.3.1',
-  clientAuth: '1.3.6.1.5.5.7.3.2',
-  codeSigning: '1.3.6.1.5.5.7.3.3',
+  ...EXTENDED_KEY_USAGE,
 } as const;
 
 export type CertificateKind = 'ca' | 'server' | 'client' | 'signing';

@@ -22,6 +22,7 @@ import {
   waitForHealth,
   type PreparedInstance,
 } from './helpers/child-gateway.ts';
+import { holdsWithin } from './helpers/until.ts';
 
 /** Ten in `npm test`; `npm run test:soak` sets CRASH_KILLS=50. */
 const KILLS = Number(process.env['CRASH_KILLS'] ?? 10);
@@ -161,7 +162,8 @@ describe(`crash consistency: SIGKILL ${KILLS} times under a mixed load`, () => {
           }
         };
         const workers = Array.from({ length: 12 }, (_, w) => worker(w));
-        // A moment anywhere from just after start to well into the load.
+        // A moment anywhere from just after start to well into the load. Kept as a time: the
+        // kill at a random moment is what this test is about, not something it waits for.
         await new Promise((resolve) => setTimeout(resolve, 100 + random() * 1400));
         gateway.kill('SIGKILL');
         stop = true;
@@ -190,13 +192,12 @@ describe(`crash consistency: SIGKILL ${KILLS} times under a mixed load`, () => {
       // Restarted once more, the outbox delivers everything it accepted, exactly once upstream.
       gateway = spawnGerbang(['serve'], dir, { stdio: 'ignore' });
       await waitForHealth(url, agent);
-      const deadline = Date.now() + 60_000;
       const undelivered = (): string[] => {
         const statuses = outboxKeys(dir);
         return answered.returnData.filter((key) => statuses.get(key) !== 'delivered');
       };
-      while (undelivered().length > 0 && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 200));
+      // The expectation below names what is left if it never is.
+      await holdsWithin(() => undelivered().length === 0, { timeoutMs: 60_000, intervalMs: 200 });
       expect(undelivered()).toEqual([]);
       const received = (await (
         await request(`${instance.simulator.url}/__sim/data-balikan`)

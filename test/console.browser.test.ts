@@ -3,10 +3,11 @@
  * certificates, against `gerbang serve` as a child process. Each page loads for its roles and is
  * refused for the others; an officer traces a resident by NIK (the NIK never reaches the address
  * bar, the page or the disk); an evaluator renders the semester report under the page's CSP.
- * Screenshots are kept under test-artifacts/console/ for review.
+ * Screenshots are kept under test-artifacts/console/ for review. Needs Debian's chromium
+ * (.ci/run installs it; test/helpers/tools.ts says what happens without).
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { request } from 'undici';
@@ -21,27 +22,38 @@ import {
   type PreparedInstance,
 } from './helpers/child-gateway.ts';
 import { canaryLookup, LOOKUP_HEADERS } from './helpers/instance.ts';
+import { stopChild } from './helpers/processes.ts';
+import { describeWithTools } from './helpers/tools.ts';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts/console');
 const CANARY_NIK = '6474015709900001';
 const OTHER_NIK = '3316010101850002';
+const CHROMIUM = '/usr/bin/chromium';
 
-let instance: PreparedInstance;
-let gateway: ChildProcess;
-let browser: Browser;
+let instance: PreparedInstance | undefined;
+let gateway: ChildProcess | undefined;
+let browser: Browser | undefined;
+
+/** The instance of this file, once the start hook made it. */
+function started(): PreparedInstance {
+  if (instance === undefined) throw new Error('the instance did not start');
+  return instance;
+}
 const contexts = new Map<string, BrowserContext>();
 
 async function as(id: string): Promise<BrowserContext> {
   let context = contexts.get(id);
   if (context === undefined) {
+    if (browser === undefined) throw new Error('the browser did not start');
+    const { url, dir } = started();
     context = await browser.newContext({
       // The browser does not know the demo CA; the client certificate is what is under test.
       ignoreHTTPSErrors: true,
       clientCertificates: [
         {
-          origin: instance.url,
-          certPath: join(instance.dir, `pki/clients/${id}.crt`),
-          keyPath: join(instance.dir, `pki/clients/${id}.key`),
+          origin: url,
+          certPath: join(dir, `pki/clients/${id}.crt`),
+          keyPath: join(dir, `pki/clients/${id}.key`),
         },
       ],
     });
@@ -65,223 +77,229 @@ async function submit(page: Page, name: RegExp): Promise<void> {
 
 async function open(id: string, path: string) {
   const page = await (await as(id)).newPage();
-  const response = await page.goto(`${instance.url}${path}`);
+  const response = await page.goto(`${started().url}${path}`);
   if (response === null) throw new Error(`no response for ${path}`);
   return { page, response };
 }
 
-beforeAll(async () => {
-  rmSync(ARTIFACTS, { recursive: true, force: true });
-  mkdirSync(ARTIFACTS, { recursive: true });
-  instance = await prepareInstance();
-  gateway = spawnGerbang(['serve'], instance.dir, { stdio: 'ignore' });
-  await waitForHealth(instance.url, instance.agent('officer-1'));
-  // One lookup of the canary resident, so that the trail has something to find by NIK.
-  const response = await request(`${instance.url}/v1/nik/lookup`, {
-    method: 'POST',
-    dispatcher: instance.agent('app-pendaftaran'),
-    headers: { 'content-type': 'application/json', ...LOOKUP_HEADERS },
-    body: JSON.stringify(canaryLookup()),
-  });
-  await response.body.dump();
-  expect(response.statusCode).toBe(200);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}, 120_000);
+describeWithTools('the web consoles in a real Chromium', { chromium: existsSync(CHROMIUM) }, () => {
+  beforeAll(async () => {
+    rmSync(ARTIFACTS, { recursive: true, force: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    instance = await prepareInstance();
+    gateway = spawnGerbang(['serve'], instance.dir, { stdio: 'ignore' });
+    await waitForHealth(instance.url, instance.agent('officer-1'));
+    // One lookup of the canary resident, so that the trail has something to find by NIK.
+    const response = await request(`${instance.url}/v1/nik/lookup`, {
+      method: 'POST',
+      dispatcher: instance.agent('app-pendaftaran'),
+      headers: { 'content-type': 'application/json', ...LOOKUP_HEADERS },
+      body: JSON.stringify(canaryLookup()),
+    });
+    await response.body.dump();
+    expect(response.statusCode).toBe(200);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  }, 120_000);
 
-afterAll(async () => {
-  await browser.close();
-  gateway.kill('SIGTERM');
-  await instance.simulator.close();
-  rmSync(instance.dir, { recursive: true, force: true });
-});
+  // Whatever started, in reverse, even when the start failed half-way.
+  afterAll(async () => {
+    try {
+      await browser?.close();
+    } finally {
+      if (gateway) await stopChild(gateway);
+      await instance?.simulator.close();
+      if (instance) rmSync(instance.dir, { recursive: true, force: true });
+    }
+  });
 
-describe('console pages and their roles', () => {
-  const matrix: readonly [string, string, boolean][] = [
-    ['/console/', 'officer-1', true],
-    ['/console/', 'evaluator-1', true],
-    ['/console/', 'admin-1', true],
-    ['/console/', 'app-pendaftaran', false],
-    ['/console/', 'reader-01', false],
-    ['/console/officer', 'officer-1', true],
-    ['/console/officer', 'evaluator-1', false],
-    ['/console/officer', 'admin-1', false],
-    ['/console/officer', 'app-kasir', false],
-    ['/console/evaluator', 'evaluator-1', true],
-    ['/console/evaluator', 'officer-1', true],
-    ['/console/evaluator', 'admin-1', false],
-    ['/console/evaluator', 'app-pendaftaran', false],
-    ['/console/admin', 'admin-1', true],
-    ['/console/admin', 'officer-1', false],
-    ['/console/admin', 'evaluator-1', false],
-    ['/console/admin', 'reader-01', false],
-  ];
-  it.each(matrix)('%s as %s: allowed=%s', async (path, id, allowed) => {
-    const { page, response } = await open(id, path);
-    if (allowed) {
-      expect(response.status()).toBe(200);
-      expect(response.headers()['content-security-policy']).toMatch(
-        /script-src|default-src 'none'/,
+  describe('console pages and their roles', () => {
+    const matrix: readonly [string, string, boolean][] = [
+      ['/console/', 'officer-1', true],
+      ['/console/', 'evaluator-1', true],
+      ['/console/', 'admin-1', true],
+      ['/console/', 'app-pendaftaran', false],
+      ['/console/', 'reader-01', false],
+      ['/console/officer', 'officer-1', true],
+      ['/console/officer', 'evaluator-1', false],
+      ['/console/officer', 'admin-1', false],
+      ['/console/officer', 'app-kasir', false],
+      ['/console/evaluator', 'evaluator-1', true],
+      ['/console/evaluator', 'officer-1', true],
+      ['/console/evaluator', 'admin-1', false],
+      ['/console/evaluator', 'app-pendaftaran', false],
+      ['/console/admin', 'admin-1', true],
+      ['/console/admin', 'officer-1', false],
+      ['/console/admin', 'evaluator-1', false],
+      ['/console/admin', 'reader-01', false],
+    ];
+    it.each(matrix)('%s as %s: allowed=%s', async (path, id, allowed) => {
+      const { page, response } = await open(id, path);
+      if (allowed) {
+        expect(response.status()).toBe(200);
+        expect(response.headers()['content-security-policy']).toMatch(
+          /script-src|default-src 'none'/,
+        );
+        expect(response.headers()['cache-control']).toBe('no-store');
+        expect(await page.locator('header').innerText()).toContain(id);
+        // The stylesheet is allowed by its hash: the page is styled, not blocked by the CSP.
+        const background = await page.locator('header').evaluate(computedStyle, 'backgroundColor');
+        expect(background).toBe('rgb(17, 34, 51)');
+        await page.screenshot({
+          path: join(ARTIFACTS, `${path.replaceAll('/', '_')}-${id}.png`),
+          fullPage: true,
+        });
+      } else {
+        expect(response.status()).toBe(403);
+        expect(await response.json()).toMatchObject({ error: { code: 'forbidden' } });
+      }
+      await page.close();
+    });
+
+    it('shows each role only the pages it may open', async () => {
+      const { page } = await open('evaluator-1', '/console/');
+      const links = await Promise.all(
+        (await page.locator('main a').all()).map((link) => link.getAttribute('href')),
       );
-      expect(response.headers()['cache-control']).toBe('no-store');
-      expect(await page.locator('header').innerText()).toContain(id);
-      // The stylesheet is allowed by its hash: the page is styled, not blocked by the CSP.
-      const background = await page.locator('header').evaluate(computedStyle, 'backgroundColor');
-      expect(background).toBe('rgb(17, 34, 51)');
+      expect(links).toEqual(['/console/evaluator']);
+      await page.close();
+    });
+  });
+
+  describe('officer console', () => {
+    it('finds the resident’s lookups by NIK without the NIK reaching the URL, page or disk', async () => {
+      const { page } = await open('officer-1', '/console/officer');
+      await page.locator('input[name=nik]').fill(CANARY_NIK);
+      await submit(page, /Cari/);
+      await page.waitForSelector('#result-count');
+      expect(page.url()).not.toContain(CANARY_NIK);
+      // Rows as "type / event | client": the resident's lookup, and this search itself (the
+      // officer's use of the trail is audited under the same NIK hash).
+      const rowsOf = async () =>
+        Promise.all(
+          (await page.locator('table').first().locator('tbody tr').all()).map(async (row) => {
+            const cells = (await row.locator('td').allInnerTexts()).map((text) => text.trim());
+            return `${cells[2] ?? ''} | ${cells[3] ?? ''}`;
+          }),
+        );
+      expect(await rowsOf()).toEqual(['lookup | app-pendaftaran', 'audit / query | officer-1']);
+      expect(await page.content()).not.toContain(CANARY_NIK);
+      await page.screenshot({ path: join(ARTIFACTS, 'officer-search-by-nik.png'), fullPage: true });
+
+      // Another resident was never looked up: only this search is found under that NIK.
+      await page.locator('input[name=nik]').fill(OTHER_NIK);
+      await submit(page, /Cari/);
+      expect(await rowsOf()).toEqual(['audit / query | officer-1']);
+
+      // Sixteen digits, but day 99 of the month: the gateway's check answers on the page.
+      await page.locator('input[name=nik]').fill('6474019913990001');
+      await submit(page, /Cari/);
+      expect(await page.getByRole('alert').innerText()).toContain('16-digit');
+      await page.close();
+    });
+
+    it('verifies the chain on request and records the use of the trail', async () => {
+      const { page } = await open('officer-1', '/console/officer');
+      await submit(page, /Verify now/);
+      expect(await page.locator('#chain-result').innerText()).toContain('intact');
+      await page.locator('input[name=nik]').fill(CANARY_NIK);
+      await submit(page, /Cari/);
+      // The console search was itself audited, under the same subject hash as the lookup.
+      const table = page.locator('table').first();
+      expect(await table.innerText()).toContain('audit / query');
+      expect(await table.innerText()).toContain('via=console');
+      await page.close();
+    });
+
+    it('can be used from the keyboard, with every control named by its label', async () => {
+      const { page } = await open('officer-1', '/console/officer');
+      await page.keyboard.press('Tab');
+      expect(await page.locator(':focus').innerText()).toContain('Skip to content');
+      // Labels name the controls (what a screen reader announces), so role + name finds them.
+      for (const name of [/NIK/, /client/]) {
+        expect(await page.getByRole('textbox', { name }).count()).toBe(1);
+      }
+      expect(await page.getByRole('combobox', { name: /type/ }).count()).toBe(1);
+      // Typing a NIK and pressing Enter submits the search.
+      await page.getByRole('textbox', { name: /NIK/ }).focus();
+      await page.keyboard.type(CANARY_NIK);
+      await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
+      expect(await page.locator('#result-count').innerText()).toContain('catatan');
+      await page.close();
+    });
+
+    it('refuses a form posted from another site', async () => {
+      const context = await as('officer-1');
+      const response = await context.request.post(`${started().url}/console/officer`, {
+        headers: {
+          origin: 'https://evil.example',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        data: `nik=${CANARY_NIK}`,
+      });
+      expect(response.status()).toBe(403);
+      const fetchMetadata = await context.request.post(`${started().url}/console/officer`, {
+        headers: {
+          'sec-fetch-site': 'cross-site',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        data: `nik=${CANARY_NIK}`,
+      });
+      expect(fetchMetadata.status()).toBe(403);
+    });
+  });
+
+  describe('evaluator console', () => {
+    it('renders the signed semester report with its styles', async () => {
+      const { page } = await open('evaluator-1', '/console/evaluator');
+      expect(await page.locator('#ca-certificate').innerText()).toContain('BEGIN CERTIFICATE');
+      const year = String(new Date().getUTCFullYear());
+      await page.locator('select[name=year]').selectOption(year);
+      await page.locator('select[name=half]').selectOption('2');
+      await submit(page, /Generate/);
+      expect(await page.locator('h1').innerText()).toContain('Laporan Pemanfaatan');
+      expect(page.url()).toContain(`year=${year}`);
+      expect(await page.locator('body').innerText()).toContain(`${year}-S2`);
+      const border = await page.locator('th').first().evaluate(computedStyle, 'borderTopStyle');
+      expect(border).toBe('solid');
       await page.screenshot({
-        path: join(ARTIFACTS, `${path.replaceAll('/', '_')}-${id}.png`),
+        path: join(ARTIFACTS, 'evaluator-semester-report.png'),
         fullPage: true,
       });
-    } else {
-      expect(response.status()).toBe(403);
-      expect(await response.json()).toMatchObject({ error: { code: 'forbidden' } });
-    }
-    await page.close();
+      await page.close();
+    });
   });
 
-  it('shows each role only the pages it may open', async () => {
-    const { page } = await open('evaluator-1', '/console/');
-    const links = await Promise.all(
-      (await page.locator('main a').all()).map((link) => link.getAttribute('href')),
-    );
-    expect(links).toEqual(['/console/evaluator']);
-    await page.close();
-  });
-});
-
-describe('officer console', () => {
-  it('finds the resident’s lookups by NIK without the NIK reaching the URL, page or disk', async () => {
-    const { page } = await open('officer-1', '/console/officer');
-    await page.locator('input[name=nik]').fill(CANARY_NIK);
-    await submit(page, /Cari/);
-    await page.waitForSelector('#result-count');
-    expect(page.url()).not.toContain(CANARY_NIK);
-    // Rows as "type / event | client": the resident's lookup, and this search itself (the
-    // officer's use of the trail is audited under the same NIK hash).
-    const rowsOf = async () =>
-      Promise.all(
-        (await page.locator('table').first().locator('tbody tr').all()).map(async (row) => {
-          const cells = (await row.locator('td').allInnerTexts()).map((text) => text.trim());
-          return `${cells[2] ?? ''} | ${cells[3] ?? ''}`;
-        }),
+  describe('admin console', () => {
+    it('lists the agreement with its days left, the clients and the readers', async () => {
+      const { page } = await open('admin-1', '/console/admin');
+      const agreements = page.locator('section[aria-labelledby=agreements] tbody tr');
+      expect(await agreements.count()).toBeGreaterThan(0);
+      const daysLeft = Number(await agreements.first().locator('td').nth(3).innerText());
+      expect(daysLeft).toBeGreaterThan(0);
+      expect(await page.locator('section[aria-labelledby=clients]').innerText()).toContain(
+        'app-kasir',
       );
-    expect(await rowsOf()).toEqual(['lookup | app-pendaftaran', 'audit / query | officer-1']);
-    expect(await page.content()).not.toContain(CANARY_NIK);
-    await page.screenshot({ path: join(ARTIFACTS, 'officer-search-by-nik.png'), fullPage: true });
-
-    // Another resident was never looked up: only this search is found under that NIK.
-    await page.locator('input[name=nik]').fill(OTHER_NIK);
-    await submit(page, /Cari/);
-    expect(await rowsOf()).toEqual(['audit / query | officer-1']);
-
-    // Sixteen digits, but day 99 of the month: the gateway's check answers on the page.
-    await page.locator('input[name=nik]').fill('6474019913990001');
-    await submit(page, /Cari/);
-    expect(await page.getByRole('alert').innerText()).toContain('16-digit');
-    await page.close();
-  });
-
-  it('verifies the chain on request and records the use of the trail', async () => {
-    const { page } = await open('officer-1', '/console/officer');
-    await submit(page, /Verify now/);
-    expect(await page.locator('#chain-result').innerText()).toContain('intact');
-    await page.locator('input[name=nik]').fill(CANARY_NIK);
-    await submit(page, /Cari/);
-    // The console search was itself audited, under the same subject hash as the lookup.
-    const table = page.locator('table').first();
-    expect(await table.innerText()).toContain('audit / query');
-    expect(await table.innerText()).toContain('via=console');
-    await page.close();
-  });
-
-  it('can be used from the keyboard, with every control named by its label', async () => {
-    const { page } = await open('officer-1', '/console/officer');
-    await page.keyboard.press('Tab');
-    expect(await page.locator(':focus').innerText()).toContain('Skip to content');
-    // Labels name the controls (what a screen reader announces), so role + name finds them.
-    for (const name of [/NIK/, /client/]) {
-      expect(await page.getByRole('textbox', { name }).count()).toBe(1);
-    }
-    expect(await page.getByRole('combobox', { name: /type/ }).count()).toBe(1);
-    // Typing a NIK and pressing Enter submits the search.
-    await page.getByRole('textbox', { name: /NIK/ }).focus();
-    await page.keyboard.type(CANARY_NIK);
-    await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
-    expect(await page.locator('#result-count').innerText()).toContain('catatan');
-    await page.close();
-  });
-
-  it('refuses a form posted from another site', async () => {
-    const context = await as('officer-1');
-    const response = await context.request.post(`${instance.url}/console/officer`, {
-      headers: {
-        origin: 'https://evil.example',
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      data: `nik=${CANARY_NIK}`,
+      await page.close();
     });
-    expect(response.status()).toBe(403);
-    const fetchMetadata = await context.request.post(`${instance.url}/console/officer`, {
-      headers: {
-        'sec-fetch-site': 'cross-site',
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      data: `nik=${CANARY_NIK}`,
+  });
+
+  describe('after the console session', () => {
+    it('left no canary NIK or name in any file the gateway wrote', () => {
+      const traces = filesUnder(started().dir).flatMap((file) =>
+        canaryTracesIn(file).map((canary) => `${file}: ${canary}`),
+      );
+      expect(traces).toEqual([]);
     });
-    expect(fetchMetadata.status()).toBe(403);
-  });
-});
-
-describe('evaluator console', () => {
-  it('renders the signed semester report with its styles', async () => {
-    const { page } = await open('evaluator-1', '/console/evaluator');
-    expect(await page.locator('#ca-certificate').innerText()).toContain('BEGIN CERTIFICATE');
-    const year = String(new Date().getUTCFullYear());
-    await page.locator('select[name=year]').selectOption(year);
-    await page.locator('select[name=half]').selectOption('2');
-    await submit(page, /Generate/);
-    expect(await page.locator('h1').innerText()).toContain('Laporan Pemanfaatan');
-    expect(page.url()).toContain(`year=${year}`);
-    expect(await page.locator('body').innerText()).toContain(`${year}-S2`);
-    const border = await page.locator('th').first().evaluate(computedStyle, 'borderTopStyle');
-    expect(border).toBe('solid');
-    await page.screenshot({
-      path: join(ARTIFACTS, 'evaluator-semester-report.png'),
-      fullPage: true,
-    });
-    await page.close();
-  });
-});
-
-describe('admin console', () => {
-  it('lists the agreement with its days left, the clients and the readers', async () => {
-    const { page } = await open('admin-1', '/console/admin');
-    const agreements = page.locator('section[aria-labelledby=agreements] tbody tr');
-    expect(await agreements.count()).toBeGreaterThan(0);
-    const daysLeft = Number(await agreements.first().locator('td').nth(3).innerText());
-    expect(daysLeft).toBeGreaterThan(0);
-    expect(await page.locator('section[aria-labelledby=clients]').innerText()).toContain(
-      'app-kasir',
-    );
-    await page.close();
-  });
-});
-
-describe('after the console session', () => {
-  it('left no canary NIK or name in any file the gateway wrote', () => {
-    const traces = filesUnder(instance.dir).flatMap((file) =>
-      canaryTracesIn(file).map((canary) => `${file}: ${canary}`),
-    );
-    expect(traces).toEqual([]);
   });
 });

@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './helpers/child-gateway.ts';
 import { opensslCmsVerify } from './helpers/openssl.ts';
+import { tracked } from './helpers/processes.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/gerbang.js');
@@ -59,7 +60,9 @@ beforeAll(async () => {
     GERBANG_PORT: String(gatewayPort),
     GERBANG_SIM_PORT: String(simulatorPort),
   };
-  demo = spawn(process.execPath, [BIN, 'demo'], { cwd: ROOT, env: { ...process.env, ...demoEnv } });
+  demo = tracked(
+    spawn(process.execPath, [BIN, 'demo'], { cwd: ROOT, env: { ...process.env, ...demoEnv } }),
+  );
   demo.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   demo.stderr.resume();
   await waitFor(/Press Ctrl-C to stop\./, 60_000);

@@ -21,12 +21,10 @@ import {
   waitForHealth,
   type PreparedInstance,
 } from './helpers/child-gateway.ts';
+import { tracked } from './helpers/processes.ts';
+import { isRoot, onPath, requireTools } from './helpers/tools.ts';
 
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
-const which = (tool: string): string | undefined => {
-  const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
-  return found.status === 0 ? found.stdout.trim() : undefined;
-};
 
 /** The `credential:NAME` secrets of the example production configuration. */
 const exampleCredentials = [
@@ -36,17 +34,15 @@ const exampleCredentials = [
   .sort();
 
 describe('systemd units', () => {
-  const analyze = which('systemd-analyze');
+  const analyze = onPath('systemd-analyze');
 
   it.each(['deploy/systemd/gerbang.service', 'deploy/systemd/gerbang-reader.service'])(
     '%s: systemd-analyze security reports an exposure of 2.0 or less',
     (unit) => {
-      if (analyze === undefined) {
-        console.warn('systemd-analyze not installed: exposure not measured');
-        return;
-      }
+      const needs = { 'systemd (systemd-analyze)': analyze !== undefined };
+      if (!requireTools(`${unit}: exposure`, needs)) return;
       const run = spawnSync(
-        analyze,
+        analyze ?? 'systemd-analyze',
         ['security', '--offline=true', '--no-pager', join(ROOT, unit)],
         { encoding: 'utf8' },
       );
@@ -77,15 +73,13 @@ describe('systemd units', () => {
 });
 
 describe('deploy/nftables.conf', () => {
-  const nft = which('nft');
+  const nft = onPath('nft');
   const rules = read('deploy/nftables.conf');
 
   it('parses with nft --check', () => {
-    if (nft === undefined || process.getuid?.() !== 0) {
-      console.warn('nft not installed, or not root (it needs CAP_NET_ADMIN): not parsed');
-      return;
-    }
-    const run = spawnSync(nft, ['--check', '-f', join(ROOT, 'deploy/nftables.conf')], {
+    const needs = { nftables: nft !== undefined, 'root (nft needs CAP_NET_ADMIN)': isRoot() };
+    if (!requireTools('nft --check', needs)) return;
+    const run = spawnSync(nft ?? 'nft', ['--check', '-f', join(ROOT, 'deploy/nftables.conf')], {
       encoding: 'utf8',
     });
     expect(run.stderr).toBe('');
@@ -149,7 +143,8 @@ describe('container', () => {
   });
 
   it('passes hadolint where it is installed', () => {
-    const hadolint = which('hadolint');
+    // Optional even in CI: hadolint is no Debian package, and .ci/run does not install it.
+    const hadolint = onPath('hadolint');
     if (hadolint === undefined) {
       console.warn('hadolint not installed: the Dockerfile was not linted');
       return;
@@ -159,6 +154,8 @@ describe('container', () => {
   });
 
   it('deploy/compose.yaml: read-only, no capabilities, and the secrets the configuration names', () => {
+    const yaml = spawnSync('python3', ['-c', 'import yaml']).status === 0;
+    if (!requireTools('deploy/compose.yaml', { 'python3-yaml': yaml })) return;
     const parsed = spawnSync(
       'python3',
       [
@@ -168,10 +165,7 @@ describe('container', () => {
       ],
       { encoding: 'utf8' },
     );
-    if (parsed.status !== 0) {
-      console.warn('python3-yaml not installed: compose.yaml was not parsed');
-      return;
-    }
+    expect(parsed.status, parsed.stderr).toBe(0);
     const compose = JSON.parse(parsed.stdout) as {
       services: Record<
         string,
@@ -206,10 +200,12 @@ describe('gerbang doctor and gerbang health on an instance', () => {
     ...args: string[]
   ): Promise<{ status: number | null; stdout: string; stderr: string }> =>
     new Promise((resolve) => {
-      const child = spawn(process.execPath, [GERBANG, ...args], {
-        cwd: ROOT,
-        env: { ...process.env, GERBANG_DATA_DIR: instance.dir, ...env },
-      });
+      const child = tracked(
+        spawn(process.execPath, [GERBANG, ...args], {
+          cwd: ROOT,
+          env: { ...process.env, GERBANG_DATA_DIR: instance.dir, ...env },
+        }),
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -4,8 +4,9 @@
  * small tmpfs is mounted in a private mount namespace of the gateway process (unshare -m) and
  * filled with dd until ENOSPC. In every case the process stays alive, what depends on the full
  * file fails closed with its own code while everything else is served, it recovers by itself
- * once space is freed, and the audit chain verifies. Needs root (mount); CI runs as root.
- * A closed log pipe needs no root and runs everywhere.
+ * once space is freed, and the audit chain verifies. Needs root (mount); CI runs as root
+ * (test/helpers/tools.ts says what happens without). A closed log pipe needs no root and runs
+ * everywhere.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -23,17 +24,19 @@ import {
   waitForHealth,
   type PreparedInstance,
 } from './helpers/child-gateway.ts';
-import { eventually } from './helpers/until.ts';
+import { tracked } from './helpers/processes.ts';
+import { canUnshare, describeWithTools, isRoot } from './helpers/tools.ts';
+import { eventually, until } from './helpers/until.ts';
 
-const canMount = process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true']).status === 0;
-if (!canMount)
-  console.warn('disk-full tests skipped: they mount a tmpfs and need root (CI runs them as root)');
+const NEEDS = { root: isRoot(), 'a private mount namespace (unshare -m)': canUnshare('-m') };
 
 interface Running {
   readonly instance: PreparedInstance;
   readonly gateway: ChildProcess;
   /** What the gateway wrote on stderr so far. */
   stderr(): string;
+  /** Its log (stdout) so far, unless it goes to the full disk. */
+  log(): string;
   readonly app: Agent;
   readonly kasir: Agent;
   readonly officer: Agent;
@@ -84,26 +87,36 @@ async function startOnSmallDisk(options: {
   const ballast = options.fillFirst
     ? ` && (dd if=/dev/zero of='${full}/ballast' bs=4k 2>/dev/null || true)`
     : '';
-  const gateway = spawn(
-    'unshare',
-    [
-      '-m',
-      '--propagation',
-      'private',
-      'sh',
-      '-c',
-      `${mount}${ballast} && exec '${process.execPath}' '${GERBANG}' ${options.command ?? 'serve'}${redirect}`,
-    ],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        GERBANG_DATA_DIR: dir,
-        ...(options.command === 'demo' ? { GERBANG_SIM_PORT: '0' } : {}),
+  const gateway = tracked(
+    spawn(
+      'unshare',
+      [
+        '-m',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        `${mount}${ballast} && exec '${process.execPath}' '${GERBANG}' ${options.command ?? 'serve'}${redirect}`,
+      ],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          GERBANG_DATA_DIR: dir,
+          ...(options.command === 'demo' ? { GERBANG_SIM_PORT: '0' } : {}),
+        },
+        stdio: [
+          'ignore',
+          options.logToFullDisk ? 'ignore' : 'pipe',
+          options.logToFullDisk ? 'ignore' : 'pipe',
+        ],
       },
-      stdio: ['ignore', 'ignore', options.logToFullDisk ? 'ignore' : 'pipe'],
-    },
+    ),
   );
+  let log = '';
+  gateway.stdout?.on('data', (chunk: Buffer) => {
+    log += chunk.toString();
+  });
   let stderr = '';
   gateway.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -120,6 +133,7 @@ async function startOnSmallDisk(options: {
     instance,
     gateway,
     stderr: () => stderr,
+    log: () => log,
     app: instance.agent('app-pendaftaran'),
     kasir: instance.agent('app-kasir'),
     officer: instance.agent('officer-1'),
@@ -187,7 +201,7 @@ async function metric(url: string, officer: Agent, name: string): Promise<number
   return Number(line?.split(' ')[1] ?? NaN);
 }
 
-describe.skipIf(!canMount)('a full disk under each file the gateway writes (tmpfs)', () => {
+describeWithTools('a full disk under each file the gateway writes (tmpfs)', NEEDS, () => {
   it('audit.db: data requests get 503 audit_unavailable, and service resumes by itself', async () => {
     const r = await startOnSmallDisk({
       adjust: (config) => ({
@@ -278,7 +292,8 @@ describe.skipIf(!canMount)('a full disk under each file the gateway writes (tmpf
     const [refusedStatus, refusedCode] = await submit('0001.07.03');
     expect([refusedStatus, refusedCode]).toEqual([503, 'outbox_unavailable']);
     expect(await lookup(r)).toEqual([200, 'ok']);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The worker has met the full outbox and paused (it logs so), rather than died.
+    await until(() => r.log().includes('"event":"return_data_worker_failed"'), 30_000);
     expect(r.gateway.exitCode).toBeNull();
     r.free();
     const id = (queued as { id: string }).id;

@@ -14,6 +14,28 @@ import {
   waitForHealth,
   type PreparedInstance,
 } from './helpers/child-gateway.ts';
+import { stopChild } from './helpers/processes.ts';
+import { holdsWithin, until } from './helpers/until.ts';
+
+/** Connections the process listening on `port` still holds open (from /proc/net/tcp{,6}). */
+function openConnectionsOn(port: number): number {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  let count = 0;
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let lines: string[];
+    try {
+      lines = readFileSync(table, 'utf8').split('\n').slice(1);
+    } catch {
+      continue;
+    }
+    for (const line of lines) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      // 01 ESTABLISHED, 08 CLOSE_WAIT: the gateway's side of a connection it has not closed.
+      if (local?.endsWith(`:${hexPort}`) && (state === '01' || state === '08')) count++;
+    }
+  }
+  return count;
+}
 
 let instance: PreparedInstance | undefined;
 afterAll(async () => {
@@ -25,7 +47,7 @@ afterAll(async () => {
 describe('process memory', () => {
   it('holds no canary string after 10,000 lookups', { timeout: 180_000 }, async () => {
     instance = await prepareInstance();
-    const { dir, url } = instance;
+    const { dir, url, port } = instance;
     const gateway = spawnGerbang(['serve'], dir, {
       cwd: dir,
       stdio: 'ignore',
@@ -53,26 +75,30 @@ describe('process memory', () => {
           throw new Error(`unexpected answer ${response.statusCode}`);
       }
     };
-    await Promise.all(Array.from({ length: 20 }, worker));
-    await agent.close();
-    // Let timers and sockets wind down, then ask for a snapshot.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    gateway.kill('SIGUSR2');
     let snapshot: string | undefined;
-    let lastSize = -1;
-    for (let i = 0; i < 300; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const name = readdirSync(dir).find((file) => file.endsWith('.heapsnapshot'));
-      if (name === undefined) continue;
-      const size = statSync(join(dir, name)).size;
-      if (size > 0 && size === lastSize) {
-        snapshot = join(dir, name);
-        break;
-      }
-      lastSize = size;
+    try {
+      await Promise.all(Array.from({ length: 20 }, worker));
+      await agent.close();
+      // Once the gateway has closed its side of every connection, ask for a snapshot.
+      await until(() => openConnectionsOn(port) === 0, 15_000);
+      gateway.kill('SIGUSR2');
+      // Written when its size holds between two looks 200 ms apart.
+      let lastSize = -1;
+      await holdsWithin(
+        () => {
+          const name = readdirSync(dir).find((file) => file.endsWith('.heapsnapshot'));
+          if (name === undefined) return false;
+          const size = statSync(join(dir, name)).size;
+          const written = size > 0 && size === lastSize;
+          lastSize = size;
+          if (written) snapshot = join(dir, name);
+          return written;
+        },
+        { timeoutMs: 60_000, intervalMs: 200 },
+      );
+    } finally {
+      await stopChild(gateway);
     }
-    gateway.kill('SIGTERM');
-    await new Promise((resolve) => gateway.once('exit', resolve));
     expect(snapshot).toBeDefined();
     const text = readFileSync(snapshot ?? '', 'utf8');
     if (process.env['KEEP_SNAPSHOT'] === undefined) rmSync(snapshot ?? '');

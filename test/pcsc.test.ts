@@ -6,20 +6,31 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { ROOT } from './helpers/child-gateway.ts';
+import { canUnshare, describeWithTools, onPath } from './helpers/tools.ts';
 
-const available =
-  process.getuid?.() === 0 &&
-  existsSync('/usr/sbin/pcscd') &&
-  existsSync('/usr/lib/pcsc/drivers/serial/libifdvpcd.so') &&
-  spawnSync('unshare', ['-n', '-m', 'true']).status === 0;
+/** Namespaces of their own: network and mounts (see namespace.sh), and processes (below). */
+const NAMESPACES = ['-n', '-m', '--pid', '--fork', '--kill-child', '--mount-proc'];
 
-describe.skipIf(!available)('KTP-el readers on pcscd + vpcd', () => {
+const NEEDS = {
+  pcscd: existsSync('/usr/sbin/pcscd'),
+  'vsmartcard-vpcd (libifdvpcd.so)': existsSync('/usr/lib/pcsc/drivers/serial/libifdvpcd.so'),
+  'iproute2 (ip)': onPath('ip') !== undefined,
+  'the pcsclite binding, built (libpcsclite-dev, then npm ci)': existsSync(
+    join(ROOT, 'node_modules/pcsclite/build/Release/pcsclite.node'),
+  ),
+  'root, for network, mount and PID namespaces (unshare)': canUnshare(...NAMESPACES),
+};
+
+describeWithTools('KTP-el readers on pcscd + vpcd', NEEDS, () => {
   it('reads genuine cards, refuses forged ones and inactive readers, and fails clearly without a card or pcscd', () => {
+    // In a PID namespace of its own, whose every process (pcscd, the scenario, the CLI runs)
+    // the kernel ends when the namespace's first process does — also after the timeout here.
     const run = spawnSync(
       'unshare',
-      ['-n', '-m', '--propagation', 'private', join(import.meta.dirname, 'pcsc/namespace.sh')],
-      { encoding: 'utf8', timeout: 120_000 },
+      [...NAMESPACES, '--propagation', 'private', join(import.meta.dirname, 'pcsc/namespace.sh')],
+      { encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' },
     );
     const line = run.stdout.split('\n').find((l) => l.startsWith('RESULT '));
     expect(line, `${run.stdout}\n${run.stderr}`).toBeDefined();

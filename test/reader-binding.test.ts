@@ -9,18 +9,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { GERBANG, ROOT } from './helpers/child-gateway.ts';
+import { canUnshare, describeWithTools } from './helpers/tools.ts';
 
 const binding = join(ROOT, 'node_modules', 'pcsclite');
-const canMount =
-  process.getuid?.() === 0 &&
-  existsSync(binding) &&
-  spawnSync('unshare', ['-m', 'true']).status === 0;
-if (!canMount)
-  console.warn(
-    'reader binding tests skipped: they need root (mount) and an installed pcsclite to hide',
-  );
+const NEEDS = {
+  'the pcsclite package, to hide (libpcsclite-dev, then npm ci)': existsSync(binding),
+  'root, for a private mount namespace (unshare -m)': canUnshare('-m'),
+};
 
 const dataDir = mkdtempSync(join(tmpdir(), 'gerbang-binding-'));
 afterAll(() => {
@@ -37,7 +34,7 @@ function readerWithout(hidden: string) {
   });
 }
 
-describe.skipIf(!canMount)('the reader agent without its PC/SC binding', () => {
+describeWithTools('the reader agent without its PC/SC binding', NEEDS, () => {
   it.each([
     ['left out by npm', binding, /then run npm ci/],
     ['installed but not built', join(binding, 'build'), /then run npm rebuild pcsclite/],

@@ -17,6 +17,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tracked } from './helpers/processes.ts';
+import { holdsWithin } from './helpers/until.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/gerbang.js');
@@ -44,15 +46,17 @@ describe('gerbang retention scan', () => {
     { timeout: 180_000 },
     async () => {
       const log = createWriteStream(join(logs, 'gerbang.log'));
-      demo = spawn(process.execPath, [BIN, 'demo'], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          GERBANG_DATA_DIR: dataDir,
-          GERBANG_PORT: '0',
-          GERBANG_SIM_PORT: '0',
-        },
-      });
+      demo = tracked(
+        spawn(process.execPath, [BIN, 'demo'], {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            GERBANG_DATA_DIR: dataDir,
+            GERBANG_PORT: '0',
+            GERBANG_SIM_PORT: '0',
+          },
+        }),
+      );
       let output = '';
       // The demo logs to stderr; stdout is the summary for the person at the terminal (with an
       // example curl that names a canary NIK), not a log.
@@ -60,9 +64,10 @@ describe('gerbang retention scan', () => {
         output += chunk.toString();
       });
       demo.stderr?.pipe(log);
-      const deadline = Date.now() + 60_000;
-      while (!output.includes('Press Ctrl-C') && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 100));
+      await holdsWithin(() => output.includes('Press Ctrl-C'), {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+      });
       const url = /gateway\s+(https:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
       expect(url).toBeDefined();
 

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CertificateAuthority } from '../certs/index.ts';
 import { startTestInstance, type ClientIdentity, type TestInstance } from './helpers/instance.ts';
 import { rawExchange } from './helpers/raw-tls.ts';
+import { eventually } from './helpers/until.ts';
 
 interface Endpoint {
   readonly method: 'GET' | 'POST';
@@ -66,12 +67,13 @@ beforeAll(async () => {
     notAfter: new Date(Date.now() + 10 * day),
     basePath: join(instance.dir, 'future'),
   });
-  bad['revoked'] = await instance.issue({
+  const revoked = await instance.issue({
     kind: 'client',
     id: 'admin-1',
     role: 'admin',
     basePath: join(instance.dir, 'revoked'),
   });
+  bad['revoked'] = revoked;
   const serial = instance.authority.readIndex().issued.at(-1)?.serial ?? '';
   await instance.authority.revoke('admin-1', { serial });
   bad['unknown CN'] = await instance.issue({ kind: 'client', id: 'app-siluman', role: 'app' });
@@ -87,7 +89,10 @@ beforeAll(async () => {
     })),
   );
   // The CRL is re-read within a second; the revoked certificate must be known revoked.
-  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const healthz: Endpoint = { method: 'GET', path: '/healthz', roles: 'any' };
+  await eventually(async () => (await ask(revoked, healthz)).status === 401, {
+    what: 'the gateway to read the CRL that revokes the certificate',
+  });
 }, 60_000);
 afterAll(async () => {
   await instance.close();

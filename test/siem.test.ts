@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteAuditStore } from '../audit/index.ts';
+import { SqliteAuditStore } from '../audit/store/index.ts';
 import { parseOctetCounted, SyslogForwarder } from '../adapters/syslog/index.ts';
 import { CertificateAuthority } from '../certs/index.ts';
 import { createTestSigner } from './helpers/audit-signer.ts';
@@ -22,12 +22,15 @@ interface Receiver {
   readonly port: number;
   readonly messages: string[];
   readonly clientNames: string[];
+  /** Handshakes that failed (a client that refused this receiver's certificate). */
+  readonly handshakeFailures: string[];
   close(): Promise<void>;
 }
 
 function startReceiver(port = 0, messages: string[] = []): Promise<Receiver> {
   const sockets = new Set<TLSSocket>();
   const clientNames: string[] = [];
+  const handshakeFailures: string[] = [];
   const server: Server = createServer(
     {
       ...serverFiles,
@@ -48,6 +51,7 @@ function startReceiver(port = 0, messages: string[] = []): Promise<Receiver> {
       socket.on('close', () => sockets.delete(socket));
     },
   );
+  server.on('tlsClientError', (error) => handshakeFailures.push(error.message));
   return new Promise((resolve) => {
     server.listen(port, '127.0.0.1', () => {
       const address = server.address();
@@ -55,6 +59,7 @@ function startReceiver(port = 0, messages: string[] = []): Promise<Receiver> {
         port: typeof address === 'object' && address ? address.port : 0,
         messages,
         clientNames,
+        handshakeFailures,
         close: () =>
           new Promise<void>((done) => {
             for (const socket of sockets) socket.destroy();
@@ -104,7 +109,7 @@ describe('SIEM forwarding', () => {
       port,
       ca: readFileSync(join(dir, 'siem-pki/ca.crt'), 'utf8'),
       ...clientFiles,
-      database: store.database,
+      cursor: store.cursor('siem'),
       readRecords: (after, limit) => [...store.records(after + 1, after + limit)],
       pollIntervalMs: 50,
     });
@@ -138,7 +143,8 @@ describe('SIEM forwarding', () => {
         outcome: 'denied',
         requestId: `r${i}`,
       });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Back only once the forwarder has seen it go.
+    await until(() => !forwarder.status().connected);
     receiver = await startReceiver(port, received);
     await until(() => seqs(receiver.messages).length === 50);
     expect(seqs(receiver.messages)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
@@ -158,13 +164,14 @@ describe('SIEM forwarding', () => {
       port: receiver.port,
       ca: readFileSync(join(dir, 'impostor/ca.crt'), 'utf8'),
       ...clientFiles,
-      database: store.database,
+      cursor: store.cursor('siem'),
       readRecords: (after, limit) => [...store.records(after + 1, after + limit)],
       pollIntervalMs: 50,
     });
     forwarder.start();
     await store.append({ type: 'lookup', outcome: 'success', requestId: 'x' });
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // The forwarder tried, and ended the handshake at the certificate it does not trust.
+    await until(() => receiver.handshakeFailures.length > 0);
     expect(receiver.messages).toEqual([]);
     expect(forwarder.cursor()).toBe(0);
     await forwarder.stop();

@@ -103,10 +103,20 @@ describe('stored state that could brick a start-up', () => {
       );
     db.close();
 
-    // Within the registry's half-second refresh, and again across two restarts.
+    // Within the registry's half-second refresh (readiness names the rows once it has read
+    // them), and again across two restarts.
+    const storedState = async () =>
+      (
+        (await call(`${url}/readyz`, officer)).body['checks'] as
+          { storedState?: string } | undefined
+      )?.storedState;
     for (let round = 0; round < 3; round++) {
       if (round > 0) await restart(instance);
-      else await new Promise((resolve) => setTimeout(resolve, 700));
+      else
+        await eventually(async () => (await storedState()) === 'problems', {
+          timeoutMs: 1_500,
+          what: 'the registry to read the hand-written rows',
+        });
       const lookup = await call(`${url}/v1/nik/lookup`, app, {
         nik: '6474015709900001',
         purpose: 'pendaftaran-wp',
@@ -218,8 +228,9 @@ describe('a state.db or outbox.db that cannot be opened or read', () => {
       const db = new Database(join(dir, 'state.db'));
       db.exec('ALTER TABLE readers RENAME TO readers_old');
       await eventually(async () => (await lookup()) === 503, { what: 'the breakage to be seen' });
-      // The agreement monitor re-evaluates within seconds while the file is broken.
-      await new Promise((resolve) => setTimeout(resolve, 6000));
+      // Alive once the breakage was seen. The timers that read state.db run hourly, not within a
+      // test: that a failed run of the agreement monitor never ends the process is
+      // gateway/services/agreements/agreement-monitor.test.ts's part, on fake timers.
       expect(child.exitCode).toBeNull();
       db.exec('ALTER TABLE readers_old RENAME TO readers');
       db.close();

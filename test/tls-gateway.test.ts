@@ -14,6 +14,7 @@ import {
   startTestInstance,
   type TestInstance,
 } from './helpers/instance.ts';
+import { probeUntil } from './helpers/until.ts';
 
 let instance: TestInstance;
 beforeAll(async () => {
@@ -192,8 +193,13 @@ describe('mutual TLS', () => {
     expect((await lookup(agent)).status).toBe(200);
     const serial = instance.authority.readIndex().issued.at(-1)?.serial ?? '';
     expect(await instance.authority.revoke('app-pendaftaran', { serial })).toEqual([serial]);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    const response = await lookup(agent);
+    // The CRL is stat'ed at most once a second: refused by the first request after that, so
+    // within 1.5 s (a poll interval and a request's time beyond the second).
+    const response = await probeUntil(
+      () => lookup(agent),
+      (answer) => answer.status !== 200,
+      { timeoutMs: 1_500 },
+    );
     expect([response.status, errorCode(response)]).toEqual([401, 'unauthenticated']);
     // The demo certificate of the same principal is unaffected.
     expect((await lookup(instance.identity('app-pendaftaran'))).status).toBe(200);
@@ -208,19 +214,19 @@ describe('mutual TLS', () => {
         env: { ...process.env, GERBANG_DATA_DIR: instance.dir },
         encoding: 'utf8',
       });
+    const kasir = () =>
+      lookup(instance.identity('app-kasir'), canaryLookup({ purpose: 'pembayaran' }));
+    // The registry re-reads state.db at most every half second: seen within the second.
     expect(cli('suspend', '--client', 'app-kasir', '--reason', 'cli-test').status).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    const refused = await lookup(
-      instance.identity('app-kasir'),
-      canaryLookup({ purpose: 'pembayaran' }),
-    );
+    const refused = await probeUntil(kasir, (answer) => answer.status !== 200, {
+      timeoutMs: 1_000,
+    });
     expect([refused.status, errorCode(refused)]).toEqual([403, 'client_suspended']);
     expect(cli('resume', '--client', 'app-kasir').status).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(
-      (await lookup(instance.identity('app-kasir'), canaryLookup({ purpose: 'pembayaran' })))
-        .status,
-    ).toBe(200);
+    const served = await probeUntil(kasir, (answer) => answer.status === 200, {
+      timeoutMs: 1_000,
+    });
+    expect(served.status).toBe(200);
   });
 
   it('serves evaluators a signed semester report and its printable page, with aggregates only', async () => {

@@ -156,7 +156,11 @@ describe('DukcapilHttpClient against the simulator', () => {
 
   it('maps injected garbage (HTML, 5xx, truncated JSON, wrong shape) to malformed, and the breaker opens then recovers', async () => {
     await simConfig({ failureRate: 1 });
-    const upstream = client();
+    // The breaker's own clock, stepped past openMs rather than waited for.
+    const clock = { now: 0 };
+    const upstream = client({
+      breaker: { failureThreshold: 3, openMs: 200, now: () => clock.now },
+    });
     for (let i = 0; i < 3; i++)
       expect((await failureOf(upstream.lookupByNik('6474015709900001'))).kind).toBe('malformed');
     expect(upstream.health().breaker).toBe('open');
@@ -165,7 +169,7 @@ describe('DukcapilHttpClient against the simulator', () => {
     expect([fast.kind, fast.reason]).toEqual(['unavailable', 'circuit breaker open']);
     expect((await simState()).counters.calls['CALL_NIK']).toBe(callsBefore);
     await simConfig({ failureRate: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    clock.now += 200;
     expect(upstream.health().breaker).toBe('half_open');
     await upstream.lookupByNik('6474015709900001');
     expect(upstream.health().breaker).toBe('closed');

@@ -6,18 +6,7 @@
  * answer never creates a second record upstream.
  */
 import { Pool } from 'undici';
-import { UpstreamFailure } from './port.ts';
-
-export interface ReturnDataItem {
-  readonly nik: string;
-  readonly npwpd: string;
-  readonly jenisPajak: readonly string[];
-}
-
-export interface ReturnDataClient {
-  deliver(item: ReturnDataItem, idempotencyKey: string): Promise<void>;
-  close(): Promise<void>;
-}
+import { UpstreamFailure, type ReturnDataClient, type ReturnDataItem } from './port.ts';
 
 export class HttpReturnDataClient implements ReturnDataClient {
   private readonly pool: Pool;

@@ -2,19 +2,21 @@
  * The real Dukcapil client: `POST {baseUrl}/dukcapil/get_json/{consumer}/{method}` for `CALL_NIK`
  * and `CALL_VERIFY_BY_ELEMEN`, over an undici pool (keep-alive, timeouts, a concurrency cap), with
  * a response size limit and a circuit breaker. Calls are not retried, except once when the
- * connection failed before the request was sent.
+ * connection failed before the request was sent (transport.ts says when that is).
  */
-import { Pool, errors as undiciErrors } from 'undici';
+import { Pool } from 'undici';
 import {
   normaliseDate,
   normaliseUpstreamRecord,
   UPSTREAM_ELEMENT_KEYS,
   type ElementName,
 } from '../../policies/index.ts';
-import { CircuitBreaker } from './breaker.ts';
+import { CircuitBreaker, type BreakerOptions } from './breaker.ts';
+import { dukcapilMethodUrl, type DukcapilMethod } from './method-url.ts';
 import { parseCallNikEnvelope } from './envelope.ts';
 import { parseVerifyEnvelope } from './verify-envelope.ts';
 import { Semaphore, UpstreamRatePacer } from './rate-pacer.ts';
+import { readBodyWithin, toFailure, wasNothingSent } from './transport.ts';
 import {
   noopUpstreamObserver,
   UpstreamFailure,
@@ -40,73 +42,12 @@ export interface DukcapilHttpOptions {
   /** Calls allowed to wait for a connection beyond maxConnections before failing fast. */
   readonly maxQueued: number;
   readonly maxResponseBytes: number;
-  readonly breaker: { readonly failureThreshold: number; readonly openMs: number };
+  /** `now` (the breaker's clock) is for tests that step past `openMs` instead of waiting. */
+  readonly breaker: BreakerOptions;
   /** The agency's Dukcapil rate quota; calls wait for their slot (at most maxRateWaitMs). */
   readonly ratePerSecond?: number | undefined;
   readonly maxRateWaitMs?: number | undefined;
   readonly observer?: UpstreamObserver;
-}
-
-/** Errors raised before any byte of the request reached the upstream: safe to retry once. */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-]);
-
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-function wasNothingSent(error: unknown): boolean {
-  const code = errorCode(error);
-  if (code === 'ECONNREFUSED') return true;
-  if (code === undefined || !NOT_SENT_CODES.has(code)) return false;
-  // undici reports the socket's counters; a reused socket that died before our write shows no
-  // new bytes. Without the counters we cannot tell, so we do not retry.
-  const socket = (error as { socket?: { bytesWritten?: unknown } }).socket;
-  return socket !== undefined && socket.bytesWritten === 0;
-}
-
-function toFailure(error: unknown): UpstreamFailure {
-  if (error instanceof UpstreamFailure) return error;
-  if (
-    error instanceof undiciErrors.HeadersTimeoutError ||
-    error instanceof undiciErrors.BodyTimeoutError
-  ) {
-    return new UpstreamFailure('timeout', 'upstream did not answer in time');
-  }
-  if (error instanceof undiciErrors.ConnectTimeoutError)
-    return new UpstreamFailure('timeout', 'connect timed out');
-  if (
-    error instanceof DOMException &&
-    (error.name === 'TimeoutError' || error.name === 'AbortError')
-  ) {
-    return new UpstreamFailure('timeout', 'upstream call deadline passed');
-  }
-  if (error instanceof undiciErrors.RequestAbortedError)
-    return new UpstreamFailure('timeout', 'upstream call aborted');
-  return new UpstreamFailure('unavailable', `connection failed (${errorCode(error) ?? 'unknown'})`);
-}
-
-export type DukcapilMethod = 'CALL_NIK' | 'CALL_VERIFY_BY_ELEMEN';
-
-/**
- * The URL of a Dukcapil method, `{baseUrl}/dukcapil/get_json/{consumer}/{method}`: the one place
- * the endpoint's form is built, for the client and for `gerbang doctor`'s probe. Throws
- * RangeError for a base URL that is not http(s) or a consumer of another form.
- */
-export function dukcapilMethodUrl(baseUrl: string, consumer: string, method: DukcapilMethod): URL {
-  const url = new URL(baseUrl);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new RangeError('baseUrl must be http(s)');
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(consumer)) throw new RangeError('consumer has an invalid form');
-  const basePath = url.pathname.replace(/\/+$/, '');
-  return new URL(`${basePath}/dukcapil/get_json/${consumer}/${method}`, url.origin);
 }
 
 export class DukcapilHttpClient implements DukcapilClient {
@@ -283,21 +224,9 @@ export class DukcapilHttpClient implements DukcapilClient {
       response.body.destroy();
       throw new UpstreamFailure('malformed', 'response larger than the limit', response.statusCode);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-      const buffer = chunk as Buffer;
-      size += buffer.length;
-      if (size > this.options.maxResponseBytes) {
-        response.body.destroy();
-        throw new UpstreamFailure(
-          'malformed',
-          'response larger than the limit',
-          response.statusCode,
-        );
-      }
-      chunks.push(buffer);
-    }
+    const text = await readBodyWithin(response.body, this.options.maxResponseBytes);
+    if (text === undefined)
+      throw new UpstreamFailure('malformed', 'response larger than the limit', response.statusCode);
     if (response.statusCode !== 200) {
       throw new UpstreamFailure(
         'malformed',
@@ -305,7 +234,7 @@ export class DukcapilHttpClient implements DukcapilClient {
         response.statusCode,
       );
     }
-    return { text: Buffer.concat(chunks).toString('utf8'), status: response.statusCode };
+    return { text, status: response.statusCode };
   }
 
   async close(): Promise<void> {

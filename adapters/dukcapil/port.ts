@@ -73,3 +73,15 @@ export const noopUpstreamObserver: UpstreamObserver = {
   onDroppedKeys: () => undefined,
   onUnparseableValues: () => undefined,
 };
+
+/** Return data (data balikan) for a NIK the agency accessed: see data-balikan.ts for the wire. */
+export interface ReturnDataItem {
+  readonly nik: string;
+  readonly npwpd: string;
+  readonly jenisPajak: readonly string[];
+}
+
+export interface ReturnDataClient {
+  deliver(item: ReturnDataItem, idempotencyKey: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -8,44 +8,8 @@ import Database from 'better-sqlite3';
 import type { Database as DatabaseType } from 'better-sqlite3';
 import { existsSync, writeFileSync } from 'node:fs';
 
-/**
- * A database that cannot be used — it cannot be opened, it is not a database, its schema is not
- * this version's, the disk is full or failing — rather than a fault in Gerbang: only what needs
- * that store is refused (with a coded 503), and a later use tries again. The message names the
- * file and SQLite's reason; it is for operators and logs, never for a client.
- */
-export class StorageUnavailable extends Error {
-  override readonly name = 'StorageUnavailable';
-  /** Which store: `state` (state.db) or `outbox` (outbox.db). */
-  readonly store: 'state' | 'outbox';
-  constructor(store: 'state' | 'outbox', path: string, cause: unknown) {
-    super(`${path} cannot be used: ${describeStorageFailure(cause)}`, { cause });
-    this.store = store;
-  }
-}
-
-/** Why SQLite or the file system refused, in words for operators and logs (never a client). */
-export function describeStorageFailure(cause: unknown): string {
-  if (!(cause instanceof Error)) return 'an unexpected error';
-  const code = (cause as { code?: unknown }).code;
-  if (typeof code !== 'string') return cause.message;
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC') return `the disk is full (${code})`;
-  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS')
-    return `the database is read-only (${code})`;
-  if (code.startsWith('SQLITE_IOERR') || code === 'EIO')
-    return `an I/O error on the disk (${code})`;
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return `the database is busy (${code})`;
-  return `${cause.message} (${code})`;
-}
-
-/** A failure of the disk under a database (full, read-only, failing), not of its contents. */
-export function isRefusedByTheDisk(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return (
-    typeof code === 'string' &&
-    /^(SQLITE_(FULL|IOERR|CANTOPEN|BUSY|READONLY)|ENOSPC|EROFS|EIO|EDQUOT)/.test(code)
-  );
-}
+export { describeStorageFailure, isRefusedByTheDisk, StorageUnavailable } from './port.ts';
+import { StorageUnavailable } from './port.ts';
 
 /** A constraint is the caller's to handle (a duplicate key); every other SQLite failure is the store's. */
 const isStoreFailure = (error: unknown): boolean =>

@@ -6,6 +6,7 @@
  */
 import { openPrivateDatabase, ReopeningDatabase } from './open.ts';
 import type { SafeText } from '../../policies/index.ts';
+import type { Delivery, DeliveryStatus, DueDelivery, Outbox } from './port.ts';
 import type { Database as DatabaseType } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 
@@ -34,28 +35,6 @@ CREATE TABLE IF NOT EXISTS payloads (
   npwpd TEXT NOT NULL
 ) STRICT;
 `;
-
-export type DeliveryStatus = 'queued' | 'delivered' | 'failed';
-
-export interface Delivery {
-  readonly id: string;
-  readonly client: string;
-  readonly subject: string;
-  readonly jenisPajak: readonly string[];
-  readonly reference: string;
-  readonly upstreamKey: string;
-  readonly status: DeliveryStatus;
-  readonly attempts: number;
-  readonly nextAttemptAt: number;
-  readonly lastError?: string;
-  readonly createdAt: string;
-  readonly deliveredAt?: string;
-}
-
-export interface DueDelivery extends Delivery {
-  readonly nik: string;
-  readonly npwpd: string;
-}
 
 interface Row {
   id: string;
@@ -90,7 +69,7 @@ function toDelivery(row: Row): Delivery {
   };
 }
 
-export class OutboxStore {
+export class OutboxStore implements Outbox {
   // Opened on first use: an outbox.db that cannot be opened or written refuses return data
   // alone (StorageUnavailable, 503 outbox_unavailable), and is tried again later.
   private readonly database: ReopeningDatabase;
@@ -124,7 +103,7 @@ export class OutboxStore {
   }
 
   private enqueueNow(
-    input: Parameters<OutboxStore['enqueue']>[0],
+    input: Parameters<Outbox['enqueue']>[0],
   ): { kind: 'created' | 'existing'; delivery: Delivery } | { kind: 'conflict' } {
     return this.db
       .transaction(() => {

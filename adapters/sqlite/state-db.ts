@@ -7,6 +7,13 @@
 import { openPrivateDatabase, ReopeningDatabase } from './open.ts';
 import Database from 'better-sqlite3';
 import type { AgreementConfig } from '../../gateway/config/index.ts';
+import type {
+  RawAgreementChange,
+  RawClientStatus,
+  ReaderRow,
+  ReaderState,
+  StateStore,
+} from './port.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS agreements_added (number TEXT PRIMARY KEY, body TEXT NOT NULL, added_at TEXT NOT NULL) STRICT;
@@ -34,51 +41,7 @@ CREATE TABLE IF NOT EXISTS readers (
 ) STRICT;
 `;
 
-export interface AgreementChange {
-  readonly terminatedAt?: number;
-  readonly terminationReason?: string;
-  readonly iso27001SubmittedOn?: string;
-}
-
-/** Rows as SQLite holds them (STRICT tables fix the types, not the values). */
-export interface RawAgreementChange {
-  readonly rowid: number;
-  readonly number: string;
-  readonly terminated_at: number | null;
-  readonly termination_reason: string | null;
-  readonly iso27001_submitted_on: string | null;
-}
-
-export interface RawClientStatus {
-  readonly rowid: number;
-  readonly id: string;
-  readonly suspended: number;
-  readonly reason: string | null;
-  readonly changed_at: string;
-}
-
-export type ReaderState = 'enrolled' | 'active' | 'deactivated' | 'blacklisted';
-
-export interface ReaderRow {
-  readonly id: string;
-  readonly samSerial: string;
-  /** PEM. */
-  readonly samCertificate: string;
-  /** SHA-256 of the SAM certificate (DER), hex. */
-  readonly samFingerprint: string;
-  readonly state: ReaderState;
-  readonly reason?: string;
-  readonly changedAt: string;
-  readonly changedBy: string;
-}
-
-export interface ClientStatus {
-  readonly suspended: boolean;
-  readonly reason?: string;
-  readonly changedAt: string;
-}
-
-export class StateDb {
+export class StateDb implements StateStore {
   private readonly database: ReopeningDatabase;
   private seenVersion = -1;
   private ownWrites = 0;

@@ -1,6 +1,6 @@
 /**
  * Forwards every audit record to the SIEM as RFC 5424 over TLS (RFC 5425), with a client
- * certificate and the SIEM's CA pinned. A durable cursor in the audit database remembers what was
+ * certificate and the SIEM's CA pinned. A durable cursor kept by the audit store remembers what was
  * sent, so an outage of the SIEM loses nothing: the forwarder reconnects with backoff and catches
  * up. Delivery is at least once: after a broken connection, the records sent in the last few
  * seconds before it are sent again (the SIEM deduplicates on `seq`).
@@ -8,8 +8,7 @@
 import { isIP } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 import { hostname } from 'node:os';
-import type { Database } from 'better-sqlite3';
-import type { AuditRecord } from '../../audit/index.ts';
+import type { AuditCursor, AuditRecord } from '../../audit/index.ts';
 import { formatRfc5424, frameOctetCounted } from './format.ts';
 
 export interface SyslogForwarderOptions {
@@ -20,9 +19,9 @@ export interface SyslogForwarderOptions {
   readonly cert: string;
   readonly key: string | Buffer;
   readonly serverName?: string;
-  readonly database: Database;
+  /** The last sequence number handed to the SIEM connection, durable beside the trail. */
+  readonly cursor: AuditCursor;
   readonly readRecords: (afterSeq: number, limit: number) => AuditRecord[];
-  readonly cursorName?: string;
   readonly pollIntervalMs?: number;
   readonly rewindWindowMs?: number;
   readonly onStateChange?: (state: 'connected' | 'disconnected', detail: string) => void;
@@ -30,7 +29,6 @@ export interface SyslogForwarderOptions {
 
 export class SyslogForwarder {
   private readonly options: SyslogForwarderOptions;
-  private readonly cursorName: string;
   private socket: TLSSocket | undefined;
   private connected = false;
   private stopped = false;
@@ -47,19 +45,11 @@ export class SyslogForwarder {
 
   constructor(options: SyslogForwarderOptions) {
     this.options = options;
-    this.cursorName = options.cursorName ?? 'siem';
-    options.database
-      .prepare('INSERT OR IGNORE INTO audit_cursors (name, seq) VALUES (?, 0)')
-      .run(this.cursorName);
   }
 
   /** The last sequence number handed to the SIEM connection. */
   cursor(): number {
-    return (
-      this.options.database
-        .prepare('SELECT seq FROM audit_cursors WHERE name = ?')
-        .get(this.cursorName) as { seq: number }
-    ).seq;
+    return this.options.cursor.read();
   }
 
   /** For the officer console: where the forwarder sends and how far it got. */
@@ -72,9 +62,7 @@ export class SyslogForwarder {
   }
 
   private setCursor(seq: number): void {
-    this.options.database
-      .prepare('UPDATE audit_cursors SET seq = ? WHERE name = ?')
-      .run(seq, this.cursorName);
+    this.options.cursor.save(seq);
   }
 
   /** A method, so that a check inside a callback reads the current value. */

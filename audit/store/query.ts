@@ -4,32 +4,8 @@
  * one resident without the trail holding any NIK). Pages by sequence number.
  */
 import type { Database } from 'better-sqlite3';
-import type { AuditRecord } from '../record.ts';
-
-export interface AuditQuery {
-  readonly from?: string; // ISO time, inclusive
-  readonly to?: string; // ISO time, exclusive
-  readonly client?: string;
-  readonly operator?: string;
-  readonly reader?: string;
-  readonly type?: string;
-  readonly event?: string;
-  readonly outcome?: string;
-  /** Records whose subject is any of these: one NIK under the current and retired HMAC keys. */
-  readonly subjects?: readonly string[];
-  readonly requestId?: string;
-  /** Only records with a sequence number greater than this (the previous page's `next`). */
-  readonly after?: number;
-  readonly limit: number;
-  /** The newest `limit` matches, newest first, as one page (`next` is null). */
-  readonly newest?: boolean;
-}
-
-export interface AuditPage {
-  readonly items: AuditRecord[];
-  /** Pass as `after` for the next page; null when this was the last. */
-  readonly next: number | null;
-}
+import type { AuditPage, AuditQuery } from '../types.ts';
+import { recordFromRow } from './reader.ts';
 
 /** The equality filters and their columns. */
 const COLUMNS: readonly [
@@ -74,25 +50,7 @@ export function queryAuditRecords(db: Database, query: AuditQuery): AuditPage {
     .all(...parameters, query.limit + 1) as { seq: number; body: string; hash: string }[];
   const page = rows.slice(0, query.limit);
   return {
-    items: page.map((row) => ({
-      ...(JSON.parse(row.body) as Omit<AuditRecord, 'hash'>),
-      hash: row.hash,
-    })),
+    items: page.map(recordFromRow),
     next: query.newest !== true && rows.length > query.limit ? (page.at(-1)?.seq ?? null) : null,
   };
-}
-
-/**
- * Data requests that reached Dukcapil since `sinceIso`, per client: what today's quotas already
- * spent, so that a restart does not hand out a fresh quota.
- */
-export function countUpstreamCallsSince(db: Database, sinceIso: string): Record<string, number> {
-  const rows = db
-    .prepare(
-      "SELECT principal_id AS client, COUNT(*) AS calls FROM audit_records WHERE time >= ? AND json_extract(body, '$.detail.upstreamCalled') = 1 GROUP BY principal_id",
-    )
-    .all(sinceIso) as { client: string | null; calls: number }[];
-  return Object.fromEntries(
-    rows.flatMap((row) => (row.client === null ? [] : [[row.client, row.calls]])),
-  );
 }

@@ -7,7 +7,7 @@ import { createTestSigner } from '../../test/helpers/audit-signer.ts';
 import { createCheckpointSigner, type CheckpointSigner } from '../checkpoint.ts';
 import { SqliteAuditStore } from './sqlite-store.ts';
 import { verifyExport, type ExportLine } from '../verify.ts';
-import type { AuditEvent } from '../port.ts';
+import type { AuditEvent } from '../types.ts';
 
 let dir: string;
 let signer: CheckpointSigner;
@@ -118,8 +118,10 @@ describe('SqliteAuditStore', () => {
 
   it('fails the whole batch when the database is full, stays unhealthy, and recovers by itself', async () => {
     const store = await filled(3);
-    const pages = store.database.pragma('page_count', { simple: true }) as number;
-    store.database.pragma(`max_page_count = ${pages}`);
+    // The page limit holds per connection: it must be set on the store's own (private) one.
+    const connection = (store as unknown as { db: Database.Database }).db;
+    const pages = connection.pragma('page_count', { simple: true }) as number;
+    connection.pragma(`max_page_count = ${pages}`);
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) =>
         store.append({ ...event(i), reference: `R${'x'.repeat(100)}${i}` }),
@@ -128,7 +130,7 @@ describe('SqliteAuditStore', () => {
     expect(results.every((r) => r.status === 'rejected')).toBe(true);
     expect(store.healthy()).toBe(false);
     expect(store.size).toBe(3);
-    store.database.pragma('max_page_count = 1073741823');
+    connection.pragma('max_page_count = 1073741823');
     await store.append(event(99));
     expect(store.healthy()).toBe(true);
     expect(store.size).toBe(4);

@@ -1,25 +1,11 @@
 /**
- * The compliance report's figures, computed from the audit trail (aggregates only: counts,
- * distinct HMAC subjects; never a NIK or a name). The caller adds what lives outside the trail
- * (agreement, readers) and the signed checkpoint the figures were computed from.
+ * What clients used, computed from the audit trail (aggregates only: counts, distinct HMAC
+ * subjects; never a NIK or a name): the compliance report's figures, whose caller adds what lives
+ * outside the trail (agreement, readers) and the signed checkpoint they were computed from; and
+ * the upstream calls already spent today, which the quotas restore after a restart.
  */
 import type { Database } from 'better-sqlite3';
-
-export interface UsageFigures {
-  readonly byMonth: readonly { month: string; type: string; outcome: string; count: number }[];
-  readonly byClient: readonly { client: string; type: string; outcome: string; count: number }[];
-  readonly byPurpose: readonly { purpose: string; count: number }[];
-  readonly elementsReleased: Readonly<Record<string, number>>;
-  readonly distinctResidents: number;
-  readonly alerts: readonly { rule: string; count: number }[];
-  readonly latestRetentionScan?: {
-    time: string;
-    findings: number;
-    files: number;
-    selfTest: boolean;
-  };
-  readonly lastSeq: number;
-}
+import type { UsageFigures } from '../types.ts';
 
 const DATA_TYPES = "('lookup', 'verify', 'card_read')";
 
@@ -95,4 +81,19 @@ export function computeUsage(db: Database, range: { from: string; to: string }):
       : {}),
     lastSeq,
   };
+}
+
+/**
+ * Data requests that reached Dukcapil since `sinceIso`, per client: what today's quotas already
+ * spent, so that a restart does not hand out a fresh quota.
+ */
+export function countUpstreamCallsSince(db: Database, sinceIso: string): Record<string, number> {
+  const rows = db
+    .prepare(
+      "SELECT principal_id AS client, COUNT(*) AS calls FROM audit_records WHERE time >= ? AND json_extract(body, '$.detail.upstreamCalled') = 1 GROUP BY principal_id",
+    )
+    .all(sinceIso) as { client: string | null; calls: number }[];
+  return Object.fromEntries(
+    rows.flatMap((row) => (row.client === null ? [] : [[row.client, row.calls]])),
+  );
 }

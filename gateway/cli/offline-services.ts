@@ -1,42 +1,30 @@
 /**
- * The instance's configuration, audit trail, state database and policy services, opened by a CLI
- * command on the same files a running gateway uses (SQLite WAL lets both work at once).
+ * The instance's configuration, stores and services, opened by a CLI command on the same files a
+ * running gateway uses (SQLite WAL lets both work at once). The stores come from the gateway's
+ * own opening (gateway/server/adapters.ts) and the services from its one composition
+ * (createServices); a command opens no network client and starts no background job.
  */
-import { join } from 'node:path';
-import { createSubjectHasher } from '../../audit/index.ts';
-import { openAuditStore } from '../server/audit-store.ts';
-import { loadConfig, readSecretBytes, type GerbangConfig } from '../config/index.ts';
+import { loadConfig, type GerbangConfig } from '../config/index.ts';
 import type { InstanceLocation } from '../config/instance.ts';
-import { createPolicyServices, StateDb, type PolicyServices } from '../services/index.ts';
+import { openStores } from '../server/adapters.ts';
+import { createServices, type Services } from '../services/index.ts';
 
-export interface OfflineServices {
+export interface OfflineServices extends Pick<Services, 'policy' | 'reports'> {
   readonly config: GerbangConfig;
-  readonly audit: ReturnType<typeof openAuditStore>;
-  readonly state: StateDb;
-  readonly policy: PolicyServices;
   close(): Promise<void>;
 }
 
 export async function openOfflineServices(location: InstanceLocation): Promise<OfflineServices> {
   const config = loadConfig(location.configPath);
-  const audit = openAuditStore(config, location.dataDir);
-  const state = new StateDb(join(location.dataDir, 'state.db'));
-  const close = async (): Promise<void> => {
-    await audit.close();
-    state.close();
-  };
+  const stores = await openStores(config, location.dataDir);
   try {
-    const policy = createPolicyServices({
-      config,
-      state,
-      audit,
-      subjectHasher: createSubjectHasher(readSecretBytes(config.audit.hmacKeyFile)),
+    const { policy, reports } = createServices(config, stores, {
       wall: Date.now,
       monotonic: () => performance.now(),
     });
-    return { config, audit, state, policy, close };
+    return { config, policy, reports, close: () => stores.close() };
   } catch (error) {
-    await close();
+    await stores.close();
     throw error;
   }
 }

@@ -9,8 +9,8 @@ import { verifyDetached } from '../../certs/cms.ts';
 import { auditTrustAnchorPem } from '../server/audit-store.ts';
 import { loadConfig } from '../config/index.ts';
 import { resolveInstance } from '../config/instance.ts';
-import { generateReport } from '../services/reports/generate.ts';
 import { reportTimeZone, semesterPeriod, statusPeriod } from '../services/reports/report.ts';
+import { renderReportHtml } from '../http/pages/report-page.tsx';
 import { openOfflineServices } from './offline-services.ts';
 import { CliError, displayPath, EXIT, say } from './output.ts';
 
@@ -39,7 +39,7 @@ export async function reportCommand(
 ): Promise<void> {
   const location = resolveInstance();
   const services = await openOfflineServices(location);
-  const { config, audit, policy } = services;
+  const { config, policy } = services;
   try {
     const zone = reportTimeZone(config, policy, Date.now());
     let period;
@@ -54,24 +54,19 @@ export async function reportCommand(
     } else {
       period = statusPeriod(Date.now(), zone);
     }
-    const generated = await generateReport({
-      kind: sub,
-      period,
-      config,
-      audit,
-      policy,
-      caPem: auditTrustAnchorPem(config),
-      now: Date.now(),
-      requestedBy: {
-        id: `cli:${userInfo().username}`,
-        role: 'officer',
-        certificateFingerprint: '-',
-      },
+    const generated = await services.reports.generate(sub, period, {
+      id: `cli:${userInfo().username}`,
+      role: 'officer',
+      certificateFingerprint: '-',
     });
     mkdirSync(values.out, { recursive: true });
     writeFileSync(join(values.out, 'report.json'), generated.json, { mode: 0o600 });
     writeFileSync(join(values.out, 'report.p7s'), generated.signature, { mode: 0o600 });
-    writeFileSync(join(values.out, 'report.html'), generated.html, { mode: 0o600 });
+    writeFileSync(
+      join(values.out, 'report.html'),
+      renderReportHtml(generated.report, generated.digest),
+      { mode: 0o600 },
+    );
     say(`report ${period.label} written to ${values.out} (report.json sha256 ${generated.digest})`);
     say(
       `verify: openssl cms -verify -binary -inform DER -in ${join(values.out, 'report.p7s')} -content ${join(values.out, 'report.json')} -CAfile ${displayPath(join(location.pkiDir, 'ca.crt'))} -purpose any`,

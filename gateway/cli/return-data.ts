@@ -1,7 +1,6 @@
 /** `gerbang return-data status | dead-letters | retry --id ID | --all` on the instance's outbox. */
-import { join } from 'node:path';
 import { resolveInstance } from '../config/instance.ts';
-import { OutboxStore } from '../../adapters/sqlite/outbox.ts';
+import { openOutbox } from '../server/adapters.ts';
 import { CliError, EXIT, say } from './output.ts';
 
 export function returnDataCommand(
@@ -10,7 +9,7 @@ export function returnDataCommand(
 ): Promise<void> {
   if (sub === 'retry' && values.all === (values.id !== undefined))
     throw new CliError('give either --id ID (one or more) or --all', EXIT.usage);
-  const outbox = new OutboxStore(join(resolveInstance().dataDir, 'outbox.db'));
+  const outbox = openOutbox(resolveInstance().dataDir);
   try {
     switch (sub) {
       case 'status': {

@@ -3,7 +3,7 @@
  * and addresses through resolveInstance, as every command does (config/endpoints.ts).
  */
 import { isRefusedByTheDisk, StorageUnavailable } from '../../adapters/sqlite/open.ts';
-import { AuditWriteError } from '../../audit/index.ts';
+import { AuditWriteError } from '../../audit/store/index.ts';
 import { loadConfig, readSecretText, type GerbangConfig } from '../config/index.ts';
 import { connectableHost, formatHostPort } from '../config/endpoints.ts';
 import { resolveInstance, type InstanceLocation } from '../config/instance.ts';
@@ -14,11 +14,11 @@ import {
   refreshDemoCrlIfDue,
 } from './demo/instance.ts';
 import { DEMO_PRINCIPAL, renewDemoAgreementIfDue, type DemoRenewal } from './demo/renewal.ts';
-import type { PolicyRegistry } from '../services/index.ts';
+import { SYSTEM_PRINCIPAL, type PolicyRegistry } from '../services/index.ts';
 import { openOfflineServices } from './offline-services.ts';
 import { readFileSync } from 'node:fs';
 import { samEnrolment } from '../services/readers/card-read-verifier.ts';
-import { SYSTEM_PRINCIPAL, type RunningGateway } from '../server/start.ts';
+import type { RunningGateway } from '../server/start.ts';
 import {
   createLogDestination,
   createLogger,

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO_AGREEMENT, demoConfig } from '../cli/demo/instance.ts';
+import { DEMO_AGREEMENT, demoConfig } from './demo.ts';
 import { checkConfigDocument, ConfigError, loadConfig } from './load.ts';
 import { readFileSync } from 'node:fs';
 import { locateInstance } from './instance.ts';

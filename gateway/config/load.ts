@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createAjv, describeAjvErrors } from '../http/ajv.ts';
+import { createAjv, describeAjvErrors } from './ajv.ts';
 import { agreementCalendarProblems, isIanaTimeZone } from '../../policies/index.ts';
 import {
   AgreementSchema,

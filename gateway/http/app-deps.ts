@@ -6,12 +6,12 @@ import type {
   SubjectHasher,
   SubjectTracer,
 } from '../../audit/index.ts';
-import type { DukcapilClient } from '../../adapters/dukcapil/index.ts';
+import type { DukcapilClient } from '../../adapters/dukcapil/port.ts';
 import type { GerbangConfig } from '../config/index.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import type { PolicyServices } from '../services/index.ts';
 import type { NonceStore } from '../services/readers/nonces.ts';
-import type { OutboxStore } from '../../adapters/sqlite/outbox.ts';
+import type { Outbox } from '../../adapters/sqlite/port.ts';
 import type { GeneratedReport } from '../services/reports/generate.ts';
 import type { Period } from '../services/reports/report.ts';
 import type { CardReadVerifier } from '../services/readers/card-read-verifier.ts';
@@ -46,7 +46,7 @@ export interface AppDeps {
   readonly policy: PolicyServices;
   /** The return-data outbox and its delivery worker. */
   readonly returnData?:
-    { readonly outbox: OutboxStore; readonly worker: { notify(): void } } | undefined;
+    { readonly outbox: Outbox; readonly worker: { notify(): void } } | undefined;
   /** Signed compliance reports; present when a report-signing key is configured. */
   readonly reports?:
     | {

@@ -1,6 +1,6 @@
 /** In-process route tests: the real application, fake edges (STYLE.md tier 1). */
 import { describe, expect, it } from 'vitest';
-import { UpstreamFailure, type UpstreamFailureKind } from '../../adapters/dukcapil/index.ts';
+import { UpstreamFailure, type UpstreamFailureKind } from '../../adapters/dukcapil/port.ts';
 import { createSubjectHasher } from '../../audit/index.ts';
 import { CANARY_SITI_DROPPED_VALUES, CANARY_SITI_RELEASED } from '../../test/fixtures/canary.ts';
 import { buildTestApp, HMAC_KEY, lookupBody } from '../../test/helpers/in-process-app.ts';

@@ -1,17 +1,17 @@
 /**
  * The composition root of the HTTP application: global middleware, then every route of the
- * table with its role guard, data-path audit, body reader and handler, and the one error handler.
+ * table with what its entry declares installed before its handler (route-pipeline.ts: roles,
+ * data-path audit, body reader, operator, guards, body and query schemas), and the one error
+ * handler.
  */
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import type { AppDeps } from './app-deps.ts';
 import type { GatewayEnv } from './env.ts';
 import { handleError, handleNotFound } from './error-handler.ts';
-import { auditDataPath } from './middleware/audit-data-path.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { principal } from './middleware/principal.ts';
 import { requestId } from './middleware/request-id.ts';
 import { requestLog } from './middleware/request-log.ts';
-import { requireRole } from './middleware/require-role.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { clientAdmission } from './middleware/client-admission.ts';
 import { clockGuard } from './middleware/clock-guard.ts';
@@ -29,6 +29,7 @@ import { lookupRoute } from './routes/lookup.ts';
 import { verifyRoute } from './routes/verify.ts';
 import { openApiRoute } from './routes/openapi.ts';
 import type { RouteSpec } from './routes/route-spec.ts';
+import { routePipeline, type SharedMiddleware } from './route-pipeline.ts';
 
 export const GATEWAY_VERSION = '0.1.0';
 
@@ -65,7 +66,6 @@ export function createApp(deps: AppDeps): { app: Hono<GatewayEnv>; routes: reado
     }),
   );
 
-  const readBody = jsonBody({ limitBytes: deps.config.server.bodyLimitBytes });
   let lastClockAlert = -Infinity;
   const admitClient = clientAdmission({ policy: deps.policy, now: deps.now });
   const guardClock = clockGuard({
@@ -92,19 +92,16 @@ export function createApp(deps: AppDeps): { app: Hono<GatewayEnv>; routes: reado
       }
     },
   });
+  const shared: SharedMiddleware = {
+    trail: deps.audit,
+    connection: deps.connection,
+    guardClock,
+    admitClient,
+    readBody: jsonBody({ limitBytes: deps.config.server.bodyLimitBytes }),
+  };
   const routes = buildRoutes(deps);
-  for (const route of routes) {
-    const chain: MiddlewareHandler<GatewayEnv>[] = [requireRole(route.roles)];
-    if (route.auditType) {
-      chain.push(
-        auditDataPath({ type: route.auditType, trail: deps.audit, connection: deps.connection }),
-        guardClock,
-        admitClient,
-      );
-    }
-    if (route.requestBody) chain.push(readBody);
-    app.on(route.method, [route.path], ...chain, route.handler);
-  }
+  for (const route of routes)
+    app.on(route.method, [route.path], ...routePipeline(route, shared), route.handler);
   app.onError(handleError);
   app.notFound(handleNotFound);
   return { app, routes };

@@ -2,8 +2,11 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { AuditEvent } from '../../audit/index.ts';
+import type { ReaderRow } from '../../adapters/sqlite/port.ts';
 import type { ClientProfile } from '../../policies/index.ts';
 import type { Role } from '../config/index.ts';
+import type { CardReadVerifier } from '../services/readers/card-read-verifier.ts';
+import type { NonceStore } from '../services/readers/nonces.ts';
 
 export interface Principal {
   readonly id: string;
@@ -19,6 +22,14 @@ export type AuditDraft = { -readonly [K in keyof AuditEvent]?: AuditEvent[K] } &
   recorded: boolean;
 };
 
+/** The reader of a reader route, once its guard found it enrolled, active and on the certificate. */
+export interface ActiveReader {
+  readonly id: string;
+  readonly row: ReaderRow;
+  /** The reader services, which exist whenever a reader can be active. */
+  readonly services: { readonly verifier: CardReadVerifier; readonly nonces: NonceStore };
+}
+
 export interface GatewayEnv {
   Bindings: Partial<HttpBindings>;
   Variables: {
@@ -27,8 +38,18 @@ export interface GatewayEnv {
     principal: Principal;
     /** Set with `principal`; read where the principal may not be known yet (the request log). */
     principalId?: string;
+    /**
+     * The JSON body: as parsed until the route's schema accepted it, then of the schema's type
+     * (a handler reads it typed through its RouteContext, gateway/http/routes/route-spec.ts).
+     */
     body: unknown;
+    /** The query parameters, once the route's `query` schema accepted them. */
+    query: unknown;
+    /** X-Operator-Id, once checked: set on the routes that declare `requiresOperator`. */
+    operatorId?: string;
     /** Set on data paths only. */
     audit?: AuditDraft;
+    /** Set on reader routes, by their guard. */
+    reader?: ActiveReader;
   };
 }

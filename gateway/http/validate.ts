@@ -1,11 +1,11 @@
 /**
- * Schema validation of request bodies, mapped to catalogue codes with messages we write
- * ourselves: a field path from our own schema and a fixed phrase. Client-supplied keys and values
- * are never echoed (an unknown key could itself carry data).
+ * Schema validation of request bodies and query parameters, mapped to catalogue codes with
+ * messages we write ourselves: a field path from our own schema and a fixed phrase.
+ * Client-supplied keys and values are never echoed (an unknown key could itself carry data).
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { TSchema, Static } from '@sinclair/typebox';
-import { createAjv } from './ajv.ts';
+import { createAjv } from '../config/ajv.ts';
 import { ApiError, type ErrorCode } from './error-catalogue.ts';
 
 const ajv = createAjv({ useDefaults: false });
@@ -26,8 +26,8 @@ const PHRASES: Readonly<Record<string, string>> = {
   maximum: 'is too large',
 };
 
-export interface BodyValidator<T> {
-  (body: unknown): T;
+export interface SchemaValidator<T> {
+  (value: unknown): T;
 }
 
 /** Per-field overrides: which catalogue code an error at a path maps to. */
@@ -41,14 +41,14 @@ function describe(error: ErrorObject): string {
   return `${where} ${phrase}.`;
 }
 
-/** Compiles a schema once; the returned function throws ApiError or returns the typed body. */
-export function compileBodyValidator<S extends TSchema>(
+/** Compiles a schema once; the returned function throws ApiError or returns the typed value. */
+export function compileSchemaValidator<S extends TSchema>(
   schema: S,
   codeForPath: ErrorCodeForPath = () => undefined,
-): BodyValidator<Static<S>> {
+): SchemaValidator<Static<S>> {
   const validate: ValidateFunction = ajv.compile(schema);
-  return (body) => {
-    if (validate(body)) return body;
+  return (value) => {
+    if (validate(value)) return value;
     const [first] = validate.errors ?? [];
     if (first === undefined) throw new ApiError('invalid_request');
     const code = codeForPath(first.instancePath, first.keyword) ?? 'invalid_request';

@@ -6,12 +6,9 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import {
-  AUDIT_SIGNING_EKU,
-  createCheckpointSigner,
-  hasExtendedKeyUsage,
-  SqliteAuditStore,
-} from '../../audit/index.ts';
+import { createCheckpointSigner } from '../../audit/index.ts';
+import { SqliteAuditStore } from '../../audit/store/index.ts';
+import { AUDIT_SIGNING_EKU, hasExtendedKeyUsage, isIssuedBy } from '../../certs/index.ts';
 import { readSecretBytes, type GerbangConfig } from '../config/index.ts';
 
 export function auditDatabasePath(config: GerbangConfig, dataDir: string): string {
@@ -31,7 +28,7 @@ export function openAuditStore(
   const certificatePem = readFileSync(config.audit.signingCertFile, 'utf8');
   const certificate = new X509Certificate(certificatePem);
   const ca = new X509Certificate(auditTrustAnchorPem(config));
-  if (!certificate.checkIssued(ca) || !certificate.verify(ca.publicKey)) {
+  if (!isIssuedBy(certificate, ca)) {
     throw new Error(
       `the audit signing certificate ${config.audit.signingCertFile} was not issued by ${config.server.clientCaFile}`,
     );

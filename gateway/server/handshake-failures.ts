@@ -18,16 +18,21 @@ interface Entry {
 
 export class HandshakeFailureAudit {
   private counts = new Map<string, Entry>();
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
   private readonly trail: AuditTrail;
   private readonly windowMs: number;
 
   constructor(trail: AuditTrail, windowMs = 60_000) {
     this.trail = trail;
     this.windowMs = windowMs;
+  }
+
+  /** Starts the window timer: each window's repeats are written at its end. */
+  start(): void {
+    clearInterval(this.timer);
     this.timer = setInterval(() => {
       this.flush();
-    }, windowMs);
+    }, this.windowMs);
     this.timer.unref();
   }
 

@@ -1,31 +1,29 @@
-/** Stateful policy: agreements and clients as they stand, limits, clock trust, anomalies, admin actions. */
-import type { AdminActions } from './admin/admin-actions.ts';
-import type { AnomalyService } from './anomalies/detector.ts';
-import type { ClockMonitor } from './clock/clock-monitor.ts';
-import type { ClientLimits } from './clients/limits.ts';
-import type { PolicyRegistry } from './agreements/registry.ts';
-
-export interface PolicyServices {
-  readonly registry: PolicyRegistry;
-  readonly limits: ClientLimits;
-  readonly clock: ClockMonitor;
-  readonly anomalies: AnomalyService;
-  readonly admin: AdminActions;
-}
-
-export { StateDb } from '../../adapters/sqlite/state-db.ts';
-export { PolicyRegistry, type Agreement } from './agreements/registry.ts';
-export { ClientLimits, dayInZone, secondsUntilMidnight } from './clients/limits.ts';
-export { ClockMonitor } from './clock/clock-monitor.ts';
-export { AnomalyService } from './anomalies/detector.ts';
-export { AgreementMonitor } from './agreements/agreement-monitor.ts';
+/**
+ * The stateful layer, no HTTP in it: agreements and their monitor, clients and limits, clock
+ * trust, anomalies, admin actions, readers, return data, reports. Built by `createServices`
+ * (create-services.ts) from adapters already opened; it reaches them through their ports only.
+ * This file only re-exports: nothing here imports it back, so there is no cycle through it.
+ */
 export {
-  AdminActions,
-  AdminActionError,
-  TERMINATION_REASONS,
-  iso27001Deadline,
-  type AdminContext,
-  type AgreementView,
-} from './admin/admin-actions.ts';
-export { createPolicyServices } from './create-services.ts';
+  createPolicyServices,
+  createServices,
+  type PolicyServices,
+  type ServiceAdapters,
+  type Services,
+} from './create-services.ts';
+export { PolicyRegistry, type Agreement } from './agreements/registry.ts';
+export {
+  AgreementMonitor,
+  SYSTEM_PRINCIPAL,
+  switchReadersOffWhenAccessStops,
+} from './agreements/agreement-monitor.ts';
 export type { StoredStateProblem } from './agreements/stored-state.ts';
+export { ClientLimits, dayInZone, secondsUntilMidnight } from './clients/limits.ts';
+export { ClockMonitor, type ClockSources } from './clock/clock-monitor.ts';
+export { AnomalyService } from './anomalies/detector.ts';
+export { AdminActions } from './admin/admin-actions.ts';
+export { AdminActionError } from './admin/errors.ts';
+export { AuditUnavailable } from './errors.ts';
+export { TERMINATION_REASONS } from './admin/agreements.ts';
+export { iso27001Deadline, type AgreementView } from './admin/agreement-view.ts';
+export type { AdminContext } from './admin/record.ts';

@@ -13,6 +13,8 @@ import type { GerbangConfig } from '../../gateway/config/index.ts';
 import { readSecretText } from '../../gateway/config/secrets.ts';
 import { clientCredentials, locateInstance } from '../../gateway/config/instance.ts';
 import { ensureDemoInstance } from '../../gateway/cli/demo/instance.ts';
+import { stopChild, tracked } from './processes.ts';
+import { holdsWithin } from './until.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const GERBANG = join(ROOT, 'bin/gerbang.js');
@@ -76,27 +78,29 @@ export function spawnGerbang(
   dataDir: string,
   options: SpawnOptions = {},
 ): ChildProcess {
-  return spawn(process.execPath, [GERBANG, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, GERBANG_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...options,
-  });
+  // Tracked: ended after the test file whatever its outcome (test/helpers/processes.ts).
+  return tracked(
+    spawn(process.execPath, [GERBANG, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, GERBANG_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...options,
+    }),
+  );
 }
 
 export async function waitForHealth(url: string, agent: Agent, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  const healthy = async (): Promise<boolean> => {
     try {
       const response = await request(`${url}/healthz`, { dispatcher: agent });
       await response.body.dump();
-      if (response.statusCode === 200) return;
+      return response.statusCode === 200;
     } catch {
-      // not up yet
+      return false; // not up yet
     }
-    if (Date.now() > deadline) throw new Error(`gateway at ${url} did not start`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  };
+  if (!(await holdsWithin(healthy, { timeoutMs, intervalMs: 100 })))
+    throw new Error(`gateway at ${url} did not start`);
 }
 
 /** Every regular file under `dir`, recursively. */
@@ -130,7 +134,7 @@ export async function disposeInstance(
   instance: PreparedInstance | undefined,
   gateway: ChildProcess | undefined,
 ): Promise<void> {
-  gateway?.kill('SIGKILL');
+  if (gateway) await stopChild(gateway, { signal: 'SIGKILL' });
   await instance?.simulator.close();
   if (instance) rmSync(instance.dir, { recursive: true, force: true });
 }

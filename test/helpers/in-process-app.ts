@@ -1,31 +1,27 @@
 /**
- * Builds the real Hono application for in-process tests (`app.request()`), with the fakes beside
- * the real adapters: a connection whose client certificate the test chooses per request, the
- * fake Dukcapil client over the simulator's own population, and the in-memory audit trail.
+ * Builds the real Hono application for in-process tests (`app.request()`), composed as the
+ * gateway composes it (gateway/server/compose.ts) over fakes beside the real stores: a connection
+ * whose client certificate the test chooses per request, the fake Dukcapil client over the
+ * simulator's own population, an audit store whose appends can be made to fail, and no
+ * return-data upstream (the delivery worker is never started).
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { FakeDukcapilClient } from '../../adapters/dukcapil/index.ts';
 import { SyntheticPopulation } from '../../adapters/dukcapil-sim/index.ts';
-import { join } from 'node:path';
-import {
-  createSubjectHasher,
-  SqliteAuditStore,
-  type AuditEvent,
-  type AuditRecord,
-  type AuditTrail,
-} from '../../audit/index.ts';
-import { createTestSigner } from './audit-signer.ts';
-import { createApp } from '../../gateway/http/app.ts';
-import type { AppDeps } from '../../gateway/http/app-deps.ts';
-import { DEMO_AGREEMENT, demoConfig } from '../../gateway/cli/demo/instance.ts';
-import { createPolicyServices, StateDb } from '../../gateway/services/index.ts';
-import { NonceStore } from '../../gateway/services/readers/nonces.ts';
-import { CardReadVerifier } from '../../gateway/services/readers/card-read-verifier.ts';
-import { readerPki } from './readers.ts';
-import { OutboxStore } from '../../adapters/sqlite/outbox.ts';
-import { createGatewayMetrics } from '../../gateway/observability/metrics.ts';
-import type { ConnectionInfo, PeerCertificate } from '../../gateway/http/peer.ts';
+import type { AuditEvent, AuditRecord, AuditTrail } from '../../audit/index.ts';
+import { SqliteAuditStore } from '../../audit/store/index.ts';
 import type { RevocationChecker, RevocationStatus } from '../../certs/revocation.ts';
+import { DEMO_AGREEMENT, demoConfig } from '../../gateway/config/demo.ts';
+import type { AppDeps } from '../../gateway/http/app-deps.ts';
+import type { ConnectionInfo, PeerCertificate } from '../../gateway/http/peer.ts';
+import { createGatewayMetrics } from '../../gateway/observability/metrics.ts';
+import { openOutbox, openStateDb } from '../../gateway/server/adapters.ts';
+import { composeGateway } from '../../gateway/server/compose.ts';
+import { CardReadVerifier } from '../../gateway/services/readers/card-read-verifier.ts';
+import { createTestSigner } from './audit-signer.ts';
+import { readerPki } from './readers.ts';
 import { fileTempDir } from './temp-dir.ts';
 
 /** The certificate a test request presents, keyed by a test-only header. */
@@ -79,27 +75,20 @@ export async function buildTestApp(overrides: Partial<AppDeps> = {}) {
   let now = Date.parse('2026-01-15T03:00:00Z');
   // The monotonic clock follows setNow; jumpClock moves the wall clock alone.
   let monotonicSkew = now;
+  const dataDir = join(workDir, String(++databases));
+  mkdirSync(dataDir);
   const store = new SqliteAuditStore({
-    path: join(workDir, `audit-${++databases}.db`),
+    path: join(dataDir, 'audit.db'),
     instance: 'test',
     signer,
     now: () => now,
   });
   const audit = new SwitchableAuditTrail(store);
-  const subjectHasher = createSubjectHasher(HMAC_KEY);
   const config = overrides.config ?? demoConfig(0, 0, DEMO_AGREEMENT.signedOn);
-  const state = new StateDb(join(workDir, `state-${databases}.db`));
-  const policy = createPolicyServices({
-    config,
-    state,
-    audit,
-    subjectHasher,
-    wall: () => now,
-    monotonic: () => now - monotonicSkew,
-  });
-  store.onAppended((records) => {
-    policy.anomalies.observe(records);
-  });
+  const logger = pino({ level: 'silent' });
+  const state = openStateDb(dataDir);
+  const outbox = openOutbox(dataDir);
+  const readerFiles = await readerPki();
   const revoked = new Set<string>();
   const revocation: RevocationChecker & { revoked: Set<string> } = {
     revoked,
@@ -117,37 +106,32 @@ export async function buildTestApp(overrides: Partial<AppDeps> = {}) {
     certificateProblem: () => 'none',
     remoteAddress: () => '127.0.0.1',
   };
-  const deps: AppDeps = {
-    traceSubjects: (nik) => [subjectHasher(nik)],
+  const { app, routes, deps } = composeGateway(
     config,
-    upstream,
-    policy,
-    audit,
-    auditLog: store,
-    caCertificatePem: caPem,
-    subjectHasher,
-    connection,
-    revocation,
-    metrics: createGatewayMetrics(),
-    logger: pino({ level: 'silent' }),
-    now: () => now,
-    ...overrides,
-  };
-  const readerFiles = await readerPki();
-  const readers = {
-    verifier: new CardReadVerifier({
-      samCaFile: readerFiles.samCaFile,
-      cardIssuerCertFile: readerFiles.cardIssuerCertFile,
-      nonceTtlSeconds: 60,
-    }),
-    nonces: new NonceStore(60_000),
-  };
-  const outbox = new OutboxStore(join(workDir, `outbox-${databases}.db`));
-  const { app, routes } = createApp({
-    readers,
-    returnData: { outbox, worker: { notify: () => undefined } },
-    ...deps,
-  });
+    {
+      audit,
+      auditStore: store,
+      state,
+      subjectKeys: { current: HMAC_KEY, retired: [] },
+      auditTrustAnchorPem: caPem,
+      logger,
+      returnData: {
+        outbox,
+        client: {
+          deliver: () => Promise.reject(new Error('no return-data upstream in-process')),
+          close: () => Promise.resolve(),
+        },
+      },
+      cardReads: new CardReadVerifier({
+        samCaFile: readerFiles.samCaFile,
+        cardIssuerCertFile: readerFiles.cardIssuerCertFile,
+        nonceTtlSeconds: 60,
+      }),
+    },
+    { wall: () => now, monotonic: () => now - monotonicSkew },
+    { upstream, connection, revocation, metrics: createGatewayMetrics(), logger },
+    overrides,
+  );
 
   /** A request as principal `cn` (optionally with certificate OU `cn/ou`). */
   const request = (

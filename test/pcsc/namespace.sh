@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Inside `unshare -n -m`: loopback with quickack (vpcd's small packets otherwise wait ~40 ms for
-# delayed ACKs), a private /run/pcscd, pcscd in the foreground, then the scenario.
+# Inside `unshare -n -m --pid` (test/pcsc.test.ts): loopback with quickack (vpcd's small packets
+# otherwise wait ~40 ms for delayed ACKs), a private /run/pcscd, pcscd in the foreground, then the
+# scenario. This script is the PID namespace's first process: when it ends, so does all of it.
 set -euo pipefail
 ip link set lo up
 ip route replace local 127.0.0.1 dev lo table local proto kernel scope host src 127.0.0.1 quickack 1

@@ -12,6 +12,7 @@ import { Agent } from 'undici';
 import { pino } from 'pino';
 import { startSimulator } from '../../adapters/dukcapil-sim/index.ts';
 import { SyntheticPopulation } from '../../adapters/dukcapil-sim/index.ts';
+import { loadPcscBinding } from '../../adapters/pcsc/binding.ts';
 import { CardError } from '../../adapters/pcsc/channel.ts';
 import { openPcsc } from '../../adapters/pcsc/pcsc-readers.ts';
 import {
@@ -27,7 +28,9 @@ import { locateInstance } from '../../gateway/config/instance.ts';
 import { demoReaderFiles, ensureDemoInstance } from '../../gateway/cli/demo/instance.ts';
 import { samEnrolment } from '../../gateway/services/readers/card-read-verifier.ts';
 import { validityWindow } from '../../policies/index.ts';
-import { startGateway, SYSTEM_PRINCIPAL } from '../../gateway/server/start.ts';
+import { holdsWithin } from '../helpers/until.ts';
+import { startGateway } from '../../gateway/server/start.ts';
+import { SYSTEM_PRINCIPAL } from '../../gateway/services/index.ts';
 
 const results: Record<string, unknown> = {};
 const ROOT = join(import.meta.dirname, '../..');
@@ -111,12 +114,44 @@ function runCli(
   });
 }
 
-/** Inserts a card and waits until pcscd has seen it. */
+/**
+ * What pcscd reports of each reader, as a PC/SC client sees it: whether a card is present.
+ * vpcd names its readers by the order of their ports (35963 is "Virtual PCD 00 00").
+ */
+const pcscd = (await loadPcscBinding())();
+const cardPresent = new Map<string, boolean>();
+pcscd.on('error', () => undefined);
+pcscd.on('reader', (reader) => {
+  reader.on('error', () => undefined);
+  reader.on('status', (status) => {
+    cardPresent.set(reader.name, (status.state & reader.SCARD_STATE_PRESENT) !== 0);
+  });
+});
+const readerOf = (port: number): string =>
+  `Virtual PCD 00 ${String(port - 35963).padStart(2, '0')}`;
+
+/** Waits until pcscd reports the reader on `port` with a card in it, or without. */
+async function readerShows(port: number, present: boolean): Promise<void> {
+  if (
+    !(await holdsWithin(() => cardPresent.get(readerOf(port)) === present, { timeoutMs: 10_000 }))
+  )
+    throw new Error(
+      `pcscd did not report ${readerOf(port)} ${present ? 'with' : 'without'} a card`,
+    );
+}
+
+/** Inserts a card and waits until pcscd has seen it; its removal waits until pcscd has too. */
 async function insert(card: VirtualCard, port: number) {
+  await readerShows(port, false);
   const inserted = insertVirtualCard(card, { port });
   await inserted.inserted;
-  await new Promise((resolve) => setTimeout(resolve, 400));
-  return inserted;
+  await readerShows(port, true);
+  return {
+    remove: async () => {
+      await inserted.remove();
+      await readerShows(port, false);
+    },
+  };
 }
 
 async function agentRead(): Promise<unknown> {
@@ -237,10 +272,21 @@ await gateway.policy.admin.changeReader(
 results['deactivated'] = await agentRead();
 await ktp.remove();
 await samAgain.remove();
+pcscd.close();
 
 // 8. pcscd not running: a clear error, no stack trace.
-spawnSync('kill', [process.env['PCSCD_PID'] ?? '0']);
-await new Promise((resolve) => setTimeout(resolve, 500));
+const pcscdPid = process.env['PCSCD_PID'] ?? '0';
+spawnSync('kill', [pcscdPid]);
+// Gone once its process has exited (this runs in the PID namespace pcsc.test.ts makes).
+const pcscdState = (): string | undefined => {
+  try {
+    return /^State:\s+(\w)/m.exec(readFileSync(`/proc/${pcscdPid}/status`, 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+};
+if (!(await holdsWithin(() => [undefined, 'Z'].includes(pcscdState()), { timeoutMs: 10_000 })))
+  throw new Error('pcscd did not stop');
 const down = await runCli([
   'reader',
   'read',

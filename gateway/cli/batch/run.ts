@@ -4,10 +4,9 @@
  * row per input row, in input order — atomically. Interrupted (Ctrl-C, SIGKILL, the day's quota),
  * the same command resumes from the checkpoint without asking about a finished row again.
  */
-import { createHash } from 'node:crypto';
-import { fsyncSync, openSync, closeSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { formatCsvRow, readCsv } from './csv.ts';
+import { readCsv } from './csv.ts';
 import { VerifyClient, type Attempt, type GatewayConnection } from './client.ts';
+import { surveyInput, writeOutput } from './files.ts';
 import { Journal } from './journal.ts';
 import { Pace } from './pace.ts';
 import { OUTCOMES, planRow, readLayout, type Outcome, type RowResult } from './plan.ts';
@@ -54,26 +53,10 @@ export interface BatchReport {
   readonly journalPath: string;
 }
 
-export const OUTPUT_HEADER = ['row', 'nik', 'outcome', 'mismatched', 'missing', 'invalid', 'error'];
-
 const sleep = (ms: number) =>
   new Promise<void>((resolve) => {
     setTimeout(resolve, ms);
   });
-
-/** One pass over the input: its header, how many data rows, and its SHA-256 (the run's identity). */
-async function surveyInput(
-  path: string,
-): Promise<{ header: readonly string[]; rows: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let header: readonly string[] | undefined;
-  let rows = 0;
-  for await (const record of readCsv(path, (chunk) => hash.update(chunk))) {
-    if (header === undefined) header = record.fields;
-    else rows++;
-  }
-  return { header: header ?? [], rows, sha256: hash.digest('hex') };
-}
 
 export async function runBatch(options: BatchOptions): Promise<BatchReport> {
   const { header, rows, sha256 } = await surveyInput(options.inputPath);
@@ -262,43 +245,4 @@ export async function runBatch(options: BatchOptions): Promise<BatchReport> {
           },
         }),
   };
-}
-
-/** Writes every row's result in input order to a temporary file, then renames it into place. */
-async function writeOutput(
-  options: BatchOptions,
-  nikColumn: number,
-  results: ReadonlyMap<number, RowResult>,
-  journalPath: string,
-): Promise<void> {
-  const temporary = `${options.outputPath}.tmp`;
-  const fd = openSync(temporary, 'w', 0o600);
-  try {
-    let buffer = formatCsvRow(OUTPUT_HEADER);
-    for await (const record of readCsv(options.inputPath)) {
-      if (record.index === 1) continue;
-      const row = record.index - 1;
-      const result = results.get(row);
-      if (result === undefined) throw new Error(`row ${String(row)} has no result`);
-      buffer += formatCsvRow([
-        String(row),
-        (record.fields[nikColumn] ?? '').trim(),
-        result.outcome,
-        (result.mismatched ?? []).join(';'),
-        (result.missing ?? []).join(';'),
-        (result.invalid ?? []).join(';'),
-        result.error ?? '',
-      ]);
-      if (buffer.length > 1 << 16) {
-        writeSync(fd, buffer);
-        buffer = '';
-      }
-    }
-    writeSync(fd, buffer);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, options.outputPath);
-  rmSync(journalPath, { force: true });
 }

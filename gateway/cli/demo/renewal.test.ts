@@ -4,14 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSubjectHasher, InMemoryAuditTrail } from '../../../audit/index.ts';
 import { fileTempDir } from '../../../test/helpers/temp-dir.ts';
-import { createPolicyServices, StateDb } from '../../services/index.ts';
+import { StateDb } from '../../../adapters/sqlite/state-db.ts';
+import { createPolicyServices } from '../../services/index.ts';
 import { CertificateAuthority } from '../../../certs/index.ts';
-import {
-  DEMO_AGREEMENT,
-  demoAgreementWindow,
-  demoConfig,
-  refreshDemoCrlIfDue,
-} from './instance.ts';
+import { DEMO_AGREEMENT, demoAgreementWindow, demoConfig } from '../../config/demo.ts';
+import { refreshDemoCrlIfDue } from './instance.ts';
 import { renewDemoAgreementIfDue } from './renewal.ts';
 
 const dir = fileTempDir('gerbang-renewal-');

@@ -7,7 +7,7 @@
  */
 import { addDays, agreementState, calendarDateIn } from '../../../policies/index.ts';
 import type { AdminActions, AdminContext, PolicyRegistry } from '../../services/index.ts';
-import { DEMO_AGREEMENT, demoAgreementWindow } from './instance.ts';
+import { DEMO_AGREEMENT, demoAgreementWindow } from '../../config/demo.ts';
 
 /** Who renews the demo agreement, in the audit trail. */
 export const DEMO_PRINCIPAL = {

@@ -24,21 +24,13 @@ import { openAuditStore } from '../../server/audit-store.ts';
 import { loadConfig, type GerbangConfig } from '../../config/index.ts';
 import { locateInstance } from '../../config/instance.ts';
 import { ensureDemoInstance } from '../demo/instance.ts';
-import { StateDb } from '../../services/index.ts';
-import {
-  checkAgreement,
-  checkCertificates,
-  checkClock,
-  checkConfiguration,
-  checkDiskSpace,
-  checkGateway,
-  checkKeyFileModes,
-  checkSiem,
-  checkUpstream,
-  DEFAULT_THRESHOLDS,
-  runDoctor,
-  type DoctorContext,
-} from './checks.ts';
+import { StateDb } from '../../../adapters/sqlite/state-db.ts';
+import { checkCertificates } from './certificate-check.ts';
+import { runDoctor } from './checks.ts';
+import { DEFAULT_THRESHOLDS, type DoctorContext } from './context.ts';
+import { checkGateway, checkSiem, checkUpstream } from './endpoint-checks.ts';
+import { checkConfiguration, checkDiskSpace, checkKeyFileModes } from './instance-checks.ts';
+import { checkAgreement, checkClock } from './state-checks.ts';
 
 const DAY = 86_400_000;
 let dir: string;

@@ -4,7 +4,8 @@
  * The instance and its endpoints are found as by every command (GERBANG_* included).
  */
 import { resolveInstance } from '../../config/instance.ts';
-import { DEFAULT_THRESHOLDS, overall, runDoctor, type CheckStatus } from './checks.ts';
+import { overall, runDoctor } from './checks.ts';
+import { DEFAULT_THRESHOLDS, type CheckStatus } from './context.ts';
 import { EXIT, say } from '../output.ts';
 
 const LABEL: Readonly<Record<CheckStatus, string>> = {

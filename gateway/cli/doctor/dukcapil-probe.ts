@@ -16,6 +16,7 @@ import {
   dukcapilMethodUrl,
   firstContentObject,
   getCaseInsensitive,
+  readBodyWithin,
   UpstreamFailure,
 } from '../../../adapters/dukcapil/index.ts';
 
@@ -46,21 +47,14 @@ export async function probeDukcapil(options: {
     signal: AbortSignal.timeout(options.timeoutMs),
   });
   const answered = `HTTP ${response.statusCode}, ${mediaTypeOf(response.headers['content-type'])}`;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response.body) {
-    size += (chunk as Buffer).length;
-    if (size > options.maxResponseBytes) {
-      response.body.destroy();
-      return { ok: false, reason: `${answered}, more than ${options.maxResponseBytes} bytes` };
-    }
-    chunks.push(chunk as Buffer);
-  }
+  const text = await readBodyWithin(response.body, options.maxResponseBytes);
+  if (text === undefined)
+    return { ok: false, reason: `${answered}, more than ${options.maxResponseBytes} bytes` };
   const ms = Math.round(performance.now() - started);
   if (response.statusCode !== 200) return { ok: false, reason: answered };
   let first: Record<string, unknown>;
   try {
-    first = firstContentObject(Buffer.concat(chunks).toString('utf8'));
+    first = firstContentObject(text);
   } catch (error) {
     if (!(error instanceof UpstreamFailure)) throw error;
     // The adapter's own phrase ("response is not JSON", "response has no content").

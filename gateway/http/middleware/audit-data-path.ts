@@ -7,7 +7,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { AuditEventType, AuditTrail, AuditEvent } from '../../../audit/index.ts';
 import type { ConnectionInfo } from '../peer.ts';
 import { ApiError } from '../error-catalogue.ts';
-import { toApiError } from '../error-handler.ts';
+import { toApiError } from '../error-mapping.ts';
 import type { AuditDraft, GatewayEnv } from '../env.ts';
 import type { Context } from 'hono';
 
@@ -46,6 +46,16 @@ export const auditDataPath = (options: {
       // The request already failed and says so; the failure to record it is logged and shows in /readyz.
       c.var.log.error({ event: 'audit_write_failed' }, 'could not record a refused data request');
     }
+  };
+
+/**
+ * Names the event of a data path's record from here on: refusals by a later check carry it too,
+ * those of an earlier one (clock, admission, body reader) do not.
+ */
+export const nameAuditEvent = (event: string): MiddlewareHandler<GatewayEnv> =>
+  async function nameAuditEventMiddleware(c, next) {
+    dataPathDraft(c).event = event;
+    await next();
   };
 
 /** The audit draft of a data path; a route without `auditType` has none (a wiring error). */

@@ -1,13 +1,17 @@
-/** Every data request names the person at the client (ARCHITECTURE invariant 6). */
-import type { Context } from 'hono';
+/**
+ * Every data request names the person at the client (ARCHITECTURE invariant 6): installed by
+ * createApp on the routes that declare `requiresOperator`, it leaves the checked X-Operator-Id in
+ * `c.var.operatorId` and, on a data path, in the audit draft.
+ */
+import type { MiddlewareHandler } from 'hono';
 import { containsNikLikeRun } from '../../../policies/index.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv } from '../env.ts';
 
 const OPERATOR_ID = /^[A-Za-z0-9._@-]{1,64}$/;
 
-export function requireOperatorId(c: Context<GatewayEnv>): string {
-  const operator = c.req.header('x-operator-id');
+/** X-Operator-Id as sent, or the refusal of a missing or malformed one. */
+function checkedOperatorId(operator: string | undefined): string {
   if (operator === undefined)
     throw new ApiError('invalid_request', {
       detail: 'X-Operator-Id missing',
@@ -22,3 +26,12 @@ export function requireOperatorId(c: Context<GatewayEnv>): string {
   }
   return operator;
 }
+
+export const requireOperator = (): MiddlewareHandler<GatewayEnv> =>
+  async function requireOperatorMiddleware(c, next) {
+    const operator = checkedOperatorId(c.req.header('x-operator-id'));
+    c.set('operatorId', operator);
+    const draft = c.var.audit;
+    if (draft !== undefined) draft.operator = operator;
+    await next();
+  };

@@ -7,7 +7,7 @@ import { routePath } from 'hono/route';
 import type { GatewayMetrics } from '../../observability/metrics.ts';
 import type { GatewayEnv } from '../env.ts';
 import { ApiError } from '../error-catalogue.ts';
-import { toApiError } from '../error-handler.ts';
+import { toApiError } from '../error-mapping.ts';
 
 export const requestLog = (options: {
   readonly metrics: GatewayMetrics;

@@ -3,11 +3,10 @@ import { Type } from '@sinclair/typebox';
 import { X509Certificate } from 'node:crypto';
 import type { AppDeps } from '../app-deps.ts';
 import { ApiError } from '../error-catalogue.ts';
-import { compileBodyValidator } from '../validate.ts';
 import { samEnrolment } from '../../services/readers/card-read-verifier.ts';
 import { PRINCIPAL_ID_PATTERN } from '../../config/schema.ts';
-import { ADMIN_ERRORS, adminContext, runAdminAction } from './admin.ts';
-import type { RouteSpec } from './route-spec.ts';
+import { ADMIN_ERRORS, adminContext } from './admin.ts';
+import { defineRoute, type RouteSpec } from './route-spec.ts';
 import { NIK_LIKE_RUN } from '../../../policies/index.ts';
 
 const Reason = Type.String({
@@ -26,8 +25,6 @@ export const EnrolReaderRequest = Type.Object(
 export const ReaderChangeRequest = Type.Object({ reason: Reason }, { additionalProperties: false });
 
 export function adminReaderRoutes(deps: AppDeps): RouteSpec[] {
-  const validateEnrol = compileBodyValidator(EnrolReaderRequest);
-  const validateChange = compileBodyValidator(ReaderChangeRequest);
   return [
     {
       method: 'GET',
@@ -37,7 +34,7 @@ export function adminReaderRoutes(deps: AppDeps): RouteSpec[] {
       responses: { 200: { description: '{items}' } },
       handler: (c) => c.json({ items: deps.policy.admin.listReaders() }),
     },
-    {
+    defineRoute({
       method: 'POST',
       path: '/v1/admin/readers',
       roles: ['admin'],
@@ -45,7 +42,7 @@ export function adminReaderRoutes(deps: AppDeps): RouteSpec[] {
       requestBody: EnrolReaderRequest,
       responses: { 201: { description: 'enrolled' }, ...ADMIN_ERRORS },
       handler: async (c) => {
-        const input = validateEnrol(c.var.body);
+        const input = c.var.body;
         if (deps.readers === undefined)
           throw new ApiError('conflict', { message: 'No readers are configured on this gateway.' });
         let der: Buffer;
@@ -58,7 +55,7 @@ export function adminReaderRoutes(deps: AppDeps): RouteSpec[] {
         }
         const certificate = deps.readers.verifier.checkSamCertificate(der, deps.now());
         const enrolled = { id: input.readerId, ...samEnrolment(certificate.toString()) };
-        await runAdminAction(() => deps.policy.admin.enrolReader(adminContext(c, deps), enrolled));
+        await deps.policy.admin.enrolReader(adminContext(c, deps), enrolled);
         return c.json(
           {
             id: enrolled.id,
@@ -69,25 +66,24 @@ export function adminReaderRoutes(deps: AppDeps): RouteSpec[] {
           201,
         );
       },
-    },
-    ...(['activate', 'deactivate', 'blacklist'] as const).map((action): RouteSpec => ({
-      method: 'POST',
-      path: `/v1/admin/readers/:readerId/${action}`,
-      roles: ['admin'],
-      summary: `${action[0]?.toUpperCase() ?? ''}${action.slice(1)} a reader, with a reason`,
-      requestBody: ReaderChangeRequest,
-      responses: { 204: { description: 'done' }, ...ADMIN_ERRORS },
-      handler: async (c) => {
-        const { reason } = validateChange(c.var.body);
-        await runAdminAction(() =>
-          deps.policy.admin.changeReader(adminContext(c, deps), {
+    }),
+    ...(['activate', 'deactivate', 'blacklist'] as const).map((action) =>
+      defineRoute({
+        method: 'POST',
+        path: `/v1/admin/readers/:readerId/${action}`,
+        roles: ['admin'],
+        summary: `${action[0]?.toUpperCase() ?? ''}${action.slice(1)} a reader, with a reason`,
+        requestBody: ReaderChangeRequest,
+        responses: { 204: { description: 'done' }, ...ADMIN_ERRORS },
+        handler: async (c) => {
+          await deps.policy.admin.changeReader(adminContext(c, deps), {
             id: c.req.param('readerId') ?? '',
             action,
-            reason,
-          }),
-        );
-        return c.body(null, 204);
-      },
-    })),
+            reason: c.var.body.reason,
+          });
+          return c.body(null, 204);
+        },
+      }),
+    ),
   ];
 }

@@ -1,9 +1,10 @@
 /** Agreements, clients, limits, clock and alerts through the real application, time injected. */
 import { describe, expect, it } from 'vitest';
 import type { GerbangConfig } from '../../config/index.ts';
-import { DEMO_AGREEMENT, demoConfig } from '../../cli/demo/instance.ts';
+import { DEMO_AGREEMENT, demoConfig } from '../../config/demo.ts';
 import { AgreementMonitor } from '../../services/index.ts';
 import { buildTestApp, lookupBody } from '../../../test/helpers/in-process-app.ts';
+import { probeUntil } from '../../../test/helpers/until.ts';
 
 const LOOKUP = '/v1/nik/lookup';
 const DEMO = '400.12.4.3/9/DKPS/2025';
@@ -365,7 +366,7 @@ describe('limits', () => {
 
   it('believes Dukcapil when it says the quota is used up, and stops calling it until its midnight', async () => {
     const app = await buildTestApp();
-    const { UpstreamFailure } = await import('../../../adapters/dukcapil/index.ts');
+    const { UpstreamFailure } = await import('../../../adapters/dukcapil/port.ts');
     app.upstream.failWith = new UpstreamFailure('quota', 'daily quota exhausted');
     expect(await status(await lookupAs(app))).toEqual([429, 'upstream_quota_exhausted']);
     app.upstream.failWith = undefined;
@@ -407,11 +408,14 @@ describe('alerts', () => {
   it('lists anomaly alerts to officers, once per incident', async () => {
     const app = await buildTestApp();
     for (let i = 0; i < 7; i++) await lookupAs(app, 'app-kasir', { fields: ['alamat'] });
-    await new Promise((resolve) => setImmediate(resolve));
-    const response = await app.request('officer-1', '/v1/alerts');
-    const alerts = (await response.json()) as {
-      items: { rule: string; detail: Record<string, unknown> }[];
-    };
+    // The detector raises the alert as it hears of the appended records, just after them.
+    const alerts = await probeUntil(
+      async () =>
+        (await (await app.request('officer-1', '/v1/alerts')).json()) as {
+          items: { rule: string; detail: Record<string, unknown> }[];
+        },
+      (listed) => listed.items.length > 0,
+    );
     expect(alerts.items.map((a) => a.rule)).toEqual(['refused_elements']);
     expect(alerts.items[0]?.detail).toMatchObject({ client: 'app-kasir', refusalsLastHour: 5 });
     expect((await app.request('admin-1', '/v1/alerts')).status).toBe(403);
@@ -421,16 +425,15 @@ describe('alerts', () => {
     const app = await buildTestApp();
     const t0 = app.deps.now();
     await lookupAs(app);
-    const db = (app.deps.auditLog as unknown as { database: import('better-sqlite3').Database })
-      .database;
-    expect(app.deps.policy.anomalies.scanReturnDataOverdue(db, t0 + 6 * 86_400_000, 7)).toBe(0);
-    expect(app.deps.policy.anomalies.scanReturnDataOverdue(db, t0 + 8 * 86_400_000, 7)).toBe(1);
+    const trail = app.deps.auditLog;
+    expect(app.deps.policy.anomalies.scanReturnDataOverdue(trail, t0 + 6 * 86_400_000, 7)).toBe(0);
+    expect(app.deps.policy.anomalies.scanReturnDataOverdue(trail, t0 + 8 * 86_400_000, 7)).toBe(1);
     await app.audit.append({
       type: 'return_data',
       event: 'delivered',
       outcome: 'success',
       subject: app.audit.events[0]?.subject ?? '',
     });
-    expect(app.deps.policy.anomalies.scanReturnDataOverdue(db, t0 + 9 * 86_400_000, 7)).toBe(0);
+    expect(app.deps.policy.anomalies.scanReturnDataOverdue(trail, t0 + 9 * 86_400_000, 7)).toBe(0);
   });
 });

@@ -5,7 +5,7 @@
  * touch an audit record.
  */
 import { Type } from '@sinclair/typebox';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import {
   EARLIEST_DATE,
   ELEMENTS,
@@ -16,14 +16,12 @@ import {
 } from '../../../policies/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { PRINCIPAL_ID_PATTERN } from '../../config/schema.ts';
-import { StorageUnavailable } from '../../../adapters/sqlite/open.ts';
 import { ApiError } from '../error-catalogue.ts';
-import { toApiError } from '../error-handler.ts';
 import type { GatewayEnv } from '../env.ts';
 import { ErrorResponse } from '../schemas.ts';
-import { compileBodyValidator } from '../validate.ts';
-import { AdminActionError, TERMINATION_REASONS, type AdminContext } from '../../services/index.ts';
-import type { RouteSpec } from './route-spec.ts';
+import { TERMINATION_REASONS, type AdminContext } from '../../services/index.ts';
+import { acknowledgeClockJump } from '../../services/admin/clock.ts';
+import { defineRoute, type RouteSpec } from './route-spec.ts';
 
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 const AgreementNumber = Type.String({
@@ -91,28 +89,11 @@ export function adminContext(c: Context<GatewayEnv>, deps: AppDeps): AdminContex
   };
 }
 
-/** Domain refusals to catalogue codes; an audit that cannot be written refuses the change. */
-export async function runAdminAction<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof AdminActionError) {
-      throw new ApiError(
-        error.kind === 'not_found'
-          ? 'not_found'
-          : error.kind === 'conflict'
-            ? 'conflict'
-            : 'invalid_request',
-        { detail: error.message, message: error.message },
-      );
-    }
-    if (error instanceof ApiError) throw error;
-    if (error instanceof StorageUnavailable) throw toApiError(error);
-    throw new ApiError('audit_unavailable', { cause: error });
-  }
-}
-
-/** The refusals of every admin change (`runAdminAction`), for /openapi.json. */
+/**
+ * The refusals of every admin change, for /openapi.json: the action's own (AdminActionError), a
+ * trail that cannot record it (AuditUnavailable) and a state database that cannot store it
+ * (StorageUnavailable), mapped by gateway/http/error-mapping.ts.
+ */
 export const ADMIN_ERRORS = {
   400: { description: 'invalid_request', schema: ErrorResponse },
   404: { description: 'not_found', schema: ErrorResponse },
@@ -120,11 +101,16 @@ export const ADMIN_ERRORS = {
   503: { description: 'audit_unavailable, state_unavailable', schema: ErrorResponse },
 } as const;
 
+const CLIENT_ID = new RegExp(PRINCIPAL_ID_PATTERN);
+
+/** The client in the path must be a well-formed principal id, before the body is looked at. */
+const clientInPath: MiddlewareHandler<GatewayEnv> = async function clientInPathMiddleware(c, next) {
+  const id = c.req.param('clientId');
+  if (id === undefined || !CLIENT_ID.test(id)) throw new ApiError('not_found');
+  await next();
+};
+
 export function adminRoutes(deps: AppDeps): RouteSpec[] {
-  const validateAdd = compileBodyValidator(AddAgreementRequest);
-  const validateTerminate = compileBodyValidator(TerminateRequest);
-  const validateIso = compileBodyValidator(Iso27001Request);
-  const validateSuspend = compileBodyValidator(SuspendRequest);
   const admin = deps.policy.admin;
   return [
     {
@@ -135,22 +121,17 @@ export function adminRoutes(deps: AppDeps): RouteSpec[] {
       responses: { 200: { description: '{items}' } },
       handler: (c) => c.json({ items: admin.listAgreements(deps.now()) }),
     },
-    {
+    defineRoute({
       method: 'POST',
       path: '/v1/admin/agreements',
       roles: ['admin'],
       summary: 'Add a renewal or addendum (a new agreement with its own number and window)',
       requestBody: AddAgreementRequest,
       responses: { 201: { description: 'the agreement' }, ...ADMIN_ERRORS },
-      handler: async (c) => {
-        const input = validateAdd(c.var.body);
-        return c.json(
-          await runAdminAction(() => admin.addAgreement(adminContext(c, deps), input)),
-          201,
-        );
-      },
-    },
-    {
+      handler: async (c) =>
+        c.json(await admin.addAgreement(adminContext(c, deps), c.var.body), 201),
+    }),
+    defineRoute({
       method: 'POST',
       path: '/v1/admin/agreements/terminate',
       roles: ['admin'],
@@ -159,7 +140,7 @@ export function adminRoutes(deps: AppDeps): RouteSpec[] {
       requestBody: TerminateRequest,
       responses: { 200: { description: 'the agreement' }, ...ADMIN_ERRORS },
       handler: async (c) => {
-        const input = validateTerminate(c.var.body);
+        const input = c.var.body;
         const effectiveAt =
           input.effectiveAt === undefined ? undefined : parseIsoInstant(input.effectiveAt);
         if (input.effectiveAt !== undefined && effectiveAt === undefined)
@@ -167,18 +148,16 @@ export function adminRoutes(deps: AppDeps): RouteSpec[] {
             message: `Field /effectiveAt must be a real time from ${EARLIEST_DATE} to ${LATEST_DATE}.`,
           });
         return c.json(
-          await runAdminAction(() =>
-            admin.terminate(adminContext(c, deps), {
-              number: input.number,
-              reason: input.reason,
-              ...(input.note ? { note: input.note } : {}),
-              ...(effectiveAt === undefined ? {} : { effectiveAt }),
-            }),
-          ),
+          await admin.terminate(adminContext(c, deps), {
+            number: input.number,
+            reason: input.reason,
+            ...(input.note ? { note: input.note } : {}),
+            ...(effectiveAt === undefined ? {} : { effectiveAt }),
+          }),
         );
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'POST',
       path: '/v1/admin/agreements/iso27001',
       roles: ['admin'],
@@ -186,13 +165,8 @@ export function adminRoutes(deps: AppDeps): RouteSpec[] {
         'Record that the ISO/IEC 27001 certificate was submitted (due 6 months after signing)',
       requestBody: Iso27001Request,
       responses: { 200: { description: 'the agreement' }, ...ADMIN_ERRORS },
-      handler: async (c) =>
-        c.json(
-          await runAdminAction(() =>
-            admin.recordIso27001(adminContext(c, deps), validateIso(c.var.body)),
-          ),
-        ),
-    },
+      handler: async (c) => c.json(await admin.recordIso27001(adminContext(c, deps), c.var.body)),
+    }),
     {
       method: 'GET',
       path: '/v1/admin/clients',
@@ -204,57 +178,43 @@ export function adminRoutes(deps: AppDeps): RouteSpec[] {
         return c.json({ items: admin.listClients(usage.used), quota: usage });
       },
     },
-    ...(['suspend', 'resume'] as const).map((action): RouteSpec => ({
-      method: 'POST',
-      path: `/v1/admin/clients/:clientId/${action}`,
-      roles: ['admin'],
-      summary:
-        action === 'suspend'
-          ? 'Suspend a client: its data requests get 403 client_suspended'
-          : 'Resume a suspended client',
-      ...(action === 'suspend' ? { requestBody: SuspendRequest } : {}),
-      responses: { 204: { description: 'done' }, ...ADMIN_ERRORS },
-      handler: async (c) => {
-        const id = c.req.param('clientId');
-        if (id === undefined || !new RegExp(PRINCIPAL_ID_PATTERN).test(id))
-          throw new ApiError('not_found');
-        const reason = action === 'suspend' ? validateSuspend(c.var.body).reason : undefined;
-        await runAdminAction(() =>
-          admin.setSuspended(adminContext(c, deps), {
-            id,
+    ...(['suspend', 'resume'] as const).map((action) =>
+      defineRoute<typeof SuspendRequest | undefined>({
+        method: 'POST',
+        path: `/v1/admin/clients/:clientId/${action}`,
+        roles: ['admin'],
+        summary:
+          action === 'suspend'
+            ? 'Suspend a client: its data requests get 403 client_suspended'
+            : 'Resume a suspended client',
+        ...(action === 'suspend' ? { requestBody: SuspendRequest } : {}),
+        guards: [clientInPath],
+        responses: { 204: { description: 'done' }, ...ADMIN_ERRORS },
+        handler: async (c) => {
+          const reason = c.var.body?.reason;
+          await admin.setSuspended(adminContext(c, deps), {
+            id: c.req.param('clientId') ?? '',
             suspended: action === 'suspend',
             ...(reason ? { reason } : {}),
-          }),
-        );
-        return c.body(null, 204);
-      },
-    })),
+          });
+          return c.body(null, 204);
+        },
+      }),
+    ),
     {
       method: 'POST',
       path: '/v1/admin/clock/acknowledge',
       roles: ['admin'],
       summary: 'After checking the time: trust the wall clock again after a jump',
       responses: { 200: { description: '{acknowledgedJumpMs}' } },
-      handler: async (c) => {
-        const verdict = deps.policy.clock.check();
-        if (verdict.trusted)
-          throw new ApiError('conflict', {
-            message: 'The clock is trusted; there is nothing to acknowledge.',
-          });
-        const context = adminContext(c, deps);
-        await runAdminAction(() =>
-          deps.audit.append({
-            type: 'admin',
-            event: 'clock_acknowledged',
-            outcome: 'success',
-            principal: context.principal,
-            requestId: c.var.requestId,
-            detail: { jumpMs: verdict.jumpMs },
-          }),
-        );
-        deps.policy.clock.acknowledge();
-        return c.json({ acknowledgedJumpMs: verdict.jumpMs });
-      },
+      handler: async (c) =>
+        c.json({
+          acknowledgedJumpMs: await acknowledgeClockJump(
+            deps.policy.clock,
+            deps.audit,
+            adminContext(c, deps),
+          ),
+        }),
     },
   ];
 }

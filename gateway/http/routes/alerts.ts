@@ -2,8 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../app-deps.ts';
 import { ApiError } from '../error-catalogue.ts';
-import { compileBodyValidator } from '../validate.ts';
-import type { RouteSpec } from './route-spec.ts';
+import { defineRoute, type RouteSpec } from './route-spec.ts';
 
 const AlertsQuery = Type.Object(
   {
@@ -14,8 +13,7 @@ const AlertsQuery = Type.Object(
 );
 
 export function alertsRoute(deps: AppDeps): RouteSpec {
-  const validate = compileBodyValidator(AlertsQuery);
-  return {
+  return defineRoute({
     method: 'GET',
     path: '/v1/alerts',
     roles: ['officer'],
@@ -23,7 +21,7 @@ export function alertsRoute(deps: AppDeps): RouteSpec {
     query: AlertsQuery,
     responses: { 200: { description: '{items, next}' } },
     handler: (c) => {
-      const query = validate(Object.fromEntries(new URL(c.req.url).searchParams));
+      const query = c.var.query;
       const limit = query.limit === undefined ? 100 : Number(query.limit);
       if (limit < 1 || limit > 500)
         throw new ApiError('invalid_request', { message: 'limit must be 1-500.' });
@@ -44,5 +42,5 @@ export function alertsRoute(deps: AppDeps): RouteSpec {
         next: page.next,
       });
     },
-  };
+  });
 }

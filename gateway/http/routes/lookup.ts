@@ -1,15 +1,12 @@
 /** POST /v1/nik/lookup — the nine-element lookup by NIK, projected onto the client's grant. */
 import { checkNik, type NikRejection } from '../../../policies/index.ts';
-import type { Context } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
-import type { AuditDraft, GatewayEnv } from '../env.ts';
+import type { AuditDraft } from '../env.ts';
 import { ApiError } from '../error-catalogue.ts';
 import { dataPathDraft } from '../middleware/audit-data-path.ts';
 import { authorizeRelease, fetchRecord, releaseElements } from './release.ts';
-import { requireOperatorId } from '../middleware/operator.ts';
 import { ErrorResponse, LookupRequest, LookupResponse } from '../schemas.ts';
-import { compileBodyValidator } from '../validate.ts';
-import type { RouteSpec } from './route-spec.ts';
+import { defineRoute, type RouteContext, type RouteSpec } from './route-spec.ts';
 
 export const NIK_MESSAGES: Readonly<Record<NikRejection, string>> = {
   not_a_string: 'The NIK must be a string of 16 digits.',
@@ -53,43 +50,39 @@ export const RESIDENT_REQUEST_ERRORS = {
 } as const;
 
 /**
- * The opening every request about one resident shares: the operator, the validated body, and
- * the audit draft's purpose, reference and subject (the NIK's HMAC, once it is a valid NIK).
+ * The opening every request about one resident shares, once the pipeline checked the operator
+ * and the body: the audit draft's purpose, reference and subject (the NIK's HMAC, once it is a
+ * valid NIK).
  */
 export function beginResidentRequest<
   B extends { readonly nik: string; readonly purpose: string; readonly reference: string },
->(
-  c: Context<GatewayEnv>,
-  deps: AppDeps,
-  validate: (body: unknown) => B,
-): { draft: AuditDraft; body: B; now: number; operator: string } {
+>(c: RouteContext<B, undefined, string>, deps: AppDeps): { draft: AuditDraft; now: number } {
   const draft = dataPathDraft(c);
-  const operator = requireOperatorId(c);
-  draft.operator = operator;
-  const body = validate(c.var.body);
+  const body = c.var.body;
   draft.purpose = body.purpose;
   draft.reference = body.reference;
   requireValidNik(body.nik);
   draft.subject = deps.subjectHasher(body.nik);
-  return { draft, body, now: deps.now(), operator };
+  return { draft, now: deps.now() };
 }
 
 export function lookupRoute(deps: AppDeps): RouteSpec {
-  const validateBody = compileBodyValidator(LookupRequest, lookupErrorCode);
-  return {
+  return defineRoute({
     method: 'POST',
     path: '/v1/nik/lookup',
     roles: ['app'],
     summary: 'Look up a resident by NIK; returns the granted elements only',
     auditType: 'lookup',
     requestBody: LookupRequest,
+    schemaErrorCodes: lookupErrorCode,
     requiresOperator: true,
     responses: {
       200: { description: 'The granted elements of the resident', schema: LookupResponse },
       ...RESIDENT_REQUEST_ERRORS,
     },
     handler: async function lookupHandler(c) {
-      const { draft, body, now, operator } = beginResidentRequest(c, deps, validateBody);
+      const { draft, now } = beginResidentRequest(c, deps);
+      const { body, operatorId: operator } = c.var;
       const fields = authorizeRelease(deps, draft, {
         principalId: c.var.principal.id,
         purpose: body.purpose,
@@ -105,5 +98,5 @@ export function lookupRoute(deps: AppDeps): RouteSpec {
       });
       return releaseElements(c, deps, draft, record, fields);
     },
-  };
+  });
 }

@@ -3,7 +3,7 @@
  * the SAM's proof over it. A card read is a data path: audited like a lookup, with the reader id.
  */
 import { Type } from '@sinclair/typebox';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import {
   checkNik,
   ELEMENTS,
@@ -12,13 +12,11 @@ import {
 } from '../../../policies/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { ApiError } from '../error-catalogue.ts';
-import type { GatewayEnv } from '../env.ts';
+import type { ActiveReader, GatewayEnv } from '../env.ts';
 import { dataPathDraft } from '../middleware/audit-data-path.ts';
 import { authorizeRelease, releaseElements } from './release.ts';
-import { requireOperatorId } from '../middleware/operator.ts';
 import { ErrorResponse, LookupResponse, Purpose, Reference } from '../schemas.ts';
-import { compileBodyValidator } from '../validate.ts';
-import type { RouteSpec } from './route-spec.ts';
+import { defineRoute, type RouteSpec } from './route-spec.ts';
 
 const Base64 = (maxLength: number) =>
   Type.String({ minLength: 4, maxLength, pattern: '^[A-Za-z0-9+/]+={0,2}$' });
@@ -47,39 +45,52 @@ export const CardReadRequest = Type.Object(
 export const ChallengeResponse = Type.Object({ nonce: Type.String(), expiresAt: Type.String() });
 
 /**
- * The reader in the path must be the reader on the certificate, enrolled and active. Returns its
- * registry row and the reader services, which exist whenever a reader can be active.
+ * The guard of the reader routes: the reader in the path must be the reader on the certificate,
+ * enrolled and active. Leaves its registry row and the reader services (which exist whenever a
+ * reader can be active) in `c.var.reader`, and its id in the audit draft of a data path.
  */
-function activeReader(c: Context<GatewayEnv>, deps: AppDeps) {
-  const readerId = c.req.param('readerId') ?? '';
-  if (readerId !== c.var.principal.id)
-    throw new ApiError('forbidden', { detail: 'reader id differs from the certificate' });
-  if (deps.readers === undefined)
-    throw new ApiError('reader_not_active', { detail: 'no readers configured' });
-  const reader = deps.policy.registry.reader(readerId);
-  if (reader?.state !== 'active')
-    throw new ApiError('reader_not_active', {
-      detail: `reader state ${reader?.state ?? 'not enrolled'}`,
-    });
-  return { readerId, reader, readers: deps.readers };
+function activeReader(deps: AppDeps): MiddlewareHandler<GatewayEnv> {
+  return async function activeReaderMiddleware(c, next) {
+    const readerId = c.req.param('readerId') ?? '';
+    if (readerId !== c.var.principal.id)
+      throw new ApiError('forbidden', { detail: 'reader id differs from the certificate' });
+    if (deps.readers === undefined)
+      throw new ApiError('reader_not_active', { detail: 'no readers configured' });
+    const reader = deps.policy.registry.reader(readerId);
+    if (reader?.state !== 'active')
+      throw new ApiError('reader_not_active', {
+        detail: `reader state ${reader?.state ?? 'not enrolled'}`,
+      });
+    c.set('reader', { id: readerId, row: reader, services: deps.readers });
+    const draft = c.var.audit;
+    if (draft !== undefined) draft.readerId = readerId;
+    await next();
+  };
+}
+
+/** The reader the guard found; a reader route without the guard has none (a wiring error). */
+function activeReaderOf(c: Context<GatewayEnv>): ActiveReader {
+  const reader = c.var.reader;
+  if (reader === undefined)
+    throw new ApiError('internal_error', { detail: 'reader route without its guard' });
+  return reader;
 }
 
 export function readerRoutes(deps: AppDeps): RouteSpec[] {
-  const validate = compileBodyValidator(CardReadRequest, (path, keyword) =>
-    path.startsWith('/fields/') && keyword === 'enum' ? 'field_not_allowed' : undefined,
-  );
+  const guards = [activeReader(deps)];
   return [
     {
       method: 'POST',
       path: '/v1/readers/:readerId/challenge',
       roles: ['reader'],
       summary: 'A single-use nonce (32 bytes, base64) for the next card read of this reader',
+      guards,
       responses: {
         200: { description: 'the nonce', schema: ChallengeResponse },
         403: { description: 'reader_not_active', schema: ErrorResponse },
       },
       handler: (c) => {
-        const { readerId, readers } = activeReader(c, deps);
+        const { id: readerId, services: readers } = activeReaderOf(c);
         const { nonce, expiresAt } = readers.nonces.issue(readerId, deps.now());
         return c.json({
           nonce: nonce.toString('base64'),
@@ -87,14 +98,17 @@ export function readerRoutes(deps: AppDeps): RouteSpec[] {
         });
       },
     },
-    {
+    defineRoute({
       method: 'POST',
       path: '/v1/readers/:readerId/card-reads',
       roles: ['reader'],
       summary: 'A card read with the SAM proof over the challenge; returns the granted elements',
       auditType: 'card_read',
       requestBody: CardReadRequest,
+      schemaErrorCodes: (path, keyword) =>
+        path.startsWith('/fields/') && keyword === 'enum' ? 'field_not_allowed' : undefined,
       requiresOperator: true,
+      guards,
       responses: {
         200: { description: 'the granted elements', schema: LookupResponse },
         400: { description: 'invalid_request, invalid_card', schema: ErrorResponse },
@@ -106,10 +120,8 @@ export function readerRoutes(deps: AppDeps): RouteSpec[] {
       },
       handler: async function cardReadHandler(c) {
         const draft = dataPathDraft(c);
-        draft.operator = requireOperatorId(c);
-        const { readerId, reader, readers } = activeReader(c, deps);
-        draft.readerId = readerId;
-        const body = validate(c.var.body);
+        const { id: readerId, row: reader, services: readers } = activeReaderOf(c);
+        const body = c.var.body;
         draft.purpose = body.purpose;
         draft.reference = body.reference;
         const now = deps.now();
@@ -150,6 +162,6 @@ export function readerRoutes(deps: AppDeps): RouteSpec[] {
         });
         return releaseElements(c, deps, draft, record, fields);
       },
-    },
+    }),
   ];
 }

@@ -11,7 +11,7 @@ import {
   type ElementName,
   type PopulationRecord,
 } from '../../../policies/index.ts';
-import { UpstreamFailure } from '../../../adapters/dukcapil/index.ts';
+import { UpstreamFailure } from '../../../adapters/dukcapil/port.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { AuditDraft, GatewayEnv } from '../env.ts';

@@ -9,8 +9,8 @@ import type { Context } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv } from '../env.ts';
-import { compileBodyValidator } from '../validate.ts';
 import { htmlPage, htmlPolicy } from '../pages/html-page.ts';
+import { renderReportHtml } from '../pages/report-page.tsx';
 import { REPORT_STYLE } from '../pages/report-page.tsx';
 import {
   reportTimeZone,
@@ -18,7 +18,7 @@ import {
   statusPeriod,
   type Period,
 } from '../../services/reports/report.ts';
-import type { RouteSpec } from './route-spec.ts';
+import { defineRoute, type RouteSpec } from './route-spec.ts';
 
 const REPORT_POLICY = htmlPolicy(REPORT_STYLE);
 
@@ -36,8 +36,6 @@ const StatusQuery = Type.Object(
 );
 
 export function reportRoutes(deps: AppDeps): RouteSpec[] {
-  const validateSemester = compileBodyValidator(SemesterQuery);
-  const validateStatus = compileBodyValidator(StatusQuery);
   const zone = (): string => reportTimeZone(deps.config, deps.policy, deps.now());
   const answer = async (
     c: Context<GatewayEnv>,
@@ -50,17 +48,14 @@ export function reportRoutes(deps: AppDeps): RouteSpec[] {
         message: 'No report-signing key is configured on this gateway.',
       });
     const p = c.var.principal;
-    let generated;
-    try {
-      generated = await deps.reports.generate(kind, period, {
-        id: p.id,
-        role: p.role,
-        certificateFingerprint: p.certificateFingerprint,
-      });
-    } catch (cause) {
-      throw new ApiError('audit_unavailable', { cause });
-    }
-    if (format === 'html') return htmlPage(c, generated.html, REPORT_POLICY);
+    // The record of the key's use comes first: a trail that refuses it is AuditUnavailable (503).
+    const generated = await deps.reports.generate(kind, period, {
+      id: p.id,
+      role: p.role,
+      certificateFingerprint: p.certificateFingerprint,
+    });
+    if (format === 'html')
+      return htmlPage(c, renderReportHtml(generated.report, generated.digest), REPORT_POLICY);
     return c.json({
       period: period.label,
       sha256: generated.digest,
@@ -69,7 +64,7 @@ export function reportRoutes(deps: AppDeps): RouteSpec[] {
     });
   };
   return [
-    {
+    defineRoute({
       method: 'GET',
       path: '/v1/reports/semester',
       roles: ['evaluator', 'officer'],
@@ -82,7 +77,7 @@ export function reportRoutes(deps: AppDeps): RouteSpec[] {
         },
       },
       handler: async (c) => {
-        const query = validateSemester(Object.fromEntries(new URL(c.req.url).searchParams));
+        const query = c.var.query;
         return answer(
           c,
           'semester',
@@ -90,8 +85,8 @@ export function reportRoutes(deps: AppDeps): RouteSpec[] {
           query.format,
         );
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'GET',
       path: '/v1/reports/status',
       roles: ['evaluator', 'officer'],
@@ -103,12 +98,7 @@ export function reportRoutes(deps: AppDeps): RouteSpec[] {
         },
       },
       handler: async (c) =>
-        answer(
-          c,
-          'status',
-          statusPeriod(deps.now(), zone()),
-          validateStatus(Object.fromEntries(new URL(c.req.url).searchParams)).format,
-        ),
-    },
+        answer(c, 'status', statusPeriod(deps.now(), zone()), c.var.query.format),
+    }),
   ];
 }

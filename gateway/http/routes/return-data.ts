@@ -9,11 +9,8 @@ import { checkNik, JENIS_PAJAK, type JenisPajak } from '../../../policies/index.
 import type { AppDeps } from '../app-deps.ts';
 import { ApiError } from '../error-catalogue.ts';
 import { commitAudit, dataPathDraft } from '../middleware/audit-data-path.ts';
-import { requireOperatorId } from '../middleware/operator.ts';
 import { ErrorResponse, Nik, Reference } from '../schemas.ts';
-import { compileBodyValidator } from '../validate.ts';
-import { returnDataCoverage } from '../../services/return-data/coverage.ts';
-import type { RouteSpec } from './route-spec.ts';
+import { defineRoute, type RouteSpec } from './route-spec.ts';
 import { NIK_MESSAGES } from './lookup.ts';
 
 export const ReturnDataRequest = Type.Object(
@@ -51,17 +48,18 @@ function codeFor(
 }
 
 export function returnDataRoutes(deps: AppDeps): RouteSpec[] {
-  const validate = compileBodyValidator(ReturnDataRequest, codeFor);
   const npwpd = new RegExp(deps.config.returnData.npwpdPattern, 'u');
   return [
-    {
+    defineRoute({
       method: 'POST',
       path: '/v1/return-data',
       roles: ['app'],
       summary:
         'Queue return data (NPWPD and tax types) for a NIK; idempotent under Idempotency-Key',
       auditType: 'return_data',
+      auditEvent: 'submitted',
       requestBody: ReturnDataRequest,
+      schemaErrorCodes: codeFor,
       requiresOperator: true,
       responses: {
         202: {
@@ -83,9 +81,7 @@ export function returnDataRoutes(deps: AppDeps): RouteSpec[] {
       },
       handler: async function returnDataHandler(c) {
         const draft = dataPathDraft(c);
-        draft.event = 'submitted';
-        draft.operator = requireOperatorId(c);
-        const body = validate(c.var.body);
+        const body = c.var.body;
         draft.reference = body.reference;
         const nik = checkNik(body.nik);
         if (!nik.valid)
@@ -145,7 +141,7 @@ export function returnDataRoutes(deps: AppDeps): RouteSpec[] {
           202,
         );
       },
-    },
+    }),
     {
       method: 'GET',
       path: '/v1/return-data/coverage',
@@ -155,11 +151,9 @@ export function returnDataRoutes(deps: AppDeps): RouteSpec[] {
       handler: (c) => {
         const withinDays =
           deps.policy.registry.inForce(deps.now())?.terms.returnDataWithinDays ?? 7;
-        const db = (deps.auditLog as { database?: import('better-sqlite3').Database }).database;
-        if (db === undefined) throw new ApiError('internal_error', { detail: 'no audit database' });
         return c.json({
           withinDays,
-          rows: returnDataCoverage(db, { now: deps.now(), withinDays }),
+          rows: deps.auditLog.returnDataCoverage({ now: deps.now(), withinDays }),
         });
       },
     },

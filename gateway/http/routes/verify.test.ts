@@ -1,7 +1,7 @@
 /** POST /v1/nik/verify through the real application: verdicts, never values; audited as verify. */
 import { describe, expect, it } from 'vitest';
 import { buildTestApp, lookupBody } from '../../../test/helpers/in-process-app.ts';
-import { DEMO_AGREEMENT, demoConfig } from '../../cli/demo/instance.ts';
+import { DEMO_AGREEMENT, demoConfig } from '../../config/demo.ts';
 
 type App = Awaited<ReturnType<typeof buildTestApp>>;
 const verify = (app: App, body: Record<string, unknown>, cn = 'app-pendaftaran') =>

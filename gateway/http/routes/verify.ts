@@ -9,27 +9,27 @@ import { compareClaims, DEFAULT_THRESHOLD, type ElementName } from '../../../pol
 import type { AppDeps } from '../app-deps.ts';
 import { commitAudit } from '../middleware/audit-data-path.ts';
 import { VerifyRequest, VerifyResponse } from '../schemas.ts';
-import { compileBodyValidator } from '../validate.ts';
 import { authorizeRelease, callUpstream, fetchRecord } from './release.ts';
 import { beginResidentRequest, lookupErrorCode, RESIDENT_REQUEST_ERRORS } from './lookup.ts';
-import type { RouteSpec } from './route-spec.ts';
+import { defineRoute, type RouteSpec } from './route-spec.ts';
 
 export function verifyRoute(deps: AppDeps): RouteSpec {
-  const validateBody = compileBodyValidator(VerifyRequest, lookupErrorCode);
-  return {
+  return defineRoute({
     method: 'POST',
     path: '/v1/nik/verify',
     roles: ['app'],
     summary: 'Verify claimed elements of a resident; returns {match, score} per claim, no values',
     auditType: 'verify',
     requestBody: VerifyRequest,
+    schemaErrorCodes: lookupErrorCode,
     requiresOperator: true,
     responses: {
       200: { description: 'A verdict per claimed element', schema: VerifyResponse },
       ...RESIDENT_REQUEST_ERRORS,
     },
     handler: async function verifyHandler(c) {
-      const { draft, body, now, operator } = beginResidentRequest(c, deps, validateBody);
+      const { draft, now } = beginResidentRequest(c, deps);
+      const { body, operatorId: operator } = c.var;
       const claims = Object.entries(body.claims).filter(
         (entry): entry is [ElementName, string] => typeof entry[1] === 'string',
       );
@@ -66,5 +66,5 @@ export function verifyRoute(deps: AppDeps): RouteSpec {
       await commitAudit(c, deps.audit);
       return c.json({ requestId: c.var.requestId, result });
     },
-  };
+  });
 }

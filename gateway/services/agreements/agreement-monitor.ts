@@ -2,7 +2,8 @@
  * Watches the agreement in force and acts at the instants its state changes (start, 90-day
  * warning, end, termination): records the change in the audit trail, raises an alert when it
  * expires soon or stops, and tells listeners (the card readers are switched off when data may no
- * longer flow). Requests never depend on this timer: each one evaluates the state itself.
+ * longer flow: `switchReadersOffWhenAccessStops`, PKS Pasal 9(4)). Requests never depend on this
+ * timer: each one evaluates the state itself.
  */
 import {
   agreementPermitsAccess,
@@ -10,7 +11,7 @@ import {
   nextStateChange,
   type AgreementState,
 } from '../../../policies/index.ts';
-import type { AuditTrail } from '../../../audit/index.ts';
+import type { AuditPrincipal, AuditTrail } from '../../../audit/index.ts';
 import type { PolicyRegistry } from './registry.ts';
 
 export type AgreementListener = (change: {
@@ -28,6 +29,7 @@ export class AgreementMonitor {
   private readonly listeners: AgreementListener[] = [];
   private last: string | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private running = false;
 
   private readonly onError: (error: unknown) => void;
 
@@ -49,7 +51,16 @@ export class AgreementMonitor {
   }
 
   start(): Promise<void> {
+    this.running = true;
     return this.evaluate();
+  }
+
+  /**
+   * The agreements were changed (renewal, termination): re-evaluated at once while the monitor
+   * runs. A monitor not started (CLI commands, in-process tests) leaves that to the gateway's own.
+   */
+  agreementsChanged(): void {
+    if (this.running) void this.evaluate();
   }
 
   /**
@@ -109,6 +120,54 @@ export class AgreementMonitor {
   }
 
   stop(): void {
+    this.running = false;
     clearTimeout(this.timer);
   }
+}
+
+/** Who acts when the gateway itself changes state (readers off at the end of an agreement). */
+export const SYSTEM_PRINCIPAL = {
+  id: 'gerbang-system',
+  role: 'system',
+  certificateFingerprint: '-',
+} as const satisfies AuditPrincipal;
+
+/**
+ * PKS Pasal 9(4): when data may no longer flow, every reader goes off — at the boundary, and at
+ * start-up if the gateway was down when it passed — and an alert says how many did. `onError`
+ * hears of a deactivation that failed (state.db or the trail unwritable).
+ */
+export function switchReadersOffWhenAccessStops(
+  monitor: AgreementMonitor,
+  services: {
+    readonly readers: {
+      deactivateAllReaders(
+        context: { readonly principal: AuditPrincipal; readonly now: number },
+        reason: string,
+      ): Promise<number>;
+    };
+    readonly audit: AuditTrail;
+    readonly now: () => number;
+    readonly onError: (error: unknown) => void;
+  },
+): void {
+  const { readers, audit, now, onError } = services;
+  monitor.onChange(({ number, state, permitsAccess }) => {
+    if (permitsAccess) return;
+    void readers
+      .deactivateAllReaders(
+        { principal: SYSTEM_PRINCIPAL, now: now() },
+        `agreement ${number} ${state}`,
+      )
+      .then(async (count) => {
+        if (count > 0)
+          await audit.append({
+            type: 'security',
+            event: 'alert',
+            outcome: 'alert',
+            detail: { rule: 'readers_deactivated', readers: count, number, state },
+          });
+      })
+      .catch(onError);
+  });
 }

@@ -14,8 +14,12 @@ import {
   type AgreementConfig,
   type GerbangConfig,
 } from '../../config/index.ts';
-import { StorageUnavailable } from '../../../adapters/sqlite/open.ts';
-import type { ClientStatus, ReaderRow, StateDb } from '../../../adapters/sqlite/state-db.ts';
+import {
+  StorageUnavailable,
+  type ClientStatus,
+  type ReaderRow,
+  type StateStore,
+} from '../../../adapters/sqlite/port.ts';
 import { checkStoredState, type StoredStateProblem } from './stored-state.ts';
 
 export type Agreement = AgreementConfig & {
@@ -25,7 +29,7 @@ export type Agreement = AgreementConfig & {
 
 export class PolicyRegistry {
   private readonly config: GerbangConfig;
-  private readonly state: StateDb;
+  private readonly state: StateStore;
   private agreementList: Agreement[] = [];
   private statuses = new Map<string, ClientStatus>();
   private readerRows = new Map<string, ReaderRow>();
@@ -34,22 +38,28 @@ export class PolicyRegistry {
   private unreadable: StorageUnavailable | undefined;
   private checkedAt = -Infinity;
   private readonly onProblems: (problems: readonly StoredStateProblem[]) => void;
+  private readonly monotonic: () => number;
 
-  /** `onProblems` hears of unusable stored rows whenever the set of them changes. */
+  /**
+   * `onProblems` hears of unusable stored rows whenever the set of them changes; `monotonic`
+   * (milliseconds) paces the re-reads, and a test passes its own to step past the half second.
+   */
   constructor(
     config: GerbangConfig,
-    state: StateDb,
+    state: StateStore,
     onProblems: (problems: readonly StoredStateProblem[]) => void = () => undefined,
+    monotonic: () => number = () => performance.now(),
   ) {
     this.config = config;
     this.state = state;
     this.onProblems = onProblems;
+    this.monotonic = monotonic;
     this.refresh(true);
   }
 
   /** Re-reads the state database if it changed (at most every 500 ms unless forced). */
   refresh(force = false): void {
-    const now = performance.now();
+    const now = this.monotonic();
     if (!force && now - this.checkedAt < 500) return;
     this.checkedAt = now;
     let stored: ReturnType<typeof checkStoredState>;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileTempDir } from '../../../test/helpers/temp-dir.ts';
 import { StorageUnavailable } from '../../../adapters/sqlite/open.ts';
-import { DEMO_AGREEMENT, demoConfig } from '../../cli/demo/instance.ts';
+import { DEMO_AGREEMENT, demoConfig } from '../../config/demo.ts';
 import { PolicyRegistry } from './registry.ts';
 import { StateDb } from '../../../adapters/sqlite/state-db.ts';
 import type { StoredStateProblem } from './stored-state.ts';

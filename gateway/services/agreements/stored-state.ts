@@ -15,7 +15,7 @@ import type {
   RawAgreementChange,
   RawClientStatus,
   ReaderRow,
-} from '../../../adapters/sqlite/state-db.ts';
+} from '../../../adapters/sqlite/port.ts';
 
 export interface StoredStateProblem {
   /** The table and the row's key, e.g. `agreements_added "400.12/2027"`. */

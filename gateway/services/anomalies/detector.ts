@@ -4,9 +4,13 @@
  * GET /v1/alerts and forwarded to the SIEM at warning severity. Also scans periodically for NIKs
  * accessed without return data after the agreement's deadline.
  */
-import type { AppendedRecord, AuditTrail, SubjectHasher } from '../../../audit/index.ts';
+import type {
+  AppendedRecord,
+  AuditFigures,
+  AuditTrail,
+  SubjectHasher,
+} from '../../../audit/index.ts';
 import { AnomalyDetector, type Alert } from '../../../policies/index.ts';
-import type { Database } from 'better-sqlite3';
 import type { GerbangConfig } from '../../config/index.ts';
 
 const DAY_MS = 86_400_000;
@@ -69,28 +73,26 @@ export class AnomalyService {
 
   /**
    * Residents whose data was accessed more than `days` days ago without return data since
-   * (PKS Pasal 2(2)b). Counts distinct HMAC subjects; alerts at most once per cooldown.
+   * (PKS Pasal 2(2)b), counted by the trail (distinct HMAC subjects); alerts at most once per
+   * cooldown.
    */
-  scanReturnDataOverdue(db: Database, now: number, days: number): number {
-    const cutoff = new Date(now - days * DAY_MS).toISOString();
-    const row = db
-      .prepare(
-        `SELECT COUNT(DISTINCT a.subject) AS overdue FROM audit_records a
-         WHERE a.type IN ('lookup', 'card_read') AND a.outcome = 'success' AND a.subject IS NOT NULL AND a.time < ?
-         AND NOT EXISTS (SELECT 1 FROM audit_records r WHERE r.type = 'return_data' AND r.event = 'delivered' AND r.subject = a.subject)`,
-      )
-      .get(cutoff) as { overdue: number };
-    if (row.overdue > 0 && now - this.lastOverdueAlert >= this.cooldownMs) {
+  scanReturnDataOverdue(
+    trail: Pick<AuditFigures, 'countOverdueReturnData'>,
+    now: number,
+    days: number,
+  ): number {
+    const overdue = trail.countOverdueReturnData(new Date(now - days * DAY_MS).toISOString());
+    if (overdue > 0 && now - this.lastOverdueAlert >= this.cooldownMs) {
       this.lastOverdueAlert = now;
       this.raise([
         {
           rule: 'return_data_overdue',
           time: now,
-          detail: { residents: row.overdue, withinDays: days },
+          detail: { residents: overdue, withinDays: days },
         },
       ]);
     }
-    return row.overdue;
+    return overdue;
   }
 
   private raise(alerts: readonly Alert[]): void {

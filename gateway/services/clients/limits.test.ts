@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { countUpstreamCallsSince, SqliteAuditStore } from '../../../audit/index.ts';
+import { SqliteAuditStore } from '../../../audit/store/index.ts';
 import { createTestSigner } from '../../../test/helpers/audit-signer.ts';
-import { DEMO_AGREEMENT, demoConfig } from '../../cli/demo/instance.ts';
+import { DEMO_AGREEMENT, demoConfig } from '../../config/demo.ts';
 import { ClientLimits, dayInZone, secondsUntilMidnight } from './limits.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gerbang-limits-'));
@@ -48,10 +48,7 @@ describe('a restart does not hand out a fresh quota', () => {
     const config = structuredClone(demoConfig(0, 0, DEMO_AGREEMENT.signedOn));
     Object.assign(config.principals['app-kasir']?.profile ?? {}, { dailyQuota: 4 });
     const limits = new ClientLimits(config);
-    const counts = countUpstreamCallsSince(
-      store.database,
-      new Date(limits.dayStart(now)).toISOString(),
-    );
+    const counts = store.upstreamCallsSince(new Date(limits.dayStart(now)).toISOString());
     expect(counts).toEqual({ 'app-kasir': 3 });
     limits.restore(now, counts);
     expect(limits.consume('app-kasir', now)).toEqual({ ok: true });

@@ -6,8 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromPem } from '../../../certs/index.ts';
 import { readerPki } from '../../../test/helpers/readers.ts';
-import { ApiError } from '../../http/error-catalogue.ts';
-import { CardReadVerifier, certificateFingerprint } from './card-read-verifier.ts';
+import { CardReadRefused, CardReadVerifier, certificateFingerprint } from './card-read-verifier.ts';
 
 const NOW = Date.parse('2026-06-01T00:00:00Z');
 
@@ -30,7 +29,7 @@ describe('CardReadVerifier.checkSamCertificate on hostile DER', () => {
           ? 'accepted genuine'
           : 'accepted other';
       } catch (error) {
-        return error instanceof ApiError ? error.code : `other error: ${String(error)}`;
+        return error instanceof CardReadRefused ? error.kind : `other error: ${String(error)}`;
       }
     };
     expect(outcome(genuine)).toBe('accepted genuine');

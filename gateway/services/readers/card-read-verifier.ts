@@ -1,22 +1,39 @@
 /**
  * Checks of a card read, in the order that lets nothing through unproven: the SAM certificate is
  * the enrolled one, chains to the SAM CA and is not revoked; the SAM signed nonce ‖ reader id ‖
- * SHA-256(card data); the card data carries the KTP-el issuer's signature.
+ * SHA-256(card data); the card data carries the KTP-el issuer's signature. A refusal is a
+ * CardReadRefused, which the HTTP layer maps to its code (gateway/http/error-mapping.ts).
  */
-import { createHash, verify, X509Certificate } from 'node:crypto';
+import { verify, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { samChallengeMessage } from '../../../adapters/pcsc/profile.ts';
 import {
   fromPem,
+  isIssuedBy,
   readRevokedSerials,
   parseCertificateDer,
   normaliseSerialHex,
+  sha256Fingerprint,
+  validityAt,
 } from '../../../certs/index.ts';
-import { ApiError } from '../../http/error-catalogue.ts';
 import type { GerbangConfig } from '../../config/index.ts';
 
+/**
+ * A card read, or a SAM certificate offered for enrolment, that the checks refuse: the reader's
+ * proof (SAM certificate, signature) or the card itself (issuer signature). The message says
+ * which check, for the log; it carries nothing of the card.
+ */
+export class CardReadRefused extends Error {
+  override readonly name = 'CardReadRefused';
+  readonly kind: 'reader_proof_invalid' | 'invalid_card';
+  constructor(kind: 'reader_proof_invalid' | 'invalid_card', reason: string) {
+    super(reason);
+    this.kind = kind;
+  }
+}
+
 export function certificateFingerprint(der: Uint8Array): string {
-  return createHash('sha256').update(der).digest('hex');
+  return sha256Fingerprint(der);
 }
 
 /** What enrolling a reader records of its SAM: the certificate, its serial and its fingerprint. */
@@ -52,17 +69,13 @@ export class CardReadVerifier {
     try {
       certificate = new X509Certificate(Buffer.from(der));
     } catch {
-      throw new ApiError('reader_proof_invalid', { detail: 'SAM certificate unparseable' });
+      throw new CardReadRefused('reader_proof_invalid', 'SAM certificate unparseable');
     }
-    if (!certificate.checkIssued(this.samCa) || !certificate.verify(this.samCa.publicKey)) {
-      throw new ApiError('reader_proof_invalid', {
-        detail: 'SAM certificate not issued by the SAM CA',
-      });
+    if (!isIssuedBy(certificate, this.samCa)) {
+      throw new CardReadRefused('reader_proof_invalid', 'SAM certificate not issued by the SAM CA');
     }
-    if (now < Date.parse(certificate.validFrom) || now > Date.parse(certificate.validTo)) {
-      throw new ApiError('reader_proof_invalid', {
-        detail: 'SAM certificate outside its validity',
-      });
+    if (validityAt(certificate, now) !== 'valid') {
+      throw new CardReadRefused('reader_proof_invalid', 'SAM certificate outside its validity');
     }
     return certificate;
   }
@@ -88,15 +101,14 @@ export class CardReadVerifier {
     readonly now: number;
   }): Promise<void> {
     if (certificateFingerprint(input.samCertificate) !== input.enrolledFingerprint) {
-      throw new ApiError('reader_proof_invalid', {
-        detail: 'not the SAM enrolled for this reader',
-      });
+      throw new CardReadRefused('reader_proof_invalid', 'not the SAM enrolled for this reader');
     }
     const sam = this.checkSamCertificate(input.samCertificate, input.now);
     if (await this.samRevoked(sam.serialNumber))
-      throw new ApiError('reader_proof_invalid', {
-        detail: 'SAM certificate revoked or revocation unknown',
-      });
+      throw new CardReadRefused(
+        'reader_proof_invalid',
+        'SAM certificate revoked or revocation unknown',
+      );
     const message = samChallengeMessage(input.nonce, input.readerId, input.cardData);
     let signed = false;
     try {
@@ -104,14 +116,13 @@ export class CardReadVerifier {
     } catch {
       signed = false;
     }
-    if (!signed)
-      throw new ApiError('reader_proof_invalid', { detail: 'SAM signature does not verify' });
+    if (!signed) throw new CardReadRefused('reader_proof_invalid', 'SAM signature does not verify');
     let issued = false;
     try {
       issued = verify('sha256', input.cardData, this.issuer.publicKey, input.issuerSignature);
     } catch {
       issued = false;
     }
-    if (!issued) throw new ApiError('invalid_card', { detail: 'issuer signature does not verify' });
+    if (!issued) throw new CardReadRefused('invalid_card', 'issuer signature does not verify');
   }
 }

@@ -1,11 +1,12 @@
 /**
- * Generating a report: the figures, the canonical JSON, its detached CMS signature and the HTML
- * page, recorded in the audit trail (key use) before anything is handed out.
+ * Generating a report: the figures, the canonical JSON and its detached CMS signature, recorded
+ * in the audit trail (key use) before anything is handed out. The printable page is rendered by
+ * whoever shows it (gateway/http/pages/report-page.tsx).
  */
 import { readFileSync } from 'node:fs';
 import { signDetached } from '../../../certs/cms.ts';
 import { readSecretText } from '../../config/index.ts';
-import { renderReportHtml } from '../../http/pages/report-page.tsx';
+import { AuditUnavailable } from '../errors.ts';
 import {
   buildReport,
   reportBytes,
@@ -18,7 +19,6 @@ export interface GeneratedReport {
   readonly report: ComplianceReport;
   readonly json: Buffer;
   readonly signature: Uint8Array;
-  readonly html: string;
   readonly digest: string;
 }
 
@@ -32,21 +32,25 @@ export async function generateReport(
   const report = buildReport(options);
   const json = reportBytes(report);
   const digest = reportDigest(json);
-  await options.audit.append({
-    type: 'audit',
-    event: 'report_generated',
-    outcome: 'success',
-    principal: options.requestedBy,
-    detail: {
-      kind: options.kind,
-      period: options.period.label,
-      sha256: digest,
-      checkpoint: report.audit.checkpoint.treeSize,
-    },
-  });
+  try {
+    await options.audit.append({
+      type: 'audit',
+      event: 'report_generated',
+      outcome: 'success',
+      principal: options.requestedBy,
+      detail: {
+        kind: options.kind,
+        period: options.period.label,
+        sha256: digest,
+        checkpoint: report.audit.checkpoint.treeSize,
+      },
+    });
+  } catch (cause) {
+    throw new AuditUnavailable(cause, 'no report was signed');
+  }
   const signature = await signDetached(json, {
     certificatePem: readFileSync(options.config.reports.signingCertFile, 'utf8'),
     privateKeyPem: readSecretText(options.config.reports.signingKeyFile),
   });
-  return { report, json, signature, html: renderReportHtml(report, digest), digest };
+  return { report, json, signature, digest };
 }

@@ -6,15 +6,18 @@
 import { createHash } from 'node:crypto';
 import {
   canonicalJson,
+  type AuditLogReader,
+  type AuditTrail,
+  type CoverageRow,
   type SignedCheckpoint,
-  type SqliteAuditStore,
+  type UsageFigures,
   type VerifyResult,
 } from '../../../audit/index.ts';
-import { computeUsage, type UsageFigures } from '../../../audit/store/usage.ts';
 import { startOfDayInZone, zoneOffsetMs } from '../../../policies/index.ts';
 import type { GerbangConfig } from '../../config/index.ts';
-import type { AgreementView, PolicyServices } from '../index.ts';
-import { returnDataCoverage, type CoverageRow } from '../return-data/coverage.ts';
+import type { AdminActions } from '../admin/admin-actions.ts';
+import type { AgreementView } from '../admin/agreement-view.ts';
+import type { PolicyRegistry } from '../agreements/registry.ts';
 
 export const REPORT_FORMAT = 'gerbang-compliance-report/1';
 
@@ -69,19 +72,29 @@ export function statusPeriod(now: number, timeZone: string): Period {
   };
 }
 
+/**
+ * What a report reads of the policy services: the agreement in force, the agreements and the
+ * readers. (Named here rather than taken from create-services.ts, which builds the reports.)
+ */
+export interface ReportPolicy {
+  readonly registry: Pick<PolicyRegistry, 'inForce'>;
+  readonly admin: Pick<AdminActions, 'listAgreements' | 'listReaders'>;
+}
+
 /** What a report is computed from. */
 export interface ReportInputs {
   readonly kind: 'semester' | 'status';
   readonly period: Period;
   readonly config: GerbangConfig;
-  readonly audit: SqliteAuditStore;
-  readonly policy: PolicyServices;
+  /** The trail: the figures and verification come from it, and the report is recorded in it. */
+  readonly audit: AuditTrail & AuditLogReader;
+  readonly policy: ReportPolicy;
   readonly caPem: string;
   readonly now: number;
 }
 
 /** Periods are cut in the zone of the agreement in force (else the first configured one). */
-export function reportTimeZone(config: GerbangConfig, policy: PolicyServices, now: number): string {
+export function reportTimeZone(config: GerbangConfig, policy: ReportPolicy, now: number): string {
   return (
     policy.registry.inForce(now)?.terms.timeZone ??
     config.agreements[0]?.timeZone ??
@@ -90,7 +103,7 @@ export function reportTimeZone(config: GerbangConfig, policy: PolicyServices, no
 }
 
 export function buildReport(options: ReportInputs): ComplianceReport {
-  const usage = computeUsage(options.audit.database, {
+  const usage = options.audit.usage({
     from: options.period.from,
     to: options.period.to,
   });
@@ -108,7 +121,7 @@ export function buildReport(options: ReportInputs): ComplianceReport {
     usage: figures,
     returnData: {
       withinDays,
-      coverage: returnDataCoverage(options.audit.database, {
+      coverage: options.audit.returnDataCoverage({
         now: options.now,
         withinDays,
         from: options.period.from,

@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UpstreamFailure } from '../../../adapters/dukcapil/index.ts';
-import type { ReturnDataClient, ReturnDataItem } from '../../../adapters/dukcapil/data-balikan.ts';
+import {
+  UpstreamFailure,
+  type ReturnDataClient,
+  type ReturnDataItem,
+} from '../../../adapters/dukcapil/port.ts';
 import { InMemoryAuditTrail } from '../../../audit/index.ts';
-import { DEMO_AGREEMENT, demoConfig } from '../../cli/demo/instance.ts';
+import { DEMO_AGREEMENT, demoConfig } from '../../config/demo.ts';
 import { OutboxStore } from '../../../adapters/sqlite/outbox.ts';
 import { backoffMs, DeliveryWorker } from './delivery-worker.ts';
 

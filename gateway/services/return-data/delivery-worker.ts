@@ -6,11 +6,10 @@
  * alert is raised.
  */
 import type { Logger } from 'pino';
-import type { ReturnDataClient } from '../../../adapters/dukcapil/data-balikan.ts';
-import { UpstreamFailure } from '../../../adapters/dukcapil/index.ts';
+import { UpstreamFailure, type ReturnDataClient } from '../../../adapters/dukcapil/port.ts';
 import type { AuditTrail } from '../../../audit/index.ts';
 import type { GerbangConfig } from '../../config/index.ts';
-import type { DueDelivery, OutboxStore } from '../../../adapters/sqlite/outbox.ts';
+import type { DueDelivery, Outbox } from '../../../adapters/sqlite/port.ts';
 
 export function backoffMs(
   attempts: number,
@@ -28,7 +27,7 @@ const reasonOf = (error: unknown): string =>
   error instanceof Error ? ((error as { code?: string }).code ?? error.name) : 'unknown';
 
 export class DeliveryWorker {
-  private readonly outbox: OutboxStore;
+  private readonly outbox: Outbox;
   private readonly client: ReturnDataClient;
   private readonly audit: AuditTrail;
   private readonly settings: GerbangConfig['returnData'];
@@ -42,7 +41,7 @@ export class DeliveryWorker {
   private failedPasses = 0;
 
   constructor(options: {
-    outbox: OutboxStore;
+    outbox: Outbox;
     client: ReturnDataClient;
     audit: AuditTrail;
     settings: GerbangConfig['returnData'];

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../audit/index.ts';
-import type { OutboxStore } from '../adapters/sqlite/outbox.ts';
+import type { Outbox } from '../adapters/sqlite/port.ts';
 import { CANARY_RESIDENTS } from '../adapters/dukcapil-sim/canaries.ts';
-import { normaliseUpstreamRecord, projectGrantedFields } from './allowlist.ts';
+import { normaliseUpstreamRecord, projectGrantedFields } from '../policies/allowlist.ts';
 
 describe('population data in the type system', () => {
   it('cannot be stored as audit or outbox text, but can be hashed, compared and released', () => {
@@ -20,7 +20,7 @@ describe('population data in the type system', () => {
       { type: 'lookup', outcome: 'success', detail: { name } },
       { type: 'lookup', outcome: 'success', reference: 'SURAT/2026/001' },
     ];
-    const enqueue = (outbox: OutboxStore) =>
+    const enqueue = (outbox: Outbox) =>
       outbox.enqueue({
         client: 'app',
         requestHash: 'h',

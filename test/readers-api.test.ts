@@ -1,8 +1,8 @@
 /** Card reads through the real application with virtual cards as direct channels (no pcscd). */
 import { describe, expect, it } from 'vitest';
-import { readCardThroughGateway } from '../../../adapters/reader-agent/agent.ts';
-import { SYSTEM_PRINCIPAL } from '../../server/start.ts';
-import { buildTestApp } from '../../../test/helpers/in-process-app.ts';
+import { readCardThroughGateway } from '../adapters/reader-agent/agent.ts';
+import { SYSTEM_PRINCIPAL } from '../gateway/services/index.ts';
+import { buildTestApp } from './helpers/in-process-app.ts';
 import {
   canaryKtp,
   directCards,
@@ -10,10 +10,10 @@ import {
   readerPki,
   samCard,
   samEnrolment,
-} from '../../../test/helpers/readers.ts';
-import { CANARY_SITI_RELEASED } from '../../../test/fixtures/canary.ts';
-import type { GerbangConfig } from '../../config/index.ts';
-import { DEMO_AGREEMENT, demoConfig } from '../../cli/demo/instance.ts';
+} from './helpers/readers.ts';
+import { CANARY_SITI_RELEASED } from './fixtures/canary.ts';
+import type { GerbangConfig } from '../gateway/config/index.ts';
+import { DEMO_AGREEMENT, demoConfig } from '../gateway/config/demo.ts';
 
 const END = Date.parse('2027-02-11T16:00:00.000Z');
 

@@ -1,0 +1,68 @@
+/**
+ * The store's records as export lines (the format verify.ts checks): a header, the chain state
+ * before the first record, the records with the stored checkpoints among them, and optionally a
+ * fresh checkpoint sealing the last one. The live store verifies itself through the same lines.
+ */
+import type { CheckpointSigner, SignedCheckpoint } from '../checkpoint.ts';
+import type { MerkleFrontier } from '../merkle.ts';
+import type { AuditRecord } from '../types.ts';
+import { EXPORT_FORMAT, type ExportLine } from '../verify.ts';
+import type { AuditStoreReader } from './reader.ts';
+
+export interface ExportSource {
+  readonly reader: AuditStoreReader;
+  readonly instance: string;
+  readonly signer: CheckpointSigner;
+  readonly previousCertificatesPem?: readonly string[] | undefined;
+  readonly now: () => number;
+  /** The writer's head, read when the export starts. */
+  readonly headSeq: () => number;
+  /** Signs (does not store) a checkpoint over the given tree head. */
+  readonly seal: (treeSize: number, lastHash: string, frontier: MerkleFrontier) => SignedCheckpoint;
+}
+
+export interface ExportRange {
+  readonly fromSeq?: number;
+  readonly toSeq?: number;
+  readonly sealWithFreshCheckpoint: boolean;
+}
+
+/** Export lines for records [fromSeq, toSeq], clamped to the records held. */
+export function* exportLines(source: ExportSource, options: ExportRange): Generator<ExportLine> {
+  const { reader } = source;
+  const { first, last } = reader.range(source.headSeq());
+  const fromSeq = Math.max(options.fromSeq ?? first, first);
+  const toSeq = Math.min(options.toSeq ?? last, last);
+  yield {
+    kind: 'header',
+    format: EXPORT_FORMAT,
+    instance: source.instance,
+    exportedAt: new Date(source.now()).toISOString(),
+    certificate: source.signer.certificatePem,
+    ...(source.previousCertificatesPem?.length
+      ? { previousCertificates: source.previousCertificatesPem }
+      : {}),
+  };
+  // The chain state just before the first exported record.
+  const { anchor, frontier, lastHash } = reader.chainStateThrough(fromSeq - 1);
+  if (frontier.size > 0) {
+    yield { kind: 'start', treeSize: frontier.size, lastHash, frontier: frontier.toNodes() };
+    if (anchor && anchor.checkpoint.treeSize === frontier.size)
+      yield { kind: 'checkpoint', checkpoint: anchor.checkpoint };
+  }
+  const checkpoints = new Map(reader.checkpoints(fromSeq, toSeq).map((c) => [c.treeSize, c]));
+  let lastExported: AuditRecord | undefined;
+  for (const record of reader.records(fromSeq, toSeq)) {
+    yield { kind: 'record', record };
+    frontier.append(Buffer.from(record.hash, 'hex'));
+    lastExported = record;
+    const checkpoint = checkpoints.get(record.seq);
+    if (checkpoint) yield { kind: 'checkpoint', checkpoint };
+  }
+  if (options.sealWithFreshCheckpoint && lastExported && !checkpoints.has(lastExported.seq)) {
+    yield {
+      kind: 'checkpoint',
+      checkpoint: source.seal(lastExported.seq, lastExported.hash, frontier),
+    };
+  }
+}

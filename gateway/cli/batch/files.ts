@@ -1,0 +1,65 @@
+/**
+ * The files of a bulk verification run: the input surveyed once before the run (its header, its
+ * row count and its SHA-256, which names the run in the checkpoint), and the output written when
+ * every row is finished, in input order, to a temporary file renamed into place, so that a reader
+ * never sees half an output.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { formatCsvRow, readCsv } from './csv.ts';
+import type { RowResult } from './plan.ts';
+
+export const OUTPUT_HEADER = ['row', 'nik', 'outcome', 'mismatched', 'missing', 'invalid', 'error'];
+
+/** One pass over the input: its header, how many data rows, and its SHA-256 (the run's identity). */
+export async function surveyInput(
+  path: string,
+): Promise<{ header: readonly string[]; rows: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let header: readonly string[] | undefined;
+  let rows = 0;
+  for await (const record of readCsv(path, (chunk) => hash.update(chunk))) {
+    if (header === undefined) header = record.fields;
+    else rows++;
+  }
+  return { header: header ?? [], rows, sha256: hash.digest('hex') };
+}
+
+/** Writes every row's result in input order to a temporary file, then renames it into place. */
+export async function writeOutput(
+  options: { readonly inputPath: string; readonly outputPath: string },
+  nikColumn: number,
+  results: ReadonlyMap<number, RowResult>,
+  journalPath: string,
+): Promise<void> {
+  const temporary = `${options.outputPath}.tmp`;
+  const fd = openSync(temporary, 'w', 0o600);
+  try {
+    let buffer = formatCsvRow(OUTPUT_HEADER);
+    for await (const record of readCsv(options.inputPath)) {
+      if (record.index === 1) continue;
+      const row = record.index - 1;
+      const result = results.get(row);
+      if (result === undefined) throw new Error(`row ${String(row)} has no result`);
+      buffer += formatCsvRow([
+        String(row),
+        (record.fields[nikColumn] ?? '').trim(),
+        result.outcome,
+        (result.mismatched ?? []).join(';'),
+        (result.missing ?? []).join(';'),
+        (result.invalid ?? []).join(';'),
+        result.error ?? '',
+      ]);
+      if (buffer.length > 1 << 16) {
+        writeSync(fd, buffer);
+        buffer = '';
+      }
+    }
+    writeSync(fd, buffer);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, options.outputPath);
+  rmSync(journalPath, { force: true });
+}

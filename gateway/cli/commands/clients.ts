@@ -1,0 +1,113 @@
+/**
+ * The clients of the gateway that ship with it: virtual cards for vpcd, the reader agent, and
+ * verify-batch (the agency's own file, verified through the API).
+ */
+import { group, leaf, type CommandGroup, type LeafCommand } from '../command.ts';
+
+const AGENT_FILES =
+  "--ca, --cert and --key default to the instance's pki/ca.crt and pki/clients/ID.crt|.key;\n--gateway defaults to the instance's gateway (GERBANG_HOST/GERBANG_PORT, or server.host/port).";
+
+export const VCARD_COMMANDS: CommandGroup = group(
+  'vcard',
+  'virtual SAM and KTP-el cards for vpcd (development, tests)',
+  [
+    leaf({
+      name: 'sam',
+      synopsis: '[--port 35963] [--host H] [--key FILE --cert FILE]',
+      summary: 'insert the demo SAM (or the one given) into vpcd',
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        key: { type: 'string' },
+        cert: { type: 'string' },
+      },
+      run: async (values) => (await import('../cards.ts')).vcardCommand('sam', values),
+    }),
+    leaf({
+      name: 'ktp',
+      synopsis: '--nik NIK [--port 35964] [--host H] [--issuer-key FILE] [--forged]',
+      summary: "insert a simulator resident's KTP-el into vpcd (--forged: with a bad signature)",
+      options: {
+        nik: { type: 'string', required: true },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'issuer-key': { type: 'string' },
+        forged: { type: 'boolean' },
+      },
+      run: async (values) => (await import('../cards.ts')).vcardCommand('ktp', values),
+    }),
+  ],
+);
+
+export const READER_COMMANDS: CommandGroup = group(
+  'reader',
+  'the reader agent (docs/readers.md); needs the PC/SC binding',
+  [
+    leaf({
+      name: 'read',
+      synopsis:
+        '--reader-id ID --purpose P --reference R --operator O [--fields a,b] [--gateway URL] [--ca FILE] [--cert FILE] [--key FILE]',
+      summary: 'read one KTP-el and send it through the gateway',
+      details: AGENT_FILES,
+      options: {
+        'reader-id': { type: 'string', required: true },
+        purpose: { type: 'string', required: true },
+        reference: { type: 'string', required: true },
+        operator: { type: 'string', required: true },
+        fields: { type: 'string' },
+        gateway: { type: 'string' },
+        ca: { type: 'string' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+      },
+      run: async (values) => (await import('../cards.ts')).readerCommand('read', values),
+    }),
+    leaf({
+      name: 'serve',
+      synopsis:
+        '--reader-id ID [--port 8444] [--gateway URL] [--ca FILE] [--cert FILE] [--key FILE]',
+      summary: 'serve card reads to counter applications: POST /read on 127.0.0.1',
+      details: AGENT_FILES,
+      options: {
+        'reader-id': { type: 'string', required: true },
+        port: { type: 'string' },
+        gateway: { type: 'string' },
+        ca: { type: 'string' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+      },
+      run: async (values) => (await import('../cards.ts')).readerCommand('serve', values),
+    }),
+  ],
+);
+
+export const VERIFY_BATCH_COMMAND: LeafCommand = leaf({
+  name: 'verify-batch',
+  synopsis:
+    '--in FILE.csv --out FILE.csv --purpose P [--threshold 0-100] [--gateway URL]\n       [--client ID | --cert FILE --key FILE] [--ca FILE] [--operator ID] [--rate N]\n       [--concurrency N] [--attempts N] [--retry-errors]',
+  summary: "verify the agency's own file through the gateway, paced by its quota, resumable",
+  details: `The header of FILE.csv names canonical elements: nik and any of no_kk, nama_lengkap,
+jenis_kelamin, tempat_lahir, tanggal_lahir, status_perkawinan, jenis_pekerjaan, alamat.
+Progress is checkpointed in OUT.progress; run the same command again to resume.
+
+exit status: 0 done; 3 done with rows in error; 75 stopped by the daily quota or an
+unreachable gateway or Dukcapil (resume later); 130 interrupted (resume); 1 stopped by a
+refusal every row would get; 64 usage.`,
+  options: {
+    in: { type: 'string', required: true },
+    out: { type: 'string', required: true },
+    purpose: { type: 'string', required: true },
+    threshold: { type: 'string' },
+    gateway: { type: 'string' },
+    client: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    ca: { type: 'string' },
+    operator: { type: 'string' },
+    rate: { type: 'string' },
+    concurrency: { type: 'string' },
+    attempts: { type: 'string' },
+    'retry-errors': { type: 'boolean' },
+  },
+  run: async (values) => (await import('../verify-batch.ts')).verifyBatchCommand(values),
+});

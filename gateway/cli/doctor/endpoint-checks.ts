@@ -1,0 +1,127 @@
+/**
+ * The doctor's checks of what the instance talks to, each by a probe that reaches no application
+ * code and asks for no data: its own gateway (a TLS handshake), Dukcapil (a request without NIK or
+ * credentials, dukcapil-probe.ts) and the SIEM (a mutual-TLS handshake).
+ */
+import { readFileSync } from 'node:fs';
+import type { GerbangConfig } from '../../config/index.ts';
+import { EndpointError, formatHostPort, instanceEndpoints } from '../../config/endpoints.ts';
+import { tlsHandshake } from '../tls-probe.ts';
+import { probeDukcapil } from './dukcapil-probe.ts';
+import { probeGatewayIdentity } from './gateway-identity.ts';
+import { result, type CheckResult, type DoctorContext } from './context.ts';
+
+/**
+ * Whether this instance's gateway answers where every command looks for it (server.host and
+ * server.port, or GERBANG_HOST and GERBANG_PORT): a TLS handshake, no request. Not running is a
+ * warning (doctor also runs before the first start); something else on the port is a failure.
+ */
+export async function checkGateway(
+  config: GerbangConfig,
+  context: DoctorContext,
+): Promise<CheckResult> {
+  let address;
+  try {
+    address = instanceEndpoints(config, context.overrides).gatewayAddress();
+  } catch (error) {
+    if (error instanceof EndpointError) return result('gateway', 'skip', error.message);
+    throw error;
+  }
+  const where = formatHostPort(address);
+  const identity = await probeGatewayIdentity(
+    address,
+    config.server.certFile,
+    context.thresholds.connectTimeoutMs,
+  );
+  switch (identity.kind) {
+    case 'ours':
+      return result('gateway', 'ok', `answers TLS on ${where} with server.certFile`);
+    case 'absent':
+      return result(
+        'gateway',
+        'warn',
+        `nothing listens on ${where} (${identity.reason}): the gateway is not running${context.overrides?.port === undefined ? ' (one started with GERBANG_PORT is found by running doctor with the same variables)' : ''}`,
+      );
+    case 'other':
+      return result(
+        'gateway',
+        'fail',
+        `${where} is not this gateway (${identity.reason}): another process holds the port, or server.certFile is not the certificate it serves`,
+      );
+  }
+}
+
+/**
+ * Whether Dukcapil's CALL_NIK endpoint answers at upstream.baseUrl (GERBANG_SIM_PORT replacing its
+ * port). The probe sends no NIK and no credentials, so it asks for no data and spends no quota;
+ * only HTTP 200 with the Dukcapil envelope is healthy (dukcapil-probe.ts).
+ */
+export async function checkUpstream(
+  config: GerbangConfig,
+  context: DoctorContext,
+): Promise<CheckResult> {
+  let baseUrl: string;
+  try {
+    baseUrl = instanceEndpoints(config, context.overrides).upstreamBaseUrl();
+  } catch (error) {
+    if (error instanceof EndpointError) return result('upstream', 'fail', error.message);
+    throw error;
+  }
+  try {
+    const probe = await probeDukcapil({
+      baseUrl,
+      consumer: config.upstream.consumer,
+      timeoutMs: context.thresholds.connectTimeoutMs,
+      maxResponseBytes: config.upstream.maxResponseBytes,
+    });
+    if (!probe.ok)
+      return result(
+        'upstream',
+        'fail',
+        `${baseUrl} is not the Dukcapil CALL_NIK endpoint: it answered ${probe.reason}`,
+      );
+    return result(
+      'upstream',
+      'ok',
+      `${baseUrl} answers as Dukcapil (HTTP 200 with its envelope in ${probe.ms} ms; ${probe.respon === undefined ? 'no RESPON' : `RESPON: ${probe.respon}`}, as expected of a request without credentials)`,
+    );
+  } catch (error) {
+    const reason =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${context.thresholds.connectTimeoutMs} ms`
+        : ((error as NodeJS.ErrnoException).code ?? (error as Error).name);
+    return result('upstream', 'fail', `${baseUrl} cannot be reached (${reason})`);
+  }
+}
+
+/** A mutual-TLS handshake with the SIEM, with the certificate the forwarder uses. */
+export async function checkSiem(
+  config: GerbangConfig,
+  context: DoctorContext,
+): Promise<CheckResult> {
+  const siem = config.siem;
+  if (siem === undefined)
+    return result(
+      'siem',
+      'warn',
+      'no SIEM configured: the audit trail has no copy off this machine (ISO 27001 8.15)',
+    );
+  const outcome = await tlsHandshake(
+    {
+      host: siem.host,
+      port: siem.port,
+      ca: readFileSync(siem.caFile),
+      cert: readFileSync(siem.certFile),
+      key: readFileSync(siem.keyFile),
+      ...(siem.serverName === undefined ? {} : { servername: siem.serverName }),
+    },
+    context.thresholds.connectTimeoutMs,
+  );
+  return outcome.ok
+    ? result('siem', 'ok', `${siem.host}:${siem.port} accepts the gateway over TLS`)
+    : result(
+        'siem',
+        'fail',
+        `${siem.host}:${siem.port} cannot be reached over TLS (${outcome.reason})`,
+      );
+}

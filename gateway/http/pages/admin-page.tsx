@@ -1,0 +1,114 @@
+/**
+ * The administrator's console page: agreements with their state and days left, card readers, and
+ * clients with today's use. Changes are made through the admin API, not from this page. A pure
+ * component: it renders what its route gathered.
+ */
+import type { ReaderRow } from '../../../adapters/sqlite/port.ts';
+import type { AgreementView } from '../../services/admin/agreement-view.ts';
+import type { ClientView } from '../../services/admin/clients.ts';
+import { Label, Table, type Column } from './components.tsx';
+
+const AGREEMENT_COLUMNS: readonly Column<AgreementView>[] = [
+  { header: 'Nomor / number', cell: (a) => a.number },
+  {
+    header: 'Status / state',
+    cell: (a) =>
+      `${a.state}${a.inForce ? ' (berlaku / in force)' : ''}${
+        a.terminationReason === undefined ? '' : ` — ${a.terminationReason}`
+      }`,
+    tone: (a) => (a.inForce ? 'ok' : 'bad'),
+  },
+  { header: 'Berlaku / valid', cell: (a) => `${a.validFrom} – ${a.validUntil} (${a.timeZone})` },
+  {
+    header: 'Sisa hari / days left',
+    cell: (a) => a.daysLeft,
+    numeric: true,
+    tone: (a) => (a.daysLeft <= 90 ? 'warn' : undefined),
+  },
+  {
+    header: 'ISO/IEC 27001',
+    cell: (a) =>
+      a.iso27001.submittedOn === undefined
+        ? `${a.iso27001.status}, batas / due ${a.iso27001.deadline}`
+        : `${a.iso27001.status}, ${a.iso27001.submittedOn}`,
+    tone: (a) => (a.iso27001.status === 'overdue' ? 'bad' : undefined),
+  },
+];
+
+const READER_COLUMNS: readonly Column<Omit<ReaderRow, 'samCertificate'>>[] = [
+  { header: 'ID', cell: (r) => r.id },
+  {
+    header: 'SAM',
+    cell: (r) => (
+      <>
+        {r.samSerial} <code>{r.samFingerprint.slice(0, 16)}…</code>
+      </>
+    ),
+  },
+  {
+    header: 'Status / state',
+    cell: (r) => (r.reason === undefined ? r.state : `${r.state} — ${r.reason}`),
+    tone: (r) => (r.state === 'active' ? 'ok' : 'bad'),
+  },
+  { header: 'Diubah / changed', cell: (r) => `${r.changedAt} (${r.changedBy})` },
+];
+
+const CLIENT_COLUMNS: readonly Column<ClientView>[] = [
+  { header: 'ID', cell: (c) => c.id },
+  { header: 'Peran / role', cell: (c) => c.role },
+  {
+    header: 'Profil / profile',
+    cell: (c) =>
+      c.profile === undefined
+        ? ''
+        : `${c.profile.elements.length} elemen / elements; ${c.profile.purposes.join(', ')}`,
+  },
+  {
+    header: 'Hari ini / today',
+    cell: (c) => (c.profile === undefined ? '' : `${c.usedToday ?? 0} / ${c.profile.dailyQuota}`),
+    numeric: true,
+  },
+  {
+    header: 'Status / standing',
+    cell: (c) => (c.suspended ? `ditangguhkan / suspended — ${c.reason ?? ''}` : 'aktif / active'),
+    tone: (c) => (c.suspended ? 'bad' : 'ok'),
+  },
+];
+
+export function AdminPage(props: {
+  agreements: readonly AgreementView[];
+  readers: readonly Omit<ReaderRow, 'samCertificate'>[];
+  clients: readonly ClientView[];
+  upstream: { used: number; total: number };
+}) {
+  return (
+    <>
+      <section aria-labelledby="agreements">
+        <h2 id="agreements">
+          <Label id="Perjanjian kerja sama" en="Agreements" />
+        </h2>
+        <Table columns={AGREEMENT_COLUMNS} rows={props.agreements} />
+      </section>
+      <section aria-labelledby="readers">
+        <h2 id="readers">
+          <Label id="Pembaca KTP-el" en="Card readers" />
+        </h2>
+        {props.readers.length === 0 ? (
+          <p>Belum ada / none enrolled</p>
+        ) : (
+          <Table columns={READER_COLUMNS} rows={props.readers} />
+        )}
+      </section>
+      <section aria-labelledby="clients">
+        <h2 id="clients">
+          <Label id="Klien" en="Clients" />
+        </h2>
+        <p>
+          Kuota Dukcapil hari ini / Dukcapil quota today: {props.upstream.used} /{' '}
+          {props.upstream.total}
+        </p>
+        <Table columns={CLIENT_COLUMNS} rows={props.clients} />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * The evaluator's console page: the signed reports, and how to verify them with stock OpenSSL.
+ * A pure component: it renders what its route gathered.
+ */
+import { Label } from './components.tsx';
+
+export function EvaluatorPage(props: {
+  years: readonly number[];
+  caCertificatePem: string;
+  reportsConfigured: boolean;
+}) {
+  return (
+    <>
+      {props.reportsConfigured ? null : (
+        <p class="error" role="alert">
+          Kunci penandatangan laporan belum dikonfigurasi / no report-signing key is configured.
+        </p>
+      )}
+      <section aria-labelledby="semester">
+        <h2 id="semester">
+          <Label id="Laporan semester" en="Semester report (PKS Pasal 8)" />
+        </h2>
+        <form method="get" action="/v1/reports/semester">
+          <label>
+            <span>
+              <Label id="Tahun" en="year" />
+            </span>
+            <select name="year">
+              {props.years.map((year) => (
+                <option value={String(year)}>{year}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span>
+              <Label id="Semester" en="half" />
+            </span>
+            <select name="half">
+              <option value="1">I (Januari–Juni)</option>
+              <option value="2">II (Juli–Desember)</option>
+            </select>
+          </label>
+          <label>
+            <span>
+              <Label id="Bentuk" en="format" />
+            </span>
+            <select name="format">
+              <option value="html">HTML (cetak / print)</option>
+              <option value="json">JSON + tanda tangan / signature</option>
+            </select>
+          </label>
+          <button type="submit">Buat / Generate</button>
+        </form>
+        <p>
+          <a href="/v1/reports/status?format=html">
+            <Label id="Status kepatuhan hari ini" en="Compliance status today" />
+          </a>
+        </p>
+      </section>
+      <section aria-labelledby="verify">
+        <h2 id="verify">
+          <Label id="Verifikasi" en="Verification" />
+        </h2>
+        <p>
+          Format JSON memuat <code>reportJson</code> dan <code>signatureP7s</code> (base64). Simpan
+          sebagai report.json dan report.p7s, simpan sertifikat CA di bawah sebagai ca.crt, lalu
+          jalankan / Save them as report.json and report.p7s, the CA below as ca.crt, then run:
+        </p>
+        <pre>
+          openssl cms -verify -binary -inform DER -in report.p7s -content report.json -CAfile ca.crt
+          -purpose any -out /dev/null
+        </pre>
+        <p>
+          "Verification successful" berarti laporan utuh dan ditandatangani gateway ini; satu digit
+          yang diubah membuatnya gagal / means the report is intact and signed by this gateway; one
+          changed digit makes it fail.
+        </p>
+        <pre id="ca-certificate" aria-label="ca.crt">
+          {props.caCertificatePem}
+        </pre>
+      </section>
+    </>
+  );
+}

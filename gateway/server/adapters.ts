@@ -1,0 +1,252 @@
+/**
+ * Opening the adapters from the configuration, for the gateway (`openAdapters`) and for CLI
+ * commands working on the same files (`openStores`): the only place that opens the audit trail,
+ * state.db, outbox.db, the Dukcapil clients, the SIEM forwarder and the CRL. What is read from
+ * files (secrets, certificates) is read first, so that a missing file fails the start before
+ * anything is opened or recorded; then each store is opened, and closed in the reverse order.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { HttpReturnDataClient } from '../../adapters/dukcapil/data-balikan.ts';
+import { DukcapilHttpClient, type DukcapilClient } from '../../adapters/dukcapil/index.ts';
+import { OutboxStore } from '../../adapters/sqlite/outbox.ts';
+import { StateDb } from '../../adapters/sqlite/state-db.ts';
+import { SyslogForwarder } from '../../adapters/syslog/index.ts';
+import type { AuditEvent } from '../../audit/index.ts';
+import type { SqliteAuditStore } from '../../audit/store/index.ts';
+import { fromPem, parseCertificateDer } from '../../certs/index.ts';
+import { CrlFile } from '../../certs/revocation.ts';
+import { readSecretBytes, readSecretText, type GerbangConfig } from '../config/index.ts';
+import type { GatewayMetrics } from '../observability/metrics.ts';
+import type { ServiceAdapters } from '../services/index.ts';
+import { CardReadVerifier } from '../services/readers/card-read-verifier.ts';
+import { auditTrustAnchorPem, openAuditStore } from './audit-store.ts';
+
+/** The instance's state.db; `readOnly` for `gerbang doctor`, which must change nothing. */
+export function openStateDb(dataDir: string, options: { readOnly?: boolean } = {}): StateDb {
+  return new StateDb(join(dataDir, 'state.db'), options);
+}
+
+export function openOutbox(dataDir: string): OutboxStore {
+  return new OutboxStore(join(dataDir, 'outbox.db'));
+}
+
+/** What CLI commands open: the trail, state.db and the HMAC keys; no network, no outbox. */
+export interface StoreAdapters extends ServiceAdapters {
+  readonly auditStore: SqliteAuditStore;
+  readonly state: StateDb;
+  close(): Promise<void>;
+}
+
+/** What the gateway opens: the stores, the CRL, Dukcapil, the outbox and its client, the SIEM. */
+export interface GatewayAdapters extends StoreAdapters {
+  readonly clientCaPem: string;
+  readonly revocation: CrlFile;
+  readonly upstream: DukcapilClient;
+  readonly returnData: { readonly outbox: OutboxStore; readonly client: HttpReturnDataClient };
+  readonly siem: SyslogForwarder | undefined;
+}
+
+/** Closers of what is open so far, run last-opened first (at close, or when a later step fails). */
+class OpenedSoFar {
+  private readonly closers: (() => unknown)[] = [];
+
+  add<T>(resource: T, close: (resource: T) => unknown): T {
+    this.closers.push(() => close(resource));
+    return resource;
+  }
+
+  async close(): Promise<void> {
+    for (const close of this.closers.splice(0).reverse()) await close();
+  }
+
+  /** `open`'s result; if it throws, everything opened so far is closed first. */
+  async attempt<T>(open: () => T | Promise<T>): Promise<T> {
+    try {
+      return await open();
+    } catch (error) {
+      await this.close().catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+interface StoreOptions {
+  readonly logger?: Logger | undefined;
+  /** The audit store's clock (tests move it). */
+  readonly now?: () => number;
+  /**
+   * Appended as soon as the trail is open. A trail that cannot record it fails the opening and
+   * leaves nothing open behind it, so that the start can be tried again (the gateway's start).
+   */
+  readonly firstRecord?: AuditEvent;
+}
+
+async function openStoresInto(
+  opened: OpenedSoFar,
+  config: GerbangConfig,
+  dataDir: string,
+  options: StoreOptions,
+): Promise<Omit<StoreAdapters, 'close'>> {
+  const { logger } = options;
+  const subjectKeys = {
+    current: readSecretBytes(config.audit.hmacKeyFile),
+    retired: (config.audit.previousHmacKeyFiles ?? []).map(readSecretBytes),
+  };
+  const trustAnchorPem = auditTrustAnchorPem(config);
+  // Opened on first use (adapters/sqlite/open.ts): no file is touched here.
+  const state = opened.add(openStateDb(dataDir), (db) => {
+    db.close();
+  });
+  const auditStore = await opened.attempt(() =>
+    opened.add(
+      openAuditStore(config, dataDir, {
+        ...(options.now ? { now: options.now } : {}),
+        ...(logger
+          ? {
+              onAlert: (event: string, detail: string) => {
+                logger.error({ event, detail }, 'audit trail alert');
+              },
+            }
+          : {}),
+      }),
+      (store) => store.close(),
+    ),
+  );
+  const { firstRecord } = options;
+  if (firstRecord !== undefined) await opened.attempt(() => auditStore.append(firstRecord));
+  return {
+    audit: auditStore,
+    auditStore,
+    state,
+    subjectKeys,
+    auditTrustAnchorPem: trustAnchorPem,
+    ...(logger ? { logger } : {}),
+  };
+}
+
+/** The stores of the instance for a CLI command (SQLite WAL lets it work beside the gateway). */
+export async function openStores(
+  config: GerbangConfig,
+  dataDir: string,
+  options: StoreOptions = {},
+): Promise<StoreAdapters> {
+  const opened = new OpenedSoFar();
+  const stores = await openStoresInto(opened, config, dataDir, options);
+  return { ...stores, close: () => opened.close() };
+}
+
+function upstreamObserver(metrics: GatewayMetrics) {
+  return {
+    onCall: (outcome: string) => {
+      metrics.upstreamCalls.inc({ outcome });
+    },
+    onDroppedKeys: (count: number) => {
+      if (count > 0) metrics.upstreamDroppedKeys.inc({}, count);
+    },
+    onUnparseableValues: (count: number) => {
+      if (count > 0) metrics.upstreamUnparseable.inc({}, count);
+    },
+  };
+}
+
+/** The Dukcapil client, its password read now (a missing secret fails before anything opens). */
+function dukcapilClient(config: GerbangConfig, metrics: GatewayMetrics): () => DukcapilClient {
+  const password = readSecretText(config.upstream.passwordFile);
+  return () =>
+    new DukcapilHttpClient({ ...config.upstream, password, observer: upstreamObserver(metrics) });
+}
+
+/** The client CA and its CRL, verified before anything else: without them no client is known. */
+async function openRevocation(config: GerbangConfig, logger: Logger) {
+  const clientCaPem = readFileSync(config.server.clientCaFile, 'utf8');
+  const revocation = new CrlFile(
+    config.server.crlFile,
+    parseCertificateDer(fromPem(clientCaPem, 'CERTIFICATE')),
+    (reason) => {
+      logger.error(
+        { event: 'crl_invalid', reason },
+        'revocation list unusable: refusing all clients',
+      );
+    },
+    // Paced by the monotonic clock: a wall clock stepped back must not stop the re-reads.
+    () => performance.now(),
+  );
+  await revocation.refresh(true);
+  return { clientCaPem, revocation };
+}
+
+/** The SIEM's certificates and key, read now; the connection is the forwarder's job. */
+function siemForwarder(config: GerbangConfig, logger: Logger) {
+  const siem = config.siem;
+  if (siem === undefined) return undefined;
+  const settings = {
+    host: siem.host,
+    port: siem.port,
+    ...(siem.serverName === undefined ? {} : { serverName: siem.serverName }),
+    ca: readFileSync(siem.caFile, 'utf8'),
+    cert: readFileSync(siem.certFile, 'utf8'),
+    key: readSecretBytes(siem.keyFile),
+    onStateChange: (state: 'connected' | 'disconnected', detail: string) => {
+      (state === 'connected' ? logger.info.bind(logger) : logger.warn.bind(logger))(
+        { event: `siem_${state}`, detail },
+        `SIEM ${state}`,
+      );
+    },
+  };
+  return (auditStore: SqliteAuditStore) =>
+    new SyslogForwarder({
+      ...settings,
+      cursor: auditStore.cursor('siem'),
+      readRecords: (after, limit) => [...auditStore.records(after + 1, after + limit)],
+    });
+}
+
+/** Every adapter of a serving gateway; `upstream` replaces the Dukcapil client (tests). */
+export async function openAdapters(
+  config: GerbangConfig,
+  dataDir: string,
+  options: StoreOptions & {
+    readonly logger: Logger;
+    readonly metrics: GatewayMetrics;
+    readonly upstream?: DukcapilClient | undefined;
+  },
+): Promise<GatewayAdapters> {
+  const { logger } = options;
+  const { clientCaPem, revocation } = await openRevocation(config, logger);
+  const given = options.upstream;
+  const openUpstream = given === undefined ? dukcapilClient(config, options.metrics) : () => given;
+  const openSiem = siemForwarder(config, logger);
+  const cardReads = config.readers === undefined ? undefined : new CardReadVerifier(config.readers);
+  const opened = new OpenedSoFar();
+  // Opened on first use: no file is touched until the trail has recorded the start.
+  const outbox = opened.add(openOutbox(dataDir), (store) => {
+    store.close();
+  });
+  const stores = await openStoresInto(opened, config, dataDir, options);
+  const upstream = opened.add(
+    openUpstream(),
+    // Closed before the trail: lookups still in flight finish, and are recorded.
+    (client) => client.close(),
+  );
+  const returnDataClient = opened.add(
+    new HttpReturnDataClient({
+      baseUrl: config.upstream.baseUrl,
+      consumer: config.upstream.consumer,
+      ...config.returnData,
+    }),
+    (client) => client.close(),
+  );
+  const siem = await opened.attempt(() => openSiem?.(stores.auditStore));
+  return {
+    ...stores,
+    clientCaPem,
+    revocation,
+    upstream,
+    returnData: { outbox, client: returnDataClient },
+    siem,
+    cardReads,
+    close: () => opened.close(),
+  };
+}

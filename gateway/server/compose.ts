@@ -1,0 +1,68 @@
+/**
+ * The gateway's object graph over opened adapters: the services (createServices), then the HTTP
+ * application over them (createApp). The server composes here, and so does the in-process test
+ * app with its fakes, so that what tests exercise is wired exactly as what is served.
+ */
+import type { Hono } from 'hono';
+import type { Logger } from 'pino';
+import type { DukcapilClient } from '../../adapters/dukcapil/index.ts';
+import type { RevocationChecker } from '../../certs/revocation.ts';
+import type { GerbangConfig } from '../config/index.ts';
+import { createApp } from '../http/app.ts';
+import type { AppDeps } from '../http/app-deps.ts';
+import type { GatewayEnv } from '../http/env.ts';
+import type { ConnectionInfo } from '../http/peer.ts';
+import type { RouteSpec } from '../http/routes/route-spec.ts';
+import type { GatewayMetrics } from '../observability/metrics.ts';
+import {
+  createServices,
+  type ClockSources,
+  type ServiceAdapters,
+  type Services,
+} from '../services/index.ts';
+
+/** What the HTTP application needs beside the services: the edges of a request. */
+export interface AppEdges {
+  readonly upstream: DukcapilClient;
+  /** The TLS connection of a request: its client certificate and address. */
+  readonly connection: ConnectionInfo;
+  readonly revocation: RevocationChecker;
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+}
+
+export interface ComposedGateway {
+  readonly services: Services;
+  readonly deps: AppDeps;
+  readonly app: Hono<GatewayEnv>;
+  readonly routes: readonly RouteSpec[];
+}
+
+/** `overrides` replace single dependencies of the application (tests only). */
+export function composeGateway(
+  config: GerbangConfig,
+  adapters: ServiceAdapters,
+  clock: ClockSources,
+  edges: AppEdges,
+  overrides: Partial<AppDeps> = {},
+): ComposedGateway {
+  const services = createServices(config, adapters, clock);
+  const deps: AppDeps = {
+    config,
+    audit: adapters.audit,
+    auditLog: adapters.auditStore,
+    caCertificatePem: adapters.auditTrustAnchorPem,
+    subjectHasher: services.subjectHasher,
+    traceSubjects: services.traceSubjects,
+    policy: services.policy,
+    readers: services.readers,
+    returnData: services.returnData,
+    siem: services.siem,
+    reports: services.reports,
+    ...edges,
+    now: clock.wall,
+    ...overrides,
+  };
+  const { app, routes } = createApp(deps);
+  return { services, deps, app, routes };
+}

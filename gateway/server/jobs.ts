@@ -1,0 +1,162 @@
+/**
+ * The gateway's background work as one list: each job starts in list order before anything is
+ * served, and the gateway's shutdown stops them in the reverse order (`startJobs`), so that what
+ * a later job relies on (the trail, the monitor) is still running while it stops. Nothing here
+ * decides anything: the work itself is the services'.
+ */
+import type { Logger } from 'pino';
+import type { GerbangConfig } from '../config/index.ts';
+import type { Services } from '../services/index.ts';
+import type { GatewayAdapters } from './adapters.ts';
+import type { HandshakeFailureAudit } from './handshake-failures.ts';
+
+export interface BackgroundJob {
+  readonly name: string;
+  start(): void | Promise<void>;
+  stop(): void | Promise<void>;
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : 'unknown');
+
+/** `work` every `everyMs`, and once at start when `atStart`; the timer never keeps Node alive. */
+function periodic(
+  name: string,
+  everyMs: number,
+  work: () => void,
+  { atStart }: { atStart: boolean },
+): BackgroundJob {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    name,
+    start: () => {
+      if (atStart) work();
+      timer = setInterval(work, everyMs);
+      timer.unref();
+    },
+    stop: () => {
+      clearInterval(timer);
+    },
+  };
+}
+
+/** A component that starts and stops itself, as a job; none when it is not configured. */
+function ownJob(
+  name: string,
+  component: { start(): unknown; stop(): unknown } | undefined,
+): BackgroundJob[] {
+  if (component === undefined) return [];
+  return [
+    {
+      name,
+      start: async () => {
+        await component.start();
+      },
+      stop: async () => {
+        await component.stop();
+      },
+    },
+  ];
+}
+
+/** Audit records older than `audit.retentionDays` go; each purge that removed some is recorded. */
+function retentionPurge(
+  config: GerbangConfig,
+  { auditStore }: GatewayAdapters,
+  logger: Logger,
+  now: () => number,
+): () => void {
+  const { retentionDays } = config.audit;
+  return () => {
+    try {
+      const { purged, throughSeq } = auditStore.purgeBefore(now() - retentionDays * DAY_MS);
+      if (purged > 0) {
+        void auditStore
+          .append({
+            type: 'system',
+            event: 'retention_purge',
+            outcome: 'success',
+            detail: { purged, throughSeq, retentionDays },
+          })
+          .catch(() => undefined);
+      }
+    } catch (error) {
+      logger.error(
+        { event: 'retention_purge_failed', reason: reasonOf(error) },
+        'audit retention purge failed',
+      );
+    }
+  };
+}
+
+/** Residents accessed without return data after the agreement's deadline (PKS Pasal 2(2)b). */
+function overdueScan(
+  services: Services,
+  { auditStore }: GatewayAdapters,
+  logger: Logger,
+  now: () => number,
+): () => void {
+  const { registry, anomalies } = services.policy;
+  return () => {
+    try {
+      const days = registry.inForce(now())?.terms.returnDataWithinDays ?? 7;
+      anomalies.scanReturnDataOverdue(auditStore, now(), days);
+    } catch (error) {
+      // A timer must not end the process: the next hour tries again.
+      logger.error(
+        { event: 'return_data_overdue_scan_failed', reason: (error as Error).message },
+        'overdue return-data scan failed',
+      );
+    }
+  };
+}
+
+/** The jobs of a serving gateway, in the order they start. */
+export function gatewayJobs(options: {
+  readonly config: GerbangConfig;
+  readonly adapters: GatewayAdapters;
+  readonly services: Services;
+  readonly handshakeFailures: HandshakeFailureAudit;
+  readonly logger: Logger;
+  readonly now: () => number;
+}): BackgroundJob[] {
+  const { config, adapters, services, logger, now } = options;
+  return [
+    periodic('audit retention purge', DAY_MS, retentionPurge(config, adapters, logger, now), {
+      atStart: true,
+    }),
+    ...ownJob('SIEM forwarder', adapters.siem),
+    // Started before anything is served: a state passed while the gateway was down is recorded
+    // (and the readers switched off) first.
+    ...ownJob('agreement monitor', services.policy.monitor),
+    ...ownJob('return-data delivery', services.returnData?.worker),
+    periodic('return-data overdue scan', HOUR_MS, overdueScan(services, adapters, logger, now), {
+      atStart: false,
+    }),
+    // Last, so stopped first: its last window is written while everything else still runs.
+    ...ownJob('TLS handshake-failure coalescer', options.handshakeFailures),
+  ];
+}
+
+/**
+ * Starts `jobs` in order; the returned function stops those started, last first. If one fails to
+ * start, those already started are stopped before the failure is passed on.
+ */
+export async function startJobs(jobs: readonly BackgroundJob[]): Promise<() => Promise<void>> {
+  const started: BackgroundJob[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const job of started.splice(0).reverse()) await job.stop();
+  };
+  try {
+    for (const job of jobs) {
+      await job.start();
+      started.push(job);
+    }
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  return stopAll;
+}
