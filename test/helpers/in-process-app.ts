@@ -15,7 +15,11 @@ import { SqliteAuditStore } from '../../audit/store/index.ts';
 import type { RevocationChecker, RevocationStatus } from '../../certs/revocation.ts';
 import { DEMO_AGREEMENT, demoConfig } from '../../gateway/config/demo.ts';
 import type { AppDeps } from '../../gateway/http/app-deps.ts';
-import type { ConnectionInfo, PeerCertificate } from '../../gateway/http/peer.ts';
+import type {
+  CertificateProblem,
+  ConnectionInfo,
+  PeerCertificate,
+} from '../../gateway/http/peer.ts';
 import { createGatewayMetrics } from '../../gateway/observability/metrics.ts';
 import { openOutbox, openStateDb } from '../../gateway/server/adapters.ts';
 import { composeGateway } from '../../gateway/server/compose.ts';
@@ -44,6 +48,25 @@ let signerPromise: ReturnType<typeof createTestSigner> | undefined;
 let databases = 0;
 
 /** The real audit store, with a switch that makes appends fail like a full disk would. */
+/**
+ * A connection whose client certificate is named by the test header (`CN` or `CN/OU`), as if TLS
+ * had verified it; `problem` is what TLS would have said of the certificate.
+ */
+export function headerConnection(
+  options: { problem?: () => CertificateProblem; remoteAddress?: string } = {},
+): ConnectionInfo {
+  return {
+    peerCertificate: (c) => {
+      const cn = c.req.header(TEST_CERT_HEADER);
+      if (cn === undefined) return undefined;
+      const [commonName = '', ou] = cn.split('/');
+      return certificateFor(commonName, ou);
+    },
+    certificateProblem: options.problem ?? (() => 'none'),
+    remoteAddress: () => options.remoteAddress,
+  };
+}
+
 export class SwitchableAuditTrail implements AuditTrail {
   failing = false;
   readonly store: SqliteAuditStore;
@@ -96,16 +119,7 @@ export async function buildTestApp(overrides: Partial<AppDeps> = {}) {
       Promise.resolve(revoked.has(serial) ? 'revoked' : 'good'),
     healthy: () => true,
   };
-  const connection: ConnectionInfo = {
-    peerCertificate: (c) => {
-      const cn = c.req.header(TEST_CERT_HEADER);
-      if (cn === undefined) return undefined;
-      const [commonName = '', ou] = cn.split('/');
-      return certificateFor(commonName, ou);
-    },
-    certificateProblem: () => 'none',
-    remoteAddress: () => '127.0.0.1',
-  };
+  const connection = headerConnection({ remoteAddress: '127.0.0.1' });
   const { app, routes, deps } = composeGateway(
     config,
     {
