@@ -8,7 +8,6 @@ import Database from 'better-sqlite3';
 import type { Database as DatabaseType } from 'better-sqlite3';
 import { existsSync, writeFileSync } from 'node:fs';
 
-export { describeStorageFailure, isRefusedByTheDisk, StorageUnavailable } from './port.ts';
 import { StorageUnavailable } from './port.ts';
 
 /** A constraint is the caller's to handle (a duplicate key); every other SQLite failure is the store's. */

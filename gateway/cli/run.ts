@@ -2,7 +2,7 @@
  * Long-running commands (demo, serve, sim) and `config check`. Each finds its instance, ports
  * and addresses through resolveInstance, as every command does (config/endpoints.ts).
  */
-import { isRefusedByTheDisk, StorageUnavailable } from '../../adapters/sqlite/open.ts';
+import { isRefusedByTheDisk, StorageUnavailable } from '../../adapters/sqlite/port.ts';
 import { AuditWriteError } from '../../audit/store/index.ts';
 import { loadConfig, readSecretText, type GerbangConfig } from '../config/index.ts';
 import { connectableHost, formatHostPort } from '../config/endpoints.ts';

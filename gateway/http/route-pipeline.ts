@@ -2,8 +2,8 @@
  * What runs before each handler, installed from the route's entry in the table, in the order its
  * checks answer: the role guard; on a data path the audit draft, the clock guard and the client's
  * admission; the JSON body reader; the audit event's name; the operator; the route's own guards;
- * then the body and the query against their schemas. A request that fails one check meets none of the later ones, and
- * the handler runs only when all passed.
+ * then the body and the query against their schemas. A request that fails one check meets none
+ * of the later ones, and the handler runs only when all passed.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { AuditTrail } from '../../audit/index.ts';

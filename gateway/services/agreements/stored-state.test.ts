@@ -8,7 +8,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileTempDir } from '../../../test/helpers/temp-dir.ts';
-import { StorageUnavailable } from '../../../adapters/sqlite/open.ts';
+import { StorageUnavailable } from '../../../adapters/sqlite/port.ts';
 import { DEMO_AGREEMENT, demoConfig } from '../../config/demo.ts';
 import { PolicyRegistry } from './registry.ts';
 import { StateDb } from '../../../adapters/sqlite/state-db.ts';
