@@ -41,9 +41,17 @@ export function certificateKeyId(certificate: X509Certificate): string {
   return sha256Fingerprint(certificate.raw);
 }
 
+/** A signature over a text other than a tree head (an export's seal), by the same key. */
+export interface TextSignature {
+  readonly keyId: string;
+  /** DER ECDSA signature, base64. */
+  readonly signature: string;
+}
+
 export interface CheckpointSigner {
   readonly certificatePem: string;
   sign(head: CheckpointHead): SignedCheckpoint;
+  signText(text: string): TextSignature;
 }
 
 export function createCheckpointSigner(
@@ -62,6 +70,10 @@ export function createCheckpointSigner(
       keyId,
       signature: sign('sha256', Buffer.from(signedPayload(head)), key).toString('base64'),
     }),
+    signText: (text) => ({
+      keyId,
+      signature: sign('sha256', Buffer.from(text), key).toString('base64'),
+    }),
   };
 }
 
@@ -70,13 +82,22 @@ export function verifyCheckpointSignature(
   checkpoint: SignedCheckpoint,
   certificate: X509Certificate,
 ): boolean {
-  if (checkpoint.keyId !== certificateKeyId(certificate)) return false;
+  return verifyTextSignature(signedPayload(checkpoint), checkpoint, certificate);
+}
+
+/** Verifies a signature over `text` with `certificate`; false on any mismatch. */
+export function verifyTextSignature(
+  text: string,
+  signed: TextSignature,
+  certificate: X509Certificate,
+): boolean {
+  if (signed.keyId !== certificateKeyId(certificate)) return false;
   try {
     return verify(
       'sha256',
-      Buffer.from(signedPayload(checkpoint)),
+      Buffer.from(text),
       certificate.publicKey,
-      Buffer.from(checkpoint.signature, 'base64'),
+      Buffer.from(signed.signature, 'base64'),
     );
   } catch {
     return false;

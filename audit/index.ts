@@ -22,7 +22,9 @@ export {
   verifyExport,
   parseExportLines,
   EXPORT_FORMAT,
+  ExportLineError,
   type ExportLine,
+  type TreeAnchor,
   type VerifyResult,
 } from './verify.ts';
 export { canonicalJson } from './canonical.ts';

@@ -7,6 +7,7 @@
 import type { SignedCheckpoint } from './checkpoint.ts';
 import type {
   AppendedRecord,
+  AuditDetail,
   AuditEvent,
   AuditPage,
   AuditQuery,
@@ -77,5 +78,15 @@ export interface AuditStore extends AuditTrail, AuditLogReader {
   readonly size: number;
   /** Told after each commit of the records it wrote. */
   onAppended(listener: (records: readonly AppendedRecord[]) => void): void;
-  purgeBefore(cutoff: number): { purged: number; throughSeq: number };
+  /** Removes records older than `cutoff` behind a signed anchor and records it (audit/store). */
+  purgeBefore(
+    cutoff: number,
+    record: { readonly principal?: AuditEvent['principal']; readonly detail: AuditDetail },
+  ): Promise<PurgeOutcome>;
+}
+
+/** What a retention purge removed: how many records, through which sequence number. */
+export interface PurgeOutcome {
+  readonly purged: number;
+  readonly throughSeq: number;
 }

@@ -139,3 +139,17 @@ export interface CoverageRow {
   readonly returned: number;
   readonly overdue: number;
 }
+
+/**
+ * The one record that may be dated before the one it follows: an administrator corrected a clock
+ * that had run ahead while the trail was written (gateway/services/admin/clock.ts). The writer
+ * dates it by the corrected clock; the verifier accepts the step back there and nowhere else.
+ */
+export const CLOCK_CORRECTED_EVENT = 'clock_corrected';
+
+export function isClockCorrection(record: {
+  readonly type: string;
+  readonly event?: string;
+}): boolean {
+  return record.type === 'admin' && record.event === CLOCK_CORRECTED_EVENT;
+}

@@ -16,7 +16,8 @@ import {
   parseCertificateDer,
   type CertificateKind,
 } from './x509.ts';
-import { issueCrl } from './crl.ts';
+import { describeCrl, issueCrl } from './crl.ts';
+import type { SigningProfile } from './verify.ts';
 import { buildPkcs12 } from './pkcs12.ts';
 import {
   pkiPaths,
@@ -39,13 +40,22 @@ const DAY_MS = 86_400_000;
 /** The names a server certificate carries unless told otherwise (the demo's, a first `init`). */
 export const DEFAULT_SERVER_NAMES: readonly string[] = ['localhost', '127.0.0.1'];
 
-/** The gateway's signing certificates: the signer's CN, and the file name in the PKI directory. */
+/**
+ * The gateway's signing certificates: the signer's CN, and the file name in the PKI directory.
+ * Each purpose is a signing profile of its own (certs/verify.ts), its name the certificate's OU.
+ */
 export const SIGNING_PURPOSES = {
   audit: { id: 'gerbang-audit', file: 'audit-signing' },
   reports: { id: 'gerbang-reports', file: 'report-signing' },
 } as const;
 export type SigningPurpose = keyof typeof SIGNING_PURPOSES;
 const PRINCIPAL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** A signing certificate's role is its purpose, and so its profile: `audit` or `reports`. */
+function signingProfileOfRole(role: string): SigningProfile {
+  if (role === 'audit' || role === 'reports') return role;
+  throw new RangeError('a signing certificate has the role audit or reports');
+}
 
 export class CertificateAuthority {
   readonly directory: string;
@@ -153,6 +163,7 @@ export class CertificateAuthority {
   async issue(options: {
     readonly kind: Exclude<CertificateKind, 'ca'>;
     readonly id: string;
+    /** The OU; a signing certificate's is its purpose, audit or reports (its profile). */
     readonly role: string;
     readonly altNames?: readonly string[];
     readonly validityDays?: number;
@@ -164,6 +175,8 @@ export class CertificateAuthority {
   }): Promise<IssuedFiles> {
     if (!PRINCIPAL_ID.test(options.id))
       throw new RangeError('the id must be 1–64 characters of [A-Za-z0-9._-]');
+    const signingProfile =
+      options.kind === 'signing' ? signingProfileOfRole(options.role) : undefined;
     const now = Date.now();
     const notBefore = options.notBefore ?? new Date(now - 60_000);
     const notAfter = options.notAfter ?? new Date(now + (options.validityDays ?? 825) * DAY_MS);
@@ -180,6 +193,7 @@ export class CertificateAuthority {
       notBefore,
       notAfter,
       ...(options.altNames ? { altNames: options.altNames } : {}),
+      ...(signingProfile === undefined ? {} : { signingProfile }),
     });
     const paths = CertificateAuthority.paths(this.directory);
     const base =
@@ -240,10 +254,14 @@ export class CertificateAuthority {
     return revoked;
   }
 
-  /** Signs and writes a fresh CRL from the index. */
+  /**
+   * Signs and writes a fresh CRL from the index. Its CRL number is above both the index's and the
+   * published CRL's (an index restored from a backup must not repeat a number: gateways refuse a
+   * CRL older than one they applied, certs/revocation.ts).
+   */
   async publishCrl(): Promise<void> {
     const index = this.readIndex();
-    index.crlNumber += 1;
+    index.crlNumber = Math.max(index.crlNumber, this.publishedCrlNumber()) + 1;
     const now = new Date();
     const der = await issueCrl({
       issuer: this.caCertificate,
@@ -259,5 +277,16 @@ export class CertificateAuthority {
     });
     this.writeIndex(index);
     writeAtomically(CertificateAuthority.paths(this.directory).crl, toPem(der, 'X509 CRL'), 0o644);
+  }
+
+  /** The number of the CRL published in the directory; 0 when there is none to read. */
+  private publishedCrlNumber(): number {
+    const path = CertificateAuthority.paths(this.directory).crl;
+    if (!existsSync(path)) return 0;
+    try {
+      return Number(describeCrl(fromPem(readFileSync(path, 'utf8'), 'X509 CRL')).crlNumber ?? 0n);
+    } catch {
+      return 0;
+    }
   }
 }

@@ -1,14 +1,17 @@
 /**
  * Detached CMS SignedData (RFC 5652) over a report, with pkijs: signed attributes (content type,
  * message digest, signing time), ECDSA P-256 / SHA-256, and the signer's certificate included,
- * so that stock OpenSSL verifies it:
- *   openssl cms -verify -binary -inform DER -in report.p7s -content report.json -CAfile ca.crt -purpose any
+ * so that stock OpenSSL verifies it with its default purpose (smimesign: the report signing
+ * profile carries emailProtection, certs/verify.ts):
+ *   openssl cms -verify -binary -inform DER -in report.p7s -content report.json -CAfile ca.crt
+ * The gateway's own verification asks more: the signer is of the report signing profile.
  */
-import { webcrypto } from 'node:crypto';
+import { webcrypto, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import './engine.ts';
 import { fromPem, parseCertificateDer } from './index.ts';
+import { isIssuedBy, signingProfileMatch, type SigningProfile } from './verify.ts';
 
 const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -70,17 +73,33 @@ export async function signDetached(
   return new Uint8Array(contentInfo.toSchema().toBER(false));
 }
 
-/** Verifies a detached signature over `content`, chaining the signer to `caPem`. */
+export interface DetachedVerification {
+  readonly ok: boolean;
+  /** The signer's common name, when the signature verifies. */
+  readonly signer?: string;
+  /** The signer has the profile issued before purposes were bound to keys (certs/verify.ts). */
+  readonly legacyProfile?: boolean;
+  readonly reason?: string;
+}
+
+/**
+ * Verifies a detached signature over `content`: one signer, chaining to `caPem`, its certificate
+ * of `profile`, reports unless told (another certificate of the same CA, an app's client
+ * certificate say, is refused).
+ */
 export async function verifyDetached(
   signature: Uint8Array,
   content: Uint8Array,
   caPem: string,
-): Promise<{ ok: boolean; signer?: string; reason?: string }> {
+  { profile = 'reports' }: { readonly profile?: SigningProfile } = {},
+): Promise<DetachedVerification> {
   try {
     const contentInfo = pkijs.ContentInfo.fromBER(signature);
     if (contentInfo.contentType !== OID.signedData)
       return { ok: false, reason: 'not a CMS SignedData' };
     const signedData = new pkijs.SignedData({ schema: contentInfo.content });
+    if (signedData.signerInfos.length !== 1)
+      return { ok: false, reason: 'the signature has more than one signer, or none' };
     const ca = parseCertificateDer(fromPem(caPem, 'CERTIFICATE'));
     const result = await signedData.verify({
       signer: 0,
@@ -92,12 +111,27 @@ export async function verifyDetached(
       checkChain: true,
       extendedMode: true,
     });
-    const signer = result.signerCertificate?.subject.typesAndValues.find(
-      (t) => t.type === '2.5.4.3',
-    )?.value.valueBlock.value;
-    return result.signatureVerified === true
-      ? { ok: true, ...(signer ? { signer } : {}) }
-      : { ok: false, reason: 'the signature does not verify' };
+    const certificate = result.signerCertificate;
+    if (result.signatureVerified !== true || !certificate)
+      return { ok: false, reason: 'the signature does not verify' };
+    const signerCertificate = new X509Certificate(
+      Buffer.from(certificate.toSchema(true).toBER(false)),
+    );
+    const signer: unknown = certificate.subject.typesAndValues.find((t) => t.type === '2.5.4.3')
+      ?.value.valueBlock.value;
+    const named = typeof signer === 'string' ? `the signer ${signer}` : 'the signer';
+    if (!isIssuedBy(signerCertificate, new X509Certificate(caPem)))
+      return { ok: false, reason: `${named} was not issued by the trusted CA` };
+    const match = signingProfileMatch(signerCertificate, profile);
+    if (match === 'wrong') {
+      const wanted = profile === 'audit' ? 'an audit' : 'a report';
+      return { ok: false, reason: `${named} is not ${wanted} signing certificate` };
+    }
+    return {
+      ok: true,
+      ...(typeof signer === 'string' ? { signer } : {}),
+      ...(match === 'legacy' ? { legacyProfile: true } : {}),
+    };
   } catch (error) {
     return {
       ok: false,

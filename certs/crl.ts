@@ -16,7 +16,7 @@ export async function issueCrl(options: {
   readonly issuer: pkijs.Certificate;
   readonly issuerKey: Key;
   readonly revoked: readonly RevokedEntry[];
-  readonly crlNumber: number;
+  readonly crlNumber: number | bigint;
   readonly thisUpdate: Date;
   readonly nextUpdate: Date;
 }): Promise<Uint8Array> {
@@ -46,7 +46,7 @@ export async function issueCrl(options: {
       new pkijs.Extension({
         extnID: '2.5.29.20',
         critical: false,
-        extnValue: new asn1js.Integer({ value: options.crlNumber }).toBER(false),
+        extnValue: asn1js.Integer.fromBigInt(options.crlNumber).toBER(false),
       }),
     ],
   });
@@ -58,22 +58,69 @@ export class CrlError extends Error {
   override readonly name = 'CrlError';
 }
 
+/** What a verified CRL says: whom it revokes, and where it stands in the CA's sequence. */
+export interface VerifiedCrl {
+  /** Revoked serials, normalised hex. */
+  readonly revoked: ReadonlySet<string>;
+  /** The CRL number extension (RFC 5280 5.2.3); undefined when the CA left it out. */
+  readonly crlNumber: bigint | undefined;
+  /** Milliseconds. */
+  readonly thisUpdate: number;
+  /** Milliseconds; undefined when the CA left it out (RFC 5280 requires it). */
+  readonly nextUpdate: number | undefined;
+}
+
+const CRL_NUMBER_OID = '2.5.29.20';
+
+function parseCrl(crlDer: Uint8Array): pkijs.CertificateRevocationList {
+  try {
+    return pkijs.CertificateRevocationList.fromBER(crlDer);
+  } catch {
+    throw new CrlError('the CRL cannot be parsed');
+  }
+}
+
+/** The CRL number, read from the extension's DER (an INTEGER), without verifying anything. */
+function crlNumberOf(crl: pkijs.CertificateRevocationList): bigint | undefined {
+  const extension = crl.crlExtensions?.extensions.find((entry) => entry.extnID === CRL_NUMBER_OID);
+  if (extension === undefined) return undefined;
+  const parsed = asn1js.fromBER(extension.extnValue.valueBlock.valueHexView);
+  if (parsed.offset === -1 || !(parsed.result instanceof asn1js.Integer))
+    throw new CrlError('the CRL number extension is not an integer');
+  return parsed.result.toBigInt();
+}
+
+/** The CRL's dates and number as it states them, unverified (for `gerbang doctor`). */
+export function describeCrl(crlDer: Uint8Array): Omit<VerifiedCrl, 'revoked'> {
+  const crl = parseCrl(crlDer);
+  return {
+    crlNumber: crlNumberOf(crl),
+    thisUpdate: crl.thisUpdate.value.getTime(),
+    nextUpdate: crl.nextUpdate?.value.getTime(),
+  };
+}
+
+/** Verifies the CRL's signature against the CA and returns what it says. */
+export async function readCrl(crlDer: Uint8Array, issuer: pkijs.Certificate): Promise<VerifiedCrl> {
+  const crl = parseCrl(crlDer);
+  const valid = await crl.verify({ issuerCertificate: issuer }).catch(() => false);
+  if (!valid) throw new CrlError('the CRL signature does not verify against the CA');
+  return {
+    revoked: new Set(
+      (crl.revokedCertificates ?? []).map((entry) =>
+        normaliseSerialHex(serialHex(entry.userCertificate.valueBlock.valueHexView)),
+      ),
+    ),
+    crlNumber: crlNumberOf(crl),
+    thisUpdate: crl.thisUpdate.value.getTime(),
+    nextUpdate: crl.nextUpdate?.value.getTime(),
+  };
+}
+
 /** Verifies the CRL's signature against the CA and returns the revoked serials (normalised hex). */
 export async function readRevokedSerials(
   crlDer: Uint8Array,
   issuer: pkijs.Certificate,
 ): Promise<ReadonlySet<string>> {
-  let crl: pkijs.CertificateRevocationList;
-  try {
-    crl = pkijs.CertificateRevocationList.fromBER(crlDer);
-  } catch {
-    throw new CrlError('the CRL cannot be parsed');
-  }
-  const valid = await crl.verify({ issuerCertificate: issuer }).catch(() => false);
-  if (!valid) throw new CrlError('the CRL signature does not verify against the CA');
-  return new Set(
-    (crl.revokedCertificates ?? []).map((entry) =>
-      normaliseSerialHex(serialHex(entry.userCertificate.valueBlock.valueHexView)),
-    ),
-  );
+  return (await readCrl(crlDer, issuer)).revoked;
 }

@@ -11,7 +11,14 @@ export {
   type SigningPurpose,
 } from './authority.ts';
 export { type IndexEntry } from './pki-directory.ts';
-export { readRevokedSerials, issueCrl, CrlError } from './crl.ts';
+export {
+  readRevokedSerials,
+  readCrl,
+  describeCrl,
+  issueCrl,
+  CrlError,
+  type VerifiedCrl,
+} from './crl.ts';
 export { toPem, fromPem, fromPemAll, PemError } from './pem.ts';
 export {
   parseCertificateDer,
@@ -21,10 +28,15 @@ export {
 } from './x509.ts';
 export { buildPkcs12 } from './pkcs12.ts';
 export {
-  AUDIT_SIGNING_EKU,
   EXTENDED_KEY_USAGE,
+  GERBANG_OID_ARC,
+  SIGNING_PROFILE_EKUS,
   hasExtendedKeyUsage,
   isIssuedBy,
+  isSigningCertificateFor,
+  signingProfileMatch,
+  type ProfileMatch,
+  type SigningProfile,
   sha256Fingerprint,
   sha256FingerprintWithColons,
   validityAt,

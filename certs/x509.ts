@@ -1,14 +1,14 @@
 /**
  * Issuing X.509 certificates with pkijs: a CA, TLS servers with DNS and IP subject alternative
- * names, clients (principal id as CN, role as OU), and signing certificates for later use
- * (audit checkpoints, reports). ECDSA P-256 with SHA-256 throughout.
+ * names, clients (principal id as CN, role as OU), and signing certificates of one profile each
+ * (audit checkpoints, reports: verify.ts). ECDSA P-256 with SHA-256 throughout.
  */
 import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { subtle, type Key } from './engine.ts';
-import { EXTENDED_KEY_USAGE } from './verify.ts';
+import { EXTENDED_KEY_USAGE, SIGNING_PROFILE_EKUS, type SigningProfile } from './verify.ts';
 
 const OID = {
   commonName: '2.5.4.3',
@@ -43,6 +43,8 @@ export interface IssueRequest {
   readonly selfSignKey?: Key;
   /** Server certificates: DNS names and IP addresses. */
   readonly altNames?: readonly string[];
+  /** Signing certificates: what the key signs, which sets its extended key usages. */
+  readonly signingProfile?: SigningProfile;
 }
 
 /** A positive 16-byte serial number, as uppercase hex without leading zeros. */
@@ -126,6 +128,22 @@ async function keyIdentifier(certificate: pkijs.Certificate): Promise<ArrayBuffe
   );
 }
 
+/** The extended key usages a certificate of this request carries; a CA carries none. */
+function extendedKeyUsagesOf(request: IssueRequest): string[] | undefined {
+  switch (request.kind) {
+    case 'ca':
+      return undefined;
+    case 'server':
+      return [OID.serverAuth];
+    case 'client':
+      return [OID.clientAuth];
+    case 'signing':
+      if (request.signingProfile === undefined)
+        throw new RangeError('a signing certificate needs its signing profile (audit or reports)');
+      return [...SIGNING_PROFILE_EKUS[request.signingProfile]];
+  }
+}
+
 export async function issueCertificate(request: IssueRequest): Promise<pkijs.Certificate> {
   const certificate = new pkijs.Certificate();
   certificate.version = 2;
@@ -158,12 +176,7 @@ export async function issueCertificate(request: IssueRequest): Promise<pkijs.Cer
       ),
     ),
   );
-  const purposes: Partial<Record<CertificateKind, string[]>> = {
-    server: [OID.serverAuth],
-    client: [OID.clientAuth],
-    signing: [OID.codeSigning],
-  };
-  const keyPurposes = purposes[request.kind];
+  const keyPurposes = extendedKeyUsagesOf(request);
   if (keyPurposes)
     extensions.push(extension(OID.extKeyUsage, false, new pkijs.ExtKeyUsage({ keyPurposes })));
   if (request.altNames && request.altNames.length > 0) {

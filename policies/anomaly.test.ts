@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AnomalyDetector,
+  HourlyCounts,
   withinServiceHours,
   type AnomalySettings,
   type Observation,
@@ -144,5 +145,103 @@ describe('refused_elements', () => {
       ),
     );
     expect(fired).toEqual([]);
+  });
+});
+
+describe('hourly counts', () => {
+  it('counts the current minute and the 59 before it, and forgets what left the hour', () => {
+    const counts = new HourlyCounts(T);
+    expect(counts.add(T)).toBe(1);
+    expect(counts.add(T + 59 * 60_000)).toBe(2);
+    // An hour after the first event its minute has left the window.
+    expect(counts.add(T + 60 * 60_000)).toBe(2);
+    expect(counts.add(T + 3 * 3_600_000)).toBe(1);
+    // A late event from within the hour still counts; one older than the hour does not.
+    expect(counts.add(T + 3 * 3_600_000 - 30 * 60_000)).toBe(2);
+    expect(counts.add(T + 2 * 3_600_000 - 60_000)).toBe(2);
+  });
+});
+
+describe('operator ids chosen by the client (issue 19, finding 10)', () => {
+  const churn = { ...settings, maxOperatorsPerClient: 100, newOperatorsPerHour: 50 };
+  const many = (detector: AnomalyDetector, n: number, client = 'app-kasir', from = 0): string[] =>
+    Array.from({ length: n }, (_, i) =>
+      rules(detector.observe(lookup({ client, operator: `op.${from + i}`, time: T + i }))),
+    ).flat();
+
+  it('holds at most maxOperatorsPerClient ids per client, forgetting the least recently seen', () => {
+    const detector = new AnomalyDetector({ ...churn, newOperatorsPerHour: 1_000_000 });
+    many(detector, 12_000);
+    expect(detector.trackedOperators).toBe(100);
+    expect(detector.evictedOperators).toBe(11_900);
+    // Another client's operators are not pushed out by this one's churn.
+    detector.observe(lookup({ client: 'app-pendaftaran', operator: 'petugas.01' }));
+    many(detector, 500, 'app-kasir', 20_000);
+    expect(detector.trackedOperators).toBe(101);
+  });
+
+  it('raises operator_churn once per cooldown when a client brings too many new ids in an hour', () => {
+    const detector = new AnomalyDetector(churn);
+    expect(many(detector, 50)).toEqual([]);
+    const fired = many(detector, 1_000, 'app-kasir', 50);
+    expect(fired).toEqual(['operator_churn']);
+    const alert = new AnomalyDetector(churn);
+    many(alert, 50);
+    const [raised] = alert.observe(lookup({ client: 'app-kasir', operator: 'op.new', time: T }));
+    expect(raised).toMatchObject({
+      rule: 'operator_churn',
+      client: 'app-kasir',
+      detail: {
+        newOperatorsLastHour: 51,
+        threshold: 50,
+        trackedOperators: 51,
+        evictedOperators: 0,
+      },
+    });
+  });
+
+  it('does not count an operator seen again as new, nor ids spread over hours', () => {
+    const detector = new AnomalyDetector(churn);
+    const fired = Array.from({ length: 500 }, (_, i) =>
+      rules(detector.observe(lookup({ operator: `op.${i % 40}`, time: T + i * 1000 }))),
+    ).flat();
+    expect(fired).not.toContain('operator_churn');
+    const slow = new AnomalyDetector(churn);
+    const spread = Array.from({ length: 200 }, (_, i) =>
+      rules(slow.observe(lookup({ operator: `op.${i}`, time: T + i * 120_000 }))),
+    ).flat();
+    expect(spread).not.toContain('operator_churn');
+  });
+
+  it('keeps the per-operator rules for operators it holds', () => {
+    const detector = new AnomalyDetector(churn);
+    many(detector, 99);
+    const fired = Array.from({ length: 6 }, (_, i) =>
+      rules(
+        detector.observe(lookup({ client: 'app-kasir', operator: 'op.0', time: T + 1000 + i })),
+      ),
+    ).flat();
+    expect(fired).toContain('operator_rate');
+  });
+
+  it('keeps its memory small per operator id: 12,000 ids of one client cost a few megabytes at most', () => {
+    // Typed arrays keep their counters outside the JS heap: both are measured.
+    const used = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+    const before = used();
+    const detector = new AnomalyDetector({ ...settings, newOperatorsPerHour: 1_000_000 });
+    const probes = (i: number) => ({
+      time: T + i,
+      client: 'app-kasir',
+      operator: `op.${i}`,
+      prefixKey: 'p',
+      serial: i,
+    });
+    for (let i = 0; i < 12_000; i++) {
+      detector.observe(lookup({ client: 'app-kasir', operator: `op.${i}`, time: T + i }));
+      detector.observeProbe(probes(i));
+    }
+    expect(detector.trackedOperators).toBe(1000);
+    // One slot per second took 14 KB per id: 14 MB for the 1,000 held, 170 MB without the cap.
+    expect(used() - before).toBeLessThan(8 * 1024 * 1024);
   });
 });

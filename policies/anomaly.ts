@@ -6,8 +6,15 @@
  * Sequential probing is detected without keeping any NIK: the data path passes an HMAC of the
  * NIK's first 12 digits (region and birth date) and the 4-digit serial; a run of lookups with the
  * same prefix and serials a few apart is enumeration.
+ *
+ * Operator ids are chosen by the client, so what is held about them is bounded (issue 19,
+ * finding 10): at most `maxOperatorsPerClient` per client, the least recently seen forgotten
+ * first, each an hour of per-minute counts and its probe run. A client that brings more new ids
+ * in an hour than `newOperatorsPerHour` — rotating ids to stay under the per-operator rules, or
+ * to fill the gateway's memory — is itself an anomaly (`operator_churn`).
  */
 import { zoneOffsetMs } from './agreement.ts';
+import { LruMap } from './lru-map.ts';
 
 export interface Observation {
   readonly time: number;
@@ -47,7 +54,19 @@ export interface AnomalySettings {
   readonly sequentialMaxGap: number;
   readonly refusedElementsPerHour: number;
   readonly cooldownMs: number;
+  /**
+   * Operator ids held per client, the least recently seen forgotten first (their hourly counts
+   * and probe runs with them). Operator ids are the client's to choose: without a cap, 12,000
+   * invented ids took the gateway from 128 to 403 MB.
+   */
+  readonly maxOperatorsPerClient?: number | undefined;
+  /** New operator ids (not held at the moment) one client may bring per hour before `operator_churn`. */
+  readonly newOperatorsPerHour?: number | undefined;
 }
+
+/** Defaults for the bounds, for callers that configure only the rules. */
+export const DEFAULT_MAX_OPERATORS_PER_CLIENT = 1000;
+export const DEFAULT_NEW_OPERATORS_PER_HOUR = 200;
 
 export type AnomalyRule =
   | 'operator_rate'
@@ -55,6 +74,7 @@ export type AnomalyRule =
   | 'not_found_ratio'
   | 'sequential_probing'
   | 'refused_elements'
+  | 'operator_churn'
   | 'return_data_overdue';
 
 export interface Alert {
@@ -65,8 +85,8 @@ export interface Alert {
   readonly detail: Readonly<Record<string, string | number>>;
 }
 
-const HOUR_MS = 3_600_000;
-const HOUR_SECONDS = HOUR_MS / 1000;
+const MINUTE_MS = 60_000;
+const HOUR_MINUTES = 60;
 const DATA_TYPES = new Set(['lookup', 'verify', 'card_read']);
 
 function minutesOf(hhmm: string): number {
@@ -87,51 +107,146 @@ export function withinServiceHours(hours: ServiceHours, time: number): boolean {
 }
 
 /**
- * Counts within the last hour, per key, in one-second buckets: memory is bounded (3,600 counters
- * per key) however busy an operator is — keeping every timestamp of the hour held millions of
- * numbers under a bulk load — and each record costs amortised O(1).
+ * Counts within the last hour, in one-minute buckets: this minute and the 59 before it. Sixty
+ * counters (240 bytes) per key instead of one per second (3,600) or one per event: a key costs
+ * little however busy it is — so that the keys a client invents (operator ids) can be held by
+ * the thousand — and each record costs amortised O(1). The hour is therefore exact to the minute.
  */
+export class HourlyCounts {
+  private readonly buckets = new Uint32Array(HOUR_MINUTES);
+  private total = 0;
+  private lastMinute: number;
+
+  constructor(time: number) {
+    this.lastMinute = Math.floor(time / MINUTE_MS);
+  }
+
+  /** Counts one event at `time`; the count of the hour up to the newest event seen. */
+  add(time: number): number {
+    const minute = Math.floor(time / MINUTE_MS);
+    // Expire the minutes that left the hour since the newest event (at most a full turn).
+    const elapsed = Math.min(HOUR_MINUTES, minute - this.lastMinute);
+    for (let m = this.lastMinute + 1; m <= this.lastMinute + elapsed; m++) {
+      const slot = m % HOUR_MINUTES;
+      this.total -= this.buckets[slot] ?? 0;
+      this.buckets[slot] = 0;
+    }
+    if (minute > this.lastMinute) this.lastMinute = minute;
+    // An event from a moment ago (out of order) still counts if it is within the hour.
+    if (this.lastMinute - minute < HOUR_MINUTES) {
+      const slot = minute % HOUR_MINUTES;
+      this.buckets[slot] = (this.buckets[slot] ?? 0) + 1;
+      this.total++;
+    }
+    return this.total;
+  }
+}
+
+/** Hourly counts per key, for keys the configuration bounds (client ids). */
 class HourlyWindow {
-  private readonly windows = new Map<
-    string,
-    { buckets: Uint32Array; total: number; lastSecond: number }
-  >();
+  private readonly windows = new Map<string, HourlyCounts>();
 
   add(key: string, time: number): number {
-    const second = Math.floor(time / 1000);
     let window = this.windows.get(key);
     if (window === undefined) {
-      window = { buckets: new Uint32Array(HOUR_SECONDS), total: 0, lastSecond: second };
+      window = new HourlyCounts(time);
       this.windows.set(key, window);
     }
-    // Expire the seconds that left the hour since the last record (at most a full turn).
-    const elapsed = Math.min(HOUR_SECONDS, second - window.lastSecond);
-    for (let s = window.lastSecond + 1; s <= window.lastSecond + elapsed; s++) {
-      const slot = s % HOUR_SECONDS;
-      window.total -= window.buckets[slot] ?? 0;
-      window.buckets[slot] = 0;
-    }
-    if (second > window.lastSecond) window.lastSecond = second;
-    // A record from a moment ago (out of order) still counts if it is within the hour.
-    if (window.lastSecond - second < HOUR_SECONDS) {
-      const slot = second % HOUR_SECONDS;
-      window.buckets[slot] = (window.buckets[slot] ?? 0) + 1;
-      window.total++;
-    }
-    return window.total;
+    return window.add(time);
   }
+}
+
+/** What the detector holds about one operator id of one client. */
+interface OperatorState {
+  readonly lookups: HourlyCounts;
+  probe: { prefixKey: string; serial: number; run: number } | undefined;
+}
+
+/** The operator ids of one client, bounded, and how fast new ones appear. */
+interface ClientOperators {
+  readonly operators: LruMap<string, OperatorState>;
+  readonly newOperators: HourlyCounts;
+  evicted: number;
 }
 
 export class AnomalyDetector {
   private readonly settings: AnomalySettings;
-  private readonly lastAlert = new Map<string, number>();
-  private readonly operatorLookups = new HourlyWindow();
+  private readonly maxOperatorsPerClient: number;
+  private readonly newOperatorsPerHour: number;
+  /**
+   * When each (rule, key) last alerted, for the cooldown. Bounded too, since its keys include
+   * operator ids: an entry pushed out early can only let an alert repeat, never hide one.
+   */
+  private readonly lastAlert: LruMap<string, number>;
+  private readonly clients = new Map<string, ClientOperators>();
   private readonly refusedElements = new HourlyWindow();
   private readonly outcomes = new Map<string, boolean[]>();
-  private readonly probes = new Map<string, { prefixKey: string; serial: number; run: number }>();
+  private evictedTotal = 0;
 
   constructor(settings: AnomalySettings) {
     this.settings = settings;
+    this.maxOperatorsPerClient = settings.maxOperatorsPerClient ?? DEFAULT_MAX_OPERATORS_PER_CLIENT;
+    this.newOperatorsPerHour = settings.newOperatorsPerHour ?? DEFAULT_NEW_OPERATORS_PER_HOUR;
+    this.lastAlert = new LruMap(4 * this.maxOperatorsPerClient + 1024);
+  }
+
+  /** Operator ids held now, over all clients: at most `maxOperatorsPerClient` per client. */
+  get trackedOperators(): number {
+    let sum = 0;
+    for (const client of this.clients.values()) sum += client.operators.size;
+    return sum;
+  }
+
+  /** Operator ids forgotten because their client's cap was reached, since start. */
+  get evictedOperators(): number {
+    return this.evictedTotal;
+  }
+
+  /**
+   * The state of `operator` at `client`, created (and counted as new) if it is not held; a client
+   * bringing more new ids per hour than allowed gets an `operator_churn` alert.
+   */
+  private operatorState(
+    client: string,
+    operator: string,
+    time: number,
+  ): { state: OperatorState; alerts: Alert[] } {
+    let held = this.clients.get(client);
+    if (held === undefined) {
+      const created: ClientOperators = {
+        operators: new LruMap<string, OperatorState>(this.maxOperatorsPerClient, () => {
+          created.evicted++;
+          this.evictedTotal++;
+        }),
+        newOperators: new HourlyCounts(time),
+        evicted: 0,
+      };
+      held = created;
+      this.clients.set(client, held);
+    }
+    const existing = held.operators.get(operator);
+    if (existing !== undefined) return { state: existing, alerts: [] };
+    const state: OperatorState = { lookups: new HourlyCounts(time), probe: undefined };
+    held.operators.set(operator, state);
+    const fresh = held.newOperators.add(time);
+    if (fresh <= this.newOperatorsPerHour) return { state, alerts: [] };
+    return {
+      state,
+      alerts: this.raise(
+        {
+          rule: 'operator_churn',
+          time,
+          client: client === '' ? undefined : client,
+          detail: {
+            newOperatorsLastHour: fresh,
+            threshold: this.newOperatorsPerHour,
+            trackedOperators: held.operators.size,
+            evictedOperators: held.evicted,
+          },
+        },
+        client,
+      ),
+    };
   }
 
   private raise(alert: Alert, key: string): Alert[] {
@@ -147,7 +262,9 @@ export class AnomalyDetector {
     const alerts: Alert[] = [];
     const isData = DATA_TYPES.has(o.type);
     if (isData && o.operator !== undefined && o.outcome !== 'denied') {
-      const count = this.operatorLookups.add(`${o.client ?? ''}/${o.operator}`, o.time);
+      const { state, alerts: churn } = this.operatorState(o.client ?? '', o.operator, o.time);
+      alerts.push(...churn);
+      const count = state.lookups.add(o.time);
       if (count > this.settings.operatorLookupsPerHour) {
         alerts.push(
           ...this.raise(
@@ -227,7 +344,8 @@ export class AnomalyDetector {
   /** One lookup's NIK shape (see the module comment). */
   observeProbe(p: ProbeObservation): Alert[] {
     const key = `${p.client}/${p.operator}`;
-    const previous = this.probes.get(key);
+    const { state, alerts } = this.operatorState(p.client, p.operator, p.time);
+    const previous = state.probe;
     const gap = previous === undefined ? Infinity : Math.abs(p.serial - previous.serial);
     const run =
       previous !== undefined &&
@@ -236,17 +354,19 @@ export class AnomalyDetector {
       gap <= this.settings.sequentialMaxGap
         ? previous.run + 1
         : 1;
-    this.probes.set(key, { prefixKey: p.prefixKey, serial: p.serial, run });
-    if (run < this.settings.sequentialRun) return [];
-    return this.raise(
-      {
-        rule: 'sequential_probing',
-        time: p.time,
-        client: p.client,
-        operator: p.operator,
-        detail: { sequentialLookups: run, threshold: this.settings.sequentialRun },
-      },
-      key,
+    state.probe = { prefixKey: p.prefixKey, serial: p.serial, run };
+    if (run < this.settings.sequentialRun) return alerts;
+    return alerts.concat(
+      this.raise(
+        {
+          rule: 'sequential_probing',
+          time: p.time,
+          client: p.client,
+          operator: p.operator,
+          detail: { sequentialLookups: run, threshold: this.settings.sequentialRun },
+        },
+        key,
+      ),
     );
   }
 }

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Alamat, PopulationText } from './elements.ts';
 import { normaliseDate } from './allowlist.ts';
-import { compareClaim, normaliseText, similarity } from './claims.ts';
+import {
+  compareClaim,
+  compareClaims,
+  DEFAULT_VERIFY_THRESHOLD,
+  normaliseText,
+  scoreClaim,
+  similarity,
+} from './claims.ts';
+import type { PopulationRecord } from './elements.ts';
 
 const p = (value: string) => value as PopulationText;
 const ADDRESS: Alamat = {
@@ -47,38 +55,83 @@ describe('similarity', () => {
   });
 });
 
+const T = DEFAULT_VERIFY_THRESHOLD;
+
 describe('compareClaim', () => {
   it('matches exact elements after normalisation only', () => {
-    expect(compareClaim('tanggal_lahir', '17-09-1990', p('1990-09-17'))).toEqual({
+    expect(compareClaim('tanggal_lahir', '17-09-1990', p('1990-09-17'), T)).toEqual({
       match: true,
-      score: 100,
     });
-    expect(compareClaim('tanggal_lahir', '18-09-1990', p('1990-09-17'))).toEqual({
+    expect(compareClaim('tanggal_lahir', '18-09-1990', p('1990-09-17'), T)).toEqual({
       match: false,
-      score: 0,
     });
-    expect(compareClaim('jenis_kelamin', 'P', p('PEREMPUAN')).match).toBe(true);
-    expect(compareClaim('jenis_kelamin', 'Laki-Laki', p('PEREMPUAN')).match).toBe(false);
-    expect(compareClaim('no_kk', '6474 0112 0315 0004', p('6474011203150004')).match).toBe(true);
-    expect(compareClaim('status_perkawinan', 'kawin', p('KAWIN')).match).toBe(true);
-    expect(compareClaim('status_perkawinan', 'BELUM KAWIN', p('KAWIN')).match).toBe(false);
+    expect(compareClaim('jenis_kelamin', 'P', p('PEREMPUAN'), T).match).toBe(true);
+    expect(compareClaim('jenis_kelamin', 'Laki-Laki', p('PEREMPUAN'), T).match).toBe(false);
+    expect(compareClaim('no_kk', '6474 0112 0315 0004', p('6474011203150004'), T).match).toBe(true);
+    expect(compareClaim('status_perkawinan', 'kawin', p('KAWIN'), T).match).toBe(true);
+    expect(compareClaim('status_perkawinan', 'BELUM KAWIN', p('KAWIN'), T).match).toBe(false);
   });
 
-  it('scores names against the threshold', () => {
-    const typo = compareClaim('nama_lengkap', 'Siti Kenary Rahayu', p('SITI KENARI RAHAYU'));
+  it('compares names against the threshold it is given', () => {
+    const typo = compareClaim('nama_lengkap', 'Siti Kenary Rahayu', p('SITI KENARI RAHAYU'), T);
     expect(typo.match).toBe(true);
     expect(
       compareClaim('nama_lengkap', 'Siti Kenary Rahayu', p('SITI KENARI RAHAYU'), 99).match,
     ).toBe(false);
-    expect(compareClaim('nama_lengkap', 'Budi Santoso', p('SITI KENARI RAHAYU')).match).toBe(false);
+    expect(compareClaim('nama_lengkap', 'Budi Santoso', p('SITI KENARI RAHAYU'), T).match).toBe(
+      false,
+    );
   });
 
   it('matches an address by its street line or in full, whatever the spelling', () => {
-    expect(compareClaim('alamat', 'Jalan Kenari Nomor 7', ADDRESS)).toEqual({
+    expect(compareClaim('alamat', 'Jalan Kenari Nomor 7', ADDRESS, T)).toEqual({ match: true });
+    expect(compareClaim('alamat', 'JL KENARI NO 7 RT 5 RW 2', ADDRESS, T).match).toBe(true);
+    expect(compareClaim('alamat', 'JL. MERPATI NO. 12', ADDRESS, T).match).toBe(false);
+  });
+
+  it('gives a verdict with no score, for a near miss as for an exact match', () => {
+    // The score is the oracle of finding 9: it must not exist on what the gateway answers.
+    const nearMiss = compareClaim(
+      'nama_lengkap',
+      'SITI KENARI RAHAYX',
+      p('SITI KENARI RAHAYU'),
+      99,
+    );
+    const exact = compareClaim('nama_lengkap', 'SITI KENARI RAHAYU', p('SITI KENARI RAHAYU'), 99);
+    expect(Object.keys(nearMiss)).toEqual(['match']);
+    expect(Object.keys(exact)).toEqual(['match']);
+  });
+});
+
+describe("scoreClaim (the simulator's wire format only)", () => {
+  it('carries the similarity that the gateway never answers', () => {
+    expect(scoreClaim('tanggal_lahir', '17-09-1990', p('1990-09-17'), T)).toEqual({
       match: true,
       score: 100,
     });
-    expect(compareClaim('alamat', 'JL KENARI NO 7 RT 5 RW 2', ADDRESS).score).toBe(100);
-    expect(compareClaim('alamat', 'JL. MERPATI NO. 12', ADDRESS).match).toBe(false);
+    expect(scoreClaim('alamat', 'JL KENARI NO 7 RT 5 RW 2', ADDRESS, T).score).toBe(100);
+    const typo = scoreClaim('nama_lengkap', 'Siti Kenary Rahayu', p('SITI KENARI RAHAYU'), T);
+    expect(typo.score).toBeGreaterThan(T);
+    expect(typo.score).toBeLessThan(100);
+  });
+});
+
+describe('compareClaims', () => {
+  const record = {
+    nama_lengkap: p('SITI KENARI RAHAYU'),
+    tanggal_lahir: p('1990-09-17'),
+  } as PopulationRecord;
+
+  it('answers every claimed element with match or not, and an absent element as no match', () => {
+    const verdicts = compareClaims(
+      record,
+      { nama_lengkap: 'Siti Kenary Rahayu', tanggal_lahir: '1990-09-18', tempat_lahir: 'BONTANG' },
+      T,
+    );
+    expect(verdicts).toEqual({
+      nama_lengkap: { match: true },
+      tanggal_lahir: { match: false },
+      tempat_lahir: { match: false },
+    });
   });
 });

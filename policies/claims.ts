@@ -1,20 +1,34 @@
 /**
  * Comparing what the agency holds (a claim) with what the registry holds, element by element, for
- * verification without disclosure: the answer is a verdict and a score, never the registry's
- * value. Exact elements (numbers, codes, dates) match after normalisation or not at all; names,
- * places, occupations and addresses get a 0–100 similarity so that `JL. KENARI NO 7` and
- * `JALAN KENARI NO. 7` agree and a typo costs a few points, not the match.
+ * verification without disclosure. Exact elements (numbers, codes, dates) match after
+ * normalisation or not at all; names, places, occupations and addresses are compared by a 0–100
+ * similarity against a threshold, so that `JL. KENARI NO 7` and `JALAN KENARI NO. 7` agree and a
+ * typo costs a few points, not the match.
+ *
+ * What leaves the gateway is the verdict alone (`ClaimVerdict`: match or not). The similarity is
+ * an oracle: with it, and a threshold of the client's choosing, a client rebuilds a name letter by
+ * letter (issue 19, finding 9). So the score stays inside the comparison (`ScoredVerdict` exists
+ * only for the simulator, which plays Dukcapil and answers on its wire format), and the threshold
+ * is the agreement's (`verifyThreshold`), never the request's.
  */
 import { normaliseDate } from './allowlist.ts';
 import type { Alamat, ElementName, PopulationRecord, PopulationText } from './elements.ts';
 
+/** What a client learns about one claimed element: one bit. */
 export interface ClaimVerdict {
   readonly match: boolean;
+}
+
+/** A verdict with its similarity, as Dukcapil's wire format carries it (`Sesuai (92)`). */
+export interface ScoredVerdict extends ClaimVerdict {
   /** 0–100; 100 for an exact element that matches, 0 for one that does not. */
   readonly score: number;
 }
 
-export const DEFAULT_THRESHOLD = 85;
+/** The agreement's threshold when it names none (config `agreements[].verifyThreshold`). */
+export const DEFAULT_VERIFY_THRESHOLD = 85;
+/** Below this a threshold would call unrelated names a match; the configuration refuses it. */
+export const MIN_VERIFY_THRESHOLD = 50;
 
 const FUZZY: ReadonlySet<ElementName> = new Set<ElementName>([
   'nama_lengkap',
@@ -23,7 +37,7 @@ const FUZZY: ReadonlySet<ElementName> = new Set<ElementName>([
   'alamat',
 ]);
 
-/** Elements compared by similarity (with a score), not exactly. */
+/** Elements compared by similarity against the threshold, not exactly. */
 export const isFuzzyElement = (element: ElementName): boolean => FUZZY.has(element);
 
 /** Spellings that mean the same word in Indonesian addresses and records. */
@@ -130,15 +144,16 @@ export function addressLine(address: Alamat): string {
 }
 
 /**
- * One claim against the registry's value. An address claim is compared with the street line
- * and with every longer prefix of the full address, so a claim of just the street still matches.
+ * One claim against the registry's value, with its similarity (for the simulator's wire format).
+ * An address claim is compared with the street line and with every longer prefix of the full
+ * address, so a claim of just the street still matches.
  */
-export function compareClaim(
+export function scoreClaim(
   element: ElementName,
   claimed: string,
   actual: PopulationText | Alamat,
-  threshold = DEFAULT_THRESHOLD,
-): ClaimVerdict {
+  threshold: number,
+): ScoredVerdict {
   if (element === 'alamat' && typeof actual !== 'string') {
     const parts = addressLine(actual);
     const street = addressLine({
@@ -163,20 +178,48 @@ export function compareClaim(
   return { match, score: match ? 100 : 0 };
 }
 
-/** Verdicts for every claim against one record; an element the record lacks does not match. */
-export function compareClaims(
+/** One claim against the registry's value: the verdict, and nothing from which to rebuild it. */
+export function compareClaim(
+  element: ElementName,
+  claimed: string,
+  actual: PopulationText | Alamat,
+  threshold: number,
+): ClaimVerdict {
+  return { match: scoreClaim(element, claimed, actual, threshold).match };
+}
+
+/** Scored verdicts for every claim against one record (the simulator's answer). */
+export function scoreClaims(
   record: PopulationRecord,
   claims: Readonly<Partial<Record<ElementName, string>>>,
-  threshold = DEFAULT_THRESHOLD,
-): Partial<Record<ElementName, ClaimVerdict>> {
-  const verdicts: Partial<Record<ElementName, ClaimVerdict>> = {};
+  threshold: number,
+): Partial<Record<ElementName, ScoredVerdict>> {
+  const verdicts: Partial<Record<ElementName, ScoredVerdict>> = {};
   for (const [element, claimed] of Object.entries(claims) as [ElementName, string][]) {
     const actual = record[element];
     verdicts[element] =
       actual === undefined
         ? { match: false, score: 0 }
-        : compareClaim(element, claimed, actual, threshold);
+        : scoreClaim(element, claimed, actual, threshold);
   }
+  return verdicts;
+}
+
+/**
+ * Verdicts for every claim against one record, match or not and nothing else; an element the
+ * record lacks does not match.
+ */
+export function compareClaims(
+  record: PopulationRecord,
+  claims: Readonly<Partial<Record<ElementName, string>>>,
+  threshold: number,
+): Partial<Record<ElementName, ClaimVerdict>> {
+  const verdicts: Partial<Record<ElementName, ClaimVerdict>> = {};
+  for (const [element, verdict] of Object.entries(scoreClaims(record, claims, threshold)) as [
+    ElementName,
+    ScoredVerdict,
+  ][])
+    verdicts[element] = { match: verdict.match };
   return verdicts;
 }
 

@@ -95,17 +95,3 @@ export function checkNik(value: unknown): NikCheck {
 export function isValidNik(value: unknown): value is string {
   return checkNik(value).valid;
 }
-
-/**
- * Sixteen digits in a row, or with one separator between any two (`6474 0157 0990 0001`,
- * `6474.0157.0990.0001`): how a NIK could be smuggled into a free-text field, an identifier or a
- * header that reaches the audit trail. A source fragment, for JSON Schema patterns and RegExps.
- */
-export const NIK_LIKE_RUN = '(?:[0-9][ ._:/#-]?){15}[0-9]';
-
-const nikLikeRun = new RegExp(NIK_LIKE_RUN);
-
-/** Whether `text` could carry a NIK, with or without separators. */
-export function containsNikLikeRun(text: string): boolean {
-  return nikLikeRun.test(text);
-}

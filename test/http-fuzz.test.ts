@@ -92,9 +92,15 @@ describe(`HTTP fuzzing: ${REQUESTS} seeded hostile requests`, () => {
       const pid = gateway.pid ?? 0;
 
       const openapi = await request(`${instance.url}/openapi.json`, { dispatcher: agent });
-      const document = (await openapi.body.json()) as { paths: Record<string, object> };
+      const document = (await openapi.body.json()) as {
+        paths: Record<string, Record<string, { 'x-roles'?: string[] }>>;
+      };
       const endpoints: FuzzEndpoint[] = Object.entries(document.paths).flatMap(([path, ops]) =>
-        Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path })),
+        Object.entries(ops).map(([method, operation]) => ({
+          method: method.toUpperCase(),
+          path,
+          ...(operation['x-roles'] ? { roles: operation['x-roles'] } : {}),
+        })),
       );
       const pkiDir = join(dir, 'pki');
       const credentials = new Map(

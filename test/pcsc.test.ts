@@ -30,7 +30,7 @@ describeWithTools('KTP-el readers on pcscd + vpcd', NEEDS, () => {
     const run = spawnSync(
       'unshare',
       [...NAMESPACES, '--propagation', 'private', join(import.meta.dirname, 'pcsc/namespace.sh')],
-      { encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' },
+      { encoding: 'utf8', timeout: 180_000, killSignal: 'SIGKILL' },
     );
     const line = run.stdout.split('\n').find((l) => l.startsWith('RESULT '));
     expect(line, `${run.stdout}\n${run.stderr}`).toBeDefined();
@@ -68,5 +68,5 @@ describeWithTools('KTP-el readers on pcscd + vpcd', NEEDS, () => {
     expect(results['readerRefusals']).toEqual(['reader_not_active']);
     // With quickack on loopback a whole read (a dozen APDUs, two HTTPS round trips) is quick.
     expect(typeof results['goodMs']).toBe('number');
-  });
+  }, 200_000);
 });

@@ -154,6 +154,55 @@ describe('SIEM forwarding', () => {
     await store.close();
   });
 
+  it('sends each signed checkpoint as its own message, after the record it covers, also one signed later', async () => {
+    const { signer } = await createTestSigner(dir, 'pki-checkpoints');
+    const store = new SqliteAuditStore({
+      path: join(dir, 'audit-checkpoints.db'),
+      instance: 'test',
+      signer,
+      checkpointEvery: 5,
+    });
+    const receiver = await startReceiver();
+    const forwarder = new SyslogForwarder({
+      host: '127.0.0.1',
+      port: receiver.port,
+      ca: readFileSync(join(dir, 'siem-pki/ca.crt'), 'utf8'),
+      ...clientFiles,
+      cursor: store.cursor('siem'),
+      readRecords: (after, limit) => [...store.records(after + 1, after + limit)],
+      checkpoints: {
+        cursor: store.cursor('siem-checkpoints'),
+        read: (from, to) => store.checkpoints(from, to),
+      },
+      pollIntervalMs: 50,
+    });
+    forwarder.start();
+    for (let i = 0; i < 12; i++)
+      await store.append({ type: 'lookup', outcome: 'success', requestId: `c${i}` });
+    const kinds = (): string[] =>
+      receiver.messages.map((m) =>
+        m.includes(' checkpoint [')
+          ? `cp${/treeSize="(\d+)"/.exec(m)?.[1]}`
+          : (/seq="(\d+)"/.exec(m)?.[1] ?? '?'),
+      );
+    await until(() => kinds().includes('12'));
+    // Signed by the timer after record 12 went: sent on the next round.
+    const late = store.checkpointIfBehind();
+    expect(late?.treeSize).toBe(12);
+    await until(() => kinds().includes('cp12'));
+    const order = kinds();
+    expect(order.indexOf('cp5')).toBe(order.indexOf('5') + 1);
+    expect(order.indexOf('cp10')).toBe(order.indexOf('10') + 1);
+    const message = receiver.messages.find((m) => m.includes('treeSize="10"')) ?? '';
+    const { checkpoint } = JSON.parse(message.slice(message.indexOf('] ') + 2)) as {
+      checkpoint: { treeSize: number; rootHash: string };
+    };
+    expect(checkpoint).toEqual(store.checkpoints(10, 10)[0]);
+    await forwarder.stop();
+    await receiver.close();
+    await store.close();
+  });
+
   it('refuses a SIEM whose certificate is not from the pinned CA', async () => {
     const { signer } = await createTestSigner(dir, 'pki2');
     const store = new SqliteAuditStore({ path: join(dir, 'audit2.db'), instance: 'test', signer });

@@ -4,12 +4,12 @@
  * ("Sesuai" / "Tidak Sesuai", with the score for fuzzy elements) of a verify request.
  */
 import {
-  compareClaims,
   isFuzzyElement,
   normaliseUpstreamRecord,
+  scoreClaims,
   UPSTREAM_ELEMENT_KEYS,
-  type ClaimVerdict,
   type ElementName,
+  type ScoredVerdict,
 } from '../../policies/index.ts';
 
 export const VERIFY_METHOD = 'CALL_VERIFY_BY_ELEMEN';
@@ -89,9 +89,9 @@ export function verifyAgainst(
     RESPONSE_DESC: 'Data Ditemukan',
     NIK: String(raw['NIK']),
   };
-  for (const [element, verdict] of Object.entries(compareClaims(record, claims, threshold)) as [
+  for (const [element, verdict] of Object.entries(scoreClaims(record, claims, threshold)) as [
     ElementName,
-    ClaimVerdict,
+    ScoredVerdict,
   ][]) {
     const word = verdict.match ? 'Sesuai' : 'Tidak Sesuai';
     answer[keys[element] ?? element] = isFuzzyElement(element)

@@ -36,6 +36,9 @@ export class FakeDukcapilClient implements DukcapilClient {
     });
   }
 
+  /** The threshold of the last CALL_VERIFY_BY_ELEMEN, to check that the agreement's is sent. */
+  lastThreshold: number | undefined;
+
   /** Verdicts as Dukcapil would give them, computed here with the gateway's own comparison. */
   async verifyByElements(
     nik: string,
@@ -43,6 +46,7 @@ export class FakeDukcapilClient implements DukcapilClient {
     threshold: number,
   ): Promise<UpstreamVerification> {
     this.verifyCalls++;
+    this.lastThreshold = threshold;
     const { record } = await this.lookupByNik(nik);
     const verdicts = compareClaims(record, claims, threshold);
     return { verdicts, upstreamStatus: 200, latencyMs: 0 };

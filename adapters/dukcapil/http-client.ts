@@ -134,7 +134,7 @@ export class DukcapilHttpClient implements DukcapilClient {
       this.paths.CALL_VERIFY_BY_ELEMEN,
       body,
       (text, upstreamStatus, latencyMs) => ({
-        verdicts: parseVerifyEnvelope(text, nik, elements),
+        verdicts: parseVerifyEnvelope(text, nik, elements, threshold),
         upstreamStatus,
         latencyMs,
       }),

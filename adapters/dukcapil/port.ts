@@ -35,7 +35,7 @@ export interface UpstreamLookup {
 }
 
 export interface UpstreamVerification {
-  /** A verdict for every claimed element, and for nothing else. */
+  /** Match or not for every claimed element, and for nothing else: never Dukcapil's score. */
   readonly verdicts: Partial<Record<ElementName, ClaimVerdict>>;
   readonly upstreamStatus: number;
   readonly latencyMs: number;
@@ -50,7 +50,8 @@ export interface DukcapilClient {
   lookupByNik(nik: string): Promise<UpstreamLookup>;
   /**
    * CALL_VERIFY_BY_ELEMEN: Dukcapil compares the claims itself and answers verdicts only, so no
-   * record reaches the gateway at all. Throws UpstreamFailure.
+   * record reaches the gateway at all. `threshold` is the agreement's (`verifyThreshold`), sent
+   * as TRESHOLD; a request never chooses it. Throws UpstreamFailure.
    */
   verifyByElements(
     nik: string,

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UpstreamFailure } from './port.ts';
-import { parseVerdict, parseVerifyEnvelope } from './verify-envelope.ts';
+import { parseVerdict, parseVerifyEnvelope, verdictUnder } from './verify-envelope.ts';
 
 const NIK = '6474015709900001';
 const envelope = (item: Record<string, unknown>) =>
@@ -19,12 +19,12 @@ const failureKind = (run: () => unknown): string => {
 
 describe('parseVerdict', () => {
   it.each([
-    ['Sesuai', { match: true, score: 100 }],
-    ['Tidak Sesuai', { match: false, score: 0 }],
-    ['Sesuai (92)', { match: true, score: 92 }],
-    ['Tidak Sesuai (40)', { match: false, score: 40 }],
-    [' SESUAI(88) ', { match: true, score: 88 }],
-    ['tidak  sesuai', { match: false, score: 0 }],
+    ['Sesuai', { sesuai: true }],
+    ['Tidak Sesuai', { sesuai: false }],
+    ['Sesuai (92)', { sesuai: true, score: 92 }],
+    ['Tidak Sesuai (40)', { sesuai: false, score: 40 }],
+    [' SESUAI(88) ', { sesuai: true, score: 88 }],
+    ['tidak  sesuai', { sesuai: false }],
   ])('reads %j', (text, verdict) => {
     expect(parseVerdict(text)).toEqual(verdict);
   });
@@ -37,6 +37,18 @@ describe('parseVerdict', () => {
   );
 });
 
+describe('verdictUnder', () => {
+  it.each([
+    [{ sesuai: true }, true],
+    [{ sesuai: true, score: 85 }, true],
+    [{ sesuai: true, score: 84 }, false],
+    [{ sesuai: false }, false],
+    [{ sesuai: false, score: 99 }, false],
+  ])('reads %j under threshold 85 as match %s, with no score', (wire, match) => {
+    expect(verdictUnder(wire, 85)).toEqual({ match });
+  });
+});
+
 describe('parseVerifyEnvelope', () => {
   it('answers exactly the claimed elements and ignores the rest', () => {
     const text = envelope({
@@ -46,16 +58,26 @@ describe('parseVerifyEnvelope', () => {
       tgl_lhr: 'Tidak Sesuai',
       AGAMA: 'Sesuai',
     });
-    expect(parseVerifyEnvelope(text, NIK, ['nama_lengkap', 'tanggal_lahir'])).toEqual({
-      nama_lengkap: { match: true, score: 96 },
-      tanggal_lahir: { match: false, score: 0 },
+    expect(parseVerifyEnvelope(text, NIK, ['nama_lengkap', 'tanggal_lahir'], 85)).toEqual({
+      nama_lengkap: { match: true },
+      tanggal_lahir: { match: false },
+    });
+  });
+
+  it('drops the score, and holds a Sesuai under the threshold as no match', () => {
+    const text = envelope({ RESPONSE_CODE: '01', NIK, NAMA_LGKP: 'Sesuai (86)' });
+    expect(parseVerifyEnvelope(text, NIK, ['nama_lengkap'], 85)).toEqual({
+      nama_lengkap: { match: true },
+    });
+    expect(parseVerifyEnvelope(text, NIK, ['nama_lengkap'], 90)).toEqual({
+      nama_lengkap: { match: false },
     });
   });
 
   it('reads a numeric code and an unpadded NIK', () => {
     const text = envelope({ RESPONSE_CODE: 1, NIK: 6474015709900001, NAMA_LGKP: 'Sesuai' });
-    expect(parseVerifyEnvelope(text, NIK, ['nama_lengkap'])).toEqual({
-      nama_lengkap: { match: true, score: 100 },
+    expect(parseVerifyEnvelope(text, NIK, ['nama_lengkap'], 85)).toEqual({
+      nama_lengkap: { match: true },
     });
   });
 
@@ -74,7 +96,7 @@ describe('parseVerifyEnvelope', () => {
     ['99', 'malformed: unrecognised RESPONSE_CODE'],
   ])('classifies RESPONSE_CODE %s without reading its description', (code, expected) => {
     const text = envelope({ RESPONSE_CODE: code, RESPONSE_DESC: 'teks bebas dari hulu' });
-    expect(failureKind(() => parseVerifyEnvelope(text, NIK, ['nama_lengkap']))).toBe(expected);
+    expect(failureKind(() => parseVerifyEnvelope(text, NIK, ['nama_lengkap'], 85))).toBe(expected);
   });
 
   it.each([
@@ -83,21 +105,21 @@ describe('parseVerifyEnvelope', () => {
     ['a verdict for another NIK', { RESPONSE_CODE: '01', NIK: '3316010101850002' }],
     ['no code at all', { NAMA_LGKP: 'Sesuai' }],
   ])('refuses %s as malformed', (_, item) => {
-    expect(failureKind(() => parseVerifyEnvelope(envelope(item), NIK, ['nama_lengkap']))).toMatch(
-      /^malformed: /,
-    );
+    expect(
+      failureKind(() => parseVerifyEnvelope(envelope(item), NIK, ['nama_lengkap'], 85)),
+    ).toMatch(/^malformed: /);
   });
 
   it('reads a RESPON error in the CALL_NIK style too', () => {
     const text = envelope({ RESPON: 'Kuota Akses Hari ini telah Habis' });
-    expect(failureKind(() => parseVerifyEnvelope(text, NIK, ['nama_lengkap']))).toBe(
+    expect(failureKind(() => parseVerifyEnvelope(text, NIK, ['nama_lengkap'], 85))).toBe(
       'quota: daily quota exhausted',
     );
   });
 
   it('never puts upstream text in the failure', () => {
     const text = envelope({ RESPONSE_CODE: '01', NIK, NAMA_LGKP: 'SITI KENARI RAHAYU' });
-    expect(failureKind(() => parseVerifyEnvelope(text, NIK, ['nama_lengkap']))).not.toContain(
+    expect(failureKind(() => parseVerifyEnvelope(text, NIK, ['nama_lengkap'], 85))).not.toContain(
       'SITI',
     );
   });
@@ -131,19 +153,16 @@ describe('parseVerifyEnvelope on arbitrary answers', () => {
         (text) => {
           let verdicts: Record<string, unknown>;
           try {
-            verdicts = parseVerifyEnvelope(text, NIK, ELEMENTS);
+            verdicts = parseVerifyEnvelope(text, NIK, ELEMENTS, 85);
           } catch (error) {
             expect(error).toBeInstanceOf(UpstreamFailure);
             if (text.length > 3) expect((error as Error).message).not.toContain(text);
             return;
           }
-          // Never half an answer: every claimed element has a well-formed verdict, nothing else.
+          // Never half an answer: every claimed element has a verdict, and a verdict is one bit.
           expect(Object.keys(verdicts).sort()).toEqual([...ELEMENTS].sort());
           for (const verdict of Object.values(verdicts))
-            expect(verdict).toEqual({
-              match: expect.any(Boolean) as boolean,
-              score: expect.any(Number) as number,
-            });
+            expect(verdict).toEqual({ match: expect.any(Boolean) as boolean });
         },
       ),
       { numRuns: 2000 },

@@ -3,6 +3,11 @@
  * `"Sesuai"` / `"Tidak Sesuai"`, fuzzy ones with a score (`"Sesuai (92)"`). Errors come as
  * `RESPONSE_CODE` / `RESPONSE_DESC` in the same envelope as `CALL_NIK`. The description is never
  * read: codes are classified, and an unknown code is "malformed" rather than guessed at.
+ *
+ * The score stops here, like the fields outside the nine elements: it is an oracle from which a
+ * claimed value can be rebuilt (issue 19, finding 9), so what leaves the adapter is match or not.
+ * A `Sesuai` whose score is under the agreement's threshold is no match: the stricter of
+ * Dukcapil's verdict and the threshold the gateway sent holds.
  */
 import {
   UPSTREAM_ELEMENT_KEYS,
@@ -30,23 +35,37 @@ const RESPONSE_CODES: Readonly<Record<string, readonly [UpstreamFailureKind, str
 
 const VERDICT = /^(tidak\s+)?sesuai(?:\s*\(\s*(\d{1,3})\s*\))?$/i;
 
-/** `"Sesuai (92)"` → {match: true, score: 92}; `"Tidak Sesuai"` → {match: false, score: 0}. */
-export function parseVerdict(text: string): ClaimVerdict | undefined {
+/** One verdict as the wire carries it; the score only where Dukcapil gave one. */
+export interface WireVerdict {
+  readonly sesuai: boolean;
+  readonly score?: number;
+}
+
+/** `"Sesuai (92)"` → {sesuai: true, score: 92}; `"Tidak Sesuai"` → {sesuai: false}. */
+export function parseVerdict(text: string): WireVerdict | undefined {
   const found = VERDICT.exec(text.trim());
   if (found === null) return undefined;
-  const match = found[1] === undefined;
-  const score = found[2] === undefined ? (match ? 100 : 0) : Number(found[2]);
-  return score > 100 ? undefined : { match, score };
+  const sesuai = found[1] === undefined;
+  if (found[2] === undefined) return { sesuai };
+  const score = Number(found[2]);
+  return score > 100 ? undefined : { sesuai, score };
+}
+
+/** Match or not, under the agreement's threshold; the score goes no further. */
+export function verdictUnder(wire: WireVerdict, threshold: number): ClaimVerdict {
+  return { match: wire.sesuai && (wire.score === undefined || wire.score >= threshold) };
 }
 
 /**
  * Parses the answer for exactly the elements asked about: a verdict missing or unreadable for
  * any of them makes the whole answer unusable (never half an answer); extra keys are ignored.
+ * Each verdict is match or not under `threshold` (the one sent as TRESHOLD).
  */
 export function parseVerifyEnvelope(
   text: string,
   nik: string,
   elements: readonly ElementName[],
+  threshold: number,
 ): Partial<Record<ElementName, ClaimVerdict>> {
   const first = firstContentObject(text);
   const respon = getCaseInsensitive(first, 'RESPON');
@@ -76,7 +95,7 @@ export function parseVerifyEnvelope(
     const verdict = typeof raw === 'string' ? parseVerdict(raw) : undefined;
     if (verdict === undefined)
       throw new UpstreamFailure('malformed', 'a claimed element has no verdict');
-    verdicts[element] = verdict;
+    verdicts[element] = verdictUnder(verdict, threshold);
   }
   return verdicts;
 }

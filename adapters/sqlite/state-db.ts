@@ -7,6 +7,7 @@
 import { openPrivateDatabase, ReopeningDatabase } from './open.ts';
 import Database from 'better-sqlite3';
 import type { AgreementConfig } from '../../gateway/config/index.ts';
+import { compareCrlMarks, type CrlMark, type CrlMarkStore } from '../../certs/revocation.ts';
 import type {
   RawAgreementChange,
   RawClientStatus,
@@ -39,9 +40,15 @@ CREATE TABLE IF NOT EXISTS readers (
   changed_at TEXT NOT NULL,
   changed_by TEXT NOT NULL
 ) STRICT;
+CREATE TABLE IF NOT EXISTS crl_high_water (
+  issuer_sha256 TEXT PRIMARY KEY,
+  crl_number TEXT NOT NULL,
+  this_update INTEGER NOT NULL,
+  accepted_at TEXT NOT NULL
+) STRICT;
 `;
 
-export class StateDb implements StateStore {
+export class StateDb implements StateStore, CrlMarkStore {
   private readonly database: ReopeningDatabase;
   private seenVersion = -1;
   private ownWrites = 0;
@@ -203,6 +210,43 @@ export class StateDb implements StateStore {
       ).run(state, reason ?? null, at.toISOString(), by, id);
     });
     this.ownWrites++;
+  }
+
+  /**
+   * The newest CRL the gateway has applied for the CA with this certificate hash (certs/
+   * revocation.ts): a CRL older than it is refused, after a restart too. None before the first.
+   */
+  highestCrl(issuerSha256: string): CrlMark | undefined {
+    const row = this.database.use((db) => {
+      // A read-only state.db (doctor) of an older version has no such table yet.
+      const exists = db
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'crl_high_water'")
+        .get();
+      if (exists === undefined) return undefined;
+      return db
+        .prepare('SELECT crl_number, this_update FROM crl_high_water WHERE issuer_sha256 = ?')
+        .get(issuerSha256) as { crl_number: string; this_update: number } | undefined;
+    });
+    if (row === undefined) return undefined;
+    if (!/^\d{1,60}$/.test(row.crl_number)) return undefined;
+    return { crlNumber: BigInt(row.crl_number), thisUpdate: row.this_update };
+  }
+
+  /** Raises the stored mark to `mark`, in one transaction; never lowers it. */
+  recordHighestCrl(issuerSha256: string, mark: CrlMark, at: Date): void {
+    const raised = this.database.use((db) =>
+      db
+        .transaction(() => {
+          const stored = this.highestCrl(issuerSha256);
+          if (stored !== undefined && compareCrlMarks(mark, stored) <= 0) return false;
+          db.prepare(
+            'INSERT INTO crl_high_water (issuer_sha256, crl_number, this_update, accepted_at) VALUES (?, ?, ?, ?) ON CONFLICT(issuer_sha256) DO UPDATE SET crl_number = excluded.crl_number, this_update = excluded.this_update, accepted_at = excluded.accepted_at',
+          ).run(issuerSha256, mark.crlNumber.toString(), mark.thisUpdate, at.toISOString());
+          return true;
+        })
+        .immediate(),
+    );
+    if (raised) this.ownWrites++;
   }
 
   close(): void {

@@ -3,7 +3,7 @@
  * (RFC 5425 / RFC 6587): `LENGTH SP MESSAGE`. The message carries the record as JSON, so a SIEM
  * keeps everything, including the hashes that let it verify the chain itself.
  */
-import type { AuditRecord } from '../../audit/index.ts';
+import type { AuditRecord, SignedCheckpoint } from '../../audit/index.ts';
 
 /** RFC 5612 documentation enterprise number; a deployment may register its own. */
 export const STRUCTURED_DATA_ID = 'gerbang@32473';
@@ -35,6 +35,24 @@ export function formatRfc5424(
   ];
   if (record.event !== undefined) params.push(`event="${escapeParam(record.event)}"`);
   return `<${priority}>1 ${record.time} ${headerToken(origin.hostname, 255)} ${headerToken(origin.appName, 48)} ${headerToken(origin.procId, 128)} ${headerToken(record.type, 32)} [${STRUCTURED_DATA_ID} ${params.join(' ')}] ${JSON.stringify(record)}`;
+}
+
+/**
+ * A signed checkpoint as its own message (MSGID `checkpoint`), so that the SIEM holds tree heads
+ * the appliance cannot take back: `gerbang audit verify --anchor-siem` reads them from a SIEM
+ * export, and a trail cut below one of them fails verification.
+ */
+export function formatCheckpointRfc5424(
+  checkpoint: SignedCheckpoint,
+  origin: { hostname: string; appName: string; procId: string },
+): string {
+  const priority = FACILITY_LOG_AUDIT * 8 + SEVERITY.notice;
+  const params = [
+    `treeSize="${checkpoint.treeSize}"`,
+    `rootHash="${checkpoint.rootHash}"`,
+    `keyId="${checkpoint.keyId}"`,
+  ];
+  return `<${priority}>1 ${checkpoint.time} ${headerToken(origin.hostname, 255)} ${headerToken(origin.appName, 48)} ${headerToken(origin.procId, 128)} checkpoint [${STRUCTURED_DATA_ID} ${params.join(' ')}] ${JSON.stringify({ checkpoint })}`;
 }
 
 export function frameOctetCounted(message: string): Buffer {

@@ -1,5 +1,5 @@
 /**
- * Forwards every audit record to the SIEM as RFC 5424 over TLS (RFC 5425), with a client
+ * Forwards every audit record, and every signed checkpoint right after the record it covers, to the SIEM as RFC 5424 over TLS (RFC 5425), with a client
  * certificate and the SIEM's CA pinned. A durable cursor kept by the audit store remembers what was
  * sent, so an outage of the SIEM loses nothing: the forwarder reconnects with backoff and catches
  * up. Delivery is at least once: after a broken connection, the records sent in the last few
@@ -8,8 +8,8 @@
 import { isIP } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 import { hostname } from 'node:os';
-import type { AuditCursor, AuditRecord } from '../../audit/index.ts';
-import { formatRfc5424, frameOctetCounted } from './format.ts';
+import type { AuditCursor, AuditRecord, SignedCheckpoint } from '../../audit/index.ts';
+import { formatCheckpointRfc5424, formatRfc5424, frameOctetCounted } from './format.ts';
 
 export interface SyslogForwarderOptions {
   readonly host: string;
@@ -22,6 +22,15 @@ export interface SyslogForwarderOptions {
   /** The last sequence number handed to the SIEM connection, durable beside the trail. */
   readonly cursor: AuditCursor;
   readonly readRecords: (afterSeq: number, limit: number) => AuditRecord[];
+  /**
+   * Signed checkpoints over tree sizes in [fromSize, toSize], with their own durable cursor (the
+   * last tree size sent): each is sent once the record it covers has been, also when it was
+   * signed after that record went (the checkpoint timer).
+   */
+  readonly checkpoints?: {
+    readonly cursor: AuditCursor;
+    readonly read: (fromSize: number, toSize: number) => SignedCheckpoint[];
+  };
   readonly pollIntervalMs?: number;
   readonly rewindWindowMs?: number;
   readonly onStateChange?: (state: 'connected' | 'disconnected', detail: string) => void;
@@ -124,7 +133,12 @@ export class SyslogForwarder {
     const window = this.options.rewindWindowMs ?? 5_000;
     const since = Date.now() - window;
     const recent = this.sent.find((entry) => entry.at >= since);
-    if (recent !== undefined) this.setCursor(Math.min(this.cursor(), recent.seq - 1));
+    if (recent !== undefined) {
+      this.setCursor(Math.min(this.cursor(), recent.seq - 1));
+      const checkpoints = this.options.checkpoints;
+      if (checkpoints !== undefined && checkpoints.cursor.read() > this.cursor())
+        checkpoints.cursor.save(this.cursor());
+    }
     this.sent = [];
   }
 
@@ -134,10 +148,11 @@ export class SyslogForwarder {
     try {
       while (this.connected && !this.stopped) {
         const records = this.options.readRecords(this.cursor(), 500);
-        if (records.length === 0) break;
-        const frames = Buffer.concat(
-          records.map((record) => frameOctetCounted(formatRfc5424(record, this.origin))),
-        );
+        const upTo = records.at(-1)?.seq ?? this.cursor();
+        const checkpoints = this.options.checkpoints;
+        const sealed = checkpoints?.read(checkpoints.cursor.read() + 1, upTo) ?? [];
+        if (records.length === 0 && sealed.length === 0) break;
+        const frames = this.framesOf(records, sealed);
         const socket = this.socket;
         if (socket === undefined) break;
         const written = await new Promise<boolean>((resolve) => {
@@ -146,7 +161,10 @@ export class SyslogForwarder {
           });
         });
         if (!written) break;
-        const last = records.at(-1)?.seq ?? this.cursor();
+        const lastSealed = sealed.at(-1);
+        if (checkpoints !== undefined && lastSealed !== undefined)
+          checkpoints.cursor.save(lastSealed.treeSize);
+        const last = upTo;
         const now = Date.now();
         for (const record of records) this.sent.push({ seq: record.seq, at: now });
         this.sent = this.sent.filter(
@@ -163,6 +181,25 @@ export class SyslogForwarder {
         void this.pump();
       }, this.options.pollIntervalMs ?? 500);
     }
+  }
+
+  /** The records as frames, each checkpoint right after the record it covers (or first). */
+  private framesOf(records: readonly AuditRecord[], sealed: readonly SignedCheckpoint[]): Buffer {
+    const frames: Buffer[] = [];
+    let next = 0;
+    const sendCheckpointsThrough = (seq: number): void => {
+      for (; next < sealed.length && (sealed[next]?.treeSize ?? 0) <= seq; next++) {
+        const checkpoint = sealed[next];
+        if (checkpoint !== undefined)
+          frames.push(frameOctetCounted(formatCheckpointRfc5424(checkpoint, this.origin)));
+      }
+    };
+    sendCheckpointsThrough(this.cursor());
+    for (const record of records) {
+      frames.push(frameOctetCounted(formatRfc5424(record, this.origin)));
+      sendCheckpointsThrough(record.seq);
+    }
+    return Buffer.concat(frames);
   }
 
   stop(): Promise<void> {

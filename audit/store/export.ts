@@ -1,12 +1,19 @@
 /**
  * The store's records as export lines (the format verify.ts checks): a header, the chain state
- * before the first record, the records with the stored checkpoints among them, and optionally a
- * fresh checkpoint sealing the last one. The live store verifies itself through the same lines.
+ * before the first record, the records with the stored checkpoints among them, and, for a file,
+ * a fresh checkpoint over the last one and the seal: the audit key's signature over the header,
+ * the start marker and the record count. The live store verifies itself through the same lines.
  */
 import type { CheckpointSigner, SignedCheckpoint } from '../checkpoint.ts';
 import type { MerkleFrontier } from '../merkle.ts';
 import type { AuditRecord } from '../types.ts';
-import { EXPORT_FORMAT, type ExportLine } from '../verify.ts';
+import {
+  EXPORT_FORMAT,
+  sealPayload,
+  type ExportHeader,
+  type ExportLine,
+  type ExportStart,
+} from '../verify.ts';
 import type { AuditStoreReader } from './reader.ts';
 
 export interface ExportSource {
@@ -33,7 +40,7 @@ export function* exportLines(source: ExportSource, options: ExportRange): Genera
   const { first, last } = reader.range(source.headSeq());
   const fromSeq = Math.max(options.fromSeq ?? first, first);
   const toSeq = Math.min(options.toSeq ?? last, last);
-  yield {
+  const header: ExportHeader = {
     kind: 'header',
     format: EXPORT_FORMAT,
     instance: source.instance,
@@ -43,26 +50,41 @@ export function* exportLines(source: ExportSource, options: ExportRange): Genera
       ? { previousCertificates: source.previousCertificatesPem }
       : {}),
   };
+  yield header;
   // The chain state just before the first exported record.
   const { anchor, frontier, lastHash } = reader.chainStateThrough(fromSeq - 1);
+  let start: ExportStart | undefined;
   if (frontier.size > 0) {
-    yield { kind: 'start', treeSize: frontier.size, lastHash, frontier: frontier.toNodes() };
+    start = { kind: 'start', treeSize: frontier.size, lastHash, frontier: frontier.toNodes() };
+    yield start;
     if (anchor && anchor.checkpoint.treeSize === frontier.size)
       yield { kind: 'checkpoint', checkpoint: anchor.checkpoint };
   }
   const checkpoints = new Map(reader.checkpoints(fromSeq, toSeq).map((c) => [c.treeSize, c]));
   let lastExported: AuditRecord | undefined;
+  let count = 0;
   for (const record of reader.records(fromSeq, toSeq)) {
     yield { kind: 'record', record };
     frontier.append(Buffer.from(record.hash, 'hex'));
     lastExported = record;
+    count++;
     const checkpoint = checkpoints.get(record.seq);
     if (checkpoint) yield { kind: 'checkpoint', checkpoint };
   }
-  if (options.sealWithFreshCheckpoint && lastExported && !checkpoints.has(lastExported.seq)) {
+  if (!options.sealWithFreshCheckpoint) return;
+  if (lastExported && !checkpoints.has(lastExported.seq)) {
     yield {
       kind: 'checkpoint',
       checkpoint: source.seal(lastExported.seq, lastExported.hash, frontier),
     };
   }
+  const payload = sealPayload({
+    header,
+    start,
+    records: count,
+    treeSize: frontier.size,
+    rootHash: frontier.root().toString('hex'),
+    lastHash: lastExported?.hash ?? lastHash,
+  });
+  yield { kind: 'seal', records: count, ...source.signer.signText(payload) };
 }

@@ -159,12 +159,29 @@ describe('SqliteAuditStore', () => {
       await store.append(event(i));
       now += 86_400_000;
     }
-    const { purged, throughSeq } = store.purgeBefore(Date.parse('2024-01-06T00:00:00Z'));
+    const before = store.freshCheckpoint();
+    const { purged, throughSeq } = await store.purgeBefore(Date.parse('2024-01-06T00:00:00Z'), {
+      detail: { retentionDays: 5 },
+    });
     expect([purged, throughSeq]).toEqual([5, 5]);
-    expect([...store.records()].map((r) => r.seq)).toEqual([6, 7, 8, 9, 10, 11, 12]);
-    expect(store.verify(caPem)).toMatchObject({ ok: true, records: 7 });
-    await store.append(event(13));
-    expect(verify(exportOf(store))).toMatchObject({ ok: true, records: 8 });
+    // The purge is recorded (range, tree head before, anchor root) under a checkpoint of its own.
+    const records = [...store.records()];
+    expect(records.map((r) => r.seq)).toEqual([6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(records.at(-1)).toMatchObject({
+      event: 'retention_purge',
+      detail: {
+        purged: 5,
+        fromSeq: 1,
+        throughSeq: 5,
+        treeSizeBefore: 12,
+        rootBefore: before.rootHash,
+        anchorRoot: store.anchor()?.checkpoint.rootHash,
+      },
+    });
+    expect(store.checkpoints().at(-1)?.treeSize).toBe(13);
+    expect(store.verify(caPem)).toMatchObject({ ok: true, records: 8, unsealedRecords: 0 });
+    await store.append(event(14));
+    expect(verify(exportOf(store))).toMatchObject({ ok: true, records: 9 });
     await store.close();
   });
 

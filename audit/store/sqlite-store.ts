@@ -8,9 +8,10 @@
 import type { Database } from 'better-sqlite3';
 import { openPrivateDatabase } from '../../adapters/sqlite/open.ts';
 import type { SignedCheckpoint } from '../checkpoint.ts';
-import type { AuditCursor, AuditLogReader, AuditTrail } from '../port.ts';
+import type { AuditCursor, AuditLogReader, AuditTrail, PurgeOutcome } from '../port.ts';
 import type {
   AppendedRecord,
+  AuditDetail,
   AuditEvent,
   AuditPage,
   AuditQuery,
@@ -18,7 +19,7 @@ import type {
   CoverageRow,
   UsageFigures,
 } from '../types.ts';
-import { verifyExport, type ExportLine, type VerifyResult } from '../verify.ts';
+import { verifyExport, type ExportLine, type TreeAnchor, type VerifyResult } from '../verify.ts';
 import { openCursor } from './cursors.ts';
 import { exportLines, type ExportRange } from './export.ts';
 import { purgeBefore } from './purge.ts';
@@ -139,9 +140,10 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader {
   }
 
   /** Verifies the whole stored trail: chain, checkpoints, anchor. Unsealed records are reported. */
-  verify(caCertificatePem?: string): VerifyResult {
+  verify(caCertificatePem?: string, anchors: readonly TreeAnchor[] = []): VerifyResult {
     return verifyExport(this.exportLines({ sealWithFreshCheckpoint: false }), {
       requireFinalCheckpoint: false,
+      anchors,
       ...(caCertificatePem === undefined ? {} : { caCertificatePem }),
     });
   }
@@ -173,15 +175,44 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader {
 
   /**
    * Removes records older than `cutoff` (epoch ms), keeping the rest verifiable behind a signed
-   * anchor (see purge.ts). Returns how many records were removed.
+   * anchor (see purge.ts), and records the purge: how many, which range, the tree head before
+   * (size and root: the purge does not change the tree, only what is held of it) and the
+   * anchor's root. A checkpoint is signed over that record at once, so the purge is itself
+   * anchored and travels to the SIEM with the other checkpoints. `cutoff` is the caller's to
+   * bound (policies/retention.ts); nothing here reads the clock.
    */
-  purgeBefore(cutoff: number): { purged: number; throughSeq: number } {
-    return purgeBefore(
+  async purgeBefore(
+    cutoff: number,
+    record: { readonly principal?: AuditEvent['principal']; readonly detail: AuditDetail },
+  ): Promise<PurgeOutcome> {
+    const before = this.writer.freshCheckpoint();
+    const held = this.range();
+    const { purged, throughSeq } = purgeBefore(
       this.db,
       this.reader,
       (treeSize, lastHash, frontier) => this.writer.signCheckpoint(treeSize, lastHash, frontier),
       cutoff,
     );
+    if (purged === 0) return { purged, throughSeq };
+    const anchorRoot = this.reader.anchor()?.checkpoint.rootHash ?? '';
+    await this.append({
+      type: 'system',
+      event: 'retention_purge',
+      outcome: 'success',
+      ...(record.principal ? { principal: record.principal } : {}),
+      detail: {
+        ...record.detail,
+        purged,
+        fromSeq: held.first,
+        throughSeq,
+        before: new Date(cutoff).toISOString(),
+        treeSizeBefore: before.treeSize,
+        rootBefore: before.rootHash,
+        anchorRoot,
+      },
+    });
+    this.checkpointIfBehind();
+    return { purged, throughSeq };
   }
 
   /** The named cursor (created at 0), e.g. `siem` for the forwarder's last sent record. */

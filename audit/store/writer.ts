@@ -15,7 +15,7 @@ import { describeStorageFailure } from '../../adapters/sqlite/port.ts';
 import type { CheckpointSigner, SignedCheckpoint } from '../checkpoint.ts';
 import { MerkleFrontier } from '../merkle.ts';
 import { canonicalBody, GENESIS_HASH, hashCanonicalBody, recordBody } from '../record.ts';
-import type { AppendedRecord, AuditEvent } from '../types.ts';
+import { isClockCorrection, type AppendedRecord, type AuditEvent } from '../types.ts';
 import type { Anchor } from './reader.ts';
 
 export interface AuditWriterOptions {
@@ -206,8 +206,9 @@ export class AuditWriter {
     let lastTimeMs = head.lastTimeMs ?? 0;
     const frontier = head.frontier;
     for (const event of events) {
-      // Record times never go backwards; a clock behind the trail is handled by the data path.
-      lastTimeMs = Math.max(this.now(), lastTimeMs);
+      // Record times never go backwards (a clock behind the trail is handled by the data path),
+      // except at an administrator's correction of a clock that had run ahead.
+      lastTimeMs = isClockCorrection(event) ? this.now() : Math.max(this.now(), lastTimeMs);
       seq++;
       const canonical = canonicalBody(
         recordBody(event, seq, new Date(lastTimeMs).toISOString(), lastHash),

@@ -16,13 +16,16 @@ import {
   type AuditEvent,
   type VerifyResult,
 } from '../../audit/index.ts';
-import { parseIsoInstant } from '../../policies/index.ts';
+import {
+  latestRetentionCutoff,
+  parseIsoInstant,
+  refuseCutoffInsideRetention,
+} from '../../policies/index.ts';
 import { auditTrustAnchorPem, openAuditStore } from '../server/audit-store.ts';
 import { loadConfig } from '../config/index.ts';
 import { resolveInstance } from '../config/instance.ts';
+import { anchorsFrom } from './audit-anchors.ts';
 import { CliError, displayPath, EXIT, say, warn } from './output.ts';
-
-const DAY_MS = 86_400_000;
 
 function cliPrincipal(): NonNullable<AuditEvent['principal']> {
   return { id: `cli:${userInfo().username}`, role: 'admin', certificateFingerprint: '-' };
@@ -44,6 +47,11 @@ function report(result: VerifyResult, what: string): void {
     say(
       `OK: ${what} verifies — ${result.records} records, ${result.checkpoints} signed checkpoints, tree size ${result.treeSize}, root ${result.rootHash}`,
     );
+    say(
+      result.anchorsConfirmed > 0
+        ? `  ${result.anchorsConfirmed} anchor(s) held outside confirmed: the trail extends them`
+        : `  no anchor held outside was given: a trail cut at its end by someone holding the audit key would verify too; keep this line as one (--anchor ${result.treeSize}:${result.rootHash})`,
+    );
     if (result.unsealedRecords > 0)
       say(
         `  ${result.unsealedRecords} newest records are not yet covered by a checkpoint (one is signed within the checkpoint interval)`,
@@ -58,9 +66,15 @@ function report(result: VerifyResult, what: string): void {
 
 /** `audit verify [FILE]`: the live trail, or an export offline (only the CA is needed). */
 export async function auditVerify(
-  values: { ca: string | undefined },
+  values: {
+    ca: string | undefined;
+    anchor?: string[] | undefined;
+    'anchor-report'?: string[] | undefined;
+    'anchor-siem'?: string[] | undefined;
+  },
   file: string | undefined,
 ): Promise<void> {
+  const anchors = anchorsFrom(values);
   if (file !== undefined) {
     let caPem = values.ca === undefined ? undefined : readFileSync(values.ca, 'utf8');
     if (caPem === undefined) {
@@ -76,6 +90,7 @@ export async function auditVerify(
       verifyExport(parseExportLines(readFileSync(file, 'utf8')), {
         caCertificatePem: caPem,
         requireFinalCheckpoint: true,
+        anchors,
       }),
       file,
     );
@@ -87,13 +102,16 @@ export async function auditVerify(
   try {
     const result = store.verify(
       values.ca === undefined ? auditTrustAnchorPem(config) : readFileSync(values.ca, 'utf8'),
+      anchors,
     );
     await store.append({
       type: 'audit',
       event: 'verify',
       outcome: result.ok ? 'success' : 'error',
       principal: cliPrincipal(),
-      detail: result.ok ? { records: result.records } : { firstBadSeq: result.firstBadSeq },
+      detail: result.ok
+        ? { records: result.records, anchors: anchors.length }
+        : { firstBadSeq: result.firstBadSeq, anchors: anchors.length },
     });
     report(result, 'the audit trail');
   } finally {
@@ -143,6 +161,11 @@ export async function auditExport(values: {
       throw error;
     }
     closeSync(fd);
+    if (records === 0) {
+      // An export without records proves nothing and would not verify: none is written.
+      rmSync(values.out, { force: true });
+      throw new CliError('no records in that range: nothing was exported', EXIT.usage);
+    }
     say(
       `exported ${records} records to ${values.out}; verify with: gerbang audit verify ${values.out} --ca ${displayPath(config.server.clientCaFile)}`,
     );
@@ -151,25 +174,47 @@ export async function auditExport(values: {
   }
 }
 
+/**
+ * `audit purge [--before T]`: the cut-off defaults to the latest the retention period allows and
+ * may not be later, measured from the earlier of this machine's clock and the trail's newest
+ * record, so that neither a mistyped date nor a clock set ahead for one command erases evidence.
+ */
 export async function auditPurge(values: { before: string | undefined }): Promise<void> {
   const location = resolveInstance();
   const config = loadConfig(location.configPath);
-  const cutoff =
-    parseTime(values.before, '--before') ?? Date.now() - config.audit.retentionDays * DAY_MS;
+  const requested = parseTime(values.before, '--before');
   const store = openAuditStore(config, location.dataDir);
   try {
-    const { purged, throughSeq } = store.purgeBefore(cutoff);
-    await store.append({
-      type: 'system',
-      event: 'retention_purge',
-      outcome: 'success',
+    // A clock far ahead of the trail is a clock to check before anything is deleted by it (the
+    // gateway holds its own purge the same way: gateway/services/retention).
+    const newest = store.newestRecordTime();
+    const aheadDays = newest === undefined ? 0 : (Date.now() - newest) / 86_400_000;
+    if (aheadDays > config.clock.maxStartGapDays)
+      throw new CliError(
+        `this machine's clock is ${Math.floor(aheadDays)} days ahead of the trail's newest record (clock.maxStartGapDays is ${config.clock.maxStartGapDays}): check the time (chrony); nothing was purged`,
+        EXIT.usage,
+      );
+    const latest = latestRetentionCutoff({
+      now: Date.now(),
+      retentionDays: config.audit.retentionDays,
+      newestRecordTime: store.newestRecordTime(),
+    });
+    const refusal =
+      requested === undefined ? undefined : refuseCutoffInsideRetention(requested, latest);
+    if (refusal !== undefined)
+      throw new CliError(
+        `${refusal} (audit.retentionDays is ${config.audit.retentionDays}); nothing was purged`,
+        EXIT.usage,
+      );
+    const cutoff = requested ?? latest;
+    const { purged, throughSeq } = await store.purgeBefore(cutoff, {
       principal: cliPrincipal(),
-      detail: { purged, throughSeq, before: new Date(cutoff).toISOString() },
+      detail: { retentionDays: config.audit.retentionDays },
     });
     say(
       purged === 0
         ? 'nothing to purge'
-        : `purged ${purged} records (through ${throughSeq}); a signed anchor keeps the rest verifiable`,
+        : `purged ${purged} records (through ${throughSeq}); a signed anchor keeps the rest verifiable, and the purge is recorded under a new checkpoint`,
     );
   } finally {
     await store.close();

@@ -14,23 +14,32 @@ import { renderReportHtml } from '../http/pages/report-page.tsx';
 import { openOfflineServices } from './offline-services.ts';
 import { CliError, displayPath, EXIT, say } from './output.ts';
 
-/** `report verify DIR`: report.json against its detached signature, with the instance's CA. */
+/**
+ * `report verify DIR`: report.json against its detached signature, with the instance's CA, signed
+ * by a report signing certificate of that CA (certs/verify.ts).
+ */
 export async function reportVerify(values: { ca: string | undefined }, dir: string): Promise<void> {
   const location = resolveInstance();
   const caPem =
     values.ca === undefined
       ? auditTrustAnchorPem(loadConfig(location.configPath))
       : readFileSync(values.ca, 'utf8');
+  // Only a report signing certificate of the CA will do: not an app's, not the audit signer's.
   const result = await verifyDetached(
     readFileSync(join(dir, 'report.p7s')),
     readFileSync(join(dir, 'report.json')),
     caPem,
+    { profile: 'reports' },
   );
   if (!result.ok)
     throw new CliError(
       `FAILED: ${join(dir, 'report.json')} does not match its signature: ${result.reason ?? ''}`,
     );
   say(`OK: report.json is signed by ${result.signer ?? 'the CA'} and unchanged`);
+  if (result.legacyProfile === true)
+    say(
+      'note: signed with a report certificate of the old profile (codeSigning only), from before key purposes were bound; stock OpenSSL verifies it only with -purpose any (docs/reports.md)',
+    );
 }
 
 export async function reportCommand(
@@ -69,7 +78,7 @@ export async function reportCommand(
     );
     say(`report ${period.label} written to ${values.out} (report.json sha256 ${generated.digest})`);
     say(
-      `verify: openssl cms -verify -binary -inform DER -in ${join(values.out, 'report.p7s')} -content ${join(values.out, 'report.json')} -CAfile ${displayPath(join(location.pkiDir, 'ca.crt'))} -purpose any`,
+      `verify: openssl cms -verify -binary -inform DER -in ${join(values.out, 'report.p7s')} -content ${join(values.out, 'report.json')} -CAfile ${displayPath(join(location.pkiDir, 'ca.crt'))}`,
     );
   } finally {
     await services.close();

@@ -11,6 +11,7 @@ import {
   demoPkiExpiredOn,
   demoReaderFiles,
   ensureDemoInstance,
+  keepDemoCrlFresh,
   refreshDemoCrlIfDue,
 } from './demo/instance.ts';
 import { DEMO_PRINCIPAL, renewDemoAgreementIfDue, type DemoRenewal } from './demo/renewal.ts';
@@ -189,7 +190,15 @@ export async function demoCommand(): Promise<void> {
     await simulator.close();
     return portTaken('the gateway', 'GERBANG_PORT')(error);
   });
+  // Running for months: the CRL is renewed before it lapses, as it was at the start.
+  const stopCrlRenewal = keepDemoCrlFresh(location.pkiDir, (error) => {
+    logger.error(
+      { event: 'demo_crl_renewal_failed', reason: (error as Error).message },
+      'could not republish the demo CRL; it is tried again in an hour',
+    );
+  });
   onShutdown(async () => {
+    stopCrlRenewal();
     await gateway.close();
     await simulator.close();
     logs.flush();

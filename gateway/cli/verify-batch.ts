@@ -39,7 +39,6 @@ export interface VerifyBatchValues {
   readonly in: string;
   readonly out: string;
   readonly purpose: string;
-  readonly threshold: string | undefined;
   readonly gateway: string | undefined;
   readonly client: string | undefined;
   readonly cert: string | undefined;
@@ -55,12 +54,6 @@ export interface VerifyBatchValues {
 export async function verifyBatchCommand(values: VerifyBatchValues): Promise<number> {
   if ((values.cert === undefined) !== (values.key === undefined))
     throw new CliError('--cert and --key go together', EXIT.usage);
-  let threshold: number | undefined;
-  if (values.threshold !== undefined) {
-    threshold = Number(values.threshold);
-    if (!Number.isInteger(threshold) || threshold < 0 || threshold > 100)
-      throw new CliError('--threshold must be an integer from 0 to 100', EXIT.usage);
-  }
   const inputPath = resolve(values.in);
   const outputPath = resolve(values.out);
   if (inputPath === outputPath) throw new CliError('--out must not be the input file', EXIT.usage);
@@ -91,7 +84,6 @@ export async function verifyBatchCommand(values: VerifyBatchValues): Promise<num
       inputPath,
       outputPath,
       purpose: values.purpose,
-      threshold,
       connection,
       operator,
       referencePrefix: `batch:${auditSafe(basename(inputPath), /[^A-Za-z0-9._-]/g, 80)}`,

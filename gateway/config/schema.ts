@@ -4,7 +4,12 @@
  * Paths are relative to the configuration file's directory. Secrets are paths, never values.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { ELEMENTS, type ElementName } from '../../policies/index.ts';
+import {
+  DEFAULT_VERIFY_THRESHOLD,
+  ELEMENTS,
+  MIN_VERIFY_THRESHOLD,
+  type ElementName,
+} from '../../policies/index.ts';
 
 export const UPSTREAM_METHODS = ['CALL_NIK', 'CALL_VERIFY_BY_ELEMEN'] as const;
 export const ROLES = ['app', 'reader', 'officer', 'evaluator', 'admin'] as const;
@@ -81,6 +86,16 @@ export const AgreementSchema = Type.Object(
         uniqueItems: true,
       }),
     ),
+    /**
+     * The similarity (0–100) at which a name, place, occupation or address claim matches, on
+     * every verification under this agreement (and sent to Dukcapil as TRESHOLD). Fixed here,
+     * never by a request: a threshold of the client's choosing turns verification into a lookup.
+     */
+    verifyThreshold: Type.Integer({
+      minimum: MIN_VERIFY_THRESHOLD,
+      maximum: 100,
+      default: DEFAULT_VERIFY_THRESHOLD,
+    }),
     /** Return data (data balikan) owed for every NIK accessed, within this many days. */
     returnDataWithinDays: Type.Integer({ minimum: 1, maximum: 365, default: 7 }),
     /** ISO/IEC 27001 certificate: due 6 months after signing (PKS Pasal 2(2)i). */
@@ -103,6 +118,11 @@ export const ConfigSchema = Type.Object(
         keyFile: SecretPath,
         clientCaFile: Path,
         crlFile: Path,
+        /**
+         * How long past its nextUpdate the CRL is still used; after it, every client is refused
+         * until a fresh one is published (docs/security.md, attack 08). At most 7 days.
+         */
+        crlGraceSeconds: Type.Integer({ minimum: 0, maximum: 604_800, default: 3600 }),
         bodyLimitBytes: Type.Integer({ minimum: 256, maximum: 1_048_576, default: 16_384 }),
         requestTimeoutMs: Milliseconds(30_000),
         keepAliveTimeoutMs: Milliseconds(5_000),
@@ -114,6 +134,21 @@ export const ConfigSchema = Type.Object(
         maxConnections: Type.Integer({ minimum: 1, maximum: 100_000, default: 1024 }),
         /** Request line plus headers, in bytes; larger is answered 431. */
         maxHeaderBytes: Type.Integer({ minimum: 1024, maximum: 65_536, default: 8192 }),
+        /**
+         * Requests that fail authentication, and failed handshakes: refusals per second and
+         * burst an address earns before further certain refusals are answered without work; the
+         * addresses held; the (address, reason) pairs recorded apart per minute, the rest counted
+         * in one record (docs/security.md, attack 06).
+         */
+        unauthenticated: Type.Object(
+          {
+            ratePerSecond: Type.Number({ exclusiveMinimum: 0, maximum: 10_000, default: 5 }),
+            burst: Type.Integer({ minimum: 1, maximum: 100_000, default: 20 }),
+            maxAddresses: Type.Integer({ minimum: 16, maximum: 1_000_000, default: 4096 }),
+            maxSourcesPerMinute: Type.Integer({ minimum: 1, maximum: 10_000, default: 64 }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
       },
       { additionalProperties: false },
     ),
@@ -210,11 +245,39 @@ export const ConfigSchema = Type.Object(
         sequentialMaxGap: Type.Integer({ minimum: 1, default: 3 }),
         refusedElementsPerHour: Type.Integer({ minimum: 1, default: 5 }),
         cooldownMinutes: Type.Integer({ minimum: 1, default: 60 }),
+        /**
+         * Operator ids held per client (about 0.5 KB each), the least recently seen forgotten
+         * first: X-Operator-Id is the client's to choose (docs/security.md, attack 10).
+         */
+        maxOperatorsPerClient: Type.Integer({ minimum: 10, maximum: 1_000_000, default: 1000 }),
+        /** New operator ids one client may bring in an hour before an `operator_churn` alert. */
+        newOperatorsPerHour: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 200 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    /**
+     * Verification of claims (POST /v1/nik/verify): each client may try this many distinct sets of
+     * claims about one resident per day (Dukcapil's day, `upstream.quotaTimeZone`), whatever the
+     * operator; beyond it `429 verification_limit` and an alert. The counts are held for at most
+     * `maxTrackedResidents` (client, resident) pairs, the least recently used evicted first.
+     */
+    verification: Type.Object(
+      {
+        attemptsPerResidentPerDay: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+        maxTrackedResidents: Type.Integer({ minimum: 100, maximum: 10_000_000, default: 50_000 }),
       },
       { additionalProperties: false, default: {} },
     ),
     clock: Type.Object(
-      { maxJumpSeconds: Type.Integer({ minimum: 1, default: 300 }) },
+      {
+        maxJumpSeconds: Type.Integer({ minimum: 1, default: 300 }),
+        /**
+         * A start this many days after the trail's newest record holds the retention purge until
+         * an administrator acknowledges the clock (a clock set ahead would otherwise erase
+         * evidence). Longer than any planned downtime; data requests are not affected.
+         */
+        maxStartGapDays: Type.Integer({ minimum: 1, maximum: 3650, default: 7 }),
+      },
       { additionalProperties: false, default: {} },
     ),
     reports: Type.Optional(

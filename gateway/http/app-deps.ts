@@ -17,6 +17,7 @@ import type { Period } from '../services/reports/report.ts';
 import type { CardReadVerifier } from '../services/readers/card-read-verifier.ts';
 import type { ConnectionInfo } from './peer.ts';
 import type { RevocationChecker } from '../../certs/revocation.ts';
+import type { ChainVerification } from '../services/audit-verification/chain-verification.ts';
 
 /** Where the SIEM forwarder sends, whether it is connected, and how far it got. */
 export interface SiemStatus {
@@ -36,6 +37,8 @@ export interface AppDeps {
   readonly auditLog: AuditLogReader;
   /** The CA that issued the audit signing certificate, for verification. */
   readonly caCertificatePem: string;
+  /** Whole-chain verification on request, one run at a time and off the event loop. */
+  readonly chainVerification: ChainVerification;
   readonly subjectHasher: SubjectHasher;
   /** For searches by NIK: its subjects under the current and retired HMAC keys. */
   readonly traceSubjects: SubjectTracer;

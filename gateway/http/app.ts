@@ -12,10 +12,12 @@ import { jsonBody } from './middleware/json-body.ts';
 import { principal } from './middleware/principal.ts';
 import { requestId } from './middleware/request-id.ts';
 import { requestLog } from './middleware/request-log.ts';
+import { isolateFromOtherSites } from './middleware/fetch-metadata.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { clientAdmission } from './middleware/client-admission.ts';
 import { clockGuard } from './middleware/clock-guard.ts';
 import { recordSecurityEvents } from './middleware/security-events.ts';
+import { preAuthentication } from './middleware/pre-authentication.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { adminReaderRoutes } from './routes/admin-readers.ts';
 import { readerRoutes } from './routes/readers.ts';
@@ -56,8 +58,13 @@ export function createApp(deps: AppDeps): { app: Hono<GatewayEnv>; routes: reado
   const app = new Hono<GatewayEnv>();
   app.use(requestId({ logger: deps.logger }));
   app.use(securityHeaders());
+  // Before any other work: an address flooding certain refusals is answered without it.
+  const { unauthenticated } = deps.policy;
+  app.use(preAuthentication({ connection: deps.connection, unauthenticated }));
   app.use(requestLog({ metrics: deps.metrics }));
-  app.use(recordSecurityEvents({ trail: deps.audit, connection: deps.connection }));
+  app.use(
+    recordSecurityEvents({ trail: deps.audit, connection: deps.connection, unauthenticated }),
+  );
   app.use(
     principal({
       principals: deps.config.principals,
@@ -65,6 +72,8 @@ export function createApp(deps: AppDeps): { app: Hono<GatewayEnv>; routes: reado
       revocation: deps.revocation,
     }),
   );
+  // After the principal: what another site's page makes a browser send is refused, and recorded.
+  app.use(isolateFromOtherSites());
 
   let lastClockAlert = -Infinity;
   const admitClient = clientAdmission({ policy: deps.policy, now: deps.now });
@@ -72,13 +81,13 @@ export function createApp(deps: AppDeps): { app: Hono<GatewayEnv>; routes: reado
     monitor: deps.policy.clock,
     trail: deps.audit,
     now: deps.now,
-    onUntrusted: (behindMs) => {
+    onUntrusted: ({ reason, ms }) => {
       deps.metrics.clockUntrusted.inc();
       // One alert a minute is enough to wake someone; every refusal is audited anyway.
       if (performance.now() - lastClockAlert > 60_000) {
         lastClockAlert = performance.now();
         deps.logger.error(
-          { event: 'clock_untrusted', behindMs },
+          { event: 'clock_untrusted', reason, ms },
           'wall clock untrusted: data requests refused',
         );
         void deps.audit
@@ -86,7 +95,7 @@ export function createApp(deps: AppDeps): { app: Hono<GatewayEnv>; routes: reado
             type: 'security',
             event: 'alert',
             outcome: 'alert',
-            detail: { rule: 'clock_untrusted', behindMs },
+            detail: { rule: 'clock_untrusted', reason, ms },
           })
           .catch(() => undefined);
       }

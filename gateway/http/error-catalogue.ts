@@ -44,6 +44,11 @@ export const ERROR_CATALOGUE = {
   },
   quota_exhausted: { status: 429, message: 'The daily quota of this client is used up.' },
   upstream_quota_exhausted: { status: 429, message: 'The daily Dukcapil quota is used up.' },
+  verification_limit: {
+    status: 429,
+    message:
+      'This client has verified this resident as often as it may today; nothing was compared.',
+  },
   internal_error: { status: 500, message: 'An internal error occurred.' },
   upstream_error: {
     status: 502,

@@ -18,12 +18,25 @@ export const Purpose = Type.String({
   pattern: PURPOSE_PATTERN,
   description: 'one of the purposes granted to the client',
 });
+/**
+ * JSON Schema formats of client text that is stored or logged, each checked by the one guard
+ * (policies/stored-text.ts, registered with the validator in validate.ts): never a NIK-like run
+ * (16 or more digits, counted across separators), no control or invisible character, and, for an
+ * identifier, no whitespace. Every schema field whose value reaches the audit trail, state.db,
+ * the outbox or a log declares one of them (stored-text.test.ts walks the route table for it).
+ */
+export const STORED_TEXT_FORMATS = {
+  identifier: 'gerbang-stored-identifier',
+  text: 'gerbang-stored-text',
+} as const;
+
 export const Reference = Type.String({
   minLength: 1,
   maxLength: 128,
-  // No run of 16 digits: a reference must never smuggle a NIK into the audit trail.
-  pattern: '^(?!.*[0-9]{16})[A-Za-z0-9][A-Za-z0-9 ./:_#-]*$',
-  description: 'the case reference at the client (letter number, file number); no run of 16 digits',
+  pattern: '^[A-Za-z0-9][A-Za-z0-9 ./:_#-]*$',
+  format: STORED_TEXT_FORMATS.identifier,
+  description:
+    'the case reference at the client (letter number, file number): an identifier, no spaces; never 16 or more digits, even with separators between them',
 });
 
 export const LookupRequest = Type.Object(
@@ -79,16 +92,15 @@ export const VerifyRequest = Type.Object(
       Object.fromEntries(CLAIMABLE.map((element) => [element, Type.Optional(Claim)])),
       { additionalProperties: false, minProperties: 1 },
     ),
-    threshold: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 100, description: 'fuzzy match threshold, default 85' }),
-    ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description:
+      'No threshold: the match threshold is fixed by the agreement (verifyThreshold); a request that sets one is refused.',
+  },
 );
-const Verdict = Type.Object(
-  { match: Type.Boolean(), score: Type.Integer({ minimum: 0, maximum: 100 }) },
-  { additionalProperties: false },
-);
+/** One bit per claimed element: no score, from which the registry's value could be rebuilt. */
+const Verdict = Type.Object({ match: Type.Boolean() }, { additionalProperties: false });
 export const VerifyResponse = Type.Object(
   {
     requestId: Type.String(),
@@ -124,7 +136,17 @@ export const ReadinessResponse = Type.Object({
   ready: Type.Boolean(),
   checks: Type.Object({
     audit: Type.Union([Type.Literal('ok'), Type.Literal('failing')]),
-    revocationList: Type.Union([Type.Literal('ok'), Type.Literal('invalid')]),
+    /**
+     * `invalid`: the CRL file cannot be read or is not the CA's; `rolled_back`: it is older than
+     * a CRL already applied; `expired`: past its nextUpdate plus `server.crlGraceSeconds`.
+     * Anything but `ok` refuses every client (docs/security.md, attack 08).
+     */
+    revocationList: Type.Union([
+      Type.Literal('ok'),
+      Type.Literal('invalid'),
+      Type.Literal('rolled_back'),
+      Type.Literal('expired'),
+    ]),
     upstreamBreaker: Type.Union([
       Type.Literal('closed'),
       Type.Literal('open'),

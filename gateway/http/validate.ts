@@ -5,10 +5,25 @@
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { TSchema, Static } from '@sinclair/typebox';
+import {
+  checkStoredText,
+  STORED_TEXT_MESSAGES,
+  type StoredTextKind,
+} from '../../policies/index.ts';
 import { createAjv } from '../config/ajv.ts';
 import { ApiError, type ErrorCode } from './error-catalogue.ts';
+import { STORED_TEXT_FORMATS } from './schemas.ts';
 
 const ajv = createAjv({ useDefaults: false });
+// The stored-text guard, for every field that declares its format (schemas.ts).
+const KIND_OF_FORMAT = new Map<string, StoredTextKind>();
+for (const [kind, format] of Object.entries(STORED_TEXT_FORMATS) as [StoredTextKind, string][]) {
+  KIND_OF_FORMAT.set(format, kind);
+  ajv.addFormat(format, {
+    type: 'string',
+    validate: (text: string) => checkStoredText(text, kind) === undefined,
+  });
+}
 
 const PHRASES: Readonly<Record<string, string>> = {
   type: 'has the wrong type',
@@ -33,8 +48,31 @@ export interface SchemaValidator<T> {
 /** Per-field overrides: which catalogue code an error at a path maps to. */
 export type ErrorCodeForPath = (instancePath: string, keyword: string) => ErrorCode | undefined;
 
-function describe(error: ErrorObject): string {
+/** The value at a JSON pointer of the validated value (an Ajv instancePath). */
+function valueAt(root: unknown, pointer: string): unknown {
+  let value = root;
+  for (const token of pointer.split('/').slice(1)) {
+    const key = token.replaceAll('~1', '/').replaceAll('~0', '~');
+    value =
+      typeof value === 'object' && value !== null && Object.hasOwn(value, key)
+        ? (value as Record<string, unknown>)[key]
+        : undefined;
+  }
+  return value;
+}
+
+/** Why the stored-text guard refused the field an error points at, if that is the error. */
+function storedTextRefusal(error: ErrorObject, root: unknown) {
+  if (error.keyword !== 'format') return undefined;
+  const kind = KIND_OF_FORMAT.get(String((error.params as { format?: unknown }).format));
+  const value = valueAt(root, error.instancePath);
+  return kind === undefined || typeof value !== 'string' ? undefined : checkStoredText(value, kind);
+}
+
+function describe(error: ErrorObject, root: unknown): string {
   const where = error.instancePath === '' ? 'The request body' : `Field ${error.instancePath}`;
+  const refusal = storedTextRefusal(error, root);
+  if (refusal !== undefined) return `${where} ${STORED_TEXT_MESSAGES[refusal]}.`;
   let phrase = PHRASES[error.keyword] ?? 'is invalid';
   if (error.keyword === 'required')
     phrase = `is missing the required field "${String((error.params as { missingProperty?: unknown }).missingProperty)}"`;
@@ -52,9 +90,10 @@ export function compileSchemaValidator<S extends TSchema>(
     const [first] = validate.errors ?? [];
     if (first === undefined) throw new ApiError('invalid_request');
     const code = codeForPath(first.instancePath, first.keyword) ?? 'invalid_request';
+    const refusal = storedTextRefusal(first, value);
     throw new ApiError(code, {
-      detail: `${first.instancePath || '/'} ${first.keyword}`,
-      message: code === 'invalid_request' ? describe(first) : undefined,
+      detail: `${first.instancePath || '/'} ${refusal ?? first.keyword}`,
+      message: code === 'invalid_request' ? describe(first, value) : undefined,
     });
   };
 }

@@ -114,11 +114,13 @@ async function openStoresInto(
       (store) => store.close(),
     ),
   );
+  const trailTimeAtOpen = auditStore.newestRecordTime();
   const { firstRecord } = options;
   if (firstRecord !== undefined) await opened.attempt(() => auditStore.append(firstRecord));
   return {
     audit: auditStore,
     auditStore,
+    trailTimeAtOpen,
     state,
     subjectKeys,
     auditTrustAnchorPem: trustAnchorPem,
@@ -158,23 +160,41 @@ function dukcapilClient(config: GerbangConfig, metrics: GatewayMetrics): () => D
     new DukcapilHttpClient({ ...config.upstream, password, observer: upstreamObserver(metrics) });
 }
 
-/** The client CA and its CRL, verified before anything else: without them no client is known. */
-async function openRevocation(config: GerbangConfig, logger: Logger) {
+/** The client CA, read before anything else: without it no client is known. */
+function readClientCa(config: GerbangConfig) {
   const clientCaPem = readFileSync(config.server.clientCaFile, 'utf8');
-  const revocation = new CrlFile(
-    config.server.crlFile,
-    parseCertificateDer(fromPem(clientCaPem, 'CERTIFICATE')),
-    (reason) => {
+  return { clientCaPem, clientCa: parseCertificateDer(fromPem(clientCaPem, 'CERTIFICATE')) };
+}
+
+/**
+ * The CRL, read once state.db is open: the newest CRL applied is kept there, so that a restart
+ * with an older CRL file in place refuses it (certs/revocation.ts).
+ */
+async function openRevocation(
+  config: GerbangConfig,
+  clientCa: ReturnType<typeof readClientCa>['clientCa'],
+  state: StateDb,
+  logger: Logger,
+): Promise<CrlFile> {
+  const revocation = new CrlFile(config.server.crlFile, clientCa, {
+    onError: (reason) => {
       logger.error(
         { event: 'crl_invalid', reason },
         'revocation list unusable: refusing all clients',
       );
     },
+    onStoreError: (reason) => {
+      logger.warn({ event: 'crl_mark_unavailable', reason }, 'state.db cannot keep the CRL order');
+    },
     // Paced by the monotonic clock: a wall clock stepped back must not stop the re-reads.
-    () => performance.now(),
-  );
+    now: () => performance.now(),
+    // nextUpdate is a date on the system clock, as TLS certificates' validity is.
+    wallClock: Date.now,
+    graceMs: config.server.crlGraceSeconds * 1000,
+    marks: state,
+  });
   await revocation.refresh(true);
-  return { clientCaPem, revocation };
+  return revocation;
 }
 
 /** The SIEM's certificates and key, read now; the connection is the forwarder's job. */
@@ -200,6 +220,10 @@ function siemForwarder(config: GerbangConfig, logger: Logger) {
       ...settings,
       cursor: auditStore.cursor('siem'),
       readRecords: (after, limit) => [...auditStore.records(after + 1, after + limit)],
+      checkpoints: {
+        cursor: auditStore.cursor('siem-checkpoints'),
+        read: (from, to) => auditStore.checkpoints(from, to),
+      },
     });
 }
 
@@ -214,7 +238,7 @@ export async function openAdapters(
   },
 ): Promise<GatewayAdapters> {
   const { logger } = options;
-  const { clientCaPem, revocation } = await openRevocation(config, logger);
+  const { clientCaPem, clientCa } = readClientCa(config);
   const given = options.upstream;
   const openUpstream = given === undefined ? dukcapilClient(config, options.metrics) : () => given;
   const openSiem = siemForwarder(config, logger);
@@ -225,6 +249,9 @@ export async function openAdapters(
     store.close();
   });
   const stores = await openStoresInto(opened, config, dataDir, options);
+  const revocation = await opened.attempt(() =>
+    openRevocation(config, clientCa, stores.state, logger),
+  );
   const upstream = opened.add(
     openUpstream(),
     // Closed before the trail: lookups still in flight finish, and are recorded.

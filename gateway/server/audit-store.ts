@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createCheckpointSigner } from '../../audit/index.ts';
 import { SqliteAuditStore } from '../../audit/store/index.ts';
-import { AUDIT_SIGNING_EKU, hasExtendedKeyUsage, isIssuedBy } from '../../certs/index.ts';
+import { isIssuedBy, isSigningCertificateFor } from '../../certs/index.ts';
 import { readSecretBytes, type GerbangConfig } from '../config/index.ts';
 
 export function auditDatabasePath(config: GerbangConfig, dataDir: string): string {
@@ -33,9 +33,9 @@ export function openAuditStore(
       `the audit signing certificate ${config.audit.signingCertFile} was not issued by ${config.server.clientCaFile}`,
     );
   }
-  if (!hasExtendedKeyUsage(certificate, AUDIT_SIGNING_EKU)) {
+  if (!isSigningCertificateFor(certificate, 'audit')) {
     throw new Error(
-      `${config.audit.signingCertFile} is not an audit signing certificate (extended key usage codeSigning)`,
+      `${config.audit.signingCertFile} is not an audit signing certificate (extended key usage Gerbang audit signing, docs/pki.md)`,
     );
   }
   const signer = createCheckpointSigner(

@@ -15,6 +15,10 @@ import type { ConnectionInfo } from '../http/peer.ts';
 import type { RouteSpec } from '../http/routes/route-spec.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import {
+  ChainVerification,
+  type ChainVerifier,
+} from '../services/audit-verification/chain-verification.ts';
+import {
   createServices,
   type ClockSources,
   type ServiceAdapters,
@@ -29,6 +33,11 @@ export interface AppEdges {
   readonly revocation: RevocationChecker;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
+  /**
+   * Verifies the whole trail off the event loop (the server's: a worker thread). Without one the
+   * store verifies itself in this thread: for in-process tests, whose trails are small.
+   */
+  readonly verifyChain?: ChainVerifier | undefined;
 }
 
 export interface ComposedGateway {
@@ -47,6 +56,12 @@ export function composeGateway(
   overrides: Partial<AppDeps> = {},
 ): ComposedGateway {
   const services = createServices(config, adapters, clock);
+  const { verifyChain, ...requestEdges } = edges;
+  const { auditStore, auditTrustAnchorPem } = adapters;
+  const chainVerification = new ChainVerification(
+    verifyChain ?? (() => Promise.resolve().then(() => auditStore.verify(auditTrustAnchorPem))),
+    clock.wall,
+  );
   const deps: AppDeps = {
     config,
     audit: adapters.audit,
@@ -59,7 +74,8 @@ export function composeGateway(
     returnData: services.returnData,
     siem: services.siem,
     reports: services.reports,
-    ...edges,
+    chainVerification,
+    ...requestEdges,
     now: clock.wall,
     ...overrides,
   };

@@ -6,8 +6,9 @@
  */
 import type { Logger } from 'pino';
 import type { GerbangConfig } from '../config/index.ts';
-import type { Services } from '../services/index.ts';
+import { RetentionPurge, type Services } from '../services/index.ts';
 import type { GatewayAdapters } from './adapters.ts';
+import { CrlMonitor } from './crl-monitor.ts';
 import type { HandshakeFailureAudit } from './handshake-failures.ts';
 
 export interface BackgroundJob {
@@ -61,33 +62,28 @@ function ownJob(
   ];
 }
 
-/** Audit records older than `audit.retentionDays` go; each purge that removed some is recorded. */
+/** Audit records older than `audit.retentionDays` go, on a clock trusted for evidence only. */
 function retentionPurge(
   config: GerbangConfig,
   { auditStore }: GatewayAdapters,
+  services: Services,
   logger: Logger,
   now: () => number,
 ): () => void {
-  const { retentionDays } = config.audit;
+  const purge = new RetentionPurge({
+    store: auditStore,
+    clock: services.policy.clock,
+    retentionDays: config.audit.retentionDays,
+    now,
+    logger,
+  });
   return () => {
-    try {
-      const { purged, throughSeq } = auditStore.purgeBefore(now() - retentionDays * DAY_MS);
-      if (purged > 0) {
-        void auditStore
-          .append({
-            type: 'system',
-            event: 'retention_purge',
-            outcome: 'success',
-            detail: { purged, throughSeq, retentionDays },
-          })
-          .catch(() => undefined);
-      }
-    } catch (error) {
+    purge.run().catch((error: unknown) => {
       logger.error(
         { event: 'retention_purge_failed', reason: reasonOf(error) },
         'audit retention purge failed',
       );
-    }
+    });
   };
 }
 
@@ -124,10 +120,20 @@ export function gatewayJobs(options: {
 }): BackgroundJob[] {
   const { config, adapters, services, logger, now } = options;
   return [
-    periodic('audit retention purge', DAY_MS, retentionPurge(config, adapters, logger, now), {
-      atStart: true,
-    }),
+    periodic(
+      'audit retention purge',
+      DAY_MS,
+      retentionPurge(config, adapters, services, logger, now),
+      {
+        atStart: true,
+      },
+    ),
     ...ownJob('SIEM forwarder', adapters.siem),
+    // Before anything is served: a CRL unusable at start is alerted (and refuses every client).
+    ...ownJob(
+      'CRL monitor',
+      new CrlMonitor({ revocation: adapters.revocation, audit: adapters.audit, logger }),
+    ),
     // Started before anything is served: a state passed while the gateway was down is recorded
     // (and the readers switched off) first.
     ...ownJob('agreement monitor', services.policy.monitor),
@@ -135,7 +141,8 @@ export function gatewayJobs(options: {
     periodic('return-data overdue scan', HOUR_MS, overdueScan(services, adapters, logger, now), {
       atStart: false,
     }),
-    // Last, so stopped first: its last window is written while everything else still runs.
+    // Last, so stopped first: their last windows are written while everything else still runs.
+    ...ownJob('authentication-failure coalescer', services.policy.unauthenticated),
     ...ownJob('TLS handshake-failure coalescer', options.handshakeFailures),
   ];
 }

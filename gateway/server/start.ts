@@ -25,11 +25,13 @@ import {
 import { createGatewayMetrics, type GatewayMetrics } from '../observability/metrics.ts';
 import type { PolicyServices, Services } from '../services/index.ts';
 import { openAdapters } from './adapters.ts';
+import { auditChainVerifier } from './chain-verification/in-worker.ts';
 import { composeGateway } from './compose.ts';
 import { HandshakeFailureAudit } from './handshake-failures.ts';
 import { gatewayJobs, startJobs } from './jobs.ts';
 import { listenTls } from './listen-tls.ts';
 import { observeAuditStore, observeLogWrites } from './process-metrics.ts';
+import { observeBoundedState } from './bounded-state-metrics.ts';
 
 export interface RunningGateway {
   readonly url: string;
@@ -145,6 +147,8 @@ export async function startGateway(
   try {
     warnIfClockBehindTrail(auditStore, now, logger);
     observeAuditStore(metrics, auditStore);
+    // Whole-chain verification runs in a worker thread: the event loop keeps serving meanwhile.
+    const chainVerifier = auditChainVerifier(config, auditStore, adapters.auditTrustAnchorPem);
     const { services, app } = composeGateway(
       config,
       adapters,
@@ -155,9 +159,15 @@ export async function startGateway(
         revocation: adapters.revocation,
         metrics,
         logger,
+        verifyChain: chainVerifier.verify,
       },
     );
-    const handshakeFailures = new HandshakeFailureAudit(auditStore);
+    const handshakeFailures = new HandshakeFailureAudit(
+      auditStore,
+      60_000,
+      config.server.unauthenticated.maxSourcesPerMinute,
+    );
+    observeBoundedState(metrics, services);
     const stopJobs = await startJobs(
       gatewayJobs({ config, adapters, services, handshakeFailures, logger, now }),
     );
@@ -179,6 +189,7 @@ export async function startGateway(
       readers: services.readers,
       close: async () => {
         await closeServer(server);
+        await chainVerifier.close();
         await stopJobs();
         await adapters.close();
         ownLog?.flush();

@@ -32,6 +32,8 @@ import { NonceStore } from './readers/nonces.ts';
 import { generateReport, type GeneratedReport } from './reports/generate.ts';
 import type { Period } from './reports/report.ts';
 import { DeliveryWorker } from './return-data/delivery-worker.ts';
+import { VerificationAttempts } from './verification/attempts.ts';
+import { UnauthenticatedRequests } from './refusals/unauthenticated.ts';
 
 /** Stateful policy: agreements and clients as they stand, limits, clock trust, anomalies, admin actions. */
 export interface PolicyServices {
@@ -41,6 +43,10 @@ export interface PolicyServices {
   readonly limits: ClientLimits;
   readonly clock: ClockMonitor;
   readonly anomalies: AnomalyService;
+  /** Distinct verifications per client and resident per day (issue 19, finding 9). */
+  readonly verifications: VerificationAttempts;
+  /** Refusals of unauthenticated callers, coalesced and rate-limited per address (finding 6). */
+  readonly unauthenticated: UnauthenticatedRequests;
   readonly admin: AdminActions;
 }
 
@@ -73,6 +79,8 @@ export interface ServiceAdapters {
   readonly cardReads?: CardReadVerifier | undefined;
   /** The SIEM forwarder, when `siem` is configured (its state is shown to officers). */
   readonly siem?: { status(): SiemForwarderStatus } | undefined;
+  /** The trail's newest record time when it was opened, before this start wrote to it. */
+  readonly trailTimeAtOpen?: number | undefined;
 }
 
 export interface Services {
@@ -132,6 +140,8 @@ export function createPolicyServices(options: {
   readonly wall: () => number;
   readonly monotonic: () => number;
   readonly logger?: Logger;
+  /** The trail's newest record time before this start (a start far ahead holds the purge). */
+  readonly trailTimeAtOpen?: number | undefined;
 }): PolicyServices {
   const { config, state, audit, wall, logger } = options;
   const registry = new PolicyRegistry(
@@ -175,8 +185,28 @@ export function createPolicyServices(options: {
     clock: new ClockMonitor(
       { wall, monotonic: options.monotonic },
       config.clock.maxJumpSeconds * 1000,
+      {
+        trailTimeAtStart: options.trailTimeAtOpen,
+        maxStartGapMs: config.clock.maxStartGapDays * 86_400_000,
+      },
     ),
     anomalies: new AnomalyService(config, audit, options.subjectHasher),
+    verifications: new VerificationAttempts(
+      {
+        ...config.verification,
+        timeZone: config.upstream.quotaTimeZone,
+        alertCooldownMs: config.anomalies.cooldownMinutes * 60_000,
+      },
+      audit,
+    ),
+    unauthenticated: new UnauthenticatedRequests({
+      trail: audit,
+      settings: config.server.unauthenticated,
+      monotonic: options.monotonic,
+      onAppendFailed: () => {
+        logger?.error({ event: 'audit_write_failed' }, 'could not record a security event');
+      },
+    }),
     admin,
   };
 }
@@ -195,6 +225,7 @@ export function createServices(
     subjectHasher,
     wall: clock.wall,
     monotonic: clock.monotonic,
+    trailTimeAtOpen: adapters.trailTimeAtOpen,
     ...(logger ? { logger } : {}),
   });
   // Today's quotas continue from what the trail shows spent: a restart hands out no fresh quota.
@@ -203,6 +234,8 @@ export function createServices(
     now,
     auditStore.upstreamCallsSince(new Date(policy.limits.dayStart(now)).toISOString()),
   );
+  // So are the verification attempts spent on each resident today.
+  policy.verifications.restore(auditStore, now);
   auditStore.onAppended((records) => {
     policy.anomalies.observe(records);
   });

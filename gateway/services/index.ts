@@ -27,3 +27,4 @@ export { AuditUnavailable } from './errors.ts';
 export { TERMINATION_REASONS } from './admin/agreements.ts';
 export { iso27001Deadline, type AgreementView } from './admin/agreement-view.ts';
 export type { AdminContext } from './admin/record.ts';
+export { RetentionPurge, type PurgeRun } from './retention/retention-purge.ts';

@@ -12,6 +12,8 @@ export interface FuzzEndpoint {
   readonly method: string;
   /** With `{param}` placeholders, as in the OpenAPI document. */
   readonly path: string;
+  /** The roles the route admits (`x-roles`), when the document says. */
+  readonly roles?: readonly string[];
 }
 
 export interface FuzzCase {
@@ -187,13 +189,28 @@ const PRINCIPALS = [
   'reader-01',
 ];
 
+const ROLE_OF: Readonly<Record<string, string>> = {
+  'app-pendaftaran': 'app',
+  'app-kasir': 'app',
+  'officer-1': 'officer',
+  'evaluator-1': 'evaluator',
+  'reader-01': 'reader',
+};
+
 /** The nth hostile request of a seeded run against these endpoints. */
 export function fuzzCase(random: Random, endpoints: readonly FuzzEndpoint[]): FuzzCase {
   const endpoint = pick(random, endpoints);
   // Administrators only read: a fuzzed POST could end the agreement and close the data path
   // for the rest of the run, which would hide the deeper checks from the fuzzer.
+  // Half the time a principal the route admits, so that the run reaches past the role check to
+  // the body limit, the schemas and the handlers.
+  const admitted = PRINCIPALS.filter((id) => endpoint.roles?.includes(ROLE_OF[id] ?? '') === true);
   const principal =
-    endpoint.method === 'GET' && random() < 0.2 ? 'admin-1' : pick(random, PRINCIPALS);
+    endpoint.method === 'GET' && random() < 0.2
+      ? 'admin-1'
+      : admitted.length > 0 && random() < 0.5
+        ? pick(random, admitted)
+        : pick(random, PRINCIPALS);
   const method =
     random() < 0.9
       ? endpoint.method

@@ -33,16 +33,33 @@ import { startGateway } from '../../gateway/server/start.ts';
 import { SYSTEM_PRINCIPAL } from '../../gateway/services/index.ts';
 
 const results: Record<string, unknown> = {};
+/**
+ * Each step is said on stderr as it starts, so that a run the test had to kill names where it
+ * stood; the watchdog ends a stuck run itself, with what it has, before the test's own timeout.
+ */
+let currentStep = 'start';
+function step(name: string): void {
+  currentStep = name;
+  process.stderr.write(`STEP ${name}\n`);
+}
+setTimeout(() => {
+  process.stderr.write(
+    `STUCK at step "${currentStep}"; results so far ${JSON.stringify(results)}\n`,
+  );
+  process.exit(3);
+}, 150_000).unref();
 const ROOT = join(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'gerbang-pcsc-'));
 process.once('exit', () => {
   rmSync(dir, { recursive: true, force: true });
 });
 const location = locateInstance({ GERBANG_DATA_DIR: dir });
+step('demo instance');
 await ensureDemoInstance(location, { gateway: 0, simulator: 0 });
 const raw = loadConfig(location.configPath);
 const [demoAgreement] = raw.agreements;
 if (demoAgreement === undefined) throw new Error('the demo instance has an agreement');
+step('simulator');
 const simulator = await startSimulator({
   port: 0,
   consumer: raw.upstream.consumer,
@@ -53,18 +70,20 @@ const simulator = await startSimulator({
 // The gateway's clock can be moved to cross the agreement's end mid-session (the jump guard is
 // relaxed for that; it has its own tests).
 let clockOffset = 0;
+step('gateway');
 const gateway = await startGateway(
   {
     ...raw,
     server: { ...raw.server, port: 0 },
     upstream: { ...raw.upstream, baseUrl: simulator.url },
-    clock: { maxJumpSeconds: 10 * 365 * 86_400 },
+    clock: { maxJumpSeconds: 10 * 365 * 86_400, maxStartGapDays: 7 },
   },
   { dataDir: dir, logger: pino({ level: 'silent' }), now: () => Date.now() + clockOffset },
 );
 const files = demoReaderFiles(location.pkiDir);
 const samPem = readFileSync(files.samCertificate, 'utf8');
 const context = { principal: SYSTEM_PRINCIPAL, now: Date.now() };
+step('reader enrolment');
 await gateway.policy.admin.enrolReader(context, { id: 'reader-01', ...samEnrolment(samPem) });
 await gateway.policy.admin.changeReader(context, {
   id: 'reader-01',
@@ -118,6 +137,7 @@ function runCli(
  * What pcscd reports of each reader, as a PC/SC client sees it: whether a card is present.
  * vpcd names its readers by the order of their ports (35963 is "Virtual PCD 00 00").
  */
+step('pcsclite');
 const pcscd = (await loadPcscBinding())();
 const cardPresent = new Map<string, boolean>();
 pcscd.on('error', () => undefined);
@@ -176,17 +196,20 @@ async function agentRead(): Promise<unknown> {
   }
 }
 
+step('insert SAM');
 const sam = await insert(
   virtualSam({ keyPem: readFileSync(files.samKey), certificatePem: samPem }),
   35963,
 );
 
+step('good read');
 // 1. A good read, timed: APDUs over vpcd with quickack.
 let ktp = await insert(virtualKtp({ record, issuerKeyPem }), 35964);
 const started = performance.now();
 results['good'] = await agentRead();
 results['goodMs'] = Math.round(performance.now() - started);
 
+step('cli read');
 // 2. The same through the CLI, as a counter operator would run it.
 const cli = await runCli([
   'reader',
@@ -205,11 +228,13 @@ const cli = await runCli([
 results['cli'] = { status: cli.status, stdout: cli.stdout, stderr: cli.stderr };
 await ktp.remove();
 
+step('forged card');
 // 3. A forged card.
 ktp = await insert(virtualKtp({ record, issuerKeyPem, tamper: true }), 35964);
 results['forged'] = await agentRead();
 await ktp.remove();
 
+step('card removed');
 // 4. The card removed mid-read: it answers a few APDUs, then leaves the reader.
 let answered = 0;
 const removal: { now?: () => Promise<void> } = {};
@@ -232,6 +257,7 @@ removal.now = () => ktp.remove();
 results['removed'] = await agentRead();
 await ktp.remove();
 
+step('impostor SAM');
 // 5. A SAM with the right certificate but an unknown key (a cloned certificate).
 await sam.remove();
 const impostor = await insert(
@@ -249,6 +275,7 @@ const samAgain = await insert(
   35963,
 );
 
+step('agreement ends');
 // 6. The agreement ends between the challenge and the card read (the instance's own agreement,
 // which starts on the day the instance was made).
 const { end } = validityWindow(demoAgreement);
@@ -263,6 +290,7 @@ options.send = send;
 clockOffset = 0;
 await ktp.remove();
 
+step('deactivated reader');
 // 7. A deactivated reader.
 ktp = await insert(virtualKtp({ record, issuerKeyPem }), 35964);
 await gateway.policy.admin.changeReader(
@@ -274,6 +302,7 @@ await ktp.remove();
 await samAgain.remove();
 pcscd.close();
 
+step('pcscd down');
 // 8. pcscd not running: a clear error, no stack trace.
 const pcscdPid = process.env['PCSCD_PID'] ?? '0';
 spawnSync('kill', [pcscdPid]);
@@ -309,6 +338,7 @@ results['cardReadsAudited'] = gateway.audit
 results['readerRefusals'] = gateway.audit
   .query({ type: 'security', event: 'reader_refused', limit: 100 })
   .items.map((r) => r.errorCode);
+step('close');
 await dispatcher.close();
 await gateway.close();
 await simulator.close();

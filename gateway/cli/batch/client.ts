@@ -2,7 +2,9 @@
  * One verification through the gateway (`POST /v1/nik/verify` over mTLS), and what its answer
  * means for the batch: a row result, a retry (with how long to wait), or a reason to stop the
  * whole run (a refusal that every row would get, or the day's quota). Never reads a value: the
- * answer carries verdicts only, and errors are read by their code.
+ * answer carries match or no-match per element and nothing else (no score; the threshold is the
+ * agreement's, so none is sent), and errors are read by their code. A row refused with
+ * `verification_limit` (the resident verified too often today) is that row's `error`.
  */
 import { Agent, request } from 'undici';
 import type { ElementName } from '../../../policies/index.ts';
@@ -97,13 +99,11 @@ export class VerifyClient {
   private readonly endpoint: string;
   private readonly operator: string;
   private readonly purpose: string;
-  private readonly threshold: number | undefined;
 
   constructor(options: {
     connection: GatewayConnection;
     operator: string;
     purpose: string;
-    threshold: number | undefined;
     connections: number;
   }) {
     const { connection } = options;
@@ -116,7 +116,6 @@ export class VerifyClient {
     this.endpoint = new URL('/v1/nik/verify', connection.url).toString();
     this.operator = options.operator;
     this.purpose = options.purpose;
-    this.threshold = options.threshold;
   }
 
   /** One attempt. Resolves, never throws: network failures are retries (TLS ones stop). */
@@ -134,7 +133,6 @@ export class VerifyClient {
           purpose: this.purpose,
           reference: query.reference,
           claims: query.claims,
-          ...(this.threshold === undefined ? {} : { threshold: this.threshold }),
         }),
       });
       status = response.statusCode;

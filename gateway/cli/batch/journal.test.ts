@@ -9,7 +9,7 @@ const dir = mkdtempSync(join(tmpdir(), 'gerbang-journal-'));
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-const identity = { inputSha256: 'ab'.repeat(32), purpose: 'verifikasi-massal', threshold: 90 };
+const identity = { inputSha256: 'ab'.repeat(32), purpose: 'verifikasi-massal' };
 
 describe('Journal', () => {
   it('resumes the finished rows, skipping a torn last line', () => {
@@ -34,10 +34,21 @@ describe('Journal', () => {
   it('refuses to resume another run', () => {
     const path = join(dir, 'other.progress');
     Journal.open(path, identity).close();
-    expect(() => Journal.open(path, { ...identity, threshold: 80 })).toThrow(JournalMismatchError);
+    expect(() => Journal.open(path, { ...identity, purpose: 'pendaftaran-wp' })).toThrow(
+      JournalMismatchError,
+    );
     expect(() => Journal.open(path, { ...identity, inputSha256: 'cd'.repeat(32) })).toThrow(
       /belongs to another run/,
     );
+  });
+
+  it('refuses a checkpoint of a run that chose its own threshold (the gateway now fixes it)', () => {
+    const path = join(dir, 'threshold.progress');
+    appendFileSync(
+      path,
+      `${JSON.stringify({ format: 'gerbang-verify-batch/1', ...identity, threshold: 90 })}\n`,
+    );
+    expect(() => Journal.open(path, identity)).toThrow(/belongs to another run/);
   });
 
   it('holds outcomes and element names only', () => {

@@ -1,6 +1,6 @@
 /**
  * The checkpoint of a bulk verification: `OUT.progress`, next to the output file. Its first line
- * identifies the run (the input's SHA-256, purpose, threshold); every further line is one finished
+ * identifies the run (the input's SHA-256 and purpose); every further line is one finished
  * row — its number, outcome and element names, never a NIK or a value. Each line is one write(2),
  * so a SIGKILL leaves at most a torn last line, which is ignored; data is flushed to disk every
  * second and at the end, so a power cut loses at most a second of work.
@@ -14,7 +14,6 @@ const FORMAT = 'gerbang-verify-batch/1';
 export interface RunIdentity {
   readonly inputSha256: string;
   readonly purpose: string;
-  readonly threshold: number | undefined;
 }
 
 export class JournalMismatchError extends Error {
@@ -83,7 +82,7 @@ export class Journal {
       const first = lines[0] ?? '';
       if (first !== header)
         throw new JournalMismatchError(
-          `${path} belongs to another run (a different input file, purpose or threshold); ` +
+          `${path} belongs to another run (a different input file or purpose); ` +
             'delete it to start over, or run the same command as before to resume',
         );
       for (const line of lines.slice(1)) {

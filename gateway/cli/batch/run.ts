@@ -16,7 +16,6 @@ export interface BatchOptions {
   readonly inputPath: string;
   readonly outputPath: string;
   readonly purpose: string;
-  readonly threshold: number | undefined;
   readonly connection: GatewayConnection;
   readonly operator: string;
   /** Prefix of each row's audit reference; the row number follows. */
@@ -65,7 +64,6 @@ export async function runBatch(options: BatchOptions): Promise<BatchReport> {
   const journal = Journal.open(journalPath, {
     inputSha256: sha256,
     purpose: options.purpose,
-    threshold: options.threshold,
   });
   if (options.retryErrors)
     for (const [row, result] of journal.finished)
@@ -77,7 +75,6 @@ export async function runBatch(options: BatchOptions): Promise<BatchReport> {
     connection: options.connection,
     operator: options.operator,
     purpose: options.purpose,
-    threshold: options.threshold,
     connections: options.maxConcurrency,
   });
   const progress = new Progress(options.progress, rows);

@@ -84,11 +84,13 @@ export const READER_COMMANDS: CommandGroup = group(
 export const VERIFY_BATCH_COMMAND: LeafCommand = leaf({
   name: 'verify-batch',
   synopsis:
-    '--in FILE.csv --out FILE.csv --purpose P [--threshold 0-100] [--gateway URL]\n       [--client ID | --cert FILE --key FILE] [--ca FILE] [--operator ID] [--rate N]\n       [--concurrency N] [--attempts N] [--retry-errors]',
+    '--in FILE.csv --out FILE.csv --purpose P [--gateway URL]\n       [--client ID | --cert FILE --key FILE] [--ca FILE] [--operator ID] [--rate N]\n       [--concurrency N] [--attempts N] [--retry-errors]',
   summary: "verify the agency's own file through the gateway, paced by its quota, resumable",
   details: `The header of FILE.csv names canonical elements: nik and any of no_kk, nama_lengkap,
 jenis_kelamin, tempat_lahir, tanggal_lahir, status_perkawinan, jenis_pekerjaan, alamat.
-Progress is checkpointed in OUT.progress; run the same command again to resume.
+Names, places, occupations and addresses match at the agreement's threshold (the
+gateway's, not the client's). Progress is checkpointed in OUT.progress; run the same
+command again to resume.
 
 exit status: 0 done; 3 done with rows in error; 75 stopped by the daily quota or an
 unreachable gateway or Dukcapil (resume later); 130 interrupted (resume); 1 stopped by a
@@ -97,7 +99,6 @@ refusal every row would get; 64 usage.`,
     in: { type: 'string', required: true },
     out: { type: 'string', required: true },
     purpose: { type: 'string', required: true },
-    threshold: { type: 'string' },
     gateway: { type: 'string' },
     client: { type: 'string' },
     cert: { type: 'string' },

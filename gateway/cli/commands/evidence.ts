@@ -7,10 +7,18 @@ import { group, leaf, type CommandGroup } from '../command.ts';
 export const AUDIT_COMMANDS: CommandGroup = group('audit', 'the audit trail', [
   leaf({
     name: 'verify',
-    synopsis: '[FILE] [--ca CA.crt]',
+    synopsis:
+      '[FILE] [--ca CA.crt] [--anchor SIZE:ROOT ...] [--anchor-report DIR ...] [--anchor-siem FILE ...]',
     summary:
       'verify the live audit trail, or an export offline (exit 1 names the first bad record)',
-    options: { ca: { type: 'string' } },
+    details:
+      'Anchors are tree heads kept outside the appliance (an earlier report, the SIEM, a note):\nthe trail must still be that tree at each size, and not shorter (docs/audit.md).',
+    options: {
+      ca: { type: 'string' },
+      anchor: { type: 'string', multiple: true },
+      'anchor-report': { type: 'string', multiple: true },
+      'anchor-siem': { type: 'string', multiple: true },
+    },
     positionals: { name: 'FILE', min: 0, max: 1 },
     run: async (values, [file]) => (await import('../audit.ts')).auditVerify(values, file),
   }),

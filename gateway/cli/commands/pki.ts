@@ -60,7 +60,7 @@ export const CERTS_COMMANDS: CommandGroup = group(
       name: 'signing',
       synopsis: '--purpose audit|reports [--days N] [--out BASE]',
       summary: 'a new audit or report signing certificate and key, for a rotation',
-      details: ROTATION_OUT,
+      details: `${ROTATION_OUT}\nEach purpose has its own profile (extended key usages, docs/pki.md): the audit key signs\nonly the trail, the report key only reports (emailProtection: stock OpenSSL verifies them).`,
       options: {
         purpose: { type: 'string', required: true },
         days: { type: 'string' },

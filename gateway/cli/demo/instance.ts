@@ -7,7 +7,12 @@ import { randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CertificateRevocationList } from 'pkijs';
-import { CertificateAuthority, fromPem } from '../../../certs/index.ts';
+import {
+  CertificateAuthority,
+  fromPem,
+  SIGNING_PURPOSES,
+  signingProfileMatch,
+} from '../../../certs/index.ts';
 import { calendarDateIn } from '../../../policies/index.ts';
 import { DEMO_AGREEMENT, DEMO_PRINCIPALS, demoConfig } from '../../config/demo.ts';
 import type { InstanceLocation } from '../../config/instance.ts';
@@ -35,15 +40,54 @@ export function demoPkiExpiredOn(pkiDir: string, now: number): string | undefine
 }
 
 /**
- * Demo mode only: the demo CA's CRL is republished when it is due within a week (it says when
+ * Demo mode only: the demo CA's CRL is republished when it is due within ten days (it says when
  * the next one comes, 30 days after it was signed), so that a demo started months later passes
- * `gerbang doctor`. In production the offline CA publishes it (`gerbang certs crl`).
+ * `gerbang doctor` and never sees the `crl_expiring` alert (a week before). In production the
+ * offline CA publishes it (`gerbang certs crl`).
  */
 export async function refreshDemoCrlIfDue(pkiDir: string, now: number): Promise<boolean> {
   const der = fromPem(readFileSync(join(pkiDir, 'crl.pem'), 'utf8'), 'X509 CRL');
   const next = CertificateRevocationList.fromBER(der).nextUpdate?.value.getTime();
-  if (next !== undefined && next - now > 7 * 86_400_000) return false;
+  if (next !== undefined && next - now > 10 * 86_400_000) return false;
   await (await CertificateAuthority.open(pkiDir)).publishCrl();
+  return true;
+}
+
+/**
+ * Demo mode only: while the demo runs (for months, perhaps), its CRL is checked hourly and
+ * republished ten days before it is due, so that the gateway never refuses every client because
+ * the demo's CRL lapsed (it refuses a CRL past nextUpdate, certs/revocation.ts). Returns the stop.
+ */
+export function keepDemoCrlFresh(
+  pkiDir: string,
+  onError: (error: unknown) => void,
+  { everyMs = 3_600_000, now = Date.now }: { everyMs?: number; now?: () => number } = {},
+): () => void {
+  const timer = setInterval(() => {
+    refreshDemoCrlIfDue(pkiDir, now()).catch(onError);
+  }, everyMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+  };
+}
+
+/**
+ * Demo mode only: a demo instance made before key purposes were bound (certs/verify.ts) has a
+ * report signing certificate of the old profile (codeSigning only), with which no report is signed
+ * any more; it is reissued in place, valid as long as the CA. Report signing keeps no state (each
+ * report carries its certificate, and old ones still verify). The old audit signing certificate is
+ * kept: the trail it sealed goes on verifying, and doctor says to rotate it.
+ */
+export async function renewLegacyDemoReportSigner(pkiDir: string, now: number): Promise<boolean> {
+  const path = join(pkiDir, `${SIGNING_PURPOSES.reports.file}.crt`);
+  if (!existsSync(path)) return false;
+  if (signingProfileMatch(new X509Certificate(readFileSync(path)), 'reports') !== 'legacy')
+    return false;
+  const caEnds = Date.parse(new X509Certificate(readFileSync(join(pkiDir, 'ca.crt'))).validTo);
+  const validityDays = Math.floor((caEnds - now) / 86_400_000);
+  if (validityDays < 1) return false; // the demo PKI has ended: demoPkiExpiredOn says so
+  await (await CertificateAuthority.open(pkiDir)).issueSigning('reports', { validityDays });
   return true;
 }
 
@@ -102,6 +146,8 @@ export async function ensureDemoInstance(
     });
     for (const { id, role } of DEMO_PRINCIPALS)
       await authority.issue({ kind: 'client', id, role, p12: true, validityDays });
+  } else {
+    await renewLegacyDemoReportSigner(location.pkiDir, now);
   }
   if (existsSync(location.configPath)) return false;
   writeFileSync(

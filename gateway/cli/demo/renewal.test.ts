@@ -8,7 +8,8 @@ import { StateDb } from '../../../adapters/sqlite/state-db.ts';
 import { createPolicyServices } from '../../services/index.ts';
 import { CertificateAuthority } from '../../../certs/index.ts';
 import { DEMO_AGREEMENT, demoAgreementWindow, demoConfig } from '../../config/demo.ts';
-import { refreshDemoCrlIfDue } from './instance.ts';
+import { until } from '../../../test/helpers/until.ts';
+import { keepDemoCrlFresh, refreshDemoCrlIfDue } from './instance.ts';
 import { renewDemoAgreementIfDue } from './renewal.ts';
 
 const dir = fileTempDir('gerbang-renewal-');
@@ -102,7 +103,7 @@ describe('the demo agreement window', () => {
 });
 
 describe('the demo CRL', () => {
-  it('is republished when it is due within a week, and left alone before', async () => {
+  it('is republished when it is due within ten days, and left alone before', async () => {
     const pki = join(dir, 'pki');
     await CertificateAuthority.create(pki); // its CRL is due in 30 days
     const crl = () => readFileSync(join(pki, 'crl.pem'), 'utf8');
@@ -111,5 +112,24 @@ describe('the demo CRL', () => {
     expect(crl()).toBe(first);
     expect(await refreshDemoCrlIfDue(pki, Date.now() + 25 * 86_400_000)).toBe(true);
     expect(crl()).not.toBe(first);
+  });
+
+  it('is renewed while the demo runs, not only at its start', async () => {
+    const pki = join(dir, 'pki-running');
+    await CertificateAuthority.create(pki);
+    const crl = () => readFileSync(join(pki, 'crl.pem'), 'utf8');
+    const first = crl();
+    const errors: unknown[] = [];
+    // Three weeks and more into the run: due within ten days.
+    const stop = keepDemoCrlFresh(pki, (error) => errors.push(error), {
+      everyMs: 20,
+      now: () => Date.now() + 25 * 86_400_000,
+    });
+    try {
+      await until(() => crl() !== first);
+    } finally {
+      stop();
+    }
+    expect(errors).toEqual([]);
   });
 });

@@ -1,27 +1,22 @@
 /**
  * The doctor's check of the certificates the instance relies on: each readable and within its
- * validity (a warning when it ends soon), the server's key the key of its certificate, and the
- * CRL not past its next update.
+ * validity (a warning when it ends soon), the signing certificates of their own profile
+ * (signing-profile-check.ts), the server's key the key of its certificate, and the CRL usable as
+ * the gateway judges it (crl-check.ts).
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { CertificateRevocationList } from 'pkijs';
-import { fromPem, validityPeriod } from '../../../certs/index.ts';
+import { validityPeriod } from '../../../certs/index.ts';
 import type { GerbangConfig } from '../../config/index.ts';
 import { DAY_MS, result, type CheckResult, type DoctorContext } from './context.ts';
+import { judgeRevocationList } from './crl-check.ts';
+import { judgeSigningProfile } from './signing-profile-check.ts';
 
-/** When the CRL says a fresher one is due, or undefined when it cannot be read. */
-function nextUpdateOf(path: string): number | undefined {
-  try {
-    const crl = CertificateRevocationList.fromBER(fromPem(readFileSync(path, 'utf8'), 'X509 CRL'));
-    return crl.nextUpdate?.value.getTime() ?? Number.POSITIVE_INFINITY;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Every certificate the instance relies on, for dates; the server's for its key; the CRL's age. */
-export function checkCertificates(config: GerbangConfig, context: DoctorContext): CheckResult {
+/** Every certificate the instance relies on, for dates; the server's for its key; the CRL. */
+export async function checkCertificates(
+  config: GerbangConfig,
+  context: DoctorContext,
+): Promise<CheckResult> {
   const configured: Record<string, string | undefined> = {
     'server.certFile': config.server.certFile,
     'server.clientCaFile': config.server.clientCaFile,
@@ -50,6 +45,9 @@ export function checkCertificates(config: GerbangConfig, context: DoctorContext)
       continue;
     }
     if (key === 'server.certFile') server = certificate;
+    const profile = judgeSigningProfile(key, certificate);
+    if (profile !== undefined)
+      (profile.status === 'fail' ? failures : warnings).push(profile.detail);
     const { notBefore, notAfter } = validityPeriod(certificate);
     const days = Math.floor((notAfter - context.now) / DAY_MS);
     if (context.now < notBefore) failures.push(`${key} is not valid yet`);
@@ -63,24 +61,21 @@ export function checkCertificates(config: GerbangConfig, context: DoctorContext)
       );
     if (soonest === undefined || days < soonest.days) soonest = { key, days };
   }
-  const crlNextUpdate = nextUpdateOf(config.server.crlFile);
-  if (crlNextUpdate === undefined) failures.push(`server.crlFile cannot be read as a CRL`);
-  else if (context.now >= crlNextUpdate)
-    warnings.push(
-      `the CRL was due for renewal on ${new Date(crlNextUpdate).toISOString().slice(0, 10)}: publish a fresh one (gerbang certs crl) and copy it to server.crlFile`,
-    );
   try {
     if (server?.checkPrivateKey(createPrivateKey(readFileSync(config.server.keyFile))) === false)
       failures.push('server.keyFile is not the key of server.certFile');
   } catch {
     // An unreadable key is reported by the key file check.
   }
+  const crl = await judgeRevocationList(config, context);
+  if (crl.status === 'fail') failures.push(crl.detail);
+  else if (crl.status === 'warn') warnings.push(crl.detail);
   const status = failures.length > 0 ? 'fail' : warnings.length > 0 ? 'warn' : 'ok';
   return result(
     'certificates',
     status,
     status === 'ok'
-      ? `${files.length} certificates valid; the first to expire is ${soonest?.key ?? '-'} in ${soonest?.days ?? 0} days`
+      ? `${files.length} certificates valid; the first to expire is ${soonest?.key ?? '-'} in ${soonest?.days ?? 0} days; ${crl.detail}`
       : [...failures, ...warnings].join('; '),
   );
 }

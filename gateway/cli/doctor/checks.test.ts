@@ -17,7 +17,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type Server } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CertificateAuthority } from '../../../certs/index.ts';
+import {
+  CertificateAuthority,
+  fromPem,
+  parseCertificateDer,
+  readCrl,
+} from '../../../certs/index.ts';
+import { crlIssuerKey } from '../../../certs/revocation.ts';
 import type { RunningSimulator } from '../../../adapters/dukcapil-sim/index.ts';
 import { startInstanceSimulator } from '../../../test/helpers/child-gateway.ts';
 import { openAuditStore } from '../../server/audit-store.ts';
@@ -137,7 +143,7 @@ describe('gerbang doctor checks', () => {
 
   it('certificates: valid ones pass; one expiring soon warns; an expired one or a wrong key fails', async () => {
     const config = loadConfig(context.configPath);
-    expect(checkCertificates(config, context)).toMatchObject({ status: 'ok' });
+    expect(await checkCertificates(config, context)).toMatchObject({ status: 'ok' });
     const authority = await CertificateAuthority.open(join(dir, 'pki'));
     const issue = (id: string, notBefore: number, notAfter: number) =>
       authority.issue({
@@ -156,12 +162,12 @@ describe('gerbang doctor checks', () => {
         ...c,
         server: { ...c.server, certFile: files.certificatePath, keyFile: files.keyPath },
       }));
-    const warning = checkCertificates(serverWith(soon), context);
+    const warning = await checkCertificates(serverWith(soon), context);
     expect([warning.status, warning.detail]).toEqual([
       'warn',
       expect.stringMatching(/^server\.certFile expires in (9|10) days/) as string,
     ]);
-    const expired = checkCertificates(serverWith(gone), context);
+    const expired = await checkCertificates(serverWith(gone), context);
     expect([expired.status, expired.detail]).toEqual([
       'fail',
       expect.stringMatching(/^server\.certFile expired on \d{4}-\d{2}-\d{2}/) as string,
@@ -170,15 +176,58 @@ describe('gerbang doctor checks', () => {
       ...c,
       server: { ...c.server, keyFile: soon.keyPath },
     }));
-    expect(checkCertificates(mismatched, context).detail).toContain(
+    expect((await checkCertificates(mismatched, context)).detail).toContain(
       'server.keyFile is not the key of server.certFile',
     );
-    // The CRL is valid 30 days: past that, it must be published afresh.
-    const stale = checkCertificates(config, { ...context, now: Date.now() + 40 * DAY });
+  });
+
+  it('certificates: the CRL due within a week warns; past nextUpdate and the grace, or older than one applied, fails naming the fix', async () => {
+    const config = loadConfig(context.configPath);
+    const at = (now: number) => checkCertificates(config, { ...context, now });
+    const nextUpdate = Date.now() + 30 * DAY;
+    expect(await at(nextUpdate - 10 * DAY)).toMatchObject({ status: 'ok' });
+    expect(await at(nextUpdate - 3 * DAY)).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(/is due for renewal on .*gerbang certs crl/) as string,
+    });
+    // Within server.crlGraceSeconds (an hour) past nextUpdate: still used, and said so.
+    expect(await at(nextUpdate + 30 * 60_000)).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(/was due for renewal at .*clients are refused from/) as string,
+    });
+    const stale = await at(Date.now() + 40 * DAY);
     expect([stale.status, stale.detail]).toEqual([
-      'warn',
-      expect.stringMatching(/^the CRL was due for renewal on .*gerbang certs crl/) as string,
+      'fail',
+      expect.stringMatching(
+        /^the CRL \(number \d+\) expired at .*every client is refused; publish a fresh CRL \(gerbang certs crl\)/,
+      ) as string,
     ]);
+
+    // The gateway applied a newer CRL than the file now holds: the file was rolled back.
+    const caPem = readFileSync(config.server.clientCaFile, 'utf8');
+    const issuer = parseCertificateDer(fromPem(caPem, 'CERTIFICATE'));
+    const state = new StateDb(join(dir, 'state.db'));
+    const inFile =
+      (await readCrl(fromPem(readFileSync(config.server.crlFile, 'utf8'), 'X509 CRL'), issuer))
+        .crlNumber ?? 0n;
+    state.recordHighestCrl(
+      crlIssuerKey(issuer),
+      { crlNumber: inFile + 1n, thisUpdate: Date.now() },
+      new Date(),
+    );
+    state.close();
+    const rolledBack = await checkCertificates(config, context);
+    expect([rolledBack.status, rolledBack.detail]).toEqual([
+      'fail',
+      expect.stringMatching(
+        /^server\.crlFile holds an older CRL .* than one the gateway has applied .*gerbang certs crl/,
+      ) as string,
+    ]);
+    // Fresh CRLs from the CA are numbered above it again.
+    const authority = await CertificateAuthority.open(join(dir, 'pki'));
+    await authority.publishCrl();
+    await authority.publishCrl();
+    expect(await checkCertificates(config, context)).toMatchObject({ status: 'ok' });
   });
 
   it('clock: ahead of the trail passes; behind the newest record fails', async () => {

@@ -55,7 +55,9 @@ export async function runDoctor(context: DoctorContext): Promise<CheckResult[]> 
   return [
     configuration,
     guard('key file modes', () => checkKeyFileModes(config, context)),
-    guard('certificates', () => checkCertificates(config, context)),
+    await checkCertificates(config, context).catch((error: unknown) =>
+      result('certificates', 'fail', (error as Error).message),
+    ),
     guard('clock', () => checkClock(config, context)),
     await checkGateway(config, context).catch((error: unknown) =>
       result('gateway', 'fail', (error as Error).message),

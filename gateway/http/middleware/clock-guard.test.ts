@@ -29,7 +29,7 @@ function testApp() {
     MAX_JUMP_MS,
   );
   const trail = new InMemoryAuditTrail();
-  const untrusted: number[] = [];
+  const untrusted: (number | string)[] = [];
   let handled = 0;
   const app = new Hono<GatewayEnv>();
   app.use(requestId({ logger: pino({ level: 'silent' }) }));
@@ -47,7 +47,8 @@ function testApp() {
       monitor,
       trail,
       now: () => clock.wall,
-      onUntrusted: (behindMs) => void untrusted.push(behindMs),
+      // How far behind the trail, or which way the clock jumped and by how much.
+      onUntrusted: ({ reason, ms }) => void untrusted.push(reason === 'jump' ? `jump ${ms}` : ms),
     }),
     (c) => {
       handled++;
@@ -108,7 +109,7 @@ describe('clockGuard', () => {
     const app = testApp();
     app.clock.wall -= MAX_JUMP_MS + 1;
     expect(await app.lookup()).toEqual([403, 'clock_untrusted']);
-    expect(app.untrusted).toEqual([MAX_JUMP_MS + 1]);
+    expect(app.untrusted).toEqual([`jump ${-(MAX_JUMP_MS + 1)}`]);
     expect(app.trail.events.at(-1)).toMatchObject({ errorCode: 'clock_untrusted' });
 
     app.clock.wall += MAX_JUMP_MS + 1; // put right: the verdict stays until acknowledged
@@ -123,6 +124,6 @@ describe('clockGuard', () => {
     expect(await app.lookup()).toEqual([200, 'ok']);
     app.clock.wall += MAX_JUMP_MS + 1;
     expect(await app.lookup()).toEqual([403, 'clock_untrusted']);
-    expect(app.untrusted).toEqual([-(MAX_JUMP_MS + 1)]);
+    expect(app.untrusted).toEqual([`jump ${MAX_JUMP_MS + 1}`]);
   });
 });

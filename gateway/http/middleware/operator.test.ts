@@ -1,6 +1,7 @@
 /**
  * X-Operator-Id names the person at the client on every data request: a missing or malformed one
- * (including one that could carry a NIK) is refused with its own message; a good one reaches the
+ * is refused with its own message, and one that could carry a NIK (the stored-text guard,
+ * policies/stored-text.ts) with that one; a good one reaches the
  * handler and, on a data path, the audit record of whatever happens next.
  */
 import { Hono } from 'hono';
@@ -75,8 +76,6 @@ describe('requireOperator', () => {
     ['too long', 'x'.repeat(65)],
     ['with a space', 'petugas 01'],
     ['with a slash', 'petugas/01'],
-    ['a NIK', '6474015709900001'],
-    ['a NIK with separators', 'op.6474.0157.0990.0001'],
   ])('refuses an operator id %s: 400 invalid_request, saying its form', async (_, operator) => {
     expect(await answer(await testApp().get(operator))).toEqual([
       400,
@@ -84,6 +83,23 @@ describe('requireOperator', () => {
       MALFORMED,
     ]);
   });
+
+  it.each([
+    ['a NIK', '6474015709900001'],
+    ['a NIK split by dots', 'op.6474.0157.0990.0001'],
+    ['a NIK split by @', '6474@0157@0990@0001'],
+    ['a NIK split by dashes', '6474-0157-0990-0001'],
+    ['a NIK split by underscores', '6474_0157_0990_0001'],
+    ['a NIK split by several separators', '64.74-01_57@@09.90--00.01'],
+  ])(
+    'refuses an operator id carrying %s: 400 invalid_request, saying it could carry a NIK',
+    async (_, operator) => {
+      const [status, code, message] = await answer(await testApp().get(operator));
+      expect([status, code]).toEqual([400, 'invalid_request']);
+      expect(message).toMatch(/^X-Operator-Id could carry a NIK/);
+      expect(message).not.toContain(operator);
+    },
+  );
 
   it("writes the checked operator into a data path's record of a later refusal", async () => {
     const { app, trail } = testApp();

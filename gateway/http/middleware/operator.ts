@@ -4,7 +4,7 @@
  * `c.var.operatorId` and, on a data path, in the audit draft.
  */
 import type { MiddlewareHandler } from 'hono';
-import { containsNikLikeRun } from '../../../policies/index.ts';
+import { checkStoredText, STORED_TEXT_MESSAGES } from '../../../policies/index.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv } from '../env.ts';
 
@@ -17,11 +17,18 @@ function checkedOperatorId(operator: string | undefined): string {
       detail: 'X-Operator-Id missing',
       message: 'The X-Operator-Id header is required.',
     });
-  // No run of 16 digits, even with separators: an operator id must never carry a NIK.
-  if (!OPERATOR_ID.test(operator) || containsNikLikeRun(operator)) {
+  if (!OPERATOR_ID.test(operator)) {
     throw new ApiError('invalid_request', {
       detail: 'X-Operator-Id malformed',
       message: 'X-Operator-Id must be 1-64 characters of A-Z a-z 0-9 . _ @ -.',
+    });
+  }
+  // The stored-text guard (policies/stored-text.ts): never a NIK, even written with separators.
+  const refusal = checkStoredText(operator, 'identifier');
+  if (refusal !== undefined) {
+    throw new ApiError('invalid_request', {
+      detail: `X-Operator-Id refused: ${refusal}`,
+      message: `X-Operator-Id ${STORED_TEXT_MESSAGES[refusal]}.`,
     });
   }
   return operator;

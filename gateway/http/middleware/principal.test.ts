@@ -99,7 +99,10 @@ describe('principal', () => {
 
   it.each<[RevocationStatus, string]>([
     ['revoked', 'The client certificate has been revoked.'],
-    ['unknown', 'The revocation status of the client certificate cannot be established.'],
+    [
+      'unknown',
+      'The revocation status of the client certificate cannot be established: the gateway has no current revocation list.',
+    ],
   ])('refuses a configured principal whose certificate is %s: 401', async (status, message) => {
     const app = testApp();
     app.revocation.set(certificateFor('admin-1').serialNumber, status);

@@ -6,7 +6,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { GerbangConfig } from '../../config/index.ts';
 import type { CertificateProblem, ConnectionInfo } from '../peer.ts';
-import type { RevocationChecker } from '../../../certs/revocation.ts';
+import { revocationListCondition, type RevocationChecker } from '../../../certs/revocation.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv, Principal } from '../env.ts';
 
@@ -18,8 +18,40 @@ const CERTIFICATE_MESSAGES: Readonly<Record<CertificateProblem | 'revoked' | 'un
   not_yet_valid: 'The client certificate is not valid yet.',
   invalid: 'The client certificate is not valid for this gateway.',
   revoked: 'The client certificate has been revoked.',
-  unknown: 'The revocation status of the client certificate cannot be established.',
+  unknown:
+    'The revocation status of the client certificate cannot be established: the gateway has no current revocation list.',
 };
+
+/**
+ * The health probes answer a certificate the CA vouches for (TLS verified it) while no CRL is
+ * usable, so that monitoring can read why every other request is refused (`/readyz` names it);
+ * they carry no data. A certificate the CRL revokes is refused there too.
+ */
+const PROBES: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+
+/** The refusal of a request whose connection has no verified certificate. */
+export function missingCertificateRefusal(problem: CertificateProblem): ApiError {
+  return new ApiError('unauthenticated', {
+    detail: `client certificate ${problem}`,
+    message: CERTIFICATE_MESSAGES[problem],
+  });
+}
+
+const REVOKED = 'certificate revocation status revoked';
+const UNKNOWN_PRINCIPAL = 'unknown principal';
+const ROLE_DIFFERS = 'certificate role differs from configuration';
+
+/**
+ * Refusals (by their detail) that follow from the certificate and the configuration alone, so
+ * that the same certificate gets them again: the pre-authentication throttle may repeat them
+ * without the check (pre-authentication.ts). An unknown revocation status is not one of them: a
+ * fresh CRL ends it.
+ */
+export const CERTIFICATE_BOUND_REFUSALS: ReadonlySet<string> = new Set([
+  REVOKED,
+  UNKNOWN_PRINCIPAL,
+  ROLE_DIFFERS,
+]);
 
 export interface PrincipalOptions {
   readonly principals: GerbangConfig['principals'];
@@ -33,26 +65,25 @@ export const principal = (options: PrincipalOptions): MiddlewareHandler<GatewayE
   const known = new Map(Object.entries(options.principals));
   return async function principalMiddleware(c, next) {
     const certificate = options.connection.peerCertificate(c);
-    if (certificate === undefined) {
-      const problem = options.connection.certificateProblem(c);
-      throw new ApiError('unauthenticated', {
-        detail: `client certificate ${problem}`,
-        message: CERTIFICATE_MESSAGES[problem],
-      });
-    }
+    if (certificate === undefined)
+      throw missingCertificateRefusal(options.connection.certificateProblem(c));
     const revocation = await options.revocation.status(certificate.serialNumber);
-    if (revocation !== 'good')
+    if (revocation === 'revoked' || (revocation === 'unknown' && !PROBES.has(c.req.path)))
       throw new ApiError('unauthenticated', {
-        detail: `certificate revocation status ${revocation}`,
+        // Unknown: the reason code of /readyz (invalid, rolled_back, expired) for the operator.
+        detail:
+          revocation === 'unknown'
+            ? `certificate revocation status unknown: revocation list ${revocationListCondition(options.revocation)}`
+            : REVOKED,
         message: CERTIFICATE_MESSAGES[revocation],
       });
     const configured = known.get(certificate.commonName);
-    if (configured === undefined) throw new ApiError('forbidden', { detail: 'unknown principal' });
+    if (configured === undefined) throw new ApiError('forbidden', { detail: UNKNOWN_PRINCIPAL });
     if (
       certificate.organizationalUnit !== undefined &&
       certificate.organizationalUnit !== configured.role
     ) {
-      throw new ApiError('forbidden', { detail: 'certificate role differs from configuration' });
+      throw new ApiError('forbidden', { detail: ROLE_DIFFERS });
     }
     const resolved: Principal = {
       id: certificate.commonName,

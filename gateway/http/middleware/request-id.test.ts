@@ -1,7 +1,8 @@
 /**
  * The request id: a well-formed X-Request-Id is echoed and carried by every log line of the
- * request; one that is malformed, oversized or could carry a NIK is replaced by a fresh UUID, so
- * that a client cannot put anything it likes into the log and the audit trail.
+ * request; one that is malformed, oversized or could carry a NIK (the stored-text guard) is replaced by a
+ * fresh UUID, so that a client cannot put anything it likes into the log and the audit trail; the
+ * answer says it was refused, and why, without echoing it.
  */
 import { Hono } from 'hono';
 import { pino } from 'pino';
@@ -52,6 +53,9 @@ describe('requestId', () => {
     ['with a newline-like character', 'req\t1'],
     ['carrying a NIK', '6474015709900001'],
     ['carrying a NIK with separators', 'id-6474.0157.0990.0001'],
+    ['carrying a NIK split by colons', '6474:0157:0990:0001'],
+    ['carrying a NIK split by several separators', '64..74--01__57::09.90-00_01'],
+    ['carrying a longer number', '20261202104151000123'],
   ])('replaces an id %s with a fresh UUID, in the answer and the log', async (_, offered) => {
     const { get, logged, lines } = testApp();
     const response = await get('/echo', offered);
@@ -60,6 +64,28 @@ describe('requestId', () => {
     expect(await response.json()).toEqual({ seen: id });
     expect(logged()[0]?.['requestId']).toBe(id);
     expect(lines.join('')).not.toContain(offered);
+  });
+
+  it.each([
+    ['malformed', 'req 1'],
+    ['nik_like_run', '6474-0157-0990-0001'],
+  ])(
+    'says why a refused id was not used (%s), in X-Request-Id-Refused, never echoing it',
+    async (reason, offered) => {
+      const { get, lines } = testApp();
+      const response = await get('/echo', offered);
+      expect(response.headers.get('x-request-id-refused')).toBe(reason);
+      expect(response.headers.get('x-request-id')).toMatch(UUID);
+      expect([...response.headers.values()].join(' ')).not.toContain(offered);
+      expect(lines.join('')).toContain('"reason":"' + reason + '"');
+      expect(lines.join('')).not.toContain(offered);
+    },
+  );
+
+  it('sets no X-Request-Id-Refused when the id is used or none was sent', async () => {
+    const { get } = testApp();
+    expect((await get('/echo', 'req-1')).headers.get('x-request-id-refused')).toBeNull();
+    expect((await get('/echo')).headers.get('x-request-id-refused')).toBeNull();
   });
 
   it('generates a different id for each request that brings none', async () => {

@@ -1,8 +1,9 @@
 /**
  * Refusals that say something about who is knocking (no or revoked certificate, unknown
- * principal, wrong role, a refused reader) become one security event each, unless a data path
- * already recorded the refusal. Ordinary client errors are not recorded, and a trail that cannot
- * record leaves the refusal as it was.
+ * principal, wrong role, a refused reader) become security events, unless a data path already
+ * recorded the refusal: those of a known principal one each, those before a principal is known
+ * coalesced per address, reason and minute (issue 19, finding 6). Ordinary client errors are not
+ * recorded, and a trail that cannot record leaves the refusal as it was.
  */
 import { Hono } from 'hono';
 import { pino } from 'pino';
@@ -22,6 +23,7 @@ import { principal } from './principal.ts';
 import { requestId } from './request-id.ts';
 import { requireRole } from './require-role.ts';
 import { recordSecurityEvents } from './security-events.ts';
+import { UnauthenticatedRequests } from '../../services/refusals/unauthenticated.ts';
 
 const connection = headerConnection({ problem: () => 'expired', remoteAddress: '192.0.2.7' });
 
@@ -29,9 +31,17 @@ function testApp() {
   const trail = new InMemoryAuditTrail();
   const lines: string[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+  const unauthenticated = new UnauthenticatedRequests({
+    trail,
+    settings: { ratePerSecond: 5, burst: 20, maxAddresses: 100, maxSourcesPerMinute: 8 },
+    monotonic: () => 0,
+    onAppendFailed: () => {
+      logger.error({ event: 'audit_write_failed' }, 'could not record a security event');
+    },
+  });
   const app = new Hono<GatewayEnv>();
   app.use(requestId({ logger }));
-  app.use(recordSecurityEvents({ trail, connection }));
+  app.use(recordSecurityEvents({ trail, connection, unauthenticated }));
   app.use(
     principal({
       principals: demoConfig(0, 0, DEMO_AGREEMENT.signedOn).principals,
@@ -56,7 +66,7 @@ function testApp() {
   app.onError(handleError);
   const request = (path: string, cn?: string, method = 'GET') =>
     app.request(path, { method, headers: cn === undefined ? {} : { [TEST_CERT_HEADER]: cn } });
-  return { trail, request, lines };
+  return { trail, request, lines, unauthenticated };
 }
 
 describe('recordSecurityEvents', () => {
@@ -143,5 +153,40 @@ describe('recordSecurityEvents', () => {
     expect(lines.map((line) => JSON.parse(line) as { event?: string })).toContainEqual(
       expect.objectContaining({ event: 'audit_write_failed' }),
     );
+  });
+
+  it('coalesces refusals before a principal per address, reason and minute, with their count', async () => {
+    const { trail, request, unauthenticated } = testApp();
+    const answers = [];
+    for (let i = 0; i < 300; i++) answers.push((await request('/v1/admin/things/7')).status);
+    for (let i = 0; i < 40; i++) await request('/v1/admin/things/7', 'app-unknown');
+    expect(new Set(answers)).toEqual(new Set([401]));
+    // The first of each reason at once, under the request id its client saw.
+    expect(trail.events.map((e) => [e.event, e.detail?.['reason']])).toEqual([
+      ['authentication_failed', 'client certificate expired'],
+      ['access_refused', 'unknown principal'],
+    ]);
+    // The rest when the minute ends (or the gateway stops), as one record each with the count.
+    unauthenticated.stop();
+    expect(trail.events.slice(2)).toEqual([
+      {
+        type: 'security',
+        event: 'authentication_failed_repeated',
+        outcome: 'denied',
+        errorCode: 'unauthenticated',
+        sourceAddress: '192.0.2.7',
+        detail: { reason: 'client certificate expired', count: 299, windowSeconds: 60 },
+      },
+      expect.objectContaining({
+        event: 'access_refused_repeated',
+        detail: { reason: 'unknown principal', count: 39, windowSeconds: 60 },
+      }),
+    ]);
+  });
+
+  it('keeps one record per refusal of a known principal', async () => {
+    const { trail, request } = testApp();
+    for (let i = 0; i < 5; i++) await request('/v1/admin/things/7', 'officer-1');
+    expect(trail.events.map((e) => e.event)).toEqual(Array(5).fill('access_refused'));
   });
 });

@@ -68,7 +68,7 @@ export function EvaluatorPage(props: {
         </p>
         <pre>
           openssl cms -verify -binary -inform DER -in report.p7s -content report.json -CAfile ca.crt
-          -purpose any -out /dev/null
+          -out /dev/null
         </pre>
         <p>
           "Verification successful" berarti laporan utuh dan ditandatangani gateway ini; satu digit

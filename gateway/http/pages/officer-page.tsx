@@ -1,14 +1,14 @@
 /**
  * The officer's console page: the audit search (a NIK is sent by POST, hashed, and never echoed
  * back: the trail holds none, a NIK there is an HMAC), the chain's status, the latest alerts and the
- * SIEM forwarding. A pure component: it renders what its route gathered.
+ * SIEM forwarding. A pure component: it renders what its route gathered. Verifying the chain is a
+ * form post (a GET any site can make a browser send changes nothing), and its outcome is shown.
  */
-import {
-  AUDIT_EVENT_TYPES,
-  AUDIT_OUTCOMES,
-  type AuditRecord,
-  type VerifyResult,
-} from '../../../audit/index.ts';
+import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES, type AuditRecord } from '../../../audit/index.ts';
+import type {
+  ChainView,
+  VerificationOutcome,
+} from '../../services/audit-verification/chain-verification.ts';
 import type { SiemStatus } from '../app-deps.ts';
 import { Label, Table, type Column } from './components.tsx';
 
@@ -46,8 +46,17 @@ function Select(props: {
   );
 }
 
-function ChainStatus(props: { verification: VerifyResult | undefined; auditWritable: boolean }) {
-  const v = props.verification;
+function VerifyButton(props: { label: string }) {
+  return (
+    <form method="post" action="/console/officer/verify">
+      <button type="submit">{props.label}</button>
+    </form>
+  );
+}
+
+/** The outcome of the last verification, or the one under way, and the button that starts one. */
+function ChainStatus(props: { chain: ChainView; auditWritable: boolean; notice?: string }) {
+  const chain = props.chain;
   return (
     <section aria-labelledby="chain">
       <h2 id="chain">
@@ -61,23 +70,50 @@ function ChainStatus(props: { verification: VerifyResult | undefined; auditWrita
           <span class="bad">GAGAL — permintaan data ditolak / FAILING — data requests refused</span>
         )}
       </p>
-      {v === undefined ? (
-        <form method="get" action="/console/officer">
-          <input type="hidden" name="verify" value="1" />
-          <button type="submit">Verifikasi sekarang / Verify now</button>
-        </form>
-      ) : v.ok ? (
-        <p id="chain-result" class="ok">
-          Utuh / intact: {v.records} catatan / records, {v.checkpoints} checkpoint bertanda tangan /
-          signed checkpoints, {v.unsealedRecords} belum disegel / not yet sealed. Root{' '}
-          <code>{v.rootHash}</code>
-        </p>
-      ) : (
-        <p id="chain-result" class="bad">
-          RUSAK / BROKEN at seq {v.firstBadSeq}: {v.reason}
+      {props.notice === undefined ? null : (
+        <p class="warn" role="status">
+          {props.notice}
         </p>
       )}
+      {chain.state === 'running' ? (
+        <p id="chain-running" role="status" class="warn">
+          Verifikasi berjalan / verification in progress (since {chain.startedAt}); muat ulang
+          halaman untuk hasilnya / reload the page for its outcome
+        </p>
+      ) : chain.state === 'done' ? (
+        <ChainOutcome outcome={chain.outcome} />
+      ) : null}
+      <VerifyButton
+        label={
+          chain.state === 'running'
+            ? 'Tunggu hasilnya / Wait for its outcome'
+            : 'Verifikasi sekarang / Verify now'
+        }
+      />
     </section>
+  );
+}
+
+function ChainOutcome(props: { outcome: VerificationOutcome }) {
+  const o = props.outcome;
+  if (o.kind === 'failed')
+    return (
+      <p id="chain-result" class="bad">
+        Verifikasi tidak dapat dijalankan / the verification could not run ({o.finishedAt}); lihat
+        log / see the log
+      </p>
+    );
+  const v = o.result;
+  return v.ok ? (
+    <p id="chain-result" class="ok">
+      Utuh / intact: {v.records} catatan / records, {v.checkpoints} checkpoint bertanda tangan /
+      signed checkpoints, {v.unsealedRecords} belum disegel / not yet sealed. Root{' '}
+      <code>{v.rootHash}</code> (diverifikasi / verified {o.finishedAt})
+    </p>
+  ) : (
+    <p id="chain-result" class="bad">
+      RUSAK / BROKEN at seq {v.firstBadSeq}: {v.reason} (diverifikasi / verified {o.finishedAt})
+    </p>
   );
 }
 
@@ -112,7 +148,8 @@ export function OfficerPage(props: {
   form: AuditSearchForm;
   error?: string;
   results?: readonly AuditRecord[];
-  verification?: VerifyResult;
+  chain: ChainView;
+  notice?: string;
   auditWritable: boolean;
   alerts: readonly AuditRecord[];
   siem?: SiemStatus;
@@ -193,7 +230,11 @@ export function OfficerPage(props: {
           </>
         )}
       </section>
-      <ChainStatus verification={props.verification} auditWritable={props.auditWritable} />
+      <ChainStatus
+        chain={props.chain}
+        auditWritable={props.auditWritable}
+        {...(props.notice === undefined ? {} : { notice: props.notice })}
+      />
       <section aria-labelledby="alerts">
         <h2 id="alerts">
           <Label id="Peringatan" en="Alerts" />

@@ -7,14 +7,10 @@ import { samEnrolment } from '../../services/readers/card-read-verifier.ts';
 import { PRINCIPAL_ID_PATTERN } from '../../config/schema.ts';
 import { ADMIN_ERRORS, adminContext } from './admin.ts';
 import { defineRoute, type RouteSpec } from './route-spec.ts';
-import { NIK_LIKE_RUN } from '../../../policies/index.ts';
+import { STORED_TEXT_FORMATS } from '../schemas.ts';
 
-const Reason = Type.String({
-  minLength: 1,
-  maxLength: 500,
-  // Free text reaches state.db and the audit trail: no NIK, even written with separators.
-  pattern: `^(?![^]*${NIK_LIKE_RUN})[^\\u0000-\\u001f]*$`,
-});
+// Free text reaches state.db and the audit trail: the stored-text guard (schemas.ts).
+const Reason = Type.String({ minLength: 1, maxLength: 500, format: STORED_TEXT_FORMATS.text });
 export const EnrolReaderRequest = Type.Object(
   {
     readerId: Type.String({ pattern: PRINCIPAL_ID_PATTERN }),

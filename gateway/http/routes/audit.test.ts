@@ -211,7 +211,7 @@ describe('GET /v1/audit/verify and /v1/audit/export', () => {
     });
   });
 
-  it('exports JSON Lines that verify offline, ending with a fresh checkpoint', async () => {
+  it('exports JSON Lines that verify offline, ending with a fresh checkpoint and the seal', async () => {
     const { request, deps } = await withTraffic();
     const response = await request('officer-1', '/v1/audit/export');
     expect(response.headers.get('content-type')).toBe('application/x-ndjson');
@@ -227,7 +227,7 @@ describe('GET /v1/audit/verify and /v1/audit/export', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { kind: string });
-    expect(lines.at(-1)?.kind).toBe('checkpoint');
+    expect(lines.map((l) => l.kind).slice(-2)).toEqual(['checkpoint', 'seal']);
   });
 
   it('exports a time range', async () => {

@@ -76,15 +76,40 @@ describe('console search form', () => {
     );
   });
 
-  it('records a chain verification asked for on the page', async () => {
+  it("verifies the chain by the page's POST button, records it, and shows the outcome", async () => {
     const app = await buildTestApp();
-    const response = await app.request('officer-1', '/console/officer?verify=1', {
-      method: 'GET',
+    const response = await app.request('officer-1', '/console/officer/verify', {
+      method: 'POST',
+      headers: { ...FORM, 'sec-fetch-site': 'same-origin' },
     });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('id="chain-result" class="ok"');
     const verifies = app.deps.auditLog.query({ type: 'audit', event: 'verify', limit: 10 }).items;
     expect(verifies.map((r) => r.detail?.['via'])).toEqual(['console']);
+    // The page shows the last outcome afterwards, with the button to verify again.
+    const page = await (await app.request('officer-1', '/console/officer')).text();
+    expect(page).toContain('id="chain-result" class="ok"');
+    expect(page).toContain('action="/console/officer/verify"');
+  });
+
+  it('verifies nothing on a GET ?verify=1, and refuses a verification posted from another site', async () => {
+    const app = await buildTestApp();
+    const get = await app.request('officer-1', '/console/officer?verify=1');
+    expect(get.status).toBe(200);
+    const page = await get.text();
+    expect(page).not.toContain('id="chain-result"');
+    expect(page).toContain('method="post" action="/console/officer/verify"');
+    for (const site of ['cross-site', 'same-site']) {
+      const post = await app.request('officer-1', '/console/officer/verify', {
+        method: 'POST',
+        headers: { ...FORM, 'sec-fetch-site': site },
+      });
+      expect(post.status).toBe(403);
+    }
+    expect(app.deps.auditLog.query({ type: 'audit', event: 'verify', limit: 10 }).items).toEqual(
+      [],
+    );
+    expect(app.deps.chainVerification.last()).toBeUndefined();
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import type { AuditRecord, VerifyResult } from '../../../audit/index.ts';
+import type { AuditRecord } from '../../../audit/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { CONSOLE_ROLES, type ConsolePage } from '../pages/layout.tsx';
 import { consoleDocument } from '../pages/console-document.tsx';
@@ -16,7 +16,8 @@ import { EvaluatorPage } from '../pages/evaluator-page.tsx';
 import { AdminPage } from '../pages/admin-page.tsx';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv } from '../env.ts';
-import { recordAuditUse } from './audit.ts';
+import { recordAuditUse } from './audit-use.ts';
+import { currentChainView, verifyChainFor, type ChainView } from './chain-verification.ts';
 import {
   FormError,
   parseSearch,
@@ -27,6 +28,11 @@ import {
 import type { RouteSpec } from './route-spec.ts';
 
 const SEARCH_LIMIT = 200;
+/**
+ * How long a "Verify now" post waits for the outcome before the page says it is in progress (the
+ * run goes on, and the page shows its outcome once it is known).
+ */
+const VERIFY_WAIT_MS = 10_000;
 
 const html = { 200: { description: 'HTML page', contentType: 'text/html' } };
 
@@ -49,7 +55,8 @@ export function consoleRoutes(deps: AppDeps): RouteSpec[] {
       form?: AuditSearchForm;
       error?: string;
       results?: readonly AuditRecord[];
-      verification?: VerifyResult;
+      chain?: ChainView;
+      notice?: string;
     },
   ) => {
     const siem = deps.siem?.status();
@@ -61,7 +68,8 @@ export function consoleRoutes(deps: AppDeps): RouteSpec[] {
         form={extra.form ?? { byNik: false }}
         {...(extra.error === undefined ? {} : { error: extra.error })}
         {...(extra.results === undefined ? {} : { results: extra.results })}
-        {...(extra.verification === undefined ? {} : { verification: extra.verification })}
+        chain={extra.chain ?? currentChainView(deps)}
+        {...(extra.notice === undefined ? {} : { notice: extra.notice })}
         auditWritable={deps.audit.healthy()}
         alerts={recentAlerts()}
         {...(siem === undefined ? {} : { siem })}
@@ -90,25 +98,38 @@ export function consoleRoutes(deps: AppDeps): RouteSpec[] {
       path: '/console/officer',
       roles: CONSOLE_ROLES.officer,
       summary:
-        'Officer console: audit search, chain status (`?verify=1` verifies now), alerts, SIEM',
+        'Officer console: audit search, chain status (verified by the button on the page, a POST), alerts, SIEM',
       responses: html,
-      handler: async (c) => {
+      handler: (c) => {
         const params = new URL(c.req.url).searchParams;
         for (const key of params.keys()) {
           if (key !== 'verify')
             throw new ApiError('invalid_request', { message: 'Unknown query parameter.' });
         }
-        if (params.get('verify') === null) return officerPage(c, {});
-        if (params.get('verify') !== '1')
-          throw new ApiError('invalid_request', { message: 'verify must be 1.' });
-        const verification = deps.auditLog.verify(deps.caCertificatePem);
-        await recordAuditUse(deps, c, 'verify', {
-          outcome: verification.ok ? 'success' : 'error',
-          detail: verification.ok
-            ? { records: verification.records, via: 'console' }
-            : { firstBadSeq: verification.firstBadSeq, via: 'console' },
-        });
-        return officerPage(c, { verification });
+        // A GET changes nothing: any site can make a browser send one with the officer's
+        // certificate. `?verify=1` (the old link) verifies nothing; the page's button does.
+        return officerPage(
+          c,
+          params.has('verify')
+            ? {
+                notice:
+                  'Verifikasi dimulai dengan tombol di bawah / Verification is started with the button below.',
+              }
+            : {},
+        );
+      },
+    },
+    {
+      method: 'POST',
+      path: '/console/officer/verify',
+      roles: CONSOLE_ROLES.officer,
+      summary:
+        'Officer console: verify the whole chain now (form post from the console; off the event loop, one run at a time)',
+      responses: html,
+      handler: async (c) => {
+        requireSameOrigin(c);
+        const chain = await verifyChainFor(deps, c, { via: 'console', waitMs: VERIFY_WAIT_MS });
+        return officerPage(c, { chain });
       },
     },
     {

@@ -1,4 +1,5 @@
 /** Liveness, readiness and metrics. */
+import { revocationListCondition } from '../../../certs/revocation.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { HealthResponse, ReadinessResponse } from '../schemas.ts';
 import type { RouteSpec } from './route-spec.ts';
@@ -17,7 +18,7 @@ export function healthRoutes(deps: AppDeps): RouteSpec[] {
       method: 'GET',
       path: '/readyz',
       roles: 'any',
-      summary: 'Readiness: audit writable, revocation list valid, upstream breaker not open',
+      summary: 'Readiness: audit writable, revocation list fresh, upstream breaker not open',
       responses: {
         200: { description: 'ready', schema: ReadinessResponse },
         503: { description: 'not ready', schema: ReadinessResponse },
@@ -27,7 +28,8 @@ export function healthRoutes(deps: AppDeps): RouteSpec[] {
         const unreadable = !deps.policy.registry.stateReadable();
         const checks = {
           audit: deps.audit.healthy() ? ('ok' as const) : ('failing' as const),
-          revocationList: deps.revocation.healthy() ? ('ok' as const) : ('invalid' as const),
+          // The reason code itself: anything but ok means every client is refused.
+          revocationList: revocationListCondition(deps.revocation),
           upstreamBreaker: deps.upstream.health().breaker,
           agreement: unreadable
             ? 'unknown'

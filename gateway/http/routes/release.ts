@@ -62,7 +62,8 @@ export async function callUpstream<T extends { upstreamStatus: number; latencyMs
     throw new ApiError(quota.code, {
       headers: { 'Retry-After': String(quota.retryAfterSeconds) },
     });
-  draft.detail = { upstreamCalled: true };
+  // Kept beside what the route noted already (a verification's claimed elements and attempts).
+  draft.detail = { ...draft.detail, upstreamCalled: true };
   deps.policy.anomalies.observeNik(nik, principalId, request.operator, now);
   let answer: T;
   try {

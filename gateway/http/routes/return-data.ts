@@ -5,7 +5,13 @@
  */
 import { Type } from '@sinclair/typebox';
 import { canonicalJson } from '../../../audit/index.ts';
-import { checkNik, JENIS_PAJAK, type JenisPajak } from '../../../policies/index.ts';
+import {
+  checkNik,
+  checkStoredText,
+  JENIS_PAJAK,
+  STORED_TEXT_MESSAGES,
+  type JenisPajak,
+} from '../../../policies/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { ApiError } from '../error-catalogue.ts';
 import { commitAudit, dataPathDraft } from '../middleware/audit-data-path.ts';
@@ -34,8 +40,24 @@ const DeliveryStatus = Type.Object({
   deliveredAt: Type.Optional(Type.String()),
 });
 
-/** No run of 16 digits: a key must never carry a NIK into the outbox. */
-const IDEMPOTENCY_KEY = /^(?!.*[0-9]{16})[A-Za-z0-9._:-]{1,128}$/;
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Idempotency-Key as sent, or the refusal of a malformed one or one that could carry a NIK. */
+function checkedIdempotencyKey(key: string | undefined): string | undefined {
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key))
+    throw new ApiError('invalid_request', {
+      message: 'Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -.',
+    });
+  // The key is stored in the outbox: the stored-text guard (policies/stored-text.ts).
+  const refusal = checkStoredText(key, 'identifier');
+  if (refusal !== undefined)
+    throw new ApiError('invalid_request', {
+      detail: `Idempotency-Key refused: ${refusal}`,
+      message: `Idempotency-Key ${STORED_TEXT_MESSAGES[refusal]}.`,
+    });
+  return key;
+}
 
 function codeFor(
   path: string,
@@ -91,11 +113,7 @@ export function returnDataRoutes(deps: AppDeps): RouteSpec[] {
           });
         draft.subject = deps.subjectHasher(body.nik);
         if (!npwpd.test(body.npwpd)) throw new ApiError('invalid_npwpd');
-        const key = c.req.header('idempotency-key');
-        if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
-          throw new ApiError('invalid_request', {
-            message: 'Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -.',
-          });
+        const key = checkedIdempotencyKey(c.req.header('idempotency-key'));
         if (deps.returnData === undefined)
           throw new ApiError('internal_error', { detail: 'no outbox' });
         const outcome = deps.returnData.outbox.enqueue({

@@ -7,7 +7,7 @@
  * served. Each problem says where it is and what it causes, for the log, the audit trail and
  * `gerbang doctor`.
  */
-import { containsNikLikeRun, isCalendarDate, isInstantInRange } from '../../../policies/index.ts';
+import { isCalendarDate, isInstantInRange, isStorableText } from '../../../policies/index.ts';
 import { checkAgreementDocument, type AgreementConfig } from '../../config/index.ts';
 import type {
   AgreementChange,
@@ -28,7 +28,7 @@ export interface StoredStateProblem {
 // Keys are shown only in a form that cannot carry anything but an identifier (no NIK-like run).
 const SHOWABLE_KEY = /^[A-Za-z0-9][A-Za-z0-9 ./_:-]{0,127}$/;
 const keyOf = (table: string, key: unknown, rowid: number): string =>
-  typeof key === 'string' && SHOWABLE_KEY.test(key) && !containsNikLikeRun(key)
+  typeof key === 'string' && SHOWABLE_KEY.test(key) && isStorableText(key, 'text')
     ? `state.db ${table} "${key}"`
     : `state.db ${table} row ${rowid}`;
 

@@ -37,9 +37,22 @@ export class AnomalyService {
       sequentialMaxGap: a.sequentialMaxGap,
       refusedElementsPerHour: a.refusedElementsPerHour,
       cooldownMs: this.cooldownMs,
+      maxOperatorsPerClient: a.maxOperatorsPerClient,
+      newOperatorsPerHour: a.newOperatorsPerHour,
     });
     this.audit = audit;
     this.hasher = hasher;
+  }
+
+  /**
+   * What the detector holds about client-chosen keys, for /metrics: operator ids held now (at
+   * most `anomalies.maxOperatorsPerClient` per client) and those forgotten since start.
+   */
+  trackedKeys(): { readonly operators: number; readonly evictedOperators: number } {
+    return {
+      operators: this.detector.trackedOperators,
+      evictedOperators: this.detector.evictedOperators,
+    };
   }
 
   /** Feed of committed records (SqliteAuditStore.onAppended). */

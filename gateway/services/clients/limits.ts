@@ -3,6 +3,10 @@
  * Dukcapil's days (`upstream.quotaTimeZone`): every daily count resets at midnight there. Counts
  * are restored at start from the audit trail (records marked `upstreamCalled`), so a restart does
  * not hand out a fresh quota.
+ *
+ * Its state is keyed by principal id only, never by anything a request names: a bucket exists
+ * only for a configured principal with a profile, and a count only for a principal that passed
+ * authentication, so the configuration bounds both (issue 19, finding 10).
  */
 import {
   mayUseSharedQuota,

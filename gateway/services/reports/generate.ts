@@ -3,8 +3,10 @@
  * in the audit trail (key use) before anything is handed out. The printable page is rendered by
  * whoever shows it (gateway/http/pages/report-page.tsx).
  */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { signDetached } from '../../../certs/cms.ts';
+import { isIssuedBy, signingProfileMatch } from '../../../certs/index.ts';
 import { readSecretText } from '../../config/index.ts';
 import { AuditUnavailable } from '../errors.ts';
 import {
@@ -22,6 +24,27 @@ export interface GeneratedReport {
   readonly digest: string;
 }
 
+/**
+ * A report is signed only by a report signing certificate of the CA (certs/verify.ts), so that
+ * `gerbang report verify` and stock `openssl cms -verify` (purpose smimesign) accept it; checked
+ * before the key's use is recorded. A certificate of the old profile (codeSigning only) is refused
+ * too: its reports would need `-purpose any`, which the evaluator's command no longer gives.
+ */
+function refuseOtherSigners(certificatePem: string, caPem: string, path: string): void {
+  const certificate = new X509Certificate(certificatePem);
+  if (!isIssuedBy(certificate, new X509Certificate(caPem)))
+    throw new Error(`the report signing certificate ${path} was not issued by the gateway CA`);
+  const match = signingProfileMatch(certificate, 'reports');
+  if (match === 'legacy')
+    throw new Error(
+      `the report signing certificate ${path} has the old profile (codeSigning only): issue one of the report signing profile (gerbang certs signing --purpose reports) and point reports.* at it (docs/operations.md)`,
+    );
+  if (match === 'wrong')
+    throw new Error(
+      `${path} is not a report signing certificate (extended key usage emailProtection and Gerbang report signing, docs/pki.md)`,
+    );
+}
+
 export async function generateReport(
   options: ReportInputs & {
     readonly requestedBy: { id: string; role: string; certificateFingerprint: string };
@@ -29,6 +52,8 @@ export async function generateReport(
 ): Promise<GeneratedReport> {
   if (options.config.reports === undefined)
     throw new Error('no report-signing key is configured (reports.signingKeyFile)');
+  const certificatePem = readFileSync(options.config.reports.signingCertFile, 'utf8');
+  refuseOtherSigners(certificatePem, options.caPem, options.config.reports.signingCertFile);
   const report = buildReport(options);
   const json = reportBytes(report);
   const digest = reportDigest(json);
@@ -49,7 +74,7 @@ export async function generateReport(
     throw new AuditUnavailable(cause, 'no report was signed');
   }
   const signature = await signDetached(json, {
-    certificatePem: readFileSync(options.config.reports.signingCertFile, 'utf8'),
+    certificatePem,
     privateKeyPem: readSecretText(options.config.reports.signingKeyFile),
   });
   return { report, json, signature, digest };
