@@ -23,7 +23,8 @@ import {
   type PreparedInstance,
 } from '../helpers/child-gateway.ts';
 import { stopChild } from '../helpers/processes.ts';
-import { describeWithTools, firstExisting } from '../helpers/tools.ts';
+import { describeWithTools } from '../helpers/tools.ts';
+import { environment, LIBFAKETIME } from './gateway-process.ts';
 import { holdsWithin, probeUntil } from '../helpers/until.ts';
 import {
   call,
@@ -34,37 +35,11 @@ import {
   storedRecords,
 } from './gateway-process.ts';
 
-/**
- * libfaketime, preloaded into the gateway's own process: the `faketime` wrapper would be a parent
- * that does not pass SIGTERM on, leaving the gateway behind when it is stopped.
- */
-const LIBFAKETIME = firstExisting(
-  '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1',
-  '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1',
-  '/usr/lib/faketime/libfaketime.so.1',
-);
-
 /** The demo publishes CRLs valid 30 days; the grace is the default hour: 31 days is past both. */
-const AHEAD_MS = 31 * 86_400_000;
+const AHEAD_DAYS = 31;
 
-/**
- * The environment of a process whose wall clock starts 31 days after this process's: an absolute
- * start (`@…`, local time), so that it also holds when the whole suite runs under faketime (CI runs
- * it a year ahead; a relative offset would replace that year, not add to it).
- */
-function aheadEnvironment(dir: string): NodeJS.ProcessEnv {
-  const start = new Date(Date.now() + AHEAD_MS);
-  const two = (n: number) => String(n).padStart(2, '0');
-  const local = `${String(start.getFullYear())}-${two(start.getMonth() + 1)}-${two(start.getDate())} ${two(start.getHours())}:${two(start.getMinutes())}:${two(start.getSeconds())}`;
-  return {
-    ...process.env,
-    GERBANG_DATA_DIR: dir,
-    LD_PRELOAD: LIBFAKETIME,
-    FAKETIME: `@${local}`,
-    // Only the wall clock is the weapon; the monotonic clock stays true.
-    FAKETIME_DONT_FAKE_MONOTONIC: '1',
-  };
-}
+/** A process on the instance whose wall clock starts 31 days after this one's (libfaketime). */
+const aheadEnvironment = (dir: string): NodeJS.ProcessEnv => environment(dir, AHEAD_DAYS);
 
 /** `gerbang serve` with the clock 31 days ahead, once it answers. */
 async function startGatewayAhead(at: PreparedInstance): Promise<ChildProcess> {

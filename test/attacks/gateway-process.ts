@@ -29,7 +29,7 @@ const DAY_MS = 86_400_000;
  * process's: an absolute start (`@…`, local time), so that it holds when the whole suite runs
  * under faketime too (CI runs it a year ahead; a relative offset would replace that year).
  */
-function environment(dir: string, aheadDays: number | undefined): NodeJS.ProcessEnv {
+export function environment(dir: string, aheadDays: number | undefined): NodeJS.ProcessEnv {
   const base = { ...process.env, GERBANG_DATA_DIR: dir };
   if (aheadDays === undefined) return base;
   if (LIBFAKETIME === undefined) throw new Error('libfaketime is needed for this test');
