@@ -7,11 +7,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  disposeInstance,
-  prepareInstance,
-  type PreparedInstance,
-} from '../helpers/child-gateway.ts';
+import { disposeInstance, type PreparedInstance } from '../helpers/child-gateway.ts';
 import { describeWithTools } from '../helpers/tools.ts';
 import { holdsWithin } from '../helpers/until.ts';
 import {
@@ -22,6 +18,7 @@ import {
   startGatewayAt,
   stopGateway,
   storedRecords,
+  prepareWithRetention,
 } from './gateway-process.ts';
 
 let instance: PreparedInstance | undefined;
@@ -32,10 +29,7 @@ let gateway: ChildProcess | undefined;
  */
 const RETENTION_DAYS = 10;
 beforeAll(async () => {
-  instance = await prepareInstance((config) => ({
-    ...config,
-    audit: { ...config.audit, retentionDays: RETENTION_DAYS },
-  }));
+  instance = await prepareWithRetention(RETENTION_DAYS);
 });
 afterAll(async () => {
   await disposeInstance(instance, gateway);

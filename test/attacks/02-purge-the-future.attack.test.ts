@@ -8,11 +8,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  disposeInstance,
-  prepareInstance,
-  type PreparedInstance,
-} from '../helpers/child-gateway.ts';
+import { disposeInstance, type PreparedInstance } from '../helpers/child-gateway.ts';
 import { describeWithTools } from '../helpers/tools.ts';
 import {
   cli,
@@ -21,16 +17,14 @@ import {
   startGatewayAt,
   stopGateway,
   storedRecords,
+  prepareWithRetention,
 } from './gateway-process.ts';
 
 const RETENTION_DAYS = 2;
 let instance: PreparedInstance | undefined;
 let gateway: ChildProcess | undefined;
 beforeAll(async () => {
-  instance = await prepareInstance((config) => ({
-    ...config,
-    audit: { ...config.audit, retentionDays: RETENTION_DAYS },
-  }));
+  instance = await prepareWithRetention(RETENTION_DAYS);
 });
 afterAll(async () => {
   await disposeInstance(instance, gateway);
@@ -91,10 +85,7 @@ describeWithTools(
   { libfaketime: LIBFAKETIME !== undefined },
   () => {
     it('takes only what the retention period allows, on a clock it trusts', async () => {
-      const at = await prepareInstance((config) => ({
-        ...config,
-        audit: { ...config.audit, retentionDays: RETENTION_DAYS },
-      }));
+      const at = await prepareWithRetention(RETENTION_DAYS);
       try {
         for (let i = 0; i < 3; i++) expect(cli(at, ['audit', 'verify'], -5).status).toBe(0);
         gateway = await startGatewayAt(at);

@@ -8,7 +8,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { request } from 'undici';
-import { GERBANG, ROOT, waitForHealth, type PreparedInstance } from '../helpers/child-gateway.ts';
+import {
+  GERBANG,
+  prepareInstance,
+  ROOT,
+  waitForHealth,
+  type PreparedInstance,
+} from '../helpers/child-gateway.ts';
 import { stopChild, tracked } from '../helpers/processes.ts';
 import { firstExisting } from '../helpers/tools.ts';
 
@@ -144,3 +150,7 @@ export const lookup = (instance: PreparedInstance, reference = 'SURAT/2026/001')
     json: { nik: '6474015709900001', purpose: 'pendaftaran-wp', reference },
     headers: { 'x-operator-id': 'petugas.01' },
   });
+
+/** A demo instance whose audit retention is `days` (short, so a small clock move reaches past it). */
+export const prepareWithRetention = (days: number): Promise<PreparedInstance> =>
+  prepareInstance((config) => ({ ...config, audit: { ...config.audit, retentionDays: days } }));
