@@ -185,7 +185,6 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader {
     cutoff: number,
     record: { readonly principal?: AuditEvent['principal']; readonly detail: AuditDetail },
   ): Promise<PurgeOutcome> {
-    const before = this.writer.freshCheckpoint();
     const held = this.range();
     const { purged, throughSeq } = purgeBefore(
       this.db,
@@ -194,6 +193,8 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader {
       cutoff,
     );
     if (purged === 0) return { purged, throughSeq };
+    // The tree head is what it was before: a purge changes what is held, not the tree.
+    const before = this.writer.freshCheckpoint();
     const anchorRoot = this.reader.anchor()?.checkpoint.rootHash ?? '';
     await this.append({
       type: 'system',

@@ -17,6 +17,7 @@ import {
   type VerifyResult,
 } from '../../audit/index.ts';
 import {
+  DAY_MS,
   latestRetentionCutoff,
   parseIsoInstant,
   refuseCutoffInsideRetention,
@@ -188,7 +189,7 @@ export async function auditPurge(values: { before: string | undefined }): Promis
     // A clock far ahead of the trail is a clock to check before anything is deleted by it (the
     // gateway holds its own purge the same way: gateway/services/retention).
     const newest = store.newestRecordTime();
-    const aheadDays = newest === undefined ? 0 : (Date.now() - newest) / 86_400_000;
+    const aheadDays = newest === undefined ? 0 : (Date.now() - newest) / DAY_MS;
     if (aheadDays > config.clock.maxStartGapDays)
       throw new CliError(
         `this machine's clock is ${Math.floor(aheadDays)} days ahead of the trail's newest record (clock.maxStartGapDays is ${config.clock.maxStartGapDays}): check the time (chrony); nothing was purged`,

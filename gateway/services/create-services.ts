@@ -16,6 +16,7 @@ import {
 } from '../../audit/index.ts';
 import type { ReturnDataClient } from '../../adapters/dukcapil/port.ts';
 import type { Outbox, StateStore } from '../../adapters/sqlite/port.ts';
+import { DAY_MS } from '../../policies/index.ts';
 import type { GerbangConfig } from '../config/index.ts';
 import { AdminActions } from './admin/admin-actions.ts';
 import {
@@ -187,7 +188,7 @@ export function createPolicyServices(options: {
       config.clock.maxJumpSeconds * 1000,
       {
         trailTimeAtStart: options.trailTimeAtOpen,
-        maxStartGapMs: config.clock.maxStartGapDays * 86_400_000,
+        maxStartGapMs: config.clock.maxStartGapDays * DAY_MS,
       },
     ),
     anomalies: new AnomalyService(config, audit, options.subjectHasher),

@@ -114,26 +114,13 @@ const stockVerify = (dir: string) =>
 
 /** The command once documented: any certificate of the CA will do. */
 const verifyWithAnyPurpose = (dir: string) =>
-  spawnSync(
-    'openssl',
-    [
-      'cms',
-      '-verify',
-      '-binary',
-      '-inform',
-      'DER',
-      '-in',
-      join(dir, 'report.p7s'),
-      '-content',
-      join(dir, 'report.json'),
-      '-CAfile',
-      pki('ca.crt'),
-      '-purpose',
-      'any',
-      '-out',
-      '/dev/null',
-    ],
-    { encoding: 'utf8' },
+  opensslCmsVerify(
+    {
+      signature: join(dir, 'report.p7s'),
+      content: join(dir, 'report.json'),
+      caFile: pki('ca.crt'),
+    },
+    ['-purpose', 'any'],
   );
 
 /** The exported records, edited by `edit`, re-chained and re-sealed by `signer` into `out`. */

@@ -9,11 +9,15 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export function opensslCmsVerify(files: {
-  signature: string;
-  content: string;
-  caFile: string;
-}): SpawnSyncReturns<string> {
+export function opensslCmsVerify(
+  files: {
+    signature: string;
+    content: string;
+    caFile: string;
+  },
+  /** Options after the documented ones (the attack suite's `-purpose any`, once documented). */
+  extraOptions: readonly string[] = [],
+): SpawnSyncReturns<string> {
   return spawnSync(
     'openssl',
     [
@@ -28,6 +32,7 @@ export function opensslCmsVerify(files: {
       files.content,
       '-CAfile',
       files.caFile,
+      ...extraOptions,
       '-out',
       '/dev/null',
     ],

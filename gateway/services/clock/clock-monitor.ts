@@ -89,10 +89,7 @@ export class ClockMonitor {
 
   /** An administrator confirmed the time is right: trust the clock as it is now. */
   acknowledge(): ClockAcknowledgement {
-    const cleared = {
-      ...(this.jump === undefined ? {} : { jumpMs: this.jump }),
-      ...(this.startGap === undefined ? {} : { startGapMs: this.startGap }),
-    };
+    const cleared = this.pending() ?? {};
     this.jump = undefined;
     this.startGap = undefined;
     this.baseline = this.sources.wall() - this.sources.monotonic();
