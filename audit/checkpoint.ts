@@ -37,6 +37,27 @@ export function signedPayload(head: CheckpointHead): string {
   });
 }
 
+/**
+ * What an RFC 3161 time-stamp of a checkpoint covers: the tree head and its signature, so that a
+ * token proves this signed checkpoint (and every record under it) existed at the TSA's time.
+ */
+export const CHECKPOINT_TIMESTAMP_FORMAT = 'gerbang-checkpoint-timestamp/1';
+
+export function timestampedBytes(checkpoint: SignedCheckpoint): Buffer {
+  return Buffer.from(
+    canonicalJson({
+      format: CHECKPOINT_TIMESTAMP_FORMAT,
+      instance: checkpoint.instance,
+      treeSize: checkpoint.treeSize,
+      rootHash: checkpoint.rootHash,
+      lastHash: checkpoint.lastHash,
+      time: checkpoint.time,
+      keyId: checkpoint.keyId,
+      signature: checkpoint.signature,
+    }),
+  );
+}
+
 export function certificateKeyId(certificate: X509Certificate): string {
   return sha256Fingerprint(certificate.raw);
 }

@@ -14,6 +14,7 @@ export {
 } from './subject.ts';
 export {
   createCheckpointSigner,
+  timestampedBytes,
   verifyCheckpointSignature,
   type CheckpointSigner,
   type SignedCheckpoint,
@@ -27,6 +28,7 @@ export {
   type TreeAnchor,
   type VerifyResult,
 } from './verify.ts';
+export { checkTimestamps, type TimestampSummary } from './timestamps.ts';
 export { canonicalJson } from './canonical.ts';
 export { GENESIS_HASH } from './record.ts';
 export * from './merkle.ts';

@@ -66,6 +66,14 @@ export interface AuditLogReader extends AuditFigures {
   freshCheckpoint(): SignedCheckpoint;
 }
 
+/** The stored checkpoints as the time-stamping job sees them (RFC 3161, docs/audit.md). */
+export interface CheckpointTimestamps {
+  /** The newest stored checkpoint, and whether it has a token already. */
+  newestCheckpoint(): { checkpoint: SignedCheckpoint; timestamped: boolean } | undefined;
+  /** Keeps a token already checked against the TSA's CA. */
+  storeTimestamp(treeSize: number, token: Uint8Array, genTime: Date): void;
+}
+
 /** A durable position in the trail kept beside it (the SIEM forwarder's: the last seq sent). */
 export interface AuditCursor {
   read(): number;

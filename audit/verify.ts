@@ -13,6 +13,8 @@
  *    header (instance, time, certificates), the start marker and the record count, so that
  *    nothing in the file is unsigned; the live store's start marker is followed by the signed
  *    retention anchor instead;
+ *  - a checkpoint may carry an RFC 3161 token; the tokens are checked after this pass, against the
+ *    TSA's CA (audit/timestamps.ts), because that check is asynchronous;
  *  - anchors held outside the appliance (tree size and root from an earlier report, a SIEM, a
  *    note) must lie on the same tree: the root at that size is recomputed from the records, and
  *    a trail shorter than an anchor was cut.
@@ -67,7 +69,12 @@ export type ExportLine =
   | ExportHeader
   | ExportStart
   | { readonly kind: 'record'; readonly record: AuditRecord }
-  | { readonly kind: 'checkpoint'; readonly checkpoint: SignedCheckpoint }
+  | {
+      readonly kind: 'checkpoint';
+      readonly checkpoint: SignedCheckpoint;
+      /** Its RFC 3161 token (base64 DER), checked by audit/timestamps.ts. */
+      readonly timestamp?: string;
+    }
   | ExportSeal;
 
 /** What the seal signs: the header as written, the start marker, the count and the tree head. */
@@ -440,6 +447,8 @@ export function verifyExport(lines: Iterable<ExportLine>, options: VerifyOptions
   };
 }
 
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
 /** The fields each line kind has, and may have; anything else is not the exporter's. */
 const LINE_FIELDS: Readonly<Record<string, { required: string[]; optional: string[] }>> = {
   header: {
@@ -448,7 +457,7 @@ const LINE_FIELDS: Readonly<Record<string, { required: string[]; optional: strin
   },
   start: { required: ['kind', 'treeSize', 'lastHash', 'frontier'], optional: [] },
   record: { required: ['kind', 'record'], optional: [] },
-  checkpoint: { required: ['kind', 'checkpoint'], optional: [] },
+  checkpoint: { required: ['kind', 'checkpoint'], optional: ['timestamp'] },
   seal: { required: ['kind', 'records', 'keyId', 'signature'], optional: [] },
 };
 const CHECKPOINT_FIELDS = [
@@ -515,6 +524,12 @@ export function* parseExportLines(text: string): Generator<ExportLine> {
           )
         : undefined);
     if (problem !== undefined) throw new ExportLineError(number, problem);
+    const timestamp = (parsed as { timestamp?: unknown }).timestamp;
+    if (
+      timestamp !== undefined &&
+      (typeof timestamp !== 'string' || timestamp.length > 65_536 || !BASE64.test(timestamp))
+    )
+      throw new ExportLineError(number, 'the checkpoint time-stamp is not base64 DER');
     yield parsed as ExportLine;
   }
 }

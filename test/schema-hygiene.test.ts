@@ -32,6 +32,10 @@ const COLUMNS: Readonly<Record<string, string>> = {
   'audit_records.request_id': 'generated: request id',
   'audit_checkpoints.tree_size': 'a number',
   'audit_checkpoints.body': 'signed tree head',
+  'audit_timestamps.tree_size': 'a number',
+  'audit_timestamps.token':
+    "an RFC 3161 token (DER, base64): the TSA's signature over a SHA-256 of a signed checkpoint, and the TSA's certificates",
+  'audit_timestamps.gen_time': "the TSA's time",
   'audit_anchor.id': 'a number',
   'audit_anchor.tree_size': 'a number',
   'audit_anchor.body': 'signed tree head and Merkle frontier',

@@ -2,7 +2,9 @@
  * The store's records as export lines (the format verify.ts checks): a header, the chain state
  * before the first record, the records with the stored checkpoints among them, and, for a file,
  * a fresh checkpoint over the last one and the seal: the audit key's signature over the header,
- * the start marker and the record count. The live store verifies itself through the same lines.
+ * the start marker and the record count. A stored checkpoint's line carries its RFC 3161 token
+ * when it has one (signed by the TSA and bound to the checkpoint by its imprint, so the seal need
+ * not cover it: removing one removes evidence, which the verifier reports, and forges none). The live store verifies itself through the same lines.
  */
 import type { CheckpointSigner, SignedCheckpoint } from '../checkpoint.ts';
 import type { MerkleFrontier } from '../merkle.ts';
@@ -61,6 +63,7 @@ export function* exportLines(source: ExportSource, options: ExportRange): Genera
       yield { kind: 'checkpoint', checkpoint: anchor.checkpoint };
   }
   const checkpoints = new Map(reader.checkpoints(fromSeq, toSeq).map((c) => [c.treeSize, c]));
+  const timestamps = reader.timestamps(fromSeq, toSeq);
   let lastExported: AuditRecord | undefined;
   let count = 0;
   for (const record of reader.records(fromSeq, toSeq)) {
@@ -69,7 +72,9 @@ export function* exportLines(source: ExportSource, options: ExportRange): Genera
     lastExported = record;
     count++;
     const checkpoint = checkpoints.get(record.seq);
-    if (checkpoint) yield { kind: 'checkpoint', checkpoint };
+    const timestamp = timestamps.get(record.seq);
+    if (checkpoint)
+      yield { kind: 'checkpoint', checkpoint, ...(timestamp === undefined ? {} : { timestamp }) };
   }
   if (!options.sealWithFreshCheckpoint) return;
   if (lastExported && !checkpoints.has(lastExported.seq)) {

@@ -34,6 +34,7 @@ export function purgeBefore(
       JSON.stringify(anchor),
     );
     db.prepare('DELETE FROM audit_checkpoints WHERE tree_size < ?').run(through);
+    db.prepare('DELETE FROM audit_timestamps WHERE tree_size < ?').run(through);
     db.prepare('INSERT OR REPLACE INTO audit_checkpoints (tree_size, body) VALUES (?, ?)').run(
       through,
       JSON.stringify(anchor.checkpoint),

@@ -79,6 +79,33 @@ export class AuditStoreReader {
     ).map((row) => JSON.parse(row.body) as SignedCheckpoint);
   }
 
+  /** The RFC 3161 tokens (base64 DER) of the checkpoints over tree sizes in [fromSize, toSize]. */
+  timestamps(fromSize = 0, toSize = Number.MAX_SAFE_INTEGER): Map<number, string> {
+    const rows = this.db
+      .prepare(
+        'SELECT tree_size, token FROM audit_timestamps WHERE tree_size BETWEEN ? AND ? ORDER BY tree_size',
+      )
+      .all(fromSize, toSize) as { tree_size: number; token: string }[];
+    return new Map(rows.map((row) => [row.tree_size, row.token]));
+  }
+
+  /** The newest stored checkpoint, and whether it has a time-stamp. */
+  newestCheckpoint(): { checkpoint: SignedCheckpoint; timestamped: boolean } | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT c.body AS body, t.tree_size IS NOT NULL AS timestamped FROM audit_checkpoints c
+         LEFT JOIN audit_timestamps t ON t.tree_size = c.tree_size
+         ORDER BY c.tree_size DESC LIMIT 1`,
+      )
+      .get() as { body: string; timestamped: number } | undefined;
+    return row === undefined
+      ? undefined
+      : {
+          checkpoint: JSON.parse(row.body) as SignedCheckpoint,
+          timestamped: row.timestamped === 1,
+        };
+  }
+
   /** The first and last sequence numbers held; with none held, the empty range after `headSeq`. */
   range(headSeq: number): { first: number; last: number } {
     const row = this.db

@@ -30,6 +30,13 @@ CREATE TABLE IF NOT EXISTS audit_checkpoints (
   body TEXT NOT NULL
 ) STRICT;
 
+-- RFC 3161 tokens (DER, base64) of stored checkpoints, from the configured time-stamp authority.
+CREATE TABLE IF NOT EXISTS audit_timestamps (
+  tree_size INTEGER PRIMARY KEY,
+  token TEXT NOT NULL,
+  gen_time TEXT NOT NULL
+) STRICT;
+
 CREATE TABLE IF NOT EXISTS audit_anchor (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   tree_size INTEGER NOT NULL,
@@ -48,4 +55,6 @@ WHEN OLD.seq > COALESCE((SELECT tree_size FROM audit_anchor WHERE id = 1), 0)
 BEGIN SELECT RAISE(ABORT, 'audit records are deleted only below a signed retention anchor'); END;
 CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
 BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_timestamps_no_update BEFORE UPDATE ON audit_timestamps
+BEGIN SELECT RAISE(ABORT, 'time-stamps are append-only'); END;
 `;

@@ -8,7 +8,13 @@
 import type { Database } from 'better-sqlite3';
 import { openPrivateDatabase } from '../../adapters/sqlite/open.ts';
 import type { SignedCheckpoint } from '../checkpoint.ts';
-import type { AuditCursor, AuditLogReader, AuditTrail, PurgeOutcome } from '../port.ts';
+import type {
+  AuditCursor,
+  AuditLogReader,
+  AuditTrail,
+  CheckpointTimestamps,
+  PurgeOutcome,
+} from '../port.ts';
 import type {
   AppendedRecord,
   AuditDetail,
@@ -38,7 +44,7 @@ export interface SqliteAuditStoreOptions extends AuditWriterOptions {
   readonly now?: () => number;
 }
 
-export class SqliteAuditStore implements AuditTrail, AuditLogReader {
+export class SqliteAuditStore implements AuditTrail, AuditLogReader, CheckpointTimestamps {
   readonly path: string;
   private readonly db: Database;
   private readonly options: SqliteAuditStoreOptions;
@@ -214,6 +220,22 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader {
     });
     this.checkpointIfBehind();
     return { purged, throughSeq };
+  }
+
+  // Time-stamps (CheckpointTimestamps).
+
+  newestCheckpoint(): { checkpoint: SignedCheckpoint; timestamped: boolean } | undefined {
+    return this.reader.newestCheckpoint();
+  }
+
+  /** Keeps a checked RFC 3161 token of the stored checkpoint over `treeSize` (the first one wins). */
+  storeTimestamp(treeSize: number, token: Uint8Array, genTime: Date): void {
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO audit_timestamps (tree_size, token, gen_time)
+         SELECT tree_size, ?, ? FROM audit_checkpoints WHERE tree_size = ?`,
+      )
+      .run(Buffer.from(token).toString('base64'), genTime.toISOString(), treeSize);
   }
 
   /** The named cursor (created at 0), e.g. `siem` for the forwarder's last sent record. */

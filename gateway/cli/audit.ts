@@ -7,6 +7,7 @@
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import {
+  checkTimestamps,
   consistencyProof,
   inclusionProof,
   parseExportLines,
@@ -14,6 +15,8 @@ import {
   verifyExport,
   verifyInclusion,
   type AuditEvent,
+  type ExportLine,
+  type TimestampSummary,
   type VerifyResult,
 } from '../../audit/index.ts';
 import {
@@ -43,6 +46,49 @@ function parseTime(value: string | undefined, name: string): number | undefined 
   return time;
 }
 
+/**
+ * The chain's verdict, then the time-stamps' (a second pass over the same lines, only when the
+ * chain verified): one verdict printed, FAILED when either fails.
+ */
+async function verdict(
+  result: VerifyResult,
+  lines: () => Iterable<ExportLine>,
+  tsaCaPem: string | undefined,
+): Promise<{ result: VerifyResult; timestamps?: TimestampSummary }> {
+  if (!result.ok) return { result };
+  const timestamps = await checkTimestamps(lines(), tsaCaPem);
+  if (timestamps.ok) return { result, timestamps };
+  return {
+    result: {
+      ok: false,
+      records: result.records,
+      checkpoints: result.checkpoints,
+      firstBadSeq: timestamps.treeSize,
+      reason: timestamps.reason,
+    },
+  };
+}
+
+function reportTimestamps(
+  summary: TimestampSummary | undefined,
+  tsaCaPem: string | undefined,
+): void {
+  if (summary === undefined || !summary.ok) return;
+  if (summary.newest !== undefined)
+    say(
+      `  ${summary.checked} checkpoints time-stamped by ${summary.newest.authority} (RFC 3161): records 1..${summary.newest.treeSize} existed by ${summary.newest.genTime}`,
+    );
+  else if (tsaCaPem !== undefined && summary.timestamped === 0)
+    say('  no checkpoint carries a time-stamp');
+  for (const warning of summary.warnings) warn(`  warning: ${warning}`);
+}
+
+/** The TSA's CA: --tsa-ca, or the instance's configured one. */
+function tsaCaOf(values: { 'tsa-ca'?: string | undefined }, configuredCaFile: string | undefined) {
+  const path = values['tsa-ca'] ?? configuredCaFile;
+  return path === undefined ? undefined : readFileSync(path, 'utf8');
+}
+
 function report(result: VerifyResult, what: string): void {
   if (result.ok) {
     say(
@@ -69,6 +115,7 @@ function report(result: VerifyResult, what: string): void {
 export async function auditVerify(
   values: {
     ca: string | undefined;
+    'tsa-ca'?: string | undefined;
     anchor?: string[] | undefined;
     'anchor-report'?: string[] | undefined;
     'anchor-siem'?: string[] | undefined;
@@ -78,33 +125,48 @@ export async function auditVerify(
   const anchors = anchorsFrom(values);
   if (file !== undefined) {
     let caPem = values.ca === undefined ? undefined : readFileSync(values.ca, 'utf8');
-    if (caPem === undefined) {
+    let tsaCaPem = tsaCaOf(values, undefined);
+    if (caPem === undefined || tsaCaPem === undefined) {
       const location = resolveInstance();
-      if (!existsSync(location.configPath))
-        throw new CliError(
-          'pass --ca FILE: the CA that issued the audit signing certificate',
-          EXIT.usage,
-        );
-      caPem = auditTrustAnchorPem(loadConfig(location.configPath));
+      if (existsSync(location.configPath)) {
+        const config = loadConfig(location.configPath);
+        caPem ??= auditTrustAnchorPem(config);
+        tsaCaPem ??= tsaCaOf(values, config.audit.timestampAuthority?.caFile);
+      }
     }
-    report(
-      verifyExport(parseExportLines(readFileSync(file, 'utf8')), {
+    if (caPem === undefined)
+      throw new CliError(
+        'pass --ca FILE: the CA that issued the audit signing certificate',
+        EXIT.usage,
+      );
+    const text = readFileSync(file, 'utf8');
+    const checked = await verdict(
+      verifyExport(parseExportLines(text), {
         caCertificatePem: caPem,
         requireFinalCheckpoint: true,
         anchors,
       }),
-      file,
+      () => parseExportLines(text),
+      tsaCaPem,
     );
+    report(checked.result, file);
+    reportTimestamps(checked.timestamps, tsaCaPem);
     return;
   }
   const location = resolveInstance();
   const config = loadConfig(location.configPath);
   const store = openAuditStore(config, location.dataDir);
   try {
-    const result = store.verify(
-      values.ca === undefined ? auditTrustAnchorPem(config) : readFileSync(values.ca, 'utf8'),
-      anchors,
+    const tsaCaPem = tsaCaOf(values, config.audit.timestampAuthority?.caFile);
+    const checked = await verdict(
+      store.verify(
+        values.ca === undefined ? auditTrustAnchorPem(config) : readFileSync(values.ca, 'utf8'),
+        anchors,
+      ),
+      () => store.exportLines({ sealWithFreshCheckpoint: false }),
+      tsaCaPem,
     );
+    const { result } = checked;
     await store.append({
       type: 'audit',
       event: 'verify',
@@ -115,6 +177,7 @@ export async function auditVerify(
         : { firstBadSeq: result.firstBadSeq, anchors: anchors.length },
     });
     report(result, 'the audit trail');
+    reportTimestamps(checked.timestamps, tsaCaPem);
   } finally {
     await store.close();
   }

@@ -105,6 +105,17 @@ function resolvePaths(config: GerbangConfig, baseDir: string): GerbangConfig {
       ...(config.audit.databaseFile === undefined
         ? {}
         : { databaseFile: file(config.audit.databaseFile) }),
+      ...(config.audit.timestampAuthority === undefined
+        ? {}
+        : {
+            timestampAuthority: {
+              ...config.audit.timestampAuthority,
+              caFile: file(config.audit.timestampAuthority.caFile),
+              ...(config.audit.timestampAuthority.tlsCaFile === undefined
+                ? {}
+                : { tlsCaFile: file(config.audit.timestampAuthority.tlsCaFile) }),
+            },
+          }),
     },
     ...(config.reports === undefined
       ? {}

@@ -203,6 +203,26 @@ export const ConfigSchema = Type.Object(
         checkpointEvery: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1000 }),
         checkpointIntervalSeconds: Type.Integer({ minimum: 1, maximum: 86_400, default: 10 }),
         retentionDays: Type.Integer({ minimum: 1, maximum: 36_500, default: 730 }),
+        /**
+         * An RFC 3161 time-stamp authority of the closed network: the newest checkpoint is
+         * time-stamped by it every `everySeconds` (docs/audit.md, "Time-stamps").
+         */
+        timestampAuthority: Type.Optional(
+          Type.Object(
+            {
+              url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2048 }),
+              /** The CA the TSA's certificate chains to: tokens are checked against it. */
+              caFile: Path,
+              /** For an https URL whose TLS certificate is not under the system's CAs. */
+              tlsCaFile: Type.Optional(Path),
+              /** The TSA policy OID to ask for; the TSA's default otherwise. */
+              policy: Type.Optional(Type.String({ pattern: '^[0-2](\\.[0-9]{1,9}){1,30}$' })),
+              everySeconds: Type.Integer({ minimum: 1, maximum: 86_400, default: 60 }),
+              timeoutMs: Milliseconds(10_000, 60_000),
+            },
+            { additionalProperties: false },
+          ),
+        ),
       },
       { additionalProperties: false },
     ),

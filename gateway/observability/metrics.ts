@@ -111,6 +111,10 @@ export function createGatewayMetrics(registry = new MetricsRegistry()) {
       'gerbang_connections_dropped_total',
       'New connections dropped because server.maxConnections were open',
     ),
+    checkpointTimestamps: registry.counter(
+      'gerbang_checkpoint_timestamps_total',
+      'RFC 3161 time-stamps of checkpoints asked for, by outcome (stamped, failed)',
+    ),
     httpClientErrors: registry.counter(
       'gerbang_http_client_errors_total',
       'Connections closed for bad HTTP before routing (parse errors, header size, timeouts)',

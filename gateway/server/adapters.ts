@@ -13,6 +13,7 @@ import { DukcapilHttpClient, type DukcapilClient } from '../../adapters/dukcapil
 import { OutboxStore } from '../../adapters/sqlite/outbox.ts';
 import { StateDb } from '../../adapters/sqlite/state-db.ts';
 import { SyslogForwarder } from '../../adapters/syslog/index.ts';
+import { HttpTimestampAuthority } from '../../adapters/tsa/index.ts';
 import type { AuditEvent } from '../../audit/index.ts';
 import type { SqliteAuditStore } from '../../audit/store/index.ts';
 import { fromPem, parseCertificateDer } from '../../certs/index.ts';
@@ -46,6 +47,8 @@ export interface GatewayAdapters extends StoreAdapters {
   readonly upstream: DukcapilClient;
   readonly returnData: { readonly outbox: OutboxStore; readonly client: HttpReturnDataClient };
   readonly siem: SyslogForwarder | undefined;
+  /** The RFC 3161 time-stamp authority, when configured. */
+  readonly timestampAuthority: HttpTimestampAuthority | undefined;
 }
 
 /** Closers of what is open so far, run last-opened first (at close, or when a later step fails). */
@@ -227,6 +230,25 @@ function siemForwarder(config: GerbangConfig, logger: Logger) {
     });
 }
 
+/**
+ * The configured time-stamp authority, its CA (and TLS CA) read now; undefined when none is
+ * configured. The gateway's time-stamping job and the doctor's probe ask the same one.
+ */
+export function timestampAuthority(
+  config: GerbangConfig,
+): (() => HttpTimestampAuthority) | undefined {
+  const tsa = config.audit.timestampAuthority;
+  if (tsa === undefined) return undefined;
+  const options = {
+    url: tsa.url,
+    caPem: readFileSync(tsa.caFile, 'utf8'),
+    ...(tsa.tlsCaFile === undefined ? {} : { tlsCaPem: readFileSync(tsa.tlsCaFile, 'utf8') }),
+    ...(tsa.policy === undefined ? {} : { policy: tsa.policy }),
+    timeoutMs: tsa.timeoutMs,
+  };
+  return () => new HttpTimestampAuthority(options);
+}
+
 /** Every adapter of a serving gateway; `upstream` replaces the Dukcapil client (tests). */
 export async function openAdapters(
   config: GerbangConfig,
@@ -242,6 +264,7 @@ export async function openAdapters(
   const given = options.upstream;
   const openUpstream = given === undefined ? dukcapilClient(config, options.metrics) : () => given;
   const openSiem = siemForwarder(config, logger);
+  const openTimestampAuthority = timestampAuthority(config);
   const cardReads = config.readers === undefined ? undefined : new CardReadVerifier(config.readers);
   const opened = new OpenedSoFar();
   // Opened on first use: no file is touched until the trail has recorded the start.
@@ -266,6 +289,8 @@ export async function openAdapters(
     (client) => client.close(),
   );
   const siem = await opened.attempt(() => openSiem?.(stores.auditStore));
+  const tsa = openTimestampAuthority?.();
+  if (tsa !== undefined) opened.add(tsa, (authority) => authority.close());
   return {
     ...stores,
     clientCaPem,
@@ -273,6 +298,7 @@ export async function openAdapters(
     upstream,
     returnData: { outbox, client: returnDataClient },
     siem,
+    timestampAuthority: tsa,
     cardReads,
     close: () => opened.close(),
   };

@@ -6,7 +6,8 @@
  */
 import type { Logger } from 'pino';
 import type { GerbangConfig } from '../config/index.ts';
-import { RetentionPurge, type Services } from '../services/index.ts';
+import type { GatewayMetrics } from '../observability/metrics.ts';
+import { CheckpointTimestamper, RetentionPurge, type Services } from '../services/index.ts';
 import type { GatewayAdapters } from './adapters.ts';
 import { CrlMonitor } from './crl-monitor.ts';
 import type { HandshakeFailureAudit } from './handshake-failures.ts';
@@ -116,9 +117,24 @@ export function gatewayJobs(options: {
   readonly services: Services;
   readonly handshakeFailures: HandshakeFailureAudit;
   readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
   readonly now: () => number;
 }): BackgroundJob[] {
-  const { config, adapters, services, logger, now } = options;
+  const { config, adapters, services, logger, metrics, now } = options;
+  const authority = adapters.timestampAuthority;
+  const timestamper =
+    authority === undefined
+      ? undefined
+      : new CheckpointTimestamper({
+          authority,
+          checkpoints: adapters.auditStore,
+          audit: adapters.audit,
+          logger,
+          everyMs: (config.audit.timestampAuthority?.everySeconds ?? 60) * 1000,
+          onOutcome: (outcome) => {
+            metrics.checkpointTimestamps.inc({ outcome });
+          },
+        });
   return [
     periodic(
       'audit retention purge',
@@ -129,6 +145,7 @@ export function gatewayJobs(options: {
       },
     ),
     ...ownJob('SIEM forwarder', adapters.siem),
+    ...ownJob('checkpoint time-stamping', timestamper),
     // Before anything is served: a CRL unusable at start is alerted (and refuses every client).
     ...ownJob(
       'CRL monitor',

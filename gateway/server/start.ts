@@ -169,7 +169,7 @@ export async function startGateway(
     );
     observeBoundedState(metrics, services);
     const stopJobs = await startJobs(
-      gatewayJobs({ config, adapters, services, handshakeFailures, logger, now }),
+      gatewayJobs({ config, adapters, services, handshakeFailures, logger, metrics, now }),
     );
     const server = await listenTls(app.fetch, config.server, adapters.clientCaPem).catch(
       async (error: unknown) => {

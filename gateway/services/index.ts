@@ -28,3 +28,4 @@ export { TERMINATION_REASONS } from './admin/agreements.ts';
 export { iso27001Deadline, type AgreementView } from './admin/agreement-view.ts';
 export type { AdminContext } from './admin/record.ts';
 export { RetentionPurge, type PurgeRun } from './retention/retention-purge.ts';
+export { CheckpointTimestamper } from './timestamping/checkpoint-timestamper.ts';

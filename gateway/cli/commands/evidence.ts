@@ -8,13 +8,14 @@ export const AUDIT_COMMANDS: CommandGroup = group('audit', 'the audit trail', [
   leaf({
     name: 'verify',
     synopsis:
-      '[FILE] [--ca CA.crt] [--anchor SIZE:ROOT ...] [--anchor-report DIR ...] [--anchor-siem FILE ...]',
+      '[FILE] [--ca CA.crt] [--tsa-ca TSA-CA.crt] [--anchor SIZE:ROOT ...] [--anchor-report DIR ...] [--anchor-siem FILE ...]',
     summary:
       'verify the live audit trail, or an export offline (exit 1 names the first bad record)',
     details:
-      'Anchors are tree heads kept outside the appliance (an earlier report, the SIEM, a note):\nthe trail must still be that tree at each size, and not shorter (docs/audit.md).',
+      'Anchors are tree heads kept outside the appliance (an earlier report, the SIEM, a note):\nthe trail must still be that tree at each size, and not shorter (docs/audit.md).\nCheckpoints time-stamped by an RFC 3161 authority are checked against --tsa-ca\n(default: audit.timestampAuthority.caFile of the instance).',
     options: {
       ca: { type: 'string' },
+      'tsa-ca': { type: 'string' },
       anchor: { type: 'string', multiple: true },
       'anchor-report': { type: 'string', multiple: true },
       'anchor-siem': { type: 'string', multiple: true },

@@ -34,7 +34,13 @@ import { StateDb } from '../../../adapters/sqlite/state-db.ts';
 import { checkCertificates } from './certificate-check.ts';
 import { runDoctor } from './checks.ts';
 import { DEFAULT_THRESHOLDS, type DoctorContext } from './context.ts';
-import { checkGateway, checkSiem, checkUpstream } from './endpoint-checks.ts';
+import {
+  checkGateway,
+  checkSiem,
+  checkTimestampAuthority,
+  checkUpstream,
+} from './endpoint-checks.ts';
+import { createOpensslTsa, serveTsa } from '../../../test/helpers/openssl-tsa.ts';
 import { checkConfiguration, checkDiskSpace, checkKeyFileModes } from './instance-checks.ts';
 import { checkAgreement, checkClock } from './state-checks.ts';
 
@@ -386,6 +392,40 @@ describe('gerbang doctor checks', () => {
     });
   });
 
+  it('time-stamp authority: none is skipped; one giving checked tokens passes; a down or foreign one fails', async () => {
+    expect(await checkTimestampAuthority(loadConfig(context.configPath))).toMatchObject({
+      status: 'skip',
+    });
+    const tsa = createOpensslTsa(join(dir, 'tsa'));
+    const foreign = createOpensslTsa(join(dir, 'tsa-foreign'), 'TSA Lain');
+    const server = await serveTsa(tsa);
+    const tsaWith = (caFile: string) =>
+      configWith((c) => ({
+        ...c,
+        audit: {
+          ...c.audit,
+          timestampAuthority: { url: server.url, caFile, everySeconds: 60, timeoutMs: 5_000 },
+        },
+      }));
+    try {
+      expect(await checkTimestampAuthority(tsaWith(tsa.caFile))).toMatchObject({
+        status: 'ok',
+        detail: expect.stringContaining('(TSA Jaringan Tertutup) gives checked tokens') as string,
+      });
+      expect(await checkTimestampAuthority(tsaWith(foreign.caFile))).toMatchObject({
+        status: 'fail',
+        detail: expect.stringContaining("the TSA's token was refused") as string,
+      });
+      server.setDown(true);
+      expect(await checkTimestampAuthority(tsaWith(tsa.caFile))).toMatchObject({
+        status: 'fail',
+        detail: expect.stringContaining('the TSA answered HTTP 503') as string,
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('siem: none configured warns; a SIEM that accepts the gateway passes; one that is down fails', async () => {
     expect((await checkSiem(loadConfig(context.configPath), context)).status).toBe('warn');
     const siemCa = await CertificateAuthority.create(join(dir, 'siem-pki'), { name: 'SIEM CA' });
@@ -481,6 +521,7 @@ describe('gerbang doctor checks', () => {
       'gateway',
       'upstream',
       'siem',
+      'time-stamp authority',
       'disk space',
       'agreement',
       'stored state',
@@ -490,6 +531,7 @@ describe('gerbang doctor checks', () => {
     const results = await runDoctor({ ...context, configPath: broken });
     expect(results.map((r) => r.status)).toEqual([
       'fail',
+      'skip',
       'skip',
       'skip',
       'skip',

@@ -15,7 +15,12 @@ import {
   type CheckStatus,
   type DoctorContext,
 } from './context.ts';
-import { checkGateway, checkSiem, checkUpstream } from './endpoint-checks.ts';
+import {
+  checkGateway,
+  checkSiem,
+  checkTimestampAuthority,
+  checkUpstream,
+} from './endpoint-checks.ts';
 import { checkConfiguration, checkDiskSpace, checkKeyFileModes } from './instance-checks.ts';
 import { checkAgreement, checkClock, checkStoredRows } from './state-checks.ts';
 
@@ -43,6 +48,7 @@ export async function runDoctor(context: DoctorContext): Promise<CheckResult[]> 
       'gateway',
       'upstream',
       'siem',
+      'time-stamp authority',
       'agreement',
       'stored state',
     ];
@@ -65,6 +71,9 @@ export async function runDoctor(context: DoctorContext): Promise<CheckResult[]> 
     await checkUpstream(config, context),
     await checkSiem(config, context).catch((error: unknown) =>
       result('siem', 'fail', (error as Error).message),
+    ),
+    await checkTimestampAuthority(config).catch((error: unknown) =>
+      result('time-stamp authority', 'fail', (error as Error).message),
     ),
     diskSpace(),
     guard('agreement', () => checkAgreement(config, context)),

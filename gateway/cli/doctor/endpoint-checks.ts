@@ -1,9 +1,12 @@
 /**
  * The doctor's checks of what the instance talks to, each by a probe that reaches no application
  * code and asks for no data: its own gateway (a TLS handshake), Dukcapil (a request without NIK or
- * credentials, dukcapil-probe.ts) and the SIEM (a mutual-TLS handshake).
+ * credentials, dukcapil-probe.ts), the SIEM (a mutual-TLS handshake) and the time-stamp
+ * authority (a token over probe bytes, checked, with the TSA's time beside this host's).
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { timestampAuthority } from '../../server/adapters.ts';
 import type { GerbangConfig } from '../../config/index.ts';
 import { EndpointError, formatHostPort, instanceEndpoints } from '../../config/endpoints.ts';
 import { tlsHandshake } from '../tls-probe.ts';
@@ -124,4 +127,48 @@ export async function checkSiem(
         'fail',
         `${siem.host}:${siem.port} cannot be reached over TLS (${outcome.reason})`,
       );
+}
+
+/** How far this host's clock may be from the TSA's before the doctor warns. */
+const TSA_CLOCK_TOLERANCE_MS = 60_000;
+
+/**
+ * A token from the time-stamp authority over random probe bytes, checked as the gateway checks
+ * every token; the TSA's time beside this host's, which is a clock check by a clock the appliance
+ * does not control.
+ */
+export async function checkTimestampAuthority(config: GerbangConfig): Promise<CheckResult> {
+  const open = timestampAuthority(config);
+  if (open === undefined)
+    return result(
+      'time-stamp authority',
+      'skip',
+      'none configured (optional): checkpoints are not time-stamped (docs/audit.md)',
+    );
+  const authority = open();
+  try {
+    const asked = Date.now();
+    const token = await authority.stamp(randomBytes(32));
+    const offsetMs = asked - token.genTime.getTime();
+    const where = `${authority.target} (${token.authority})`;
+    if (Math.abs(offsetMs) > TSA_CLOCK_TOLERANCE_MS)
+      return result(
+        'time-stamp authority',
+        'warn',
+        `${where} gives checked tokens, but this host's clock is ${Math.round(offsetMs / 1000)} s off the TSA's: time-stamps will name the checkpoints as mistimed`,
+      );
+    return result(
+      'time-stamp authority',
+      'ok',
+      `${where} gives checked tokens; this host's clock is within ${TSA_CLOCK_TOLERANCE_MS / 1000} s of the TSA's`,
+    );
+  } catch (error) {
+    return result(
+      'time-stamp authority',
+      'fail',
+      `${authority.target}: ${(error as Error).message}`,
+    );
+  } finally {
+    await authority.close();
+  }
 }

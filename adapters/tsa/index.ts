@@ -1,0 +1,2 @@
+export * from './port.ts';
+export { HttpTimestampAuthority, type HttpTimestampAuthorityOptions } from './http-tsa.ts';
