@@ -5,11 +5,13 @@ import {
   compareClaim,
   compareClaims,
   DEFAULT_VERIFY_THRESHOLD,
+  isClaimWellFormed,
+  isInCodeList,
   normaliseText,
   scoreClaim,
   similarity,
 } from './claims.ts';
-import type { PopulationRecord } from './elements.ts';
+import { STATUS_PERKAWINAN, type PopulationRecord } from './elements.ts';
 
 const p = (value: string) => value as PopulationText;
 const ADDRESS: Alamat = {
@@ -113,6 +115,50 @@ describe("scoreClaim (the simulator's wire format only)", () => {
     const typo = scoreClaim('nama_lengkap', 'Siti Kenary Rahayu', p('SITI KENARI RAHAYU'), T);
     expect(typo.score).toBeGreaterThan(T);
     expect(typo.score).toBeLessThan(100);
+  });
+});
+
+describe('status_perkawinan, compared by meaning (DOMAIN.md, "Code lists")', () => {
+  const status = (claimed: string, registry: string) =>
+    compareClaim('status_perkawinan', claimed, p(registry), T).match;
+
+  it("matches an agency's short form with the registry's full code (issue 20's false mismatch)", () => {
+    expect(status('KAWIN', 'KAWIN TERCATAT')).toBe(true);
+    expect(status('kawin', 'KAWIN BELUM TERCATAT')).toBe(true);
+    expect(status('Cerai Hidup', 'CERAI HIDUP TERCATAT')).toBe(true);
+    expect(status('CERAI HIDUP', 'CERAI HIDUP BELUM TERCATAT')).toBe(true);
+    expect(status('Belum Menikah', 'BELUM KAWIN')).toBe(true);
+    expect(status('nikah siri', 'KAWIN BELUM TERCATAT')).toBe(true);
+    expect(status('Janda', 'CERAI MATI')).toBe(true);
+    // A registry that still writes the short form agrees with either full code.
+    expect(status('KAWIN TERCATAT', 'KAWIN')).toBe(true);
+  });
+
+  it('does not match statuses of another meaning', () => {
+    expect(status('KAWIN', 'CERAI MATI')).toBe(false);
+    expect(status('KAWIN', 'BELUM KAWIN')).toBe(false);
+    expect(status('CERAI HIDUP', 'CERAI MATI')).toBe(false);
+    expect(status('CERAI HIDUP', 'KAWIN TERCATAT')).toBe(false);
+    expect(status('JANDA', 'KAWIN TERCATAT')).toBe(false);
+    // The registry knows whether the marriage is recorded: the full codes disagree.
+    expect(status('KAWIN TERCATAT', 'KAWIN BELUM TERCATAT')).toBe(false);
+    expect(status('CERAI HIDUP TERCATAT', 'CERAI HIDUP BELUM TERCATAT')).toBe(false);
+  });
+
+  it('matches every registry code with itself and with no other code', () => {
+    for (const code of STATUS_PERKAWINAN)
+      for (const other of STATUS_PERKAWINAN) expect(status(code, other)).toBe(code === other);
+  });
+
+  it('agrees with nothing outside the code list, which is not classified but well formed', () => {
+    expect(status('MENIKAH DUA KALI', 'KAWIN TERCATAT')).toBe(false);
+    expect(status('XYZ', 'XYZ')).toBe(false);
+    expect(isInCodeList('status_perkawinan', 'kawin')).toBe(true);
+    expect(isInCodeList('status_perkawinan', 'XYZ')).toBe(false);
+    expect(isClaimWellFormed('status_perkawinan', 'XYZ')).toBe(true);
+    expect(isInCodeList('jenis_kelamin', 'Laki-laki')).toBe(true);
+    expect(isInCodeList('jenis_kelamin', 'X')).toBe(false);
+    expect(isInCodeList('nama_lengkap', 'anything')).toBe(true);
   });
 });
 

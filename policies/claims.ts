@@ -12,7 +12,14 @@
  * is the agreement's (`verifyThreshold`), never the request's.
  */
 import { normaliseDate } from './allowlist.ts';
-import type { Alamat, ElementName, PopulationRecord, PopulationText } from './elements.ts';
+import {
+  STATUS_PERKAWINAN_FORMS,
+  type Alamat,
+  type ElementName,
+  type PopulationRecord,
+  type PopulationText,
+  type StatusPerkawinan,
+} from './elements.ts';
 
 /** What a client learns about one claimed element: one bit. */
 export interface ClaimVerdict {
@@ -113,6 +120,37 @@ const SEXES: Readonly<Record<string, string>> = {
   WANITA: 'P',
 };
 
+/**
+ * The registry codes a written marital status can stand for (elements.ts), or undefined for a
+ * value outside the code list.
+ */
+export function statusPerkawinanMeaning(value: string): readonly StatusPerkawinan[] | undefined {
+  return STATUS_PERKAWINAN_FORMS[normaliseText(value)];
+}
+
+/** Marital statuses agree by meaning: when some registry code fits both (elements.ts). */
+function sameStatusPerkawinan(claimed: string, actual: string): boolean {
+  const left = statusPerkawinanMeaning(claimed);
+  const right = statusPerkawinanMeaning(actual);
+  return left !== undefined && right !== undefined && left.some((code) => right.includes(code));
+}
+
+/**
+ * Whether an element's value must come from a closed code list (DOMAIN.md, "Code lists"), and so
+ * can be classified or not: sex and marital status. Occupations are compared by similarity to the
+ * registry's label, and the 89-item list is not held here.
+ */
+export function isCodedElement(element: ElementName): boolean {
+  return element === 'jenis_kelamin' || element === 'status_perkawinan';
+}
+
+/** Whether a value of a coded element is in its code list (true for other elements). */
+export function isInCodeList(element: ElementName, value: string): boolean {
+  if (element === 'jenis_kelamin') return SEXES[normaliseText(value)] !== undefined;
+  if (element === 'status_perkawinan') return statusPerkawinanMeaning(value) !== undefined;
+  return true;
+}
+
 function exactForm(element: ElementName, value: string): string | undefined {
   switch (element) {
     case 'nik':
@@ -173,6 +211,10 @@ export function scoreClaim(
     const score = similarity(claimed, value);
     return { match: score >= threshold, score };
   }
+  if (element === 'status_perkawinan') {
+    const match = sameStatusPerkawinan(claimed, value);
+    return { match, score: match ? 100 : 0 };
+  }
   const left = exactForm(element, claimed);
   const match = left !== undefined && left === exactForm(element, value);
   return { match, score: match ? 100 : 0 };
@@ -227,12 +269,15 @@ export function compareClaims(
 export const MAX_CLAIM_LENGTH = 200;
 
 /**
- * Whether a claim can be compared at all: not blank, not too long, and for numbers, codes and
- * dates of a form the registry's value could equal. A claim that fails this is a data-quality
- * finding of the agency's own file, not a mismatch with the registry.
+ * Whether a claim can be compared at all: not blank, not too long, and for numbers and dates of a
+ * form the registry's value could equal. A claim that fails this is a data-quality finding of the
+ * agency's own file, not a mismatch with the registry. Whether a coded element's value is in its
+ * code list is a separate question (`isInCodeList`): the classification check of bulk
+ * verification (docs/bulk-verification.md).
  */
 export function isClaimWellFormed(element: ElementName, value: string): boolean {
   if (value.trim() === '' || value.length > MAX_CLAIM_LENGTH) return false;
+  if (isCodedElement(element)) return true;
   if (element === 'no_kk') return /^\d{16}$/.test(value.replace(/[\s.-]/g, ''));
   return exactForm(element, value) !== undefined;
 }

@@ -70,3 +70,64 @@ export type PopulationRecord = Partial<ElementValues> & { readonly [populationDa
 
 /** What a client receives: a subset of the nine elements, still population data. */
 export type ReleasedElements = Partial<ElementValues> & { readonly [populationData]: true };
+
+/**
+ * status perkawinan as the registry writes it (DOMAIN.md, "Code lists"). Since the registry
+ * distinguishes marriages and divorces recorded by the civil registry from those that are not,
+ * one short form an agency writes (`KAWIN`) stands for two of these codes.
+ */
+export const STATUS_PERKAWINAN = [
+  'BELUM KAWIN',
+  'KAWIN TERCATAT',
+  'KAWIN BELUM TERCATAT',
+  'CERAI HIDUP TERCATAT',
+  'CERAI HIDUP BELUM TERCATAT',
+  'CERAI MATI',
+] as const;
+
+export type StatusPerkawinan = (typeof STATUS_PERKAWINAN)[number];
+
+const KAWIN = ['KAWIN TERCATAT', 'KAWIN BELUM TERCATAT'] as const;
+const CERAI_HIDUP = ['CERAI HIDUP TERCATAT', 'CERAI HIDUP BELUM TERCATAT'] as const;
+
+/**
+ * What each written form of a marital status means: the registry codes it can stand for. Keys are
+ * in the form `normaliseText` gives (upper case, punctuation as one space, `TIDAK` unchanged).
+ * Two values agree when their meanings share a code: `KAWIN` (an agency's short form, and the
+ * form of the KTP-el before the registry split it) agrees with `KAWIN TERCATAT` and with
+ * `KAWIN BELUM TERCATAT`, never with `CERAI MATI`; `KAWIN TERCATAT` and `KAWIN BELUM TERCATAT`
+ * disagree, because the registry knows which one it is.
+ *
+ * Besides the codes and the short forms of DOMAIN.md: `MENIKAH` is the everyday word for `KAWIN`;
+ * `TIDAK TERCATAT` is how forms often spell `BELUM TERCATAT`; a `SIRI` marriage is the
+ * unregistered marriage the `BELUM TERCATAT` code exists for; `JANDA` / `DUDA` (a widow or
+ * divorcée / a widower or divorcé) say divorced or widowed without saying which; `BK`, `K`, `CH`
+ * and `CM` are the initials of the four-item list (belum kawin, kawin, cerai hidup, cerai mati)
+ * that census and KTP forms use. Anything else is not in the code list: it cannot be classified,
+ * and it agrees with nothing.
+ */
+export const STATUS_PERKAWINAN_FORMS: Readonly<Record<string, readonly StatusPerkawinan[]>> = {
+  'BELUM KAWIN': ['BELUM KAWIN'],
+  'BELUM MENIKAH': ['BELUM KAWIN'],
+  BK: ['BELUM KAWIN'],
+  KAWIN: KAWIN,
+  'SUDAH KAWIN': KAWIN,
+  MENIKAH: KAWIN,
+  'SUDAH MENIKAH': KAWIN,
+  K: KAWIN,
+  'KAWIN TERCATAT': ['KAWIN TERCATAT'],
+  'KAWIN BELUM TERCATAT': ['KAWIN BELUM TERCATAT'],
+  'KAWIN TIDAK TERCATAT': ['KAWIN BELUM TERCATAT'],
+  'KAWIN SIRI': ['KAWIN BELUM TERCATAT'],
+  'NIKAH SIRI': ['KAWIN BELUM TERCATAT'],
+  'CERAI HIDUP': CERAI_HIDUP,
+  CERAI: CERAI_HIDUP,
+  CH: CERAI_HIDUP,
+  'CERAI HIDUP TERCATAT': ['CERAI HIDUP TERCATAT'],
+  'CERAI HIDUP BELUM TERCATAT': ['CERAI HIDUP BELUM TERCATAT'],
+  'CERAI HIDUP TIDAK TERCATAT': ['CERAI HIDUP BELUM TERCATAT'],
+  'CERAI MATI': ['CERAI MATI'],
+  CM: ['CERAI MATI'],
+  JANDA: [...CERAI_HIDUP, 'CERAI MATI'],
+  DUDA: [...CERAI_HIDUP, 'CERAI MATI'],
+};

@@ -16,6 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { GerbangConfig } from '../gateway/config/index.ts';
 import { readCsv } from '../gateway/cli/batch/csv.ts';
 import { OUTCOMES } from '../gateway/cli/batch/plan.ts';
+import { SyntheticPopulation } from '../adapters/dukcapil-sim/index.ts';
 import { generateBatch } from './helpers/batch-file.ts';
 import {
   GERBANG,
@@ -184,7 +185,18 @@ describe('gerbang verify-batch', () => {
 
     // Rows in = rows out, in order, each with the outcome it was made with.
     const [header, ...rows] = await outputRows(join(dir, 'hasil.csv'));
-    expect(header).toEqual(['row', 'nik', 'outcome', 'mismatched', 'missing', 'invalid', 'error']);
+    expect(header).toEqual([
+      'row',
+      'nik',
+      'outcome',
+      'mismatched',
+      'missing',
+      'invalid',
+      'error',
+      'unclassified',
+      'nik_in_file',
+      'same_nik_as',
+    ]);
     expect(rows).toHaveLength(generated.expected.length);
     const wrong = rows.filter(
       (row, i) => row[0] !== String(i + 1) || row[2] !== generated.expected[i],
@@ -214,6 +226,63 @@ describe('gerbang verify-batch', () => {
     ).length;
     expect((await settledCalls(instance)) - callsBefore).toBe(unfinishedQueried);
   }, 240_000);
+
+  it('compares marital status by meaning, classifies coded elements and flags NIKs repeated in the file', async () => {
+    const instance = await startGateway();
+    const dir = workDir();
+    // Residents of the simulator's registry, from the valid rows of a generated file.
+    const generated = generateBatch(300, 11);
+    writeFileSync(join(dir, 'source.csv'), generated.csv);
+    const population = new SyntheticPopulation('gerbang-demo');
+    const residents = (await outputRows(join(dir, 'source.csv')))
+      .slice(1)
+      .filter((_, i) => generated.expected[i] === 'valid')
+      .map(([nik = '', name = '']) => {
+        const status = population.find(nik)?.['STATUS_KAWIN'];
+        return { nik, name, status: typeof status === 'string' ? status : '' };
+      });
+    // One whose registry status is a full code that agencies write in its short form.
+    const shortForms: Record<string, string> = {
+      'KAWIN TERCATAT': 'Kawin',
+      'KAWIN BELUM TERCATAT': 'KAWIN',
+      'CERAI HIDUP TERCATAT': 'Cerai Hidup',
+      'CERAI HIDUP BELUM TERCATAT': 'CERAI HIDUP',
+    };
+    const a = residents.find((r) => shortForms[r.status] !== undefined);
+    const [b, c] = residents.filter((r) => r !== a && r.status !== '');
+    if (a === undefined || b === undefined || c === undefined)
+      throw new Error('the simulated registry has no resident with a full marital status code');
+    const otherMeaning = c.status.startsWith('KAWIN') ? 'CERAI MATI' : 'KAWIN';
+    writeFileSync(
+      join(dir, 'in.csv'),
+      [
+        'nik,nama_lengkap,status_perkawinan',
+        `${a.nik},${a.name},${shortForms[a.status] ?? ''}`,
+        `${a.nik},${a.name.toLowerCase()},${shortForms[a.status] ?? ''}`,
+        `${b.nik},${b.name},PACARAN`,
+        `${b.nik},ZULKARNAEN WIBISONO,${b.status}`,
+        `${c.nik},${c.name},${otherMeaning}`,
+        '',
+      ].join('\n'),
+    );
+    const run = batch(instance, dir, 'in.csv', 'out.csv');
+    const end = await run.done;
+    expect(end.code, run.output().stderr).toBe(0);
+    const [, ...rows] = await outputRows(join(dir, 'out.csv'));
+    // row, outcome, mismatched, unclassified, nik_in_file, same_nik_as
+    expect(rows.map((r) => [r[0], r[2], r[3], r[7], r[8], r[9]])).toEqual([
+      ['1', 'valid', '', '', 'repeated', '2'],
+      ['2', 'valid', '', '', 'repeated', '1'],
+      ['3', 'unclassified', '', 'status_perkawinan', 'names_differ', '4'],
+      ['4', 'mismatch', 'nama_lengkap', '', 'names_differ', '3'],
+      ['5', 'mismatch', 'status_perkawinan', '', '', ''],
+    ]);
+    expect(run.output().stdout).toMatch(
+      /NIK on more than one row: 4 rows \(2 NIKs\), 2 of them with different names/,
+    );
+    // The unclassified row was not sent: four verifications for five rows.
+    expect(await settledCalls(instance)).toBe(4);
+  }, 120_000);
 
   it('retries upstream faults and 429s to the right answer for every row', async () => {
     const instance = await startGateway((config) => ({

@@ -6,6 +6,7 @@ import type { ClaimVerdict, ElementName, PopulationRecord } from '../../policies
 
 export type UpstreamFailureKind =
   | 'not_found' // RESPON "Data Tidak Ditemukan"
+  | 'ambiguous' // more than one record for the NIK: never released as one (PKS Pasal 2(2)a)
   | 'rejected' // login failed, IP not registered
   | 'quota' // the agency's daily Dukcapil quota
   | 'malformed' // anything we cannot use: bad JSON, HTML, wrong shape, 5xx, another NIK

@@ -127,6 +127,13 @@ function printSummary(report: BatchReport, out: string): void {
     say(`  ${outcome.padEnd(width)}${n(report.counts[outcome]).padStart(12)}`);
   if (report.status === 'complete')
     say(`  rows in ${n(report.rows)} = rows out ${n(report.finished)}`);
+  const uniqueness = report.uniqueness;
+  if (uniqueness !== undefined && uniqueness.repeatedRows > 0)
+    // PKS Pasal 2(2)a: the agency answers for the uniqueness of the NIKs in its documents.
+    say(
+      `  NIK on more than one row: ${n(uniqueness.repeatedRows)} rows (${n(uniqueness.repeatedNiks)} NIKs), ` +
+        `${n(uniqueness.namesDifferRows)} of them with different names (nik_in_file, same_nik_as)`,
+    );
   say(
     `  this run: ${n(report.queried)} requests, ${n(report.retries)} retried; ` +
       `${n(report.resumedRows)} rows taken from the checkpoint`,

@@ -166,6 +166,8 @@ export function demoConfig(
       nonceTtlSeconds: 60,
     },
     returnData: {
+      // Bontang is a city: PBB-P2, BPHTB, PBJT, … and the opsen on PKB/BBNKB, never PKB itself.
+      agencyLevel: 'kota',
       npwpdPattern: '^\\d{4}\\.\\d{2}\\.\\d{2}$',
       path: '/dukcapil/data_balikan/{consumer}',
       idLembaga: 'BAPENDA-6474',

@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import {
+  AGENCY_LEVELS,
   DEFAULT_VERIFY_THRESHOLD,
   ELEMENTS,
   MIN_VERIFY_THRESHOLD,
@@ -325,6 +326,14 @@ export const ConfigSchema = Type.Object(
     ),
     returnData: Type.Object(
       {
+        /**
+         * The agency's level of government: which tax types (UU 1/2022 Pasal 4) it may name in
+         * return data — a city's or regency's, or a province's (policies/tax.ts).
+         */
+        agencyLevel: Type.Union(
+          AGENCY_LEVELS.map((level) => Type.Literal(level)),
+          { default: 'kota' },
+        ),
         npwpdPattern: Type.String({
           minLength: 1,
           maxLength: 256,

@@ -15,6 +15,10 @@ export const ERROR_CATALOGUE = {
     status: 400,
     message: 'A tax type (jenis pajak) is not in the list of UU 1/2022.',
   },
+  jenis_pajak_not_levied: {
+    status: 400,
+    message: "A tax type (jenis pajak) is not levied at this agency's level of government.",
+  },
   unauthenticated: { status: 401, message: 'A valid client certificate is required.' },
   forbidden: { status: 403, message: 'This principal may not use this endpoint.' },
   client_suspended: { status: 403, message: 'This client is suspended.' },
@@ -30,6 +34,11 @@ export const ERROR_CATALOGUE = {
   nik_not_found: { status: 404, message: 'The NIK is not in the population registry.' },
   not_found: { status: 404, message: 'No such resource.' },
   nonce_used: { status: 409, message: 'The nonce has already been used.' },
+  nik_ambiguous: {
+    status: 409,
+    message:
+      'The population registry holds more than one record for this NIK; none is released. Refer the resident to Disdukcapil.',
+  },
   conflict: { status: 409, message: 'The request conflicts with the current state.' },
   request_timeout: {
     status: 408,

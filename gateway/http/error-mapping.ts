@@ -13,6 +13,7 @@ import { ApiError, type ErrorCode } from './error-catalogue.ts';
 
 const UPSTREAM_CODES: Readonly<Record<UpstreamFailureKind, ErrorCode>> = {
   not_found: 'nik_not_found',
+  ambiguous: 'nik_ambiguous',
   rejected: 'upstream_rejected',
   quota: 'upstream_quota_exhausted',
   malformed: 'upstream_error',

@@ -122,7 +122,9 @@ export function generateBatch(rows: number, seed = 20261121): GeneratedBatch {
     valid: 0,
     mismatch: 0,
     nik_not_found: 0,
+    nik_ambiguous: 0,
     invalid_format: 0,
+    unclassified: 0,
     incomplete: 0,
     error: 0,
   } satisfies Record<Outcome, number>;

@@ -4,7 +4,9 @@
  * whole run (a refusal that every row would get, or the day's quota). Never reads a value: the
  * answer carries match or no-match per element and nothing else (no score; the threshold is the
  * agreement's, so none is sent), and errors are read by their code. A row refused with
- * `verification_limit` (the resident verified too often today) is that row's `error`.
+ * `verification_limit` (the resident verified too often today) is that row's `error`; one answered
+ * `409 nik_ambiguous` (the registry holds more than one record for the NIK, so none was verified:
+ * PKS Pasal 2(2)a) has an outcome of its own, `nik_ambiguous`, for the agency to follow up.
  */
 import { Agent, request } from 'undici';
 import type { ElementName } from '../../../policies/index.ts';
@@ -149,67 +151,69 @@ export class VerifyClient {
       };
     }
     return {
-      attempt: this.interpret(status, headers, text, query),
+      attempt: interpretAnswer(status, headers, text, query),
       allowance: readAllowance(headers),
     };
-  }
-
-  private interpret(
-    status: number,
-    headers: Record<string, string | string[] | undefined>,
-    text: string,
-    query: VerifyQuery,
-  ): Attempt {
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    if (status === 200) {
-      const result = (body as { result?: unknown } | undefined)?.result;
-      // Every claim must have come back with a verdict, or the answer cannot be trusted.
-      const readable =
-        typeof result === 'object' &&
-        result !== null &&
-        Object.keys(query.claims).every(
-          (element) =>
-            typeof (result as Record<string, { match?: unknown } | undefined>)[element]?.match ===
-            'boolean',
-        );
-      if (!readable) return { kind: 'retry', code: 'unreadable_answer', overload: false };
-      return {
-        kind: 'result',
-        result: resultFromVerdicts(result, query.missing),
-      };
-    }
-    const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-    const code = typeof error?.code === 'string' ? error.code : `http_${String(status)}`;
-    const message = typeof error?.message === 'string' ? error.message : `HTTP ${String(status)}`;
-    const after = retryAfter(headers['retry-after']);
-    if (code === 'nik_not_found') return { kind: 'result', result: { outcome: 'nik_not_found' } };
-    if (code === 'invalid_nik')
-      return { kind: 'result', result: { outcome: 'invalid_format', invalid: ['nik'] } };
-    if (QUOTA_CODES.has(code))
-      return {
-        kind: 'stop',
-        code,
-        message,
-        ...(after === undefined ? {} : { afterSeconds: after }),
-      };
-    if (STOP_CODES.has(code)) return { kind: 'stop', code, message };
-    if (RETRY_CODES.has(code) || status >= 500)
-      return {
-        kind: 'retry',
-        code,
-        overload: OVERLOAD_CODES.has(code),
-        ...(after === undefined ? {} : { afterSeconds: after }),
-      };
-    // Any other refusal concerns this row alone (e.g. a claim the gateway would not take).
-    return { kind: 'result', result: { outcome: 'error', error: code } };
   }
 
   async close(): Promise<void> {
     await this.agent.close();
   }
+}
+
+/** What one answer of the gateway means for the row it was about (pure, for tests too). */
+export function interpretAnswer(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  text: string,
+  query: VerifyQuery,
+): Attempt {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (status === 200) {
+    const result = (body as { result?: unknown } | undefined)?.result;
+    // Every claim must have come back with a verdict, or the answer cannot be trusted.
+    const readable =
+      typeof result === 'object' &&
+      result !== null &&
+      Object.keys(query.claims).every(
+        (element) =>
+          typeof (result as Record<string, { match?: unknown } | undefined>)[element]?.match ===
+          'boolean',
+      );
+    if (!readable) return { kind: 'retry', code: 'unreadable_answer', overload: false };
+    return {
+      kind: 'result',
+      result: resultFromVerdicts(result, query.missing),
+    };
+  }
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const code = typeof error?.code === 'string' ? error.code : `http_${String(status)}`;
+  const message = typeof error?.message === 'string' ? error.message : `HTTP ${String(status)}`;
+  const after = retryAfter(headers['retry-after']);
+  if (code === 'nik_not_found') return { kind: 'result', result: { outcome: 'nik_not_found' } };
+  if (code === 'nik_ambiguous') return { kind: 'result', result: { outcome: 'nik_ambiguous' } };
+  if (code === 'invalid_nik')
+    return { kind: 'result', result: { outcome: 'invalid_format', invalid: ['nik'] } };
+  if (QUOTA_CODES.has(code))
+    return {
+      kind: 'stop',
+      code,
+      message,
+      ...(after === undefined ? {} : { afterSeconds: after }),
+    };
+  if (STOP_CODES.has(code)) return { kind: 'stop', code, message };
+  if (RETRY_CODES.has(code) || status >= 500)
+    return {
+      kind: 'retry',
+      code,
+      overload: OVERLOAD_CODES.has(code),
+      ...(after === undefined ? {} : { afterSeconds: after }),
+    };
+  // Any other refusal concerns this row alone (e.g. a claim the gateway would not take).
+  return { kind: 'result', result: { outcome: 'error', error: code } };
 }

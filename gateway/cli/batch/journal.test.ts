@@ -27,8 +27,17 @@ describe('Journal', () => {
       [2, { outcome: 'mismatch', mismatched: ['nama_lengkap'] }],
     ]);
     second.record(3, { outcome: 'nik_not_found' });
+    second.record(4, { outcome: 'unclassified', unclassified: ['status_perkawinan'] });
+    second.record(5, { outcome: 'nik_ambiguous' });
     second.close();
-    expect(Journal.open(path, identity).finished.get(3)).toEqual({ outcome: 'nik_not_found' });
+    const third = Journal.open(path, identity);
+    expect(third.finished.get(3)).toEqual({ outcome: 'nik_not_found' });
+    expect(third.finished.get(4)).toEqual({
+      outcome: 'unclassified',
+      unclassified: ['status_perkawinan'],
+    });
+    expect(third.finished.get(5)).toEqual({ outcome: 'nik_ambiguous' });
+    third.close();
   });
 
   it('refuses to resume another run', () => {

@@ -41,6 +41,7 @@ function parseEntry(line: string): [number, RowResult] | undefined {
   const mismatched = elementList(entry['mismatched']);
   const missing = elementList(entry['missing']);
   const invalid = elementList(entry['invalid']);
+  const unclassified = elementList(entry['unclassified']);
   const error = typeof entry['error'] === 'string' ? entry['error'] : undefined;
   return [
     entry['row'] as number,
@@ -49,6 +50,7 @@ function parseEntry(line: string): [number, RowResult] | undefined {
       ...(mismatched ? { mismatched } : {}),
       ...(missing ? { missing } : {}),
       ...(invalid ? { invalid } : {}),
+      ...(unclassified ? { unclassified } : {}),
       ...(error === undefined ? {} : { error }),
     },
   ];

@@ -51,7 +51,12 @@ describe('planRow', () => {
     [
       'an unknown sex',
       [SITI, 'A', '1990-09-17', 'X'],
-      { outcome: 'invalid_format', invalid: ['jenis_kelamin'] },
+      { outcome: 'unclassified', unclassified: ['jenis_kelamin'] },
+    ],
+    [
+      'an impossible date beside an unknown sex',
+      [SITI, 'A', '31-02-1990', 'X'],
+      { outcome: 'invalid_format', invalid: ['tanggal_lahir'], unclassified: ['jenis_kelamin'] },
     ],
     ['no NIK', ['', 'A', '1990-09-17', 'P'], { outcome: 'incomplete', missing: ['nik'] }],
     [
@@ -61,6 +66,29 @@ describe('planRow', () => {
     ],
   ])('settles %s without asking', (_, fields, result) => {
     expect(planRow(layout, fields)).toEqual({ kind: 'done', result });
+  });
+});
+
+describe('planRow: classification of the coded elements', () => {
+  const coded = readLayout(['nik', 'status_perkawinan', 'jenis_kelamin', 'nama_lengkap']);
+
+  it("sends an agency's short form of a marital status, to be compared by meaning", () => {
+    expect(planRow(coded, [SITI, 'Kawin', 'P', 'Siti'])).toMatchObject({
+      kind: 'query',
+      claims: { status_perkawinan: 'Kawin', jenis_kelamin: 'P' },
+    });
+    expect(planRow(coded, [SITI, 'CERAI HIDUP TERCATAT', 'PEREMPUAN', 'Siti']).kind).toBe('query');
+  });
+
+  it('settles a status outside the code list as unclassified, with the empty cells, unsent', () => {
+    expect(planRow(coded, [SITI, 'PACARAN', 'P', ''])).toEqual({
+      kind: 'done',
+      result: {
+        outcome: 'unclassified',
+        unclassified: ['status_perkawinan'],
+        missing: ['nama_lengkap'],
+      },
+    });
   });
 });
 

@@ -1,13 +1,16 @@
 /**
  * What to do with each row of a bulk verification file, decided locally before anything is sent:
  * the header must name canonical elements (`nik` and any of the others); a row with the wrong
- * number of fields, a NIK of invalid form or a claim that cannot be compared is `invalid_format`;
- * a row without a NIK or without any claim is `incomplete`. Only the rest reach the gateway, and
- * with only the non-empty claims.
+ * number of fields, a NIK of invalid form or a claim that cannot be compared is `invalid_format`
+ * (the Pergub's quality standard); a sex or marital status outside the registry's code list is
+ * `unclassified` (its classification); a row without a NIK or without any claim is `incomplete`
+ * (its completeness). Only the rest reach the gateway, and with only the non-empty claims; its
+ * answer settles existence (`nik_not_found`, `nik_ambiguous`) and accuracy (`mismatch`).
  */
 import {
   ELEMENTS,
   isClaimWellFormed,
+  isInCodeList,
   isValidNik,
   type ElementName,
 } from '../../../policies/index.ts';
@@ -16,7 +19,9 @@ export const OUTCOMES = [
   'valid',
   'mismatch',
   'nik_not_found',
+  'nik_ambiguous',
   'invalid_format',
+  'unclassified',
   'incomplete',
   'error',
 ] as const;
@@ -28,6 +33,8 @@ export interface RowResult {
   readonly mismatched?: readonly ElementName[];
   readonly missing?: readonly ElementName[];
   readonly invalid?: readonly ElementName[];
+  /** Coded elements whose value is not in the registry's code list. */
+  readonly unclassified?: readonly ElementName[];
   readonly error?: string;
 }
 
@@ -87,6 +94,7 @@ export function planRow(layout: FileLayout, fields: readonly string[]): RowPlan 
   const nik = (fields[layout.nikColumn] ?? '').trim();
   const missing: ElementName[] = [];
   const invalid: ElementName[] = [];
+  const unclassified: ElementName[] = [];
   const claims: Partial<Record<ClaimElement, string>> = {};
   if (nik === '') missing.push('nik');
   else if (!isValidNik(nik)) invalid.push('nik');
@@ -94,13 +102,19 @@ export function planRow(layout: FileLayout, fields: readonly string[]): RowPlan 
     const value = (fields[column] ?? '').trim();
     if (value === '') missing.push(element);
     else if (!isClaimWellFormed(element, value)) invalid.push(element);
+    else if (!isInCodeList(element, value)) unclassified.push(element);
     else claims[element] = value;
   }
+  const also = {
+    ...(missing.length > 0 ? { missing } : {}),
+    ...(unclassified.length > 0 ? { unclassified } : {}),
+  };
+  // Settled here, without a request: a value that cannot be read (quality standard) is not
+  // classified either; one outside its code list cannot be verified (classification).
   if (invalid.length > 0)
-    return {
-      kind: 'done',
-      result: { outcome: 'invalid_format', invalid, ...(missing.length > 0 ? { missing } : {}) },
-    };
+    return { kind: 'done', result: { outcome: 'invalid_format', invalid, ...also } };
+  if (unclassified.length > 0)
+    return { kind: 'done', result: { outcome: 'unclassified', ...also } };
   if (nik === '' || Object.keys(claims).length === 0)
     return { kind: 'done', result: { outcome: 'incomplete', missing } };
   return { kind: 'query', nik, claims, missing };

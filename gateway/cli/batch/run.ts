@@ -11,6 +11,7 @@ import { Journal } from './journal.ts';
 import { Pace } from './pace.ts';
 import { OUTCOMES, planRow, readLayout, type Outcome, type RowResult } from './plan.ts';
 import { Progress, type ProgressSink } from './progress.ts';
+import { censusOfFile, type UniquenessSummary } from './uniqueness.ts';
 
 export interface BatchOptions {
   readonly inputPath: string;
@@ -44,6 +45,8 @@ export interface BatchReport {
   readonly resumedRows: number;
   readonly queried: number;
   readonly retries: number;
+  /** NIKs on more than one row of the file: known once every row is finished. */
+  readonly uniqueness?: UniquenessSummary;
   readonly stop?: {
     readonly code: string;
     readonly message: string;
@@ -219,7 +222,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchReport> {
   }
 
   const complete = journal.finished.size === rows;
-  if (complete) await writeOutput(options, layout.nikColumn, journal.finished, journalPath);
+  // Taken from the file when the output is written, so that it always covers every row.
+  const census = complete ? await censusOfFile(options.inputPath, layout) : undefined;
+  if (census !== undefined)
+    await writeOutput(options, layout, census, journal.finished, journalPath);
   const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
   for (const result of journal.finished.values()) counts[result.outcome]++;
   const ended = run.stop;
@@ -232,6 +238,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchReport> {
     queried,
     retries,
     journalPath,
+    ...(census === undefined ? {} : { uniqueness: census.summary() }),
     ...(ended === undefined || complete
       ? {}
       : {

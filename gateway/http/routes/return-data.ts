@@ -10,6 +10,7 @@ import {
   checkStoredText,
   JENIS_PAJAK,
   STORED_TEXT_MESSAGES,
+  taxesOfLevel,
   type JenisPajak,
 } from '../../../policies/index.ts';
 import type { AppDeps } from '../app-deps.ts';
@@ -71,6 +72,9 @@ function codeFor(
 
 export function returnDataRoutes(deps: AppDeps): RouteSpec[] {
   const npwpd = new RegExp(deps.config.returnData.npwpdPattern, 'u');
+  // Only the taxes of the agency's own level (config returnData.agencyLevel, policies/tax.ts).
+  const level = deps.config.returnData.agencyLevel;
+  const levied: ReadonlySet<JenisPajak> = new Set(taxesOfLevel(level));
   return [
     defineRoute({
       method: 'POST',
@@ -89,7 +93,8 @@ export function returnDataRoutes(deps: AppDeps): RouteSpec[] {
           schema: DeliveryStatus,
         },
         400: {
-          description: 'invalid_request, invalid_nik, invalid_npwpd, invalid_jenis_pajak',
+          description:
+            'invalid_request, invalid_nik, invalid_npwpd, invalid_jenis_pajak, jenis_pajak_not_levied',
           schema: ErrorResponse,
         },
         409: {
@@ -113,6 +118,12 @@ export function returnDataRoutes(deps: AppDeps): RouteSpec[] {
           });
         draft.subject = deps.subjectHasher(body.nik);
         if (!npwpd.test(body.npwpd)) throw new ApiError('invalid_npwpd');
+        // Names from the enum-checked code list, so the message holds no input of any other kind.
+        const notLevied = body.jenis_pajak.filter((jenis) => !levied.has(jenis));
+        if (notLevied.length > 0)
+          throw new ApiError('jenis_pajak_not_levied', {
+            message: `${notLevied.join(', ')}: not levied by a ${level} agency; it levies only ${[...levied].join(', ')}.`,
+          });
         const key = checkedIdempotencyKey(c.req.header('idempotency-key'));
         if (deps.returnData === undefined)
           throw new ApiError('internal_error', { detail: 'no outbox' });
