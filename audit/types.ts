@@ -26,7 +26,18 @@ export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
   'admin',
   'system',
 ];
-export const AUDIT_OUTCOMES = ['success', 'not_found', 'denied', 'error', 'alert'] as const;
+/**
+ * `ambiguous`: Dukcapil holds more than one record for the NIK, so nothing was released or
+ * verified (PKS Pasal 2(2)a; error code `nik_ambiguous`).
+ */
+export const AUDIT_OUTCOMES = [
+  'success',
+  'not_found',
+  'ambiguous',
+  'denied',
+  'error',
+  'alert',
+] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 export interface AuditPrincipal {

@@ -48,6 +48,12 @@ describe('decideLookup', () => {
       });
     },
   );
+  it('refuses everything with its own code while the agreement is suspended (Pasal 6)', () => {
+    expect(decideLookup({ ...base, agreementState: 'suspended' })).toEqual({
+      allowed: false,
+      code: 'agreement_suspended',
+    });
+  });
   it('still serves while the agreement is expiring', () => {
     expect(decideLookup({ ...base, agreementState: 'expiring' }).allowed).toBe(true);
   });

@@ -10,7 +10,8 @@ export interface ClientProfile {
   readonly purposes: readonly string[];
 }
 
-export type AccessDenial = 'agreement_inactive' | 'purpose_not_allowed' | 'field_not_allowed';
+export type AccessDenial =
+  'agreement_inactive' | 'agreement_suspended' | 'purpose_not_allowed' | 'field_not_allowed';
 
 export type AccessDecision =
   | { readonly allowed: true; readonly fields: readonly ElementName[] }
@@ -34,6 +35,8 @@ export function grantedElements(
 }
 
 export function decideLookup(facts: LookupRequestFacts): AccessDecision {
+  // A pause under PKS Pasal 6 is told apart: the agreement stands and access comes back.
+  if (facts.agreementState === 'suspended') return { allowed: false, code: 'agreement_suspended' };
   if (!agreementPermitsAccess(facts.agreementState))
     return { allowed: false, code: 'agreement_inactive' };
   if (!facts.profile.purposes.includes(facts.purpose))

@@ -102,6 +102,11 @@ export function agreementCalendarProblems(terms: {
   readonly validUntil: unknown;
   readonly timeZone: unknown;
   readonly iso27001SubmittedOn?: unknown;
+  readonly instruments?: readonly {
+    readonly number: unknown;
+    readonly effectiveOn: unknown;
+    readonly validUntil?: unknown;
+  }[];
 }): { field: string; problem: string }[] {
   const problems: { field: string; problem: string }[] = [];
   const range = `a calendar date from ${EARLIEST_DATE} to ${LATEST_DATE} (YYYY-MM-DD)`;
@@ -120,5 +125,26 @@ export function agreementCalendarProblems(terms: {
     terms.validUntil < terms.validFrom
   )
     problems.push({ field: 'validUntil', problem: 'must not be before validFrom' });
+  const numbers = new Set<unknown>();
+  (terms.instruments ?? []).forEach((instrument, i) => {
+    const at = `instruments/${String(i)}`;
+    if (!isCalendarDate(instrument.effectiveOn))
+      problems.push({ field: `${at}/effectiveOn`, problem: `must be ${range}` });
+    else if (isCalendarDate(terms.validFrom) && instrument.effectiveOn < terms.validFrom)
+      problems.push({ field: `${at}/effectiveOn`, problem: 'must not be before validFrom' });
+    if (instrument.validUntil !== undefined) {
+      if (!isCalendarDate(instrument.validUntil))
+        problems.push({ field: `${at}/validUntil`, problem: `must be ${range}` });
+      else if (
+        isCalendarDate(instrument.effectiveOn) &&
+        instrument.validUntil < instrument.effectiveOn
+      )
+        problems.push({ field: `${at}/validUntil`, problem: 'must not be before effectiveOn' });
+    }
+    // One document, one number: a repeated number is a typing error or the same file twice.
+    if (numbers.has(instrument.number))
+      problems.push({ field: `${at}/number`, problem: 'is the number of an earlier instrument' });
+    numbers.add(instrument.number);
+  });
   return problems;
 }

@@ -24,6 +24,7 @@ import {
 import { canaryLookup, LOOKUP_HEADERS } from './helpers/instance.ts';
 import { stopChild } from './helpers/processes.ts';
 import { describeWithTools } from './helpers/tools.ts';
+import { calendarDateIn } from '../policies/index.ts';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts/console');
 const CANARY_NIK = '6474015709900001';
@@ -263,13 +264,22 @@ describeWithTools('the web consoles in a real Chromium', { chromium: existsSync(
     it('renders the signed semester report with its styles', async () => {
       const { page } = await open('evaluator-1', '/console/evaluator');
       expect(await page.locator('#ca-certificate').innerText()).toContain('BEGIN CERTIFICATE');
-      const year = String(new Date().getUTCFullYear());
-      await page.locator('select[name=year]').selectOption(year);
-      await page.locator('select[name=half]').selectOption('2');
+      // The current half in the agreement's zone is preselected, and its report is the one due.
+      const [year = '', month = '01'] = calendarDateIn(Date.now(), 'Asia/Makassar').split('-');
+      const half = Number(month) <= 6 ? '1' : '2';
+      expect(await page.locator('select[name=year]').inputValue()).toBe(year);
+      expect(await page.locator('select[name=half]').inputValue()).toBe(half);
+      expect(await page.locator('#due-semester').innerText()).toBe(`${year}-S${half}`);
+      expect(await page.locator('#due-date').innerText()).toContain(
+        half === '1' ? `${year}-06-30` : `${year}-12-31`,
+      );
       await submit(page, /Generate/);
       expect(await page.locator('h1').innerText()).toContain('Laporan Pemanfaatan');
       expect(page.url()).toContain(`year=${year}`);
-      expect(await page.locator('body').innerText()).toContain(`${year}-S2`);
+      expect(await page.locator('body').innerText()).toContain(`${year}-S${half}`);
+      // Made before the half ends: partial, with its cut-off, before anything else on the page.
+      expect(await page.locator('#sementara').innerText()).toContain('SEMENTARA');
+      expect(await page.locator('#cut-off').innerText()).toMatch(/cut-off: \d{4}-\d{2}-\d{2}T/);
       const border = await page.locator('th').first().evaluate(computedStyle, 'borderTopStyle');
       expect(border).toBe('solid');
       await page.screenshot({

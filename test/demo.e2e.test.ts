@@ -318,6 +318,20 @@ describe('gerbang CLI', () => {
       GERBANG_DATA_DIR: dataDir,
     });
     expect(written.status).toBe(0);
+    // Before 1 January 2027 in Makassar the half is not over: the report says it is partial.
+    expect(written.stdout).toMatch(
+      Date.now() < Date.parse('2026-12-31T16:00:00Z')
+        ? /\nSEMENTARA \(partial\): counts up to the cut-off \d{4}-/
+        : /\nfinal: counts the whole half, cut-off 2026-12-31T16:00:00.000Z/,
+    );
+    expect(written.stdout).toContain(
+      'due (PKS Pasal 8(1)): in 2026-12, by 2026-12-31 (Asia/Makassar)',
+    );
+    const due = run(['report', 'due'], { GERBANG_DATA_DIR: dataDir });
+    expect(due.status).toBe(0);
+    expect(due.stdout).toMatch(
+      /^\d{4}-S[12]: due in \d{4}-(06|12), by \d{4}-(06-30|12-31) \(Asia\/Makassar\)/,
+    );
     const openssl = (content: string) =>
       opensslCmsVerify({
         signature: join(out, 'report.p7s'),

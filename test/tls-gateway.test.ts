@@ -252,10 +252,15 @@ describe('mutual TLS', () => {
     ).toEqual({ ok: true, signer: 'gerbang-reports' });
     const report = JSON.parse(json.toString('utf8')) as {
       period: { label: string };
+      sementara: boolean;
+      cutOff: string;
       usage: { distinctResidents: number; elementsReleased: Record<string, number> };
       audit: { verification: { ok: boolean } };
     };
     expect(report.period.label).toBe(`${String(year)}-S${String(half)}`);
+    // The half of today has not ended: the report is partial, up to the moment it was made.
+    expect(report.sementara).toBe(true);
+    expect(Date.parse(report.cutOff)).toBeLessThanOrEqual(Date.now());
     expect(report.usage.distinctResidents).toBeGreaterThanOrEqual(1);
     expect(report.usage.elementsReleased['nama_lengkap']).toBeGreaterThanOrEqual(1);
     expect(report.audit.verification.ok).toBe(true);
@@ -291,6 +296,17 @@ describe('mutual TLS', () => {
       headers: { ...LOOKUP_HEADERS, 'content-type': 'application/json' },
     });
     expect([response.status, errorCode(response)]).toEqual([413, 'payload_too_large']);
+  });
+
+  it('shows the semester report due next in the metrics (PKS Pasal 8(1))', async () => {
+    // A fresh instance: the current half's report, due on its last day in Makassar.
+    const today = calendarDateIn(Date.now(), 'Asia/Makassar');
+    const [year = '', month = '01'] = today.split('-');
+    const dueDate = Number(month) <= 6 ? `${year}-06-30` : `${year}-12-31`;
+    const days = Math.round((Date.parse(dueDate) - Date.parse(today)) / 86_400_000);
+    const metrics = await instance.call(instance.identity('officer-1'), '/metrics');
+    expect(metrics.text).toContain(`\ngerbang_report_due_days ${String(days)}\n`);
+    expect(metrics.text).toMatch(/\ngerbang_report_due_alarm [01]\n/);
   });
 
   it('counts refused handshakes in the metrics', async () => {

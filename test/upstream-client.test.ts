@@ -57,7 +57,7 @@ function client(overrides: Partial<DukcapilHttpOptions> = {}): DukcapilHttpClien
   return created;
 }
 
-async function simConfig(settings: Record<string, number>): Promise<void> {
+async function simConfig(settings: Record<string, number | string>): Promise<void> {
   const response = await request(`${simulator.url}/__sim/config`, {
     method: 'POST',
     body: JSON.stringify(settings),
@@ -154,26 +154,47 @@ describe('DukcapilHttpClient against the simulator', () => {
     expect(upstream.health().breaker).toBe('closed');
   });
 
-  it('maps injected garbage (HTML, 5xx, truncated JSON, wrong shape) to malformed, and the breaker opens then recovers', async () => {
-    await simConfig({ failureRate: 1 });
+  it('maps injected 5xx to unavailable, and the breaker opens then recovers', async () => {
+    await simConfig({ fault: 'http_503' });
     // The breaker's own clock, stepped past openMs rather than waited for.
     const clock = { now: 0 };
     const upstream = client({
       breaker: { failureThreshold: 3, openMs: 200, now: () => clock.now },
     });
     for (let i = 0; i < 3; i++)
-      expect((await failureOf(upstream.lookupByNik('6474015709900001'))).kind).toBe('malformed');
+      expect((await failureOf(upstream.lookupByNik('6474015709900001'))).kind).toBe('unavailable');
     expect(upstream.health().breaker).toBe('open');
     const callsBefore = (await simState()).counters.calls['CALL_NIK'];
     const fast = await failureOf(upstream.lookupByNik('6474015709900001'));
     expect([fast.kind, fast.reason]).toEqual(['unavailable', 'circuit breaker open']);
     expect((await simState()).counters.calls['CALL_NIK']).toBe(callsBefore);
-    await simConfig({ failureRate: 0 });
+    await simConfig({ fault: 'none' });
     clock.now += 200;
     expect(upstream.health().breaker).toBe('half_open');
     await upstream.lookupByNik('6474015709900001');
     expect(upstream.health().breaker).toBe('closed');
   });
+
+  it.each(['truncated', 'unexpected_shape', 'invalid_json'])(
+    'maps injected %s to malformed, counted apart and opening no breaker',
+    async (fault) => {
+      await simConfig({ fault });
+      const malformed: string[] = [];
+      const upstream = client({
+        breaker: { failureThreshold: 3, openMs: 60_000 },
+        observer: {
+          onCall: () => undefined,
+          onMalformed: (method) => malformed.push(method),
+          onDroppedKeys: () => undefined,
+          onUnparseableValues: () => undefined,
+        },
+      });
+      for (let i = 0; i < 5; i++)
+        expect((await failureOf(upstream.lookupByNik('6474015709900001'))).kind).toBe('malformed');
+      expect(malformed).toEqual(Array(5).fill('CALL_NIK'));
+      expect(upstream.health().breaker).toBe('closed');
+    },
+  );
 
   it('maps a response dropped after the work was done to unavailable, without retrying', async () => {
     await simConfig({ dropResponseRate: 1 });
@@ -277,9 +298,10 @@ describe('CALL_VERIFY_BY_ELEMEN against the simulator', () => {
     expect(strict.verdicts.nama_lengkap).toEqual({ match: false });
   });
 
-  it('speaks the wire format: upper-case keys, TRESHOLD as a string, dates in registry form', async () => {
+  it('speaks the wire format: upper-case keys, TRESHOLD as a string, dates in the central form', async () => {
     const seen: { path?: string; body?: string } = {};
-    const answer = { content: [{ RESPONSE_CODE: '01', NIK: SITI, TGL_LHR: 'Sesuai' }] };
+    // DOMAIN.md: a verify success carries no RESPONSE_CODE, and a verdict under NIK.
+    const answer = { content: [{ NIK: 'Sesuai', TGL_LHR: 'Sesuai' }] };
     await withUpstreamAnswering(
       answer,
       (baseUrl) => client({ baseUrl }).verifyByElements(SITI, { tanggal_lahir: '17-09-1990' }, 90),
@@ -292,7 +314,8 @@ describe('CALL_VERIFY_BY_ELEMEN against the simulator', () => {
       IP_USER: CREDENTIALS.ipUser,
       TRESHOLD: '90',
       NIK: SITI,
-      TGL_LHR: '1990-09-17',
+      // The central profile's dateFormat, DD-MM-YYYY (adapters/dukcapil/profile.ts).
+      TGL_LHR: '17-09-1990',
     });
   });
 

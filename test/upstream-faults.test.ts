@@ -110,8 +110,9 @@ describe('upstream faults, each mapped to its code', () => {
   };
 
   it.each([
-    ['html_error', 502, 'upstream_error'],
-    ['http_503', 502, 'upstream_error'],
+    // 5xx is the host failing: an outage (docs/upstream.md, "Breakers").
+    ['html_error', 503, 'upstream_unavailable'],
+    ['http_503', 503, 'upstream_unavailable'],
     ['truncated', 502, 'upstream_error'],
     ['unexpected_shape', 502, 'upstream_error'],
     ['invalid_json', 502, 'upstream_error'],
@@ -163,7 +164,9 @@ describe('upstream faults, each mapped to its code', () => {
     ['13', 404, 'nik_not_found'],
     ['14', 404, 'nik_not_found'],
     ['15', 404, 'nik_not_found'],
-    ['12', 502, 'upstream_error'],
+    ['08', 404, 'nik_not_found'],
+    // More than one record for the NIK: never verified as one (PKS Pasal 2(2)a).
+    ['12', 409, 'nik_ambiguous'],
     ['99', 502, 'upstream_error'],
   ])('RESPONSE_CODE %s → %i %s, audited', async (responseCode, status, code) => {
     await expectFault({ responseCode }, verify, status, code);
@@ -212,7 +215,7 @@ describe('the circuit breaker', () => {
 
   it('opens after a run of faults, stops calling upstream, and recovers when upstream does', async () => {
     await guarded.simulatorConfig({ fault: 'html_error' });
-    for (let i = 0; i < 3; i++) expect((await lookup(guarded)).code).toBe('upstream_error');
+    for (let i = 0; i < 3; i++) expect((await lookup(guarded)).code).toBe('upstream_unavailable');
     const callsWhenOpened = await simCalls(guarded);
     const refused = await lookup(guarded);
     expect(refused).toEqual({

@@ -1,102 +1,96 @@
 /**
- * What the simulator answers on the wire, in Dukcapil's own format: the paged envelope, the RESPON
- * texts of CALL_NIK, the RESPONSE_CODEs of CALL_VERIFY_BY_ELEMEN, and the per-element verdicts
- * ("Sesuai" / "Tidak Sesuai", with the score for fuzzy elements) of a verify request.
+ * What the simulator answers on the wire, in the shapes of DOMAIN.md, "Dukcapil web service":
+ * - the paged envelope `{"content":[…], "totalElements": n, …}`, HTTP 200 even for errors;
+ * - `CALL_NIK` failures as `content[0].RESPON` text;
+ * - `CALL_VERIFY_BY_ELEMEN` failures as `RESPONSE_CODE` with the text under `RESPONSE`;
+ * - `CALL_VERIFY_BY_ELEMEN` success with **no** `RESPONSE_CODE`: a verdict under each claimed key,
+ *   `NIK` included (`"NIK": "Sesuai"`), `"Sesuai"` / `"Tidak Sesuai"`, fuzzy elements with their
+ *   score (`"Sesuai (92)"`). Verdicts come back under the keys as the request spelt them, so a
+ *   regional (lower-case) request gets `"nik": "Sesuai"`; records and codes stay upper case, as
+ *   DOMAIN.md lists them.
  */
 import {
   isFuzzyElement,
   normaliseUpstreamRecord,
-  scoreClaims,
-  UPSTREAM_ELEMENT_KEYS,
+  scoreClaim,
   type ElementName,
-  type ScoredVerdict,
 } from '../../policies/index.ts';
+import type { Claim, VerifyRequest } from './request.ts';
 
-export const VERIFY_METHOD = 'CALL_VERIFY_BY_ELEMEN';
-
-export const envelope = (content: readonly object[]): object => ({
+/** The envelope; `total` above `content.length` is a first page of several (`lastPage: false`). */
+export const envelope = (content: readonly object[], total = content.length): object => ({
   content,
-  lastPage: true,
+  lastPage: total <= content.length,
   numberOfElements: content.length,
   sort: null,
-  totalElements: content.length,
+  totalElements: total,
   firstPage: true,
   number: 0,
   size: content.length,
 });
 export const respon = (text: string): object => envelope([{ RESPON: text }]);
 
-export type SimFailure = 'login' | 'ip' | 'quota' | 'not_found' | 'bad_request';
-export const RESPON_TEXT: Readonly<Record<SimFailure, string>> = {
+export type SimFailure = 'login' | 'ip' | 'quota' | 'not_found' | 'bad_request' | 'ambiguous';
+/** CALL_NIK's RESPON texts, spelt (and spaced) as DOMAIN.md lists them. */
+export const RESPON_TEXT: Readonly<Record<Exclude<SimFailure, 'ambiguous'>, string>> = {
   login: 'Login Gagal',
   ip: 'IP Client  Tidak terdaftar',
   quota: 'Kuota Akses Hari ini telah Habis',
   not_found: 'Data Tidak Ditemukan',
   bad_request: 'Format Request Tidak Sesuai',
 };
+/**
+ * Verify's codes (DOMAIN.md: 03 login, 04 IP, 05 quota, 12 more than one record, 13 not found).
+ * `02` for a request the simulator cannot read is not in DOMAIN.md's list: on purpose, an adapter
+ * sending a malformed request sees an unknown code, which is an error of its own, not an outage.
+ */
 const RESPONSE_CODES: Readonly<Record<SimFailure, readonly [string, string]>> = {
-  login: ['03', 'User ID atau Password Salah'],
+  login: ['03', 'Login Gagal'],
   ip: ['04', 'IP Address Tidak Sesuai'],
   quota: ['05', 'Kuota Akses Hari ini telah Habis'],
-  not_found: ['13', 'NIK Tidak Ditemukan'],
+  not_found: ['13', 'Data Tidak Ditemukan'],
   bad_request: ['02', 'Parameter Tidak Sesuai'],
+  ambiguous: ['12', 'Data Lebih Dari Satu'],
 };
+export const codeAnswer = (code: string, text: string): object =>
+  envelope([{ RESPONSE_CODE: code, RESPONSE: text }]);
 export const responseCode = (kind: SimFailure): object => {
-  const [code, description] = RESPONSE_CODES[kind];
-  return envelope([{ RESPONSE_CODE: code, RESPONSE_DESC: description }]);
+  const [code, text] = RESPONSE_CODES[kind];
+  return codeAnswer(code, text);
 };
 
-/** Case-insensitive key lookup: clients vary the case of request keys. */
-export function field(body: Record<string, unknown>, key: string): unknown {
-  for (const [k, v] of Object.entries(body)) if (k.toLowerCase() === key.toLowerCase()) return v;
-  return undefined;
+const collapse = (value: string): string => value.replace(/\s+/g, ' ').trim().toUpperCase();
+
+/** An address part beside ALAMAT: region numbers compared as numbers, names as normalised text. */
+function addressPartMatches(claim: Claim, raw: Readonly<Record<string, unknown>>): boolean {
+  const actual = raw[claim.key];
+  if (typeof actual !== 'string' && typeof actual !== 'number') return false;
+  if (claim.key.startsWith('NO_'))
+    return /^\d+$/.test(claim.value.trim()) && Number(claim.value) === Number(actual);
+  return collapse(claim.value) === collapse(String(actual));
 }
 
-/** Upstream key → canonical element, for reading the claims of a verify request. */
-const CLAIM_KEYS: ReadonlyMap<string, ElementName> = new Map(
-  (Object.entries(UPSTREAM_ELEMENT_KEYS) as [ElementName, string][])
-    .filter(([element]) => element !== 'nik')
-    .map(([element, key]) => [key, element]),
-);
-
-/**
- * CALL_VERIFY_BY_ELEMEN against one resident: "Sesuai" / "Tidak Sesuai" per claimed element,
- * with the score in brackets for fuzzy ones. Undefined when the request is not well formed.
- */
+/** CALL_VERIFY_BY_ELEMEN's success answer against one resident's record. */
 export function verifyAgainst(
   raw: Readonly<Record<string, unknown>>,
-  body: Record<string, unknown>,
-): object | undefined {
-  const thresholdText = field(body, 'TRESHOLD');
-  const threshold =
-    typeof thresholdText === 'string' && /^\d{1,3}$/.test(thresholdText)
-      ? Number(thresholdText)
-      : NaN;
-  if (!(threshold >= 0 && threshold <= 100)) return undefined;
-  const claims: Partial<Record<ElementName, string>> = {};
-  const keys: Partial<Record<ElementName, string>> = {};
-  for (const [key, value] of Object.entries(body)) {
-    const element = CLAIM_KEYS.get(key.toUpperCase());
-    if (element === undefined) continue;
-    if (typeof value !== 'string') return undefined;
-    claims[element] = value;
-    keys[element] = key.toUpperCase();
-  }
-  if (Object.keys(claims).length === 0) return undefined;
+  request: VerifyRequest,
+): object {
   const { record } = normaliseUpstreamRecord(raw);
-  const answer: Record<string, string> = {
-    RESPONSE_CODE: '01',
-    RESPONSE_DESC: 'Data Ditemukan',
-    NIK: String(raw['NIK']),
-  };
-  for (const [element, verdict] of Object.entries(scoreClaims(record, claims, threshold)) as [
-    ElementName,
-    ScoredVerdict,
-  ][]) {
+  // The NIK was found: its verdict is "Sesuai" (DOMAIN.md: "`NIK` included").
+  const answer: Record<string, string> = { [request.nikKey]: 'Sesuai' };
+  for (const claim of request.claims) {
+    if (claim.element === undefined) {
+      answer[claim.sentKey] = addressPartMatches(claim, raw) ? 'Sesuai' : 'Tidak Sesuai';
+      continue;
+    }
+    const element: ElementName = claim.element;
+    const actual = record[element];
+    const verdict =
+      actual === undefined
+        ? { match: false, score: 0 }
+        : scoreClaim(element, claim.value, actual, request.threshold);
     const word = verdict.match ? 'Sesuai' : 'Tidak Sesuai';
-    answer[keys[element] ?? element] = isFuzzyElement(element)
-      ? `${word} (${verdict.score})`
-      : word;
+    answer[claim.sentKey] = isFuzzyElement(element) ? `${word} (${verdict.score})` : word;
   }
   return envelope([answer]);
 }

@@ -1,22 +1,37 @@
 /**
- * The Dukcapil simulator as a Hono app: the real wire format (`CALL_NIK`, `CALL_VERIFY_BY_ELEMEN`,
- * data balikan), credential and client-IP checks, a daily quota, fault injection, and the
- * `/__sim/` control endpoints of API.md. What it answers is in answers.ts, its settings in
- * settings.ts, its faults in faults.ts; this file holds the routes and the counters.
+ * The Dukcapil simulator as a Hono app: the wire format of DOMAIN.md, "Dukcapil web service"
+ * (`CALL_NIK`, `CALL_VERIFY_BY_ELEMEN`, data balikan) for one upstream profile (central by
+ * default, regional, or one of configuration), credential and client-IP checks, a daily quota,
+ * fault injection, and the `/__sim/` control endpoints of API.md. What it answers is in
+ * answers.ts, how it reads a request in request.ts, its routes per profile in profile-route.ts,
+ * its settings in settings.ts, its faults in faults.ts; this file holds the order of the checks
+ * and the counters.
+ *
+ * Strictness (a real endpoint serves only its own form, so the simulator does too):
+ * - a path outside the profile's template, another region, or a method name in another case
+ *   (`CALL_NIK` where `call_nik` is served): HTTP 404, counted under `calls.UNROUTED`;
+ * - a wrong consumer, or credentials under keys of another case (`USER_ID` where `user_id` is
+ *   read): a login failure (`RESPON: Login Gagal`, verify code 03), HTTP 200, no quota spent;
+ * - a key the method does not take, an element key in the other case, `TGL_LHR` not in the
+ *   profile's date form: a malformed request (`RESPON: Format Request Tidak Sesuai`, verify code
+ *   02, which DOMAIN.md does not list: the adapter sees an unknown code), no quota spent.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
+import { CENTRAL_PROFILE, type UpstreamProfile } from '../dukcapil/profile.ts';
 import {
+  codeAnswer,
   envelope,
-  field,
   respon,
   RESPON_TEXT,
   responseCode,
   verifyAgainst,
-  VERIFY_METHOD,
   type SimFailure,
 } from './answers.ts';
+import { AMBIGUOUS_NIKS } from './canaries.ts';
 import { faultAnswer, injectedFailure } from './faults.ts';
+import { profileRouter } from './profile-route.ts';
+import { credentialsOf, readCallNik, readVerify } from './request.ts';
 import { SyntheticPopulation } from './population.ts';
 import { DEFAULT_SETTINGS, settingProblem, type SimulatorSettings } from './settings.ts';
 
@@ -27,7 +42,17 @@ export interface SimulatorOptions {
   /** Values of `ip_user` the simulator accepts (the agency's registered addresses). */
   readonly allowedIps: readonly string[];
   readonly seed?: string;
+  /**
+   * The endpoint the simulator plays (adapters/dukcapil/profile.ts): its path template, method
+   * names and request keys, served strictly (request.ts, profile-route.ts). Default: central.
+   */
+  readonly profile?: UpstreamProfile;
+  /** The `{region}` path segment a regional profile serves, e.g. `64-74` (Kota Bontang). */
+  readonly region?: string;
 }
+
+/** Kota Bontang (province 64, city 74), the region of the demo's agreement. */
+export const DEFAULT_REGION = '64-74';
 
 /**
  * Calls in the last second, to report the busiest second and every call over the rate quota:
@@ -64,6 +89,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: HttpBindings }> {
   const population = new SyntheticPopulation(options.seed ?? 'gerbang-demo');
+  const profile = options.profile ?? CENTRAL_PROFILE;
+  const region = options.region ?? DEFAULT_REGION;
   let settings: SimulatorSettings = { ...DEFAULT_SETTINGS };
   let calls: Record<string, number> = {};
   let dataCalls = 0;
@@ -123,8 +150,16 @@ export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: 
     return c.json({ status: 'OK' });
   });
 
-  app.post('/dukcapil/get_json/:consumer/:method', async (c) => {
-    const method = c.req.param('method');
+  const route = profileRouter(profile, region);
+  const dataCall = async (c: Context<{ Bindings: HttpBindings }>): Promise<Response> => {
+    const routed = route(c.req.path);
+    if (routed === undefined) {
+      // No such route on a strict endpoint: the wrong path form, region or method-name case.
+      calls['UNROUTED'] = (calls['UNROUTED'] ?? 0) + 1;
+      return c.json(respon('Method Tidak Dikenal'), 404);
+    }
+    const { method } = routed;
+    const spec = profile.methods[method];
     calls[method] = (calls[method] ?? 0) + 1;
     dataCalls++;
     window.record(performance.now(), settings.rateQuotaPerSecond);
@@ -134,8 +169,16 @@ export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: 
       settings.latencyMs + spike + (settings.jitterMs > 0 ? Math.random() * settings.jitterMs : 0);
     if (delay > 0) await sleep(delay);
 
-    if (settings.fault !== 'none') return faultAnswer(c, settings.fault);
-    if (settings.failureRate > 0 && Math.random() < settings.failureRate) return injectedFailure(c);
+    const struck = settings.faultMethod === '' || settings.faultMethod === method;
+    if (struck && settings.fault !== 'none') return faultAnswer(c, settings.fault);
+    if (struck && settings.timeoutRate > 0 && Math.random() < settings.timeoutRate) {
+      // An upstream that never answers: held, then cut, no work done.
+      await sleep(settings.stallMs);
+      c.env.incoming.socket.destroy();
+      return c.body(null, 500);
+    }
+    if (struck && settings.failureRate > 0 && Math.random() < settings.failureRate)
+      return injectedFailure(c);
 
     let body: Record<string, unknown>;
     try {
@@ -144,42 +187,46 @@ export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: 
         throw new Error('not an object');
       body = parsed as Record<string, unknown>;
     } catch {
-      return c.json(respon('Format Request Tidak Sesuai'));
+      return c.json(respon(RESPON_TEXT.bad_request));
     }
     // Each method reports errors its own way: CALL_NIK as RESPON text, the verify method as codes.
-    const fail = (kind: SimFailure): Response =>
-      c.json(method === VERIFY_METHOD ? responseCode(kind) : respon(RESPON_TEXT[kind]));
-    if (c.req.param('consumer') !== options.consumer) return fail('login');
-    if (field(body, 'user_id') !== options.userId || field(body, 'password') !== options.password) {
+    const isVerify = method === 'CALL_VERIFY_BY_ELEMEN';
+    const fail = (kind: Exclude<SimFailure, 'ambiguous'>): Response =>
+      c.json(isVerify ? responseCode(kind) : respon(RESPON_TEXT[kind]));
+    if (routed.consumer !== options.consumer) return fail('login');
+    const credentials = credentialsOf(body, spec);
+    if (credentials.userId !== options.userId || credentials.password !== options.password)
       return fail('login');
-    }
-    const ip = field(body, 'ip_user');
+    const ip = credentials.ipUser;
     if (typeof ip !== 'string' || !options.allowedIps.includes(ip)) return fail('ip');
-    if (method !== 'CALL_NIK' && method !== VERIFY_METHOD)
-      return c.json(respon('Method Tidak Dikenal'), 404);
+    const nik = isVerify ? undefined : readCallNik(body, spec);
+    const verify = isVerify ? readVerify(body, spec, profile.dateFormat) : undefined;
+    if (nik === undefined && verify === undefined) return fail('bad_request');
     if (!consumeQuota()) return fail('quota');
-    if (settings.respon !== '' && method !== VERIFY_METHOD) return c.json(respon(settings.respon));
-    if (settings.responseCode !== '' && method === VERIFY_METHOD)
-      return c.json(
-        envelope([{ RESPONSE_CODE: settings.responseCode, RESPONSE_DESC: 'Disimulasikan' }]),
-      );
+    if (settings.respon !== '' && !isVerify) return c.json(respon(settings.respon));
+    if (settings.responseCode !== '' && isVerify)
+      return c.json(codeAnswer(settings.responseCode, 'Disimulasikan'));
 
-    const nik = field(body, 'nik');
-    const record = typeof nik === 'string' ? population.find(nik) : undefined;
+    const records = population.records(verify?.nik ?? nik ?? '');
     let answer: object;
-    if (record === undefined)
-      answer = method === VERIFY_METHOD ? responseCode('not_found') : respon(RESPON_TEXT.not_found);
-    else if (method === VERIFY_METHOD)
-      answer = verifyAgainst(record, body) ?? responseCode('bad_request');
-    else answer = envelope([record]);
+    if (records.length === 0)
+      answer = isVerify ? responseCode('not_found') : respon(RESPON_TEXT.not_found);
+    else if (verify !== undefined)
+      answer =
+        records.length > 1 ? responseCode('ambiguous') : verifyAgainst(records[0] ?? {}, verify);
+    else
+      answer =
+        AMBIGUOUS_NIKS[nik ?? ''] === 'first_of_two_pages'
+          ? envelope(records.slice(0, 1), records.length)
+          : envelope(records);
 
-    if (settings.dropResponseRate > 0 && Math.random() < settings.dropResponseRate) {
+    if (struck && settings.dropResponseRate > 0 && Math.random() < settings.dropResponseRate) {
       // The work is done (quota spent), then the connection dies before the answer.
       c.env.incoming.socket.destroy();
       return c.body(null, 500);
     }
     return c.json(answer);
-  });
+  };
 
   app.get('/__sim/state', (c) =>
     c.json({
@@ -226,6 +273,9 @@ export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: 
   });
 
   app.get('/__sim/data-balikan', (c) => c.json({ items: [...received.values()] }));
+
+  // Last: every other POST is a data call, routed by the profile's own path template.
+  app.post('*', dataCall);
 
   return app;
 }

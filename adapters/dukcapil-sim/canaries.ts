@@ -70,3 +70,19 @@ export const CANARY_RESIDENTS: Readonly<Record<string, Readonly<Record<string, u
 
 /** A NIK of valid form that the registry does not know. */
 export const CANARY_NOT_FOUND_NIK = '6474010101010009';
+
+/**
+ * NIKs with more than one record in the registry (DOMAIN.md, "Dukcapil web service": "`content`
+ * may hold more than one record"; PKS Pasal 2(2)a makes the agency answer for uniqueness). Born
+ * in 2001–2003, outside the 1960–1999 range test/helpers/batch-file.ts draws from, so that no
+ * generated batch meets them by chance.
+ * - `two_records`: CALL_NIK answers `content` with two objects, `totalElements: 2`;
+ * - `first_of_two_pages`: CALL_NIK answers one object of a page of size 1 with
+ *   `totalElements: 2`, `lastPage: false` (the paged form of the same fact).
+ * CALL_VERIFY_BY_ELEMEN answers both with `RESPONSE_CODE` 12.
+ */
+export const AMBIGUOUS_NIKS: Readonly<Record<string, 'two_records' | 'first_of_two_pages'>> = {
+  '6474015505010011': 'two_records',
+  '6474010202030012': 'two_records',
+  '6474014303020013': 'first_of_two_pages',
+};

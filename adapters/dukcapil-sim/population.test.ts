@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CANARY_NOT_FOUND_NIK, CANARY_RESIDENTS } from './canaries.ts';
+import { AMBIGUOUS_NIKS, CANARY_NOT_FOUND_NIK, CANARY_RESIDENTS } from './canaries.ts';
 import { SyntheticPopulation } from './population.ts';
 import { normaliseUpstreamRecord } from '../../policies/index.ts';
 
@@ -53,5 +53,17 @@ describe('SyntheticPopulation', () => {
     }
     expect(missing).toBeGreaterThan(50);
     expect(missing).toBeLessThan(160);
+  });
+
+  it('holds two different people under each ambiguous NIK, the same for a seed', () => {
+    for (const nik of Object.keys(AMBIGUOUS_NIKS)) {
+      const records = population.records(nik);
+      expect(records).toHaveLength(2);
+      expect(records.map((r) => String(r['NIK']))).toEqual([nik, nik]);
+      expect(records[0]?.['NAMA_LGKP']).not.toBe(records[1]?.['NAMA_LGKP']);
+      expect(population.find(nik)).toEqual(records[0]);
+      expect(new SyntheticPopulation('test-seed').records(nik)).toEqual(records);
+    }
+    expect(population.records(CANARY_NOT_FOUND_NIK)).toEqual([]);
   });
 });

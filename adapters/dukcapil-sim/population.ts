@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { checkNik } from '../../policies/nik.ts';
-import { CANARY_NOT_FOUND_NIK, CANARY_RESIDENTS } from './canaries.ts';
+import { AMBIGUOUS_NIKS, CANARY_NOT_FOUND_NIK, CANARY_RESIDENTS } from './canaries.ts';
 
 const PROVINCES: Readonly<Record<string, string>> = {
   '11': 'ACEH',
@@ -216,22 +216,48 @@ export class SyntheticPopulation {
     this.seed = seed;
   }
 
-  private randomFor(nik: string): () => number {
-    const digest = createHash('sha256').update(this.seed).update('\0').update(nik).digest();
+  private randomFor(nik: string, variant = ''): () => number {
+    const digest = createHash('sha256')
+      .update(this.seed)
+      .update('\0')
+      .update(nik)
+      .update(variant)
+      .digest();
     return prng(digest.readUInt32BE(0));
   }
 
-  /** The upstream record for a NIK, with all ~30 keys Dukcapil sends, or undefined. */
+  /**
+   * The upstream record for a NIK, with all ~30 keys Dukcapil sends, or undefined; for a NIK with
+   * several records (AMBIGUOUS_NIKS), the first of them: use `records` to see them all.
+   */
   find(nik: string): Readonly<Record<string, unknown>> | undefined {
-    const canary = CANARY_RESIDENTS[nik];
-    if (canary !== undefined) return canary;
-    if (nik === CANARY_NOT_FOUND_NIK) return undefined;
-    const check = checkNik(nik);
-    if (!check.valid) return undefined;
-    const random = this.randomFor(nik);
-    if (random() < 0.05) return undefined;
+    return this.records(nik)[0];
+  }
 
-    const female = check.sex === 'PEREMPUAN';
+  /** Every record the registry holds for a NIK: none, one, or two for AMBIGUOUS_NIKS. */
+  records(nik: string): readonly Readonly<Record<string, unknown>>[] {
+    const canary = CANARY_RESIDENTS[nik];
+    if (canary !== undefined) return [canary];
+    if (nik === CANARY_NOT_FOUND_NIK) return [];
+    const check = checkNik(nik);
+    if (!check.valid) return [];
+    if (AMBIGUOUS_NIKS[nik] !== undefined)
+      // Two people registered under one NIK: the second drawn from its own stream.
+      return [
+        this.generate(nik, check.sex, this.randomFor(nik)),
+        this.generate(nik, check.sex, this.randomFor(nik, '#2')),
+      ];
+    const random = this.randomFor(nik);
+    if (random() < 0.05) return [];
+    return [this.generate(nik, check.sex, random)];
+  }
+
+  private generate(
+    nik: string,
+    sex: string | undefined,
+    random: () => number,
+  ): Readonly<Record<string, unknown>> {
+    const female = sex === 'PEREMPUAN';
     const family = pick(random, FAMILY);
     const name = `${pick(random, female ? GIVEN_FEMALE : GIVEN_MALE)} ${family}`;
     const regencyCode = nik.slice(0, 4);

@@ -18,6 +18,17 @@ describe('CircuitBreaker', () => {
     expect(breaker.tryAcquire()).toBe(false);
   });
 
+  it('says how long until its probe while open, and nothing otherwise', () => {
+    const { breaker, advance } = breakerAt();
+    expect(breaker.msUntilProbe()).toBe(0);
+    for (let i = 0; i < 3; i++) breaker.reportFailure();
+    expect(breaker.msUntilProbe()).toBe(1000);
+    advance(400);
+    expect(breaker.msUntilProbe()).toBe(600);
+    advance(600);
+    expect([breaker.state, breaker.msUntilProbe()]).toEqual(['half_open', 0]);
+  });
+
   it('a success resets the count', () => {
     const { breaker } = breakerAt();
     breaker.reportFailure();

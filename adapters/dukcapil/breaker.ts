@@ -1,7 +1,8 @@
 /**
  * A circuit breaker for the upstream: after `failureThreshold` consecutive failures it opens and
  * fails fast for `openMs`; then one probe is let through (half-open). The probe's outcome closes
- * or re-opens it. Only failures that say "the upstream is unwell" count.
+ * or re-opens it. Only failures that say "the upstream is unwell" count; the client keeps one
+ * breaker per method (http-client.ts).
  */
 export interface BreakerOptions {
   readonly failureThreshold: number;
@@ -32,6 +33,15 @@ export class CircuitBreaker {
     return this.now() - this.openedAt >= this.options.openMs ? 'half_open' : 'open';
   }
 
+  /**
+   * While open, how long until a probe may go through: what a caller refused now should wait
+   * (the gateway's `Retry-After`), rather than come back at once and be refused again. 0 otherwise.
+   */
+  msUntilProbe(): number {
+    if (this.openedAt === undefined) return 0;
+    return Math.max(0, this.openedAt + this.options.openMs - this.now());
+  }
+
   /** Asks to make a call. False means fail fast. A true answer must be followed by a report. */
   tryAcquire(): boolean {
     const state = this.state;
@@ -44,6 +54,14 @@ export class CircuitBreaker {
   reportSuccess(): void {
     this.consecutiveFailures = 0;
     this.openedAt = undefined;
+    this.probeInFlight = false;
+  }
+
+  /**
+   * The call told nothing about the upstream's health (it answered, but not readably): the count
+   * stays as it was, and a half-open probe's slot is freed for the next call to probe again.
+   */
+  reportNeutral(): void {
     this.probeInFlight = false;
   }
 

@@ -21,6 +21,22 @@ describe('classifyRespon', () => {
   ])('%s → %s', (text, kind) => {
     expect(classifyRespon(text).kind).toBe(kind);
   });
+
+  // "tidak aktif": the resident's NIK, or the agency's account (docs/upstream.md, "Inactive").
+  it.each([
+    ['NIK Tidak Aktif', 'not_found: NIK inactive'],
+    ['data penduduk  tidak aktif', 'not_found: NIK inactive'],
+    ['User Tidak Aktif', 'rejected: user inactive'],
+    ['AKUN TIDAK AKTIF', 'rejected: user inactive'],
+    ['Lembaga tidak aktif', 'rejected: institution inactive'],
+    ['Instansi  Tidak Aktif', 'rejected: institution inactive'],
+    // Naming the account wins: a resident is never called inactive for the agency's login.
+    ['User tidak aktif untuk NIK ini', 'rejected: user inactive'],
+    ['Tidak Aktif', 'malformed: unrecognised RESPON'],
+  ])('tells %j apart as %s', (text, expected) => {
+    const { kind, reason } = classifyRespon(text);
+    expect(`${kind}: ${reason}`).toBe(expected);
+  });
 });
 
 describe('parseCallNikEnvelope', () => {
@@ -42,6 +58,17 @@ describe('parseCallNikEnvelope', () => {
     ['RESPON not text', envelope([{ RESPON: 42 }]), 'malformed'],
     ['not found', envelope([{ RESPON: 'Data Tidak Ditemukan' }]), 'not_found'],
     ['quota', envelope([{ respon: 'Kuota Akses Hari ini telah Habis' }]), 'quota'],
+    ['two records', envelope([{ NIK: '1' }, { NIK: '1' }]), 'ambiguous'],
+    [
+      'one record of two',
+      JSON.stringify({ content: [{ NIK: '1' }], totalElements: 2, numberOfElements: 1 }),
+      'ambiguous',
+    ],
+    [
+      'a count as text',
+      JSON.stringify({ content: [{ NIK: '1' }], totalElements: '3' }),
+      'ambiguous',
+    ],
   ])('%s → %s', (_name, text, kind) => {
     expect(() => parseCallNikEnvelope(text)).toThrow(expect.objectContaining({ kind }) as Error);
   });

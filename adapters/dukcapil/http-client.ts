@@ -1,19 +1,28 @@
 /**
- * The real Dukcapil client: `POST {baseUrl}/dukcapil/get_json/{consumer}/{method}` for `CALL_NIK`
- * and `CALL_VERIFY_BY_ELEMEN`, over an undici pool (keep-alive, timeouts, a concurrency cap), with
- * a response size limit and a circuit breaker. Calls are not retried, except once when the
- * connection failed before the request was sent (transport.ts says when that is).
+ * The real Dukcapil client: `POST` to the method URL the upstream profile builds (method-url.ts)
+ * for `CALL_NIK` and `CALL_VERIFY_BY_ELEMEN`, bodies spelt as the profile says (request-body.ts),
+ * over an undici pool (keep-alive, timeouts, a concurrency cap), with a response size limit and a
+ * circuit breaker per method. Calls are not retried, except once when the connection failed
+ * before the request was sent (transport.ts says when that is).
+ *
+ * The breakers count outages only: timeouts, connection failures and HTTP 5xx. An answer the
+ * adapter cannot read (malformed: not JSON, another shape, an unknown code) is reported apart
+ * (`onMalformed`) and leaves the breaker as it was: the upstream did answer, promptly, and a
+ * shape the adapter does not know is a configuration or conformance problem that failing fast
+ * would not cure — it would only turn it into an outage (docs/upstream.md, "Breakers").
  */
 import { Pool } from 'undici';
-import {
-  normaliseDate,
-  normaliseUpstreamRecord,
-  UPSTREAM_ELEMENT_KEYS,
-  type ElementName,
-} from '../../policies/index.ts';
+import { normaliseUpstreamRecord } from '../../policies/index.ts';
 import { CircuitBreaker, type BreakerOptions } from './breaker.ts';
-import { dukcapilMethodUrl, type DukcapilMethod } from './method-url.ts';
+import { dukcapilMethodUrl } from './method-url.ts';
 import { parseCallNikEnvelope } from './envelope.ts';
+import {
+  CENTRAL_PROFILE,
+  profileProblems,
+  type DukcapilMethod,
+  type UpstreamProfile,
+} from './profile.ts';
+import { callNikBody, verifyBody } from './request-body.ts';
 import { parseVerifyEnvelope } from './verify-envelope.ts';
 import { Semaphore, UpstreamRatePacer } from './rate-pacer.ts';
 import { readBodyWithin, toFailure, wasNothingSent } from './transport.ts';
@@ -25,11 +34,18 @@ import {
   type UpstreamLookup,
   type UpstreamObserver,
   type UpstreamVerification,
+  type VerifyClaims,
 } from './port.ts';
+
+const METHODS: readonly DukcapilMethod[] = ['CALL_NIK', 'CALL_VERIFY_BY_ELEMEN'];
 
 export interface DukcapilHttpOptions {
   readonly baseUrl: string;
+  /** How the endpoint is spoken to (profile.ts); default: the central profile. */
+  readonly profile?: UpstreamProfile | undefined;
   readonly consumer: string;
+  /** The `{region}` path segment (e.g. `64-74`), for a profile whose template has one. */
+  readonly region?: string | undefined;
   readonly userId: string;
   readonly password: string;
   readonly ipUser: string;
@@ -42,7 +58,10 @@ export interface DukcapilHttpOptions {
   /** Calls allowed to wait for a connection beyond maxConnections before failing fast. */
   readonly maxQueued: number;
   readonly maxResponseBytes: number;
-  /** `now` (the breaker's clock) is for tests that step past `openMs` instead of waiting. */
+  /**
+   * Each method has its own breaker with these options. `now` (the breaker's clock) is for tests
+   * that step past `openMs` instead of waiting.
+   */
   readonly breaker: BreakerOptions;
   /** The agency's Dukcapil rate quota; calls wait for their slot (at most maxRateWaitMs). */
   readonly ratePerSecond?: number | undefined;
@@ -52,18 +71,23 @@ export interface DukcapilHttpOptions {
 
 export class DukcapilHttpClient implements DukcapilClient {
   private readonly pool: Pool;
-  private readonly breaker: CircuitBreaker;
+  private readonly breakers: Readonly<Record<DukcapilMethod, CircuitBreaker>>;
   private readonly pacer: UpstreamRatePacer | undefined;
   private readonly connections: Semaphore;
   private readonly observer: UpstreamObserver;
   private readonly paths: Readonly<Record<DukcapilMethod, string>>;
+  private readonly profile: UpstreamProfile;
   private readonly options: DukcapilHttpOptions;
   private inFlight = 0;
 
   constructor(options: DukcapilHttpOptions) {
     this.options = options;
+    this.profile = options.profile ?? CENTRAL_PROFILE;
+    const problems = profileProblems(this.profile, options.region);
+    if (problems.length > 0) throw new RangeError(`upstream profile: ${problems.join('; ')}`);
+    const endpoint = { profile: this.profile, consumer: options.consumer, region: options.region };
     const methodUrl = (method: DukcapilMethod) =>
-      dukcapilMethodUrl(options.baseUrl, options.consumer, method);
+      dukcapilMethodUrl(options.baseUrl, endpoint, method);
     this.paths = {
       CALL_NIK: methodUrl('CALL_NIK').pathname,
       CALL_VERIFY_BY_ELEMEN: methodUrl('CALL_VERIFY_BY_ELEMEN').pathname,
@@ -76,7 +100,11 @@ export class DukcapilHttpClient implements DukcapilClient {
       bodyTimeout: options.bodyTimeoutMs,
       keepAliveTimeout: 4_000,
     });
-    this.breaker = new CircuitBreaker(options.breaker);
+    // One per method: a verify outage (or a verify batch's load) never fails lookups fast.
+    this.breakers = {
+      CALL_NIK: new CircuitBreaker(options.breaker),
+      CALL_VERIFY_BY_ELEMEN: new CircuitBreaker(options.breaker),
+    };
     this.connections = new Semaphore(options.maxConnections);
     this.pacer =
       options.ratePerSecond === undefined
@@ -85,60 +113,40 @@ export class DukcapilHttpClient implements DukcapilClient {
     this.observer = options.observer ?? noopUpstreamObserver;
   }
 
+  /** `breaker` is CALL_NIK's (the lookups readiness speaks for); `methods` has each one's. */
   health(): UpstreamHealth {
-    return { breaker: this.breaker.state };
+    const methods = Object.fromEntries(
+      METHODS.map((method) => [method, this.breakers[method].state]),
+    ) as Record<DukcapilMethod, UpstreamHealth['breaker']>;
+    return { breaker: methods.CALL_NIK, methods };
   }
 
   async lookupByNik(nik: string): Promise<UpstreamLookup> {
-    return this.invoke(
-      this.paths.CALL_NIK,
-      {
-        NIK: nik,
-        user_id: this.options.userId,
-        password: this.options.password,
-        ip_user: this.options.ipUser,
-      },
-      (text, upstreamStatus, latencyMs) => {
-        const raw = parseCallNikEnvelope(text);
-        const { record, droppedKeys, unparseableValues } = normaliseUpstreamRecord(raw);
-        this.observer.onDroppedKeys(droppedKeys);
-        this.observer.onUnparseableValues(unparseableValues);
-        // Never release a record that is not the one asked for.
-        if (record.nik !== nik)
-          throw new UpstreamFailure('malformed', 'record NIK differs from the request');
-        return { record, upstreamStatus, latencyMs };
-      },
-    );
+    const body = callNikBody(this.profile, this.options, nik);
+    return this.invoke('CALL_NIK', body, (text, upstreamStatus, latencyMs) => {
+      const raw = parseCallNikEnvelope(text);
+      const { record, droppedKeys, unparseableValues } = normaliseUpstreamRecord(raw);
+      this.observer.onDroppedKeys(droppedKeys);
+      this.observer.onUnparseableValues(unparseableValues);
+      // Never release a record that is not the one asked for.
+      if (record.nik !== nik)
+        throw new UpstreamFailure('malformed', 'record NIK differs from the request');
+      return { record, upstreamStatus, latencyMs };
+    });
   }
 
   async verifyByElements(
     nik: string,
-    claims: Readonly<Partial<Record<ElementName, string>>>,
+    claims: VerifyClaims,
     threshold: number,
   ): Promise<UpstreamVerification> {
-    const elements = Object.keys(claims) as ElementName[];
-    const body: Record<string, string> = {
-      USER_ID: this.options.userId,
-      PASSWORD: this.options.password,
-      IP_USER: this.options.ipUser,
-      TRESHOLD: String(threshold), // sic: the upstream's spelling
-      NIK: nik,
-    };
-    for (const element of elements) {
-      const value = claims[element] ?? '';
-      // Dates travel in the registry's own form, whatever form the agency holds them in.
-      body[UPSTREAM_ELEMENT_KEYS[element]] =
-        element === 'tanggal_lahir' ? (normaliseDate(value) ?? value) : value;
-    }
-    return this.invoke(
-      this.paths.CALL_VERIFY_BY_ELEMEN,
-      body,
-      (text, upstreamStatus, latencyMs) => ({
-        verdicts: parseVerifyEnvelope(text, nik, elements, threshold),
-        upstreamStatus,
-        latencyMs,
-      }),
-    );
+    const { body, claimed } = verifyBody(this.profile, this.options, nik, claims, threshold);
+    return this.invoke('CALL_VERIFY_BY_ELEMEN', body, (text, upstreamStatus, latencyMs) => {
+      const verdicts = parseVerifyEnvelope(text, claimed, threshold, this.profile.responseCodes);
+      // A claimed NIK other than the one asked about is no match, whatever the NIK's verdict.
+      if (claims.nik !== undefined && claims.nik !== nik) verdicts.nik = { match: false };
+      return { verdicts, upstreamStatus, latencyMs };
+    });
   }
 
   /**
@@ -146,7 +154,7 @@ export class DukcapilHttpClient implements DukcapilClient {
    * retry, and the observer. `parse` turns the answer into a result or throws UpstreamFailure.
    */
   private async invoke<T>(
-    path: string,
+    method: DukcapilMethod,
     body: Readonly<Record<string, string>>,
     parse: (text: string, upstreamStatus: number, latencyMs: number) => T,
   ): Promise<T> {
@@ -157,36 +165,45 @@ export class DukcapilHttpClient implements DukcapilClient {
     let started = performance.now();
     let asked = false;
     let holdsConnection = false;
+    const breaker = this.breakers[method];
     try {
       // Waiting for a connection and a rate slot counts as in flight: the queue stays bounded.
       await this.connections.acquire();
       holdsConnection = true;
       await this.pacer?.acquire();
-      if (!this.breaker.tryAcquire())
-        throw new UpstreamFailure('unavailable', 'circuit breaker open');
+      if (!breaker.tryAcquire())
+        throw new UpstreamFailure(
+          'unavailable',
+          'circuit breaker open',
+          undefined,
+          breaker.msUntilProbe(),
+        );
       asked = true;
       started = performance.now();
-      const { text, status } = await this.postWithOneSafeRetry(path, JSON.stringify(body));
+      const { text, status } = await this.postWithOneSafeRetry(
+        this.paths[method],
+        JSON.stringify(body),
+      );
       const latencyMs = performance.now() - started;
       const result = parse(text, status, latencyMs);
-      this.breaker.reportSuccess();
-      this.observer.onCall('ok', latencyMs);
+      breaker.reportSuccess();
+      this.observer.onCall('ok', latencyMs, method);
       return result;
     } catch (error) {
       const failure = toFailure(error);
       // Refused before the upstream was asked: nothing to tell the breaker or the metrics.
       if (!asked) throw failure;
-      // Not found, rejected and quota are answers: the upstream is healthy.
-      if (
-        failure.kind === 'malformed' ||
-        failure.kind === 'timeout' ||
-        failure.kind === 'unavailable'
-      ) {
-        this.breaker.reportFailure();
+      if (failure.kind === 'timeout' || failure.kind === 'unavailable') {
+        breaker.reportFailure();
+      } else if (failure.kind === 'malformed') {
+        // Answered, but not readably: neither an outage nor proof of health (see the header).
+        breaker.reportNeutral();
+        this.observer.onMalformed?.(method, failure.reason);
       } else {
-        this.breaker.reportSuccess();
+        // Not found, ambiguous, rejected and quota are answers: the upstream is healthy.
+        breaker.reportSuccess();
       }
-      this.observer.onCall(failure.kind, performance.now() - started);
+      this.observer.onCall(failure.kind, performance.now() - started, method);
       throw failure;
     } finally {
       if (holdsConnection) this.connections.release();
@@ -227,10 +244,18 @@ export class DukcapilHttpClient implements DukcapilClient {
     const text = await readBodyWithin(response.body, this.options.maxResponseBytes);
     if (text === undefined)
       throw new UpstreamFailure('malformed', 'response larger than the limit', response.statusCode);
+    // DOMAIN.md: "Answers are HTTP 200 even for errors". A 5xx is the host failing (an
+    // outage); any other status is an answer of another kind (a wrong path, a proxy's page).
+    if (response.statusCode >= 500)
+      throw new UpstreamFailure(
+        'unavailable',
+        `upstream HTTP status ${String(response.statusCode)}`,
+        response.statusCode,
+      );
     if (response.statusCode !== 200) {
       throw new UpstreamFailure(
         'malformed',
-        `upstream HTTP status ${response.statusCode}`,
+        `upstream HTTP status ${String(response.statusCode)}`,
         response.statusCode,
       );
     }

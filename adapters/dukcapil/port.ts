@@ -2,16 +2,17 @@
  * The port through which the gateway reaches Dukcapil. Implementations return records already
  * reduced to the nine elements; the raw upstream object never crosses this boundary.
  */
-import type { ClaimVerdict, ElementName, PopulationRecord } from '../../policies/index.ts';
+import type { Alamat, ClaimVerdict, ElementName, PopulationRecord } from '../../policies/index.ts';
+import type { DukcapilMethod } from './profile.ts';
 
 export type UpstreamFailureKind =
   | 'not_found' // RESPON "Data Tidak Ditemukan"
   | 'ambiguous' // more than one record for the NIK: never released as one (PKS Pasal 2(2)a)
   | 'rejected' // login failed, IP not registered
   | 'quota' // the agency's daily Dukcapil quota
-  | 'malformed' // anything we cannot use: bad JSON, HTML, wrong shape, 5xx, another NIK
+  | 'malformed' // an answer we cannot read: bad JSON, HTML, wrong shape, unknown code, another NIK
   | 'timeout'
-  | 'unavailable'; // connection refused/reset, breaker open, concurrency cap reached
+  | 'unavailable'; // connection refused/reset, HTTP 5xx, breaker open, concurrency cap reached
 
 /** A domain error: what went wrong upstream, in words safe for the operator's log. */
 export class UpstreamFailure extends Error {
@@ -20,12 +21,20 @@ export class UpstreamFailure extends Error {
   /** A fixed description, never upstream text. */
   readonly reason: string;
   readonly upstreamStatus: number | undefined;
+  /** When a retry can succeed at the earliest (an open breaker's probe), if the adapter knows. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(kind: UpstreamFailureKind, reason: string, upstreamStatus?: number) {
+  constructor(
+    kind: UpstreamFailureKind,
+    reason: string,
+    upstreamStatus?: number,
+    retryAfterMs?: number,
+  ) {
     super(`${kind}: ${reason}`);
     this.kind = kind;
     this.reason = reason;
     this.upstreamStatus = upstreamStatus;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -42,9 +51,25 @@ export interface UpstreamVerification {
   readonly latencyMs: number;
 }
 
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
 export interface UpstreamHealth {
-  readonly breaker: 'closed' | 'open' | 'half_open';
+  /** CALL_NIK's breaker: the lookups a readiness check speaks for. */
+  readonly breaker: BreakerState;
+  /** Each method's own breaker (one per method: docs/upstream.md, "Breakers"). */
+  readonly methods?: Readonly<Record<DukcapilMethod, BreakerState>>;
 }
+
+/** An address claimed part by part (the canonical `Alamat` parts, as plain claimed text). */
+export type AddressClaim = Readonly<Partial<Record<keyof Alamat, string>>>;
+
+/**
+ * What a verification claims: text per element; `alamat` as free text (the street line, sent as
+ * `ALAMAT` alone) or as a structured address (its parts sent beside `ALAMAT`).
+ */
+export type VerifyClaims = {
+  readonly [E in ElementName]?: E extends 'alamat' ? string | AddressClaim : string;
+};
 
 export interface DukcapilClient {
   /** CALL_NIK: one resident by NIK. Throws UpstreamFailure. */
@@ -56,7 +81,7 @@ export interface DukcapilClient {
    */
   verifyByElements(
     nik: string,
-    claims: Readonly<Partial<Record<ElementName, string>>>,
+    claims: VerifyClaims,
     threshold: number,
   ): Promise<UpstreamVerification>;
   health(): UpstreamHealth;
@@ -65,7 +90,12 @@ export interface DukcapilClient {
 
 /** What the adapter reports about itself; the gateway turns it into metrics. */
 export interface UpstreamObserver {
-  onCall(outcome: 'ok' | UpstreamFailureKind, latencyMs: number): void;
+  onCall(outcome: 'ok' | UpstreamFailureKind, latencyMs: number, method?: DukcapilMethod): void;
+  /**
+   * An answer the adapter could not read (also reported to onCall as `malformed`): counted apart
+   * from outages, which alone move the breakers. `reason` is the adapter's fixed phrase.
+   */
+  onMalformed?(method: DukcapilMethod, reason: string): void;
   onDroppedKeys(count: number): void;
   onUnparseableValues(count: number): void;
 }

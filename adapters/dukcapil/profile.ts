@@ -89,6 +89,56 @@ export interface UpstreamProfile {
   readonly responseCodes: Readonly<Record<string, ResponseCodeMeaning>>;
 }
 
+/** The placeholders a path template may use; `{consumer}` and `{method}` are required. */
+export const PATH_PLACEHOLDERS = ['region', 'consumer', 'method'] as const;
+
+/**
+ * A profile as configuration writes it (`upstream.profile`): a built-in name, or a whole profile
+ * whose `addressParts`, `unclaimed` and `responseCodes` may be left out (then DOMAIN.md's list,
+ * `omit`, DOMAIN.md's code table). docs/upstream.md, "Writing a profile".
+ */
+export type UpstreamProfileSetting =
+  | keyof typeof BUILT_IN_PROFILES
+  | (Omit<UpstreamProfile, 'addressParts' | 'unclaimed' | 'responseCodes'> & {
+      readonly addressParts?: readonly AddressPartKey[] | undefined;
+      readonly unclaimed?: UpstreamProfile['unclaimed'] | undefined;
+      readonly responseCodes?: UpstreamProfile['responseCodes'] | undefined;
+    });
+
+/** The profile a setting names, defaults filled in. */
+export function resolveUpstreamProfile(
+  setting: UpstreamProfileSetting | undefined,
+): UpstreamProfile {
+  if (setting === undefined) return CENTRAL_PROFILE;
+  if (typeof setting === 'string') return BUILT_IN_PROFILES[setting];
+  return {
+    ...setting,
+    addressParts: setting.addressParts ?? [...ADDRESS_PART_KEYS],
+    unclaimed: setting.unclaimed ?? 'omit',
+    // A profile's own codes are added to DOMAIN.md's, and win where they name the same code.
+    responseCodes: { ...DOMAIN_RESPONSE_CODES, ...setting.responseCodes },
+  };
+}
+
+/**
+ * What is wrong with a profile for an endpoint with this region, in configuration words; empty
+ * when usable. The schema checks each field's form; this checks how they fit together.
+ */
+export function profileProblems(profile: UpstreamProfile, region: string | undefined): string[] {
+  const problems: string[] = [];
+  const used = [...profile.pathTemplate.matchAll(/\{([^}]*)\}/g)].map((m) => m[1] ?? '');
+  for (const name of used)
+    if (!(PATH_PLACEHOLDERS as readonly string[]).includes(name))
+      problems.push(`pathTemplate has an unknown placeholder {${name}}`);
+  for (const name of ['consumer', 'method'])
+    if (!used.includes(name)) problems.push(`pathTemplate must contain {${name}}`);
+  if (used.includes('region') && region === undefined)
+    problems.push(`upstream.region is required: profile ${profile.name} has {region} in its path`);
+  if (profile.methods.CALL_NIK.name === profile.methods.CALL_VERIFY_BY_ELEMEN.name)
+    problems.push('the two methods must have different names');
+  return problems;
+}
+
 /** RESPONSE_CODE values used by integrators (DOMAIN.md, "CALL_VERIFY_BY_ELEMEN failure"). */
 export const DOMAIN_RESPONSE_CODES: Readonly<Record<string, ResponseCodeMeaning>> = {
   '03': 'rejected_login',

@@ -49,35 +49,46 @@ describe('verdictUnder', () => {
   });
 });
 
+/** The keys each element goes under, as the client sends a free-text claim. */
+const KEYS = {
+  nama_lengkap: { element: 'nama_lengkap', keys: ['NAMA_LGKP'] },
+  tanggal_lahir: { element: 'tanggal_lahir', keys: ['TGL_LHR'] },
+} as const;
+const NAMA = [KEYS.nama_lengkap];
+
 describe('parseVerifyEnvelope', () => {
-  it('answers exactly the claimed elements and ignores the rest', () => {
+  it('answers exactly the claimed elements and ignores the rest (no RESPONSE_CODE on success)', () => {
     const text = envelope({
-      RESPONSE_CODE: '01',
-      NIK,
+      NIK: 'Sesuai',
       NAMA_LGKP: 'Sesuai (96)',
       tgl_lhr: 'Tidak Sesuai',
       AGAMA: 'Sesuai',
     });
-    expect(parseVerifyEnvelope(text, NIK, ['nama_lengkap', 'tanggal_lahir'], 85)).toEqual({
+    expect(parseVerifyEnvelope(text, [KEYS.nama_lengkap, KEYS.tanggal_lahir], 85)).toEqual({
       nama_lengkap: { match: true },
       tanggal_lahir: { match: false },
     });
   });
 
   it('drops the score, and holds a Sesuai under the threshold as no match', () => {
-    const text = envelope({ RESPONSE_CODE: '01', NIK, NAMA_LGKP: 'Sesuai (86)' });
-    expect(parseVerifyEnvelope(text, NIK, ['nama_lengkap'], 85)).toEqual({
-      nama_lengkap: { match: true },
-    });
-    expect(parseVerifyEnvelope(text, NIK, ['nama_lengkap'], 90)).toEqual({
-      nama_lengkap: { match: false },
-    });
+    const text = envelope({ NIK: 'Sesuai', NAMA_LGKP: 'Sesuai (86)' });
+    expect(parseVerifyEnvelope(text, NAMA, 85)).toEqual({ nama_lengkap: { match: true } });
+    expect(parseVerifyEnvelope(text, NAMA, 90)).toEqual({ nama_lengkap: { match: false } });
   });
 
-  it('reads a numeric code and an unpadded NIK', () => {
-    const text = envelope({ RESPONSE_CODE: 1, NIK: 6474015709900001, NAMA_LGKP: 'Sesuai' });
-    expect(parseVerifyEnvelope(text, NIK, ['nama_lengkap'], 85)).toEqual({
-      nama_lengkap: { match: true },
+  it('makes nothing a match when the NIK is "Tidak Sesuai"', () => {
+    const text = envelope({ nik: 'Tidak Sesuai', NAMA_LGKP: 'Sesuai (100)' });
+    expect(parseVerifyEnvelope(text, NAMA, 85)).toEqual({ nama_lengkap: { match: false } });
+  });
+
+  it('judges an element sent under several keys by all of them', () => {
+    const alamat = { element: 'alamat', keys: ['ALAMAT', 'KEL_NAME'] } as const;
+    const answer = (kel: string) => envelope({ NIK: 'Sesuai', ALAMAT: 'Sesuai', KEL_NAME: kel });
+    expect(parseVerifyEnvelope(answer('Sesuai'), [alamat], 85)).toEqual({
+      alamat: { match: true },
+    });
+    expect(parseVerifyEnvelope(answer('Tidak Sesuai'), [alamat], 85)).toEqual({
+      alamat: { match: false },
     });
   });
 
@@ -86,55 +97,84 @@ describe('parseVerifyEnvelope', () => {
     ['04', 'rejected: client IP not registered'],
     ['10', 'rejected: client IP not registered'],
     ['05', 'quota: daily quota exhausted'],
+    [5, 'quota: daily quota exhausted'],
+    ['08', 'not_found: data not found'],
     ['11', 'not_found: resident recorded as deceased'],
-    ['12', 'malformed: more than one record for the NIK'],
+    ['12', 'ambiguous: more than one record for the NIK'],
     ['13', 'not_found: data not found'],
     ['14', 'not_found: NIK inactive'],
     ['15', 'not_found: data not found'],
     ['16', 'rejected: institution inactive'],
     ['17', 'rejected: user inactive'],
-    ['99', 'malformed: unrecognised RESPONSE_CODE'],
-  ])('classifies RESPONSE_CODE %s without reading its description', (code, expected) => {
-    const text = envelope({ RESPONSE_CODE: code, RESPONSE_DESC: 'teks bebas dari hulu' });
-    expect(failureKind(() => parseVerifyEnvelope(text, NIK, ['nama_lengkap'], 85))).toBe(expected);
+    ['01', 'malformed: unknown response code'],
+    ['99', 'malformed: unknown response code'],
+    ['xx', 'malformed: RESPONSE_CODE unreadable'],
+  ])('classifies RESPONSE_CODE %j without reading its RESPONSE text', (code, expected) => {
+    const text = envelope({ RESPONSE_CODE: code, RESPONSE: 'teks bebas dari hulu' });
+    expect(failureKind(() => parseVerifyEnvelope(text, NAMA, 85))).toBe(expected);
+  });
+
+  it("reads codes through the profile's own table", () => {
+    const text = envelope({ RESPONSE_CODE: '21', RESPONSE: 'x' });
+    expect(failureKind(() => parseVerifyEnvelope(text, NAMA, 85, { '21': 'quota' }))).toBe(
+      'quota: daily quota exhausted',
+    );
   });
 
   it.each([
-    ['a claimed element without a verdict', { RESPONSE_CODE: '01', NIK }],
-    ['an unreadable verdict', { RESPONSE_CODE: '01', NIK, NAMA_LGKP: 'SITI KENARI' }],
-    ['a verdict for another NIK', { RESPONSE_CODE: '01', NIK: '3316010101850002' }],
-    ['no code at all', { NAMA_LGKP: 'Sesuai' }],
+    ['a claimed element without a verdict', { NIK: 'Sesuai' }],
+    ['an unreadable verdict', { NIK: 'Sesuai', NAMA_LGKP: 'SITI KENARI' }],
+    ['the NIK as a number, not a verdict', { NIK: NIK, NAMA_LGKP: 'Sesuai' }],
+    ['no NIK verdict', { NAMA_LGKP: 'Sesuai' }],
   ])('refuses %s as malformed', (_, item) => {
-    expect(
-      failureKind(() => parseVerifyEnvelope(envelope(item), NIK, ['nama_lengkap'], 85)),
-    ).toMatch(/^malformed: /);
+    expect(failureKind(() => parseVerifyEnvelope(envelope(item), NAMA, 85))).toMatch(
+      /^malformed: /,
+    );
+  });
+
+  it('refuses several answers for one NIK as ambiguous', () => {
+    const text = JSON.stringify({
+      content: [
+        { NIK: 'Sesuai', NAMA_LGKP: 'Sesuai' },
+        { NIK: 'Sesuai', NAMA_LGKP: 'Tidak Sesuai' },
+      ],
+      totalElements: 2,
+    });
+    expect(failureKind(() => parseVerifyEnvelope(text, NAMA, 85))).toMatch(/^ambiguous: /);
   });
 
   it('reads a RESPON error in the CALL_NIK style too', () => {
     const text = envelope({ RESPON: 'Kuota Akses Hari ini telah Habis' });
-    expect(failureKind(() => parseVerifyEnvelope(text, NIK, ['nama_lengkap'], 85))).toBe(
+    expect(failureKind(() => parseVerifyEnvelope(text, NAMA, 85))).toBe(
       'quota: daily quota exhausted',
     );
   });
 
   it('never puts upstream text in the failure', () => {
-    const text = envelope({ RESPONSE_CODE: '01', NIK, NAMA_LGKP: 'SITI KENARI RAHAYU' });
-    expect(failureKind(() => parseVerifyEnvelope(text, NIK, ['nama_lengkap'], 85))).not.toContain(
-      'SITI',
-    );
+    const text = envelope({ NIK: 'Sesuai', NAMA_LGKP: 'SITI KENARI RAHAYU' });
+    expect(failureKind(() => parseVerifyEnvelope(text, NAMA, 85))).not.toContain('SITI');
   });
 });
 
 describe('parseVerifyEnvelope on arbitrary answers', () => {
   const ELEMENTS = ['nama_lengkap', 'tanggal_lahir'] as const;
+  const CLAIMED = [KEYS.nama_lengkap, KEYS.tanggal_lahir];
   const verdictText = fc.oneof(
     fc.constantFrom('Sesuai', 'Tidak Sesuai', 'sesuai ( 92 )', 'Sesuai (101)', 'SESUAI(7)', ''),
     fc.string(),
   );
   const item = fc.record(
     {
-      RESPONSE_CODE: fc.oneof(fc.constantFrom('01', '03', '05', '13', '99', 1, 5), fc.jsonValue()),
-      NIK: fc.oneof(fc.constant(NIK), fc.constant(6474015709900001), fc.jsonValue()),
+      RESPONSE_CODE: fc.oneof(
+        fc.constantFrom('01', '03', '05', '12', '13', '99', 1, 5),
+        fc.jsonValue(),
+      ),
+      NIK: fc.oneof(
+        fc.constant('Sesuai'),
+        fc.constant(NIK),
+        fc.constant(6474015709900001),
+        fc.jsonValue(),
+      ),
       NAMA_LGKP: fc.oneof(verdictText, fc.jsonValue()),
       TGL_LHR: fc.oneof(verdictText, fc.jsonValue()),
       RESPON: fc.string(),
@@ -153,7 +193,7 @@ describe('parseVerifyEnvelope on arbitrary answers', () => {
         (text) => {
           let verdicts: Record<string, unknown>;
           try {
-            verdicts = parseVerifyEnvelope(text, NIK, ELEMENTS, 85);
+            verdicts = parseVerifyEnvelope(text, CLAIMED, 85);
           } catch (error) {
             expect(error).toBeInstanceOf(UpstreamFailure);
             if (text.length > 3) expect((error as Error).message).not.toContain(text);

@@ -26,6 +26,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
   last_error TEXT,
   created_at TEXT NOT NULL,
   delivered_at TEXT,
+  audit_pending INTEGER NOT NULL DEFAULT 0,
+  uncertain_attempts INTEGER NOT NULL DEFAULT 0,
   UNIQUE (client, idempotency_key)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_attempt_at);
@@ -50,6 +52,8 @@ interface Row {
   created_at: string;
   delivered_at: string | null;
   request_hash: string;
+  audit_pending: number;
+  uncertain_attempts: number;
 }
 
 function toDelivery(row: Row): Delivery {
@@ -62,11 +66,28 @@ function toDelivery(row: Row): Delivery {
     upstreamKey: row.upstream_key,
     status: row.status,
     attempts: row.attempts,
+    uncertainAttempts: row.uncertain_attempts,
     nextAttemptAt: row.next_attempt_at,
     ...(row.last_error === null ? {} : { lastError: row.last_error }),
     createdAt: row.created_at,
     ...(row.delivered_at === null ? {} : { deliveredAt: row.delivered_at }),
   };
+}
+
+/**
+ * Columns added after the first release (in SCHEMA for a new outbox.db), added to an existing one
+ * when it opens: whether a delivery's acknowledgement is still to be audited, and how many
+ * attempts went unanswered.
+ */
+function addDeliveryColumns(db: DatabaseType): DatabaseType {
+  const columns = new Set(
+    (db.prepare('PRAGMA table_info(deliveries)').all() as { name: string }[]).map((c) => c.name),
+  );
+  if (!columns.has('audit_pending'))
+    db.exec('ALTER TABLE deliveries ADD COLUMN audit_pending INTEGER NOT NULL DEFAULT 0');
+  if (!columns.has('uncertain_attempts'))
+    db.exec('ALTER TABLE deliveries ADD COLUMN uncertain_attempts INTEGER NOT NULL DEFAULT 0');
+  return db;
 }
 
 export class OutboxStore implements Outbox {
@@ -75,7 +96,9 @@ export class OutboxStore implements Outbox {
   private readonly database: ReopeningDatabase;
 
   constructor(path: string) {
-    this.database = new ReopeningDatabase('outbox', path, () => openPrivateDatabase(path, SCHEMA));
+    this.database = new ReopeningDatabase('outbox', path, () =>
+      addDeliveryColumns(openPrivateDatabase(path, SCHEMA)),
+    );
   }
 
   /** The open connection; only inside `this.database.use`, which opens it first. */
@@ -178,6 +201,43 @@ export class OutboxStore implements Outbox {
     });
   }
 
+  /**
+   * Acknowledged by the receiver, not yet in the audit trail: delivered (never sent again, the
+   * payload deleted at once) and `audit_pending` until `markAudited`. The gateway's own record of
+   * the acknowledgement, so that a trail that cannot be written does not make it re-send.
+   */
+  markAcknowledged(id: string, now: number): void {
+    this.database.use(() => {
+      this.db
+        .transaction(() => {
+          this.db
+            .prepare(
+              "UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL, audit_pending = 1 WHERE id = ? AND status = 'queued'",
+            )
+            .run(new Date(now).toISOString(), id);
+          this.db.prepare('DELETE FROM payloads WHERE delivery_id = ?').run(id);
+        })
+        .immediate();
+    });
+  }
+
+  /** Deliveries acknowledged whose audit record is still to be written, oldest first. */
+  unaudited(limit: number): Delivery[] {
+    return this.database.use(() =>
+      (
+        this.db
+          .prepare('SELECT * FROM deliveries WHERE audit_pending = 1 ORDER BY delivered_at LIMIT ?')
+          .all(limit) as Row[]
+      ).map(toDelivery),
+    );
+  }
+
+  markAudited(id: string): void {
+    this.database.use(() => {
+      this.db.prepare('UPDATE deliveries SET audit_pending = 0 WHERE id = ?').run(id);
+    });
+  }
+
   /** Acknowledged upstream: the payload (NIK, NPWPD) is deleted; the status stays. */
   markDelivered(id: string, now: number): void {
     this.database.use(() => {
@@ -194,25 +254,39 @@ export class OutboxStore implements Outbox {
     });
   }
 
-  markAttemptFailed(id: string, reason: string, nextAttemptAt: number | 'dead'): void {
+  /**
+   * A failed attempt. `uncertain`: the request left and no answer came, so the receiver may hold
+   * the record (counted, for the audit record of the delivery: docs/return-data.md).
+   */
+  markAttemptFailed(
+    id: string,
+    reason: string,
+    nextAttemptAt: number | 'dead',
+    uncertain = false,
+  ): void {
     this.database.use(() => {
-      this.recordAttemptFailed(id, reason, nextAttemptAt);
+      this.recordAttemptFailed(id, reason, nextAttemptAt, uncertain ? 1 : 0);
     });
   }
 
-  private recordAttemptFailed(id: string, reason: string, nextAttemptAt: number | 'dead'): void {
+  private recordAttemptFailed(
+    id: string,
+    reason: string,
+    nextAttemptAt: number | 'dead',
+    uncertain: number,
+  ): void {
     if (nextAttemptAt === 'dead') {
       this.db
         .prepare(
-          "UPDATE deliveries SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
+          "UPDATE deliveries SET status = 'failed', attempts = attempts + 1, uncertain_attempts = uncertain_attempts + ?, last_error = ? WHERE id = ?",
         )
-        .run(reason, id);
+        .run(uncertain, reason, id);
     } else {
       this.db
         .prepare(
-          'UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?',
+          'UPDATE deliveries SET attempts = attempts + 1, uncertain_attempts = uncertain_attempts + ?, last_error = ?, next_attempt_at = ? WHERE id = ?',
         )
-        .run(reason, nextAttemptAt, id);
+        .run(uncertain, reason, nextAttemptAt, id);
     }
   }
 

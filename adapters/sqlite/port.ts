@@ -62,6 +62,24 @@ export interface RawAgreementChange {
   readonly iso27001_submitted_on: string | null;
 }
 
+export interface RawInstrumentRow {
+  readonly rowid: number;
+  /** The instrument's own number. */
+  readonly number: string;
+  /** The number of the agreement it amends. */
+  readonly agreement: string;
+  /** The instrument as JSON. */
+  readonly body: string;
+}
+
+export interface RawSuspensionRow {
+  readonly rowid: number;
+  readonly agreement: string;
+  readonly suspended_at: number;
+  readonly reason: string | null;
+  readonly resumed_at: number | null;
+}
+
 export interface RawClientStatus {
   readonly rowid: number;
   readonly id: string;
@@ -100,6 +118,17 @@ export interface StateStore {
   agreementChangeRows(): RawAgreementChange[];
   terminate(number: string, at: number, reason: string): void;
   recordIso27001(number: string, submittedOn: string): void;
+  instrumentRows(): RawInstrumentRow[];
+  addInstrument(agreement: string, instrument: { number: string }, at: Date): void;
+  migrateAddedAgreement(
+    number: string,
+    into: string,
+    instrument: { number: string },
+    at: Date,
+  ): void;
+  suspensionRows(): RawSuspensionRow[];
+  suspendAgreement(agreement: string, at: number, reason: string, by: string): void;
+  resumeAgreement(agreement: string, at: number, by: string): void;
   clientStatusRows(): RawClientStatus[];
   setClientStatus(id: string, suspended: boolean, reason: string | undefined, at: Date): void;
   readerRows(): (ReaderRow & { rowid: number })[];
@@ -125,6 +154,8 @@ export interface Delivery {
   readonly upstreamKey: string;
   readonly status: DeliveryStatus;
   readonly attempts: number;
+  /** Attempts whose request left and whose answer never came: the receiver may hold a copy. */
+  readonly uncertainAttempts: number;
   readonly nextAttemptAt: number;
   readonly lastError?: string;
   readonly createdAt: string;
@@ -159,7 +190,16 @@ export interface Outbox {
   get(id: string): Delivery | undefined;
   due(now: number, limit: number): DueDelivery[];
   markDelivered(id: string, now: number): void;
-  markAttemptFailed(id: string, reason: string, nextAttemptAt: number | 'dead'): void;
+  /** Delivered, never to be sent again, its audit record still to write (then `markAudited`). */
+  markAcknowledged(id: string, now: number): void;
+  unaudited(limit: number): Delivery[];
+  markAudited(id: string): void;
+  markAttemptFailed(
+    id: string,
+    reason: string,
+    nextAttemptAt: number | 'dead',
+    uncertain?: boolean,
+  ): void;
   retry(ids: readonly string[] | 'all-failed', now: number): number;
   counts(): Record<DeliveryStatus, number> & { payloads: number };
   deadLetters(limit?: number): Delivery[];

@@ -1,6 +1,9 @@
 /**
- * Administrative state that outlives a restart and is not configuration: agreements added by
- * renewal or addendum, terminations, ISO 27001 certificate submissions, client suspensions. Its
+ * Administrative state that outlives a restart and is not configuration: instruments added to
+ * agreements (addenda, renewals, Petunjuk Teknis), their suspensions (PKS Pasal 6), terminations,
+ * ISO 27001 certificate submissions, client suspensions. `agreements_added` holds what the old
+ * model stored (an addendum as an agreement of its own); it is migrated to instruments at start
+ * (gateway/services/agreements/migration.ts) and otherwise read as separate agreements. Its
  * own SQLite database (`state.db`); the history of every change is in the audit trail. The
  * gateway and the CLI may both write it; `changed()` tells a reader when another process did.
  */
@@ -11,6 +14,8 @@ import { compareCrlMarks, type CrlMark, type CrlMarkStore } from '../../certs/re
 import type {
   RawAgreementChange,
   RawClientStatus,
+  RawInstrumentRow,
+  RawSuspensionRow,
   ReaderRow,
   ReaderState,
   StateStore,
@@ -23,6 +28,19 @@ CREATE TABLE IF NOT EXISTS agreement_changes (
   terminated_at INTEGER,
   termination_reason TEXT,
   iso27001_submitted_on TEXT
+) STRICT;
+CREATE TABLE IF NOT EXISTS agreement_instruments (
+  number TEXT PRIMARY KEY,
+  agreement TEXT NOT NULL,
+  body TEXT NOT NULL,
+  added_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS agreement_suspensions (
+  agreement TEXT NOT NULL,
+  suspended_at INTEGER NOT NULL,
+  reason TEXT,
+  resumed_at INTEGER,
+  changed_by TEXT NOT NULL
 ) STRICT;
 CREATE TABLE IF NOT EXISTS client_status (
   id TEXT PRIMARY KEY,
@@ -132,6 +150,88 @@ export class StateDb implements StateStore, CrlMarkStore {
       db.prepare(
         'INSERT INTO agreement_changes (number, iso27001_submitted_on) VALUES (?, ?) ON CONFLICT(number) DO UPDATE SET iso27001_submitted_on = excluded.iso27001_submitted_on',
       ).run(number, submittedOn);
+    });
+    this.ownWrites++;
+  }
+
+  /** Whether `table` exists: a read-only state.db (doctor) of an older version lacks new ones. */
+  private hasTable(db: Database.Database, table: string): boolean {
+    return (
+      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !==
+      undefined
+    );
+  }
+
+  /** Instruments (addenda, Petunjuk Teknis, renewals) added to agreements, as stored. */
+  instrumentRows(): RawInstrumentRow[] {
+    return this.database.use((db) =>
+      this.hasTable(db, 'agreement_instruments')
+        ? (db
+            .prepare(
+              'SELECT rowid, number, agreement, body FROM agreement_instruments ORDER BY added_at, rowid',
+            )
+            .all() as RawInstrumentRow[])
+        : [],
+    );
+  }
+
+  addInstrument(agreement: string, instrument: { number: string }, at: Date): void {
+    this.database.use((db) => {
+      db.prepare(
+        'INSERT INTO agreement_instruments (number, agreement, body, added_at) VALUES (?, ?, ?, ?)',
+      ).run(instrument.number, agreement, JSON.stringify(instrument), at.toISOString());
+    });
+    this.ownWrites++;
+  }
+
+  /**
+   * Moves an agreement stored by the old model (an addendum or renewal as an agreement of its
+   * own) into an instrument of the agreement it continues, in one transaction.
+   */
+  migrateAddedAgreement(
+    number: string,
+    into: string,
+    instrument: { number: string },
+    at: Date,
+  ): void {
+    this.database.use((db) => {
+      db.transaction(() => {
+        db.prepare(
+          'INSERT INTO agreement_instruments (number, agreement, body, added_at) VALUES (?, ?, ?, ?)',
+        ).run(instrument.number, into, JSON.stringify(instrument), at.toISOString());
+        db.prepare('DELETE FROM agreements_added WHERE number = ?').run(number);
+      }).immediate();
+    });
+    this.ownWrites++;
+  }
+
+  suspensionRows(): RawSuspensionRow[] {
+    return this.database.use((db) =>
+      this.hasTable(db, 'agreement_suspensions')
+        ? (db
+            .prepare(
+              'SELECT rowid, agreement, suspended_at, reason, resumed_at FROM agreement_suspensions ORDER BY suspended_at, rowid',
+            )
+            .all() as RawSuspensionRow[])
+        : [],
+    );
+  }
+
+  suspendAgreement(agreement: string, at: number, reason: string, by: string): void {
+    this.database.use((db) => {
+      db.prepare(
+        'INSERT INTO agreement_suspensions (agreement, suspended_at, reason, changed_by) VALUES (?, ?, ?, ?)',
+      ).run(agreement, at, reason, by);
+    });
+    this.ownWrites++;
+  }
+
+  /** Closes the open suspension of `agreement` (there is at most one). */
+  resumeAgreement(agreement: string, at: number, by: string): void {
+    this.database.use((db) => {
+      db.prepare(
+        'UPDATE agreement_suspensions SET resumed_at = ?, changed_by = ? WHERE agreement = ? AND resumed_at IS NULL',
+      ).run(at, by, agreement);
     });
     this.ownWrites++;
   }

@@ -12,7 +12,8 @@ const SEVERITY = { error: 3, warning: 4, notice: 5 } as const;
 
 function severityOf(record: AuditRecord): number {
   if (record.outcome === 'error') return SEVERITY.error;
-  if (record.outcome === 'denied' || record.type === 'security') return SEVERITY.warning;
+  if (record.outcome === 'denied' || record.outcome === 'ambiguous' || record.type === 'security')
+    return SEVERITY.warning;
   return SEVERITY.notice;
 }
 

@@ -12,21 +12,38 @@ import { openOfflineServices } from './offline-services.ts';
 import { CliError, EXIT, say } from './output.ts';
 
 export type AdminSubcommand =
-  'agreements' | 'renew' | 'terminate' | 'iso27001' | 'clients' | 'readers' | 'suspend' | 'resume';
+  | 'agreements'
+  | 'renew'
+  | 'instrument'
+  | 'suspend-agreement'
+  | 'resume-agreement'
+  | 'terminate'
+  | 'iso27001'
+  | 'clients'
+  | 'readers'
+  | 'suspend'
+  | 'resume';
+
+const INSTRUMENT_KINDS = ['addendum', 'petunjuk_teknis', 'renewal'] as const;
 
 /** The options of the admin subcommands (commands.ts declares which each takes). */
 export interface AdminValues {
   readonly number?: string;
   readonly follows?: string;
-  readonly signed?: string;
   readonly from?: string;
-  readonly until?: string;
   readonly addendum?: boolean;
   readonly reason?: string;
   readonly note?: string | undefined;
   readonly at?: string | undefined;
   readonly submitted?: string;
   readonly client?: string;
+  readonly agreement?: string | undefined;
+  readonly kind?: string | undefined;
+  readonly effective?: string | undefined;
+  readonly sha256?: string | undefined;
+  readonly elements?: string | undefined;
+  readonly signed?: string | undefined;
+  readonly until?: string | undefined;
 }
 
 export async function adminCommand(sub: AdminSubcommand, values: AdminValues): Promise<void> {
@@ -45,7 +62,7 @@ export async function adminCommand(sub: AdminSubcommand, values: AdminValues): P
       case 'agreements':
         for (const a of policy.admin.listAgreements(context.now)) {
           say(
-            `${a.inForce ? '*' : ' '} ${a.number}  ${a.state}  ${a.validFrom}..${a.validUntil} (${a.timeZone})  ${a.daysLeft >= 0 ? `${a.daysLeft} days left` : `ended ${-a.daysLeft} days ago`}  ISO 27001 ${a.iso27001.status} (due ${a.iso27001.deadline})${a.terminationReason ? `  terminated: ${a.terminationReason}` : ''}`,
+            `${a.inForce ? '*' : ' '} ${a.number}${a.agencyNumber ? ` / ${a.agencyNumber}` : ''}  ${a.state}${a.suspension ? ` since ${a.suspension.since} (${a.suspension.reason ?? ''})` : ''}  elements ${a.elements.join(',')}  instruments ${a.instruments.length}  ${a.validFrom}..${a.validUntil} (${a.timeZone})  ${a.daysLeft >= 0 ? `${a.daysLeft} days left` : `ended ${-a.daysLeft} days ago`}  ISO 27001 ${a.iso27001.status} (due ${a.iso27001.deadline})${a.terminationReason ? `  terminated: ${a.terminationReason}` : ''}`,
           );
         }
         return;
@@ -59,6 +76,45 @@ export async function adminCommand(sub: AdminSubcommand, values: AdminValues): P
           validUntil: need(values.until, 'until'),
         });
         say(`added ${view.number}: ${view.state}, ${view.validFrom}..${view.validUntil}`);
+        return;
+      }
+      case 'instrument': {
+        const kind = need(values.kind, 'kind');
+        if (!(INSTRUMENT_KINDS as readonly string[]).includes(kind))
+          throw new CliError(`--kind must be one of ${INSTRUMENT_KINDS.join(', ')}`, EXIT.usage);
+        const view = await policy.admin.addInstrument(context, {
+          agreement: need(values.agreement, 'agreement'),
+          kind: kind as (typeof INSTRUMENT_KINDS)[number],
+          number: need(values.number, 'number'),
+          effectiveOn: need(values.effective, 'effective'),
+          sha256: need(values.sha256, 'sha256'),
+          ...(values.signed === undefined ? {} : { signedOn: values.signed }),
+          ...(values.elements === undefined
+            ? {}
+            : { elements: values.elements.split(',').map((element) => element.trim()) }),
+          ...(values.until === undefined ? {} : { validUntil: values.until }),
+        });
+        say(
+          `${view.number}: ${kind} ${values.number ?? ''} from ${values.effective ?? ''}; today ${view.state}, elements ${view.elements.join(',')}, until ${view.validUntil}`,
+        );
+        return;
+      }
+      case 'suspend-agreement': {
+        const view = await policy.admin.suspendAgreement(context, {
+          number: need(values.number, 'number'),
+          reason: need(values.reason, 'reason'),
+        });
+        say(
+          `${view.number}: ${view.state}; data requests and card reads are refused until resumed`,
+        );
+        return;
+      }
+      case 'resume-agreement': {
+        const view = await policy.admin.resumeAgreement(context, {
+          number: need(values.number, 'number'),
+          ...(values.note ? { note: values.note } : {}),
+        });
+        say(`${view.number}: ${view.state}`);
         return;
       }
       case 'terminate': {
@@ -94,9 +150,9 @@ export async function adminCommand(sub: AdminSubcommand, values: AdminValues): P
         return;
       }
       case 'readers':
-        for (const reader of policy.admin.listReaders()) {
+        for (const reader of policy.admin.listReaders(context.now)) {
           say(
-            `${reader.id}  ${reader.state}  SAM ${reader.samSerial}  since ${reader.changedAt} by ${reader.changedBy}${reader.reason ? ` (${reader.reason})` : ''}`,
+            `${reader.id}  ${reader.state}${reader.agreementSuspended ? ` (agreement ${reader.agreementSuspended.number} suspended: reads refused)` : ''}  SAM ${reader.samSerial}  since ${reader.changedAt} by ${reader.changedBy}${reader.reason ? ` (${reader.reason})` : ''}`,
           );
         }
         return;

@@ -1,6 +1,7 @@
 /**
  * `gerbang report semester --year YYYY --half 1|2 --out DIR`, `gerbang report status --out DIR`
- * (report.json, report.p7s, report.html) and `gerbang report verify DIR [--ca ca.crt]`.
+ * (report.json, report.p7s, report.html), `gerbang report due` (the semester report due next) and
+ * `gerbang report verify DIR [--ca ca.crt]`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -60,6 +61,8 @@ export async function reportCommand(
       if (half !== 1 && half !== 2)
         throw new CliError('--half must be 1 (January–June) or 2 (July–December)', EXIT.usage);
       period = semesterPeriod(year, half, zone);
+      if (Date.now() < Date.parse(period.from))
+        throw new CliError(`${period.label} has not begun: there is nothing to report`, EXIT.usage);
     } else {
       period = statusPeriod(Date.now(), zone);
     }
@@ -77,9 +80,50 @@ export async function reportCommand(
       { mode: 0o600 },
     );
     say(`report ${period.label} written to ${values.out} (report.json sha256 ${generated.digest})`);
+    const { report } = generated;
+    say(
+      report.sementara
+        ? `SEMENTARA (partial): counts up to the cut-off ${report.cutOff}; the half ends ${report.period.to} — the final report can be made from then (docs/reports.md)`
+        : `final: counts the whole half, cut-off ${report.cutOff}`,
+    );
+    if (report.due !== undefined)
+      say(
+        `due (PKS Pasal 8(1)): in ${report.due.deliveryMonth}, by ${report.due.dueDate} (${report.due.timeZone})`,
+      );
     say(
       `verify: openssl cms -verify -binary -inform DER -in ${join(values.out, 'report.p7s')} -content ${join(values.out, 'report.json')} -CAfile ${displayPath(join(location.pkiDir, 'ca.crt'))}`,
     );
+  } finally {
+    await services.close();
+  }
+}
+
+/** What a due state means, for people (docs/reports.md). */
+const DUE_WORDS = {
+  upcoming: 'not made yet',
+  reminder: 'REMINDER: not made yet, due soon',
+  overdue: 'OVERDUE: not made by its due date',
+  met: 'made',
+  met_late: 'made after its due date',
+  not_owed: 'not owed: no agreement in force in its delivery month',
+} as const;
+
+/** `report due`: the semester report to act on; exits 1 while it is overdue. */
+export async function reportDueCommand(): Promise<void> {
+  const services = await openOfflineServices(resolveInstance());
+  try {
+    const status = services.reports.due(Date.now());
+    const { due } = status;
+    say(
+      `${due.semester}: due in ${due.deliveryMonth}, by ${due.dueDate} (${due.timeZone}); ${String(status.daysLeft)} day(s) left — ${DUE_WORDS[status.state]}`,
+    );
+    if (status.delivered !== undefined)
+      say(
+        `made ${status.delivered.time} by ${status.delivered.by}, ${status.delivered.sementara ? `sementara (cut-off ${status.delivered.cutOff ?? '?'})` : 'final'}, sha256 ${status.delivered.sha256}`,
+      );
+    if (status.final !== undefined) say(`final report made ${status.final.time}`);
+    if (status.state === 'overdue')
+      throw new CliError(`the ${due.semester} report is overdue`, EXIT.failure);
   } finally {
     await services.close();
   }

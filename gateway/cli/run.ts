@@ -91,9 +91,13 @@ function portTaken(what: string, variable: string): (error: unknown) => never {
 /** Loaded on demand: `gerbang serve` never holds the simulator's population (and its canaries). */
 async function startSimulatorFor(config: GerbangConfig, port: number) {
   const { startSimulator } = await import('../../adapters/dukcapil-sim/index.ts');
+  const { resolveUpstreamProfile } = await import('../../adapters/dukcapil/profile.ts');
   return startSimulator({
     host: '127.0.0.1',
     port,
+    // The endpoint the instance is configured for: the simulator speaks its profile.
+    profile: resolveUpstreamProfile(config.upstream.profile),
+    ...(config.upstream.region === undefined ? {} : { region: config.upstream.region }),
     consumer: config.upstream.consumer,
     userId: config.upstream.userId,
     password: readSecretText(config.upstream.passwordFile),

@@ -5,6 +5,7 @@
  */
 import { addDays, addYears, ELEMENTS, LATEST_DATE } from '../../policies/index.ts';
 import type { GerbangConfig, Role } from './index.ts';
+import { DEFAULT_RETURN_DATA_TEMPLATE } from './return-data-template.ts';
 
 export const DEMO_PRINCIPALS: readonly { id: string; role: Role }[] = [
   { id: 'app-pendaftaran', role: 'app' },
@@ -24,6 +25,10 @@ export const DEMO_UPSTREAM = {
 /** The Bontang agreement the demo's is modelled on: its number, parties, zone and term. */
 export const DEMO_AGREEMENT = {
   number: '400.12.4.3/9/DKPS/2025',
+  /** The same PKS under the agency's own numbering (PIHAK KEDUA). */
+  agencyNumber: '400.12.4.3/6/BAPENDA',
+  /** The PKS's sixth consideration: the Dirjen's approval of the use of population data. */
+  approvalReference: 'Surat Dirjen Dukcapil Nomor 400.8.1.2/11717/Dukcapil tanggal 26 Agustus 2024',
   parties: [
     'Dinas Kependudukan dan Pencatatan Sipil Kota Bontang',
     'Badan Pendapatan Daerah Kota Bontang',
@@ -106,6 +111,8 @@ export function demoConfig(
     agreements: [
       {
         number: DEMO_AGREEMENT.number,
+        agencyNumber: DEMO_AGREEMENT.agencyNumber,
+        approvalReference: DEMO_AGREEMENT.approvalReference,
         parties: [...DEMO_AGREEMENT.parties],
         signedOn: agreementFrom,
         ...demoAgreementWindow(agreementFrom),
@@ -169,7 +176,14 @@ export function demoConfig(
       // Bontang is a city: PBB-P2, BPHTB, PBJT, … and the opsen on PKB/BBNKB, never PKB itself.
       agencyLevel: 'kota',
       npwpdPattern: '^\\d{4}\\.\\d{2}\\.\\d{2}$',
+      // The simulator serves data balikan on its own host, so the demo names no `url` and uses
+      // `path` on upstream.baseUrl (tests that move the simulator move both). A real deployment
+      // names the application's own `url` and `{ kind: 'bearer', tokenFile: … }` (DOMAIN.md);
+      // the simulator asks no token.
       path: '/dukcapil/data_balikan/{consumer}',
+      auth: { kind: 'none' },
+      payload: DEFAULT_RETURN_DATA_TEMPLATE,
+      success: { statuses: [200], pointer: '/status', equals: ['OK'] },
       idLembaga: 'BAPENDA-6474',
       namaLembaga: 'Badan Pendapatan Daerah Kota Bontang',
       maxAttempts: 20,

@@ -1,19 +1,23 @@
 export {
   ConfigSchema,
   ROLES,
+  DEFAULT_UPSTREAM,
   type GerbangConfig,
   type PrincipalConfig,
   type ClientProfileConfig,
   type AgreementConfig,
+  type InstrumentConfig,
   type Role,
 } from './schema.ts';
 export {
   loadConfig,
   checkConfigDocument,
   checkAgreementDocument,
+  checkInstrumentDocument,
   configuredPrincipal,
   ConfigError,
   secretPathsOf,
+  upstreamNames,
 } from './load.ts';
 export { locateInstance, type InstanceLocation } from './instance.ts';
 export { readSecretText, readSecretBytes, checkSecretFile, SecretError } from './secrets.ts';

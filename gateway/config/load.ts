@@ -10,10 +10,14 @@ import { agreementCalendarProblems, isIanaTimeZone } from '../../policies/index.
 import {
   AgreementSchema,
   ConfigSchema,
+  DEFAULT_UPSTREAM,
+  StoredInstrumentSchema,
   type AgreementConfig,
+  type InstrumentConfig,
   type GerbangConfig,
 } from './schema.ts';
 import { checkSecretFile, resolveSecretPath, SecretError } from './secrets.ts';
+import { returnDataProblems } from './return-data-checks.ts';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -29,8 +33,39 @@ export class ConfigError extends Error {
 const ajv = createAjv({ allErrors: true });
 const validate = ajv.compile<GerbangConfig>(ConfigSchema);
 const validateAgreement = ajv.compile<AgreementConfig>(AgreementSchema);
+const validateStoredInstrument = ajv.compile<InstrumentConfig>(StoredInstrumentSchema);
 
 /** Rules that cross fields. */
+/** The upstream names an agreement may be bound to (the one `upstream` is `default`). */
+export function upstreamNames(config: GerbangConfig): string[] {
+  const shaped = config as unknown as {
+    upstream?: { name?: unknown };
+    upstreams?: Record<string, unknown>;
+  };
+  const named = typeof shaped.upstream?.name === 'string' ? [shaped.upstream.name] : [];
+  return [DEFAULT_UPSTREAM, ...named, ...Object.keys(shaped.upstreams ?? {})];
+}
+
+/** An agreement's upstream and clients must exist: a typing error would serve nobody, or the wrong one. */
+function agreementBindingProblems(
+  config: GerbangConfig,
+  agreement: GerbangConfig['agreements'][number],
+  i: number,
+): string[] {
+  const problems: string[] = [];
+  const upstreams = upstreamNames(config);
+  if (agreement.upstream !== undefined && !upstreams.includes(agreement.upstream))
+    problems.push(
+      `/agreements/${i}/upstream names no configured upstream (known: ${upstreams.join(', ')})`,
+    );
+  for (const client of agreement.clients ?? []) {
+    const role = configuredPrincipal(config, client)?.role;
+    if (role !== 'app' && role !== 'reader')
+      problems.push(`/agreements/${i}/clients: ${client} is not a configured app or reader`);
+  }
+  return problems;
+}
+
 function semanticProblems(config: GerbangConfig): string[] {
   const problems: string[] = [];
   const numbers = new Set<string>();
@@ -40,6 +75,7 @@ function semanticProblems(config: GerbangConfig): string[] {
     if (numbers.has(agreement.number))
       problems.push(`/agreements/${i}/number is the number of an earlier agreement`);
     numbers.add(agreement.number);
+    problems.push(...agreementBindingProblems(config, agreement, i));
   });
   const reserved = Object.values(config.principals).reduce(
     (sum, principal) => sum + (principal.profile?.upstreamQuotaReserve ?? 0),
@@ -73,6 +109,7 @@ function semanticProblems(config: GerbangConfig): string[] {
   } catch {
     problems.push('/returnData/npwpdPattern is not a valid regular expression');
   }
+  problems.push(...returnDataProblems(config.returnData));
   return problems;
 }
 
@@ -91,6 +128,28 @@ function resolvePaths(config: GerbangConfig, baseDir: string): GerbangConfig {
       crlFile: file(config.server.crlFile),
     },
     upstream: { ...config.upstream, passwordFile: secret(config.upstream.passwordFile) },
+    returnData:
+      config.returnData.auth.kind === 'bearer'
+        ? {
+            ...config.returnData,
+            auth: {
+              ...config.returnData.auth,
+              tokenFile: secret(config.returnData.auth.tokenFile),
+            },
+          }
+        : config.returnData,
+    agreements: config.agreements.map((agreement) =>
+      agreement.instruments === undefined
+        ? agreement
+        : {
+            ...agreement,
+            instruments: agreement.instruments.map((instrument) =>
+              instrument.file === undefined
+                ? instrument
+                : { ...instrument, file: file(instrument.file) },
+            ),
+          },
+    ),
     audit: {
       ...config.audit,
       hmacKeyFile: secret(config.audit.hmacKeyFile),
@@ -181,6 +240,30 @@ export function checkAgreementDocument(
 }
 
 /**
+ * Checks one instrument as stored in state.db, and against the agreement it amends (its dates
+ * by the calendar rules of the configuration file).
+ */
+export function checkInstrumentDocument(
+  data: unknown,
+  agreement: Pick<AgreementConfig, 'validFrom' | 'validUntil' | 'timeZone'> & {
+    readonly instruments?: readonly { number: string; effectiveOn: string; validUntil?: string }[];
+  },
+): { ok: true; instrument: InstrumentConfig } | { ok: false; problems: string[] } {
+  const copy: unknown = structuredClone(data);
+  if (!validateStoredInstrument(copy))
+    return { ok: false, problems: describeAjvErrors(validateStoredInstrument.errors, false) };
+  const problems = agreementCalendarProblems({
+    validFrom: agreement.validFrom,
+    validUntil: agreement.validUntil,
+    timeZone: agreement.timeZone,
+    instruments: [...(agreement.instruments ?? []), copy],
+  })
+    .filter(({ field }) => field.startsWith('instruments/'))
+    .map(({ field, problem }) => `/${field.replace(/^instruments\/\d+\//, '')} ${problem}`);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, instrument: copy };
+}
+
+/**
  * The principal configured under `id`: own keys only, so that `toString`, `constructor` or
  * `__proto__` are no principals (a plain object lookup would find Object.prototype's members).
  */
@@ -202,6 +285,9 @@ export function secretPathsOf(config: GerbangConfig): [string, string][] {
       path,
     ]),
     ['audit.signingKeyFile', config.audit.signingKeyFile],
+    ...(config.returnData.auth.kind === 'bearer'
+      ? [['returnData.auth.tokenFile', config.returnData.auth.tokenFile] as [string, string]]
+      : []),
     ...(config.siem ? [['siem.keyFile', config.siem.keyFile] as [string, string]] : []),
     ...(config.reports
       ? [['reports.signingKeyFile', config.reports.signingKeyFile] as [string, string]]

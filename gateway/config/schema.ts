@@ -6,11 +6,15 @@
 import { Type, type Static } from '@sinclair/typebox';
 import {
   AGENCY_LEVELS,
+  DEFAULT_EXTENSION_NOTICE_MONTHS,
+  INSTRUMENT_KINDS,
   DEFAULT_VERIFY_THRESHOLD,
   ELEMENTS,
   MIN_VERIFY_THRESHOLD,
   type ElementName,
 } from '../../policies/index.ts';
+import { DEFAULT_RETURN_DATA_TEMPLATE } from './return-data-template.ts';
+import { REGION_REQUIRED, UpstreamProfileSetting, UpstreamRegion } from './upstream-profile.ts';
 
 export const UPSTREAM_METHODS = ['CALL_NIK', 'CALL_VERIFY_BY_ELEMEN'] as const;
 export const ROLES = ['app', 'reader', 'officer', 'evaluator', 'admin'] as const;
@@ -59,14 +63,82 @@ const Principal = Type.Object(
   { additionalProperties: false },
 );
 
+/** The name of the one `upstream` object, for agreements bound to it by name. */
+export const DEFAULT_UPSTREAM = 'default';
+
+const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256, lower-case hex' });
+const DocumentNumber = Type.String({ minLength: 1, maxLength: 128 });
+
+const instrumentFields = {
+  kind: Type.Union(INSTRUMENT_KINDS.map((kind) => Type.Literal(kind))),
+  number: DocumentNumber,
+  signedOn: Type.Optional(IsoDate),
+  /** First calendar day it applies, in the agreement's time zone. */
+  effectiveOn: IsoDate,
+  /** The signed file, checked against sha256 by `gerbang doctor`. */
+  file: Type.Optional(Path),
+  /** The elements granted from effectiveOn (an addendum narrowing or widening them). */
+  elements: Type.Optional(Type.Array(Element, { minItems: 1, uniqueItems: true })),
+  /** The last day from effectiveOn (a renewal extending the agreement). */
+  validUntil: Type.Optional(IsoDate),
+};
+
+/**
+ * An instrument as state.db holds it: added by an administrator (with its hash) or migrated
+ * from an agreement the old model stored on its own (`migrated`, no hash was ever recorded).
+ */
+export const StoredInstrumentSchema = Type.Object(
+  {
+    ...instrumentFields,
+    sha256: Type.Optional(Sha256),
+    migrated: Type.Optional(Type.Literal(true)),
+  },
+  { additionalProperties: false },
+);
+export type InstrumentConfig = Static<typeof StoredInstrumentSchema>;
+
+/** One signed document of an agreement (PKS Pasal 9(2) addenda, 9(3) Petunjuk Teknis, renewals). */
+export const AgreementInstrumentSchema = Type.Object(
+  {
+    ...instrumentFields,
+    /** SHA-256 of the signed file (the scan or the signed PDF), `sha256sum`'s hex. */
+    sha256: Sha256,
+  },
+  { additionalProperties: false },
+);
+
 export const AgreementSchema = Type.Object(
   {
-    number: Type.String({ minLength: 1, maxLength: 128 }),
+    /** Dukcapil's number of the PKS (PIHAK KESATU); the agreement's key. */
+    number: DocumentNumber,
+    /** The agency's own number of the same PKS (PIHAK KEDUA). */
+    agencyNumber: Type.Optional(DocumentNumber),
     parties: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
       minItems: 2,
       maxItems: 8,
     }),
     signedOn: IsoDate,
+    /** The Dirjen Dukcapil's letter approving the agreement (number and date, as written). */
+    approvalReference: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    /** The PKS's own signed file and every later instrument; absent: the PKS alone. */
+    instruments: Type.Optional(Type.Array(AgreementInstrumentSchema, { maxItems: 64 })),
+    /** The upstream (Dukcapil endpoint) it is with; absent: the configured `upstream`. */
+    upstream: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' })),
+    /** The clients (principal ids) it serves; absent: every client. */
+    clients: Type.Optional(
+      Type.Array(Type.String({ pattern: PRINCIPAL_ID_PATTERN }), {
+        minItems: 1,
+        uniqueItems: true,
+      }),
+    ),
+    /** The extension warning starts this many calendar months before the last day (Pasal 11). */
+    extensionNoticeMonths: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 24,
+        description: `calendar months; absent: ${String(DEFAULT_EXTENSION_NOTICE_MONTHS)}`,
+      }),
+    ),
     validFrom: IsoDate,
     validUntil: IsoDate,
     timeZone: Type.String({
@@ -156,7 +228,15 @@ export const ConfigSchema = Type.Object(
     upstream: Type.Object(
       {
         baseUrl: Type.String({ pattern: '^https?://[^\\s]+$' }),
-        consumer: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+        /**
+         * How the endpoint is spoken to: `central` (Ditjen Dukcapil), `regional` (a province or
+         * city Disdukcapil) or a profile object (docs/upstream.md). Default: central.
+         */
+        profile: Type.Optional(UpstreamProfileSetting),
+        /** The `{region}` path segment (`64-74`); required by a profile whose path has one. */
+        region: Type.Optional(UpstreamRegion),
+        /** One path segment: regional consumers (`diskominfo_1205`, `IDINSOS_3374`) fit. */
+        consumer: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
         userId: Type.String({ minLength: 1, maxLength: 128 }),
         passwordFile: SecretPath,
         ipUser: Type.String({ minLength: 1, maxLength: 64 }),
@@ -185,7 +265,7 @@ export const ConfigSchema = Type.Object(
           { additionalProperties: false, default: {} },
         ),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, ...REGION_REQUIRED },
     ),
     audit: Type.Object(
       {
@@ -307,6 +387,11 @@ export const ConfigSchema = Type.Object(
           /** The report-signing key (secret) and its certificate, issued by the gateway CA. */
           signingKeyFile: SecretPath,
           signingCertFile: Path,
+          /**
+           * The semester report's reminder (consoles, alert `report_due`) starts this many days
+           * before its due date, the last day of June or December (PKS Pasal 8(1)).
+           */
+          reminderDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
         },
         { additionalProperties: false },
       ),
@@ -339,11 +424,50 @@ export const ConfigSchema = Type.Object(
           maxLength: 256,
           default: '^\\d{4}\\.\\d{2}\\.\\d{2}$',
         }),
-        /** The data balikan endpoint on the Dukcapil host; {consumer} is replaced. */
+        /**
+         * The data balikan application's own URL (DOMAIN.md: "at its own URL"); {consumer} is
+         * replaced. When absent, `path` on the upstream host, as before (docs/return-data.md).
+         */
+        url: Type.Optional(Type.String({ pattern: '^https?://[^\\s@]+$', maxLength: 2048 })),
+        /** Used only without `url`: the endpoint on `upstream.baseUrl`; {consumer} is replaced. */
         path: Type.String({
           pattern: '^/[A-Za-z0-9_./{}-]*$',
           default: '/dukcapil/data_balikan/{consumer}',
         }),
+        /** `none`, or `Authorization: Bearer` with the token read from a secret file. */
+        auth: Type.Union(
+          [
+            Type.Object({ kind: Type.Literal('none') }, { additionalProperties: false }),
+            Type.Object(
+              { kind: Type.Literal('bearer'), tokenFile: SecretPath },
+              { additionalProperties: false },
+            ),
+          ],
+          { default: { kind: 'none' } },
+        ),
+        /** The body, as a template (gateway/config/return-data-template.ts). */
+        payload: Type.Unknown({ default: DEFAULT_RETURN_DATA_TEMPLATE }),
+        /**
+         * When the receiver has taken the record: an HTTP status of `statuses` and, when
+         * `pointer` is given, a JSON answer whose value there is one of `equals` (compared
+         * case-insensitively). Anything else is a failed attempt, retried.
+         */
+        success: Type.Object(
+          {
+            statuses: Type.Array(Type.Integer({ minimum: 200, maximum: 299 }), {
+              minItems: 1,
+              uniqueItems: true,
+            }),
+            pointer: Type.Optional(Type.String({ pattern: '^(/[^/]*)*$', maxLength: 256 })),
+            equals: Type.Optional(
+              Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1 }),
+            ),
+          },
+          {
+            additionalProperties: false,
+            default: { statuses: [200], pointer: '/status', equals: ['OK'] },
+          },
+        ),
         idLembaga: Type.String({ minLength: 1, maxLength: 64, default: 'BAPENDA' }),
         namaLembaga: Type.String({
           minLength: 1,

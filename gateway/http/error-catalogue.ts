@@ -25,6 +25,10 @@ export const ERROR_CATALOGUE = {
   purpose_not_allowed: { status: 403, message: 'The purpose is not granted to this client.' },
   field_not_allowed: { status: 403, message: 'A requested field is not granted to this client.' },
   agreement_inactive: { status: 403, message: 'No agreement with Dukcapil is in force.' },
+  agreement_suspended: {
+    status: 403,
+    message: 'The agreement with Dukcapil is suspended (force majeure); access resumes with it.',
+  },
   reader_not_active: { status: 403, message: 'The card reader is not enrolled and active.' },
   reader_proof_invalid: { status: 403, message: 'The reader proof is invalid.' },
   clock_untrusted: {

@@ -26,6 +26,21 @@ describe('toApiError', () => {
     expect(toApiError(error).code).toBe(code);
   });
 
+  it('tells when to come back from an open breaker (Retry-After, whole seconds, at least 1)', () => {
+    const open = toApiError(
+      new UpstreamFailure('unavailable', 'circuit breaker open', undefined, 8_200),
+    );
+    expect([open.code, open.headers['Retry-After']]).toEqual(['upstream_unavailable', '9']);
+    expect(
+      toApiError(new UpstreamFailure('unavailable', 'circuit breaker open', undefined, 0)).headers[
+        'Retry-After'
+      ],
+    ).toBe('1');
+    expect(toApiError(new UpstreamFailure('unavailable', 'connection refused')).headers).toEqual(
+      {},
+    );
+  });
+
   it('makes anything it does not name a 500 internal_error with the catalogue message only', () => {
     for (const error of [
       new TypeError("Cannot read properties of undefined (reading 'x')"),

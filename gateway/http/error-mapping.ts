@@ -31,7 +31,17 @@ const ADMIN_CODES: Readonly<Record<AdminActionError['kind'], ErrorCode>> = {
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof UpstreamFailure)
-    return new ApiError(UPSTREAM_CODES[error.kind], { cause: error, detail: error.reason });
+    return new ApiError(UPSTREAM_CODES[error.kind], {
+      cause: error,
+      detail: error.reason,
+      // An open breaker knows when its probe goes through: a client that waits that long is
+      // not refused again for nothing (verify-batch honours it).
+      ...(error.retryAfterMs === undefined
+        ? {}
+        : {
+            headers: { 'Retry-After': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) },
+          }),
+    });
   if (error instanceof StorageUnavailable)
     return new ApiError(error.store === 'state' ? 'state_unavailable' : 'outbox_unavailable', {
       cause: error,

@@ -28,6 +28,8 @@ const UNGUARDED: Readonly<Record<string, string>> = {
   '/validUntil': 'an ISO date',
   '/submittedOn': 'an ISO date',
   '/effectiveAt': 'an ISO instant',
+  '/effectiveOn': 'an ISO date',
+  '/sha256': 'hexadecimal digits only',
 };
 
 function stringFields(schema: TSchema, at: string, out: [string, TSchema][]): void {

@@ -8,8 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { HttpReturnDataClient } from '../../adapters/dukcapil/data-balikan.ts';
-import { DukcapilHttpClient, type DukcapilClient } from '../../adapters/dukcapil/index.ts';
+import { HttpReturnDataClient, returnDataUrl } from '../../adapters/dukcapil/data-balikan.ts';
+import {
+  DukcapilHttpClient,
+  profileProblems,
+  resolveUpstreamProfile,
+  type DukcapilClient,
+} from '../../adapters/dukcapil/index.ts';
 import { OutboxStore } from '../../adapters/sqlite/outbox.ts';
 import { StateDb } from '../../adapters/sqlite/state-db.ts';
 import { SyslogForwarder } from '../../adapters/syslog/index.ts';
@@ -144,8 +149,10 @@ export async function openStores(
 
 function upstreamObserver(metrics: GatewayMetrics) {
   return {
-    onCall: (outcome: string) => {
-      metrics.upstreamCalls.inc({ outcome });
+    // By method too: a malformed outcome (an answer the adapter cannot read) is counted apart
+    // from the outages (timeout, unavailable), per method (docs/upstream.md, "Breakers").
+    onCall: (outcome: string, _latencyMs: number, method?: string) => {
+      metrics.upstreamCalls.inc({ outcome, method: method ?? 'unknown' });
     },
     onDroppedKeys: (count: number) => {
       if (count > 0) metrics.upstreamDroppedKeys.inc({}, count);
@@ -156,11 +163,49 @@ function upstreamObserver(metrics: GatewayMetrics) {
   };
 }
 
-/** The Dukcapil client, its password read now (a missing secret fails before anything opens). */
+/**
+ * The Dukcapil client, its password read and its profile resolved now (a missing secret or a
+ * profile that does not fit its region fails before anything opens).
+ */
 function dukcapilClient(config: GerbangConfig, metrics: GatewayMetrics): () => DukcapilClient {
   const password = readSecretText(config.upstream.passwordFile);
+  const profile = resolveUpstreamProfile(config.upstream.profile);
+  const problems = profileProblems(profile, config.upstream.region);
+  if (problems.length > 0) throw new RangeError(`upstream profile: ${problems.join('; ')}`);
   return () =>
-    new DukcapilHttpClient({ ...config.upstream, password, observer: upstreamObserver(metrics) });
+    new DukcapilHttpClient({
+      ...config.upstream,
+      profile,
+      password,
+      observer: upstreamObserver(metrics),
+    });
+}
+
+/**
+ * The return-data client: its own URL (or `path` on the upstream host), its bearer token read now
+ * from its secret file, like the upstream password, so that a missing token fails the start.
+ */
+function openReturnDataClient(config: GerbangConfig): () => HttpReturnDataClient {
+  const settings = config.returnData;
+  const bearerToken =
+    settings.auth.kind === 'bearer' ? readSecretText(settings.auth.tokenFile) : undefined;
+  const url = returnDataUrl({
+    url: settings.url,
+    path: settings.path,
+    upstreamBaseUrl: config.upstream.baseUrl,
+    consumer: config.upstream.consumer,
+  });
+  return () =>
+    new HttpReturnDataClient({
+      url,
+      consumer: config.upstream.consumer,
+      idLembaga: settings.idLembaga,
+      namaLembaga: settings.namaLembaga,
+      bearerToken,
+      payload: settings.payload,
+      success: settings.success,
+      requestTimeoutMs: settings.requestTimeoutMs,
+    });
 }
 
 /** The client CA, read before anything else: without it no client is known. */
@@ -264,6 +309,7 @@ export async function openAdapters(
   const given = options.upstream;
   const openUpstream = given === undefined ? dukcapilClient(config, options.metrics) : () => given;
   const openSiem = siemForwarder(config, logger);
+  const openReturnData = openReturnDataClient(config);
   const openTimestampAuthority = timestampAuthority(config);
   const cardReads = config.readers === undefined ? undefined : new CardReadVerifier(config.readers);
   const opened = new OpenedSoFar();
@@ -280,14 +326,7 @@ export async function openAdapters(
     // Closed before the trail: lookups still in flight finish, and are recorded.
     (client) => client.close(),
   );
-  const returnDataClient = opened.add(
-    new HttpReturnDataClient({
-      baseUrl: config.upstream.baseUrl,
-      consumer: config.upstream.consumer,
-      ...config.returnData,
-    }),
-    (client) => client.close(),
-  );
+  const returnDataClient = opened.add(openReturnData(), (client) => client.close());
   const siem = await opened.attempt(() => openSiem?.(stores.auditStore));
   const tsa = openTimestampAuthority?.();
   if (tsa !== undefined) opened.add(tsa, (authority) => authority.close());

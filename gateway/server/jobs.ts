@@ -7,7 +7,13 @@
 import type { Logger } from 'pino';
 import type { GerbangConfig } from '../config/index.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
-import { CheckpointTimestamper, RetentionPurge, type Services } from '../services/index.ts';
+import {
+  CheckpointTimestamper,
+  remindOfDueReport,
+  RetentionPurge,
+  type DueStatus,
+  type Services,
+} from '../services/index.ts';
 import type { GatewayAdapters } from './adapters.ts';
 import { CrlMonitor } from './crl-monitor.ts';
 import type { HandshakeFailureAudit } from './handshake-failures.ts';
@@ -110,6 +116,55 @@ function overdueScan(
   };
 }
 
+/**
+ * The semester report's reminder (PKS Pasal 8(1)): an alert and a log line once per semester from
+ * `reports.reminderDays` before the due date and once it is overdue, and two gauges for scraping.
+ */
+function reportDueReminder(
+  services: Services,
+  { auditStore, audit }: GatewayAdapters,
+  logger: Logger,
+  metrics: GatewayMetrics,
+  now: () => number,
+): () => void {
+  let last: DueStatus | undefined;
+  metrics.registry.gauge(
+    'gerbang_report_due_days',
+    'Days until the semester report due next is due (negative: overdue), in the agreement zone',
+    () => last?.daysLeft ?? 0,
+  );
+  metrics.registry.gauge(
+    'gerbang_report_due_alarm',
+    'The semester report due next: 0 made or not yet due, 1 reminder window, 2 overdue',
+    () => (last?.state === 'overdue' ? 2 : last?.state === 'reminder' ? 1 : 0),
+  );
+  return () => {
+    void (async () => {
+      const status = services.reports.due(now());
+      last = status;
+      const rule = await remindOfDueReport({ status, reader: auditStore, audit });
+      if (rule !== undefined)
+        logger.warn(
+          {
+            event: rule,
+            semester: status.due.semester,
+            dueDate: status.due.dueDate,
+            daysLeft: status.daysLeft,
+          },
+          rule === 'report_overdue'
+            ? 'the semester report is overdue (PKS Pasal 8(1))'
+            : 'the semester report is due soon (PKS Pasal 8(1))',
+        );
+    })().catch((error: unknown) => {
+      // A timer must not end the process: the next hour tries again.
+      logger.error(
+        { event: 'report_due_check_failed', reason: reasonOf(error) },
+        'semester report reminder check failed',
+      );
+    });
+  };
+}
+
 /** The jobs of a serving gateway, in the order they start. */
 export function gatewayJobs(options: {
   readonly config: GerbangConfig;
@@ -158,6 +213,12 @@ export function gatewayJobs(options: {
     periodic('return-data overdue scan', HOUR_MS, overdueScan(services, adapters, logger, now), {
       atStart: false,
     }),
+    periodic(
+      'semester report reminder',
+      HOUR_MS,
+      reportDueReminder(services, adapters, logger, metrics, now),
+      { atStart: true },
+    ),
     // Last, so stopped first: their last windows are written while everything else still runs.
     ...ownJob('authentication-failure coalescer', services.policy.unauthenticated),
     ...ownJob('TLS handshake-failure coalescer', options.handshakeFailures),

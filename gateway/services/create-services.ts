@@ -23,6 +23,7 @@ import {
   AgreementMonitor,
   switchReadersOffWhenAccessStops,
 } from './agreements/agreement-monitor.ts';
+import { migrateStoredAgreements } from './agreements/migration.ts';
 import { PolicyRegistry } from './agreements/registry.ts';
 import type { StoredStateProblem } from './agreements/stored-state.ts';
 import { AnomalyService } from './anomalies/detector.ts';
@@ -31,7 +32,8 @@ import { ClockMonitor, type ClockSources } from './clock/clock-monitor.ts';
 import type { CardReadVerifier } from './readers/card-read-verifier.ts';
 import { NonceStore } from './readers/nonces.ts';
 import { generateReport, type GeneratedReport } from './reports/generate.ts';
-import type { Period } from './reports/report.ts';
+import { reportTimeZone, type Period } from './reports/report.ts';
+import { nextDueReport, type DueStatus } from './reports/due-status.ts';
 import { DeliveryWorker } from './return-data/delivery-worker.ts';
 import { VerificationAttempts } from './verification/attempts.ts';
 import { UnauthenticatedRequests } from './refusals/unauthenticated.ts';
@@ -100,6 +102,8 @@ export interface Services {
       period: Period,
       requestedBy: { id: string; role: string; certificateFingerprint: string },
     ): Promise<GeneratedReport>;
+    /** The semester report due next, its due date and whether it was made (PKS Pasal 8(1)). */
+    due(now: number): DueStatus;
   };
   /** The forwarder's state beside the newest record (`lastSeq`), for officers. */
   readonly siem: { status(): SiemForwarderStatus & { readonly lastSeq: number } } | undefined;
@@ -130,6 +134,43 @@ function reportStoredStateProblems(
 }
 
 /**
+ * Agreements the old model stored on their own become instruments of the agreement they
+ * continue (migration.ts), recorded in the trail. A state.db that cannot be written now is
+ * migrated at a later start; until then its rows are read as agreements of their own.
+ */
+function migrateOldAgreementRows(
+  config: GerbangConfig,
+  state: StateStore,
+  audit: AuditTrail,
+  now: number,
+  logger: Logger | undefined,
+): void {
+  let migrated: ReturnType<typeof migrateStoredAgreements>;
+  try {
+    migrated = migrateStoredAgreements(config, state, now);
+  } catch (error) {
+    logger?.error(
+      { event: 'agreement_migration_failed', reason: reasonOf(error) },
+      'stored agreements of the old model could not be migrated; retried at the next start',
+    );
+    return;
+  }
+  if (migrated.length === 0) return;
+  logger?.info({ event: 'agreements_migrated', migrated }, 'stored agreements migrated');
+  void audit
+    .append({
+      type: 'system',
+      event: 'agreements_migrated',
+      outcome: 'success',
+      detail: {
+        count: migrated.length,
+        moved: migrated.map((m) => `${m.number} -> ${m.into} (${m.kind})`).join('; '),
+      },
+    })
+    .catch(() => undefined);
+}
+
+/**
  * The policy services alone, over any trail (what a test of one service builds). `logger` hears
  * what could not be done; without one, nobody is told.
  */
@@ -145,6 +186,7 @@ export function createPolicyServices(options: {
   readonly trailTimeAtOpen?: number | undefined;
 }): PolicyServices {
   const { config, state, audit, wall, logger } = options;
+  migrateOldAgreementRows(config, state, audit, wall(), logger);
   const registry = new PolicyRegistry(
     config,
     state,
@@ -277,6 +319,14 @@ export function createServices(
           caPem: adapters.auditTrustAnchorPem,
           now: clock.wall(),
           requestedBy,
+        }),
+      due: (now) =>
+        nextDueReport({
+          reader: auditStore,
+          timeZone: reportTimeZone(config, policy, now),
+          now,
+          reminderDays: config.reports?.reminderDays,
+          agreementInForce: (instant) => policy.registry.inForce(instant) !== undefined,
         }),
     },
     siem:

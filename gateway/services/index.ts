@@ -29,3 +29,5 @@ export { iso27001Deadline, type AgreementView } from './admin/agreement-view.ts'
 export type { AdminContext } from './admin/record.ts';
 export { RetentionPurge, type PurgeRun } from './retention/retention-purge.ts';
 export { CheckpointTimestamper } from './timestamping/checkpoint-timestamper.ts';
+export { remindOfDueReport } from './reports/due-reminder.ts';
+export type { DueStatus } from './reports/due-status.ts';

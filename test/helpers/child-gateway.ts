@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, request } from 'undici';
 import { startSimulator, type RunningSimulator } from '../../adapters/dukcapil-sim/index.ts';
+import { resolveUpstreamProfile } from '../../adapters/dukcapil/profile.ts';
 import type { GerbangConfig } from '../../gateway/config/index.ts';
 import { readSecretText } from '../../gateway/config/secrets.ts';
 import { clientCredentials, locateInstance } from '../../gateway/config/instance.ts';
@@ -40,13 +41,15 @@ export interface PreparedInstance {
   readonly url: string;
 }
 
-/** A simulator in this process with the credentials of the instance in `dir`. */
+/** A simulator in this process with the credentials and upstream profile of the instance in `dir`. */
 export function startInstanceSimulator(
   dir: string,
   config: GerbangConfig,
 ): Promise<RunningSimulator> {
   return startSimulator({
     port: 0,
+    profile: resolveUpstreamProfile(config.upstream.profile),
+    ...(config.upstream.region === undefined ? {} : { region: config.upstream.region }),
     consumer: config.upstream.consumer,
     userId: config.upstream.userId,
     password: readSecretText(join(dir, config.upstream.passwordFile)),

@@ -47,6 +47,12 @@ const workDir = fileTempDir('gerbang-inproc-');
 let signerPromise: ReturnType<typeof createTestSigner> | undefined;
 let databases = 0;
 
+/** The CA of this file's audit signer (the trust anchor of the in-process gateway). */
+export async function testCertificateAuthority() {
+  signerPromise ??= createTestSigner(workDir);
+  return { ...(await signerPromise), workDir };
+}
+
 /** The real audit store, with a switch that makes appends fail like a full disk would. */
 /**
  * A connection whose client certificate is named by the test header (`CN` or `CN/OU`), as if TLS

@@ -58,6 +58,7 @@ const STOP_CODES = new Set([
   'purpose_not_allowed',
   'field_not_allowed',
   'agreement_inactive',
+  'agreement_suspended',
   'upstream_rejected',
   'clock_untrusted',
   'unsupported_media_type',

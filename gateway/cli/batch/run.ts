@@ -32,6 +32,12 @@ export interface BatchOptions {
   readonly signal?: AbortSignal;
   /** Backoff base; tests shorten it. */
   readonly backoffMs?: number;
+  /**
+   * How long the path may give nothing useful before the run stops as `unavailable` (default
+   * 60 s), besides `maxAttempts × 5` tries: an upstream breaker open for seconds is waited out, an
+   * outage of a minute ends the run, resumable.
+   */
+  readonly unavailableAfterMs?: number;
 }
 
 /** Every status but `complete` leaves a checkpoint that the same command resumes. */
@@ -92,6 +98,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchReport> {
   let retries = 0;
   /** Retries in a row across all rows: a path that answers nothing useful stops the run. */
   let failingInARow = 0;
+  let lastUsefulAt = performance.now();
+  const unavailableAfterMs = options.unavailableAfterMs ?? 60_000;
   let wake: (() => void) | undefined;
   const tasks = new Set<Promise<void>>();
 
@@ -130,6 +138,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchReport> {
       pace.answered(performance.now() - started, allowance);
       if (attempt.kind === 'result') {
         failingInARow = 0;
+        lastUsefulAt = performance.now();
         pace.succeeded();
         finish(row, attempt.result);
         return;
@@ -139,17 +148,22 @@ export async function runBatch(options: BatchOptions): Promise<BatchReport> {
         return;
       }
       retries++;
-      // A 429 asks us to slow down, not to give up on the row.
+      // A 429, or a 503 saying when to come back (an open upstream breaker's Retry-After), asks
+      // us to wait, not to give up on the row: the row was not tried against Dukcapil.
       const rateLimited = attempt.code === 'rate_limited';
-      if (rateLimited) throttled++;
+      if (rateLimited || attempt.afterSeconds !== undefined) throttled++;
       else attempts++;
-      // When nothing gets through, the fault is the path, not this row: stop (resumable)
-      // rather than mark every row as an error.
-      if (!rateLimited && ++failingInARow >= options.maxAttempts * 5) {
+      // When nothing gets through for long, the fault is the path, not this row: stop
+      // (resumable) rather than mark every row as an error.
+      if (
+        !rateLimited &&
+        ++failingInARow >= options.maxAttempts * 5 &&
+        performance.now() - lastUsefulAt >= unavailableAfterMs
+      ) {
         run.stop ??= {
           status: 'unavailable',
           code: attempt.code,
-          message: `no useful answer for ${String(failingInARow)} tries in a row`,
+          message: `no useful answer for ${String(failingInARow)} tries in a row, over ${String(Math.round((performance.now() - lastUsefulAt) / 1000))} s`,
         };
         return;
       }

@@ -79,6 +79,13 @@ export const REPORT_COMMANDS: CommandGroup = group(
       run: async (values) => (await import('../report.ts')).reportCommand('status', values),
     }),
     leaf({
+      name: 'due',
+      synopsis: '',
+      summary: 'the semester report due next (PKS Pasal 8(1)): due date, made or not',
+      options: {},
+      run: async () => (await import('../report.ts')).reportDueCommand(),
+    }),
+    leaf({
       name: 'verify',
       synopsis: 'DIR [--ca ca.crt]',
       summary: 'check that DIR/report.json matches its signature',

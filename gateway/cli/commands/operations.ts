@@ -16,7 +16,8 @@ export const ADMIN_COMMANDS: CommandGroup = group(
       name: 'renew',
       synopsis:
         '--number N --follows OLD --signed YYYY-MM-DD --from YYYY-MM-DD --until YYYY-MM-DD [--addendum]',
-      summary: 'record a renewal (or with --addendum an addendum) of an agreement',
+      summary:
+        'record a renewal under a number of its own (a new agreement); an addendum is an instrument',
       options: {
         number: { type: 'string', required: true },
         follows: { type: 'string', required: true },
@@ -26,6 +27,48 @@ export const ADMIN_COMMANDS: CommandGroup = group(
         addendum: { type: 'boolean' },
       },
       run: async (values) => (await import('../admin.ts')).adminCommand('renew', values),
+    }),
+    leaf({
+      name: 'instrument',
+      synopsis:
+        '--agreement N --kind addendum|petunjuk_teknis|renewal --number M --effective YYYY-MM-DD --sha256 HEX [--signed YYYY-MM-DD] [--elements a,b,…] [--until YYYY-MM-DD]',
+      summary:
+        'add an instrument to an agreement: it governs from its effective day in the agreement’s zone',
+      details:
+        'An addendum with --elements grants those elements from --effective on; a renewal with --until moves the last day. --sha256 is the SHA-256 of the signed file (sha256sum).',
+      options: {
+        agreement: { type: 'string', required: true },
+        kind: { type: 'string', required: true },
+        number: { type: 'string', required: true },
+        effective: { type: 'string', required: true },
+        sha256: { type: 'string', required: true },
+        signed: { type: 'string' },
+        elements: { type: 'string' },
+        until: { type: 'string' },
+      },
+      run: async (values) => (await import('../admin.ts')).adminCommand('instrument', values),
+    }),
+    leaf({
+      name: 'suspend-agreement',
+      synopsis: '--number N --reason TEXT',
+      summary:
+        'suspend an agreement (PKS Pasal 6, force majeure): data requests and card reads get 403 agreement_suspended',
+      options: {
+        number: { type: 'string', required: true },
+        reason: { type: 'string', required: true },
+      },
+      run: async (values) =>
+        (await import('../admin.ts')).adminCommand('suspend-agreement', values),
+    }),
+    leaf({
+      name: 'resume-agreement',
+      synopsis: '--number N [--note TEXT]',
+      summary: 'resume a suspended agreement under the same number',
+      options: {
+        number: { type: 'string', required: true },
+        note: { type: 'string' },
+      },
+      run: async (values) => (await import('../admin.ts')).adminCommand('resume-agreement', values),
     }),
     leaf({
       name: 'terminate',

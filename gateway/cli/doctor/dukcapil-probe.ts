@@ -2,7 +2,8 @@
  * Is it Dukcapil that answers at `upstream.baseUrl`? A connection alone proves nothing: any web
  * server on that port answers something (a 404 page), and the first lookup would then fail.
  *
- * The probe POSTs to the configured `CALL_NIK` method URL, built by the adapter's own code, a JSON
+ * The probe POSTs to the configured `CALL_NIK` method URL, built by the adapter's own code from the
+ * upstream profile (`central`, `regional` or the configuration's own: docs/upstream.md), a JSON
  * body with **no NIK and no credentials**. Dukcapil answers every request with HTTP 200 and its
  * envelope (`{"content":[{"RESPON": "Login Gagal"}], ...}` here). The request is refused at the
  * login, before any lookup: it asks for no one's data, and, naming no user, it cannot be counted
@@ -17,7 +18,9 @@ import {
   firstContentObject,
   getCaseInsensitive,
   readBodyWithin,
+  resolveUpstreamProfile,
   UpstreamFailure,
+  type UpstreamProfileSetting,
 } from '../../../adapters/dukcapil/index.ts';
 
 export type DukcapilProbe =
@@ -33,10 +36,18 @@ function mediaTypeOf(header: string | string[] | undefined): string {
 export async function probeDukcapil(options: {
   readonly baseUrl: string;
   readonly consumer: string;
+  /** `upstream.profile` and `upstream.region`; default: the central profile. */
+  readonly profile?: UpstreamProfileSetting | undefined;
+  readonly region?: string | undefined;
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
 }): Promise<DukcapilProbe> {
-  const url = dukcapilMethodUrl(options.baseUrl, options.consumer, 'CALL_NIK');
+  const endpoint = {
+    profile: resolveUpstreamProfile(options.profile),
+    consumer: options.consumer,
+    region: options.region,
+  };
+  const url = dukcapilMethodUrl(options.baseUrl, endpoint, 'CALL_NIK');
   const started = performance.now();
   const response = await request(url, {
     method: 'POST',

@@ -74,6 +74,8 @@ export async function checkUpstream(
     const probe = await probeDukcapil({
       baseUrl,
       consumer: config.upstream.consumer,
+      profile: config.upstream.profile,
+      region: config.upstream.region,
       timeoutMs: context.thresholds.connectTimeoutMs,
       maxResponseBytes: config.upstream.maxResponseBytes,
     });

@@ -12,6 +12,7 @@ import { openStateDb } from '../../server/adapters.ts';
 import { readNewestRecordTime } from '../../../audit/store/index.ts';
 import { auditDatabasePath } from '../../server/audit-store.ts';
 import { PolicyRegistry } from '../../services/index.ts';
+import { signedFileProblems } from './signed-files.ts';
 import { result, type CheckResult, type DoctorContext } from './context.ts';
 
 /** The wall clock against the newest audit record, and NTP where systemd can tell. */
@@ -61,6 +62,19 @@ export function checkAgreement(config: GerbangConfig, context: DoctorContext): C
       return result('agreement', 'fail', 'no agreement is configured: no data may flow');
     const { terms } = inForce;
     const left = daysLeft(terms, context.now);
+    const files = signedFileProblems(config);
+    if (files.length > 0)
+      return result(
+        'agreement',
+        'fail',
+        `the signed files differ from their recorded hashes: ${files.join('; ')}`,
+      );
+    if (inForce.state === 'suspended')
+      return result(
+        'agreement',
+        'fail',
+        `${terms.number} is suspended (PKS Pasal 6): no data may flow and card reads are refused until it is resumed (gerbang admin resume-agreement)`,
+      );
     if (!agreementPermitsAccess(inForce.state))
       return result(
         'agreement',

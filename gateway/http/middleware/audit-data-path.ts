@@ -38,7 +38,13 @@ export const auditDataPath = (options: {
     draft.elementsReleased = [];
     const apiError = toApiError(error);
     draft.outcome =
-      apiError.code === 'nik_not_found' ? 'not_found' : apiError.status < 500 ? 'denied' : 'error';
+      apiError.code === 'nik_not_found'
+        ? 'not_found'
+        : apiError.code === 'nik_ambiguous'
+          ? 'ambiguous' // several records for the NIK: none released (PKS Pasal 2(2)a)
+          : apiError.status < 500
+            ? 'denied'
+            : 'error';
     draft.errorCode = apiError.code;
     try {
       await commitAudit(c, options.trail);

@@ -6,7 +6,9 @@
 import type { ReaderRow } from '../../../adapters/sqlite/port.ts';
 import type { AgreementView } from '../../services/admin/agreement-view.ts';
 import type { ClientView } from '../../services/admin/clients.ts';
+import type { DueStatus } from '../../services/reports/due-status.ts';
 import { Label, Table, type Column } from './components.tsx';
+import { DueReport } from './due-report.tsx';
 
 const AGREEMENT_COLUMNS: readonly Column<AgreementView>[] = [
   { header: 'Nomor / number', cell: (a) => a.number },
@@ -80,9 +82,12 @@ export function AdminPage(props: {
   readers: readonly Omit<ReaderRow, 'samCertificate'>[];
   clients: readonly ClientView[];
   upstream: { used: number; total: number };
+  /** The semester report due next: its reminder is the administrator's too. */
+  dueReport: DueStatus;
 }) {
   return (
     <>
+      <DueReport status={props.dueReport} />
       <section aria-labelledby="agreements">
         <h2 id="agreements">
           <Label id="Perjanjian kerja sama" en="Agreements" />

@@ -2,10 +2,15 @@
  * The evaluator's console page: the signed reports, and how to verify them with stock OpenSSL.
  * A pure component: it renders what its route gathered.
  */
+import type { DueStatus } from '../../services/reports/due-status.ts';
 import { Label } from './components.tsx';
+import { DueReport } from './due-report.tsx';
 
 export function EvaluatorPage(props: {
   years: readonly number[];
+  /** Preselected: the current half in the agreement's zone (not always the first). */
+  current: { readonly year: number; readonly half: 1 | 2 };
+  due: DueStatus;
   caCertificatePem: string;
   reportsConfigured: boolean;
 }) {
@@ -16,6 +21,7 @@ export function EvaluatorPage(props: {
           Kunci penandatangan laporan belum dikonfigurasi / no report-signing key is configured.
         </p>
       )}
+      <DueReport status={props.due} />
       <section aria-labelledby="semester">
         <h2 id="semester">
           <Label id="Laporan semester" en="Semester report (PKS Pasal 8)" />
@@ -27,7 +33,9 @@ export function EvaluatorPage(props: {
             </span>
             <select name="year">
               {props.years.map((year) => (
-                <option value={String(year)}>{year}</option>
+                <option value={String(year)} selected={year === props.current.year}>
+                  {year}
+                </option>
               ))}
             </select>
           </label>
@@ -36,8 +44,12 @@ export function EvaluatorPage(props: {
               <Label id="Semester" en="half" />
             </span>
             <select name="half">
-              <option value="1">I (Januari–Juni)</option>
-              <option value="2">II (Juli–Desember)</option>
+              <option value="1" selected={props.current.half === 1}>
+                I (Januari–Juni)
+              </option>
+              <option value="2" selected={props.current.half === 2}>
+                II (Juli–Desember)
+              </option>
             </select>
           </label>
           <label>
@@ -51,6 +63,12 @@ export function EvaluatorPage(props: {
           </label>
           <button type="submit">Buat / Generate</button>
         </form>
+        <p>
+          Laporan semester yang berjalan bertanda <strong>sementara</strong> dan dihitung sampai
+          saat dibuat; laporan final setelah semester berakhir / A report of the current half is
+          marked sementara (partial) and counts up to the moment it is made; the final one after the
+          half ends.
+        </p>
         <p>
           <a href="/v1/reports/status?format=html">
             <Label id="Status kepatuhan hari ini" en="Compliance status today" />

@@ -119,6 +119,40 @@ function MonthlyChart(props: { report: ComplianceReport }) {
   );
 }
 
+/**
+ * What the figures count and whether the half is over: a report made before the half ends says
+ * so first, in words and in the signed JSON (`sementara`), so it cannot pass for the final one.
+ */
+function CutOff(props: { report: ComplianceReport }) {
+  const r = props.report;
+  return (
+    <>
+      {r.sementara ? (
+        <p class="bad" id="sementara" role="note">
+          SEMENTARA / PARTIAL: semester belum berakhir; angka dihitung sampai batas {r.cutOff}.
+          Laporan final dapat dibuat setelah semester berakhir
+          {r.due === undefined ? '' : ` (${r.due.dueEnd})`} / the half has not ended; the figures
+          count up to the cut-off, and the final report can be made once the half is over.
+        </p>
+      ) : (
+        <p class="ok" id="final">
+          FINAL: seluruh semester, batas / cut-off {r.cutOff}
+        </p>
+      )}
+      <p id="cut-off">
+        Batas data / cut-off: <strong>{r.cutOff}</strong>
+        {r.due === undefined ? null : (
+          <>
+            {' '}
+            · Jatuh tempo (PKS Pasal 8 ayat 1) / due: bulan {r.due.deliveryMonth}, paling lambat /
+            by <strong>{r.due.dueDate}</strong> ({r.due.timeZone})
+          </>
+        )}
+      </p>
+    </>
+  );
+}
+
 export function ReportPage(props: { report: ComplianceReport; digest: string }) {
   const r = props.report;
   const v = r.audit.verification;
@@ -126,7 +160,7 @@ export function ReportPage(props: { report: ComplianceReport; digest: string }) 
     <html lang="id">
       <head>
         <meta charset="utf-8" />
-        <title>{`Laporan pemanfaatan data kependudukan ${r.period.label}`}</title>
+        <title>{`Laporan pemanfaatan data kependudukan ${r.period.label}${r.sementara ? ' (sementara)' : ''}`}</title>
         <style dangerouslySetInnerHTML={{ __html: REPORT_STYLE }} />
       </head>
       <body>
@@ -139,6 +173,7 @@ export function ReportPage(props: { report: ComplianceReport; digest: string }) 
           {r.period.label} · {r.period.from} – {r.period.to} ({r.period.timeZone}) · dibuat /
           generated {r.generatedAt}
         </p>
+        <CutOff report={r} />
         <p>
           SHA-256 report.json: <code>{props.digest}</code>
         </p>

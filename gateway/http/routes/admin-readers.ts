@@ -28,7 +28,7 @@ export function adminReaderRoutes(deps: AppDeps): RouteSpec[] {
       roles: ['admin'],
       summary: 'Readers with their SAM and state',
       responses: { 200: { description: '{items}' } },
-      handler: (c) => c.json({ items: deps.policy.admin.listReaders() }),
+      handler: (c) => c.json({ items: deps.policy.admin.listReaders(deps.now()) }),
     },
     defineRoute({
       method: 'POST',

@@ -1,6 +1,6 @@
 /**
- * The administrator's API (role `admin`): agreements (list with state and days left, renewal or
- * addendum, termination, ISO 27001 certificate), clients (list, suspend, resume), and
+ * The administrator's API (role `admin`): agreements (list with state and days left, a renewal
+ * under a new number, instruments, suspension and resumption, termination, ISO 27001 certificate), clients (list, suspend, resume), and
  * acknowledging a clock jump. Every change is audited before it is applied; nothing here can
  * touch an audit record.
  */
@@ -80,6 +80,36 @@ export const Iso27001Request = Type.Object(
   { additionalProperties: false },
 );
 export const SuspendRequest = Type.Object({ reason: Note }, { additionalProperties: false });
+/** An addendum, Petunjuk Teknis or renewal of an agreement (PKS Pasal 9(2), 9(3)). */
+export const AddInstrumentRequest = Type.Object(
+  {
+    agreement: AgreementNumber,
+    kind: Type.Unsafe<'addendum' | 'petunjuk_teknis' | 'renewal'>({
+      type: 'string',
+      enum: ['addendum', 'petunjuk_teknis', 'renewal'],
+    }),
+    number: AgreementNumber,
+    signedOn: Type.Optional(IsoDate),
+    effectiveOn: IsoDate,
+    sha256: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }),
+    elements: Type.Optional(
+      Type.Array(Type.Unsafe<ElementName>({ type: 'string', enum: [...ELEMENTS] }), {
+        minItems: 1,
+        uniqueItems: true,
+      }),
+    ),
+    validUntil: Type.Optional(IsoDate),
+  },
+  { additionalProperties: false },
+);
+export const SuspendAgreementRequest = Type.Object(
+  { number: AgreementNumber, reason: Note },
+  { additionalProperties: false },
+);
+export const ResumeAgreementRequest = Type.Object(
+  { number: AgreementNumber, note: Type.Optional(Note) },
+  { additionalProperties: false },
+);
 
 export function adminContext(c: Context<GatewayEnv>, deps: AppDeps): AdminContext {
   const p = c.var.principal;
@@ -126,7 +156,8 @@ export function adminRoutes(deps: AppDeps): RouteSpec[] {
       method: 'POST',
       path: '/v1/admin/agreements',
       roles: ['admin'],
-      summary: 'Add a renewal or addendum (a new agreement with its own number and window)',
+      summary:
+        'Add a renewal under a number of its own (a new agreement with its own window); an addendum is an instrument',
       requestBody: AddAgreementRequest,
       responses: { 201: { description: 'the agreement' }, ...ADMIN_ERRORS },
       handler: async (c) =>
@@ -157,6 +188,36 @@ export function adminRoutes(deps: AppDeps): RouteSpec[] {
           }),
         );
       },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/v1/admin/agreements/instruments',
+      roles: ['admin'],
+      summary:
+        'Add an addendum, Petunjuk Teknis or renewal to an agreement: it governs from its effective day in the agreement’s zone',
+      requestBody: AddInstrumentRequest,
+      responses: { 201: { description: 'the agreement' }, ...ADMIN_ERRORS },
+      handler: async (c) =>
+        c.json(await admin.addInstrument(adminContext(c, deps), c.var.body), 201),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/v1/admin/agreements/suspend',
+      roles: ['admin'],
+      summary:
+        'Suspend an agreement (PKS Pasal 6, force majeure): data requests and card reads get 403 agreement_suspended until resumed',
+      requestBody: SuspendAgreementRequest,
+      responses: { 200: { description: 'the agreement' }, ...ADMIN_ERRORS },
+      handler: async (c) => c.json(await admin.suspendAgreement(adminContext(c, deps), c.var.body)),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/v1/admin/agreements/resume',
+      roles: ['admin'],
+      summary: 'Resume a suspended agreement under the same number',
+      requestBody: ResumeAgreementRequest,
+      responses: { 200: { description: 'the agreement' }, ...ADMIN_ERRORS },
+      handler: async (c) => c.json(await admin.resumeAgreement(adminContext(c, deps), c.var.body)),
     }),
     defineRoute({
       method: 'POST',

@@ -26,6 +26,9 @@ import {
   type ParsedSearch,
 } from './console-search.ts';
 import type { RouteSpec } from './route-spec.ts';
+import { nextDueReport, type DueStatus } from '../../services/reports/due-status.ts';
+import { reportTimeZone } from '../../services/reports/report.ts';
+import { semesterOf } from '../../services/reports/semester.ts';
 
 const SEARCH_LIMIT = 200;
 /**
@@ -45,6 +48,16 @@ export function consoleRoutes(deps: AppDeps): RouteSpec[] {
     status: 200 | 400 = 200,
   ): Response =>
     consoleDocument(c, { which, title, instance: deps.config.instance.name, status }, body);
+
+  /** Read from the trail even without a signing key: an unmade report is due all the same. */
+  const dueReportAt = (now: number): DueStatus =>
+    nextDueReport({
+      reader: deps.auditLog,
+      timeZone: reportTimeZone(deps.config, deps.policy, now),
+      now,
+      reminderDays: deps.config.reports?.reminderDays,
+      agreementInForce: (instant) => deps.policy.registry.inForce(instant) !== undefined,
+    });
 
   const recentAlerts = (): AuditRecord[] =>
     deps.auditLog.query({ type: 'security', event: 'alert', limit: 50, newest: true }).items;
@@ -180,7 +193,10 @@ export function consoleRoutes(deps: AppDeps): RouteSpec[] {
       summary: 'Evaluator console: semester and status reports, and how to verify them',
       responses: html,
       handler: (c) => {
-        const thisYear = new Date(deps.now()).getUTCFullYear();
+        const now = deps.now();
+        // The agreement's zone, not UTC: on 31 December 20:00 UTC it is already January in Makassar.
+        const current = semesterOf(now, reportTimeZone(deps.config, deps.policy, now));
+        const thisYear = current.year;
         const firstYear = Math.min(
           thisYear,
           ...deps.config.agreements.map((a) => Number(a.validFrom.slice(0, 4))),
@@ -193,6 +209,8 @@ export function consoleRoutes(deps: AppDeps): RouteSpec[] {
           'Laporan kepatuhan / Compliance reports',
           <EvaluatorPage
             years={years}
+            current={current}
+            due={dueReportAt(now)}
             caCertificatePem={deps.caCertificatePem}
             reportsConfigured={deps.reports !== undefined}
           />,
@@ -217,6 +235,7 @@ export function consoleRoutes(deps: AppDeps): RouteSpec[] {
             readers={deps.policy.admin.listReaders()}
             clients={deps.policy.admin.listClients(usage.used)}
             upstream={{ used: usage.upstreamUsed, total: usage.upstreamTotal }}
+            dueReport={dueReportAt(now)}
           />,
         );
       },

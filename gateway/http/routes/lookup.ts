@@ -47,6 +47,8 @@ export const RESIDENT_REQUEST_ERRORS = {
     schema: ErrorResponse,
   },
   404: { description: 'nik_not_found', schema: ErrorResponse },
+  // More than one record upstream for the NIK: none is released or verified (PKS Pasal 2(2)a).
+  409: { description: 'nik_ambiguous', schema: ErrorResponse },
 } as const;
 
 /**

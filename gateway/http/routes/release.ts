@@ -31,7 +31,8 @@ export function authorizeRelease(
   const profile = deps.policy.registry.profile(request.principalId);
   if (profile === undefined)
     throw new ApiError('forbidden', { detail: 'principal without profile' });
-  const agreement = deps.policy.registry.inForce(request.now);
+  // The agreement that serves this client, as amended at this instant (several may be in force).
+  const agreement = deps.policy.registry.governing(request.principalId, request.now);
   if (agreement === undefined) throw new ApiError('agreement_inactive');
   draft.elementsRequested = request.fields ?? grantedElements(profile, agreement.terms.elements);
   const decision = decideLookup({

@@ -58,6 +58,9 @@ export function reportRoutes(deps: AppDeps): RouteSpec[] {
       return htmlPage(c, renderReportHtml(generated.report, generated.digest), REPORT_POLICY);
     return c.json({
       period: period.label,
+      // Also inside the signed bytes: a partial report cannot pass for a final one.
+      sementara: generated.report.sementara,
+      cutOff: generated.report.cutOff,
       sha256: generated.digest,
       reportJson: generated.json.toString('base64'),
       signatureP7s: Buffer.from(generated.signature).toString('base64'),
@@ -69,21 +72,21 @@ export function reportRoutes(deps: AppDeps): RouteSpec[] {
       path: '/v1/reports/semester',
       roles: ['evaluator', 'officer'],
       summary:
-        'The signed semester report (PKS Pasal 8): year, half 1 (January–June) or 2 (July–December)',
+        'The signed semester report (PKS Pasal 8): year, half 1 (January–June) or 2 (July–December); sementara (partial, up to its cut-off) until the half ends',
       query: SemesterQuery,
       responses: {
         200: {
-          description: '{period, sha256, reportJson, signatureP7s} (base64) or the HTML page',
+          description:
+            '{period, sementara, cutOff, sha256, reportJson, signatureP7s} (base64) or the HTML page',
         },
       },
       handler: async (c) => {
         const query = c.var.query;
-        return answer(
-          c,
-          'semester',
-          semesterPeriod(Number(query.year), query.half === '1' ? 1 : 2, zone()),
-          query.format,
-        );
+        const period = semesterPeriod(Number(query.year), query.half === '1' ? 1 : 2, zone());
+        // A half that has not begun has nothing to report; a report of it would only mislead.
+        if (deps.now() < Date.parse(period.from))
+          throw new ApiError('invalid_request', { message: 'That half has not begun.' });
+        return answer(c, 'semester', period, query.format);
       },
     }),
     defineRoute({
@@ -94,7 +97,8 @@ export function reportRoutes(deps: AppDeps): RouteSpec[] {
       query: StatusQuery,
       responses: {
         200: {
-          description: '{period, sha256, reportJson, signatureP7s} (base64) or the HTML page',
+          description:
+            '{period, sementara, cutOff, sha256, reportJson, signatureP7s} (base64) or the HTML page',
         },
       },
       handler: async (c) =>

@@ -83,7 +83,7 @@ export function verifyRoute(deps: AppDeps): RouteSpec {
         fields: claimedElements,
         now,
       });
-      const agreement = deps.policy.registry.inForce(now);
+      const agreement = deps.policy.registry.governing(principalId, now);
       const subject = draft.subject;
       if (agreement === undefined || subject === undefined)
         throw new ApiError('internal_error', { detail: 'verify without agreement or subject' });

@@ -5,13 +5,13 @@
  * cannot be audited is not made. Nothing here can touch an audit record.
  */
 import type { AuditTrail } from '../../../audit/index.ts';
-import type { ReaderRow, StateStore } from '../../../adapters/sqlite/port.ts';
+import type { StateStore } from '../../../adapters/sqlite/port.ts';
 import type { GerbangConfig } from '../../config/index.ts';
 import type { PolicyRegistry } from '../agreements/registry.ts';
 import type { AgreementView } from './agreement-view.ts';
 import { AgreementActions } from './agreements.ts';
 import { ClientActions, type ClientView } from './clients.ts';
-import { ReaderActions } from './readers.ts';
+import { ReaderActions, type ReaderView } from './readers.ts';
 import type { AdminContext } from './record.ts';
 
 export class AdminActions {
@@ -36,7 +36,7 @@ export class AdminActions {
     return this.agreements.list(now);
   }
 
-  /** A renewal or addendum: a new agreement with its own number and window. */
+  /** A renewal under a number of its own: a new agreement with its own window. */
   addAgreement(
     context: AdminContext,
     input: Parameters<AgreementActions['add']>[1],
@@ -44,7 +44,30 @@ export class AdminActions {
     return this.agreements.add(context, input);
   }
 
-  /** Whether `number` names an agreement, usable or set aside. */
+  /** An addendum, Petunjuk Teknis or renewal of an agreement, in force from its effective day. */
+  addInstrument(
+    context: AdminContext,
+    input: Parameters<AgreementActions['addInstrument']>[1],
+  ): Promise<AgreementView> {
+    return this.agreements.addInstrument(context, input);
+  }
+
+  /** Suspension under PKS Pasal 6 (force majeure): access paused, the number kept. */
+  suspendAgreement(
+    context: AdminContext,
+    input: { number: string; reason: string },
+  ): Promise<AgreementView> {
+    return this.agreements.suspend(context, input);
+  }
+
+  resumeAgreement(
+    context: AdminContext,
+    input: { number: string; note?: string },
+  ): Promise<AgreementView> {
+    return this.agreements.resume(context, input);
+  }
+
+  /** Whether `number` names an agreement or instrument, usable or set aside. */
   isAgreementNumberTaken(number: string): boolean {
     return this.agreements.isNumberTaken(number);
   }
@@ -75,8 +98,9 @@ export class AdminActions {
     return this.clients.setSuspended(context, input);
   }
 
-  listReaders(): Omit<ReaderRow, 'samCertificate'>[] {
-    return this.readers.list();
+  /** Given `now`, each reader under a suspended agreement says so (`agreementSuspended`). */
+  listReaders(now?: number): ReaderView[] {
+    return this.readers.list(now);
   }
 
   /** Enrols a reader (its certificate CN is `id`) with the SAM it holds; it stays off until activated. */

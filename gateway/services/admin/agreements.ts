@@ -1,7 +1,9 @@
 /**
- * Administrative changes of the agreements with Dukcapil: a renewal or addendum (a new agreement
- * with its own number and window), termination, and the ISO/IEC 27001 certificate. Each is
- * checked by the rules the configuration file obeys, recorded, then applied.
+ * Administrative changes of the agreements with Dukcapil: an instrument added to an agreement
+ * (addendum, Petunjuk Teknis, renewal: PKS Pasal 9(2), 9(3)), a new agreement following another
+ * under a number of its own, a suspension and its resumption (Pasal 6, force majeure),
+ * termination, and the ISO/IEC 27001 certificate. Each is checked by the rules the
+ * configuration file obeys, recorded in the audit trail, then applied.
  */
 import {
   ELEMENTS,
@@ -11,7 +13,13 @@ import {
   isInstantInRange,
   LATEST_DATE,
 } from '../../../policies/index.ts';
-import { checkAgreementDocument, type AgreementConfig } from '../../config/index.ts';
+import {
+  checkAgreementDocument,
+  checkInstrumentDocument,
+  type AgreementConfig,
+  type InstrumentConfig,
+} from '../../config/index.ts';
+import { effectiveTerms, suspensionAt, type InstrumentKind } from '../../../policies/index.ts';
 import type { Agreement } from '../agreements/registry.ts';
 import { viewAgreement, type AgreementView } from './agreement-view.ts';
 import { AdminActionError } from './errors.ts';
@@ -68,6 +76,11 @@ export class AgreementActions {
       timeZone?: string;
     },
   ): Promise<AgreementView> {
+    if (input.kind === 'addendum')
+      throw new AdminActionError(
+        'invalid',
+        'an addendum amends its agreement and has no window of its own: add it as an instrument (POST /v1/admin/agreements/instruments, gerbang admin instrument)',
+      );
     const previous = this.find(input.follows);
     if (this.stores.registry.agreements().some((a) => a.number === input.number))
       throw new AdminActionError('conflict', 'an agreement with this number exists');
@@ -77,20 +90,30 @@ export class AgreementActions {
         'conflict',
         'an agreement with this number exists in state.db but is set aside as unusable: choose another number, or mend the row (gerbang doctor)',
       );
-    const elements = input.elements ?? previous.elements;
+    if (this.isNumberTaken(input.number))
+      throw new AdminActionError('conflict', 'an instrument with this number exists');
+    // It follows the agreement as amended today; the previous one's documents stay with it.
+    const {
+      instruments: _instruments,
+      suspensions: _suspensions,
+      terminatedAt: _terminatedAt,
+      terminationReason: _terminationReason,
+      iso27001SubmittedOn: _iso,
+      ...current
+    } = effectiveTerms(previous, context.now);
+    const elements = input.elements ?? current.elements;
     if (!elements.every(isElementName))
       throw new AdminActionError('invalid', `elements must be among ${ELEMENTS.join(', ')}`);
     const agreement: AgreementConfig = {
-      ...previous,
+      ...current,
       number: input.number,
       signedOn: input.signedOn,
       validFrom: input.validFrom,
       validUntil: input.validUntil,
-      parties: input.parties ? [...input.parties] : previous.parties,
+      parties: input.parties ? [...input.parties] : current.parties,
       elements: elements.filter(isElementName),
-      timeZone: input.timeZone ?? previous.timeZone,
+      timeZone: input.timeZone ?? current.timeZone,
     };
-    delete (agreement as { iso27001SubmittedOn?: string }).iso27001SubmittedOn;
     // The same rules as the configuration file: what is stored must load at every start.
     const checked = checkAgreementDocument(agreement);
     if (!checked.ok) throw new AdminActionError('invalid', fieldProblems(checked.problems));
@@ -112,11 +135,132 @@ export class AgreementActions {
     return this.viewAfterChange(input.number, context.now, true);
   }
 
-  /** Whether `number` names an agreement, usable or set aside. */
+  /**
+   * An instrument of an agreement (addendum, Petunjuk Teknis, renewal): it changes what governs
+   * from its effective day in the agreement's zone, under the agreement's own number.
+   */
+  async addInstrument(
+    context: AdminContext,
+    input: {
+      agreement: string;
+      kind: Exclude<InstrumentKind, 'pks'>;
+      number: string;
+      signedOn?: string;
+      effectiveOn: string;
+      sha256: string;
+      elements?: readonly string[];
+      validUntil?: string;
+    },
+  ): Promise<AgreementView> {
+    const agreement = this.find(input.agreement);
+    if (agreement.terminatedAt !== undefined)
+      throw new AdminActionError('conflict', 'the agreement is terminated');
+    if (this.isNumberTaken(input.number))
+      throw new AdminActionError('conflict', 'an agreement or instrument with this number exists');
+    if (input.elements !== undefined && !input.elements.every(isElementName))
+      throw new AdminActionError('invalid', `elements must be among ${ELEMENTS.join(', ')}`);
+    const instrument: InstrumentConfig = {
+      kind: input.kind,
+      number: input.number,
+      ...(input.signedOn === undefined ? {} : { signedOn: input.signedOn }),
+      effectiveOn: input.effectiveOn,
+      sha256: input.sha256.toLowerCase(),
+      ...(input.elements === undefined ? {} : { elements: input.elements.filter(isElementName) }),
+      ...(input.validUntil === undefined ? {} : { validUntil: input.validUntil }),
+    };
+    // The rules state.db is read by: what is stored must load at every start.
+    const checked = checkInstrumentDocument(instrument, agreement);
+    if (!checked.ok) throw new AdminActionError('invalid', fieldProblems(checked.problems));
+    await recordThenApply(
+      this.stores.audit,
+      context,
+      'agreement_instrument_added',
+      {
+        number: input.agreement,
+        instrument: instrument.number,
+        kind: instrument.kind,
+        effectiveOn: instrument.effectiveOn,
+        sha256: checked.instrument.sha256 ?? '',
+        ...(instrument.elements === undefined ? {} : { elements: instrument.elements.join(',') }),
+        ...(instrument.validUntil === undefined ? {} : { validUntil: instrument.validUntil }),
+      },
+      () => {
+        this.stores.state.addInstrument(input.agreement, checked.instrument, new Date(context.now));
+      },
+    );
+    return this.viewAfterChange(input.agreement, context.now, true);
+  }
+
+  /**
+   * Suspension under PKS Pasal 6 (keadaan memaksa): from now, data requests under the agreement
+   * are refused (403 agreement_suspended) and its card reads too; it keeps its number, and
+   * `resume` restores it. Readers are not deactivated: they show the suspension and read again
+   * on resumption without a new activation.
+   */
+  async suspend(
+    context: AdminContext,
+    input: { number: string; reason: string },
+  ): Promise<AgreementView> {
+    const agreement = this.find(input.number);
+    if (agreement.terminatedAt !== undefined)
+      throw new AdminActionError('conflict', 'the agreement is terminated');
+    if (suspensionAt(agreement, context.now) !== undefined)
+      throw new AdminActionError('conflict', 'the agreement is already suspended');
+    if (agreement.suspensions?.some((s) => s.until === undefined || s.until > context.now))
+      throw new AdminActionError('conflict', 'the agreement has an open suspension');
+    await recordThenApply(
+      this.stores.audit,
+      context,
+      'agreement_suspended',
+      { number: input.number, reason: input.reason, from: new Date(context.now).toISOString() },
+      () => {
+        this.stores.state.suspendAgreement(
+          input.number,
+          context.now,
+          input.reason,
+          context.principal.id,
+        );
+      },
+    );
+    return this.viewAfterChange(input.number, context.now, true);
+  }
+
+  /** The end of a suspension: the agreement governs again under the same number. */
+  async resume(
+    context: AdminContext,
+    input: { number: string; note?: string },
+  ): Promise<AgreementView> {
+    const agreement = this.find(input.number);
+    const open = agreement.suspensions?.find((s) => s.until === undefined);
+    if (open === undefined)
+      throw new AdminActionError('conflict', 'the agreement is not suspended');
+    await recordThenApply(
+      this.stores.audit,
+      context,
+      'agreement_resumed',
+      {
+        number: input.number,
+        suspendedFrom: new Date(open.from).toISOString(),
+        resumedAt: new Date(context.now).toISOString(),
+        ...(input.note ? { note: input.note } : {}),
+      },
+      () => {
+        this.stores.state.resumeAgreement(input.number, context.now, context.principal.id);
+      },
+    );
+    return this.viewAfterChange(input.number, context.now, true);
+  }
+
+  /** Whether `number` names an agreement or an instrument, usable or set aside. */
   isNumberTaken(number: string): boolean {
     return (
-      this.stores.registry.agreements().some((a) => a.number === number) ||
-      this.isStoredNumber(number)
+      this.stores.registry
+        .agreements()
+        .some(
+          (a) => a.number === number || (a.instruments ?? []).some((i) => i.number === number),
+        ) ||
+      this.isStoredNumber(number) ||
+      this.stores.state.instrumentRows().some((row) => row.number === number)
     );
   }
 

@@ -3,7 +3,7 @@
  * enrolled → active ⇄ deactivated, and blacklisted (lost or stolen) for good; and every active
  * reader switched off when the agreement no longer permits access.
  */
-import { agreementPermitsAccess } from '../../../policies/index.ts';
+import { agreementPermitsAccess, suspensionAt } from '../../../policies/index.ts';
 import type { ReaderRow, ReaderState } from '../../../adapters/sqlite/port.ts';
 import { configuredPrincipal } from '../../config/index.ts';
 import { AdminActionError } from './errors.ts';
@@ -15,6 +15,11 @@ const TARGET_STATE: Readonly<Record<'activate' | 'deactivate' | 'blacklist', Rea
   blacklist: 'blacklisted',
 };
 
+/** A reader as administrators see it: its row, and the suspension of its agreement if any. */
+export type ReaderView = Omit<ReaderRow, 'samCertificate'> & {
+  readonly agreementSuspended?: { number: string; since: string; reason?: string };
+};
+
 export class ReaderActions {
   private readonly stores: AdminStores;
 
@@ -22,8 +27,28 @@ export class ReaderActions {
     this.stores = stores;
   }
 
-  list(): Omit<ReaderRow, 'samCertificate'>[] {
-    return this.stores.registry.readers().map(({ samCertificate: _pem, ...row }) => row);
+  /**
+   * The readers; given `now`, each says whether the agreement governing it is suspended (PKS
+   * Pasal 6): such a reader stays active but its reads are refused until the agreement resumes.
+   */
+  list(now?: number): ReaderView[] {
+    const { registry } = this.stores;
+    return registry.readers().map(({ samCertificate: _pem, ...row }) => {
+      if (now === undefined) return row;
+      const governing = registry.governing(row.id, now);
+      const suspension =
+        governing?.state === 'suspended' ? suspensionAt(governing.agreement, now) : undefined;
+      return suspension === undefined || governing === undefined
+        ? row
+        : {
+            ...row,
+            agreementSuspended: {
+              number: governing.agreement.number,
+              since: new Date(suspension.from).toISOString(),
+              ...(suspension.reason === undefined ? {} : { reason: suspension.reason }),
+            },
+          };
+    });
   }
 
   /** Enrols a reader (its certificate CN is `id`) with the SAM it holds; it stays off until activated. */
@@ -77,7 +102,7 @@ export class ReaderActions {
       throw new AdminActionError('conflict', `the reader is already ${target}`);
     if (
       target === 'active' &&
-      !agreementPermitsAccess(registry.inForce(context.now)?.state ?? 'expired')
+      !agreementPermitsAccess(registry.governing(input.id, context.now)?.state ?? 'expired')
     ) {
       throw new AdminActionError(
         'conflict',

@@ -1,6 +1,7 @@
 /**
- * Watches the agreement in force and acts at the instants its state changes (start, 90-day
- * warning, end, termination): records the change in the audit trail, raises an alert when it
+ * Watches the agreement in force and acts at the instants its state or terms change (start, an
+ * instrument's effective day, the extension warning `extensionNoticeMonths` calendar months
+ * before the end, a suspension or resumption, the end, termination): records the change in the audit trail, raises an alert when it
  * expires soon or stops, and tells listeners (the card readers are switched off when data may no
  * longer flow: `switchReadersOffWhenAccessStops`, PKS Pasal 9(4)). Requests never depend on this
  * timer: each one evaluates the state itself.
@@ -84,11 +85,17 @@ export class AgreementMonitor {
     const current = this.registry.inForce(now);
     const number = current?.terms.number ?? 'none';
     const state: AgreementState = current?.state ?? 'expired';
-    const key = `${number}:${state}`;
+    // The elements are part of the key: an addendum that narrows them is recorded when it applies.
+    const key = `${number}:${state}:${current?.terms.elements.join(',') ?? ''}`;
     if (key !== this.last) {
       this.last = key;
       const permitsAccess = agreementPermitsAccess(state);
-      const detail = { number, state, daysLeft: current ? daysLeft(current.terms, now) : 0 };
+      const detail = {
+        number,
+        state,
+        daysLeft: current ? daysLeft(current.terms, now) : 0,
+        elements: current ? current.terms.elements.join(',') : '',
+      };
       await this.audit
         .append({ type: 'system', event: 'agreement_state', outcome: 'success', detail })
         .catch(() => undefined);
@@ -99,7 +106,12 @@ export class AgreementMonitor {
             event: 'alert',
             outcome: 'alert',
             detail: {
-              rule: state === 'expiring' ? 'agreement_expiring' : 'agreement_inactive',
+              rule:
+                state === 'expiring'
+                  ? 'agreement_expiring'
+                  : state === 'suspended'
+                    ? 'agreement_suspended'
+                    : 'agreement_inactive',
               ...detail,
             },
           })
@@ -153,7 +165,9 @@ export function switchReadersOffWhenAccessStops(
 ): void {
   const { readers, audit, now, onError } = services;
   monitor.onChange(({ number, state, permitsAccess }) => {
-    if (permitsAccess) return;
+    // A suspension (Pasal 6) pauses reads without switching readers off: they are refused while
+    // it lasts (403 agreement_suspended), shown as suspended, and read again when it is resumed.
+    if (permitsAccess || state === 'suspended') return;
     void readers
       .deactivateAllReaders(
         { principal: SYSTEM_PRINCIPAL, now: now() },

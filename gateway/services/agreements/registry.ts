@@ -6,23 +6,25 @@
  */
 import {
   agreementInForce,
+  agreementServes,
   type AgreementInForce,
   type ClientProfile,
 } from '../../../policies/index.ts';
-import {
-  configuredPrincipal,
-  type AgreementConfig,
-  type GerbangConfig,
-} from '../../config/index.ts';
+import { configuredPrincipal, DEFAULT_UPSTREAM, type GerbangConfig } from '../../config/index.ts';
 import {
   StorageUnavailable,
   type ClientStatus,
   type ReaderRow,
   type StateStore,
 } from '../../../adapters/sqlite/port.ts';
-import { checkStoredState, type StoredStateProblem } from './stored-state.ts';
+import {
+  checkStoredState,
+  joinAmendments,
+  type AmendedAgreement,
+  type StoredStateProblem,
+} from './stored-state.ts';
 
-export type Agreement = AgreementConfig & {
+export type Agreement = AmendedAgreement & {
   readonly terminatedAt?: number;
   readonly terminationReason?: string;
 };
@@ -88,25 +90,44 @@ export class PolicyRegistry {
       ]);
       return;
     }
+    let amended: ReturnType<typeof joinAmendments>;
+    try {
+      amended = joinAmendments(
+        [...this.config.agreements, ...stored.agreements].filter(
+          (agreement) => !stored.withheld.has(agreement.number),
+        ),
+        { instruments: this.state.instrumentRows(), suspensions: this.state.suspensionRows() },
+      );
+    } catch (error) {
+      if (!(error instanceof StorageUnavailable)) throw error;
+      this.unreadable = error;
+      this.publish([
+        {
+          where: 'state.db',
+          problem: error.message,
+          consequence:
+            'agreements, suspensions and readers are unknown: data requests are refused (503 state_unavailable) until it can be read',
+        },
+      ]);
+      return;
+    }
     this.unreadable = undefined;
-    this.agreementList = [...this.config.agreements, ...stored.agreements]
-      .filter((agreement) => !stored.withheld.has(agreement.number))
-      .map((agreement) => {
-        const change = stored.changes.get(agreement.number);
-        return {
-          ...agreement,
-          ...(change?.terminatedAt === undefined ? {} : { terminatedAt: change.terminatedAt }),
-          ...(change?.terminationReason === undefined
-            ? {}
-            : { terminationReason: change.terminationReason }),
-          ...(change?.iso27001SubmittedOn === undefined
-            ? {}
-            : { iso27001SubmittedOn: change.iso27001SubmittedOn }),
-        };
-      });
+    this.agreementList = amended.agreements.map((agreement): Agreement => {
+      const change = stored.changes.get(agreement.number);
+      return {
+        ...agreement,
+        ...(change?.terminatedAt === undefined ? {} : { terminatedAt: change.terminatedAt }),
+        ...(change?.terminationReason === undefined
+          ? {}
+          : { terminationReason: change.terminationReason }),
+        ...(change?.iso27001SubmittedOn === undefined
+          ? {}
+          : { iso27001SubmittedOn: change.iso27001SubmittedOn }),
+      };
+    });
     this.statuses = stored.statuses;
     this.readerRows = new Map(stored.readers.map((row) => [row.id, row]));
-    this.publish(stored.problems);
+    this.publish([...stored.problems, ...amended.problems]);
   }
 
   private publish(problems: StoredStateProblem[]): void {
@@ -138,8 +159,37 @@ export class PolicyRegistry {
     return this.agreementList;
   }
 
+  /**
+   * The agreement in force at `now` among all (what the monitor, the reports and health show).
+   * With agreements for different clients or upstreams, a request asks `governing` instead.
+   */
   inForce(now: number): AgreementInForce<Agreement> | undefined {
     return agreementInForce(this.agreements(), now);
+  }
+
+  /** The upstream an agreement is with (absent: the one configured `upstream`). */
+  static upstreamOf(agreement: Pick<Agreement, 'upstream'>): string {
+    return agreement.upstream ?? DEFAULT_UPSTREAM;
+  }
+
+  /**
+   * Which agreement governs `client` at `now`: among those that serve it (an agreement without
+   * `clients` serves every client), and with `upstream` given, among those with that upstream,
+   * the one in force as amended at that instant.
+   */
+  governing(
+    client: string,
+    now: number,
+    upstream?: string,
+  ): AgreementInForce<Agreement> | undefined {
+    return agreementInForce(
+      this.agreements().filter(
+        (agreement) =>
+          agreementServes(agreement, client) &&
+          (upstream === undefined || PolicyRegistry.upstreamOf(agreement) === upstream),
+      ),
+      now,
+    );
   }
 
   clientStatus(id: string): ClientStatus | undefined {

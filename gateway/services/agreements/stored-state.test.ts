@@ -197,3 +197,61 @@ describe('a state database that cannot be read at all', () => {
     expect(text).not.toMatch(/6474015709900001|SITI/);
   });
 });
+
+describe('instruments and suspensions read back', () => {
+  const addInstrument =
+    (body: string, agreement: string = DEMO_AGREEMENT.number) =>
+    (db: Database.Database) =>
+      db
+        .prepare(
+          'INSERT INTO agreement_instruments (number, agreement, body, added_at) VALUES (?, ?, ?, ?)',
+        )
+        .run('ADD/9', agreement, body, '2026-01-01T00:00:00.000Z');
+
+  it('an instrument that cannot be read withholds its agreement: what it narrows is unknown', () => {
+    const { registry } = registryAfter(
+      addInstrument(
+        JSON.stringify({ kind: 'addendum', number: 'ADD/9', effectiveOn: '2026-02-30' }),
+      ),
+    );
+    expect(registry.inForce(DURING)).toBeUndefined();
+    expect(registry.storedStateProblems()).toEqual([
+      {
+        where: 'state.db agreement_instruments "ADD/9"',
+        problem: expect.stringMatching(/effectiveOn must be a calendar date/) as unknown,
+        consequence: expect.stringMatching(/not in force/) as unknown,
+      },
+    ]);
+  });
+
+  it('a usable instrument applies; one for no agreement is named and ignored', () => {
+    const body = JSON.stringify({
+      kind: 'addendum',
+      number: 'ADD/9',
+      effectiveOn: '2026-01-01',
+      sha256: 'a'.repeat(64),
+      elements: ['nik'],
+    });
+    expect(registryAfter(addInstrument(body)).registry.inForce(DURING)?.terms.elements).toEqual([
+      'nik',
+    ]);
+    const orphan = registryAfter(addInstrument(body, 'NO-SUCH'));
+    expect(orphan.registry.inForce(DURING)?.terms.elements).toHaveLength(9);
+    expect(orphan.registry.storedStateProblems()[0]?.problem).toMatch(/amends no agreement/);
+  });
+
+  it('a suspension whose times cannot be read is taken as open (fail closed)', () => {
+    const { registry } = registryAfter((db) =>
+      db
+        .prepare(
+          'INSERT INTO agreement_suspensions (agreement, suspended_at, reason, resumed_at, changed_by) VALUES (?, ?, ?, ?, ?)',
+        )
+        .run(DEMO_AGREEMENT.number, 5, 'x', -1, 'admin-1'),
+    );
+    expect(registry.inForce(DURING)?.state).toBe('suspended');
+    expect(registry.storedStateProblems().map((p) => p.consequence)).toEqual([
+      'the agreement is treated as suspended since ever, until the row is mended',
+      'the agreement is treated as still suspended until the row is mended',
+    ]);
+  });
+});

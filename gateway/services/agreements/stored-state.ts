@@ -7,13 +7,25 @@
  * served. Each problem says where it is and what it causes, for the log, the audit trail and
  * `gerbang doctor`.
  */
-import { isCalendarDate, isInstantInRange, isStorableText } from '../../../policies/index.ts';
-import { checkAgreementDocument, type AgreementConfig } from '../../config/index.ts';
+import {
+  isCalendarDate,
+  isInstantInRange,
+  isStorableText,
+  type AgreementSuspension,
+} from '../../../policies/index.ts';
+import {
+  checkAgreementDocument,
+  checkInstrumentDocument,
+  type AgreementConfig,
+  type InstrumentConfig,
+} from '../../config/index.ts';
 import type {
   AgreementChange,
   ClientStatus,
   RawAgreementChange,
   RawClientStatus,
+  RawInstrumentRow,
+  RawSuspensionRow,
   ReaderRow,
 } from '../../../adapters/sqlite/port.ts';
 
@@ -150,4 +162,123 @@ export function checkStoredState(rows: {
   });
 
   return { agreements, changes, withheld, statuses, readers, problems };
+}
+
+/** An agreement with what state.db adds to it: instruments, suspensions. */
+export type AmendedAgreement = Omit<AgreementConfig, 'instruments'> & {
+  readonly instruments?: readonly InstrumentConfig[];
+  readonly suspensions?: readonly AgreementSuspension[];
+};
+
+/**
+ * Joins the stored instruments and suspensions to their agreements, by the same rules as the
+ * rest of state.db: an instrument that cannot be read may narrow what the agreement grants, so
+ * its agreement is withheld (not in force) until it is mended; a suspension whose start cannot be
+ * read is taken as open since ever, one whose resumption cannot be read as still open.
+ */
+export function joinAmendments(
+  agreements: readonly AgreementConfig[],
+  rows: {
+    readonly instruments: readonly RawInstrumentRow[];
+    readonly suspensions: readonly RawSuspensionRow[];
+  },
+): { agreements: AmendedAgreement[]; problems: StoredStateProblem[] } {
+  const problems: StoredStateProblem[] = [];
+  const byNumber = new Map<string, AmendedAgreement>(agreements.map((a) => [a.number, a]));
+  const withheld = new Set<string>();
+  const taken = new Set(
+    agreements.flatMap((a) => [a.number, ...(a.instruments ?? []).map((i) => i.number)]),
+  );
+  for (const row of rows.instruments) {
+    const where = keyOf('agreement_instruments', row.number, row.rowid);
+    const agreement = byNumber.get(row.agreement);
+    if (agreement === undefined) {
+      problems.push({
+        where,
+        problem: 'it amends no agreement that is configured or stored',
+        consequence: 'this instrument is not applied',
+      });
+      continue;
+    }
+    if (taken.has(row.number)) {
+      problems.push({
+        where,
+        problem: 'its number is already that of an agreement or an instrument',
+        consequence: 'this row is not applied: the earlier document of that number stands',
+      });
+      continue;
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(row.body);
+    } catch {
+      data = undefined;
+    }
+    const checked =
+      data === undefined
+        ? { ok: false as const, problems: ['the stored instrument is not JSON'] }
+        : checkInstrumentDocument(data, agreement);
+    if (!checked.ok || checked.instrument.number !== row.number) {
+      withheld.add(row.agreement);
+      problems.push({
+        where,
+        problem: checked.ok
+          ? 'the key and the instrument number differ'
+          : checked.problems.join('; '),
+        consequence:
+          'the agreement it amends is treated as not in force until the row is mended: what it changes cannot be known',
+      });
+      continue;
+    }
+    taken.add(row.number);
+    byNumber.set(row.agreement, {
+      ...agreement,
+      instruments: [...(agreement.instruments ?? []), checked.instrument],
+    });
+  }
+  for (const row of rows.suspensions) {
+    const where = keyOf('agreement_suspensions', row.agreement, row.rowid);
+    const agreement = byNumber.get(row.agreement);
+    if (agreement === undefined) {
+      problems.push({
+        where,
+        problem: 'it suspends no agreement that is configured or stored',
+        consequence: 'nothing is suspended by it',
+      });
+      continue;
+    }
+    let from = row.suspended_at;
+    if (!isInstantInRange(from)) {
+      from = 0;
+      problems.push({
+        where,
+        problem: 'suspended_at is not an instant from 2000 to 2100',
+        consequence: 'the agreement is treated as suspended since ever, until the row is mended',
+      });
+    }
+    let until: number | undefined = row.resumed_at ?? undefined;
+    if (until !== undefined && !(isInstantInRange(until) && until >= from)) {
+      until = undefined;
+      problems.push({
+        where,
+        problem: 'resumed_at is not an instant from 2000 to 2100, not before suspended_at',
+        consequence: 'the agreement is treated as still suspended until the row is mended',
+      });
+    }
+    byNumber.set(row.agreement, {
+      ...agreement,
+      suspensions: [
+        ...(agreement.suspensions ?? []),
+        {
+          from,
+          ...(until === undefined ? {} : { until }),
+          ...(row.reason === null ? {} : { reason: row.reason }),
+        },
+      ],
+    });
+  }
+  return {
+    agreements: [...byNumber.values()].filter((a) => !withheld.has(a.number)),
+    problems,
+  };
 }

@@ -58,6 +58,7 @@ export class AnomalyService {
   /** Feed of committed records (SqliteAuditStore.onAppended). */
   observe(records: readonly AppendedRecord[]): void {
     for (const { time, event } of records) {
+      if (event.outcome === 'ambiguous') this.raiseAmbiguous(event);
       this.raise(
         this.detector.observe({
           time,
@@ -106,6 +107,31 @@ export class AnomalyService {
       ]);
     }
     return overdue;
+  }
+
+  /**
+   * A NIK with more than one record upstream (PKS Pasal 2(2)a: the agency answers for the
+   * uniqueness of the NIKs in its documents): every one is an officer alert, since each is a
+   * resident to refer to Disdukcapil. The alert follows the request's own committed record and
+   * names the resident by its HMAC subject only, never the NIK.
+   */
+  private raiseAmbiguous(event: AppendedRecord['event']): void {
+    void this.audit
+      .append({
+        type: 'security',
+        event: 'alert',
+        outcome: 'alert',
+        ...(event.operator === undefined ? {} : { operator: event.operator }),
+        ...(event.subject === undefined ? {} : { subject: event.subject }),
+        ...(event.reference === undefined ? {} : { reference: event.reference }),
+        detail: {
+          rule: 'nik_ambiguous',
+          ...(event.principal === undefined ? {} : { client: event.principal.id }),
+          ...(event.requestId === undefined ? {} : { requestId: event.requestId }),
+          request: event.type,
+        },
+      })
+      .catch(() => undefined);
   }
 
   private raise(alerts: readonly Alert[]): void {

@@ -66,6 +66,9 @@ export async function generateReport(
       detail: {
         kind: options.kind,
         period: options.period.label,
+        // What the due-report status (due-status.ts) reads: partial or final, and up to when.
+        sementara: report.sementara,
+        cutOff: report.cutOff,
         sha256: digest,
         checkpoint: report.audit.checkpoint.treeSize,
       },

@@ -13,20 +13,24 @@ import {
   type UsageFigures,
   type VerifyResult,
 } from '../../../audit/index.ts';
-import { startOfDayInZone, zoneOffsetMs } from '../../../policies/index.ts';
+import { calendarDateIn } from '../../../policies/index.ts';
 import type { GerbangConfig } from '../../config/index.ts';
 import type { AdminActions } from '../admin/admin-actions.ts';
 import type { AgreementView } from '../admin/agreement-view.ts';
 import type { PolicyRegistry } from '../agreements/registry.ts';
+import {
+  reportCutOff,
+  reportDue,
+  semesterOf,
+  semesterPeriod,
+  type Period,
+  type ReportDue,
+} from './semester.ts';
 
-export const REPORT_FORMAT = 'gerbang-compliance-report/1';
+export { semesterPeriod, type Period } from './semester.ts';
 
-export interface Period {
-  readonly label: string;
-  readonly from: string; // ISO instant, inclusive
-  readonly to: string; // ISO instant, exclusive
-  readonly timeZone: string;
-}
+/** /2: `cutOff`, `sementara` and `due` were added (PKS Pasal 8(1), docs/reports.md). */
+export const REPORT_FORMAT = 'gerbang-compliance-report/2';
 
 export interface ComplianceReport {
   readonly format: typeof REPORT_FORMAT;
@@ -34,6 +38,15 @@ export interface ComplianceReport {
   readonly instance: string;
   readonly generatedAt: string;
   readonly period: Period;
+  /** The figures count records before this instant: `generatedAt` during the period, else its end. */
+  readonly cutOff: string;
+  /**
+   * Made before the period ends: provisional, the rest of the period is not in it. The report
+   * due in June or December (PKS Pasal 8(1)) is always `sementara`; the final one follows the end.
+   */
+  readonly sementara: boolean;
+  /** When the semester's report is due (semester reports only). */
+  readonly due?: ReportDue;
   readonly agreement: AgreementView | null;
   readonly usage: Omit<UsageFigures, 'lastSeq'>;
   readonly returnData: { readonly withinDays: number; readonly coverage: readonly CoverageRow[] };
@@ -45,29 +58,13 @@ export interface ComplianceReport {
   };
 }
 
-/** Semester `half` of `year` in the agreement's zone: January–June or July–December (PKS Pasal 8). */
-export function semesterPeriod(year: number, half: 1 | 2, timeZone: string): Period {
-  const from = half === 1 ? `${year}-01-01` : `${year}-07-01`;
-  const to = half === 1 ? `${year}-07-01` : `${year + 1}-01-01`;
-  return {
-    label: `${year}-S${half}`,
-    from: new Date(startOfDayInZone(from, timeZone)).toISOString(),
-    to: new Date(startOfDayInZone(to, timeZone)).toISOString(),
-    timeZone,
-  };
-}
-
 /** The current semester up to now, for a status report on any day. */
 export function statusPeriod(now: number, timeZone: string): Period {
-  const local = new Date(now + zoneOffsetMs(now, timeZone));
-  const semester = semesterPeriod(
-    local.getUTCFullYear(),
-    local.getUTCMonth() < 6 ? 1 : 2,
-    timeZone,
-  );
+  const { year, half } = semesterOf(now, timeZone);
+  const semester = semesterPeriod(year, half, timeZone);
   return {
     ...semester,
-    label: `status ${local.toISOString().slice(0, 10)}`,
+    label: `status ${calendarDateIn(now, timeZone)}`,
     to: new Date(now).toISOString(),
   };
 }
@@ -102,11 +99,26 @@ export function reportTimeZone(config: GerbangConfig, policy: ReportPolicy, now:
   );
 }
 
+/** `2026-S1` → its due date; undefined for any other label. */
+function dueOf(period: Period): ReportDue | undefined {
+  const match = /^(\d{4})-S([12])$/.exec(period.label);
+  if (match === null) return undefined;
+  return reportDue(Number(match[1]), match[2] === '1' ? 1 : 2, period.timeZone);
+}
+
 export function buildReport(options: ReportInputs): ComplianceReport {
+  // Nothing after the cut-off is counted, even records appended while the report is built.
+  // A status report's period ends now, but its half does not: it is sementara like any report
+  // made before the half ends, and counts up to now.
+  const { cutOff, sementara } =
+    options.kind === 'semester'
+      ? reportCutOff(options.period, options.now)
+      : { cutOff: options.period.to, sementara: true };
   const usage = options.audit.usage({
     from: options.period.from,
-    to: options.period.to,
+    to: cutOff,
   });
+  const due = options.kind === 'semester' ? dueOf(options.period) : undefined;
   const agreements = options.policy.admin.listAgreements(options.now);
   const agreement = agreements.find((a) => a.inForce) ?? agreements.at(-1) ?? null;
   const withinDays = agreement?.returnDataWithinDays ?? 7;
@@ -117,6 +129,9 @@ export function buildReport(options: ReportInputs): ComplianceReport {
     instance: options.config.instance.name,
     generatedAt: new Date(options.now).toISOString(),
     period: options.period,
+    cutOff,
+    sementara,
+    ...(due === undefined ? {} : { due }),
     agreement,
     usage: figures,
     returnData: {
@@ -125,7 +140,7 @@ export function buildReport(options: ReportInputs): ComplianceReport {
         now: options.now,
         withinDays,
         from: options.period.from,
-        to: options.period.to,
+        to: cutOff,
       }),
     },
     readers: options.policy.admin.listReaders().map((r) => ({

@@ -1,15 +1,19 @@
 /**
- * Delivers the outbox: due items, a few at a time, each with its own upstream idempotency key.
- * A delivery is recorded in the audit trail before it is marked delivered, so a crash between
- * the two resends (the upstream deduplicates) rather than losing the record. Failures back off
- * exponentially with jitter up to a cap; after `maxAttempts` an item becomes a dead letter and an
- * alert is raised.
+ * Delivers the outbox: due items, a few at a time, each with the gateway's own key of the
+ * delivery (sent as Idempotency-Key, the same on every retry). Deduplication is the gateway's,
+ * not the receiver's: an acknowledged delivery is marked delivered in the outbox at once (payload
+ * erased) and never sent again; its audit record follows, and an acknowledgement the trail could
+ * not yet record is recorded at the next pass rather than re-sent. What the gateway cannot know
+ * — a request that left and whose answer was lost — is retried and counted as an uncertain
+ * attempt in the delivery's audit record (docs/return-data.md, "Exactly once, at least once").
+ * Failures back off exponentially with jitter up to a cap; after `maxAttempts` an item becomes a
+ * dead letter and an alert is raised.
  */
 import type { Logger } from 'pino';
 import { UpstreamFailure, type ReturnDataClient } from '../../../adapters/dukcapil/port.ts';
 import type { AuditTrail } from '../../../audit/index.ts';
 import type { GerbangConfig } from '../../config/index.ts';
-import type { DueDelivery, Outbox } from '../../../adapters/sqlite/port.ts';
+import type { Delivery, DueDelivery, Outbox } from '../../../adapters/sqlite/port.ts';
 
 export function backoffMs(
   attempts: number,
@@ -67,12 +71,13 @@ export class DeliveryWorker {
           this.failedPasses = 0;
         })
         .catch((error: unknown) => {
-          // The outbox could not be read or written (a full disk): back off, so that a delivery
-          // whose acknowledgement cannot be stored is not resent four times a second.
+          // The outbox or the trail could not be written (a full disk): back off, so that a
+          // delivery whose acknowledgement cannot be stored is not resent four times a second,
+          // and nothing is delivered that the trail cannot record.
           this.failedPasses++;
           this.logger.error(
             { event: 'return_data_worker_failed', reason: reasonOf(error) },
-            'return-data delivery paused: the outbox cannot be used',
+            'return-data delivery paused: the outbox or the audit trail cannot be used',
           );
         })
         .finally(() => {
@@ -96,6 +101,7 @@ export class DeliveryWorker {
 
   /** One pass over what is due. Returns how many deliveries were acknowledged. */
   async tick(): Promise<number> {
+    await this.auditAcknowledged();
     let acknowledged = 0;
     for (;;) {
       const due = this.outbox
@@ -111,52 +117,92 @@ export class DeliveryWorker {
     return acknowledged;
   }
 
+  /**
+   * The audit records of acknowledgements not yet recorded (the trail failed after the receiver
+   * answered, or the process stopped in between): written now, the delivery not re-sent.
+   */
+  private async auditAcknowledged(): Promise<void> {
+    for (const delivery of this.outbox.unaudited(64)) {
+      await this.recordDelivered(delivery, delivery.attempts);
+      this.outbox.markAudited(delivery.id);
+    }
+  }
+
+  private recordDelivered(delivery: Delivery, attempts: number): Promise<void> {
+    return this.audit.append({
+      type: 'return_data',
+      event: 'delivered',
+      outcome: 'success',
+      subject: delivery.subject,
+      principal: { id: delivery.client, role: 'app', certificateFingerprint: '-' },
+      reference: delivery.reference,
+      detail: {
+        delivery: delivery.id,
+        attempts,
+        // > 0: an earlier attempt may have reached the receiver too (at least once).
+        uncertainAttempts: delivery.uncertainAttempts,
+      },
+    });
+  }
+
   private async deliverOne(delivery: DueDelivery): Promise<boolean> {
     this.inFlight.add(delivery.id);
     try {
-      await this.client.deliver(
-        { nik: delivery.nik, npwpd: delivery.npwpd, jenisPajak: delivery.jenisPajak },
-        delivery.upstreamKey,
-      );
-      await this.audit.append({
-        type: 'return_data',
-        event: 'delivered',
-        outcome: 'success',
-        subject: delivery.subject,
-        principal: { id: delivery.client, role: 'app', certificateFingerprint: '-' },
-        reference: delivery.reference,
-        detail: { delivery: delivery.id, attempts: delivery.attempts + 1 },
-      });
-      this.outbox.markDelivered(delivery.id, this.now());
-      return true;
-    } catch (error) {
-      const reason = error instanceof UpstreamFailure ? error.reason : 'audit unavailable';
-      const attempts = delivery.attempts + 1;
-      if (attempts >= this.settings.maxAttempts) {
-        this.outbox.markAttemptFailed(delivery.id, reason, 'dead');
-        this.logger.error(
-          { event: 'return_data_dead_letter', delivery: delivery.id, attempts, reason },
-          'return data undeliverable',
+      try {
+        await this.client.deliver(
+          { nik: delivery.nik, npwpd: delivery.npwpd, jenisPajak: delivery.jenisPajak },
+          delivery.upstreamKey,
         );
-        await this.audit
-          .append({
-            type: 'security',
-            event: 'alert',
-            outcome: 'alert',
-            subject: delivery.subject,
-            detail: { rule: 'return_data_dead_letter', delivery: delivery.id, attempts, reason },
-          })
-          .catch(() => undefined);
-      } else {
-        this.outbox.markAttemptFailed(
-          delivery.id,
-          reason,
-          this.now() + backoffMs(attempts, this.settings, this.random),
-        );
+      } catch (error) {
+        await this.attemptFailed(delivery, error);
+        return false;
       }
-      return false;
+      // Taken by the receiver: recorded as such before anything else can fail, never re-sent.
+      this.outbox.markAcknowledged(delivery.id, this.now());
+      try {
+        await this.recordDelivered(delivery, delivery.attempts + 1);
+        this.outbox.markAudited(delivery.id);
+      } catch (error) {
+        this.logger.error(
+          { event: 'return_data_audit_pending', delivery: delivery.id },
+          'return data delivered; its audit record is written when the trail is writable again',
+        );
+        // Fail closed: no further delivery until the trail records this one (the pass backs off).
+        throw error;
+      }
+      return true;
     } finally {
       this.inFlight.delete(delivery.id);
+    }
+  }
+
+  private async attemptFailed(delivery: DueDelivery, error: unknown): Promise<void> {
+    const reason = error instanceof UpstreamFailure ? error.reason : 'unexpected error';
+    // A request that left without an answer: the receiver may have taken it.
+    const uncertain = error instanceof UpstreamFailure && error.kind === 'timeout';
+    const attempts = delivery.attempts + 1;
+    if (attempts >= this.settings.maxAttempts) {
+      this.outbox.markAttemptFailed(delivery.id, reason, 'dead', uncertain);
+      this.logger.error(
+        { event: 'return_data_dead_letter', delivery: delivery.id, attempts, reason },
+        'return data undeliverable',
+      );
+      await this.audit
+        .append({
+          type: 'security',
+          event: 'alert',
+          outcome: 'alert',
+          subject: delivery.subject,
+          detail: { rule: 'return_data_dead_letter', delivery: delivery.id, attempts, reason },
+        })
+        .catch(() => undefined);
+    } else {
+      this.outbox.markAttemptFailed(
+        delivery.id,
+        reason,
+        this.now() + backoffMs(attempts, this.settings, this.random),
+        uncertain,
+      );
     }
   }
 
