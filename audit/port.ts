@@ -49,6 +49,8 @@ export interface AuditFigures {
   countOverdueReturnData(accessedBefore: string): number;
   /** Data requests that reached Dukcapil since `since`, per client (today's spent quotas). */
   upstreamCallsSince(since: string): Record<string, number>;
+  /** The same per upstream name, then per client (records without a name: `default`). */
+  upstreamCallsByUpstreamSince(since: string): Record<string, Record<string, number>>;
 }
 
 /** Reading the trail: what officers see, what verifiers check, what reports are computed from. */

@@ -33,7 +33,11 @@ import { queryAuditRecords } from './query.ts';
 import { AuditStoreReader, type Anchor } from './reader.ts';
 import { countOverdueReturnData, returnDataCoverage } from './return-data.ts';
 import { SCHEMA } from './schema.ts';
-import { computeUsage, countUpstreamCallsSince } from './usage.ts';
+import {
+  computeUsage,
+  countUpstreamCallsByUpstreamSince,
+  countUpstreamCallsSince,
+} from './usage.ts';
 import { AuditWriter, type AuditWriterOptions } from './writer.ts';
 
 /** The writer's options (instance, signer, checkpoint cadence, alerts) and where the file lives. */
@@ -175,6 +179,10 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader, CheckpointT
 
   upstreamCallsSince(since: string): Record<string, number> {
     return countUpstreamCallsSince(this.db, since);
+  }
+
+  upstreamCallsByUpstreamSince(since: string): Record<string, Record<string, number>> {
+    return countUpstreamCallsByUpstreamSince(this.db, since);
   }
 
   // Retention and cursors.

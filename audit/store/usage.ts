@@ -97,3 +97,24 @@ export function countUpstreamCallsSince(db: Database, sinceIso: string): Record<
     rows.flatMap((row) => (row.client === null ? [] : [[row.client, row.calls]])),
   );
 }
+
+/**
+ * The same calls per upstream, by the name the record carries (`detail.upstream`); records made
+ * before upstreams had names were all with the one upstream, `default`.
+ */
+export function countUpstreamCallsByUpstreamSince(
+  db: Database,
+  sinceIso: string,
+): Record<string, Record<string, number>> {
+  const rows = db
+    .prepare(
+      "SELECT COALESCE(json_extract(body, '$.detail.upstream'), 'default') AS upstream, principal_id AS client, COUNT(*) AS calls FROM audit_records WHERE time >= ? AND json_extract(body, '$.detail.upstreamCalled') = 1 GROUP BY upstream, principal_id",
+    )
+    .all(sinceIso) as { upstream: unknown; client: string | null; calls: number }[];
+  const counts: Record<string, Record<string, number>> = {};
+  for (const row of rows) {
+    if (row.client === null || typeof row.upstream !== 'string') continue;
+    (counts[row.upstream] ??= {})[row.client] = row.calls;
+  }
+  return counts;
+}

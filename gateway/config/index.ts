@@ -2,6 +2,8 @@ export {
   ConfigSchema,
   ROLES,
   DEFAULT_UPSTREAM,
+  UPSTREAM_NAME_PATTERN,
+  type UpstreamConfig,
   type GerbangConfig,
   type PrincipalConfig,
   type ClientProfileConfig,
@@ -19,5 +21,6 @@ export {
   secretPathsOf,
   upstreamNames,
 } from './load.ts';
+export { configuredUpstreams, upstreamNamed, upstreamReservations } from './upstreams.ts';
 export { locateInstance, type InstanceLocation } from './instance.ts';
 export { readSecretText, readSecretBytes, checkSecretFile, SecretError } from './secrets.ts';

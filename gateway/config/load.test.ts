@@ -140,7 +140,7 @@ describe('loadConfig', () => {
         ];
         if (kasir) kasir.profile['upstreamQuotaReserve'] = 20_000_000;
       },
-      /^\/principals: the upstreamQuotaReserve of all clients \(20000000\) exceeds \/upstream\/dailyQuota/,
+      /^\/principals: the upstreamQuotaReserve of the clients on default \(20000000\) exceeds \/upstream\/dailyQuota/,
     ],
     [
       'a bad NPWPD pattern',

@@ -18,6 +18,9 @@ import {
 } from './schema.ts';
 import { checkSecretFile, resolveSecretPath, SecretError } from './secrets.ts';
 import { returnDataProblems } from './return-data-checks.ts';
+import { configuredUpstreams, upstreamNames, upstreamReservations } from './upstreams.ts';
+
+export { upstreamNames } from './upstreams.ts';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -35,17 +38,6 @@ const validate = ajv.compile<GerbangConfig>(ConfigSchema);
 const validateAgreement = ajv.compile<AgreementConfig>(AgreementSchema);
 const validateStoredInstrument = ajv.compile<InstrumentConfig>(StoredInstrumentSchema);
 
-/** Rules that cross fields. */
-/** The upstream names an agreement may be bound to (the one `upstream` is `default`). */
-export function upstreamNames(config: GerbangConfig): string[] {
-  const shaped = config as unknown as {
-    upstream?: { name?: unknown };
-    upstreams?: Record<string, unknown>;
-  };
-  const named = typeof shaped.upstream?.name === 'string' ? [shaped.upstream.name] : [];
-  return [DEFAULT_UPSTREAM, ...named, ...Object.keys(shaped.upstreams ?? {})];
-}
-
 /** An agreement's upstream and clients must exist: a typing error would serve nobody, or the wrong one. */
 function agreementBindingProblems(
   config: GerbangConfig,
@@ -56,12 +48,40 @@ function agreementBindingProblems(
   const upstreams = upstreamNames(config);
   if (agreement.upstream !== undefined && !upstreams.includes(agreement.upstream))
     problems.push(
-      `/agreements/${i}/upstream names no configured upstream (known: ${upstreams.join(', ')})`,
+      `/agreements/${i}/upstream: agreement ${agreement.number} names upstream ${agreement.upstream}, which is not configured (known: ${upstreams.join(', ')})`,
     );
   for (const client of agreement.clients ?? []) {
     const role = configuredPrincipal(config, client)?.role;
     if (role !== 'app' && role !== 'reader')
       problems.push(`/agreements/${i}/clients: ${client} is not a configured app or reader`);
+  }
+  return problems;
+}
+
+/** Where an upstream sits in the file, for problems that name it. */
+const upstreamAt = (name: string): string =>
+  name === DEFAULT_UPSTREAM ? '/upstream' : `/upstreams/${name}`;
+
+/** Each upstream's quota zone and the reservations held on its quota. */
+function upstreamProblems(config: GerbangConfig): string[] {
+  const problems: string[] = [];
+  // `default` is the `upstream` object's name: a second one of that name would be ambiguous.
+  if (config.upstreams !== undefined && Object.hasOwn(config.upstreams, DEFAULT_UPSTREAM))
+    problems.push(`/upstreams/${DEFAULT_UPSTREAM} is the name of /upstream; choose another name`);
+  const reservations = upstreamReservations(config);
+  for (const [name, upstream] of configuredUpstreams(config)) {
+    const at = upstreamAt(name);
+    if (!isIanaTimeZone(upstream.quotaTimeZone))
+      problems.push(`${at}/quotaTimeZone must be an IANA time zone name such as Asia/Jakarta`);
+    // The quotas keep one day (services/clients/limits.ts): a second zone would reset some of
+    // them at another midnight, which the counters do not model.
+    else if (upstream.quotaTimeZone !== config.upstream.quotaTimeZone)
+      problems.push(`${at}/quotaTimeZone must be /upstream/quotaTimeZone's`);
+    const reserved = Object.values(reservations[name] ?? {}).reduce((a, b) => a + b, 0);
+    if (reserved > upstream.dailyQuota)
+      problems.push(
+        `/principals: the upstreamQuotaReserve of the clients on ${name} (${String(reserved)}) exceeds ${at}/dailyQuota (${String(upstream.dailyQuota)})`,
+      );
   }
   return problems;
 }
@@ -77,16 +97,8 @@ function semanticProblems(config: GerbangConfig): string[] {
     numbers.add(agreement.number);
     problems.push(...agreementBindingProblems(config, agreement, i));
   });
-  const reserved = Object.values(config.principals).reduce(
-    (sum, principal) => sum + (principal.profile?.upstreamQuotaReserve ?? 0),
-    0,
-  );
-  if (reserved > config.upstream.dailyQuota)
-    problems.push(
-      `/principals: the upstreamQuotaReserve of all clients (${String(reserved)}) exceeds /upstream/dailyQuota (${String(config.upstream.dailyQuota)})`,
-    );
+  problems.push(...upstreamProblems(config));
   const zones: [string, string | undefined][] = [
-    ['/upstream/quotaTimeZone', config.upstream.quotaTimeZone],
     ['/anomalies/serviceHours/timeZone', config.anomalies.serviceHours?.timeZone],
   ];
   for (const [at, zone] of zones)
@@ -128,6 +140,16 @@ function resolvePaths(config: GerbangConfig, baseDir: string): GerbangConfig {
       crlFile: file(config.server.crlFile),
     },
     upstream: { ...config.upstream, passwordFile: secret(config.upstream.passwordFile) },
+    ...(config.upstreams === undefined
+      ? {}
+      : {
+          upstreams: Object.fromEntries(
+            Object.entries(config.upstreams).map(([name, upstream]) => [
+              name,
+              { ...upstream, passwordFile: secret(upstream.passwordFile) },
+            ]),
+          ),
+        }),
     returnData:
       config.returnData.auth.kind === 'bearer'
         ? {
@@ -279,6 +301,10 @@ export function secretPathsOf(config: GerbangConfig): [string, string][] {
   return [
     ['server.keyFile', config.server.keyFile],
     ['upstream.passwordFile', config.upstream.passwordFile],
+    ...Object.entries(config.upstreams ?? {}).map(([name, upstream]): [string, string] => [
+      `upstreams.${name}.passwordFile`,
+      upstream.passwordFile,
+    ]),
     ['audit.hmacKeyFile', config.audit.hmacKeyFile],
     ...(config.audit.previousHmacKeyFiles ?? []).map((path, i): [string, string] => [
       `audit.previousHmacKeyFiles[${i}]`,

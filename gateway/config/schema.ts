@@ -36,6 +36,8 @@ const Milliseconds = (fallback: number, maximum = 600_000) =>
   Type.Integer({ minimum: 1, maximum, default: fallback });
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 export const PRINCIPAL_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+/** An upstream's name in `upstreams` and in an agreement's `upstream`: one safe identifier. */
+export const UPSTREAM_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
 export const PURPOSE_PATTERN = '^[a-z0-9][a-z0-9-]{0,63}$';
 
 const ClientProfile = Type.Object(
@@ -63,7 +65,7 @@ const Principal = Type.Object(
   { additionalProperties: false },
 );
 
-/** The name of the one `upstream` object, for agreements bound to it by name. */
+/** The name of the `upstream` object, for agreements bound to it by name. */
 export const DEFAULT_UPSTREAM = 'default';
 
 const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256, lower-case hex' });
@@ -123,7 +125,7 @@ export const AgreementSchema = Type.Object(
     /** The PKS's own signed file and every later instrument; absent: the PKS alone. */
     instruments: Type.Optional(Type.Array(AgreementInstrumentSchema, { maxItems: 64 })),
     /** The upstream (Dukcapil endpoint) it is with; absent: the configured `upstream`. */
-    upstream: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' })),
+    upstream: Type.Optional(Type.String({ pattern: UPSTREAM_NAME_PATTERN })),
     /** The clients (principal ids) it serves; absent: every client. */
     clients: Type.Optional(
       Type.Array(Type.String({ pattern: PRINCIPAL_ID_PATTERN }), {
@@ -177,6 +179,53 @@ export const AgreementSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * One Dukcapil endpoint and the agency's account there: `upstream` (named `default`) and each
+ * entry of `upstreams` are validated by this one schema.
+ */
+export const UpstreamSchema = Type.Object(
+  {
+    baseUrl: Type.String({ pattern: '^https?://[^\\s]+$' }),
+    /**
+     * How the endpoint is spoken to: `central` (Ditjen Dukcapil), `regional` (a province or
+     * city Disdukcapil) or a profile object (docs/upstream.md). Default: central.
+     */
+    profile: Type.Optional(UpstreamProfileSetting),
+    /** The `{region}` path segment (`64-74`); required by a profile whose path has one. */
+    region: Type.Optional(UpstreamRegion),
+    /** One path segment: regional consumers (`diskominfo_1205`, `IDINSOS_3374`) fit. */
+    consumer: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
+    userId: Type.String({ minLength: 1, maxLength: 128 }),
+    passwordFile: SecretPath,
+    ipUser: Type.String({ minLength: 1, maxLength: 64 }),
+    connectTimeoutMs: Milliseconds(2_000),
+    headersTimeoutMs: Milliseconds(8_000),
+    bodyTimeoutMs: Milliseconds(8_000),
+    requestTimeoutMs: Milliseconds(10_000),
+    maxConnections: Type.Integer({ minimum: 1, maximum: 1024, default: 64 }),
+    maxQueued: Type.Integer({ minimum: 0, maximum: 100_000, default: 1024 }),
+    maxResponseBytes: Type.Integer({ minimum: 1024, maximum: 10_485_760, default: 65_536 }),
+    /**
+     * The agency's Dukcapil rate quota in calls per second, if it has one: calls are paced to
+     * it and wait at most maxRateWaitMs for their turn.
+     */
+    ratePerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000 })),
+    maxRateWaitMs: Milliseconds(2_000, 60_000),
+    /** The agency's daily Dukcapil quota, shared by all clients. */
+    dailyQuota: Type.Integer({ minimum: 1, default: 1_000_000 }),
+    /** The zone of Dukcapil's day (its quota resets at midnight there). */
+    quotaTimeZone: Type.String({ minLength: 1, maxLength: 64, default: 'Asia/Jakarta' }),
+    breaker: Type.Object(
+      {
+        failureThreshold: Type.Integer({ minimum: 1, default: 5 }),
+        openMs: Milliseconds(10_000),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false, ...REGION_REQUIRED },
+);
+
 export const ConfigSchema = Type.Object(
   {
     instance: Type.Object(
@@ -225,47 +274,16 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    upstream: Type.Object(
-      {
-        baseUrl: Type.String({ pattern: '^https?://[^\\s]+$' }),
-        /**
-         * How the endpoint is spoken to: `central` (Ditjen Dukcapil), `regional` (a province or
-         * city Disdukcapil) or a profile object (docs/upstream.md). Default: central.
-         */
-        profile: Type.Optional(UpstreamProfileSetting),
-        /** The `{region}` path segment (`64-74`); required by a profile whose path has one. */
-        region: Type.Optional(UpstreamRegion),
-        /** One path segment: regional consumers (`diskominfo_1205`, `IDINSOS_3374`) fit. */
-        consumer: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
-        userId: Type.String({ minLength: 1, maxLength: 128 }),
-        passwordFile: SecretPath,
-        ipUser: Type.String({ minLength: 1, maxLength: 64 }),
-        connectTimeoutMs: Milliseconds(2_000),
-        headersTimeoutMs: Milliseconds(8_000),
-        bodyTimeoutMs: Milliseconds(8_000),
-        requestTimeoutMs: Milliseconds(10_000),
-        maxConnections: Type.Integer({ minimum: 1, maximum: 1024, default: 64 }),
-        maxQueued: Type.Integer({ minimum: 0, maximum: 100_000, default: 1024 }),
-        maxResponseBytes: Type.Integer({ minimum: 1024, maximum: 10_485_760, default: 65_536 }),
-        /**
-         * The agency's Dukcapil rate quota in calls per second, if it has one: calls are paced to
-         * it and wait at most maxRateWaitMs for their turn.
-         */
-        ratePerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000 })),
-        maxRateWaitMs: Milliseconds(2_000, 60_000),
-        /** The agency's daily Dukcapil quota, shared by all clients. */
-        dailyQuota: Type.Integer({ minimum: 1, default: 1_000_000 }),
-        /** The zone of Dukcapil's day (its quota resets at midnight there). */
-        quotaTimeZone: Type.String({ minLength: 1, maxLength: 64, default: 'Asia/Jakarta' }),
-        breaker: Type.Object(
-          {
-            failureThreshold: Type.Integer({ minimum: 1, default: 5 }),
-            openMs: Milliseconds(10_000),
-          },
-          { additionalProperties: false, default: {} },
-        ),
-      },
-      { additionalProperties: false, ...REGION_REQUIRED },
+    upstream: UpstreamSchema,
+    /**
+     * Further upstreams by name, for agreements bound to them (`agreements[].upstream`); the
+     * `upstream` above is the one named `default` (docs/upstream.md, "Several upstreams").
+     */
+    upstreams: Type.Optional(
+      Type.Record(Type.String({ pattern: UPSTREAM_NAME_PATTERN }), UpstreamSchema, {
+        additionalProperties: false,
+        maxProperties: 16,
+      }),
     ),
     audit: Type.Object(
       {
@@ -504,3 +522,4 @@ export type GerbangConfig = Static<typeof ConfigSchema>;
 export type PrincipalConfig = Static<typeof Principal>;
 export type ClientProfileConfig = Static<typeof ClientProfile>;
 export type AgreementConfig = Static<typeof AgreementSchema>;
+export type UpstreamConfig = Static<typeof UpstreamSchema>;

@@ -31,7 +31,13 @@ export interface SiemStatus {
 
 export interface AppDeps {
   readonly config: GerbangConfig;
+  /** The `default` upstream's client (the one `upstream` of the configuration). */
   readonly upstream: DukcapilClient;
+  /**
+   * Every configured upstream's client by name, `default` included: a request uses the one of
+   * the agreement that governs its client at that instant.
+   */
+  readonly upstreams: ReadonlyMap<string, DukcapilClient>;
   readonly audit: AuditTrail;
   /** Reading and verifying the trail (officer API). */
   readonly auditLog: AuditLogReader;

@@ -456,6 +456,7 @@ describe('other endpoints', () => {
         audit: 'ok',
         revocationList: 'ok',
         upstreamBreaker: 'closed',
+        upstreamBreakers: { default: 'closed' },
         agreement: 'active',
         clock: 'trusted',
         storedState: 'ok',

@@ -132,6 +132,12 @@ export const ErrorResponse = Type.Object(
 );
 
 export const HealthResponse = Type.Object({ status: Type.Literal('ok') });
+const BreakerState = Type.Union([
+  Type.Literal('closed'),
+  Type.Literal('open'),
+  Type.Literal('half_open'),
+]);
+
 export const ReadinessResponse = Type.Object({
   ready: Type.Boolean(),
   checks: Type.Object({
@@ -147,11 +153,10 @@ export const ReadinessResponse = Type.Object({
       Type.Literal('rolled_back'),
       Type.Literal('expired'),
     ]),
-    upstreamBreaker: Type.Union([
-      Type.Literal('closed'),
-      Type.Literal('open'),
-      Type.Literal('half_open'),
-    ]),
+    /** The `default` upstream's breaker. */
+    upstreamBreaker: BreakerState,
+    /** Every configured upstream's breaker by name, `default` included. */
+    upstreamBreakers: Type.Record(Type.String(), BreakerState),
     agreement: Type.String(),
     clock: Type.Union([Type.Literal('trusted'), Type.Literal('untrusted')]),
     /**

@@ -23,7 +23,13 @@ import type { AuditEvent } from '../../audit/index.ts';
 import type { SqliteAuditStore } from '../../audit/store/index.ts';
 import { fromPem, parseCertificateDer } from '../../certs/index.ts';
 import { CrlFile } from '../../certs/revocation.ts';
-import { readSecretBytes, readSecretText, type GerbangConfig } from '../config/index.ts';
+import {
+  configuredUpstreams,
+  DEFAULT_UPSTREAM,
+  readSecretBytes,
+  readSecretText,
+  type GerbangConfig,
+} from '../config/index.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import type { ServiceAdapters } from '../services/index.ts';
 import { CardReadVerifier } from '../services/readers/card-read-verifier.ts';
@@ -49,7 +55,10 @@ export interface StoreAdapters extends ServiceAdapters {
 export interface GatewayAdapters extends StoreAdapters {
   readonly clientCaPem: string;
   readonly revocation: CrlFile;
+  /** The `default` upstream's client. */
   readonly upstream: DukcapilClient;
+  /** Every configured upstream's client by name, `default` included. */
+  readonly upstreams: ReadonlyMap<string, DukcapilClient>;
   readonly returnData: { readonly outbox: OutboxStore; readonly client: HttpReturnDataClient };
   readonly siem: SyslogForwarder | undefined;
   /** The RFC 3161 time-stamp authority, when configured. */
@@ -147,12 +156,13 @@ export async function openStores(
   return { ...stores, close: () => opened.close() };
 }
 
-function upstreamObserver(metrics: GatewayMetrics) {
+function upstreamObserver(metrics: GatewayMetrics, upstream: string) {
   return {
     // By method too: a malformed outcome (an answer the adapter cannot read) is counted apart
-    // from the outages (timeout, unavailable), per method (docs/upstream.md, "Breakers").
+    // from the outages (timeout, unavailable), per method (docs/upstream.md, "Breakers"); and by
+    // upstream name (never its URL), since each has its own breakers and quota.
     onCall: (outcome: string, _latencyMs: number, method?: string) => {
-      metrics.upstreamCalls.inc({ outcome, method: method ?? 'unknown' });
+      metrics.upstreamCalls.inc({ outcome, method: method ?? 'unknown', upstream });
     },
     onDroppedKeys: (count: number) => {
       if (count > 0) metrics.upstreamDroppedKeys.inc({}, count);
@@ -164,21 +174,33 @@ function upstreamObserver(metrics: GatewayMetrics) {
 }
 
 /**
- * The Dukcapil client, its password read and its profile resolved now (a missing secret or a
- * profile that does not fit its region fails before anything opens).
+ * One Dukcapil client per configured upstream, each with its own pool, breakers and pacing; every
+ * password read and every profile resolved now (a missing secret or a profile that does not fit
+ * its region fails before anything opens). `given` replaces `default`'s client (tests).
  */
-function dukcapilClient(config: GerbangConfig, metrics: GatewayMetrics): () => DukcapilClient {
-  const password = readSecretText(config.upstream.passwordFile);
-  const profile = resolveUpstreamProfile(config.upstream.profile);
-  const problems = profileProblems(profile, config.upstream.region);
-  if (problems.length > 0) throw new RangeError(`upstream profile: ${problems.join('; ')}`);
-  return () =>
-    new DukcapilHttpClient({
-      ...config.upstream,
-      profile,
-      password,
-      observer: upstreamObserver(metrics),
-    });
+function dukcapilClients(
+  config: GerbangConfig,
+  metrics: GatewayMetrics,
+  given: DukcapilClient | undefined,
+): () => Map<string, DukcapilClient> {
+  const makers = configuredUpstreams(config).map(([name, upstream]) => {
+    if (name === DEFAULT_UPSTREAM && given !== undefined) return [name, () => given] as const;
+    const password = readSecretText(upstream.passwordFile);
+    const profile = resolveUpstreamProfile(upstream.profile);
+    const problems = profileProblems(profile, upstream.region);
+    // Named, never its URL or account: the message reaches the operator's terminal and log.
+    if (problems.length > 0)
+      throw new RangeError(`upstream ${name} profile: ${problems.join('; ')}`);
+    const open = () =>
+      new DukcapilHttpClient({
+        ...upstream,
+        profile,
+        password,
+        observer: upstreamObserver(metrics, name),
+      });
+    return [name, open] as const;
+  });
+  return () => new Map(makers.map(([name, open]) => [name, open()]));
 }
 
 /**
@@ -306,8 +328,7 @@ export async function openAdapters(
 ): Promise<GatewayAdapters> {
   const { logger } = options;
   const { clientCaPem, clientCa } = readClientCa(config);
-  const given = options.upstream;
-  const openUpstream = given === undefined ? dukcapilClient(config, options.metrics) : () => given;
+  const openUpstreams = dukcapilClients(config, options.metrics, options.upstream);
   const openSiem = siemForwarder(config, logger);
   const openReturnData = openReturnDataClient(config);
   const openTimestampAuthority = timestampAuthority(config);
@@ -321,11 +342,11 @@ export async function openAdapters(
   const revocation = await opened.attempt(() =>
     openRevocation(config, clientCa, stores.state, logger),
   );
-  const upstream = opened.add(
-    openUpstream(),
-    // Closed before the trail: lookups still in flight finish, and are recorded.
-    (client) => client.close(),
-  );
+  const upstreams = openUpstreams();
+  // Closed before the trail: lookups still in flight finish, and are recorded.
+  for (const client of upstreams.values()) opened.add(client, (open) => open.close());
+  const upstream = upstreams.get(DEFAULT_UPSTREAM);
+  if (upstream === undefined) throw new RangeError('no default upstream');
   const returnDataClient = opened.add(openReturnData(), (client) => client.close());
   const siem = await opened.attempt(() => openSiem?.(stores.auditStore));
   const tsa = openTimestampAuthority?.();
@@ -335,6 +356,7 @@ export async function openAdapters(
     clientCaPem,
     revocation,
     upstream,
+    upstreams,
     returnData: { outbox, client: returnDataClient },
     siem,
     timestampAuthority: tsa,

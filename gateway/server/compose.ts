@@ -7,7 +7,7 @@ import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { DukcapilClient } from '../../adapters/dukcapil/index.ts';
 import type { RevocationChecker } from '../../certs/revocation.ts';
-import type { GerbangConfig } from '../config/index.ts';
+import { DEFAULT_UPSTREAM, type GerbangConfig } from '../config/index.ts';
 import { createApp } from '../http/app.ts';
 import type { AppDeps } from '../http/app-deps.ts';
 import type { GatewayEnv } from '../http/env.ts';
@@ -27,7 +27,10 @@ import {
 
 /** What the HTTP application needs beside the services: the edges of a request. */
 export interface AppEdges {
+  /** The `default` upstream's client. */
   readonly upstream: DukcapilClient;
+  /** The other configured upstreams' clients by name (`upstreams` in the configuration). */
+  readonly upstreams?: ReadonlyMap<string, DukcapilClient> | undefined;
   /** The TLS connection of a request: its client certificate and address. */
   readonly connection: ConnectionInfo;
   readonly revocation: RevocationChecker;
@@ -56,7 +59,10 @@ export function composeGateway(
   overrides: Partial<AppDeps> = {},
 ): ComposedGateway {
   const services = createServices(config, adapters, clock);
-  const { verifyChain, ...requestEdges } = edges;
+  const { verifyChain, upstreams: others, ...requestEdges } = edges;
+  // `default` is whichever client serves as `upstream`, a test's replacement included.
+  const defaultClient = overrides.upstream ?? edges.upstream;
+  const upstreams = new Map([...(others ?? []), [DEFAULT_UPSTREAM, defaultClient]]);
   const { auditStore, auditTrustAnchorPem } = adapters;
   const chainVerification = new ChainVerification(
     verifyChain ?? (() => Promise.resolve().then(() => auditStore.verify(auditTrustAnchorPem))),
@@ -76,6 +82,7 @@ export function composeGateway(
     reports: services.reports,
     chainVerification,
     ...requestEdges,
+    upstreams,
     now: clock.wall,
     ...overrides,
   };

@@ -155,6 +155,7 @@ export async function startGateway(
       { wall: now, monotonic: () => performance.now() },
       {
         upstream: adapters.upstream,
+        upstreams: adapters.upstreams,
         connection: nodeTlsConnection,
         revocation: adapters.revocation,
         metrics,

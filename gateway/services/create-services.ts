@@ -273,9 +273,11 @@ export function createServices(
   });
   // Today's quotas continue from what the trail shows spent: a restart hands out no fresh quota.
   const now = clock.wall();
+  const dayStart = new Date(policy.limits.dayStart(now)).toISOString();
   policy.limits.restore(
     now,
-    auditStore.upstreamCallsSince(new Date(policy.limits.dayStart(now)).toISOString()),
+    auditStore.upstreamCallsSince(dayStart),
+    auditStore.upstreamCallsByUpstreamSince(dayStart),
   );
   // So are the verification attempts spent on each resident today.
   policy.verifications.restore(auditStore, now);

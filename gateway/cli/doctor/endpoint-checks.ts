@@ -7,7 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { timestampAuthority } from '../../server/adapters.ts';
-import type { GerbangConfig } from '../../config/index.ts';
+import {
+  configuredUpstreams,
+  DEFAULT_UPSTREAM,
+  type GerbangConfig,
+  type UpstreamConfig,
+} from '../../config/index.ts';
 import { EndpointError, formatHostPort, instanceEndpoints } from '../../config/endpoints.ts';
 import { tlsHandshake } from '../tls-probe.ts';
 import { probeDukcapil } from './dukcapil-probe.ts';
@@ -54,49 +59,72 @@ export async function checkGateway(
   }
 }
 
+/** One upstream's probe: ok, or fail with what answered (never its body). */
+async function probeUpstream(
+  baseUrl: string,
+  upstream: UpstreamConfig,
+  timeoutMs: number,
+): Promise<{ ok: boolean; detail: string }> {
+  try {
+    const probe = await probeDukcapil({
+      baseUrl,
+      consumer: upstream.consumer,
+      profile: upstream.profile,
+      region: upstream.region,
+      timeoutMs,
+      maxResponseBytes: upstream.maxResponseBytes,
+    });
+    if (!probe.ok)
+      return {
+        ok: false,
+        detail: `${baseUrl} is not the Dukcapil CALL_NIK endpoint: it answered ${probe.reason}`,
+      };
+    return {
+      ok: true,
+      detail: `${baseUrl} answers as Dukcapil (HTTP 200 with its envelope in ${probe.ms} ms; ${probe.respon === undefined ? 'no RESPON' : `RESPON: ${probe.respon}`}, as expected of a request without credentials)`,
+    };
+  } catch (error) {
+    const reason =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${timeoutMs} ms`
+        : ((error as NodeJS.ErrnoException).code ?? (error as Error).name);
+    return { ok: false, detail: `${baseUrl} cannot be reached (${reason})` };
+  }
+}
+
 /**
  * Whether Dukcapil's CALL_NIK endpoint answers at upstream.baseUrl (GERBANG_SIM_PORT replacing its
- * port). The probe sends no NIK and no credentials, so it asks for no data and spends no quota;
- * only HTTP 200 with the Dukcapil envelope is healthy (dukcapil-probe.ts).
+ * port), and at each of `upstreams` (as configured). The probe sends no NIK and no credentials,
+ * so it asks for no data and spends no quota; only HTTP 200 with the Dukcapil envelope is
+ * healthy (dukcapil-probe.ts). One line for all: any upstream failing fails it, naming which.
  */
 export async function checkUpstream(
   config: GerbangConfig,
   context: DoctorContext,
 ): Promise<CheckResult> {
-  let baseUrl: string;
+  let defaultBaseUrl: string;
   try {
-    baseUrl = instanceEndpoints(config, context.overrides).upstreamBaseUrl();
+    defaultBaseUrl = instanceEndpoints(config, context.overrides).upstreamBaseUrl();
   } catch (error) {
     if (error instanceof EndpointError) return result('upstream', 'fail', error.message);
     throw error;
   }
-  try {
-    const probe = await probeDukcapil({
-      baseUrl,
-      consumer: config.upstream.consumer,
-      profile: config.upstream.profile,
-      region: config.upstream.region,
-      timeoutMs: context.thresholds.connectTimeoutMs,
-      maxResponseBytes: config.upstream.maxResponseBytes,
-    });
-    if (!probe.ok)
-      return result(
-        'upstream',
-        'fail',
-        `${baseUrl} is not the Dukcapil CALL_NIK endpoint: it answered ${probe.reason}`,
-      );
-    return result(
-      'upstream',
-      'ok',
-      `${baseUrl} answers as Dukcapil (HTTP 200 with its envelope in ${probe.ms} ms; ${probe.respon === undefined ? 'no RESPON' : `RESPON: ${probe.respon}`}, as expected of a request without credentials)`,
-    );
-  } catch (error) {
-    const reason =
-      (error as Error).name === 'TimeoutError'
-        ? `no answer within ${context.thresholds.connectTimeoutMs} ms`
-        : ((error as NodeJS.ErrnoException).code ?? (error as Error).name);
-    return result('upstream', 'fail', `${baseUrl} cannot be reached (${reason})`);
-  }
+  const upstreams = configuredUpstreams(config);
+  const probes = await Promise.all(
+    upstreams.map(async ([name, upstream]) => ({
+      name,
+      ...(await probeUpstream(
+        name === DEFAULT_UPSTREAM ? defaultBaseUrl : upstream.baseUrl,
+        upstream,
+        context.thresholds.connectTimeoutMs,
+      )),
+    })),
+  );
+  // With one upstream the line reads as it always did; with several each part names its upstream.
+  const detail = probes
+    .map((probe) => (upstreams.length === 1 ? probe.detail : `${probe.name}: ${probe.detail}`))
+    .join('; ');
+  return result('upstream', probes.every((probe) => probe.ok) ? 'ok' : 'fail', detail);
 }
 
 /** A mutual-TLS handshake with the SIEM, with the certificate the forwarder uses. */

@@ -3,7 +3,7 @@
  * client's token bucket. Daily quotas are spent later, only by requests that reach Dukcapil.
  */
 import type { MiddlewareHandler } from 'hono';
-import type { PolicyServices } from '../../services/index.ts';
+import { PolicyRegistry, type PolicyServices } from '../../services/index.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv } from '../env.ts';
 
@@ -36,7 +36,14 @@ function advertiseAllowance(
   client: string,
   now: number,
 ): void {
-  const allowance = policy.limits.allowance(client, now);
+  // The quota of the upstream its governing agreement is with (none governing: `default`'s).
+  // An unreadable state.db is refused elsewhere with its own code: not thrown from a header.
+  const governing = policy.registry.stateReadable()
+    ? policy.registry.governing(client, now)
+    : undefined;
+  const upstream =
+    governing === undefined ? undefined : PolicyRegistry.upstreamOf(governing.agreement);
+  const allowance = policy.limits.allowance(client, now, upstream);
   if (allowance === undefined) return;
   headers.set(
     'RateLimit-Policy',

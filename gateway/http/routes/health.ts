@@ -31,6 +31,9 @@ export function healthRoutes(deps: AppDeps): RouteSpec[] {
           // The reason code itself: anything but ok means every client is refused.
           revocationList: revocationListCondition(deps.revocation),
           upstreamBreaker: deps.upstream.health().breaker,
+          upstreamBreakers: Object.fromEntries(
+            [...deps.upstreams].map(([name, client]) => [name, client.health().breaker]),
+          ),
           agreement: unreadable
             ? 'unknown'
             : (deps.policy.registry.inForce(deps.now())?.state ?? 'none'),
@@ -46,7 +49,8 @@ export function healthRoutes(deps: AppDeps): RouteSpec[] {
         const ready =
           checks.audit === 'ok' &&
           checks.revocationList === 'ok' &&
-          checks.upstreamBreaker !== 'open' &&
+          // Any upstream's open breaker: the clients of its agreements are not being served.
+          !Object.values(checks.upstreamBreakers).includes('open') &&
           checks.clock === 'trusted' &&
           // Unreadable: every data request is refused, so not ready; rows set aside are not.
           !unreadable;

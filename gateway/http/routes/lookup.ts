@@ -85,7 +85,7 @@ export function lookupRoute(deps: AppDeps): RouteSpec {
     handler: async function lookupHandler(c) {
       const { draft, now } = beginResidentRequest(c, deps);
       const { body, operatorId: operator } = c.var;
-      const fields = authorizeRelease(deps, draft, {
+      const { fields, governing } = authorizeRelease(deps, draft, {
         principalId: c.var.principal.id,
         purpose: body.purpose,
         fields: body.fields,
@@ -97,6 +97,7 @@ export function lookupRoute(deps: AppDeps): RouteSpec {
         operator,
         nik: body.nik,
         now,
+        agreement: governing,
       });
       return releaseElements(c, deps, draft, record, fields);
     },

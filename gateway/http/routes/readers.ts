@@ -154,7 +154,7 @@ export function readerRoutes(deps: AppDeps): RouteSpec[] {
           throw new ApiError('invalid_card', { detail: 'card carries no valid NIK' });
         draft.subject = deps.subjectHasher(record.nik);
 
-        const fields = authorizeRelease(deps, draft, {
+        const { fields } = authorizeRelease(deps, draft, {
           principalId: readerId,
           purpose: body.purpose,
           fields: body.fields,

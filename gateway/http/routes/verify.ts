@@ -77,16 +77,16 @@ export function verifyRoute(deps: AppDeps): RouteSpec {
       const claimedElements = claims.map(([element]) => element);
 
       // The same grant as a lookup: a client may only check elements it could be given.
-      authorizeRelease(deps, draft, {
+      // The agreement it returns is the one that governs this request, threshold and upstream.
+      const { inForce: agreement, governing } = authorizeRelease(deps, draft, {
         principalId,
         purpose: body.purpose,
         fields: claimedElements,
         now,
       });
-      const agreement = deps.policy.registry.governing(principalId, now);
       const subject = draft.subject;
-      if (agreement === undefined || subject === undefined)
-        throw new ApiError('internal_error', { detail: 'verify without agreement or subject' });
+      if (subject === undefined)
+        throw new ApiError('internal_error', { detail: 'verify without subject' });
       const threshold = agreement.terms.verifyThreshold;
       const claimed = Object.fromEntries(claims) as Partial<Record<ElementName, string>>;
 
@@ -99,6 +99,7 @@ export function verifyRoute(deps: AppDeps): RouteSpec {
         now,
       });
       draft.detail = {
+        ...draft.detail,
         claimed: claimedElements.join(','),
         claims: claims.length,
         attempts: admission.attempts,
@@ -112,7 +113,7 @@ export function verifyRoute(deps: AppDeps): RouteSpec {
           detail: 'verification attempts for this resident spent today',
         });
 
-      const upstreamRequest = { principalId, operator, nik: body.nik, now };
+      const upstreamRequest = { principalId, operator, nik: body.nik, now, agreement: governing };
       // Where the agreement grants it, Dukcapil compares and the record never reaches us;
       // otherwise we compare against a CALL_NIK record dropped when this handler returns.
       const method = agreement.terms.upstreamMethods?.includes('CALL_VERIFY_BY_ELEMEN')

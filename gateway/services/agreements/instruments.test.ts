@@ -286,7 +286,9 @@ describe('several agreements at once', () => {
     if (checked.ok) return;
     expect(checked.problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^\/agreements\/1\/upstream names no configured upstream/),
+        expect.stringMatching(
+          /^\/agreements\/1\/upstream: agreement PKS\/DUKCAPIL-PUSAT\/2026 names upstream pusat, which is not configured/,
+        ),
         '/agreements/1/clients: app-nope is not a configured app or reader',
       ]),
     );

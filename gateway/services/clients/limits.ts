@@ -1,5 +1,7 @@
 /**
- * Per-client rate limits and daily quotas, and the agency's shared Dukcapil quota. Days are
+ * Per-client rate limits and daily quotas, and the agency's Dukcapil quota of each upstream (one
+ * per configured upstream, counted by its name: a city Disdukcapil's quota is not the Ditjen's).
+ * Days are
  * Dukcapil's days (`upstream.quotaTimeZone`): every daily count resets at midnight there. Counts
  * are restored at start from the audit trail (records marked `upstreamCalled`), so a restart does
  * not hand out a fresh quota.
@@ -16,7 +18,13 @@ import {
   zoneOffsetMs,
   type Admission,
 } from '../../../policies/index.ts';
-import { configuredPrincipal, type GerbangConfig } from '../../config/index.ts';
+import {
+  configuredPrincipal,
+  DEFAULT_UPSTREAM,
+  upstreamNamed,
+  upstreamReservations,
+  type GerbangConfig,
+} from '../../config/index.ts';
 
 export type QuotaDecision =
   | { readonly ok: true }
@@ -61,29 +69,31 @@ export function secondsUntilMidnight(now: number, timeZone: string): number {
   return secondsLeft(dayWindow(now, timeZone), now);
 }
 
+/** Today's calls of one upstream, per client, and whether it said its quota is spent. */
+interface UpstreamDay {
+  used: Record<string, number>;
+  exhausted: boolean;
+}
+
 export class ClientLimits {
   private readonly config: GerbangConfig;
   private readonly buckets = new Map<string, TokenBucket>();
-  private readonly reserved: Record<string, number>;
+  /** Each upstream's reservations (client → units), from the configuration. */
+  private readonly reserved: Record<string, Record<string, number>>;
   private day = '';
-  private used: Record<string, number> = {};
-  private upstreamExhausted = false;
+  /** By upstream name; created on first use, and only for a configured upstream. */
+  private upstreamDays = new Map<string, UpstreamDay>();
   private today: DayWindow | undefined;
 
   constructor(config: GerbangConfig) {
     this.config = config;
-    this.reserved = Object.fromEntries(
-      Object.entries(config.principals).flatMap(([id, p]) =>
-        p.profile && p.profile.upstreamQuotaReserve > 0
-          ? [[id, p.profile.upstreamQuotaReserve]]
-          : [],
-      ),
-    );
+    this.reserved = upstreamReservations(config);
   }
 
   /**
    * The quota day containing `now`, computed once per day: time-zone arithmetic through Intl is
-   * too slow for every request (it was the largest self time in the lookup profile).
+   * too slow for every request (it was the largest self time in the lookup profile). One day
+   * for every upstream: the configuration requires them to share `quotaTimeZone`.
    */
   private quotaDay(now: number): DayWindow {
     const cached = this.today;
@@ -100,14 +110,38 @@ export class ClientLimits {
     const today = this.quotaDay(now).day;
     if (today === this.day) return;
     this.day = today;
-    this.used = {};
-    this.upstreamExhausted = false;
+    this.upstreamDays = new Map();
   }
 
-  /** Restores today's counts (from the audit trail) after a restart. */
-  restore(now: number, used: Readonly<Record<string, number>>): void {
+  private upstreamDay(name: string): UpstreamDay {
+    let day = this.upstreamDays.get(name);
+    if (day === undefined) {
+      day = { used: {}, exhausted: false };
+      this.upstreamDays.set(name, day);
+    }
+    return day;
+  }
+
+  /** What `client` spent today on every upstream together (its own daily quota). */
+  private usedBy(client: string): number {
+    let sum = 0;
+    for (const day of this.upstreamDays.values()) sum += day.used[client] ?? 0;
+    return sum;
+  }
+
+  /**
+   * Restores today's counts (from the audit trail) after a restart: per upstream when the trail
+   * says which one, otherwise (`used` alone, or records older than upstream names) `default`'s.
+   */
+  restore(
+    now: number,
+    used: Readonly<Record<string, number>>,
+    byUpstream?: Readonly<Record<string, Readonly<Record<string, number>>>>,
+  ): void {
     this.rollOver(now);
-    this.used = { ...used };
+    this.upstreamDays = new Map();
+    for (const [name, counts] of Object.entries(byUpstream ?? { [DEFAULT_UPSTREAM]: used }))
+      this.upstreamDay(name).used = { ...counts };
   }
 
   /** The day start (epoch ms) of the quota day containing `now`. */
@@ -127,35 +161,47 @@ export class ClientLimits {
     return bucket.take(now);
   }
 
-  /** Spends one upstream call of `client`'s daily quota and of the shared Dukcapil quota. */
-  consume(client: string, now: number): QuotaDecision {
+  /** The share state of `upstream`'s quota; undefined for a name not configured. */
+  private share(upstream: string) {
+    const settings = upstreamNamed(this.config, upstream);
+    if (settings === undefined) return undefined;
+    const day = this.upstreamDay(upstream);
+    return {
+      day,
+      state: {
+        total: settings.dailyQuota,
+        reserved: this.reserved[upstream] ?? {},
+        used: day.used,
+      },
+    };
+  }
+
+  /**
+   * Spends one upstream call of `client`'s daily quota and of `upstream`'s Dukcapil quota. An
+   * upstream that is not configured has no quota to spend (fail closed).
+   */
+  consume(client: string, now: number, upstream: string = DEFAULT_UPSTREAM): QuotaDecision {
     this.rollOver(now);
     const retryAfterSeconds = this.secondsLeftToday(now);
     const profile = configuredPrincipal(this.config, client)?.profile;
-    const used = this.used[client] ?? 0;
-    if (profile !== undefined && used >= profile.dailyQuota)
+    if (profile !== undefined && this.usedBy(client) >= profile.dailyQuota)
       return { ok: false, code: 'quota_exhausted', retryAfterSeconds };
-    if (
-      this.upstreamExhausted ||
-      !mayUseSharedQuota(
-        { total: this.config.upstream.dailyQuota, reserved: this.reserved, used: this.used },
-        client,
-      )
-    ) {
+    const share = this.share(upstream);
+    if (share === undefined || share.day.exhausted || !mayUseSharedQuota(share.state, client))
       return { ok: false, code: 'upstream_quota_exhausted', retryAfterSeconds };
-    }
-    this.used[client] = used + 1;
+    share.day.used[client] = (share.day.used[client] ?? 0) + 1;
     return { ok: true };
   }
 
   /**
    * What `client` may still do: its request rate and burst, and how many more upstream calls today
-   * (its own quota and its share of the agency's, whichever is smaller). Undefined without a
+   * (its own quota and its share of `upstream`'s, whichever is smaller). Undefined without a
    * profile.
    */
   allowance(
     client: string,
     now: number,
+    upstream: string = DEFAULT_UPSTREAM,
   ):
     | {
         ratePerSecond: number;
@@ -168,13 +214,10 @@ export class ClientLimits {
     const profile = configuredPrincipal(this.config, client)?.profile;
     if (profile === undefined) return undefined;
     this.rollOver(now);
-    const share = {
-      total: this.config.upstream.dailyQuota,
-      reserved: this.reserved,
-      used: this.used,
-    };
-    const own = profile.dailyQuota - (this.used[client] ?? 0);
-    const shared = this.upstreamExhausted ? 0 : sharedQuotaAvailable(share, client);
+    const own = profile.dailyQuota - this.usedBy(client);
+    const share = this.share(upstream);
+    const shared =
+      share === undefined || share.day.exhausted ? 0 : sharedQuotaAvailable(share.state, client);
     return {
       ratePerSecond: profile.ratePerSecond,
       burst: profile.burst,
@@ -184,26 +227,51 @@ export class ClientLimits {
     };
   }
 
-  /** Dukcapil said the quota is used up: believe it until its midnight. */
-  markUpstreamExhausted(now: number): void {
+  /** `upstream` said its quota is used up: believe it until its midnight. */
+  markUpstreamExhausted(now: number, upstream: string = DEFAULT_UPSTREAM): void {
     this.rollOver(now);
-    this.upstreamExhausted = true;
+    if (upstreamNamed(this.config, upstream) !== undefined)
+      this.upstreamDay(upstream).exhausted = true;
   }
 
+  /**
+   * Today's counts: per client over every upstream (`used`), `default`'s quota in the fields it
+   * always had, and each upstream's under `upstreams`.
+   */
   usage(now: number): {
     day: string;
     used: Readonly<Record<string, number>>;
     upstreamTotal: number;
     upstreamUsed: number;
     upstreamExhausted: boolean;
+    upstreams: Readonly<Record<string, { total: number; used: number; exhausted: boolean }>>;
   } {
     this.rollOver(now);
+    const used: Record<string, number> = {};
+    for (const day of this.upstreamDays.values())
+      for (const [client, calls] of Object.entries(day.used))
+        used[client] = (used[client] ?? 0) + calls;
+    const upstreams: Record<string, { total: number; used: number; exhausted: boolean }> = {};
+    for (const [name, settings] of [
+      [DEFAULT_UPSTREAM, this.config.upstream] as const,
+      ...Object.entries(this.config.upstreams ?? {}),
+    ]) {
+      const day = this.upstreamDays.get(name);
+      upstreams[name] = {
+        total: settings.dailyQuota,
+        used: Object.values(day?.used ?? {}).reduce((a, b) => a + b, 0),
+        exhausted: day?.exhausted ?? false,
+      };
+    }
+    const fallback = { total: this.config.upstream.dailyQuota, used: 0, exhausted: false };
+    const byDefault = upstreams[DEFAULT_UPSTREAM] ?? fallback;
     return {
       day: this.day,
-      used: { ...this.used },
-      upstreamTotal: this.config.upstream.dailyQuota,
-      upstreamUsed: Object.values(this.used).reduce((a, b) => a + b, 0),
-      upstreamExhausted: this.upstreamExhausted,
+      used,
+      upstreamTotal: byDefault.total,
+      upstreamUsed: byDefault.used,
+      upstreamExhausted: byDefault.exhausted,
+      upstreams,
     };
   }
 }
