@@ -485,6 +485,7 @@ describe('other endpoints', () => {
     const document = (await (await request('app-kasir', '/openapi.json')).json()) as {
       openapi: string;
       paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, unknown> };
     };
     expect(document.openapi).toBe('3.1.0');
     for (const route of routes)
@@ -492,8 +493,11 @@ describe('other endpoints', () => {
         route.method.toLowerCase(),
       );
     expect(JSON.stringify(document.paths['/v1/nik/lookup'])).toContain(
-      '"additionalProperties":false',
+      '"$ref":"#/components/schemas/LookupRequest"',
     );
+    expect(document.components.schemas['LookupRequest']).toMatchObject({
+      additionalProperties: false,
+    });
   });
 });
 

@@ -5,16 +5,22 @@
 import { Type } from '@sinclair/typebox';
 import { ELEMENTS, MAX_CLAIM_LENGTH, type ElementName } from '../../policies/index.ts';
 import { PURPOSE_PATTERN } from '../config/schema.ts';
-import { ERROR_CODES } from './error-catalogue.ts';
+import { ERROR_CODES, type ErrorCode } from './error-catalogue.ts';
 
-const Element = Type.Unsafe<ElementName>({ type: 'string', enum: [...ELEMENTS] });
+const Element = Type.Unsafe<ElementName>({
+  type: 'string',
+  enum: [...ELEMENTS],
+  title: 'Element',
+});
 
 export const Nik = Type.String({
+  title: 'Nik',
   minLength: 1,
   maxLength: 32,
   description: '16-digit NIK; form checked per DOMAIN.md',
 });
 export const Purpose = Type.String({
+  title: 'Purpose',
   pattern: PURPOSE_PATTERN,
   description: 'one of the purposes granted to the client',
 });
@@ -31,6 +37,7 @@ export const STORED_TEXT_FORMATS = {
 } as const;
 
 export const Reference = Type.String({
+  title: 'Reference',
   minLength: 1,
   maxLength: 128,
   pattern: '^[A-Za-z0-9][A-Za-z0-9 ./:_#-]*$',
@@ -48,7 +55,7 @@ export const LookupRequest = Type.Object(
       Type.Array(Element, { minItems: 1, maxItems: ELEMENTS.length, uniqueItems: true }),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'LookupRequest' },
 );
 
 const Alamat = Type.Object(
@@ -62,7 +69,7 @@ const Alamat = Type.Object(
     provinsi: Type.Optional(Type.String()),
     kode_pos: Type.Optional(Type.String()),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Alamat' },
 );
 
 export const ReleasedData = Type.Object(
@@ -77,7 +84,7 @@ export const ReleasedData = Type.Object(
     jenis_pekerjaan: Type.Optional(Type.String()),
     alamat: Type.Optional(Alamat),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'ReleasedData' },
 );
 
 /** A claim is what the agency holds; `nik` is the key, not a claim. */
@@ -95,12 +102,16 @@ export const VerifyRequest = Type.Object(
   },
   {
     additionalProperties: false,
+    title: 'VerifyRequest',
     description:
       'No threshold: the match threshold is fixed by the agreement (verifyThreshold); a request that sets one is refused.',
   },
 );
 /** One bit per claimed element: no score, from which the registry's value could be rebuilt. */
-const Verdict = Type.Object({ match: Type.Boolean() }, { additionalProperties: false });
+const Verdict = Type.Object(
+  { match: Type.Boolean() },
+  { additionalProperties: false, title: 'Verdict' },
+);
 export const VerifyResponse = Type.Object(
   {
     requestId: Type.String(),
@@ -109,64 +120,81 @@ export const VerifyResponse = Type.Object(
       { additionalProperties: false },
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'VerifyResponse' },
 );
 
 export const LookupResponse = Type.Object(
   { requestId: Type.String(), data: ReleasedData },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'LookupResponse' },
 );
+
+/** The closed catalogue of error codes (gateway/http/error-catalogue.ts). */
+const ErrorCodeSchema = Type.Unsafe<ErrorCode>({
+  type: 'string',
+  enum: [...ERROR_CODES],
+  title: 'ErrorCode',
+});
 
 export const ErrorResponse = Type.Object(
   {
     error: Type.Object(
       {
-        code: Type.Union(ERROR_CODES.map((code) => Type.Literal(code))),
+        code: ErrorCodeSchema,
         message: Type.String(),
         requestId: Type.String(),
       },
       { additionalProperties: false },
     ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    title: 'ErrorResponse',
+    description: 'The one shape of every error (docs/errors.md): a catalogued code, its message.',
+  },
 );
 
-export const HealthResponse = Type.Object({ status: Type.Literal('ok') });
+export const HealthResponse = Type.Object(
+  { status: Type.Literal('ok') },
+  { title: 'HealthResponse' },
+);
 const BreakerState = Type.Union([
   Type.Literal('closed'),
   Type.Literal('open'),
   Type.Literal('half_open'),
 ]);
 
-export const ReadinessResponse = Type.Object({
-  ready: Type.Boolean(),
-  checks: Type.Object({
-    audit: Type.Union([Type.Literal('ok'), Type.Literal('failing')]),
-    /**
-     * `invalid`: the CRL file cannot be read or is not the CA's; `rolled_back`: it is older than
-     * a CRL already applied; `expired`: past its nextUpdate plus `server.crlGraceSeconds`.
-     * Anything but `ok` refuses every client (docs/security.md, attack 08).
-     */
-    revocationList: Type.Union([
-      Type.Literal('ok'),
-      Type.Literal('invalid'),
-      Type.Literal('rolled_back'),
-      Type.Literal('expired'),
-    ]),
-    /** The `default` upstream's breaker. */
-    upstreamBreaker: BreakerState,
-    /** Every configured upstream's breaker by name, `default` included. */
-    upstreamBreakers: Type.Record(Type.String(), BreakerState),
-    agreement: Type.String(),
-    clock: Type.Union([Type.Literal('trusted'), Type.Literal('untrusted')]),
-    /**
-     * `problems`: some rows of state.db are set aside (gerbang doctor names them);
-     * `unreadable`: state.db cannot be read at all, and data requests are refused.
-     */
-    storedState: Type.Union([
-      Type.Literal('ok'),
-      Type.Literal('problems'),
-      Type.Literal('unreadable'),
-    ]),
-  }),
-});
+export const ReadinessResponse = Type.Object(
+  {
+    ready: Type.Boolean(),
+    checks: Type.Object({
+      audit: Type.Union([Type.Literal('ok'), Type.Literal('failing')]),
+      /**
+       * `invalid`: the CRL file cannot be read or is not the CA's; `rolled_back`: it is older than
+       * a CRL already applied; `expired`: past its nextUpdate plus `server.crlGraceSeconds`.
+       * Anything but `ok` refuses every client (docs/security.md, attack 08).
+       */
+      revocationList: Type.Union([
+        Type.Literal('ok'),
+        Type.Literal('invalid'),
+        Type.Literal('rolled_back'),
+        Type.Literal('expired'),
+      ]),
+      /** The `default` upstream's breaker. */
+      upstreamBreaker: BreakerState,
+      /** Every configured upstream's breaker by name, `default` included. */
+      upstreamBreakers: Type.Record(Type.String(), BreakerState),
+      agreement: Type.String(),
+      clock: Type.Union([Type.Literal('trusted'), Type.Literal('untrusted')]),
+      /**
+       * `problems`: some rows of state.db are set aside (gerbang doctor names them);
+       * `unreadable`: state.db cannot be read at all, and data requests are refused.
+       */
+      storedState: Type.Union([
+        Type.Literal('ok'),
+        Type.Literal('problems'),
+        Type.Literal('unreadable'),
+      ]),
+    }),
+  },
+  { title: 'ReadinessResponse' },
+);

@@ -138,7 +138,10 @@ export function auditRoutes(deps: AppDeps): RouteSpec[] {
       roles: ['officer'],
       summary:
         'Export the trail as JSON Lines ending with a fresh signed checkpoint (verify with `gerbang audit verify FILE`)',
-      responses: { 200: { description: 'JSON Lines', contentType: 'application/x-ndjson' } },
+      responses: {
+        200: { description: 'JSON Lines', contentType: 'application/x-ndjson' },
+        400: { description: 'invalid_request (from, to)', schema: ErrorResponse },
+      },
       handler: async function auditExportHandler(c) {
         const query = validateExport(queryParameters(c, true));
         const from = toStoredTime(query.from);

@@ -49,6 +49,10 @@ export const RESIDENT_REQUEST_ERRORS = {
   404: { description: 'nik_not_found', schema: ErrorResponse },
   // More than one record upstream for the NIK: none is released or verified (PKS Pasal 2(2)a).
   409: { description: 'nik_ambiguous', schema: ErrorResponse },
+  429: {
+    description: 'rate_limited, quota_exhausted, upstream_quota_exhausted',
+    schema: ErrorResponse,
+  },
 } as const;
 
 /**

@@ -39,10 +39,13 @@ export const CardReadRequest = Type.Object(
     samCertificate: Base64(4096),
     samSignature: Base64(256),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'CardReadRequest' },
 );
 
-export const ChallengeResponse = Type.Object({ nonce: Type.String(), expiresAt: Type.String() });
+export const ChallengeResponse = Type.Object(
+  { nonce: Type.String(), expiresAt: Type.String() },
+  { title: 'ChallengeResponse' },
+);
 
 /**
  * The guard of the reader routes: the reader in the path must be the reader on the certificate,

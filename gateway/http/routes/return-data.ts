@@ -31,15 +31,18 @@ export const ReturnDataRequest = Type.Object(
     }),
     reference: Reference,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'ReturnDataRequest' },
 );
 
-const DeliveryStatus = Type.Object({
-  id: Type.String(),
-  status: Type.Union([Type.Literal('queued'), Type.Literal('delivered'), Type.Literal('failed')]),
-  attempts: Type.Integer(),
-  deliveredAt: Type.Optional(Type.String()),
-});
+const DeliveryStatus = Type.Object(
+  {
+    id: Type.String(),
+    status: Type.Union([Type.Literal('queued'), Type.Literal('delivered'), Type.Literal('failed')]),
+    attempts: Type.Integer(),
+    deliveredAt: Type.Optional(Type.String()),
+  },
+  { title: 'DeliveryStatus' },
+);
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
