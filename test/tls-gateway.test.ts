@@ -305,7 +305,7 @@ describe('mutual TLS', () => {
     const dueDate = Number(month) <= 6 ? `${year}-06-30` : `${year}-12-31`;
     const days = Math.round((Date.parse(dueDate) - Date.parse(today)) / 86_400_000);
     const metrics = await instance.call(instance.identity('officer-1'), '/metrics');
-    expect(metrics.text).toContain(`\ngerbang_report_due_days ${String(days)}\n`);
+    expect(metrics.text).toContain(`\ngerbang_report_due_seconds ${String(days * 86_400)}\n`);
     expect(metrics.text).toMatch(/\ngerbang_report_due_alarm [01]\n/);
   });
 

@@ -161,14 +161,16 @@ function upstreamObserver(metrics: GatewayMetrics, upstream: string) {
     // By method too: a malformed outcome (an answer the adapter cannot read) is counted apart
     // from the outages (timeout, unavailable), per method (docs/upstream.md, "Breakers"); and by
     // upstream name (never its URL), since each has its own breakers and quota.
-    onCall: (outcome: string, _latencyMs: number, method?: string) => {
-      metrics.upstreamCalls.inc({ outcome, method: method ?? 'unknown', upstream });
+    onCall: (outcome: string, latencyMs: number, method?: string) => {
+      const name = method ?? 'unknown';
+      metrics.upstreamCalls.inc({ outcome, method: name, upstream });
+      metrics.upstreamDuration.observe({ method: name, outcome, upstream }, latencyMs / 1000);
     },
     onDroppedKeys: (count: number) => {
-      if (count > 0) metrics.upstreamDroppedKeys.inc({}, count);
+      if (count > 0) metrics.upstreamDroppedKeys.inc(count);
     },
     onUnparseableValues: (count: number) => {
-      if (count > 0) metrics.upstreamUnparseable.inc({}, count);
+      if (count > 0) metrics.upstreamUnparseable.inc(count);
     },
   };
 }

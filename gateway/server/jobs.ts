@@ -128,12 +128,14 @@ function reportDueReminder(
   now: () => number,
 ): () => void {
   let last: DueStatus | undefined;
-  metrics.registry.gauge(
-    'gerbang_report_due_days',
-    'Days until the semester report due next is due (negative: overdue), in the agreement zone',
-    () => last?.daysLeft ?? 0,
+  metrics.gauge(
+    // Seconds, Prometheus's base unit (promtool refuses `_days`): whole calendar days in the
+    // agreement zone × 86,400. It was gerbang_report_due_days before issue 21.
+    'gerbang_report_due_seconds',
+    'Calendar days until the semester report due next is due, in the agreement zone, times 86400 (negative: overdue)',
+    () => (last?.daysLeft ?? 0) * 86_400,
   );
-  metrics.registry.gauge(
+  metrics.gauge(
     'gerbang_report_due_alarm',
     'The semester report due next: 0 made or not yet due, 1 reminder window, 2 overdue',
     () => (last?.state === 'overdue' ? 2 : last?.state === 'reminder' ? 1 : 0),

@@ -131,7 +131,7 @@ export async function startGateway(
   options: GatewayOptions,
 ): Promise<RunningGateway> {
   const { logger, logWrites, ownLog } = gatewayLogger(config, options);
-  const metrics = createGatewayMetrics();
+  const metrics = createGatewayMetrics({ defaultMetrics: true });
   if (logWrites !== undefined) observeLogWrites(metrics, logWrites);
   const now = options.now ?? Date.now;
   // Nothing is served until the start itself is on the record (fail closed). A start that

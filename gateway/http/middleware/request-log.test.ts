@@ -104,11 +104,36 @@ describe('requestLog', () => {
     await app.request('/v1/residents/6474015709900002', { method: 'POST' });
     await app.request(`/v1/residents/${NIK}`);
     const route = '/v1/residents/:nik';
-    expect(
-      metrics.requests.get({ method: 'POST', route, status: '400', code: 'invalid_nik' }),
-    ).toBe(2);
-    expect(metrics.requests.get({ method: 'GET', route, status: '200', code: '' })).toBe(1);
-    expect(metrics.registry.render()).not.toContain(NIK);
+    const { values } = await metrics.requests.get();
+    expect(values).toEqual([
+      { labels: { method: 'POST', route, status: '400', code: 'invalid_nik' }, value: 2 },
+      { labels: { method: 'GET', route, status: '200', code: '' }, value: 1 },
+    ]);
+    expect((await metrics.render()).text).not.toContain(NIK);
+  });
+
+  it('times each request by route pattern, method and status class', async () => {
+    const { app, metrics } = testApp();
+    await app.request(`/v1/residents/${NIK}`, { method: 'POST' });
+    await app.request(`/v1/residents/${NIK}`);
+    await app.request(`/v1/nowhere/${NIK}`);
+    const { values } = await metrics.requestDuration.get();
+    const counts = values
+      .filter((v) => v.metricName === 'gerbang_http_request_duration_seconds_count')
+      .map((v) => [v.labels, v.value]);
+    expect(counts).toEqual([
+      [{ method: 'POST', route: '/v1/residents/:nik', status_class: '4xx' }, 1],
+      [{ method: 'GET', route: '/v1/residents/:nik', status_class: '2xx' }, 1],
+      [{ method: 'GET', route: '/*', status_class: '4xx' }, 1],
+    ]);
+    expect((await metrics.render()).text).not.toContain(NIK);
+  });
+
+  it('labels a method outside those of HTTP as other', async () => {
+    const { app, metrics } = testApp();
+    await app.request(`/v1/residents/${NIK}`, { method: 'PROPFIND' });
+    const { values } = await metrics.requests.get();
+    expect(values.map((v) => v.labels['method'])).toEqual(['other']);
   });
 
   it('logs an unknown path by the pattern that caught it, never the path itself', async () => {

@@ -1,10 +1,10 @@
 /**
  * One log line per request: route pattern (never the URL, whose query may carry a NIK), status,
- * error code, duration. No bodies, no headers.
+ * error code, duration; the request counter and the duration histogram. No bodies, no headers.
  */
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import type { GatewayMetrics } from '../../observability/metrics.ts';
+import { methodLabel, statusClass, type GatewayMetrics } from '../../observability/metrics.ts';
 import type { GatewayEnv } from '../env.ts';
 import { ApiError } from '../error-catalogue.ts';
 import { toApiError } from '../error-mapping.ts';
@@ -15,13 +15,21 @@ export const requestLog = (options: {
   async function requestLogMiddleware(c, next) {
     const started = performance.now();
     await next();
+    const seconds = (performance.now() - started) / 1000;
     const route = routePath(c, -1);
     const status = c.res.status;
     const code =
       c.error === undefined
         ? ''
         : (c.error instanceof ApiError ? c.error : toApiError(c.error)).code;
-    options.metrics.requests.inc({ method: c.req.method, route, status: String(status), code });
+    // Labels from bounded sets only: the route pattern (never the path, which may carry a NIK),
+    // the method (HTTP's own, else `other`), the status and the catalogue's code.
+    const method = methodLabel(c.req.method);
+    options.metrics.requests.inc({ method, route, status: String(status), code });
+    options.metrics.requestDuration.observe(
+      { method, route, status_class: statusClass(status) },
+      seconds,
+    );
     c.var.log.info(
       {
         method: c.req.method,
@@ -29,7 +37,7 @@ export const requestLog = (options: {
         status,
         code: code || undefined,
         principal: c.var.principalId,
-        ms: Math.round((performance.now() - started) * 10) / 10,
+        ms: Math.round(seconds * 10_000) / 10,
       },
       'request',
     );

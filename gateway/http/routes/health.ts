@@ -68,10 +68,10 @@ export function healthRoutes(deps: AppDeps): RouteSpec[] {
           contentType: 'text/plain; version=0.0.4',
         },
       },
-      handler: (c) =>
-        c.text(deps.metrics.registry.render(), 200, {
-          'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
-        }),
+      handler: async (c) => {
+        const { text, contentType } = await deps.metrics.render();
+        return c.text(text, 200, { 'Content-Type': contentType });
+      },
     },
   ];
 }
