@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GerbangConfig } from '../gateway/config/index.ts';
-import { readCsv } from '../gateway/cli/batch/csv.ts';
+import { formatCsvRow, readCsv, type Delimiter } from '../gateway/cli/batch/csv.ts';
 import { OUTCOMES } from '../gateway/cli/batch/plan.ts';
 import { SyntheticPopulation } from '../adapters/dukcapil-sim/index.ts';
 import { generateBatch } from './helpers/batch-file.ts';
@@ -63,7 +63,13 @@ function workDir(): string {
   return dir;
 }
 
-function batch(instance: PreparedInstance, dir: string, input: string, output: string) {
+function batch(
+  instance: PreparedInstance,
+  dir: string,
+  input: string,
+  output: string,
+  extra: readonly string[] = [],
+) {
   const child = tracked(
     spawn(
       process.execPath,
@@ -78,6 +84,7 @@ function batch(instance: PreparedInstance, dir: string, input: string, output: s
         'verifikasi-massal',
         '--gateway',
         instance.url,
+        ...extra,
       ],
       {
         cwd: ROOT,
@@ -134,9 +141,10 @@ function checkpointRows(path: string): Set<number> {
   return rows;
 }
 
-async function outputRows(path: string) {
+async function outputRows(path: string, delimiter?: Delimiter) {
   const rows: string[][] = [];
-  for await (const record of readCsv(path)) rows.push([...record.fields]);
+  for await (const record of readCsv(path, delimiter === undefined ? {} : { delimiter }))
+    rows.push([...record.fields]);
   return rows;
 }
 
@@ -282,6 +290,78 @@ describe('gerbang verify-batch', () => {
     );
     // The unclassified row was not sent: four verifications for five rows.
     expect(await settledCalls(instance)).toBe(4);
+  }, 120_000);
+
+  it('reads CSV as spreadsheets write it: ; with BOM and CRLF back in kind, blank lines skipped, a broken file refused before anything is sent', async () => {
+    const instance = await startGateway();
+    const dir = workDir();
+    const generated = generateBatch(40, 5);
+    writeFileSync(join(dir, 'source.csv'), generated.csv);
+    const [header = [], ...records] = await outputRows(join(dir, 'source.csv'));
+    // What a spreadsheet set to Indonesian writes: a BOM, `;`, CRLF, a name with a comma in it,
+    // and empty lines at the end (and one in the middle, which keeps its row number).
+    const cells = records.map((r, i) =>
+      i === 0 ? [r[0] ?? '', `${r[1] ?? ''}, S.E.`, ...r.slice(2)] : r,
+    );
+    const expected = generated.expected.map((outcome, i) => (i === 0 ? 'mismatch' : outcome));
+    writeFileSync(
+      join(dir, 'semicolon.csv'),
+      `\uFEFF${formatCsvRow(header, ';')}${cells
+        .slice(0, 20)
+        .map((r) => formatCsvRow(r, ';'))
+        .join('')};;;;;\r\n${cells
+        .slice(20)
+        .map((r) => formatCsvRow(r, ';'))
+        .join('')}\r\n\r\n`,
+    );
+    const run = batch(instance, dir, 'semicolon.csv', 'hasil.csv');
+    const end = await run.done;
+    expect(end.code, run.output().stderr).toBe(0);
+    expect(run.output().stdout).toContain('verify-batch: 40 rows verified');
+    const text = readFileSync(join(dir, 'hasil.csv'), 'utf8');
+    expect(text.startsWith('\uFEFFrow;nik;outcome;mismatched;')).toBe(true);
+    expect(text).toMatch(/\r\n$/);
+    const [outHeader, ...rows] = await outputRows(join(dir, 'hasil.csv'), ';');
+    expect(outHeader?.slice(0, 3)).toEqual(['row', 'nik', 'outcome']);
+    // Row numbers are the spreadsheet's (row N is its line N + 1): the blank row 21 keeps its
+    // number and has no result; the trailing blank lines are no rows at all.
+    const numbers = Array.from({ length: 41 }, (_, i) => i + 1).filter((n) => n !== 21);
+    expect(rows.map((r) => r[0])).toEqual(numbers.map(String));
+    expect(rows.map((r) => r[2])).toEqual(expected);
+    const sent = await settledCalls(instance);
+    expect(sent).toBe(generated.queried);
+
+    // An unclosed quote: the rows after it would fold into one cell. Refused, naming its line.
+    writeFileSync(
+      join(dir, 'unclosed.csv'),
+      [formatCsvRow(header), ...cells.slice(0, 5).map((r) => formatCsvRow(r))]
+        .join('')
+        .replace(`,${cells[1]?.[1] ?? ''},`, `,"${cells[1]?.[1] ?? ''},`),
+    );
+    const broken = batch(instance, dir, 'unclosed.csv', 'broken.csv');
+    expect((await broken.done).code).toBe(64);
+    expect(broken.output().stderr).toMatch(
+      /unclosed\.csv: line 3: a quote opened in this row is never closed.*nothing was sent/,
+    );
+    // A row of another width, as well.
+    writeFileSync(
+      join(dir, 'ragged.csv'),
+      [
+        formatCsvRow(header),
+        ...cells.slice(0, 5).map((r, i) => formatCsvRow(i === 3 ? r.slice(0, 4) : r)),
+      ].join(''),
+    );
+    const ragged = batch(instance, dir, 'ragged.csv', 'ragged-out.csv');
+    expect((await ragged.done).code).toBe(64);
+    expect(ragged.output().stderr).toMatch(/ragged\.csv: line 5: 4 cells where the header has 6/);
+    expect(await settledCalls(instance)).toBe(sent);
+    for (const name of [
+      'broken.csv',
+      'broken.csv.progress',
+      'ragged-out.csv',
+      'ragged-out.csv.progress',
+    ])
+      expect(existsSync(join(dir, name))).toBe(false);
   }, 120_000);
 
   it('retries upstream faults and 429s to the right answer for every row', async () => {

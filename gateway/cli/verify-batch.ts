@@ -6,6 +6,7 @@
 import { userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { clientCredentials, resolveInstance } from '../config/instance.ts';
+import { CsvError, type Delimiter } from './batch/csv.ts';
 import { LayoutError, OUTCOMES } from './batch/plan.ts';
 import { JournalMismatchError } from './batch/journal.ts';
 import { runBatch, type BatchReport } from './batch/run.ts';
@@ -49,6 +50,15 @@ export interface VerifyBatchValues {
   readonly concurrency: string | undefined;
   readonly attempts: string | undefined;
   readonly 'retry-errors': boolean;
+  readonly delimiter: string | undefined;
+}
+
+/** `--delimiter`: `,`, `;` or `tab` (a tab character is accepted too). */
+function delimiterOption(value: string | undefined): Delimiter | undefined {
+  if (value === undefined) return undefined;
+  if (value === ',' || value === ';') return value;
+  if (value === '\t' || value.toLowerCase() === 'tab') return '\t';
+  throw new CliError('--delimiter must be one of , ; tab', EXIT.usage);
 }
 
 export async function verifyBatchCommand(values: VerifyBatchValues): Promise<number> {
@@ -57,6 +67,7 @@ export async function verifyBatchCommand(values: VerifyBatchValues): Promise<num
   const inputPath = resolve(values.in);
   const outputPath = resolve(values.out);
   if (inputPath === outputPath) throw new CliError('--out must not be the input file', EXIT.usage);
+  const delimiter = delimiterOption(values.delimiter);
 
   const location = resolveInstance();
   const connection = {
@@ -83,6 +94,7 @@ export async function verifyBatchCommand(values: VerifyBatchValues): Promise<num
     report = await runBatch({
       inputPath,
       outputPath,
+      ...(delimiter === undefined ? {} : { delimiter }),
       purpose: values.purpose,
       connection,
       operator,
@@ -98,8 +110,8 @@ export async function verifyBatchCommand(values: VerifyBatchValues): Promise<num
       signal: controller.signal,
     });
   } catch (error) {
-    if (error instanceof LayoutError)
-      throw new CliError(`${values.in}: ${error.message}`, EXIT.usage);
+    if (error instanceof LayoutError || error instanceof CsvError)
+      throw new CliError(`${values.in}: ${error.message}; nothing was sent`, EXIT.usage);
     if (error instanceof JournalMismatchError) throw new CliError(error.message, EXIT.usage);
     throw error;
   } finally {

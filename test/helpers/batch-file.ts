@@ -100,11 +100,12 @@ export function generateBatch(rows: number, seed = 20261121): GeneratedBatch {
       expected.push('mismatch');
       queriedRows[expected.length - 1] = true;
     } else if (roll < 0.94) {
-      // Malformed: a short NIK, an impossible date, or a missing field.
+      // Malformed: a short NIK, an impossible date, or a NIK with a letter (as an O for a 0).
+      // (A row of another width is no row outcome: the file is refused before anything is sent.)
       const kind = Math.floor(random() * 3);
       if (kind === 0) claims[0] = nik.slice(0, 12);
       else if (kind === 1) claims[2] = '31-02-1990';
-      else claims.pop();
+      else claims[0] = `${nik.slice(0, 15)}O`;
       expected.push('invalid_format');
     } else if (roll < 0.97) {
       // A blank name: verified on the rest, but the row is incomplete.

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { formatCsvRow, readCsv } from './csv.ts';
+import { detectDelimiter, formatCsvRows, readCsv, type Delimiter } from './csv.ts';
 import type { FileLayout, RowResult } from './plan.ts';
 import type { NikCensus, NikFinding } from './uniqueness.ts';
 
@@ -25,23 +25,43 @@ export const OUTPUT_HEADER = [
   'same_nik_as',
 ];
 
-/** One pass over the input: its header, how many data rows, and its SHA-256 (the run's identity). */
-export async function surveyInput(
-  path: string,
-): Promise<{ header: readonly string[]; rows: number; sha256: string }> {
+export interface InputSurvey {
+  readonly header: readonly string[];
+  /** Data rows, blank ones not counted. */
+  readonly rows: number;
+  readonly sha256: string;
+  /** The delimiter, given or detected; the output is written with it. */
+  readonly delimiter: Delimiter;
+  /** Whether the file begins with a UTF-8 byte-order mark; the output then does too. */
+  readonly bom: boolean;
+}
+
+/**
+ * One pass over the input before anything is sent: its header, how many data rows, its SHA-256
+ * (the run's identity), and that it reads as CSV to the end — a CsvError names the first line
+ * that does not (an open quote, a row of another width).
+ */
+export async function surveyInput(path: string, given?: Delimiter): Promise<InputSurvey> {
+  const delimiter = given ?? detectDelimiter(path);
   const hash = createHash('sha256');
+  let bom: boolean | undefined;
   let header: readonly string[] | undefined;
   let rows = 0;
-  for await (const record of readCsv(path, (chunk) => hash.update(chunk))) {
+  const onBytes = (chunk: Buffer) => {
+    bom ??= chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
+    hash.update(chunk);
+  };
+  for await (const record of readCsv(path, { delimiter, onBytes })) {
     if (header === undefined) header = record.fields;
     else rows++;
   }
-  return { header: header ?? [], rows, sha256: hash.digest('hex') };
+  return { header: header ?? [], rows, sha256: hash.digest('hex'), delimiter, bom: bom === true };
 }
 
 /** Writes every row's result in input order to a temporary file, then renames it into place. */
 export async function writeOutput(
   options: { readonly inputPath: string; readonly outputPath: string },
+  format: { readonly delimiter: Delimiter; readonly bom: boolean },
   layout: FileLayout,
   census: NikCensus,
   results: ReadonlyMap<number, RowResult>,
@@ -50,8 +70,19 @@ export async function writeOutput(
   const temporary = `${options.outputPath}.tmp`;
   const fd = openSync(temporary, 'w', 0o600);
   try {
-    let buffer = formatCsvRow(OUTPUT_HEADER);
-    for await (const record of readCsv(options.inputPath)) {
+    // Written in the input's delimiter, so that the spreadsheet that wrote the input reads it.
+    // Rows are formatted a thousand at a time: the output is never whole in memory either.
+    let pending: string[][] = [OUTPUT_HEADER];
+    let buffer = format.bom ? '\uFEFF' : '';
+    const flush = () => {
+      buffer += formatCsvRows(pending, format.delimiter);
+      pending = [];
+      if (buffer.length > 1 << 16) {
+        writeSync(fd, buffer);
+        buffer = '';
+      }
+    };
+    for await (const record of readCsv(options.inputPath, { delimiter: format.delimiter })) {
       if (record.index === 1) continue;
       const row = record.index - 1;
       const result = results.get(row);
@@ -60,7 +91,7 @@ export async function writeOutput(
       // A row of the wrong width has no NIK cell that can be trusted: nothing is said about it.
       const found: NikFinding =
         record.fields.length === layout.width ? census.finding(row, nik) : { nikInFile: 'unique' };
-      buffer += formatCsvRow([
+      pending.push([
         String(row),
         nik,
         result.outcome,
@@ -72,11 +103,9 @@ export async function writeOutput(
         found.nikInFile === 'unique' ? '' : found.nikInFile,
         found.sameNikAs === undefined ? '' : String(found.sameNikAs),
       ]);
-      if (buffer.length > 1 << 16) {
-        writeSync(fd, buffer);
-        buffer = '';
-      }
+      if (pending.length >= 1000) flush();
     }
+    flush();
     writeSync(fd, buffer);
     fsyncSync(fd);
   } finally {

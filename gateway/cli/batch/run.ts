@@ -4,7 +4,7 @@
  * row per input row, in input order — atomically. Interrupted (Ctrl-C, SIGKILL, the day's quota),
  * the same command resumes from the checkpoint without asking about a finished row again.
  */
-import { readCsv } from './csv.ts';
+import { readCsv, type Delimiter } from './csv.ts';
 import { VerifyClient, type Attempt, type GatewayConnection } from './client.ts';
 import { surveyInput, writeOutput } from './files.ts';
 import { Journal } from './journal.ts';
@@ -16,6 +16,8 @@ import { censusOfFile, type UniquenessSummary } from './uniqueness.ts';
 export interface BatchOptions {
   readonly inputPath: string;
   readonly outputPath: string;
+  /** The input's delimiter; detected from its header line when not given. */
+  readonly delimiter?: Delimiter;
   readonly purpose: string;
   readonly connection: GatewayConnection;
   readonly operator: string;
@@ -67,7 +69,9 @@ const sleep = (ms: number) =>
   });
 
 export async function runBatch(options: BatchOptions): Promise<BatchReport> {
-  const { header, rows, sha256 } = await surveyInput(options.inputPath);
+  // The whole file is read once before anything is sent: a file that is not CSV throws here.
+  const survey = await surveyInput(options.inputPath, options.delimiter);
+  const { header, rows, sha256, delimiter } = survey;
   const layout = readLayout(header);
   const journalPath = `${options.outputPath}.progress`;
   const journal = Journal.open(journalPath, {
@@ -192,7 +196,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchReport> {
 
   try {
     progress.update(journal.finished.size, performance.now(), true);
-    for await (const record of readCsv(options.inputPath)) {
+    for await (const record of readCsv(options.inputPath, { delimiter })) {
       if (stopped()) break;
       if (record.index === 1) continue;
       const row = record.index - 1;
@@ -237,9 +241,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchReport> {
 
   const complete = journal.finished.size === rows;
   // Taken from the file when the output is written, so that it always covers every row.
-  const census = complete ? await censusOfFile(options.inputPath, layout) : undefined;
+  const census = complete ? await censusOfFile(options.inputPath, layout, delimiter) : undefined;
   if (census !== undefined)
-    await writeOutput(options, layout, census, journal.finished, journalPath);
+    await writeOutput(options, survey, layout, census, journal.finished, journalPath);
   const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
   for (const result of journal.finished.values()) counts[result.outcome]++;
   const ended = run.stop;

@@ -53,7 +53,7 @@ describe('censusOfFile', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('reads the NIK and name columns wherever they are, and skips rows of the wrong width', async () => {
+  it('reads the NIK and name columns wherever they are, and skips blank rows without renumbering', async () => {
     const path = join(dir, 'in.csv');
     writeFileSync(
       path,
@@ -61,7 +61,7 @@ describe('censusOfFile', () => {
         'jenis_kelamin,NAMA_LENGKAP,nik',
         `P,Siti,${SITI}`,
         `L,Budi,${SITI}`,
-        `L,${SITI}`,
+        ',,',
         `L,Budi,${BUDI}`,
         '',
       ].join('\r\n'),

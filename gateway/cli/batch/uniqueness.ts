@@ -12,7 +12,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { normaliseText } from '../../../policies/index.ts';
-import { readCsv } from './csv.ts';
+import { readCsv, type Delimiter } from './csv.ts';
 import type { FileLayout } from './plan.ts';
 
 /** What the file says about a row's NIK: written once, on other rows too, or with other names. */
@@ -105,10 +105,14 @@ export class NikCensus {
 }
 
 /** One pass over the input: every data row's NIK and, if the file has the column, its name. */
-export async function censusOfFile(path: string, layout: FileLayout): Promise<NikCensus> {
+export async function censusOfFile(
+  path: string,
+  layout: FileLayout,
+  delimiter?: Delimiter,
+): Promise<NikCensus> {
   const census = new NikCensus();
   const nameColumn = layout.claimColumns.find((c) => c.element === 'nama_lengkap')?.column;
-  for await (const record of readCsv(path)) {
+  for await (const record of readCsv(path, delimiter === undefined ? {} : { delimiter })) {
     if (record.index === 1) continue;
     // A row of the wrong width is invalid_format: its cells cannot be told apart.
     if (record.fields.length !== layout.width) continue;

@@ -84,17 +84,19 @@ export const READER_COMMANDS: CommandGroup = group(
 export const VERIFY_BATCH_COMMAND: LeafCommand = leaf({
   name: 'verify-batch',
   synopsis:
-    '--in FILE.csv --out FILE.csv --purpose P [--gateway URL]\n       [--client ID | --cert FILE --key FILE] [--ca FILE] [--operator ID] [--rate N]\n       [--concurrency N] [--attempts N] [--retry-errors]',
+    '--in FILE.csv --out FILE.csv --purpose P [--gateway URL]\n       [--client ID | --cert FILE --key FILE] [--ca FILE] [--operator ID] [--rate N]\n       [--concurrency N] [--attempts N] [--retry-errors] [--delimiter , | ; | tab]',
   summary: "verify the agency's own file through the gateway, paced by its quota, resumable",
   details: `The header of FILE.csv names canonical elements: nik and any of no_kk, nama_lengkap,
 jenis_kelamin, tempat_lahir, tanggal_lahir, status_perkawinan, jenis_pekerjaan, alamat.
 Names, places, occupations and addresses match at the agreement's threshold (the
-gateway's, not the client's). Progress is checkpointed in OUT.progress; run the same
+gateway's, not the client's). Columns are separated by , ; or tab, detected from the
+header line (or given with --delimiter); the result is written with the same. Progress is checkpointed in OUT.progress; run the same
 command again to resume.
 
 exit status: 0 done; 3 done with rows in error; 75 stopped by the daily quota or an
 unreachable gateway or Dukcapil (resume later); 130 interrupted (resume); 1 stopped by a
-refusal every row would get; 64 usage.`,
+refusal every row would get; 64 usage, or a file that is not CSV (an unclosed quote,
+a row of another width: the message names the line; nothing is sent).`,
   options: {
     in: { type: 'string', required: true },
     out: { type: 'string', required: true },
@@ -109,6 +111,7 @@ refusal every row would get; 64 usage.`,
     concurrency: { type: 'string' },
     attempts: { type: 'string' },
     'retry-errors': { type: 'boolean' },
+    delimiter: { type: 'string' },
   },
   run: async (values) => (await import('../verify-batch.ts')).verifyBatchCommand(values),
 });
