@@ -68,7 +68,7 @@ describeWithTools('/metrics read by promtool', { promtool: PROMTOOL !== undefine
     );
     expect(text).toContain('# TYPE gerbang_upstream_call_duration_seconds histogram');
     expect(text).toMatch(
-      /\ngerbang_upstream_call_duration_seconds_count\{method="CALL_NIK",outcome="ok"\} 1\n/,
+      /\ngerbang_upstream_call_duration_seconds_count\{method="CALL_NIK",outcome="ok",upstream="default"\} 1\n/,
     );
     expect(text).not.toContain(NIK);
   });
