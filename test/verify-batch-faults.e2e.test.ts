@@ -23,8 +23,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readCsv } from '../gateway/cli/batch/csv.ts';
-import { OUTCOMES } from '../gateway/cli/batch/plan.ts';
-import { generateBatch } from './helpers/batch-file.ts';
+import { generateBatch, summaryCounts } from './helpers/batch-file.ts';
 import {
   GERBANG,
   prepareInstance,
@@ -154,17 +153,6 @@ async function simulatorCalls(instance: PreparedInstance): Promise<Record<string
   const response = await request(`${instance.simulator.url}/__sim/state`);
   return ((await response.body.json()) as { counters: { calls: Record<string, number> } }).counters
     .calls;
-}
-
-function summaryCounts(stdout: string): Record<string, number> {
-  return Object.fromEntries(
-    OUTCOMES.map((outcome) => [
-      outcome,
-      Number(
-        new RegExp(`^\\s+${outcome}\\s+([\\d,]+)$`, 'm').exec(stdout)?.[1]?.replaceAll(',', ''),
-      ),
-    ]),
-  );
 }
 
 describe('verify-batch under upstream faults', () => {

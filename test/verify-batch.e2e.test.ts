@@ -15,9 +15,8 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GerbangConfig } from '../gateway/config/index.ts';
 import { formatCsvRow, readCsv, type Delimiter } from '../gateway/cli/batch/csv.ts';
-import { OUTCOMES } from '../gateway/cli/batch/plan.ts';
 import { SyntheticPopulation } from '../adapters/dukcapil-sim/index.ts';
-import { generateBatch } from './helpers/batch-file.ts';
+import { generateBatch, summaryCounts } from './helpers/batch-file.ts';
 import {
   GERBANG,
   prepareInstance,
@@ -146,17 +145,6 @@ async function outputRows(path: string, delimiter?: Delimiter) {
   for await (const record of readCsv(path, delimiter === undefined ? {} : { delimiter }))
     rows.push([...record.fields]);
   return rows;
-}
-
-function summaryCounts(stdout: string): Record<string, number> {
-  return Object.fromEntries(
-    OUTCOMES.map((outcome) => [
-      outcome,
-      Number(
-        new RegExp(`^\\s+${outcome}\\s+([\\d,]+)$`, 'm').exec(stdout)?.[1]?.replaceAll(',', ''),
-      ),
-    ]),
-  );
 }
 
 describe('gerbang verify-batch', () => {

@@ -8,7 +8,7 @@
 import { SyntheticPopulation } from '../../adapters/dukcapil-sim/index.ts';
 import { prng } from '../../adapters/dukcapil-sim/population.ts';
 import { formatCsvRow } from '../../gateway/cli/batch/csv.ts';
-import type { Outcome } from '../../gateway/cli/batch/plan.ts';
+import { OUTCOMES, type Outcome } from '../../gateway/cli/batch/plan.ts';
 import { normaliseUpstreamRecord } from '../../policies/index.ts';
 
 export const BATCH_COLUMNS = [
@@ -137,4 +137,16 @@ export function generateBatch(rows: number, seed = 20261121): GeneratedBatch {
     queried: queriedRows.filter(Boolean).length,
     queriedRows: expected.map((_, row) => queriedRows[row] === true),
   };
+}
+
+/** The outcome counts `gerbang verify-batch` prints in its summary, by outcome. */
+export function summaryCounts(stdout: string): Record<string, number> {
+  return Object.fromEntries(
+    OUTCOMES.map((outcome) => [
+      outcome,
+      Number(
+        new RegExp(`^\\s+${outcome}\\s+([\\d,]+)$`, 'm').exec(stdout)?.[1]?.replaceAll(',', ''),
+      ),
+    ]),
+  );
 }

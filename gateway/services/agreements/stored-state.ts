@@ -76,12 +76,7 @@ export function checkStoredState(rows: {
       });
       continue;
     }
-    let data: unknown;
-    try {
-      data = JSON.parse(row.body);
-    } catch {
-      data = undefined;
-    }
+    const data = parsedOrUndefined(row.body);
     const checked =
       data === undefined
         ? { ok: false as const, problems: ['the stored agreement is not JSON'] }
@@ -208,12 +203,7 @@ export function joinAmendments(
       });
       continue;
     }
-    let data: unknown;
-    try {
-      data = JSON.parse(row.body);
-    } catch {
-      data = undefined;
-    }
+    const data = parsedOrUndefined(row.body);
     const checked =
       data === undefined
         ? { ok: false as const, problems: ['the stored instrument is not JSON'] }
@@ -281,4 +271,13 @@ export function joinAmendments(
     agreements: [...byNumber.values()].filter((a) => !withheld.has(a.number)),
     problems,
   };
+}
+
+/** A stored row's JSON body, or undefined when it is not JSON (reported as such by the caller). */
+function parsedOrUndefined(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
 }
