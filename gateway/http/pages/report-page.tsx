@@ -254,7 +254,7 @@ export function ReportPage(props: { report: ComplianceReport; digest: string }) 
                 : `GAGAL / FAILED at ${v.firstBadSeq}: ${v.reason}`}
             </span>
           </p>
-          <p>
+          <p id="checkpoint">
             Checkpoint bertanda tangan / signed checkpoint: ukuran / tree size{' '}
             {r.audit.checkpoint.treeSize}, root <code>{r.audit.checkpoint.rootHash}</code>,{' '}
             {r.audit.checkpoint.time}
