@@ -96,14 +96,18 @@ function CutOff(props: { report: ComplianceReport }) {
     <>
       {r.sementara ? (
         <p class="bad" id="sementara" role="note">
-          SEMENTARA / PARTIAL: semester belum berakhir; angka dihitung sampai batas {r.cutOff}.
-          Laporan final dapat dibuat setelah semester berakhir
-          {r.due === undefined ? '' : ` (${r.due.dueEnd})`} / the half has not ended; the figures
-          count up to the cut-off, and the final report can be made once the half is over.
+          SEMENTARA / PARTIAL: semester belum berakhir; angka dihitung sampai batas{' '}
+          {indonesianTime(r.cutOff, r.period.timeZone)}. Laporan final dapat dibuat setelah semester
+          berakhir
+          {r.due === undefined
+            ? ''
+            : ` (sejak / from ${indonesianTime(r.due.dueEnd, r.period.timeZone)})`}{' '}
+          / the half has not ended; the figures count up to the cut-off, and the final report can be
+          made once the half is over.
         </p>
       ) : (
         <p class="ok" id="final">
-          FINAL: seluruh semester, batas / cut-off {r.cutOff}
+          FINAL: seluruh semester, batas / cut-off {indonesianTime(r.cutOff, r.period.timeZone)}
         </p>
       )}
       <p id="cut-off">
@@ -112,8 +116,9 @@ function CutOff(props: { report: ComplianceReport }) {
         {r.due === undefined ? null : (
           <>
             {' '}
-            · Jatuh tempo (PKS Pasal 8 ayat 1) / due: bulan {r.due.deliveryMonth}, paling lambat /
-            by <strong>{indonesianDate(r.due.dueDate)}</strong> ({zoneAbbreviation(r.due.timeZone)})
+            · Jatuh tempo (PKS Pasal 8 ayat 1) / due: bulan {monthName(r.due.deliveryMonth)}{' '}
+            {r.due.deliveryMonth.slice(0, 4)}, paling lambat / by{' '}
+            <strong>{indonesianDate(r.due.dueDate)}</strong> ({zoneAbbreviation(r.due.timeZone)})
           </>
         )}
       </p>

@@ -114,7 +114,8 @@ describe('the semester report made in June (PKS Pasal 8(1))', () => {
     );
     expect(html).toContain('SEMENTARA / PARTIAL');
     expect(html).toContain('2026-06-20T02:00:00.000Z');
-    expect(html).toContain('2026-06-30');
+    // The due date as a letter writes it, in the agreement's zone.
+    expect(html).toContain('<strong>30 Juni 2026</strong> (WITA)');
     expect(html).not.toContain('id="final"');
 
     // Made and signed: the reminder is over, on both consoles.
