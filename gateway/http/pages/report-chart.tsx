@@ -14,8 +14,8 @@ const BAR_HEIGHT = 160;
 
 /**
  * The months to draw: all six of the half (a status report's period ends today, but its half
- * does not), and any month the figures name besides (the trail groups by UTC month, so a request
- * in the first hours of a half in the agreement's zone may fall in the month before).
+ * does not), and any month the figures name besides — none, as they are counted in the same
+ * zone, but a count is never dropped from the drawing.
  */
 export function chartMonths(report: ComplianceReport): string[] {
   const { from, to, timeZone } = report.period;

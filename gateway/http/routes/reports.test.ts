@@ -227,6 +227,8 @@ describe('the reports issued, on the evaluator page', () => {
 
   it('prints the half in Indonesian dates, all six months, and the head of the agency’s signature', async () => {
     const gateway = await gatewayWithReports();
+    // 1 July 00:30 in Makassar, still 30 June in UTC: July's, in the agreement's zone.
+    await lookupAt(gateway, '2026-06-30T16:30:00Z');
     await lookupAt(gateway, '2026-09-02T01:00:00Z');
     gateway.setNow(Date.parse('2026-09-03T04:00:00Z'));
     const html = await page(
@@ -240,6 +242,16 @@ describe('the reports issued, on the evaluator page', () => {
       (m) => m[1],
     );
     expect(months).toEqual(['2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12']);
+    // Each month's group ends with its total above the bars.
+    const bars = [...html.matchAll(/data-month="(\d{4}-\d{2})">.*?>(\d+)<\/text><\/g>/g)];
+    expect(bars.map((m) => `${m[1] ?? ''}=${m[2] ?? ''}`)).toEqual([
+      '2026-07=1',
+      '2026-08=0',
+      '2026-09=1',
+      '2026-10=0',
+      '2026-11=0',
+      '2026-12=0',
+    ]);
     expect(html).toContain('Kepala Badan Pendapatan Daerah Kota Bontang');
     expect(html).toContain('Bontang, 3 September 2026');
     expect(html).toContain('NIP.');
