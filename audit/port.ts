@@ -33,8 +33,15 @@ export interface AuditTrail {
  * instants, compared with the records' own ISO times.
  */
 export interface AuditFigures {
-  /** The compliance report's usage figures for records in [from, to). */
-  usage(range: { readonly from: string; readonly to: string }): UsageFigures;
+  /**
+   * The compliance report's usage figures for records in [from, to), months counted in the zone
+   * `utcOffsetMinutes` east of UTC (the agreement's; absent: UTC).
+   */
+  usage(range: {
+    readonly from: string;
+    readonly to: string;
+    readonly utcOffsetMinutes?: number;
+  }): UsageFigures;
   /**
    * Residents accessed in [from, to) against the return data delivered for them, by client and
    * month of first access; `overdue` counts those first accessed over `withinDays` before `now`.
@@ -44,6 +51,8 @@ export interface AuditFigures {
     readonly withinDays: number;
     readonly from?: string;
     readonly to?: string;
+    /** Months of first access in the zone this many minutes east of UTC (absent: UTC). */
+    readonly utcOffsetMinutes?: number;
   }): CoverageRow[];
   /** Distinct residents accessed before `accessedBefore` for whom no return data was delivered. */
   countOverdueReturnData(accessedBefore: string): number;

@@ -9,7 +9,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -21,6 +21,13 @@ import {
   waitForHealth,
   type PreparedInstance,
 } from './helpers/child-gateway.ts';
+import {
+  CHROMIUM,
+  clientContext,
+  computedStyle,
+  launchChromium,
+  submit,
+} from './helpers/browser-pages.ts';
 import { canaryLookup, LOOKUP_HEADERS } from './helpers/instance.ts';
 import { stopChild } from './helpers/processes.ts';
 import { describeWithTools } from './helpers/tools.ts';
@@ -29,7 +36,6 @@ import { calendarDateIn } from '../policies/index.ts';
 const ARTIFACTS = join(ROOT, 'test-artifacts/console');
 const CANARY_NIK = '6474015709900001';
 const OTHER_NIK = '3316010101850002';
-const CHROMIUM = '/usr/bin/chromium';
 
 let instance: PreparedInstance | undefined;
 let gateway: ChildProcess | undefined;
@@ -46,34 +52,10 @@ async function as(id: string): Promise<BrowserContext> {
   let context = contexts.get(id);
   if (context === undefined) {
     if (browser === undefined) throw new Error('the browser did not start');
-    const { url, dir } = started();
-    context = await browser.newContext({
-      // The browser does not know the demo CA; the client certificate is what is under test.
-      ignoreHTTPSErrors: true,
-      clientCertificates: [
-        {
-          origin: url,
-          certPath: join(dir, `pki/clients/${id}.crt`),
-          keyPath: join(dir, `pki/clients/${id}.key`),
-        },
-      ],
-    });
+    context = await clientContext(browser, started(), id);
     contexts.set(id, context);
   }
   return context;
-}
-
-/** Runs in the page (the test's TypeScript has no DOM library): one computed style property. */
-const computedStyle = (element: unknown, property: string): string => {
-  const el = element as {
-    ownerDocument: { defaultView: { getComputedStyle(e: unknown): Record<string, string> } };
-  };
-  return el.ownerDocument.defaultView.getComputedStyle(el)[property] ?? '';
-};
-
-/** Clicks a submit button and waits for the page it leads to. */
-async function submit(page: Page, name: RegExp): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name }).click()]);
 }
 
 async function open(id: string, path: string) {
@@ -99,18 +81,7 @@ describeWithTools('the web consoles in a real Chromium', { chromium: existsSync(
     });
     await response.body.dump();
     expect(response.statusCode).toBe(200);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   // Whatever started, in reverse, even when the start failed half-way.
@@ -279,7 +250,9 @@ describeWithTools('the web consoles in a real Chromium', { chromium: existsSync(
       expect(await page.locator('body').innerText()).toContain(`${year}-S${half}`);
       // Made before the half ends: partial, with its cut-off, before anything else on the page.
       expect(await page.locator('#sementara').innerText()).toContain('SEMENTARA');
-      expect(await page.locator('#cut-off').innerText()).toMatch(/cut-off: \d{4}-\d{2}-\d{2}T/);
+      expect(await page.locator('#cut-off').innerText()).toMatch(
+        /cut-off: \d{1,2} \w+ \d{4} pukul \d{2}\.\d{2} WITA \(\d{4}-\d{2}-\d{2}T/,
+      );
       const border = await page.locator('th').first().evaluate(computedStyle, 'borderTopStyle');
       expect(border).toBe('solid');
       await page.screenshot({

@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { CoverageRow } from '../types.ts';
+import { LOCAL_MONTH } from './usage.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -18,7 +19,13 @@ const deliveredFor = (alias: string): string =>
 /** By accessing client and month of first access; overdue once `withinDays` have passed. */
 export function returnDataCoverage(
   db: Database,
-  options: { now: number; withinDays: number; from?: string; to?: string },
+  options: {
+    now: number;
+    withinDays: number;
+    from?: string;
+    to?: string;
+    utcOffsetMinutes?: number;
+  },
 ): CoverageRow[] {
   const cutoff = new Date(options.now - options.withinDays * DAY_MS).toISOString();
   return db
@@ -30,11 +37,16 @@ export function returnDataCoverage(
        ), matched AS (
          SELECT client, first, ${deliveredFor('accessed')} AS returned FROM accessed
        )
-       SELECT client, substr(first, 1, 7) AS month, COUNT(*) AS accessed, SUM(returned) AS returned,
+       SELECT client, ${LOCAL_MONTH('first')} AS month, COUNT(*) AS accessed, SUM(returned) AS returned,
               SUM(CASE WHEN returned = 0 AND first < ? THEN 1 ELSE 0 END) AS overdue
        FROM matched GROUP BY client, month ORDER BY month, client`,
     )
-    .all(options.from ?? '0000', options.to ?? '9999', cutoff) as CoverageRow[];
+    .all(
+      options.from ?? '0000',
+      options.to ?? '9999',
+      options.utcOffsetMinutes ?? 0,
+      cutoff,
+    ) as CoverageRow[];
 }
 
 /** Distinct residents accessed before `accessedBefore` (ISO) with no return data delivered. */

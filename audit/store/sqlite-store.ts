@@ -160,7 +160,11 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader, CheckpointT
 
   // Aggregates (AuditFigures).
 
-  usage(range: { readonly from: string; readonly to: string }): UsageFigures {
+  usage(range: {
+    readonly from: string;
+    readonly to: string;
+    readonly utcOffsetMinutes?: number;
+  }): UsageFigures {
     return computeUsage(this.db, range);
   }
 
@@ -169,6 +173,7 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader, CheckpointT
     readonly withinDays: number;
     readonly from?: string;
     readonly to?: string;
+    readonly utcOffsetMinutes?: number;
   }): CoverageRow[] {
     return returnDataCoverage(this.db, options);
   }

@@ -9,14 +9,25 @@ import type { UsageFigures } from '../types.ts';
 
 const DATA_TYPES = "('lookup', 'verify', 'card_read')";
 
-export function computeUsage(db: Database, range: { from: string; to: string }): UsageFigures {
+/**
+ * The SQL of a record's month ("YYYY-MM") in the zone `?` minutes east of UTC: a lookup at
+ * 00:30 on 1 July in Makassar is July's, although it is still 30 June in UTC. One offset for the
+ * whole period: the agreements' zones (WIB, WITA, WIT) keep no daylight saving time.
+ */
+export const LOCAL_MONTH = (column: string): string =>
+  `substr(datetime(${column}, printf('%+d minutes', ?)), 1, 7)`;
+
+export function computeUsage(
+  db: Database,
+  range: { from: string; to: string; utcOffsetMinutes?: number },
+): UsageFigures {
   const args = [range.from, range.to];
   const where = `time >= ? AND time < ? AND type IN ${DATA_TYPES}`;
   const byMonth = db
     .prepare(
-      `SELECT substr(time, 1, 7) AS month, type, outcome, COUNT(*) AS count FROM audit_records WHERE ${where} GROUP BY month, type, outcome ORDER BY month, type, outcome`,
+      `SELECT ${LOCAL_MONTH('time')} AS month, type, outcome, COUNT(*) AS count FROM audit_records WHERE ${where} GROUP BY month, type, outcome ORDER BY month, type, outcome`,
     )
-    .all(...args) as UsageFigures['byMonth'];
+    .all(range.utcOffsetMinutes ?? 0, ...args) as UsageFigures['byMonth'];
   const byClient = db
     .prepare(
       `SELECT principal_id AS client, type, outcome, COUNT(*) AS count FROM audit_records WHERE ${where} GROUP BY client, type, outcome ORDER BY client, type, outcome`,

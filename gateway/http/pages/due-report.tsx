@@ -5,6 +5,7 @@
  */
 import type { DueStatus } from '../../services/reports/due-status.ts';
 import { Label } from './components.tsx';
+import { indonesianDate, indonesianTime, monthName, zoneAbbreviation } from './indonesian-dates.ts';
 
 const STATE_WORDS: Record<DueStatus['state'], string> = {
   upcoming: 'belum dibuat / not made yet',
@@ -39,7 +40,9 @@ export function DueReport(props: { status: DueStatus }) {
           <tr>
             <th>Jatuh tempo / due</th>
             <td id="due-date">
-              bulan / in {due.deliveryMonth}, paling lambat / by {due.dueDate} ({due.timeZone})
+              bulan / in {monthName(due.deliveryMonth)} {due.deliveryMonth.slice(0, 4)}, paling
+              lambat / by <strong>{indonesianDate(due.dueDate)}</strong> (
+              {zoneAbbreviation(due.timeZone)}) <span class="en">{due.dueDate}</span>
             </td>
           </tr>
           <tr>
@@ -48,15 +51,15 @@ export function DueReport(props: { status: DueStatus }) {
               {STATE_WORDS[state]}
               {delivered === undefined
                 ? ''
-                : ` — ${delivered.time}, ${delivered.sementara ? `sementara, batas / cut-off ${delivered.cutOff ?? '?'}` : 'final'}`}
+                : ` — ${indonesianTime(delivered.time, due.timeZone)}, ${delivered.sementara ? `sementara, batas / cut-off ${delivered.cutOff === undefined ? '?' : indonesianTime(delivered.cutOff, due.timeZone)}` : 'final'}`}
             </td>
           </tr>
           <tr>
             <th>Laporan final / final report</th>
             <td>
               {final === undefined
-                ? `belum / not yet (dapat dibuat sejak / can be made from ${due.dueEnd})`
-                : final.time}
+                ? `belum / not yet (dapat dibuat sejak / can be made from ${indonesianTime(due.dueEnd, due.timeZone)})`
+                : indonesianTime(final.time, due.timeZone)}
             </td>
           </tr>
         </tbody>

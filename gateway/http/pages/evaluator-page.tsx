@@ -1,16 +1,25 @@
 /**
- * The evaluator's console page: the signed reports, and how to verify them with stock OpenSSL.
+ * The evaluator's console page: the report due next, a semester report to make (the half of today
+ * in the agreement's zone preselected), the reports issued with their anchors, and how to verify
+ * them with stock OpenSSL.
  * A pure component: it renders what its route gathered.
  */
 import type { DueStatus } from '../../services/reports/due-status.ts';
+import type { IssuedReport } from '../../services/reports/report-history.ts';
 import { Label } from './components.tsx';
 import { DueReport } from './due-report.tsx';
+import { ReportHistory } from './report-history.tsx';
 
 export function EvaluatorPage(props: {
   years: readonly number[];
   /** Preselected: the current half in the agreement's zone (not always the first). */
   current: { readonly year: number; readonly half: 1 | 2 };
   due: DueStatus;
+  /** The reports made so far, newest first (at most `historyLimit`). */
+  history: readonly IssuedReport[];
+  historyLimit: number;
+  /** The agreement's zone: the history's times are shown in it. */
+  timeZone: string;
   caCertificatePem: string;
   reportsConfigured: boolean;
 }) {
@@ -75,6 +84,7 @@ export function EvaluatorPage(props: {
           </a>
         </p>
       </section>
+      <ReportHistory reports={props.history} limit={props.historyLimit} timeZone={props.timeZone} />
       <section aria-labelledby="verify">
         <h2 id="verify">
           <Label id="Verifikasi" en="Verification" />

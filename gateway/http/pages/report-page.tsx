@@ -5,15 +5,31 @@
 import type { Child } from 'hono/jsx';
 import { Label, renderDocument, Table, type Column } from './components.tsx';
 import type { ComplianceReport } from '../../services/reports/report.ts';
+import {
+  indonesianDate,
+  indonesianPeriod,
+  indonesianTime,
+  monthName,
+  zoneAbbreviation,
+} from './indonesian-dates.ts';
+import { MonthlyChart } from './report-chart.tsx';
+import { SignatureBlock } from './report-signature.tsx';
 
+// Printed, every page is numbered in its bottom margin (CSS paged media margin boxes, Chromium
+// 131+); the stylesheet is one constant, so the CSP's hash of it (reports.ts) covers print too.
 export const REPORT_STYLE = `
-@page { size: A4; margin: 18mm; }
+@page { size: A4; margin: 18mm 18mm 20mm;
+  @bottom-right { content: "Halaman / page " counter(page) " / " counter(pages); font: 9pt system-ui, sans-serif; color: #555; }
+  @bottom-left { content: "Laporan Pemanfaatan NIK dan Data Kependudukan"; font: 9pt system-ui, sans-serif; color: #555; } }
 body { font: 11pt/1.45 system-ui, sans-serif; color: #111; max-width: 60rem; margin: 1.5rem auto; padding: 0 1rem; }
-h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.1rem; margin-top: 1.6rem; border-bottom: 1px solid #999; }
+h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.1rem; margin-top: 1.6rem; border-bottom: 1px solid #999; break-after: avoid; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0; } th, td { border: 1px solid #bbb; padding: .25rem .5rem; text-align: left; }
-th { background: #eee; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #eee; } td.n { text-align: right; font-variant-numeric: tabular-nums; } tr, svg { break-inside: avoid; }
 .en { color: #555; font-size: .9em; } .ok { color: #0a5c0a; font-weight: bold; } .bad { color: #a30000; font-weight: bold; }
-code { word-break: break-all; }`;
+code { word-break: break-all; }
+.signature { break-inside: avoid; width: 22rem; margin: 2.5rem 0 0 auto; } .signature p { margin: .2rem 0; }
+.signature-space { height: 5rem; } .signature-name { font-weight: bold; }
+@media print { body { max-width: none; margin: 0; padding: 0; } th { print-color-adjust: exact; } }`;
 
 type Usage = ComplianceReport['usage'];
 const COUNT: Column<{ count: number }> = {
@@ -27,7 +43,7 @@ const TYPE_OUTCOME_COUNT: readonly Column<{ type: string; outcome: string; count
   COUNT,
 ];
 const BY_MONTH: readonly Column<Usage['byMonth'][number]>[] = [
-  { header: 'Bulan / month', cell: (row) => row.month },
+  { header: 'Bulan / month', cell: (row) => `${monthName(row.month)} ${row.month.slice(0, 4)}` },
   ...TYPE_OUTCOME_COUNT,
 ];
 const BY_CLIENT: readonly Column<Usage['byClient'][number]>[] = [
@@ -70,55 +86,6 @@ function Section(props: { id: string; en: string; children?: Child }) {
   );
 }
 
-/** Bars per month: data requests that released data, and those refused or failed. */
-function MonthlyChart(props: { report: ComplianceReport }) {
-  const months = [...new Set(props.report.usage.byMonth.map((m) => m.month))];
-  const totals = months.map((month) => {
-    const rows = props.report.usage.byMonth.filter((m) => m.month === month);
-    return {
-      month,
-      success: rows.filter((r) => r.outcome === 'success').reduce((a, r) => a + r.count, 0),
-      other: rows.filter((r) => r.outcome !== 'success').reduce((a, r) => a + r.count, 0),
-    };
-  });
-  const max = Math.max(1, ...totals.map((t) => t.success + t.other));
-  const width = 60 + totals.length * 70;
-  return (
-    <svg
-      role="img"
-      aria-label="Permintaan data per bulan / data requests per month"
-      width={width}
-      height={220}
-      viewBox={`0 0 ${width} 220`}
-    >
-      {totals.map((t, i) => {
-        const x = 50 + i * 70;
-        const hs = (t.success / max) * 160;
-        const ho = (t.other / max) * 160;
-        return (
-          <g>
-            <rect x={x} y={180 - hs} width={40} height={hs} fill="#2b6cb0" />
-            <rect x={x} y={180 - hs - ho} width={40} height={ho} fill="#c05621" />
-            <text x={x + 20} y={196} text-anchor="middle" font-size="11">
-              {t.month}
-            </text>
-            <text x={x + 20} y={175 - hs - ho} text-anchor="middle" font-size="11">
-              {t.success + t.other}
-            </text>
-          </g>
-        );
-      })}
-      <line x1={45} y1={180} x2={width - 5} y2={180} stroke="#333" />
-      <text x={50} y={214} font-size="11" fill="#2b6cb0">
-        ■ berhasil / released
-      </text>
-      <text x={190} y={214} font-size="11" fill="#c05621">
-        ■ ditolak atau gagal / refused or failed
-      </text>
-    </svg>
-  );
-}
-
 /**
  * What the figures count and whether the half is over: a report made before the half ends says
  * so first, in words and in the signed JSON (`sementara`), so it cannot pass for the final one.
@@ -129,23 +96,29 @@ function CutOff(props: { report: ComplianceReport }) {
     <>
       {r.sementara ? (
         <p class="bad" id="sementara" role="note">
-          SEMENTARA / PARTIAL: semester belum berakhir; angka dihitung sampai batas {r.cutOff}.
-          Laporan final dapat dibuat setelah semester berakhir
-          {r.due === undefined ? '' : ` (${r.due.dueEnd})`} / the half has not ended; the figures
-          count up to the cut-off, and the final report can be made once the half is over.
+          SEMENTARA / PARTIAL: semester belum berakhir; angka dihitung sampai batas{' '}
+          {indonesianTime(r.cutOff, r.period.timeZone)}. Laporan final dapat dibuat setelah semester
+          berakhir
+          {r.due === undefined
+            ? ''
+            : ` (sejak / from ${indonesianTime(r.due.dueEnd, r.period.timeZone)})`}{' '}
+          / the half has not ended; the figures count up to the cut-off, and the final report can be
+          made once the half is over.
         </p>
       ) : (
         <p class="ok" id="final">
-          FINAL: seluruh semester, batas / cut-off {r.cutOff}
+          FINAL: seluruh semester, batas / cut-off {indonesianTime(r.cutOff, r.period.timeZone)}
         </p>
       )}
       <p id="cut-off">
-        Batas data / cut-off: <strong>{r.cutOff}</strong>
+        Batas data / cut-off: <strong>{indonesianTime(r.cutOff, r.period.timeZone)}</strong> (
+        <code>{r.cutOff}</code>)
         {r.due === undefined ? null : (
           <>
             {' '}
-            · Jatuh tempo (PKS Pasal 8 ayat 1) / due: bulan {r.due.deliveryMonth}, paling lambat /
-            by <strong>{r.due.dueDate}</strong> ({r.due.timeZone})
+            · Jatuh tempo (PKS Pasal 8 ayat 1) / due: bulan {monthName(r.due.deliveryMonth)}{' '}
+            {r.due.deliveryMonth.slice(0, 4)}, paling lambat / by{' '}
+            <strong>{indonesianDate(r.due.dueDate)}</strong> ({zoneAbbreviation(r.due.timeZone)})
           </>
         )}
       </p>
@@ -170,8 +143,11 @@ export function ReportPage(props: { report: ComplianceReport; digest: string }) 
         </h1>
         <p>
           {r.instance} · {r.kind === 'semester' ? 'Laporan semester' : 'Status kepatuhan'}{' '}
-          {r.period.label} · {r.period.from} – {r.period.to} ({r.period.timeZone}) · dibuat /
-          generated {r.generatedAt}
+          {r.period.label} ·{' '}
+          <strong id="period">
+            {indonesianPeriod(r.period.from, r.period.to, r.period.timeZone)}
+          </strong>{' '}
+          · dibuat / generated {indonesianTime(r.generatedAt, r.period.timeZone)}
         </p>
         <CutOff report={r} />
         <p>
@@ -190,7 +166,9 @@ export function ReportPage(props: { report: ComplianceReport; digest: string }) 
                 <tr>
                   <th>Berlaku / valid</th>
                   <td>
-                    {r.agreement.validFrom} – {r.agreement.validUntil} ({r.agreement.timeZone})
+                    {indonesianDate(r.agreement.validFrom)} –{' '}
+                    {indonesianDate(r.agreement.validUntil)} (
+                    {zoneAbbreviation(r.agreement.timeZone)})
                   </td>
                 </tr>
                 <tr>
@@ -281,12 +259,13 @@ export function ReportPage(props: { report: ComplianceReport; digest: string }) 
                 : `GAGAL / FAILED at ${v.firstBadSeq}: ${v.reason}`}
             </span>
           </p>
-          <p>
+          <p id="checkpoint">
             Checkpoint bertanda tangan / signed checkpoint: ukuran / tree size{' '}
             {r.audit.checkpoint.treeSize}, root <code>{r.audit.checkpoint.rootHash}</code>,{' '}
             {r.audit.checkpoint.time}
           </p>
         </Section>
+        <SignatureBlock report={r} />
       </body>
     </html>
   );

@@ -29,6 +29,7 @@ import type { RouteSpec } from './route-spec.ts';
 import { nextDueReport, type DueStatus } from '../../services/reports/due-status.ts';
 import { reportTimeZone } from '../../services/reports/report.ts';
 import { semesterOf } from '../../services/reports/semester.ts';
+import { HISTORY_LIMIT, issuedReports } from '../../services/reports/report-history.ts';
 
 const SEARCH_LIMIT = 200;
 /**
@@ -190,12 +191,14 @@ export function consoleRoutes(deps: AppDeps): RouteSpec[] {
       method: 'GET',
       path: '/console/evaluator',
       roles: CONSOLE_ROLES.evaluator,
-      summary: 'Evaluator console: semester and status reports, and how to verify them',
+      summary:
+        'Evaluator console: the report due next, semester and status reports (the half of today preselected), the reports issued with their anchors, and how to verify them',
       responses: html,
       handler: (c) => {
         const now = deps.now();
         // The agreement's zone, not UTC: on 31 December 20:00 UTC it is already January in Makassar.
-        const current = semesterOf(now, reportTimeZone(deps.config, deps.policy, now));
+        const timeZone = reportTimeZone(deps.config, deps.policy, now);
+        const current = semesterOf(now, timeZone);
         const thisYear = current.year;
         const firstYear = Math.min(
           thisYear,
@@ -211,6 +214,9 @@ export function consoleRoutes(deps: AppDeps): RouteSpec[] {
             years={years}
             current={current}
             due={dueReportAt(now)}
+            history={issuedReports(deps.auditLog, timeZone, HISTORY_LIMIT)}
+            historyLimit={HISTORY_LIMIT}
+            timeZone={timeZone}
             caCertificatePem={deps.caCertificatePem}
             reportsConfigured={deps.reports !== undefined}
           />,

@@ -114,7 +114,8 @@ describe('the semester report made in June (PKS Pasal 8(1))', () => {
     );
     expect(html).toContain('SEMENTARA / PARTIAL');
     expect(html).toContain('2026-06-20T02:00:00.000Z');
-    expect(html).toContain('2026-06-30');
+    // The due date as a letter writes it, in the agreement's zone.
+    expect(html).toContain('<strong>30 Juni 2026</strong> (WITA)');
     expect(html).not.toContain('id="final"');
 
     // Made and signed: the reminder is over, on both consoles.
@@ -185,5 +186,74 @@ describe('the evaluator page’s default semester', () => {
     const newYear = await page(gateway, 'evaluator-1', '/console/evaluator');
     expect(newYear).toMatch(/<option value="2027" selected/);
     expect(newYear).toMatch(/<option value="1" selected/);
+  });
+});
+
+describe('the reports issued, on the evaluator page', () => {
+  it('lists each report made with its anchor, status, delivery and due date, newest first', async () => {
+    const gateway = await gatewayWithReports();
+    await lookupAt(gateway, '2026-06-20T01:00:00Z');
+    const empty = await page(gateway, 'evaluator-1', '/console/evaluator');
+    expect(empty).toContain('id="report-history-empty"');
+    gateway.setNow(Date.parse('2026-06-20T02:00:00Z'));
+    const partial = await semester(gateway, 'year=2026&half=1');
+    gateway.setNow(Date.parse('2026-07-03T00:00:00Z'));
+    const final = await semester(gateway, 'year=2026&half=1');
+
+    const html = await page(gateway, 'evaluator-1', '/console/evaluator');
+    const section = html.slice(html.indexOf('id="report-history-section"'));
+    const rows = section.slice(0, section.indexOf('</table>')).split('<tr>').slice(2);
+    expect(rows).toHaveLength(2);
+    const [newest = '', oldest = ''] = rows;
+    const anchorOf = (text: string) => /class="anchor-root">([0-9a-f]{64})</.exec(text)?.[1];
+    const checkpointOf = (r: { answer: Answer }) =>
+      (
+        JSON.parse(Buffer.from(r.answer.reportJson, 'base64').toString('utf8')) as {
+          audit: { checkpoint: { treeSize: number; rootHash: string } };
+        }
+      ).audit.checkpoint;
+    // Each row's anchor is the checkpoint inside that report's signed bytes.
+    expect(anchorOf(newest)).toBe(checkpointOf(final).rootHash);
+    expect(anchorOf(oldest)).toBe(checkpointOf(partial).rootHash);
+    expect(newest).toContain(`>${String(checkpointOf(final).treeSize)}<`);
+    expect(newest).toContain('3 Juli 2026 pukul 08.00 WITA');
+    expect(newest).toContain('>final<');
+    expect(newest).toContain('terlambat / late');
+    expect(oldest).toContain('20 Juni 2026 pukul 10.00 WITA');
+    expect(oldest).toContain('sementara / partial');
+    expect(oldest).toContain('tepat waktu');
+    expect(oldest).toContain('30 Juni 2026 (WITA)');
+  });
+
+  it('prints the half in Indonesian dates, all six months, and the head of the agency’s signature', async () => {
+    const gateway = await gatewayWithReports();
+    // 1 July 00:30 in Makassar, still 30 June in UTC: July's, in the agreement's zone.
+    await lookupAt(gateway, '2026-06-30T16:30:00Z');
+    await lookupAt(gateway, '2026-09-02T01:00:00Z');
+    gateway.setNow(Date.parse('2026-09-03T04:00:00Z'));
+    const html = await page(
+      gateway,
+      'evaluator-1',
+      '/v1/reports/semester?year=2026&half=2&format=html',
+    );
+    expect(html).toContain('1 Juli – 31 Desember 2026 (WITA)');
+    expect(html).not.toContain('2026-06-30T16:00:00.000Z –');
+    const months = [...html.matchAll(/<g class="month" data-month="(\d{4}-\d{2})"/g)].map(
+      (m) => m[1],
+    );
+    expect(months).toEqual(['2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12']);
+    // Each month's group ends with its total above the bars.
+    const bars = [...html.matchAll(/data-month="(\d{4}-\d{2})">.*?>(\d+)<\/text><\/g>/g)];
+    expect(bars.map((m) => `${m[1] ?? ''}=${m[2] ?? ''}`)).toEqual([
+      '2026-07=1',
+      '2026-08=0',
+      '2026-09=1',
+      '2026-10=0',
+      '2026-11=0',
+      '2026-12=0',
+    ]);
+    expect(html).toContain('Kepala Badan Pendapatan Daerah Kota Bontang');
+    expect(html).toContain('Bontang, 3 September 2026');
+    expect(html).toContain('NIP.');
   });
 });

@@ -71,6 +71,9 @@ export async function generateReport(
         cutOff: report.cutOff,
         sha256: digest,
         checkpoint: report.audit.checkpoint.treeSize,
+        // The anchor's root too (issue 21): the evaluator's console lists it beside the size, to
+        // prove the next export consistent with the trail this report was computed from.
+        checkpointRoot: report.audit.checkpoint.rootHash,
       },
     });
   } catch (cause) {

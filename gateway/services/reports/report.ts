@@ -13,7 +13,7 @@ import {
   type UsageFigures,
   type VerifyResult,
 } from '../../../audit/index.ts';
-import { calendarDateIn } from '../../../policies/index.ts';
+import { calendarDateIn, zoneOffsetMs } from '../../../policies/index.ts';
 import type { GerbangConfig } from '../../config/index.ts';
 import type { AdminActions } from '../admin/admin-actions.ts';
 import type { AgreementView } from '../admin/agreement-view.ts';
@@ -114,9 +114,13 @@ export function buildReport(options: ReportInputs): ComplianceReport {
     options.kind === 'semester'
       ? reportCutOff(options.period, options.now)
       : { cutOff: options.period.to, sementara: true };
+  // Months in the agreement's zone, as the period is cut (docs/reports.md).
+  const utcOffsetMinutes =
+    zoneOffsetMs(Date.parse(options.period.from), options.period.timeZone) / 60_000;
   const usage = options.audit.usage({
     from: options.period.from,
     to: cutOff,
+    utcOffsetMinutes,
   });
   const due = options.kind === 'semester' ? dueOf(options.period) : undefined;
   const agreements = options.policy.admin.listAgreements(options.now);
@@ -141,6 +145,7 @@ export function buildReport(options: ReportInputs): ComplianceReport {
         withinDays,
         from: options.period.from,
         to: cutOff,
+        utcOffsetMinutes,
       }),
     },
     readers: options.policy.admin.listReaders().map((r) => ({
