@@ -23,8 +23,14 @@ export class IkdKeyError extends Error {
 function readPublicKey(id: string, file: string): KeyObject {
   let key: KeyObject;
   try {
-    key = createPublicKey(readFileSync(file));
+    const text = readFileSync(file, 'utf8');
+    // createPublicKey would derive the public half of a private key: the gateway must never hold
+    // an issuer's private key, so such a file is a mistake to report, not to work around.
+    if (text.includes('PRIVATE KEY'))
+      throw new IkdKeyError(`ikd issuer key ${id}: ${file} is a private key; give the public key`);
+    key = createPublicKey(text);
   } catch (error) {
+    if (error instanceof IkdKeyError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'not a PEM public key';
     throw new IkdKeyError(`ikd issuer key ${id}: ${file} cannot be read (${code})`);
   }
