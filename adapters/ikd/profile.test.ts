@@ -153,7 +153,7 @@ describe('GerbangIkdProfile', () => {
 
 describe('GerbangIkdProfile issuer keys', () => {
   it('takes Ed25519 and P-256 public keys only', () => {
-    expect(() => profileWith({ 'k-1': issuer.privateKey })).toThrow(/not a public key/);
+    expect(() => profileWith({ 'k-1': issuer.privateKey })).toThrow(/k-1 is not a public key/);
     const { publicKey } = ikdIssuerKeys('ed25519');
     expect(() => profileWith({ 'bad id!': publicKey })).toThrow(/not a valid id/);
   });
