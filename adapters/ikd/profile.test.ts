@@ -8,6 +8,7 @@ import {
   ikdPayload,
   ikdPresentation,
   signIkdPayloadText,
+  testIkdProfile,
 } from '../../test/helpers/ikd.ts';
 
 const NIK = '6474015709900001'; // canary
@@ -148,6 +149,15 @@ describe('GerbangIkdProfile', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('testIkdProfile (for in-process apps)', () => {
+  it('reads what it presents, for five minutes and not after', () => {
+    const ikd = testIkdProfile();
+    expect(problemOf(ikd.profile.read(ikd.present(NIK, NOW), at(299)))).toBe('ok');
+    expect(problemOf(ikd.profile.read(ikd.present(NIK, NOW), at(330)))).toBe('expired');
+    expect(problemOf(profile.read(ikd.present(NIK, NOW), NOW))).toBe('unknown_key');
   });
 });
 
