@@ -4,6 +4,7 @@ export {
   DEFAULT_UPSTREAM,
   UPSTREAM_NAME_PATTERN,
   type UpstreamConfig,
+  type IkdConfig,
   type GerbangConfig,
   type PrincipalConfig,
   type ClientProfileConfig,
@@ -22,5 +23,6 @@ export {
   upstreamNames,
 } from './load.ts';
 export { configuredUpstreams, upstreamNamed, upstreamReservations } from './upstreams.ts';
+export { readIkdIssuerKeys, ikdIssuerKeyProblem } from './ikd-keys.ts';
 export { locateInstance, type InstanceLocation } from './instance.ts';
 export { readSecretText, readSecretBytes, checkSecretFile, SecretError } from './secrets.ts';

@@ -7,6 +7,7 @@ import type {
   SubjectTracer,
 } from '../../audit/index.ts';
 import type { DukcapilClient } from '../../adapters/dukcapil/port.ts';
+import type { IkdProfile } from '../../adapters/ikd/port.ts';
 import type { GerbangConfig } from '../config/index.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import type { PolicyServices } from '../services/index.ts';
@@ -69,6 +70,12 @@ export interface AppDeps {
   /** Present when `readers` is configured. */
   readonly readers?:
     { readonly verifier: CardReadVerifier; readonly nonces: NonceStore } | undefined;
+  /**
+   * Reads IKD (digital ID) presentations, when `ikd` is configured (docs/ikd-profile.md): the
+   * NIK of a checked presentation, or a code saying why not. Replay within a presentation's
+   * validity is the caller's to refuse (the reading gives its nonce and expiry).
+   */
+  readonly ikd?: IkdProfile | undefined;
   /** The SIEM forwarder, when `siem` is configured (its state is shown to officers). */
   readonly siem?:
     | {

@@ -6,6 +6,7 @@
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { DukcapilClient } from '../../adapters/dukcapil/index.ts';
+import type { IkdProfile } from '../../adapters/ikd/port.ts';
 import type { RevocationChecker } from '../../certs/revocation.ts';
 import { DEFAULT_UPSTREAM, type GerbangConfig } from '../config/index.ts';
 import { createApp } from '../http/app.ts';
@@ -34,6 +35,8 @@ export interface AppEdges {
   /** The TLS connection of a request: its client certificate and address. */
   readonly connection: ConnectionInfo;
   readonly revocation: RevocationChecker;
+  /** The IKD profile, when `ikd` is configured: it holds no state, only the issuer keys. */
+  readonly ikd?: IkdProfile | undefined;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   /**
