@@ -145,8 +145,8 @@ export default tseslint.config(
   },
   {
     // Pure decisions: no package, no Node API (no clock, no file, no network); time is a parameter.
-    files: ['policies/**/*.ts'],
-    ignores: ['**/*.test.ts'],
+    files: ['policies/**/*.ts', 'policies/**/*.tsx'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteAuditStore } from '../audit/store/index.ts';
 import { parseOctetCounted, SyslogForwarder } from '../adapters/syslog/index.ts';
 import { CertificateAuthority } from '../certs/index.ts';
+import { siemFeed } from '../gateway/server/siem-feed.ts';
 import { createTestSigner } from './helpers/audit-signer.ts';
 import { until } from './helpers/until.ts';
 
@@ -109,8 +110,7 @@ describe('SIEM forwarding', () => {
       port,
       ca: readFileSync(join(dir, 'siem-pki/ca.crt'), 'utf8'),
       ...clientFiles,
-      cursor: store.cursor('siem'),
-      readRecords: (after, limit) => [...store.records(after + 1, after + limit)],
+      ...siemFeed(store),
       pollIntervalMs: 50,
     });
     forwarder.start();
@@ -168,12 +168,7 @@ describe('SIEM forwarding', () => {
       port: receiver.port,
       ca: readFileSync(join(dir, 'siem-pki/ca.crt'), 'utf8'),
       ...clientFiles,
-      cursor: store.cursor('siem'),
-      readRecords: (after, limit) => [...store.records(after + 1, after + limit)],
-      checkpoints: {
-        cursor: store.cursor('siem-checkpoints'),
-        read: (from, to) => store.checkpoints(from, to),
-      },
+      ...siemFeed(store),
       pollIntervalMs: 50,
     });
     forwarder.start();
@@ -213,8 +208,7 @@ describe('SIEM forwarding', () => {
       port: receiver.port,
       ca: readFileSync(join(dir, 'impostor/ca.crt'), 'utf8'),
       ...clientFiles,
-      cursor: store.cursor('siem'),
-      readRecords: (after, limit) => [...store.records(after + 1, after + limit)],
+      ...siemFeed(store),
       pollIntervalMs: 50,
     });
     forwarder.start();

@@ -16,7 +16,6 @@
  * from the gateway letting verification trouble reach lookups: the breaker is per method, and an
  * unreadable answer is not an outage (adapters/dukcapil/http-client.ts).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,15 +23,8 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readCsv } from '../gateway/cli/batch/csv.ts';
 import { generateBatch, summaryCounts } from './helpers/batch-file.ts';
-import {
-  GERBANG,
-  prepareInstance,
-  ROOT,
-  spawnGerbang,
-  waitForHealth,
-  type PreparedInstance,
-} from './helpers/child-gateway.ts';
-import { stopChild, tracked } from './helpers/processes.ts';
+import type { PreparedInstance } from './helpers/child-gateway.ts';
+import { runVerifyBatch, startServedInstance } from './helpers/verify-batch.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -48,56 +40,16 @@ const UPSTREAM_DEADLINE_MS = 1_000;
 const LOOKUP_EVERY_MS = 100;
 const MAX_RUNS = 6;
 
-async function startGateway(): Promise<PreparedInstance> {
-  const instance = await prepareInstance((config) => ({
+const startGateway = (): Promise<PreparedInstance> =>
+  startServedInstance(cleanups, 'app-kasir', (config) => ({
     ...config,
     // A short deadline, so that a stalled call is a timeout soon; the breaker stays the demo's
     // (5 consecutive failures open it for 10 s), the setting a shared breaker would trip on.
     upstream: { ...config.upstream, requestTimeoutMs: UPSTREAM_DEADLINE_MS },
   }));
-  const gateway = spawnGerbang(['serve'], instance.dir, { stdio: 'ignore' });
-  const agent = instance.agent('app-kasir');
-  cleanups.push(async () => {
-    await stopChild(gateway);
-    await agent.close();
-    await instance.simulator.close();
-    rmSync(instance.dir, { recursive: true, force: true });
-  });
-  await waitForHealth(instance.url, agent);
-  return instance;
-}
 
-function runBatch(instance: PreparedInstance, dir: string) {
-  const child = tracked(
-    spawn(
-      process.execPath,
-      [
-        GERBANG,
-        'verify-batch',
-        '--in',
-        join(dir, 'in.csv'),
-        '--out',
-        join(dir, 'out.csv'),
-        '--purpose',
-        'verifikasi-massal',
-        '--gateway',
-        instance.url,
-      ],
-      {
-        cwd: ROOT,
-        env: { ...process.env, GERBANG_DATA_DIR: instance.dir },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    ),
-  );
-  cleanups.push(() => stopChild(child, { signal: 'SIGKILL' }));
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { done, output: () => ({ stdout, stderr }) };
-}
+const runBatch = (instance: PreparedInstance, dir: string) =>
+  runVerifyBatch(cleanups, instance, dir, 'in.csv', 'out.csv');
 
 interface LookupResult {
   readonly at: number;
@@ -194,7 +146,7 @@ describe('verify-batch under upstream faults', () => {
     const batchDone = (async () => {
       while (exits.length < MAX_RUNS && exits.at(-1) !== 0) {
         last = runBatch(instance, dir);
-        exits.push(await last.done);
+        exits.push((await last.done).code);
         const said = last
           .output()
           .stderr.split('\n')

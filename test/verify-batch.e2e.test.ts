@@ -7,7 +7,7 @@
  * - Under faults: injected upstream failures and two runs competing for one client's rate still
  *   finish with every row right; a daily quota stops the run at the quota, never beyond it.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,36 +17,17 @@ import type { GerbangConfig } from '../gateway/config/index.ts';
 import { formatCsvRow, readCsv, type Delimiter } from '../gateway/cli/batch/csv.ts';
 import { SyntheticPopulation } from '../adapters/dukcapil-sim/index.ts';
 import { generateBatch, summaryCounts } from './helpers/batch-file.ts';
-import {
-  GERBANG,
-  prepareInstance,
-  ROOT,
-  spawnGerbang,
-  waitForHealth,
-  type PreparedInstance,
-} from './helpers/child-gateway.ts';
-import { stopChild, tracked } from './helpers/processes.ts';
+import { GERBANG, ROOT, type PreparedInstance } from './helpers/child-gateway.ts';
 import { holdsWithin } from './helpers/until.ts';
+import { runVerifyBatch, startServedInstance } from './helpers/verify-batch.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startGateway(adjust?: (config: GerbangConfig) => GerbangConfig) {
-  const instance = await prepareInstance(adjust);
-  // Its request log is not read here: discard it rather than let a full pipe stall the gateway.
-  const gateway = spawnGerbang(['serve'], instance.dir, { stdio: 'ignore' });
-  const agent = instance.agent('app-pendaftaran');
-  cleanups.push(async () => {
-    await stopChild(gateway);
-    await agent.close();
-    await instance.simulator.close();
-    rmSync(instance.dir, { recursive: true, force: true });
-  });
-  await waitForHealth(instance.url, agent);
-  return instance;
-}
+const startGateway = (adjust?: (config: GerbangConfig) => GerbangConfig) =>
+  startServedInstance(cleanups, 'app-pendaftaran', adjust);
 
 function profileOf(config: GerbangConfig) {
   const profile = config.principals['app-pendaftaran']?.profile;
@@ -62,48 +43,13 @@ function workDir(): string {
   return dir;
 }
 
-function batch(
+const batch = (
   instance: PreparedInstance,
   dir: string,
   input: string,
   output: string,
   extra: readonly string[] = [],
-) {
-  const child = tracked(
-    spawn(
-      process.execPath,
-      [
-        GERBANG,
-        'verify-batch',
-        '--in',
-        join(dir, input),
-        '--out',
-        join(dir, output),
-        '--purpose',
-        'verifikasi-massal',
-        '--gateway',
-        instance.url,
-        ...extra,
-      ],
-      {
-        cwd: ROOT,
-        env: { ...process.env, GERBANG_DATA_DIR: instance.dir },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    ),
-  );
-  cleanups.push(() => stopChild(child, { signal: 'SIGKILL' }));
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      resolve({ code, signal });
-    }),
-  );
-  return { child, done, output: () => ({ stdout, stderr }) };
-}
+) => runVerifyBatch(cleanups, instance, dir, input, output, extra);
 
 async function verifyCalls(instance: PreparedInstance): Promise<number> {
   const response = await request(`${instance.simulator.url}/__sim/state`);

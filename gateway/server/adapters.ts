@@ -35,6 +35,7 @@ import type { GatewayMetrics } from '../observability/metrics.ts';
 import type { ServiceAdapters } from '../services/index.ts';
 import { CardReadVerifier } from '../services/readers/card-read-verifier.ts';
 import { auditTrustAnchorPem, openAuditStore } from './audit-store.ts';
+import { siemFeed } from './siem-feed.ts';
 
 /** The instance's state.db; `readOnly` for `gerbang doctor`, which must change nothing. */
 export function openStateDb(dataDir: string, options: { readOnly?: boolean } = {}): StateDb {
@@ -291,15 +292,7 @@ function siemForwarder(config: GerbangConfig, logger: Logger) {
     },
   };
   return (auditStore: SqliteAuditStore) =>
-    new SyslogForwarder({
-      ...settings,
-      cursor: auditStore.cursor('siem'),
-      readRecords: (after, limit) => [...auditStore.records(after + 1, after + limit)],
-      checkpoints: {
-        cursor: auditStore.cursor('siem-checkpoints'),
-        read: (from, to) => auditStore.checkpoints(from, to),
-      },
-    });
+    new SyslogForwarder({ ...settings, ...siemFeed(auditStore) });
 }
 
 /**

@@ -87,8 +87,23 @@ describe('a NIK with more than one record upstream', () => {
     });
     expect(response.status).toBe(200);
     expect(app.audit.events.find((r) => r.type === 'lookup')?.outcome).toBe('success');
-    // Give any alert a chance to be appended before saying there is none.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(app.audit.events.some((r) => r.detail?.['rule'] === 'nik_ambiguous')).toBe(false);
+    // Then an ambiguous one. The detector hears of records in the order they are committed, so an
+    // alert the first lookup raised would be committed before the second's: once the second's is
+    // there, the only nik_ambiguous alert must be the second's.
+    app.upstream.failWith = new UpstreamFailure(
+      'ambiguous',
+      'more than one record for the NIK',
+      200,
+    );
+    const second = await app.request('app-pendaftaran', '/v1/nik/lookup', {
+      method: 'POST',
+      json: lookupBody({ nik: NIK }),
+    });
+    expect(second.status).toBe(409);
+    await until(() => app.audit.events.some((r) => r.detail?.['rule'] === 'nik_ambiguous'));
+    const lookups = app.audit.events.filter((r) => r.type === 'lookup');
+    expect(lookups.map((r) => r.outcome)).toEqual(['success', 'ambiguous']);
+    const alerts = app.audit.events.filter((r) => r.detail?.['rule'] === 'nik_ambiguous');
+    expect(alerts.map((r) => r.detail?.['requestId'])).toEqual([lookups[1]?.requestId]);
   });
 });

@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileTempDir } from '../../../test/helpers/temp-dir.ts';
+import { until } from '../../../test/helpers/until.ts';
 import { InMemoryAuditTrail } from '../../../audit/memory.ts';
 import { StateDb } from '../../../adapters/sqlite/state-db.ts';
 import { ELEMENTS } from '../../../policies/index.ts';
@@ -215,9 +216,15 @@ describe('suspension (PKS Pasal 6) and resumption', () => {
     const changes: string[] = [];
     monitor.onChange(({ state: s }) => changes.push(s));
     const errors: unknown[] = [];
+    // The listener asks for the deactivation synchronously, when it hears of the change: what it
+    // asked for is known as soon as the monitor's evaluation returns, with no wait.
+    const deactivations: string[] = [];
     switchReadersOffWhenAccessStops(monitor, {
       readers: {
-        deactivateAllReaders: (context, reason) => admin.deactivateAllReaders(context, reason),
+        deactivateAllReaders: (context, reason) => {
+          deactivations.push(reason);
+          return admin.deactivateAllReaders(context, reason);
+        },
       },
       audit,
       now: () => now,
@@ -228,8 +235,8 @@ describe('suspension (PKS Pasal 6) and resumption', () => {
       { number: DEMO_AGREEMENT.number, reason: 'gempa' },
     );
     await monitor.start();
-    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(changes).toEqual(['suspended']);
+    expect(deactivations).toEqual([]);
     expect(registry.reader('reader-01')?.state).toBe('active');
     expect(audit.events.find((e) => e.event === 'alert')?.detail).toMatchObject({
       rule: 'agreement_suspended',
@@ -237,8 +244,10 @@ describe('suspension (PKS Pasal 6) and resumption', () => {
     // The same wiring switches them off when the agreement ends (the rule is not dead).
     now = Date.parse('2027-02-11T16:00:00.000Z');
     await monitor.evaluate();
-    await new Promise((resolve) => setTimeout(resolve, 50));
     monitor.stop();
+    expect(deactivations).toHaveLength(1);
+    // Its alert is the last step of the deactivation.
+    await until(() => audit.events.some((e) => e.detail?.['rule'] === 'readers_deactivated'));
     expect(changes).toEqual(['suspended', 'expired']);
     expect(registry.reader('reader-01')?.state).toBe('deactivated');
     expect(errors).toEqual([]);

@@ -77,17 +77,7 @@ export class PolicyRegistry {
       });
     } catch (error) {
       if (!(error instanceof StorageUnavailable)) throw error;
-      // Fail closed: the last state read is not served either, since a termination or a
-      // suspension may have been written since.
-      this.unreadable = error;
-      this.publish([
-        {
-          where: 'state.db',
-          problem: error.message,
-          consequence:
-            'agreements, suspensions and readers are unknown: data requests are refused (503 state_unavailable) until it can be read',
-        },
-      ]);
+      this.refuseUnreadable(error);
       return;
     }
     let amended: ReturnType<typeof joinAmendments>;
@@ -100,15 +90,7 @@ export class PolicyRegistry {
       );
     } catch (error) {
       if (!(error instanceof StorageUnavailable)) throw error;
-      this.unreadable = error;
-      this.publish([
-        {
-          where: 'state.db',
-          problem: error.message,
-          consequence:
-            'agreements, suspensions and readers are unknown: data requests are refused (503 state_unavailable) until it can be read',
-        },
-      ]);
+      this.refuseUnreadable(error);
       return;
     }
     this.unreadable = undefined;
@@ -128,6 +110,22 @@ export class PolicyRegistry {
     this.statuses = stored.statuses;
     this.readerRows = new Map(stored.readers.map((row) => [row.id, row]));
     this.publish([...stored.problems, ...amended.problems]);
+  }
+
+  /**
+   * state.db could not be read. Fail closed: the last state read is not served either, since a
+   * termination or a suspension may have been written since.
+   */
+  private refuseUnreadable(error: StorageUnavailable): void {
+    this.unreadable = error;
+    this.publish([
+      {
+        where: 'state.db',
+        problem: error.message,
+        consequence:
+          'agreements, suspensions and readers are unknown: data requests are refused (503 state_unavailable) until it can be read',
+      },
+    ]);
   }
 
   private publish(problems: StoredStateProblem[]): void {
