@@ -162,7 +162,9 @@ describeWithTools('the web consoles in a real Chromium', { chromium: existsSync(
         });
       } else {
         expect(response.status()).toBe(403);
-        expect(await response.json()).toMatchObject({ error: { code: 'forbidden' } });
+        // A browser is refused with the consoles' HTML page, its code shown (error-handler.ts).
+        expect(response.headers()['content-type']).toContain('text/html');
+        expect(await page.locator('#refusal-code').innerText()).toContain('forbidden');
       }
       await page.close();
     });
