@@ -87,7 +87,7 @@ export function refusalDocument(refusal: {
             </p>
             <p lang="id">{id}</p>
             <p class="en" lang="en">
-              {en} {refusal.message}
+              {en} <span id="refusal-message">{refusal.message}</span>
             </p>
           </div>
           {refusal.requestId === undefined ? null : (

@@ -39,13 +39,16 @@ export function requireSameOrigin(c: Context<GatewayEnv>): void {
     throw new ApiError('forbidden', { message: 'Console forms must be posted from the console.' });
 }
 
-export async function readForm(c: Context<GatewayEnv>): Promise<URLSearchParams> {
+export async function readForm(
+  c: Context<GatewayEnv>,
+  limitBytes = FORM_LIMIT_BYTES,
+): Promise<URLSearchParams> {
   const type = c.req.header('content-type') ?? '';
   if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded'))
     throw new ApiError('unsupported_media_type', {
       message: 'The console form must be application/x-www-form-urlencoded.',
     });
-  const bytes = await readLimited(c.req.raw.body, FORM_LIMIT_BYTES);
+  const bytes = await readLimited(c.req.raw.body, limitBytes);
   return new URLSearchParams(Buffer.from(bytes).toString('utf8'));
 }
 

@@ -13,7 +13,6 @@ import { consoleDocument } from '../pages/console-document.tsx';
 import { HomePage } from '../pages/home-page.tsx';
 import { OfficerPage, type AuditSearchForm } from '../pages/officer-page.tsx';
 import { EvaluatorPage } from '../pages/evaluator-page.tsx';
-import { AdminPage } from '../pages/admin-page.tsx';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv } from '../env.ts';
 import { recordAuditUse } from './audit-use.ts';
@@ -26,6 +25,7 @@ import {
   type ParsedSearch,
 } from './console-search.ts';
 import type { RouteSpec } from './route-spec.ts';
+import { adminConsolePage } from './console-admin.tsx';
 import { nextDueReport, type DueStatus } from '../../services/reports/due-status.ts';
 import { reportTimeZone } from '../../services/reports/report.ts';
 import { semesterOf } from '../../services/reports/semester.ts';
@@ -221,24 +221,10 @@ export function consoleRoutes(deps: AppDeps): RouteSpec[] {
       method: 'GET',
       path: '/console/admin',
       roles: CONSOLE_ROLES.admin,
-      summary: 'Admin console: agreements with days left, readers, clients and today’s use',
+      summary:
+        'Admin console: agreements with instruments and days left, readers, clients and today’s use, with the forms of every admin action',
       responses: html,
-      handler: (c) => {
-        const now = deps.now();
-        const usage = deps.policy.limits.usage(now);
-        return page(
-          c,
-          'admin',
-          'Administrasi / Administration',
-          <AdminPage
-            agreements={deps.policy.admin.listAgreements(now)}
-            readers={deps.policy.admin.listReaders()}
-            clients={deps.policy.admin.listClients(usage.used)}
-            upstream={{ used: usage.upstreamUsed, total: usage.upstreamTotal }}
-            dueReport={dueReportAt(now)}
-          />,
-        );
-      },
+      handler: (c) => adminConsolePage(deps, c),
     },
   ];
 }
