@@ -9,7 +9,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -24,12 +24,18 @@ import {
 import { canaryLookup, LOOKUP_HEADERS } from './helpers/instance.ts';
 import { stopChild } from './helpers/processes.ts';
 import { describeWithTools } from './helpers/tools.ts';
+import {
+  CHROMIUM,
+  computedStyle,
+  launchChromium,
+  principalBrowsers,
+  submit,
+} from './helpers/browser.ts';
 import { calendarDateIn } from '../policies/index.ts';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts/console');
 const CANARY_NIK = '6474015709900001';
 const OTHER_NIK = '3316010101850002';
-const CHROMIUM = '/usr/bin/chromium';
 
 let instance: PreparedInstance | undefined;
 let gateway: ChildProcess | undefined;
@@ -40,48 +46,7 @@ function started(): PreparedInstance {
   if (instance === undefined) throw new Error('the instance did not start');
   return instance;
 }
-const contexts = new Map<string, BrowserContext>();
-
-async function as(id: string): Promise<BrowserContext> {
-  let context = contexts.get(id);
-  if (context === undefined) {
-    if (browser === undefined) throw new Error('the browser did not start');
-    const { url, dir } = started();
-    context = await browser.newContext({
-      // The browser does not know the demo CA; the client certificate is what is under test.
-      ignoreHTTPSErrors: true,
-      clientCertificates: [
-        {
-          origin: url,
-          certPath: join(dir, `pki/clients/${id}.crt`),
-          keyPath: join(dir, `pki/clients/${id}.key`),
-        },
-      ],
-    });
-    contexts.set(id, context);
-  }
-  return context;
-}
-
-/** Runs in the page (the test's TypeScript has no DOM library): one computed style property. */
-const computedStyle = (element: unknown, property: string): string => {
-  const el = element as {
-    ownerDocument: { defaultView: { getComputedStyle(e: unknown): Record<string, string> } };
-  };
-  return el.ownerDocument.defaultView.getComputedStyle(el)[property] ?? '';
-};
-
-/** Clicks a submit button and waits for the page it leads to. */
-async function submit(page: Page, name: RegExp): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name }).click()]);
-}
-
-async function open(id: string, path: string) {
-  const page = await (await as(id)).newPage();
-  const response = await page.goto(`${started().url}${path}`);
-  if (response === null) throw new Error(`no response for ${path}`);
-  return { page, response };
-}
+const { as, open } = principalBrowsers(() => browser, started);
 
 describeWithTools('the web consoles in a real Chromium', { chromium: existsSync(CHROMIUM) }, () => {
   beforeAll(async () => {
@@ -99,18 +64,7 @@ describeWithTools('the web consoles in a real Chromium', { chromium: existsSync(
     });
     await response.body.dump();
     expect(response.statusCode).toBe(200);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   // Whatever started, in reverse, even when the start failed half-way.
@@ -186,16 +140,20 @@ describeWithTools('the web consoles in a real Chromium', { chromium: existsSync(
       await submit(page, /Cari/);
       await page.waitForSelector('#result-count');
       expect(page.url()).not.toContain(CANARY_NIK);
-      // Rows as "type / event | client": the resident's lookup, and this search itself (the
-      // officer's use of the trail is audited under the same NIK hash).
+      // Rows as "type / event | client", newest first: this search itself (the officer's use of
+      // the trail is audited under the same NIK hash), then the resident's lookup. The codes are
+      // the titles of their Indonesian labels.
       const rowsOf = async () =>
         Promise.all(
           (await page.locator('table').first().locator('tbody tr').all()).map(async (row) => {
-            const cells = (await row.locator('td').allInnerTexts()).map((text) => text.trim());
-            return `${cells[2] ?? ''} | ${cells[3] ?? ''}`;
+            const cells = row.locator('td');
+            const codes = await Promise.all(
+              (await cells.nth(2).locator('[title]').all()).map((c) => c.getAttribute('title')),
+            );
+            return `${codes.join(' / ')} | ${(await cells.nth(3).innerText()).trim()}`;
           }),
         );
-      expect(await rowsOf()).toEqual(['lookup | app-pendaftaran', 'audit / query | officer-1']);
+      expect(await rowsOf()).toEqual(['audit / query | officer-1', 'lookup | app-pendaftaran']);
       expect(await page.content()).not.toContain(CANARY_NIK);
       await page.screenshot({ path: join(ARTIFACTS, 'officer-search-by-nik.png'), fullPage: true });
 
@@ -219,7 +177,8 @@ describeWithTools('the web consoles in a real Chromium', { chromium: existsSync(
       await submit(page, /Cari/);
       // The console search was itself audited, under the same subject hash as the lookup.
       const table = page.locator('table').first();
-      expect(await table.innerText()).toContain('audit / query');
+      // Labelled in Indonesian, the code small beside it: "pencarian query".
+      expect(await table.innerText()).toContain('Penggunaan jejak audit audit / pencarian query');
       expect(await table.innerText()).toContain('via=console');
       await page.close();
     });

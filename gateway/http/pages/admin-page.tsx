@@ -27,6 +27,21 @@ const AGREEMENT_COLUMNS: readonly Column<AgreementView>[] = [
       }`,
     tone: (a) => (a.inForce ? 'ok' : 'bad'),
   },
+  { header: 'Berlaku / valid', cell: (a) => `${a.validFrom} – ${a.validUntil} (${a.timeZone})` },
+  {
+    header: 'Sisa hari / days left',
+    cell: (a) => a.daysLeft,
+    numeric: true,
+    tone: (a) => (a.daysLeft <= 90 ? 'warn' : undefined),
+  },
+  {
+    header: 'ISO/IEC 27001',
+    cell: (a) =>
+      a.iso27001.submittedOn === undefined
+        ? `${a.iso27001.status}, batas / due ${a.iso27001.deadline}`
+        : `${a.iso27001.status}, ${a.iso27001.submittedOn}`,
+    tone: (a) => (a.iso27001.status === 'overdue' ? 'bad' : undefined),
+  },
   {
     header: 'Instrumen / instruments',
     cell: (a) =>
@@ -44,21 +59,6 @@ const AGREEMENT_COLUMNS: readonly Column<AgreementView>[] = [
           ))}
         </ul>
       ),
-  },
-  { header: 'Berlaku / valid', cell: (a) => `${a.validFrom} – ${a.validUntil} (${a.timeZone})` },
-  {
-    header: 'Sisa hari / days left',
-    cell: (a) => a.daysLeft,
-    numeric: true,
-    tone: (a) => (a.daysLeft <= 90 ? 'warn' : undefined),
-  },
-  {
-    header: 'ISO/IEC 27001',
-    cell: (a) =>
-      a.iso27001.submittedOn === undefined
-        ? `${a.iso27001.status}, batas / due ${a.iso27001.deadline}`
-        : `${a.iso27001.status}, ${a.iso27001.submittedOn}`,
-    tone: (a) => (a.iso27001.status === 'overdue' ? 'bad' : undefined),
   },
 ];
 
