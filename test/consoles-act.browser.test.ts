@@ -57,7 +57,7 @@ async function api(id: string, method: 'GET' | 'POST', path: string, body?: unkn
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: response.statusCode, body: (await response.body.json()) };
+  return { status: response.statusCode, body: await response.body.json() };
 }
 
 /** Fills an action's form, posts it, checks the confirmation page, and confirms. */
