@@ -25,7 +25,7 @@ const AGREEMENT_COLUMNS: readonly Column<AgreementView>[] = [
               a.suspension.reason === undefined ? '' : `: ${a.suspension.reason}`
             }`
       }`,
-    tone: (a) => (a.inForce ? 'ok' : 'bad'),
+    tone: (a) => (a.suspension !== undefined ? 'warn' : a.inForce ? 'ok' : 'bad'),
   },
   { header: 'Berlaku / valid', cell: (a) => `${a.validFrom} – ${a.validUntil} (${a.timeZone})` },
   {

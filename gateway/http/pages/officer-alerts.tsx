@@ -39,6 +39,7 @@ export function AlertsSection(props: {
   acks: ReadonlyMap<number, AuditRecord>;
   timeZone: string;
   error?: string;
+  notice?: string;
 }) {
   const columns: readonly Column<AuditRecord>[] = [
     ...eventColumns(props.timeZone).filter((_, i) => i !== 7),
@@ -57,6 +58,11 @@ export function AlertsSection(props: {
       {props.error === undefined ? null : (
         <p class="error" role="alert" id="alert-error">
           {props.error}
+        </p>
+      )}
+      {props.notice === undefined ? null : (
+        <p class="ok" role="status" id="alert-notice">
+          {props.notice}
         </p>
       )}
       {props.alerts.length === 0 ? (

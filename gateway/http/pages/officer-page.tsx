@@ -144,6 +144,7 @@ export function OfficerPage(props: {
   timeZone: string;
   acks: ReadonlyMap<number, AuditRecord>;
   alertError?: string;
+  alertNotice?: string;
   chain: ChainView;
   notice?: string;
   auditWritable: boolean;
@@ -254,6 +255,7 @@ export function OfficerPage(props: {
         acks={props.acks}
         timeZone={props.timeZone}
         {...(props.alertError === undefined ? {} : { error: props.alertError })}
+        {...(props.alertNotice === undefined ? {} : { notice: props.alertNotice })}
       />
       <section aria-labelledby="siem">
         <h2 id="siem">

@@ -38,6 +38,7 @@ export interface OfficerExtra {
   chain?: ChainView;
   notice?: string;
   alertError?: string;
+  alertNotice?: string;
   status?: ContentfulStatusCode;
 }
 
@@ -85,6 +86,7 @@ export function officerConsolePage(deps: AppDeps, c: Context<GatewayEnv>, extra:
       chain={extra.chain ?? currentChainView(deps)}
       {...(extra.notice === undefined ? {} : { notice: extra.notice })}
       {...(extra.alertError === undefined ? {} : { alertError: extra.alertError })}
+      {...(extra.alertNotice === undefined ? {} : { alertNotice: extra.alertNotice })}
       auditWritable={deps.audit.healthy()}
       alerts={alerts}
       acks={acknowledgements(deps)}
@@ -255,6 +257,6 @@ export async function acknowledgeHandler(deps: AppDeps, c: Context<GatewayEnv>):
     throw new ApiError('audit_unavailable', { cause });
   }
   return officerConsolePage(deps, c, {
-    notice: `Peringatan ${String(seq)} diakui / alert ${String(seq)} acknowledged.`,
+    alertNotice: `Peringatan ${String(seq)} diakui / alert ${String(seq)} acknowledged.`,
   });
 }
