@@ -57,6 +57,8 @@ export function eventColumns(timeZone: string): readonly Column<AuditRecord>[] {
         Object.entries(r.detail ?? {})
           .map(([key, value]) => `${key}=${String(value)}`)
           .join(' '),
+      // Long values without spaces (an element list) wrap here, not across the page.
+      tone: () => 'wrap',
     },
   ];
 }

@@ -30,7 +30,7 @@ button:focus, a:focus, input:focus, select:focus { outline: 3px solid #e90; outl
 .error { border: 2px solid #a30000; background: #fff0f0; padding: .5rem 1rem; }
 .actions form { margin: .8rem 0; } .actions h3 { flex-basis: 100%; margin: 0; font-size: 1rem; }
 fieldset { border: 1px solid #bbb; display: flex; flex-wrap: wrap; gap: .2rem .8rem; } label.inline { flex-direction: row; gap: .3rem; }
-ul.plain { margin: 0; padding-left: 1rem; } td { overflow-wrap: anywhere; }
+ul.plain { margin: 0; padding-left: 1rem; } td.wrap { overflow-wrap: anywhere; min-width: 14rem; }
 pre, code { word-break: break-all; white-space: pre-wrap; font-size: .85rem; }`;
 
 export type ConsolePage = 'home' | 'officer' | 'evaluator' | 'admin';
