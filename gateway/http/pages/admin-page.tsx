@@ -4,6 +4,7 @@
  * which the route passes in. A pure component: it renders what its route gathered.
  */
 import type { Child } from 'hono/jsx';
+import { localTimeIn } from '../../../policies/index.ts';
 import type { ReaderRow } from '../../../adapters/sqlite/port.ts';
 import type { AgreementView } from '../../services/admin/agreement-view.ts';
 import type { ClientView } from '../../services/admin/clients.ts';
@@ -21,7 +22,7 @@ const AGREEMENT_COLUMNS: readonly Column<AgreementView>[] = [
       }${
         a.suspension === undefined
           ? ''
-          : ` — ditangguhkan sejak / suspended since ${a.suspension.since}${
+          : ` — ditangguhkan sejak / suspended since ${localTimeIn(Date.parse(a.suspension.since), a.timeZone)}${
               a.suspension.reason === undefined ? '' : `: ${a.suspension.reason}`
             }`
       }`,

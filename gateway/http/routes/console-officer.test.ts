@@ -98,8 +98,12 @@ describe('officer console search', () => {
 
     const byRequest = await (await search(app, { requestId: 'req-early-16' })).text();
     expect(seqsOf(byRequest)).toEqual([early16]);
+    const noReader = await (await search(app, { reader: 'reader-01' })).text();
+    expect(seqsOf(noReader)).toEqual([]);
+    await app.deps.audit.append({ type: 'card_read', outcome: 'success', readerId: 'reader-01' });
+    const [cardRead] = app.deps.auditLog.query({ type: 'card_read', limit: 1 }).items;
     const byReader = await (await search(app, { reader: 'reader-01' })).text();
-    expect(seqsOf(byReader)).toEqual([]);
+    expect(seqsOf(byReader)).toEqual([cardRead?.seq]);
     // Each search is recorded, naming its filters and never their values.
     const uses = app.deps.auditLog.query({ type: 'audit', event: 'query', limit: 10 }).items;
     expect(uses.map((u) => u.detail?.['filters'])).toEqual([
@@ -107,6 +111,7 @@ describe('officer console search', () => {
       'type,from,to',
       'type,from,to',
       'requestId',
+      'reader',
       'reader',
     ]);
   });
