@@ -114,14 +114,16 @@ export interface AuditQuery {
   readonly requestId?: string;
   /** Only records with a sequence number greater than this (the previous page's `next`). */
   readonly after?: number;
+  /** Only records with a sequence number below this (newest first: the previous page's `next`). */
+  readonly before?: number;
   readonly limit: number;
-  /** The newest `limit` matches, newest first, as one page (`next` is null). */
+  /** The newest `limit` matches, newest first; `next`, if more match, is passed as `before`. */
   readonly newest?: boolean;
 }
 
 export interface AuditPage {
   readonly items: AuditRecord[];
-  /** Pass as `after` for the next page; null when this was the last. */
+  /** Pass as `after` (or `before`, newest first) for the next page; null when this was the last. */
   readonly next: number | null;
 }
 

@@ -8,7 +8,9 @@ import {
   isCalendarDate,
   isIanaTimeZone,
   isInstantInRange,
+  localTimeIn,
   parseIsoInstant,
+  zoneAbbreviation,
 } from './calendar.ts';
 
 describe('calendar dates', () => {
@@ -138,5 +140,25 @@ describe('ISO instants', () => {
     ['2100-12-31T23:59:59-01:00', undefined],
   ])('%s → %s', (text, expected) => {
     expect(parseIsoInstant(text)).toBe(expected);
+  });
+});
+
+describe('zone names', () => {
+  it('names the three Indonesian zones, and any other by its offset', () => {
+    expect(zoneAbbreviation('Asia/Jakarta')).toBe('WIB');
+    expect(zoneAbbreviation('Asia/Pontianak')).toBe('WIB');
+    expect(zoneAbbreviation('Asia/Makassar')).toBe('WITA');
+    expect(zoneAbbreviation('Asia/Jayapura')).toBe('WIT');
+    expect(zoneAbbreviation('UTC')).toBe('UTC+00:00');
+    expect(zoneAbbreviation('Asia/Kolkata')).toBe('UTC+05:30');
+  });
+
+  it('shows an instant as the wall time of the zone, the date rolled over at its midnight', () => {
+    expect(localTimeIn(Date.parse('2026-12-31T16:30:00Z'), 'Asia/Makassar')).toBe(
+      '2027-01-01 00:30:00 WITA',
+    );
+    expect(localTimeIn(Date.parse('2026-01-15T03:00:00Z'), 'Asia/Jakarta')).toBe(
+      '2026-01-15 10:00:00 WIB',
+    );
   });
 });

@@ -148,3 +148,31 @@ export function agreementCalendarProblems(terms: {
   });
   return problems;
 }
+
+/**
+ * Indonesia's three zones by the names people use (WIB, WITA, WIT, Keppres 41/1987), for each IANA
+ * zone that falls in one; any other zone is named by its UTC offset (`UTC+07:00`).
+ */
+const INDONESIAN_ZONES: Readonly<Record<string, string>> = {
+  'Asia/Jakarta': 'WIB',
+  'Asia/Pontianak': 'WIB',
+  'Asia/Makassar': 'WITA',
+  'Asia/Jayapura': 'WIT',
+};
+
+/** The abbreviation of `timeZone` at `instant`: WIB, WITA, WIT, or the offset from UTC. */
+export function zoneAbbreviation(timeZone: string, instant = 0): string {
+  const known = INDONESIAN_ZONES[timeZone];
+  if (known !== undefined) return known;
+  const minutes = Math.round(zoneOffsetMs(instant, timeZone) / 60_000);
+  const sign = minutes < 0 ? '-' : '+';
+  const hh = String(Math.floor(Math.abs(minutes) / 60)).padStart(2, '0');
+  const mm = String(Math.abs(minutes) % 60).padStart(2, '0');
+  return `UTC${sign}${hh}:${mm}`;
+}
+
+/** `instant` as the wall time of `timeZone`, `YYYY-MM-DD HH:MM:SS ZONE`, e.g. `… 11:00:00 WITA`. */
+export function localTimeIn(instant: number, timeZone: string): string {
+  const local = new Date(instant + zoneOffsetMs(instant, timeZone)).toISOString();
+  return `${local.slice(0, 10)} ${local.slice(11, 19)} ${zoneAbbreviation(timeZone, instant)}`;
+}

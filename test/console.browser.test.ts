@@ -9,7 +9,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -21,16 +21,16 @@ import {
   waitForHealth,
   type PreparedInstance,
 } from './helpers/child-gateway.ts';
-import {
-  CHROMIUM,
-  clientContext,
-  computedStyle,
-  launchChromium,
-  submit,
-} from './helpers/browser-pages.ts';
 import { canaryLookup, LOOKUP_HEADERS } from './helpers/instance.ts';
 import { stopChild } from './helpers/processes.ts';
 import { describeWithTools } from './helpers/tools.ts';
+import {
+  CHROMIUM,
+  computedStyle,
+  launchChromium,
+  principalBrowsers,
+  submit,
+} from './helpers/browser.ts';
 import { calendarDateIn } from '../policies/index.ts';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts/console');
@@ -46,24 +46,7 @@ function started(): PreparedInstance {
   if (instance === undefined) throw new Error('the instance did not start');
   return instance;
 }
-const contexts = new Map<string, BrowserContext>();
-
-async function as(id: string): Promise<BrowserContext> {
-  let context = contexts.get(id);
-  if (context === undefined) {
-    if (browser === undefined) throw new Error('the browser did not start');
-    context = await clientContext(browser, started(), id);
-    contexts.set(id, context);
-  }
-  return context;
-}
-
-async function open(id: string, path: string) {
-  const page = await (await as(id)).newPage();
-  const response = await page.goto(`${started().url}${path}`);
-  if (response === null) throw new Error(`no response for ${path}`);
-  return { page, response };
-}
+const { as, open } = principalBrowsers(() => browser, started);
 
 describeWithTools('the web consoles in a real Chromium', { chromium: existsSync(CHROMIUM) }, () => {
   beforeAll(async () => {
@@ -133,7 +116,9 @@ describeWithTools('the web consoles in a real Chromium', { chromium: existsSync(
         });
       } else {
         expect(response.status()).toBe(403);
-        expect(await response.json()).toMatchObject({ error: { code: 'forbidden' } });
+        // A browser is refused with the consoles' HTML page, its code shown (error-handler.ts).
+        expect(response.headers()['content-type']).toContain('text/html');
+        expect(await page.locator('#refusal-code').innerText()).toContain('forbidden');
       }
       await page.close();
     });
@@ -155,16 +140,20 @@ describeWithTools('the web consoles in a real Chromium', { chromium: existsSync(
       await submit(page, /Cari/);
       await page.waitForSelector('#result-count');
       expect(page.url()).not.toContain(CANARY_NIK);
-      // Rows as "type / event | client": the resident's lookup, and this search itself (the
-      // officer's use of the trail is audited under the same NIK hash).
+      // Rows as "type / event | client", newest first: this search itself (the officer's use of
+      // the trail is audited under the same NIK hash), then the resident's lookup. The codes are
+      // the titles of their Indonesian labels.
       const rowsOf = async () =>
         Promise.all(
           (await page.locator('table').first().locator('tbody tr').all()).map(async (row) => {
-            const cells = (await row.locator('td').allInnerTexts()).map((text) => text.trim());
-            return `${cells[2] ?? ''} | ${cells[3] ?? ''}`;
+            const cells = row.locator('td');
+            const codes = await Promise.all(
+              (await cells.nth(2).locator('[title]').all()).map((c) => c.getAttribute('title')),
+            );
+            return `${codes.join(' / ')} | ${(await cells.nth(3).innerText()).trim()}`;
           }),
         );
-      expect(await rowsOf()).toEqual(['lookup | app-pendaftaran', 'audit / query | officer-1']);
+      expect(await rowsOf()).toEqual(['audit / query | officer-1', 'lookup | app-pendaftaran']);
       expect(await page.content()).not.toContain(CANARY_NIK);
       await page.screenshot({ path: join(ARTIFACTS, 'officer-search-by-nik.png'), fullPage: true });
 
@@ -188,7 +177,8 @@ describeWithTools('the web consoles in a real Chromium', { chromium: existsSync(
       await submit(page, /Cari/);
       // The console search was itself audited, under the same subject hash as the lookup.
       const table = page.locator('table').first();
-      expect(await table.innerText()).toContain('audit / query');
+      // Labelled in Indonesian, the code small beside it: "pencarian query".
+      expect(await table.innerText()).toContain('Penggunaan jejak audit audit / pencarian query');
       expect(await table.innerText()).toContain('via=console');
       await page.close();
     });

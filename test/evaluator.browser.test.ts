@@ -16,7 +16,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { GerbangConfig } from '../gateway/config/index.ts';
 import { calendarDateIn } from '../policies/index.ts';
-import { CHROMIUM, clientContext, launchChromium, submit } from './helpers/browser-pages.ts';
+import { CHROMIUM, clientContext, launchChromium, submit } from './helpers/browser.ts';
 import {
   prepareInstance,
   ROOT,

@@ -134,12 +134,28 @@ async function ask(identity: ClientIdentity, endpoint: Endpoint, principal = '')
   const requestId = /\r\nx-request-id: ([^\r]+)/i.exec(exchange.head)?.[1];
   const error = /^content-type: application\/json/im.test(exchange.head)
     ? (JSON.parse(exchange.body) as { error?: { code: string; message: string } }).error
-    : undefined;
+    : /^content-type: text\/html/im.test(exchange.head)
+      ? refusalOnPage(exchange.body)
+      : undefined;
   return {
     status: exchange.status,
     ...(error === undefined ? {} : { code: error.code, message: error.message }),
     ...(requestId === undefined ? {} : { requestId }),
   };
+}
+
+/** A console address is refused with an HTML page: its code and message, as the JSON carries them. */
+function refusalOnPage(html: string): { code: string; message: string } | undefined {
+  const code = /id="refusal-code">[^]*?<code>([a-z_]+)<\/code>/.exec(html)?.[1];
+  const message = /id="refusal-message">([^<]*)</.exec(html)?.[1];
+  if (code === undefined || message === undefined) return undefined;
+  const text = message
+    .replaceAll('&#39;', "'")
+    .replaceAll('&quot;', '"')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
+  return { code, message: text };
 }
 
 function auditDb(): Database.Database {

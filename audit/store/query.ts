@@ -1,7 +1,8 @@
 /**
  * Searching the audit trail for officers: by time range, client, operator, reader, type,
  * outcome and subject (the HMAC of a NIK, which the gateway computes so that an officer can trace
- * one resident without the trail holding any NIK). Pages by sequence number.
+ * one resident without the trail holding any NIK). Pages by sequence number, oldest first
+ * (`after`) or newest first (`before`).
  */
 import type { Database } from 'better-sqlite3';
 import type { AuditPage, AuditQuery } from '../types.ts';
@@ -31,6 +32,10 @@ export function queryAuditRecords(db: Database, query: AuditQuery): AuditPage {
       parameters.push(value);
     }
   }
+  if (query.before !== undefined) {
+    where.push('seq < ?');
+    parameters.push(query.before);
+  }
   if (query.subjects !== undefined) {
     where.push(`subject IN (${query.subjects.map(() => '?').join(', ') || 'NULL'})`);
     parameters.push(...query.subjects);
@@ -51,6 +56,6 @@ export function queryAuditRecords(db: Database, query: AuditQuery): AuditPage {
   const page = rows.slice(0, query.limit);
   return {
     items: page.map(recordFromRow),
-    next: query.newest !== true && rows.length > query.limit ? (page.at(-1)?.seq ?? null) : null,
+    next: rows.length > query.limit ? (page.at(-1)?.seq ?? null) : null,
   };
 }

@@ -94,6 +94,25 @@ describe('SqliteAuditStore', () => {
     await store.close();
   });
 
+  it('pages a search newest first: each page before the last one’s oldest, until none is left', async () => {
+    const store = await filled(7);
+    const seqs: number[][] = [];
+    let before: number | undefined;
+    for (;;) {
+      const page = store.query({
+        type: 'lookup',
+        newest: true,
+        limit: 3,
+        ...(before === undefined ? {} : { before }),
+      });
+      seqs.push(page.items.map((r) => r.seq));
+      if (page.next === null) break;
+      before = page.next;
+    }
+    expect(seqs).toEqual([[7, 6, 5], [4, 3, 2], [1]]);
+    expect(store.query({ requestId: 'r4', limit: 10 }).items.map((r) => r.seq)).toEqual([4]);
+  });
+
   it('reopens where it left off and keeps one chain', async () => {
     const path = join(dir, 'reopen.db');
     const first = new SqliteAuditStore({ path, instance: 'test', signer });

@@ -65,6 +65,8 @@ export interface AppDeps {
           period: Period,
           requestedBy: { id: string; role: string; certificateFingerprint: string },
         ): Promise<GeneratedReport>;
+        /** Detached CMS over an officer's export (absent: exports are not signed, so refused). */
+        signExport?(content: Uint8Array): Promise<Uint8Array>;
       }
     | undefined;
   /** Present when `readers` is configured. */

@@ -31,7 +31,7 @@ import { ClientLimits } from './clients/limits.ts';
 import { ClockMonitor, type ClockSources } from './clock/clock-monitor.ts';
 import type { CardReadVerifier } from './readers/card-read-verifier.ts';
 import { NonceStore } from './readers/nonces.ts';
-import { generateReport, type GeneratedReport } from './reports/generate.ts';
+import { generateReport, signWithReportKey, type GeneratedReport } from './reports/generate.ts';
 import { reportTimeZone, type Period } from './reports/report.ts';
 import { nextDueReport, type DueStatus } from './reports/due-status.ts';
 import { DeliveryWorker } from './return-data/delivery-worker.ts';
@@ -104,6 +104,8 @@ export interface Services {
     ): Promise<GeneratedReport>;
     /** The semester report due next, its due date and whether it was made (PKS Pasal 8(1)). */
     due(now: number): DueStatus;
+    /** Detached CMS over an export with the report-signing key (its use recorded by the caller). */
+    signExport(content: Uint8Array): Promise<Uint8Array>;
   };
   /** The forwarder's state beside the newest record (`lastSeq`), for officers. */
   readonly siem: { status(): SiemForwarderStatus & { readonly lastSeq: number } } | undefined;
@@ -322,6 +324,7 @@ export function createServices(
           now: clock.wall(),
           requestedBy,
         }),
+      signExport: (content) => signWithReportKey(config, adapters.auditTrustAnchorPem, content),
       due: (now) =>
         nextDueReport({
           reader: auditStore,

@@ -1,8 +1,10 @@
 /**
- * The administrator's console page: agreements with their state and days left, card readers, and
- * clients with today's use. Changes are made through the admin API, not from this page. A pure
- * component: it renders what its route gathered.
+ * The administrator's console page: agreements with their state, instruments and days left, card
+ * readers, and clients with today's use; under each, the forms of its actions (admin-actions.tsx),
+ * which the route passes in. A pure component: it renders what its route gathered.
  */
+import type { Child } from 'hono/jsx';
+import { localTimeIn } from '../../../policies/index.ts';
 import type { ReaderRow } from '../../../adapters/sqlite/port.ts';
 import type { AgreementView } from '../../services/admin/agreement-view.ts';
 import type { ClientView } from '../../services/admin/clients.ts';
@@ -17,8 +19,14 @@ const AGREEMENT_COLUMNS: readonly Column<AgreementView>[] = [
     cell: (a) =>
       `${a.state}${a.inForce ? ' (berlaku / in force)' : ''}${
         a.terminationReason === undefined ? '' : ` — ${a.terminationReason}`
+      }${
+        a.suspension === undefined
+          ? ''
+          : ` — ditangguhkan sejak / suspended since ${localTimeIn(Date.parse(a.suspension.since), a.timeZone)}${
+              a.suspension.reason === undefined ? '' : `: ${a.suspension.reason}`
+            }`
       }`,
-    tone: (a) => (a.inForce ? 'ok' : 'bad'),
+    tone: (a) => (a.suspension !== undefined ? 'warn' : a.inForce ? 'ok' : 'bad'),
   },
   { header: 'Berlaku / valid', cell: (a) => `${a.validFrom} – ${a.validUntil} (${a.timeZone})` },
   {
@@ -34,6 +42,24 @@ const AGREEMENT_COLUMNS: readonly Column<AgreementView>[] = [
         ? `${a.iso27001.status}, batas / due ${a.iso27001.deadline}`
         : `${a.iso27001.status}, ${a.iso27001.submittedOn}`,
     tone: (a) => (a.iso27001.status === 'overdue' ? 'bad' : undefined),
+  },
+  {
+    header: 'Instrumen / instruments',
+    cell: (a) =>
+      a.instruments.length === 0 ? (
+        '—'
+      ) : (
+        <ul class="plain">
+          {a.instruments.map((i) => (
+            <li>
+              {i.kind} {i.number}, {i.effectiveOn}
+              {i.validUntil === undefined ? '' : ` – ${i.validUntil}`}
+              {i.inForce ? ' (berlaku / in force)' : ''}
+              {i.elements === undefined ? '' : `; ${String(i.elements.length)} elemen / elements`}
+            </li>
+          ))}
+        </ul>
+      ),
   },
 ];
 
@@ -84,15 +110,21 @@ export function AdminPage(props: {
   upstream: { used: number; total: number };
   /** The semester report due next: its reminder is the administrator's too. */
   dueReport: DueStatus;
+  /** The outcome of the last action, shown first. */
+  outcome?: Child;
+  /** The action forms of a section, under its table. */
+  actions?: (section: 'agreements' | 'readers' | 'clients' | 'clock') => Child;
 }) {
   return (
     <>
+      {props.outcome}
       <DueReport status={props.dueReport} />
       <section aria-labelledby="agreements">
         <h2 id="agreements">
           <Label id="Perjanjian kerja sama" en="Agreements" />
         </h2>
         <Table columns={AGREEMENT_COLUMNS} rows={props.agreements} />
+        {props.actions?.('agreements')}
       </section>
       <section aria-labelledby="readers">
         <h2 id="readers">
@@ -103,6 +135,7 @@ export function AdminPage(props: {
         ) : (
           <Table columns={READER_COLUMNS} rows={props.readers} />
         )}
+        {props.actions?.('readers')}
       </section>
       <section aria-labelledby="clients">
         <h2 id="clients">
@@ -113,7 +146,16 @@ export function AdminPage(props: {
           {props.upstream.total}
         </p>
         <Table columns={CLIENT_COLUMNS} rows={props.clients} />
+        {props.actions?.('clients')}
       </section>
+      {props.actions === undefined ? null : (
+        <section aria-labelledby="clock">
+          <h2 id="clock">
+            <Label id="Jam" en="Clock" />
+          </h2>
+          {props.actions('clock')}
+        </section>
+      )}
     </>
   );
 }

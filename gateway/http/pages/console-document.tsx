@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { GatewayEnv } from '../env.ts';
 import { renderDocument } from './components.tsx';
 import { htmlPage, htmlPolicy } from './html-page.ts';
@@ -14,7 +15,7 @@ const CONSOLE_POLICY = htmlPolicy(CONSOLE_STYLE);
 
 export function consoleDocument(
   c: Context<GatewayEnv>,
-  page: { which: ConsolePage; title: string; instance: string; status?: 200 | 400 },
+  page: { which: ConsolePage; title: string; instance: string; status?: ContentfulStatusCode },
   body: Child,
 ): Response {
   return htmlPage(

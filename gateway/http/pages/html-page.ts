@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { GatewayEnv } from '../env.ts';
 
 /** The Content-Security-Policy that allows exactly this inline stylesheet; compute it once. */
@@ -18,7 +19,7 @@ export function htmlPage(
   c: Context<GatewayEnv>,
   html: string,
   policy: string,
-  status: 200 | 400 = 200,
+  status: ContentfulStatusCode = 200,
 ): Response {
   return c.html(html, status, { 'Content-Security-Policy': policy });
 }

@@ -28,6 +28,9 @@ button:focus, a:focus, input:focus, select:focus { outline: 3px solid #e90; outl
 .en { color: #555; font-size: .9em; } header .en { color: #cde; }
 .ok { color: #0a5c0a; font-weight: bold; } .bad { color: #a30000; font-weight: bold; } .warn { color: #8a5300; font-weight: bold; }
 .error { border: 2px solid #a30000; background: #fff0f0; padding: .5rem 1rem; }
+.actions form { margin: .8rem 0; } .actions h3 { flex-basis: 100%; margin: 0; font-size: 1rem; }
+fieldset { border: 1px solid #bbb; display: flex; flex-wrap: wrap; gap: .2rem .8rem; } label.inline { flex-direction: row; gap: .3rem; }
+ul.plain { margin: 0; padding-left: 1rem; } td.wrap { overflow-wrap: anywhere; min-width: 14rem; }
 pre, code { word-break: break-all; white-space: pre-wrap; font-size: .85rem; }`;
 
 export type ConsolePage = 'home' | 'officer' | 'evaluator' | 'admin';

@@ -5,15 +5,24 @@
  * form post (a GET any site can make a browser send changes nothing), and its outcome is shown.
  */
 import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES, type AuditRecord } from '../../../audit/index.ts';
-import type {
-  ChainView,
-  VerificationOutcome,
-} from '../../services/audit-verification/chain-verification.ts';
+import type { ChainView } from '../../services/audit-verification/chain-verification.ts';
 import type { SiemStatus } from '../app-deps.ts';
-import { Label, Table, type Column } from './components.tsx';
+import { zoneAbbreviation } from '../../../policies/index.ts';
+import { OUTCOME_LABELS, TYPE_LABELS } from './audit-labels.tsx';
+import { EventsTable } from './audit-table.tsx';
+import { Label } from './components.tsx';
+import { AlertsSection } from './officer-alerts.tsx';
+import { ChainStatus } from './officer-chain.tsx';
 
 export interface AuditSearchForm {
   readonly client?: string;
+  readonly operator?: string;
+  readonly reader?: string;
+  readonly requestId?: string;
+  /** A NIK search's HMAC subjects, carried by the paging and export forms instead of the NIK. */
+  readonly subjects?: readonly string[];
+  /** The page: records before this sequence number (newest first). */
+  readonly before?: number;
   readonly type?: string;
   readonly outcome?: string;
   readonly from?: string;
@@ -27,6 +36,7 @@ function Select(props: {
   label: string;
   en: string;
   options: readonly string[];
+  labels: Readonly<Record<string, string>>;
   value?: string;
 }) {
   return (
@@ -38,7 +48,7 @@ function Select(props: {
         <option value="">— semua / all —</option>
         {props.options.map((option) => (
           <option value={option} {...(option === props.value ? { selected: true } : {})}>
-            {option}
+            {props.labels[option] ?? option} ({option})
           </option>
         ))}
       </select>
@@ -46,108 +56,95 @@ function Select(props: {
   );
 }
 
-function VerifyButton(props: { label: string }) {
+/** The search as hidden fields, for the paging and export forms (a NIK travels as its subjects). */
+function SearchHidden(props: { form: AuditSearchForm; before?: number }) {
+  const f = props.form;
+  const fields: [string, string | undefined][] = [
+    ['subjects', f.subjects?.join(',')],
+    ['client', f.client],
+    ['operator', f.operator],
+    ['reader', f.reader],
+    ['requestId', f.requestId],
+    ['type', f.type],
+    ['outcome', f.outcome],
+    ['from', f.from],
+    ['to', f.to],
+    ['before', props.before === undefined ? undefined : String(props.before)],
+  ];
   return (
-    <form method="post" action="/console/officer/verify">
-      <button type="submit">{props.label}</button>
-    </form>
-  );
-}
-
-/** The outcome of the last verification, or the one under way, and the button that starts one. */
-function ChainStatus(props: { chain: ChainView; auditWritable: boolean; notice?: string }) {
-  const chain = props.chain;
-  return (
-    <section aria-labelledby="chain">
-      <h2 id="chain">
-        <Label id="Rantai audit" en="Audit chain" />
-      </h2>
-      <p>
-        Penulisan audit / audit writes:{' '}
-        {props.auditWritable ? (
-          <span class="ok">berjalan / working</span>
-        ) : (
-          <span class="bad">GAGAL — permintaan data ditolak / FAILING — data requests refused</span>
-        )}
-      </p>
-      {props.notice === undefined ? null : (
-        <p class="warn" role="status">
-          {props.notice}
-        </p>
+    <>
+      {fields.map(([name, value]) =>
+        value === undefined ? null : <input type="hidden" name={name} value={value} />,
       )}
-      {chain.state === 'running' ? (
-        <p id="chain-running" role="status" class="warn">
-          Verifikasi berjalan / verification in progress (since {chain.startedAt}); muat ulang
-          halaman untuk hasilnya / reload the page for its outcome
-        </p>
-      ) : chain.state === 'done' ? (
-        <ChainOutcome outcome={chain.outcome} />
-      ) : null}
-      <VerifyButton
-        label={
-          chain.state === 'running'
-            ? 'Tunggu hasilnya / Wait for its outcome'
-            : 'Verifikasi sekarang / Verify now'
-        }
-      />
-    </section>
+    </>
   );
 }
 
-function ChainOutcome(props: { outcome: VerificationOutcome }) {
-  const o = props.outcome;
-  if (o.kind === 'failed')
-    return (
-      <p id="chain-result" class="bad">
-        Verifikasi tidak dapat dijalankan / the verification could not run ({o.finishedAt}); lihat
-        log / see the log
+function TextFilter(props: { name: string; id: string; en: string; value?: string }) {
+  return (
+    <label>
+      <span>
+        <Label id={props.id} en={props.en} />
+      </span>
+      <input name={props.name} value={props.value ?? ''} autocomplete="off" />
+    </label>
+  );
+}
+
+/** The page's records, the way to the next page, and the export of the whole search. */
+function Results(props: {
+  form: AuditSearchForm;
+  results: readonly AuditRecord[];
+  next: number | null;
+  timeZone: string;
+}) {
+  const f = props.form;
+  return (
+    <>
+      <p role="status" id="result-count">
+        {props.results.length} catatan di halaman ini / records on this page, terbaru dulu / newest
+        first
+        {f.byNik ? ' untuk NIK yang dicari / for the NIK searched' : ''}
       </p>
-    );
-  const v = o.result;
-  return v.ok ? (
-    <p id="chain-result" class="ok">
-      Utuh / intact: {v.records} catatan / records, {v.checkpoints} checkpoint bertanda tangan /
-      signed checkpoints, {v.unsealedRecords} belum disegel / not yet sealed. Root{' '}
-      <code>{v.rootHash}</code> (diverifikasi / verified {o.finishedAt})
-    </p>
-  ) : (
-    <p id="chain-result" class="bad">
-      RUSAK / BROKEN at seq {v.firstBadSeq}: {v.reason} (diverifikasi / verified {o.finishedAt})
-    </p>
+      <EventsTable items={props.results} caption="Hasil / results" timeZone={props.timeZone} />
+      <div class="pager">
+        {f.before === undefined ? null : (
+          <form method="post" action="/console/officer" id="first-page">
+            <SearchHidden form={f} />
+            <button type="submit">« Halaman pertama / First page</button>
+          </form>
+        )}
+        {props.next === null ? null : (
+          <form method="post" action="/console/officer" id="next-page">
+            <SearchHidden form={f} before={props.next} />
+            <button type="submit">Halaman berikut / Next page »</button>
+          </form>
+        )}
+        <form method="post" action="/console/officer/export" id="export">
+          <SearchHidden form={f} />
+          <button type="submit" name="format" value="csv">
+            Unduh CSV / Download CSV
+          </button>
+          <button type="submit" name="format" value="jsonl">
+            Unduh JSONL bertanda tangan / Download signed JSONL
+          </button>
+        </form>
+      </div>
+    </>
   );
-}
-
-const EVENT_COLUMNS: readonly Column<AuditRecord>[] = [
-  { header: 'seq', cell: (r) => r.seq, numeric: true },
-  { header: 'Waktu / time (UTC)', cell: (r) => r.time },
-  {
-    header: 'Jenis / type',
-    cell: (r) => (r.event === undefined ? r.type : `${r.type} / ${r.event}`),
-  },
-  { header: 'Klien / client', cell: (r) => r.principal?.id ?? '' },
-  { header: 'Operator', cell: (r) => r.operator ?? '' },
-  {
-    header: 'Hasil / outcome',
-    cell: (r) => (r.errorCode === undefined ? r.outcome : `${r.outcome} (${r.errorCode})`),
-  },
-  { header: 'Elemen / elements', cell: (r) => (r.elementsReleased ?? []).join(', ') },
-  {
-    header: 'Rincian / detail',
-    cell: (r) =>
-      Object.entries(r.detail ?? {})
-        .map(([key, value]) => `${key}=${String(value)}`)
-        .join(' '),
-  },
-];
-
-function EventsTable(props: { items: readonly AuditRecord[]; caption: string }) {
-  return <Table columns={EVENT_COLUMNS} rows={props.items} caption={props.caption} />;
 }
 
 export function OfficerPage(props: {
   form: AuditSearchForm;
   error?: string;
   results?: readonly AuditRecord[];
+  /** The `before` of the next page, or null on the last. */
+  next?: number | null;
+  /** The agreement's zone: dates are its calendar days, times its wall clock. */
+  timeZone: string;
+  acks: ReadonlyMap<number, AuditRecord>;
+  alertError?: string;
+  alertNotice?: string;
   chain: ChainView;
   notice?: string;
   auditWritable: boolean;
@@ -155,6 +152,7 @@ export function OfficerPage(props: {
   siem?: SiemStatus;
 }) {
   const f = props.form;
+  const zone = zoneAbbreviation(props.timeZone);
   return (
     <>
       <section aria-labelledby="search">
@@ -163,7 +161,8 @@ export function OfficerPage(props: {
         </h2>
         <p class="en">
           The NIK is sent by POST (never in the address bar or history), hashed by the gateway, and
-          not shown again. Every search is itself audited.
+          not shown again. Every search and export is itself audited. Dates are calendar days of the
+          agreement's zone ({props.timeZone}, {zone}).
         </p>
         <form method="post" action="/console/officer" aria-describedby="search">
           <label>
@@ -178,17 +177,36 @@ export function OfficerPage(props: {
               pattern="[0-9]{16}"
             />
           </label>
-          <label>
-            <span>
-              <Label id="Klien" en="client" />
-            </span>
-            <input name="client" value={f.client ?? ''} autocomplete="off" />
-          </label>
+          <TextFilter
+            name="client"
+            id="Klien"
+            en="client"
+            {...(f.client ? { value: f.client } : {})}
+          />
+          <TextFilter
+            name="operator"
+            id="Operator"
+            en="operator"
+            {...(f.operator ? { value: f.operator } : {})}
+          />
+          <TextFilter
+            name="reader"
+            id="Pembaca"
+            en="reader"
+            {...(f.reader ? { value: f.reader } : {})}
+          />
+          <TextFilter
+            name="requestId"
+            id="ID permintaan"
+            en="request id"
+            {...(f.requestId ? { value: f.requestId } : {})}
+          />
           <Select
             name="type"
             label="Jenis"
             en="type"
             options={AUDIT_EVENT_TYPES}
+            labels={TYPE_LABELS}
             {...(f.type ? { value: f.type } : {})}
           />
           <Select
@@ -196,17 +214,18 @@ export function OfficerPage(props: {
             label="Hasil"
             en="outcome"
             options={AUDIT_OUTCOMES}
+            labels={OUTCOME_LABELS}
             {...(f.outcome ? { value: f.outcome } : {})}
           />
           <label>
             <span>
-              <Label id="Dari" en="from" />
+              <Label id="Dari tanggal" en={`from (${zone})`} />
             </span>
             <input name="from" type="date" value={f.from ?? ''} />
           </label>
           <label>
             <span>
-              <Label id="Sampai" en="until (exclusive)" />
+              <Label id="Sampai dengan" en={`until, inclusive (${zone})`} />
             </span>
             <input name="to" type="date" value={f.to ?? ''} />
           </label>
@@ -218,16 +237,12 @@ export function OfficerPage(props: {
           </p>
         )}
         {props.results === undefined ? null : (
-          <>
-            <p role="status" id="result-count">
-              {props.results.length} catatan / records
-              {f.byNik ? ' untuk NIK yang dicari / for the NIK searched' : ''}
-              {props.results.length === 200
-                ? ' (200 pertama / first 200 — persempit / narrow it)'
-                : ''}
-            </p>
-            <EventsTable items={props.results} caption="Hasil / results" />
-          </>
+          <Results
+            form={f}
+            results={props.results}
+            next={props.next ?? null}
+            timeZone={props.timeZone}
+          />
         )}
       </section>
       <ChainStatus
@@ -235,16 +250,13 @@ export function OfficerPage(props: {
         auditWritable={props.auditWritable}
         {...(props.notice === undefined ? {} : { notice: props.notice })}
       />
-      <section aria-labelledby="alerts">
-        <h2 id="alerts">
-          <Label id="Peringatan" en="Alerts" />
-        </h2>
-        {props.alerts.length === 0 ? (
-          <p class="ok">Tidak ada / none</p>
-        ) : (
-          <EventsTable items={props.alerts} caption="50 peringatan terakhir / last 50 alerts" />
-        )}
-      </section>
+      <AlertsSection
+        alerts={props.alerts}
+        acks={props.acks}
+        timeZone={props.timeZone}
+        {...(props.alertError === undefined ? {} : { error: props.alertError })}
+        {...(props.alertNotice === undefined ? {} : { notice: props.alertNotice })}
+      />
       <section aria-labelledby="siem">
         <h2 id="siem">
           <Label id="Penerusan SIEM" en="SIEM forwarding" />

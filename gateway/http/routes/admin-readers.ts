@@ -6,6 +6,7 @@ import { ApiError } from '../error-catalogue.ts';
 import { samEnrolment } from '../../services/readers/card-read-verifier.ts';
 import { PRINCIPAL_ID_PATTERN } from '../../config/schema.ts';
 import { ADMIN_ERRORS, adminContext } from './admin.ts';
+import type { AdminContext } from '../../services/index.ts';
 import { defineRoute, type RouteSpec } from './route-spec.ts';
 import { STORED_TEXT_FORMATS } from '../schemas.ts';
 
@@ -19,6 +20,32 @@ export const EnrolReaderRequest = Type.Object(
   { additionalProperties: false },
 );
 export const ReaderChangeRequest = Type.Object({ reason: Reason }, { additionalProperties: false });
+
+/** Enrols a reader from its SAM's PEM certificate: for the API and the admin console alike. */
+export async function enrolReader(
+  deps: AppDeps,
+  context: AdminContext,
+  input: { readerId: string; samCertificate: string },
+): Promise<{ id: string; samSerial: string; samFingerprint: string }> {
+  if (deps.readers === undefined)
+    throw new ApiError('conflict', { message: 'No readers are configured on this gateway.' });
+  let der: Buffer;
+  try {
+    der = new X509Certificate(input.samCertificate).raw;
+  } catch {
+    throw new ApiError('invalid_request', {
+      message: 'samCertificate is not a PEM certificate.',
+    });
+  }
+  const certificate = deps.readers.verifier.checkSamCertificate(der, deps.now());
+  const enrolled = { id: input.readerId, ...samEnrolment(certificate.toString()) };
+  await deps.policy.admin.enrolReader(context, enrolled);
+  return {
+    id: enrolled.id,
+    samSerial: enrolled.samSerial,
+    samFingerprint: enrolled.samFingerprint,
+  };
+}
 
 export function adminReaderRoutes(deps: AppDeps): RouteSpec[] {
   return [
@@ -38,29 +65,8 @@ export function adminReaderRoutes(deps: AppDeps): RouteSpec[] {
       requestBody: EnrolReaderRequest,
       responses: { 201: { description: 'enrolled' }, ...ADMIN_ERRORS },
       handler: async (c) => {
-        const input = c.var.body;
-        if (deps.readers === undefined)
-          throw new ApiError('conflict', { message: 'No readers are configured on this gateway.' });
-        let der: Buffer;
-        try {
-          der = new X509Certificate(input.samCertificate).raw;
-        } catch {
-          throw new ApiError('invalid_request', {
-            message: 'samCertificate is not a PEM certificate.',
-          });
-        }
-        const certificate = deps.readers.verifier.checkSamCertificate(der, deps.now());
-        const enrolled = { id: input.readerId, ...samEnrolment(certificate.toString()) };
-        await deps.policy.admin.enrolReader(adminContext(c, deps), enrolled);
-        return c.json(
-          {
-            id: enrolled.id,
-            samSerial: enrolled.samSerial,
-            samFingerprint: enrolled.samFingerprint,
-            state: 'enrolled',
-          },
-          201,
-        );
+        const enrolled = await enrolReader(deps, adminContext(c, deps), c.var.body);
+        return c.json({ ...enrolled, state: 'enrolled' }, 201);
       },
     }),
     ...(['activate', 'deactivate', 'blacklist'] as const).map((action) =>

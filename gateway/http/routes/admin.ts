@@ -4,7 +4,7 @@
  * acknowledging a clock jump. Every change is audited before it is applied; nothing here can
  * touch an audit record.
  */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { Context, MiddlewareHandler } from 'hono';
 import {
   EARLIEST_DATE,
@@ -20,6 +20,7 @@ import type { GatewayEnv } from '../env.ts';
 import { ErrorResponse, STORED_TEXT_FORMATS } from '../schemas.ts';
 import { TERMINATION_REASONS, type AdminContext } from '../../services/index.ts';
 import { acknowledgeClock } from '../../services/admin/clock.ts';
+import type { AgreementView } from '../../services/admin/agreement-view.ts';
 import { defineRoute, type RouteSpec } from './route-spec.ts';
 
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
@@ -134,6 +135,26 @@ export const ADMIN_ERRORS = {
 
 const CLIENT_ID = new RegExp(PRINCIPAL_ID_PATTERN);
 
+/** Termination as the API and the admin console ask for it: `effectiveAt` a real instant. */
+export function terminateAgreement(
+  deps: AppDeps,
+  context: AdminContext,
+  input: Static<typeof TerminateRequest>,
+): Promise<AgreementView> {
+  const effectiveAt =
+    input.effectiveAt === undefined ? undefined : parseIsoInstant(input.effectiveAt);
+  if (input.effectiveAt !== undefined && effectiveAt === undefined)
+    throw new ApiError('invalid_request', {
+      message: `Field /effectiveAt must be a real time from ${EARLIEST_DATE} to ${LATEST_DATE}.`,
+    });
+  return deps.policy.admin.terminate(context, {
+    number: input.number,
+    reason: input.reason,
+    ...(input.note ? { note: input.note } : {}),
+    ...(effectiveAt === undefined ? {} : { effectiveAt }),
+  });
+}
+
 /** The client in the path must be a well-formed principal id, before the body is looked at. */
 const clientInPath: MiddlewareHandler<GatewayEnv> = async function clientInPathMiddleware(c, next) {
   const id = c.req.param('clientId');
@@ -171,23 +192,8 @@ export function adminRoutes(deps: AppDeps): RouteSpec[] {
         'Terminate an agreement (PKS Pasal 9(1), Pasal 5(2)); data stops and readers are switched off',
       requestBody: TerminateRequest,
       responses: { 200: { description: 'the agreement' }, ...ADMIN_ERRORS },
-      handler: async (c) => {
-        const input = c.var.body;
-        const effectiveAt =
-          input.effectiveAt === undefined ? undefined : parseIsoInstant(input.effectiveAt);
-        if (input.effectiveAt !== undefined && effectiveAt === undefined)
-          throw new ApiError('invalid_request', {
-            message: `Field /effectiveAt must be a real time from ${EARLIEST_DATE} to ${LATEST_DATE}.`,
-          });
-        return c.json(
-          await admin.terminate(adminContext(c, deps), {
-            number: input.number,
-            reason: input.reason,
-            ...(input.note ? { note: input.note } : {}),
-            ...(effectiveAt === undefined ? {} : { effectiveAt }),
-          }),
-        );
-      },
+      handler: async (c) =>
+        c.json(await terminateAgreement(deps, adminContext(c, deps), c.var.body)),
     }),
     defineRoute({
       method: 'POST',

@@ -6,32 +6,29 @@
  */
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import type { AuditRecord } from '../../../audit/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { CONSOLE_ROLES, type ConsolePage } from '../pages/layout.tsx';
 import { consoleDocument } from '../pages/console-document.tsx';
 import { HomePage } from '../pages/home-page.tsx';
-import { OfficerPage, type AuditSearchForm } from '../pages/officer-page.tsx';
 import { EvaluatorPage } from '../pages/evaluator-page.tsx';
-import { AdminPage } from '../pages/admin-page.tsx';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv } from '../env.ts';
-import { recordAuditUse } from './audit-use.ts';
-import { currentChainView, verifyChainFor, type ChainView } from './chain-verification.ts';
+import { verifyChainFor } from './chain-verification.ts';
+import { requireSameOrigin } from './console-search.ts';
 import {
-  FormError,
-  parseSearch,
-  readForm,
-  requireSameOrigin,
-  type ParsedSearch,
-} from './console-search.ts';
+  acknowledgeHandler,
+  exportHandler,
+  officerConsolePage,
+  searchHandler,
+  type OfficerExtra,
+} from './console-officer.tsx';
 import type { RouteSpec } from './route-spec.ts';
+import { adminConsolePage } from './console-admin.tsx';
 import { nextDueReport, type DueStatus } from '../../services/reports/due-status.ts';
 import { reportTimeZone } from '../../services/reports/report.ts';
 import { semesterOf } from '../../services/reports/semester.ts';
 import { HISTORY_LIMIT, issuedReports } from '../../services/reports/report-history.ts';
 
-const SEARCH_LIMIT = 200;
 /**
  * How long a "Verify now" post waits for the outcome before the page says it is in progress (the
  * run goes on, and the page shows its outcome once it is known).
@@ -60,37 +57,8 @@ export function consoleRoutes(deps: AppDeps): RouteSpec[] {
       agreementInForce: (instant) => deps.policy.registry.inForce(instant) !== undefined,
     });
 
-  const recentAlerts = (): AuditRecord[] =>
-    deps.auditLog.query({ type: 'security', event: 'alert', limit: 50, newest: true }).items;
-
-  const officerPage = (
-    c: Context<GatewayEnv>,
-    extra: {
-      form?: AuditSearchForm;
-      error?: string;
-      results?: readonly AuditRecord[];
-      chain?: ChainView;
-      notice?: string;
-    },
-  ) => {
-    const siem = deps.siem?.status();
-    return page(
-      c,
-      'officer',
-      'Jejak audit / Audit trail',
-      <OfficerPage
-        form={extra.form ?? { byNik: false }}
-        {...(extra.error === undefined ? {} : { error: extra.error })}
-        {...(extra.results === undefined ? {} : { results: extra.results })}
-        chain={extra.chain ?? currentChainView(deps)}
-        {...(extra.notice === undefined ? {} : { notice: extra.notice })}
-        auditWritable={deps.audit.healthy()}
-        alerts={recentAlerts()}
-        {...(siem === undefined ? {} : { siem })}
-      />,
-      extra.error === undefined ? 200 : 400,
-    );
-  };
+  const officerPage = (c: Context<GatewayEnv>, extra: OfficerExtra) =>
+    officerConsolePage(deps, c, extra);
 
   return [
     {
@@ -155,37 +123,36 @@ export function consoleRoutes(deps: AppDeps): RouteSpec[] {
         ...html,
         400: { description: 'the page with the error', contentType: 'text/html' },
       },
-      handler: async (c) => {
-        requireSameOrigin(c);
-        let search: ParsedSearch;
-        try {
-          search = parseSearch(await readForm(c));
-        } catch (error) {
-          if (error instanceof FormError) return officerPage(c, { error: error.message });
-          throw error;
-        }
-        const { form, nik } = search;
-        const subjects = nik === undefined ? undefined : deps.traceSubjects(nik);
-        const subject = subjects?.[0];
-        const filters = Object.keys(form).filter(
-          (key) => key !== 'byNik' && form[key as keyof AuditSearchForm] !== undefined,
-        );
-        if (form.byNik) filters.unshift('nik');
-        await recordAuditUse(deps, c, 'query', {
-          ...(subject === undefined ? {} : { subject }),
-          detail: { filters: filters.join(',') || 'none', via: 'console' },
-        });
-        const page = deps.auditLog.query({
-          ...(form.from === undefined ? {} : { from: new Date(form.from).toISOString() }),
-          ...(form.to === undefined ? {} : { to: new Date(form.to).toISOString() }),
-          ...(form.client === undefined ? {} : { client: form.client }),
-          ...(form.type === undefined ? {} : { type: form.type }),
-          ...(form.outcome === undefined ? {} : { outcome: form.outcome }),
-          ...(subjects === undefined ? {} : { subjects }),
-          limit: SEARCH_LIMIT,
-        });
-        return officerPage(c, { form, results: page.items });
+      handler: (c) => searchHandler(deps, c),
+    },
+    {
+      method: 'POST',
+      path: '/console/officer/export',
+      roles: CONSOLE_ROLES.officer,
+      summary:
+        'Officer console: export a search as CSV or as JSON Lines whose last line is a detached CMS signature (form post; audited first)',
+      responses: {
+        200: {
+          description: 'text/csv or application/x-ndjson',
+          contentType: 'application/x-ndjson',
+        },
+        400: { description: 'the page with the error', contentType: 'text/html' },
+        409: { description: 'no report-signing key for a signed export', contentType: 'text/html' },
       },
+      handler: (c) => exportHandler(deps, c),
+    },
+    {
+      method: 'POST',
+      path: '/console/officer/alerts/ack',
+      roles: CONSOLE_ROLES.officer,
+      summary: 'Officer console: acknowledge an alert with a note (form post; audited)',
+      responses: {
+        ...html,
+        400: { description: 'the page with the error', contentType: 'text/html' },
+        404: { description: 'no such alert', contentType: 'text/html' },
+        409: { description: 'already acknowledged', contentType: 'text/html' },
+      },
+      handler: (c) => acknowledgeHandler(deps, c),
     },
     {
       method: 'GET',
@@ -227,24 +194,10 @@ export function consoleRoutes(deps: AppDeps): RouteSpec[] {
       method: 'GET',
       path: '/console/admin',
       roles: CONSOLE_ROLES.admin,
-      summary: 'Admin console: agreements with days left, readers, clients and today’s use',
+      summary:
+        'Admin console: agreements with instruments and days left, readers, clients and today’s use, with the forms of every admin action',
       responses: html,
-      handler: (c) => {
-        const now = deps.now();
-        const usage = deps.policy.limits.usage(now);
-        return page(
-          c,
-          'admin',
-          'Administrasi / Administration',
-          <AdminPage
-            agreements={deps.policy.admin.listAgreements(now)}
-            readers={deps.policy.admin.listReaders()}
-            clients={deps.policy.admin.listClients(usage.used)}
-            upstream={{ used: usage.upstreamUsed, total: usage.upstreamTotal }}
-            dueReport={dueReportAt(now)}
-          />,
-        );
-      },
+      handler: (c) => adminConsolePage(deps, c),
     },
   ];
 }

@@ -15,6 +15,10 @@ export interface AdminContext {
   readonly principal: NonNullable<AuditEvent['principal']>;
   readonly requestId?: string;
   readonly now: number;
+  /** Where the change was made (`console`); absent from the API and the CLI. */
+  readonly via?: 'console';
+  /** The reason the console asks for every change, recorded where the action has none of its own. */
+  readonly reason?: string;
 }
 
 /** What the actions on agreements, clients and readers read and change. */
@@ -39,8 +43,13 @@ export async function recordThenApply(
     principal: context.principal,
     ...(context.requestId ? { requestId: context.requestId } : {}),
   };
+  const recorded = {
+    ...detail,
+    ...(context.reason === undefined || 'reason' in detail ? {} : { reason: context.reason }),
+    ...(context.via === undefined ? {} : { via: context.via }),
+  };
   try {
-    await audit.append({ ...entry, event, outcome: 'success', detail });
+    await audit.append({ ...entry, event, outcome: 'success', detail: recorded });
   } catch (cause) {
     throw new AuditUnavailable(cause);
   }

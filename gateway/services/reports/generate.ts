@@ -85,3 +85,23 @@ export async function generateReport(
   });
   return { report, json, signature, digest };
 }
+
+/**
+ * Signs other bytes than a report with the report-signing key (an officer's signed export of a
+ * search), under the same checks, so that the same `openssl cms -verify` accepts them. The caller
+ * records the key's use first.
+ */
+export async function signWithReportKey(
+  config: ReportInputs['config'],
+  caPem: string,
+  content: Uint8Array,
+): Promise<Uint8Array> {
+  if (config.reports === undefined)
+    throw new Error('no report-signing key is configured (reports.signingKeyFile)');
+  const certificatePem = readFileSync(config.reports.signingCertFile, 'utf8');
+  refuseOtherSigners(certificatePem, caPem, config.reports.signingCertFile);
+  return signDetached(content, {
+    certificatePem,
+    privateKeyPem: readSecretText(config.reports.signingKeyFile),
+  });
+}
