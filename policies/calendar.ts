@@ -157,6 +157,7 @@ const INDONESIAN_ZONES: Readonly<Record<string, string>> = {
   'Asia/Jakarta': 'WIB',
   'Asia/Pontianak': 'WIB',
   'Asia/Makassar': 'WITA',
+  'Asia/Ujung_Pandang': 'WITA',
   'Asia/Jayapura': 'WIT',
 };
 

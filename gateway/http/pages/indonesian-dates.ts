@@ -2,9 +2,14 @@
  * Dates and times as an Indonesian letter writes them: "1 Juli – 31 Desember 2026 (WITA)",
  * "3 Desember 2026 pukul 21.44 WITA". A period's end is exclusive in the data (the instant the
  * half ends) and inclusive on paper (its last day), so the page shows the day before. Zones are
- * named by the abbreviation of the region (WIB, WITA, WIT) and by their IANA name elsewhere.
+ * named by the abbreviation of the region (WIB, WITA, WIT) and by their offset from UTC elsewhere.
  */
-import { addDays, calendarDateIn, zoneOffsetMs } from '../../../policies/index.ts';
+import {
+  addDays,
+  calendarDateIn,
+  zoneAbbreviation,
+  zoneOffsetMs,
+} from '../../../policies/index.ts';
 
 export const INDONESIAN_MONTHS = [
   'Januari',
@@ -21,19 +26,8 @@ export const INDONESIAN_MONTHS = [
   'Desember',
 ] as const;
 
-// UU 20/1987's zones (Keppres 41/1987): west, central and east Indonesian time.
-const ZONE_ABBREVIATIONS: Readonly<Record<string, string>> = {
-  'Asia/Jakarta': 'WIB',
-  'Asia/Pontianak': 'WIB',
-  'Asia/Makassar': 'WITA',
-  'Asia/Ujung_Pandang': 'WITA',
-  'Asia/Jayapura': 'WIT',
-};
-
-/** WIB, WITA or WIT for an Indonesian zone; the IANA name for any other. */
-export function zoneAbbreviation(timeZone: string): string {
-  return ZONE_ABBREVIATIONS[timeZone] ?? timeZone;
-}
+/** WIB, WITA or WIT for an Indonesian zone (policies/calendar.ts holds the one table). */
+export { zoneAbbreviation };
 
 /** The month's Indonesian name, from "YYYY-MM" or "YYYY-MM-DD". */
 export function monthName(date: string): string {
