@@ -19,169 +19,30 @@
  *    note) must lie on the same tree: the root at that size is recomputed from the records, and
  *    a trail shorter than an anchor was cut.
  *
- * On failure it names the first bad sequence number and why.
+ * On failure it names the first bad sequence number and why. The export's format is
+ * audit/export-format.ts, its strict line parser audit/export-lines.ts and the signing-certificate
+ * check audit/verify-signers.ts; the first two are re-exported here, so callers import as before.
  */
-import { X509Certificate } from 'node:crypto';
-import { canonicalJson } from './canonical.ts';
+import type { X509Certificate } from 'node:crypto';
+import { certificateKeyId, verifyCheckpointSignature, verifyTextSignature } from './checkpoint.ts';
 import {
-  certificateKeyId,
-  verifyCheckpointSignature,
-  verifyTextSignature,
-  type SignedCheckpoint,
-} from './checkpoint.ts';
-import { isIssuedBy, isSigningCertificateFor } from '../certs/verify.ts';
-import { MerkleFrontier, type FrontierNode } from './merkle.ts';
+  EXPORT_FORMAT,
+  sealPayload,
+  UNSIGNED_FORMATS,
+  type ExportHeader,
+  type ExportLine,
+  type ExportStart,
+  type VerifyOptions,
+  type VerifyResult,
+} from './export-format.ts';
+import { ExportLineError } from './export-lines.ts';
+import { MerkleFrontier } from './merkle.ts';
 import { canonicalBody, GENESIS_HASH, hashCanonicalBody } from './record.ts';
-import { isClockCorrection, type AuditRecord } from './types.ts';
+import { isClockCorrection } from './types.ts';
+import { signingCertificate, VerificationFailure } from './verify-signers.ts';
 
-export const EXPORT_FORMAT = 'gerbang-audit-export/2';
-/** What an export's seal signs: see `sealPayload`. */
-export const SEAL_FORMAT = 'gerbang-export-seal/1';
-/** Exports of earlier versions, whose header and start marker were not signed. */
-const UNSIGNED_FORMATS = new Set(['gerbang-audit-export/1']);
-
-export interface ExportHeader {
-  readonly kind: 'header';
-  readonly format: string;
-  readonly instance: string;
-  readonly exportedAt: string;
-  readonly certificate: string;
-  /** Signing certificates retired by rotations, oldest first; `certificate` is the current. */
-  readonly previousCertificates?: readonly string[];
-}
-
-export interface ExportStart {
-  readonly kind: 'start';
-  readonly treeSize: number;
-  readonly lastHash: string;
-  readonly frontier: readonly FrontierNode[];
-}
-
-/** The last line of an export: the current audit key's signature over everything else. */
-export interface ExportSeal {
-  readonly kind: 'seal';
-  readonly records: number;
-  readonly keyId: string;
-  readonly signature: string;
-}
-
-export type ExportLine =
-  | ExportHeader
-  | ExportStart
-  | { readonly kind: 'record'; readonly record: AuditRecord }
-  | {
-      readonly kind: 'checkpoint';
-      readonly checkpoint: SignedCheckpoint;
-      /** Its RFC 3161 token (base64 DER), checked by audit/timestamps.ts. */
-      readonly timestamp?: string;
-    }
-  | ExportSeal;
-
-/** What the seal signs: the header as written, the start marker, the count and the tree head. */
-export function sealPayload(content: {
-  readonly header: ExportHeader;
-  readonly start: ExportStart | undefined;
-  readonly records: number;
-  readonly treeSize: number;
-  readonly rootHash: string;
-  readonly lastHash: string;
-}): string {
-  return canonicalJson({
-    format: SEAL_FORMAT,
-    // Interfaces lack an index signature; both are plain JSON (strings, numbers, arrays).
-    header: { ...content.header },
-    start:
-      content.start === undefined
-        ? null
-        : { ...content.start, frontier: content.start.frontier.map((node) => ({ ...node })) },
-    records: content.records,
-    treeSize: content.treeSize,
-    rootHash: content.rootHash,
-    lastHash: content.lastHash,
-  });
-}
-
-/** A tree head held outside the appliance: an earlier report's, a SIEM's, an evaluator's note. */
-export interface TreeAnchor {
-  readonly treeSize: number;
-  readonly rootHash: string;
-  /** Where it came from, for messages ("report 2026-S1", "--anchor"). */
-  readonly source: string;
-}
-
-export type VerifyResult =
-  | {
-      readonly ok: true;
-      readonly records: number;
-      readonly checkpoints: number;
-      readonly treeSize: number;
-      readonly rootHash: string;
-      readonly unsealedRecords: number;
-      /** Anchors found on this tree (the others are named in the warnings). */
-      readonly anchorsConfirmed: number;
-      readonly warnings: readonly string[];
-    }
-  | {
-      readonly ok: false;
-      readonly records: number;
-      readonly checkpoints: number;
-      readonly firstBadSeq: number;
-      readonly reason: string;
-    };
-
-export interface VerifyOptions {
-  /** The CA that must have issued the signing certificate. Without it, only internal consistency is checked. */
-  readonly caCertificatePem?: string;
-  /**
-   * An export: it must end with a checkpoint over its last record and a seal. The live store may
-   * have unsealed records, and its start marker is the signed retention anchor.
-   */
-  readonly requireFinalCheckpoint: boolean;
-  /** Tree heads held outside the appliance; each must lie on this tree. */
-  readonly anchors?: readonly TreeAnchor[];
-}
-
-class VerificationFailure extends Error {
-  readonly seq: number;
-  constructor(seq: number, reason: string) {
-    super(reason);
-    this.seq = seq;
-  }
-}
-
-/** A line that is not in the exporter's canonical form: its position and what is wrong. */
-export class ExportLineError extends SyntaxError {
-  readonly line: number;
-  constructor(line: number, reason: string) {
-    super(`line ${line}: ${reason}`);
-    this.line = line;
-  }
-}
-
-/** Parses a signing certificate of the header and checks it is an audit signer of the CA. */
-function signingCertificate(
-  pem: string,
-  options: VerifyOptions,
-  warnings: string[],
-): X509Certificate {
-  let certificate: X509Certificate;
-  try {
-    certificate = new X509Certificate(pem);
-  } catch {
-    throw new VerificationFailure(1, 'the signing certificate cannot be parsed');
-  }
-  if (!isSigningCertificateFor(certificate, 'audit'))
-    throw new VerificationFailure(1, 'the signing certificate is not an audit signing certificate');
-  const unchecked = 'the signing certificate was not checked against a CA';
-  if (options.caCertificatePem === undefined) {
-    if (!warnings.includes(unchecked)) warnings.push(unchecked);
-  } else {
-    const ca = new X509Certificate(options.caCertificatePem);
-    if (!isIssuedBy(certificate, ca))
-      throw new VerificationFailure(1, 'the signing certificate was not issued by the trusted CA');
-  }
-  return certificate;
-}
+export * from './export-format.ts';
+export { ExportLineError, parseExportLines } from './export-lines.ts';
 
 export function verifyExport(lines: Iterable<ExportLine>, options: VerifyOptions): VerifyResult {
   /** Signers by key id, in the order of their use: a key never signs after its successor. */
@@ -445,91 +306,4 @@ export function verifyExport(lines: Iterable<ExportLine>, options: VerifyOptions
     anchorsConfirmed,
     warnings,
   };
-}
-
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
-/** The fields each line kind has, and may have; anything else is not the exporter's. */
-const LINE_FIELDS: Readonly<Record<string, { required: string[]; optional: string[] }>> = {
-  header: {
-    required: ['kind', 'format', 'instance', 'exportedAt', 'certificate'],
-    optional: ['previousCertificates'],
-  },
-  start: { required: ['kind', 'treeSize', 'lastHash', 'frontier'], optional: [] },
-  record: { required: ['kind', 'record'], optional: [] },
-  checkpoint: { required: ['kind', 'checkpoint'], optional: ['timestamp'] },
-  seal: { required: ['kind', 'records', 'keyId', 'signature'], optional: [] },
-};
-const CHECKPOINT_FIELDS = [
-  'instance',
-  'treeSize',
-  'rootHash',
-  'lastHash',
-  'time',
-  'keyId',
-  'signature',
-];
-
-function checkFields(
-  value: unknown,
-  required: string[],
-  optional: string[],
-  what: string,
-): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return `${what} is not an object`;
-  const keys = Object.keys(value);
-  const unknown = keys.find((key) => !required.includes(key) && !optional.includes(key));
-  if (unknown !== undefined) return `${what} has a field the exporter does not write (${unknown})`;
-  const missing = required.find((key) => !keys.includes(key));
-  if (missing !== undefined) return `${what} lacks ${missing}`;
-  return undefined;
-}
-
-/**
- * Parses JSON Lines strictly. Each line must be exactly what the exporter writes
- * (`JSON.stringify` of the line): a duplicate key, which `JSON.parse` would silently resolve to
- * its last value while a person or another parser reads the first, changes the text and fails;
- * so do blank lines inside the file, unknown kinds and unknown fields.
- */
-export function* parseExportLines(text: string): Generator<ExportLine> {
-  const raws = text.split('\n');
-  // One final newline ends the file; nothing else may be empty.
-  if (raws.at(-1) === '') raws.pop();
-  for (const [index, raw] of raws.entries()) {
-    const number = index + 1;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw new ExportLineError(number, 'not JSON');
-    }
-    if (JSON.stringify(parsed) !== raw)
-      throw new ExportLineError(
-        number,
-        "not in the exporter's canonical form (a duplicate key, extra spaces or a changed encoding)",
-      );
-    const kind = (parsed as { kind?: unknown }).kind;
-    const fields = typeof kind === 'string' ? LINE_FIELDS[kind] : undefined;
-    if (fields === undefined)
-      throw new ExportLineError(number, `unknown line kind ${JSON.stringify(kind)}`);
-    const problem =
-      checkFields(parsed, fields.required, fields.optional, `the ${String(kind)} line`) ??
-      (kind === 'checkpoint'
-        ? checkFields(
-            (parsed as { checkpoint: unknown }).checkpoint,
-            CHECKPOINT_FIELDS,
-            [],
-            'the checkpoint',
-          )
-        : undefined);
-    if (problem !== undefined) throw new ExportLineError(number, problem);
-    const timestamp = (parsed as { timestamp?: unknown }).timestamp;
-    if (
-      timestamp !== undefined &&
-      (typeof timestamp !== 'string' || timestamp.length > 65_536 || !BASE64.test(timestamp))
-    )
-      throw new ExportLineError(number, 'the checkpoint time-stamp is not base64 DER');
-    yield parsed as ExportLine;
-  }
 }

@@ -1,0 +1,41 @@
+/**
+ * The verifier's failure and its check of the header's signing certificates (parsed, an audit
+ * signer, issued by the trusted CA). Apart from the pass over the lines (audit/verify.ts), which
+ * uses them, because certificate checking is its own concern there.
+ */
+import { X509Certificate } from 'node:crypto';
+import { isIssuedBy, isSigningCertificateFor } from '../certs/verify.ts';
+import type { VerifyOptions } from './export-format.ts';
+
+/** The first bad sequence number and why: the verifier's result when a check fails. */
+export class VerificationFailure extends Error {
+  readonly seq: number;
+  constructor(seq: number, reason: string) {
+    super(reason);
+    this.seq = seq;
+  }
+}
+/** Parses a signing certificate of the header and checks it is an audit signer of the CA. */
+export function signingCertificate(
+  pem: string,
+  options: VerifyOptions,
+  warnings: string[],
+): X509Certificate {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(pem);
+  } catch {
+    throw new VerificationFailure(1, 'the signing certificate cannot be parsed');
+  }
+  if (!isSigningCertificateFor(certificate, 'audit'))
+    throw new VerificationFailure(1, 'the signing certificate is not an audit signing certificate');
+  const unchecked = 'the signing certificate was not checked against a CA';
+  if (options.caCertificatePem === undefined) {
+    if (!warnings.includes(unchecked)) warnings.push(unchecked);
+  } else {
+    const ca = new X509Certificate(options.caCertificatePem);
+    if (!isIssuedBy(certificate, ca))
+      throw new VerificationFailure(1, 'the signing certificate was not issued by the trusted CA');
+  }
+  return certificate;
+}
