@@ -12,9 +12,15 @@
  * first, each an hour of per-minute counts and its probe run. A client that brings more new ids
  * in an hour than `newOperatorsPerHour` — rotating ids to stay under the per-operator rules, or
  * to fill the gateway's memory — is itself an anomaly (`operator_churn`).
+ *
+ * The hourly counters are hourly-counts.ts, the service-hours test service-hours.ts.
  */
-import { zoneOffsetMs } from './agreement.ts';
+import { HourlyCounts, HourlyWindow } from './hourly-counts.ts';
 import { LruMap } from './lru-map.ts';
+import { withinServiceHours, type ServiceHours } from './service-hours.ts';
+
+export { HourlyCounts } from './hourly-counts.ts';
+export { withinServiceHours, type ServiceHours } from './service-hours.ts';
 
 export interface Observation {
   readonly time: number;
@@ -32,14 +38,6 @@ export interface ProbeObservation {
   /** HMAC of the NIK's first 12 digits: same region and birth date, never reversible here. */
   readonly prefixKey: string;
   readonly serial: number;
-}
-
-export interface ServiceHours {
-  readonly timeZone: string;
-  /** ISO weekdays 1 (Monday) to 7 (Sunday). */
-  readonly days: readonly number[];
-  readonly from: string; // HH:MM
-  readonly to: string; // HH:MM, exclusive
 }
 
 export interface AnomalySettings {
@@ -85,76 +83,7 @@ export interface Alert {
   readonly detail: Readonly<Record<string, string | number>>;
 }
 
-const MINUTE_MS = 60_000;
-const HOUR_MINUTES = 60;
 const DATA_TYPES = new Set(['lookup', 'verify', 'card_read']);
-
-function minutesOf(hhmm: string): number {
-  const [h, m] = hhmm.split(':').map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
-}
-
-/** Whether `time` falls inside the service hours, in their zone. */
-export function withinServiceHours(hours: ServiceHours, time: number): boolean {
-  const local = new Date(time + zoneOffsetMs(time, hours.timeZone));
-  const weekday = ((local.getUTCDay() + 6) % 7) + 1;
-  const minutes = local.getUTCHours() * 60 + local.getUTCMinutes();
-  return (
-    hours.days.includes(weekday) &&
-    minutes >= minutesOf(hours.from) &&
-    minutes < minutesOf(hours.to)
-  );
-}
-
-/**
- * Counts within the last hour, in one-minute buckets: this minute and the 59 before it. Sixty
- * counters (240 bytes) per key instead of one per second (3,600) or one per event: a key costs
- * little however busy it is — so that the keys a client invents (operator ids) can be held by
- * the thousand — and each record costs amortised O(1). The hour is therefore exact to the minute.
- */
-export class HourlyCounts {
-  private readonly buckets = new Uint32Array(HOUR_MINUTES);
-  private total = 0;
-  private lastMinute: number;
-
-  constructor(time: number) {
-    this.lastMinute = Math.floor(time / MINUTE_MS);
-  }
-
-  /** Counts one event at `time`; the count of the hour up to the newest event seen. */
-  add(time: number): number {
-    const minute = Math.floor(time / MINUTE_MS);
-    // Expire the minutes that left the hour since the newest event (at most a full turn).
-    const elapsed = Math.min(HOUR_MINUTES, minute - this.lastMinute);
-    for (let m = this.lastMinute + 1; m <= this.lastMinute + elapsed; m++) {
-      const slot = m % HOUR_MINUTES;
-      this.total -= this.buckets[slot] ?? 0;
-      this.buckets[slot] = 0;
-    }
-    if (minute > this.lastMinute) this.lastMinute = minute;
-    // An event from a moment ago (out of order) still counts if it is within the hour.
-    if (this.lastMinute - minute < HOUR_MINUTES) {
-      const slot = minute % HOUR_MINUTES;
-      this.buckets[slot] = (this.buckets[slot] ?? 0) + 1;
-      this.total++;
-    }
-    return this.total;
-  }
-}
-
-/** Hourly counts per key, for keys the configuration bounds (client ids). */
-class HourlyWindow {
-  private readonly windows = new Map<string, HourlyCounts>();
-
-  add(key: string, time: number): number {
-    let window = this.windows.get(key);
-    if (window === undefined) {
-      window = new HourlyCounts(time);
-      this.windows.set(key, window);
-    }
-    return window.add(time);
-  }
-}
 
 /** What the detector holds about one operator id of one client. */
 interface OperatorState {
