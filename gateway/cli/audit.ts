@@ -1,24 +1,13 @@
 /**
  * `gerbang audit verify [FILE] [--ca FILE]`, `gerbang audit export --out FILE [--from T] [--to T]`,
- * `gerbang audit purge [--before T]`. Verification of a file needs no instance (an evaluator's
+ * `gerbang audit purge [--before T]`, and `gerbang audit proof` (audit-proof.ts, re-exported);
+ * what verification prints is audit-verdict.ts. Verification of a file needs no instance (an evaluator's
  * laptop will do), only the CA certificate. Commands that touch the live trail record themselves
  * in it.
  */
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import {
-  checkTimestamps,
-  consistencyProof,
-  inclusionProof,
-  parseExportLines,
-  verifyConsistency,
-  verifyExport,
-  verifyInclusion,
-  type AuditEvent,
-  type ExportLine,
-  type TimestampSummary,
-  type VerifyResult,
-} from '../../audit/index.ts';
+import { parseExportLines, verifyExport, type AuditEvent } from '../../audit/index.ts';
 import {
   DAY_MS,
   latestRetentionCutoff,
@@ -29,7 +18,10 @@ import { auditTrustAnchorPem, openAuditStore } from '../server/audit-store.ts';
 import { loadConfig } from '../config/index.ts';
 import { resolveInstance } from '../config/instance.ts';
 import { anchorsFrom } from './audit-anchors.ts';
-import { CliError, displayPath, EXIT, say, warn } from './output.ts';
+import { report, reportTimestamps, tsaCaOf, verdict } from './audit-verdict.ts';
+import { CliError, displayPath, EXIT, say } from './output.ts';
+
+export { auditProof } from './audit-proof.ts';
 
 function cliPrincipal(): NonNullable<AuditEvent['principal']> {
   return { id: `cli:${userInfo().username}`, role: 'admin', certificateFingerprint: '-' };
@@ -44,71 +36,6 @@ function parseTime(value: string | undefined, name: string): number | undefined 
       EXIT.usage,
     );
   return time;
-}
-
-/**
- * The chain's verdict, then the time-stamps' (a second pass over the same lines, only when the
- * chain verified): one verdict printed, FAILED when either fails.
- */
-async function verdict(
-  result: VerifyResult,
-  lines: () => Iterable<ExportLine>,
-  tsaCaPem: string | undefined,
-): Promise<{ result: VerifyResult; timestamps?: TimestampSummary }> {
-  if (!result.ok) return { result };
-  const timestamps = await checkTimestamps(lines(), tsaCaPem);
-  if (timestamps.ok) return { result, timestamps };
-  return {
-    result: {
-      ok: false,
-      records: result.records,
-      checkpoints: result.checkpoints,
-      firstBadSeq: timestamps.treeSize,
-      reason: timestamps.reason,
-    },
-  };
-}
-
-function reportTimestamps(
-  summary: TimestampSummary | undefined,
-  tsaCaPem: string | undefined,
-): void {
-  if (summary === undefined || !summary.ok) return;
-  if (summary.newest !== undefined)
-    say(
-      `  ${summary.checked} checkpoints time-stamped by ${summary.newest.authority} (RFC 3161): records 1..${summary.newest.treeSize} existed by ${summary.newest.genTime}`,
-    );
-  else if (tsaCaPem !== undefined && summary.timestamped === 0)
-    say('  no checkpoint carries a time-stamp');
-  for (const warning of summary.warnings) warn(`  warning: ${warning}`);
-}
-
-/** The TSA's CA: --tsa-ca, or the instance's configured one. */
-function tsaCaOf(values: { 'tsa-ca'?: string | undefined }, configuredCaFile: string | undefined) {
-  const path = values['tsa-ca'] ?? configuredCaFile;
-  return path === undefined ? undefined : readFileSync(path, 'utf8');
-}
-
-function report(result: VerifyResult, what: string): void {
-  if (result.ok) {
-    say(
-      `OK: ${what} verifies — ${result.records} records, ${result.checkpoints} signed checkpoints, tree size ${result.treeSize}, root ${result.rootHash}`,
-    );
-    say(
-      result.anchorsConfirmed > 0
-        ? `  ${result.anchorsConfirmed} anchor(s) held outside confirmed: the trail extends them`
-        : `  no anchor held outside was given: a trail cut at its end by someone holding the audit key would verify too; keep this line as one (--anchor ${result.treeSize}:${result.rootHash})`,
-    );
-    if (result.unsealedRecords > 0)
-      say(
-        `  ${result.unsealedRecords} newest records are not yet covered by a checkpoint (one is signed within the checkpoint interval)`,
-      );
-    for (const warning of result.warnings) warn(`  warning: ${warning}`);
-    return;
-  }
-  throw new CliError(
-    `FAILED: ${what} does not verify at record ${result.firstBadSeq}: ${result.reason} (${result.records} records and ${result.checkpoints} checkpoints verified before it)`,
-  );
 }
 
 /** `audit verify [FILE]`: the live trail, or an export offline (only the CA is needed). */
@@ -280,89 +207,6 @@ export async function auditPurge(values: { before: string | undefined }): Promis
         ? 'nothing to purge'
         : `purged ${purged} records (through ${throughSeq}); a signed anchor keeps the rest verifiable, and the purge is recorded under a new checkpoint`,
     );
-  } finally {
-    await store.close();
-  }
-}
-
-/** `audit proof --seq N | --old-size A [--size M]`: RFC 6962 proofs as JSON. */
-export async function auditProof(values: {
-  seq: string | undefined;
-  size: string | undefined;
-  'old-size': string | undefined;
-}): Promise<void> {
-  if ((values.seq === undefined) === (values['old-size'] === undefined))
-    throw new CliError('give either --seq or --old-size', EXIT.usage);
-  const location = resolveInstance();
-  const store = openAuditStore(loadConfig(location.configPath), location.dataDir);
-  try {
-    const checkpoints = store.checkpoints();
-    const size = values.size === undefined ? checkpoints.at(-1)?.treeSize : Number(values.size);
-    const checkpoint = checkpoints.find((c) => c.treeSize === size);
-    if (checkpoint === undefined)
-      throw new CliError(
-        `no signed checkpoint of size ${String(size)}; sizes: ${checkpoints.map((c) => c.treeSize).join(', ')}`,
-        EXIT.usage,
-      );
-    // The values first: a wrong one is a usage error whatever the trail holds.
-    const seq = values.seq === undefined ? undefined : Number(values.seq);
-    if (seq !== undefined && (!Number.isInteger(seq) || seq < 1 || seq > checkpoint.treeSize))
-      throw new CliError(`--seq must be 1-${checkpoint.treeSize}`, EXIT.usage);
-    const old =
-      values['old-size'] === undefined
-        ? undefined
-        : checkpoints.find((c) => c.treeSize === Number(values['old-size']));
-    if (values['old-size'] !== undefined && old === undefined)
-      throw new CliError('--old-size must be the size of a signed checkpoint', EXIT.usage);
-    const leaves = store.leaves(checkpoint.treeSize);
-    if (leaves === undefined)
-      throw new CliError(
-        'the records needed for this proof were purged; proofs cover records after the retention anchor',
-      );
-    const root = Buffer.from(checkpoint.rootHash, 'hex');
-    if (seq !== undefined) {
-      const proof = inclusionProof(leaves, seq - 1);
-      const leaf = leaves[seq - 1] ?? Buffer.alloc(0);
-      say(
-        JSON.stringify(
-          {
-            kind: 'inclusion',
-            seq,
-            leaf: leaf.toString('hex'),
-            checkpoint,
-            proof: proof.map((h) => h.toString('hex')),
-            verified: verifyInclusion(leaf, seq - 1, checkpoint.treeSize, proof, root),
-          },
-          null,
-          2,
-        ),
-      );
-      return;
-    }
-    if (old !== undefined) {
-      const proof = consistencyProof(leaves, old.treeSize);
-      say(
-        JSON.stringify(
-          {
-            kind: 'consistency',
-            old,
-            checkpoint,
-            proof: proof.map((h) => h.toString('hex')),
-            verified: verifyConsistency(
-              old.treeSize,
-              checkpoint.treeSize,
-              proof,
-              Buffer.from(old.rootHash, 'hex'),
-              root,
-            ),
-          },
-          null,
-          2,
-        ),
-      );
-      return;
-    }
-    throw new CliError('give either --seq or --old-size', EXIT.usage);
   } finally {
     await store.close();
   }
