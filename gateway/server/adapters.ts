@@ -4,17 +4,13 @@
  * state.db, outbox.db, the Dukcapil clients, the SIEM forwarder and the CRL. What is read from
  * files (secrets, certificates) is read first, so that a missing file fails the start before
  * anything is opened or recorded; then each store is opened, and closed in the reverse order.
+ * The adapters to other machines are prepared in remote-adapters.ts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { HttpReturnDataClient, returnDataUrl } from '../../adapters/dukcapil/data-balikan.ts';
-import {
-  DukcapilHttpClient,
-  profileProblems,
-  resolveUpstreamProfile,
-  type DukcapilClient,
-} from '../../adapters/dukcapil/index.ts';
+import type { HttpReturnDataClient } from '../../adapters/dukcapil/data-balikan.ts';
+import type { DukcapilClient } from '../../adapters/dukcapil/index.ts';
 import { openIkdProfile, type IkdProfile } from '../../adapters/ikd/index.ts';
 import { OutboxStore } from '../../adapters/sqlite/outbox.ts';
 import { StateDb } from '../../adapters/sqlite/state-db.ts';
@@ -24,18 +20,19 @@ import type { AuditEvent } from '../../audit/index.ts';
 import type { SqliteAuditStore } from '../../audit/store/index.ts';
 import { fromPem, parseCertificateDer } from '../../certs/index.ts';
 import { CrlFile } from '../../certs/revocation.ts';
-import {
-  configuredUpstreams,
-  DEFAULT_UPSTREAM,
-  readSecretBytes,
-  readSecretText,
-  type GerbangConfig,
-} from '../config/index.ts';
+import { DEFAULT_UPSTREAM, readSecretBytes, type GerbangConfig } from '../config/index.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import type { ServiceAdapters } from '../services/index.ts';
 import { CardReadVerifier } from '../services/readers/card-read-verifier.ts';
 import { auditTrustAnchorPem, openAuditStore } from './audit-store.ts';
-import { siemFeed } from './siem-feed.ts';
+import {
+  dukcapilClients,
+  openReturnDataClient,
+  siemForwarder,
+  timestampAuthority,
+} from './remote-adapters.ts';
+
+export { timestampAuthority } from './remote-adapters.ts';
 
 /** The instance's state.db; `readOnly` for `gerbang doctor`, which must change nothing. */
 export function openStateDb(dataDir: string, options: { readOnly?: boolean } = {}): StateDb {
@@ -160,82 +157,6 @@ export async function openStores(
   return { ...stores, close: () => opened.close() };
 }
 
-function upstreamObserver(metrics: GatewayMetrics, upstream: string) {
-  return {
-    // By method too: a malformed outcome (an answer the adapter cannot read) is counted apart
-    // from the outages (timeout, unavailable), per method (docs/upstream.md, "Breakers"); and by
-    // upstream name (never its URL), since each has its own breakers and quota.
-    onCall: (outcome: string, latencyMs: number, method?: string) => {
-      const name = method ?? 'unknown';
-      metrics.upstreamCalls.inc({ outcome, method: name, upstream });
-      metrics.upstreamDuration.observe({ method: name, outcome, upstream }, latencyMs / 1000);
-    },
-    onDroppedKeys: (count: number) => {
-      if (count > 0) metrics.upstreamDroppedKeys.inc(count);
-    },
-    onUnparseableValues: (count: number) => {
-      if (count > 0) metrics.upstreamUnparseable.inc(count);
-    },
-  };
-}
-
-/**
- * One Dukcapil client per configured upstream, each with its own pool, breakers and pacing; every
- * password read and every profile resolved now (a missing secret or a profile that does not fit
- * its region fails before anything opens). `given` replaces `default`'s client (tests).
- */
-function dukcapilClients(
-  config: GerbangConfig,
-  metrics: GatewayMetrics,
-  given: DukcapilClient | undefined,
-): () => Map<string, DukcapilClient> {
-  const makers = configuredUpstreams(config).map(([name, upstream]) => {
-    if (name === DEFAULT_UPSTREAM && given !== undefined) return [name, () => given] as const;
-    const password = readSecretText(upstream.passwordFile);
-    const profile = resolveUpstreamProfile(upstream.profile);
-    const problems = profileProblems(profile, upstream.region);
-    // Named, never its URL or account: the message reaches the operator's terminal and log.
-    if (problems.length > 0)
-      throw new RangeError(`upstream ${name} profile: ${problems.join('; ')}`);
-    const open = () =>
-      new DukcapilHttpClient({
-        ...upstream,
-        profile,
-        password,
-        observer: upstreamObserver(metrics, name),
-      });
-    return [name, open] as const;
-  });
-  return () => new Map(makers.map(([name, open]) => [name, open()]));
-}
-
-/**
- * The return-data client: its own URL (or `path` on the upstream host), its bearer token read now
- * from its secret file, like the upstream password, so that a missing token fails the start.
- */
-function openReturnDataClient(config: GerbangConfig): () => HttpReturnDataClient {
-  const settings = config.returnData;
-  const bearerToken =
-    settings.auth.kind === 'bearer' ? readSecretText(settings.auth.tokenFile) : undefined;
-  const url = returnDataUrl({
-    url: settings.url,
-    path: settings.path,
-    upstreamBaseUrl: config.upstream.baseUrl,
-    consumer: config.upstream.consumer,
-  });
-  return () =>
-    new HttpReturnDataClient({
-      url,
-      consumer: config.upstream.consumer,
-      idLembaga: settings.idLembaga,
-      namaLembaga: settings.namaLembaga,
-      bearerToken,
-      payload: settings.payload,
-      success: settings.success,
-      requestTimeoutMs: settings.requestTimeoutMs,
-    });
-}
-
 /** The client CA, read before anything else: without it no client is known. */
 function readClientCa(config: GerbangConfig) {
   const clientCaPem = readFileSync(config.server.clientCaFile, 'utf8');
@@ -271,47 +192,6 @@ async function openRevocation(
   });
   await revocation.refresh(true);
   return revocation;
-}
-
-/** The SIEM's certificates and key, read now; the connection is the forwarder's job. */
-function siemForwarder(config: GerbangConfig, logger: Logger) {
-  const siem = config.siem;
-  if (siem === undefined) return undefined;
-  const settings = {
-    host: siem.host,
-    port: siem.port,
-    ...(siem.serverName === undefined ? {} : { serverName: siem.serverName }),
-    ca: readFileSync(siem.caFile, 'utf8'),
-    cert: readFileSync(siem.certFile, 'utf8'),
-    key: readSecretBytes(siem.keyFile),
-    onStateChange: (state: 'connected' | 'disconnected', detail: string) => {
-      (state === 'connected' ? logger.info.bind(logger) : logger.warn.bind(logger))(
-        { event: `siem_${state}`, detail },
-        `SIEM ${state}`,
-      );
-    },
-  };
-  return (auditStore: SqliteAuditStore) =>
-    new SyslogForwarder({ ...settings, ...siemFeed(auditStore) });
-}
-
-/**
- * The configured time-stamp authority, its CA (and TLS CA) read now; undefined when none is
- * configured. The gateway's time-stamping job and the doctor's probe ask the same one.
- */
-export function timestampAuthority(
-  config: GerbangConfig,
-): (() => HttpTimestampAuthority) | undefined {
-  const tsa = config.audit.timestampAuthority;
-  if (tsa === undefined) return undefined;
-  const options = {
-    url: tsa.url,
-    caPem: readFileSync(tsa.caFile, 'utf8'),
-    ...(tsa.tlsCaFile === undefined ? {} : { tlsCaPem: readFileSync(tsa.tlsCaFile, 'utf8') }),
-    ...(tsa.policy === undefined ? {} : { policy: tsa.policy }),
-    timeoutMs: tsa.timeoutMs,
-  };
-  return () => new HttpTimestampAuthority(options);
 }
 
 /** Every adapter of a serving gateway; `upstream` replaces the Dukcapil client (tests). */
