@@ -1,181 +1,29 @@
 /**
  * A deterministic synthetic population: every NIK of valid form maps to the same plausible
  * resident for a given seed (birth date and sex come from the NIK itself, the rest from a seeded
- * PRNG), except the canary that is "not in the registry" and about one NIK in twenty.
+ * PRNG), except the canary that is "not in the registry" and about one NIK in twenty. The words
+ * it picks from are population-words.ts.
  */
 import { createHash } from 'node:crypto';
 import { checkNik } from '../../policies/nik.ts';
 import { AMBIGUOUS_NIKS, CANARY_NOT_FOUND_NIK, CANARY_RESIDENTS } from './canaries.ts';
-
-const PROVINCES: Readonly<Record<string, string>> = {
-  '11': 'ACEH',
-  '12': 'SUMATERA UTARA',
-  '13': 'SUMATERA BARAT',
-  '14': 'RIAU',
-  '15': 'JAMBI',
-  '16': 'SUMATERA SELATAN',
-  '17': 'BENGKULU',
-  '18': 'LAMPUNG',
-  '19': 'KEPULAUAN BANGKA BELITUNG',
-  '21': 'KEPULAUAN RIAU',
-  '31': 'DKI JAKARTA',
-  '32': 'JAWA BARAT',
-  '33': 'JAWA TENGAH',
-  '34': 'DAERAH ISTIMEWA YOGYAKARTA',
-  '35': 'JAWA TIMUR',
-  '36': 'BANTEN',
-  '51': 'BALI',
-  '52': 'NUSA TENGGARA BARAT',
-  '53': 'NUSA TENGGARA TIMUR',
-  '61': 'KALIMANTAN BARAT',
-  '62': 'KALIMANTAN TENGAH',
-  '63': 'KALIMANTAN SELATAN',
-  '64': 'KALIMANTAN TIMUR',
-  '65': 'KALIMANTAN UTARA',
-  '71': 'SULAWESI UTARA',
-  '72': 'SULAWESI TENGAH',
-  '73': 'SULAWESI SELATAN',
-  '74': 'SULAWESI TENGGARA',
-  '75': 'GORONTALO',
-  '76': 'SULAWESI BARAT',
-  '81': 'MALUKU',
-  '82': 'MALUKU UTARA',
-  '91': 'PAPUA',
-  '92': 'PAPUA BARAT',
-  '93': 'PAPUA SELATAN',
-  '94': 'PAPUA TENGAH',
-  '95': 'PAPUA PEGUNUNGAN',
-  '96': 'PAPUA BARAT DAYA',
-};
-
-const KNOWN_REGENCIES: Readonly<Record<string, string>> = {
-  '6474': 'KOTA BONTANG',
-  '6472': 'KOTA SAMARINDA',
-  '6471': 'KOTA BALIKPAPAN',
-  '6402': 'KABUPATEN KUTAI KARTANEGARA',
-  '3316': 'KABUPATEN BLORA',
-  '3374': 'KOTA SEMARANG',
-  '3171': 'KOTA JAKARTA SELATAN',
-  '3273': 'KOTA BANDUNG',
-  '3578': 'KOTA SURABAYA',
-  '6171': 'KOTA PONTIANAK',
-  '5171': 'KOTA DENPASAR',
-  '7371': 'KOTA MAKASSAR',
-};
-
-const REGENCY_STEMS = [
-  'SUKAMAJU',
-  'TANJUNG HARAPAN',
-  'BATU PUTIH',
-  'SUNGAI RAYA',
-  'KEDUNG JATI',
-  'PADANG SARI',
-  'MEKAR SARI',
-  'LUBUK PINANG',
-];
-const DISTRICTS = ['KOTA', 'UTARA', 'SELATAN', 'BARAT', 'TIMUR', 'TENGAH', 'PESISIR', 'HULU'];
-const VILLAGES = [
-  'SUKARAMAI',
-  'MEKARJAYA',
-  'KARANGANYAR',
-  'SIDOREJO',
-  'TELUK BAIK',
-  'LOK TUAN',
-  'GUNTUNG',
-  'KAMPUNG BARU',
-  'SATIMPO',
-  'TANJUNG LAUT',
-];
-const STREETS = [
-  'MELATI',
-  'MAWAR',
-  'ANGGREK',
-  'CEMPAKA',
-  'SUDIRMAN',
-  'DIPONEGORO',
-  'KARTINI',
-  'PAHLAWAN',
-  'MERDEKA',
-  'KAMBOJA',
-  'SEROJA',
-  'BHAYANGKARA',
-];
-const GIVEN_MALE = [
-  'AGUS',
-  'BAMBANG',
-  'DEDI',
-  'EKO',
-  'HENDRA',
-  'IRWAN',
-  'JOKO',
-  'MUHAMMAD',
-  'RUDI',
-  'SLAMET',
-  'WAHYU',
-  'YUSUF',
-  'ARIF',
-  'FAJAR',
-];
-const GIVEN_FEMALE = [
-  'AYU',
-  'DEWI',
-  'FITRI',
-  'INDAH',
-  'LESTARI',
-  'NUR',
-  'PUTRI',
-  'RATNA',
-  'SRI',
-  'WULAN',
-  'YULIANTI',
-  'ANISA',
-  'RINA',
-  'MEGA',
-];
-const FAMILY = [
-  'SAPUTRA',
-  'HIDAYAT',
-  'PRATAMA',
-  'WIBOWO',
-  'KURNIAWAN',
-  'SETIAWAN',
-  'SIREGAR',
-  'NASUTION',
-  'LUBIS',
-  'HASIBUAN',
-  'WIJAYA',
-  'SUSANTO',
-  'RAHMAN',
-  'LATIF',
-];
-const RELIGIONS = ['ISLAM', 'ISLAM', 'ISLAM', 'KRISTEN', 'KATHOLIK', 'HINDU', 'BUDHA', 'KHONGHUCU'];
-const MARITAL = ['BELUM KAWIN', 'KAWIN', 'KAWIN', 'KAWIN TERCATAT', 'CERAI HIDUP', 'CERAI MATI'];
-const OCCUPATIONS = [
-  'BELUM/TIDAK BEKERJA',
-  'MENGURUS RUMAH TANGGA',
-  'PELAJAR/MAHASISWA',
-  'PETANI/PEKEBUN',
-  'NELAYAN/PERIKANAN',
-  'KARYAWAN SWASTA',
-  'PEGAWAI NEGERI SIPIL (PNS)',
-  'WIRASWASTA',
-  'PEDAGANG',
-  'GURU',
-  'BURUH HARIAN LEPAS',
-  'SOPIR',
-  'LAINNYA',
-];
-const EDUCATION = [
-  'TIDAK/BELUM SEKOLAH',
-  'TAMAT SD/SEDERAJAT',
-  'SLTP/SEDERAJAT',
-  'SLTA/SEDERAJAT',
-  'DIPLOMA I/II',
-  'DIPLOMA IV/STRATA I',
-  'STRATA II',
-];
-const BLOOD = ['A', 'B', 'AB', 'O', 'TIDAK TAHU'];
-const FAMILY_ROLES = ['KEPALA KELUARGA', 'ISTRI', 'ANAK', 'FAMILI LAIN'];
+import {
+  BLOOD,
+  DISTRICTS,
+  EDUCATION,
+  FAMILY,
+  FAMILY_ROLES,
+  GIVEN_FEMALE,
+  GIVEN_MALE,
+  KNOWN_REGENCIES,
+  MARITAL,
+  OCCUPATIONS,
+  PROVINCES,
+  REGENCY_STEMS,
+  RELIGIONS,
+  STREETS,
+  VILLAGES,
+} from './population-words.ts';
 
 /** mulberry32: small, fast, good enough for synthetic data (and reproducible test files). */
 export function prng(seed: number): () => number {
