@@ -2,11 +2,10 @@
  * Every action of the admin API as a console form: its fields, the API's own request schema they
  * are checked against, and the same service call the API route makes. The form adds one thing,
  * a required reason, recorded with the change (`reason`, beside `via=console`) and passed on as
- * the action's own reason or note where it has one.
+ * the action's own reason or note where it has one. The agreements' forms are
+ * console-admin-agreement-actions.ts, listed first.
  */
-import { ELEMENTS } from '../../../policies/index.ts';
 import { acknowledgeClock } from '../../services/admin/clock.ts';
-import { TERMINATION_REASONS } from '../../services/index.ts';
 import {
   action,
   bodyOf,
@@ -17,28 +16,12 @@ import {
 } from './console-admin-kit.ts';
 
 export type { ActionField, ActionSection, ConsoleAction } from './console-admin-kit.ts';
-import type { AppDeps } from '../app-deps.ts';
 import { ApiError } from '../error-catalogue.ts';
 import { PRINCIPAL_ID_PATTERN } from '../../config/schema.ts';
-import {
-  AddAgreementRequest,
-  AddInstrumentRequest,
-  Iso27001Request,
-  ResumeAgreementRequest,
-  SuspendAgreementRequest,
-  SuspendRequest,
-  TerminateRequest,
-  terminateAgreement,
-} from './admin.ts';
+import { SuspendRequest } from './admin.ts';
+import { AGREEMENT_ACTIONS } from './console-admin-agreement-actions.ts';
 import { EnrolReaderRequest, ReaderChangeRequest, enrolReader } from './admin-readers.ts';
 
-const AGREEMENT: ActionField = {
-  name: 'number',
-  id: 'Nomor perjanjian',
-  en: 'agreement number',
-  kind: 'select',
-  choices: 'agreements',
-};
 const READER: ActionField = {
   name: 'readerId',
   id: 'Pembaca',
@@ -53,11 +36,6 @@ const CLIENT: ActionField = {
   kind: 'select',
   choices: 'clients',
 };
-const DATE_HINT = 'YYYY-MM-DD';
-const withReason = (fields: Fields, reason: string, map: Record<string, string>) => ({
-  ...bodyOf(fields, map),
-  reason,
-});
 
 const readerChange = (name: 'activate' | 'deactivate' | 'blacklist', id: string, en: string) =>
   action({
@@ -86,158 +64,7 @@ function clientOf(fields: Fields): string {
 }
 
 export const CONSOLE_ACTIONS: readonly ConsoleAction[] = [
-  action({
-    name: 'agreement_suspend',
-    id: 'Tangguhkan perjanjian',
-    en: 'Suspend the agreement (force majeure, PKS Pasal 6)',
-    section: 'agreements',
-    fields: [AGREEMENT],
-    schema: SuspendAgreementRequest,
-    body: (fields, reason) => withReason(fields, reason, { number: 'number' }),
-    call: (deps, context, body: { number: string; reason: string }) =>
-      deps.policy.admin.suspendAgreement(context, body),
-  }),
-  action({
-    name: 'agreement_resume',
-    id: 'Lanjutkan perjanjian',
-    en: 'Resume the agreement',
-    section: 'agreements',
-    fields: [AGREEMENT],
-    schema: ResumeAgreementRequest,
-    body: (fields, reason) => ({ ...bodyOf(fields, { number: 'number' }), note: reason }),
-    call: (deps, context, body: { number: string; note?: string }) =>
-      deps.policy.admin.resumeAgreement(context, body),
-  }),
-  action({
-    name: 'agreement_renew',
-    id: 'Perpanjang (nomor baru)',
-    en: 'Renew under a new number',
-    section: 'agreements',
-    fields: [
-      { name: 'follows', id: 'Melanjutkan', en: 'follows', kind: 'select', choices: 'agreements' },
-      { name: 'newNumber', id: 'Nomor baru', en: 'new number', kind: 'text' },
-      { name: 'signedOn', id: 'Ditandatangani', en: 'signed on', kind: 'date', hint: DATE_HINT },
-      { name: 'validFrom', id: 'Berlaku dari', en: 'valid from', kind: 'date', hint: DATE_HINT },
-      {
-        name: 'validUntil',
-        id: 'Berlaku sampai',
-        en: 'valid until',
-        kind: 'date',
-        hint: DATE_HINT,
-      },
-    ],
-    schema: AddAgreementRequest,
-    body: (fields) => ({
-      kind: 'renewal',
-      ...bodyOf(fields, {
-        number: 'newNumber',
-        follows: 'follows',
-        signedOn: 'signedOn',
-        validFrom: 'validFrom',
-        validUntil: 'validUntil',
-      }),
-    }),
-    call: (deps, context, body: Parameters<AppDeps['policy']['admin']['addAgreement']>[1]) =>
-      deps.policy.admin.addAgreement(context, body),
-  }),
-  action({
-    name: 'agreement_instrument',
-    id: 'Tambah adendum / juknis',
-    en: 'Add an addendum, Petunjuk Teknis or renewal instrument',
-    section: 'agreements',
-    fields: [
-      { ...AGREEMENT, name: 'agreement' },
-      {
-        name: 'kind',
-        id: 'Jenis',
-        en: 'kind',
-        kind: 'select',
-        choices: ['addendum', 'petunjuk_teknis', 'renewal'],
-      },
-      { name: 'instrumentNumber', id: 'Nomor dokumen', en: 'document number', kind: 'text' },
-      { name: 'signedOn', id: 'Ditandatangani', en: 'signed on', kind: 'date', optional: true },
-      { name: 'effectiveOn', id: 'Berlaku mulai', en: 'effective on', kind: 'date' },
-      { name: 'sha256', id: 'SHA-256 dokumen', en: 'document SHA-256', kind: 'text' },
-      { name: 'validUntil', id: 'Berlaku sampai', en: 'valid until', kind: 'date', optional: true },
-      {
-        name: 'elements',
-        id: 'Elemen data',
-        en: 'data elements (none: unchanged)',
-        kind: 'checkboxes',
-        choices: ELEMENTS,
-        optional: true,
-      },
-    ],
-    schema: AddInstrumentRequest,
-    body: (fields) => {
-      const elements = fields['elements'];
-      return {
-        ...bodyOf(fields, {
-          agreement: 'agreement',
-          kind: 'kind',
-          number: 'instrumentNumber',
-          signedOn: 'signedOn',
-          effectiveOn: 'effectiveOn',
-          sha256: 'sha256',
-          validUntil: 'validUntil',
-        }),
-        ...(elements === undefined
-          ? {}
-          : { elements: typeof elements === 'string' ? [elements] : elements }),
-      };
-    },
-    call: (deps, context, body: Parameters<AppDeps['policy']['admin']['addInstrument']>[1]) =>
-      deps.policy.admin.addInstrument(context, body),
-  }),
-  action({
-    name: 'agreement_iso27001',
-    id: 'Catat sertifikat ISO/IEC 27001',
-    en: 'Record the ISO/IEC 27001 certificate',
-    section: 'agreements',
-    fields: [
-      AGREEMENT,
-      { name: 'submittedOn', id: 'Diserahkan', en: 'submitted on', kind: 'date' },
-    ],
-    schema: Iso27001Request,
-    body: (fields) => bodyOf(fields, { number: 'number', submittedOn: 'submittedOn' }),
-    call: (deps, context, body: { number: string; submittedOn: string }) =>
-      deps.policy.admin.recordIso27001(context, body),
-  }),
-  action({
-    name: 'agreement_terminate',
-    id: 'Akhiri perjanjian',
-    en: 'Terminate the agreement (PKS Pasal 9(1)); readers are switched off',
-    section: 'agreements',
-    fields: [
-      AGREEMENT,
-      {
-        name: 'terminationReason',
-        id: 'Dasar',
-        en: 'ground',
-        kind: 'select',
-        choices: TERMINATION_REASONS,
-      },
-      {
-        name: 'effectiveAt',
-        id: 'Berlaku pada',
-        en: 'effective at (empty: now)',
-        kind: 'text',
-        optional: true,
-        hint: '2026-12-31T23:59+08:00',
-      },
-    ],
-    schema: TerminateRequest,
-    body: (fields, reason) => ({
-      ...bodyOf(fields, {
-        number: 'number',
-        reason: 'terminationReason',
-        effectiveAt: 'effectiveAt',
-      }),
-      note: reason,
-    }),
-    call: (deps, context, body: Parameters<typeof terminateAgreement>[2]) =>
-      terminateAgreement(deps, context, body),
-  }),
+  ...AGREEMENT_ACTIONS,
   action({
     name: 'reader_enrol',
     id: 'Daftarkan pembaca',
