@@ -21,7 +21,7 @@
  *
  * On failure it names the first bad sequence number and why. The export's format is
  * audit/export-format.ts, its strict line parser audit/export-lines.ts and the signing-certificate
- * check audit/verify-signers.ts; the first two are re-exported here, so callers import as before.
+ * check and the result of a failure audit/verify-signers.ts; the first two are re-exported here, so callers import as before.
  */
 import type { X509Certificate } from 'node:crypto';
 import { certificateKeyId, verifyCheckpointSignature, verifyTextSignature } from './checkpoint.ts';
@@ -35,11 +35,10 @@ import {
   type VerifyOptions,
   type VerifyResult,
 } from './export-format.ts';
-import { ExportLineError } from './export-lines.ts';
 import { MerkleFrontier } from './merkle.ts';
 import { canonicalBody, GENESIS_HASH, hashCanonicalBody } from './record.ts';
 import { isClockCorrection } from './types.ts';
-import { signingCertificate, VerificationFailure } from './verify-signers.ts';
+import { failureResult, signingCertificate, VerificationFailure } from './verify-signers.ts';
 
 export * from './export-format.ts';
 export { ExportLineError, parseExportLines } from './export-lines.ts';
@@ -279,22 +278,7 @@ export function verifyExport(lines: Iterable<ExportLine>, options: VerifyOptions
         `the trail ends at record ${treeSize} but ${beyond.source} anchored tree size ${beyond.treeSize}: records ${treeSize + 1}..${beyond.treeSize} were cut off`,
       );
   } catch (error) {
-    if (error instanceof VerificationFailure)
-      return { ok: false, records, checkpoints, firstBadSeq: error.seq, reason: error.message };
-    // A line that is not JSON, not in canonical form, or lacks the fields of its kind.
-    if (error instanceof SyntaxError || error instanceof TypeError) {
-      return {
-        ok: false,
-        records,
-        checkpoints,
-        firstBadSeq: treeSize + 1,
-        reason:
-          error instanceof ExportLineError
-            ? `a line of the export is malformed (${error.message})`
-            : 'a line of the export is malformed',
-      };
-    }
-    throw error;
+    return failureResult(error, { records, checkpoints, treeSize });
   }
   return {
     ok: true,
