@@ -70,6 +70,12 @@ export function createApp(deps: AppDeps): { app: Hono<GatewayEnv>; routes: reado
       principals: deps.config.principals,
       connection: deps.connection,
       revocation: deps.revocation,
+      clientRefusal: (id) => {
+        // An unreadable state.db is refused on the data path with its own code.
+        if (!deps.policy.registry.stateReadable()) return undefined;
+        const status = deps.policy.registry.clientStatus(id);
+        return status?.suspended === true ? (status.reason ?? 'suspended') : undefined;
+      },
     }),
   );
   // After the principal: what another site's page makes a browser send is refused, and recorded.

@@ -13,8 +13,16 @@ export interface Principal {
   readonly role: Role;
   readonly certificateFingerprint: string;
   readonly certificateSerial: string;
-  /** Present for role `app`. */
+  /** Present for role `app`, and for an operator: its client's. */
   readonly profile?: ClientProfile;
+  /**
+   * Role `operator`: the person, authenticated by their own certificate (its CN). `id` is then
+   * the client (app principal) the certificate is bound to, whose profile, limits and agreement
+   * apply, so that the trail, quotas and reports count the operator's requests as the client's.
+   */
+  readonly operator?: string;
+  /** An app whose profile refuses asserted operators (`requireAuthenticatedOperators`). */
+  readonly requireAuthenticatedOperators?: boolean;
 }
 
 /** The audit record of a data-path request, filled in as the request goes through the pipeline. */

@@ -22,6 +22,15 @@ export const ERROR_CATALOGUE = {
   unauthenticated: { status: 401, message: 'A valid client certificate is required.' },
   forbidden: { status: 403, message: 'This principal may not use this endpoint.' },
   client_suspended: { status: 403, message: 'This client is suspended.' },
+  operator_not_authenticated: {
+    status: 403,
+    message:
+      "This client's profile requires authenticated operators: the request must come from an operator certificate, not with an asserted X-Operator-Id.",
+  },
+  operator_mismatch: {
+    status: 403,
+    message: 'X-Operator-Id names another operator than the operator certificate.',
+  },
   purpose_not_allowed: { status: 403, message: 'The purpose is not granted to this client.' },
   field_not_allowed: { status: 403, message: 'A requested field is not granted to this client.' },
   agreement_inactive: { status: 403, message: 'No agreement with Dukcapil is in force.' },

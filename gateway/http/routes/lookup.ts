@@ -76,7 +76,7 @@ export function lookupRoute(deps: AppDeps): RouteSpec {
   return defineRoute({
     method: 'POST',
     path: '/v1/nik/lookup',
-    roles: ['app'],
+    roles: ['app', 'operator'],
     summary: 'Look up a resident by NIK; returns the granted elements only',
     auditType: 'lookup',
     requestBody: LookupRequest,

@@ -82,7 +82,7 @@ export function returnDataRoutes(deps: AppDeps): RouteSpec[] {
     defineRoute({
       method: 'POST',
       path: '/v1/return-data',
-      roles: ['app'],
+      roles: ['app', 'operator'],
       summary:
         'Queue return data (NPWPD and tax types) for a NIK; idempotent under Idempotency-Key',
       auditType: 'return_data',
@@ -151,6 +151,7 @@ export function returnDataRoutes(deps: AppDeps): RouteSpec[] {
         const delivery = outcome.delivery;
         draft.outcome = 'success';
         draft.detail = {
+          ...draft.detail,
           delivery: delivery.id,
           repeat: outcome.kind === 'existing',
           jenisPajak: body.jenis_pajak.join(','),
@@ -192,7 +193,7 @@ export function returnDataRoutes(deps: AppDeps): RouteSpec[] {
     {
       method: 'GET',
       path: '/v1/return-data/:id',
-      roles: ['app'],
+      roles: ['app', 'operator'],
       summary: 'The status of a return-data delivery (only to the client that submitted it)',
       responses: {
         200: { description: 'status', schema: DeliveryStatus },

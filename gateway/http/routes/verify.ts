@@ -50,7 +50,7 @@ export function verifyRoute(deps: AppDeps): RouteSpec {
   return defineRoute({
     method: 'POST',
     path: '/v1/nik/verify',
-    roles: ['app'],
+    roles: ['app', 'operator'],
     summary:
       'Verify claimed elements of a resident; returns {match} per claim, no score and no values',
     auditType: 'verify',
