@@ -25,7 +25,13 @@ const LAYERS = [
 const OUTSIDE_THE_PRODUCT = ['./test', './bench'];
 
 /** Services and HTTP see an adapter only through its port: the interfaces and errors it promises. */
-const PORTS = ['./dukcapil/port.ts', './sqlite/port.ts', './pcsc/profile.ts', './tsa/port.ts'];
+const PORTS = [
+  './dukcapil/port.ts',
+  './sqlite/port.ts',
+  './pcsc/profile.ts',
+  './tsa/port.ts',
+  './ikd/port.ts',
+];
 
 /** A folder's files, or (for `./audit/*.ts`) the files directly in it, as a target glob. */
 const asTarget = (path) => (path.endsWith('.ts') ? path : `${path}/**`);
