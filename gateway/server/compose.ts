@@ -7,6 +7,8 @@ import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { DukcapilClient } from '../../adapters/dukcapil/index.ts';
 import type { RevocationChecker } from '../../certs/revocation.ts';
+import type { IkdProfile } from '../../adapters/ikd/port.ts';
+import { createPortalServices } from '../services/portal/index.ts';
 import { DEFAULT_UPSTREAM, type GerbangConfig } from '../config/index.ts';
 import { createApp } from '../http/app.ts';
 import type { AppDeps } from '../http/app-deps.ts';
@@ -36,6 +38,8 @@ export interface AppEdges {
   readonly revocation: RevocationChecker;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
+  /** The IKD profile that reads digital-ID presentations at the portal, when `ikd` is configured. */
+  readonly ikd?: IkdProfile | undefined;
   /**
    * Verifies the whole trail off the event loop (the server's: a worker thread). Without one the
    * store verifies itself in this thread: for in-process tests, whose trails are small.
@@ -83,6 +87,7 @@ export function composeGateway(
     chainVerification,
     ...requestEdges,
     upstreams,
+    portal: createPortalServices(),
     now: clock.wall,
     ...overrides,
   };
