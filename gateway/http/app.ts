@@ -24,6 +24,7 @@ import { readerRoutes } from './routes/readers.ts';
 import { returnDataRoutes } from './routes/return-data.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { consoleRoutes } from './routes/console.tsx';
+import { portalRoutes } from './routes/portal.tsx';
 import { alertsRoute } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -49,6 +50,7 @@ export function buildRoutes(deps: AppDeps): RouteSpec[] {
     ...readerRoutes(deps),
     ...adminReaderRoutes(deps),
     ...consoleRoutes(deps),
+    ...portalRoutes(deps),
   ];
   routes.push(openApiRoute(() => routes, GATEWAY_VERSION));
   return routes;

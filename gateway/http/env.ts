@@ -7,6 +7,7 @@ import type { ClientProfile } from '../../policies/index.ts';
 import type { Role } from '../config/index.ts';
 import type { CardReadVerifier } from '../services/readers/card-read-verifier.ts';
 import type { NonceStore } from '../services/readers/nonces.ts';
+import type { ApiError } from './error-catalogue.ts';
 
 export interface Principal {
   readonly id: string;
@@ -59,5 +60,10 @@ export interface GatewayEnv {
     audit?: AuditDraft;
     /** Set on reader routes, by their guard. */
     reader?: ActiveReader;
+    /**
+     * A page route's rendering of a refusal (the clerk portal: the page again, with the error);
+     * the error handler uses it instead of the JSON body.
+     */
+    renderError?: (error: ApiError) => Response;
   };
 }

@@ -10,6 +10,16 @@ export const ERROR_CATALOGUE = {
   },
   invalid_nik: { status: 400, message: 'The NIK is not a valid 16-digit NIK.' },
   invalid_npwpd: { status: 400, message: 'The NPWPD does not match the configured format.' },
+  ikd_invalid: {
+    status: 400,
+    message:
+      'The IKD (digital ID) presentation is refused: not valid, expired, unknown or used already.',
+  },
+  intake_expired: {
+    status: 400,
+    message:
+      'The card read or lookup this form refers to is no longer held (held for minutes, used once): read the card or look up again.',
+  },
   invalid_card: { status: 400, message: 'The card data does not carry a valid issuer signature.' },
   invalid_jenis_pajak: {
     status: 400,

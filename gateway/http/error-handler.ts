@@ -7,10 +7,25 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { ApiError, errorBody } from './error-catalogue.ts';
 import { toApiError } from './error-mapping.ts';
 import type { GatewayEnv } from './env.ts';
+import { portalRefusal } from './pages/portal-layout.tsx';
+
+/** A browser at the clerk portal is answered with a page, the API's clients with JSON. */
+function wantsPortalPage(c: Context<GatewayEnv>): boolean {
+  return c.req.path.startsWith('/portal/') && (c.req.header('accept') ?? '').includes('text/html');
+}
 
 function respond(c: Context<GatewayEnv>, error: ApiError): Response {
   const requestId = c.get('requestId');
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+  const render = c.var.renderError;
+  if (render !== undefined) return render(error);
+  if (wantsPortalPage(c))
+    return portalRefusal(c, {
+      status: error.status,
+      code: error.code,
+      message: error.publicMessage,
+      requestId,
+    });
   return c.json(errorBody(error.code, requestId, error.publicMessage), error.status as 400);
 }
 

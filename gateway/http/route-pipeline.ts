@@ -45,6 +45,7 @@ export function routePipeline(
   if (route.requiresOperator) chain.push(requireOperator());
   chain.push(...(route.guards ?? []));
   if (route.requestBody) chain.push(checkBody(route.requestBody, route.schemaErrorCodes));
+  if (route.formBody) chain.push(checkBody(route.formBody, route.schemaErrorCodes));
   if (route.query)
     chain.push(checkQuery(route.query, route.schemaErrorCodes, route.refuseRepeatedQuery));
   return chain;

@@ -35,7 +35,7 @@ const DeliveryStatus = Type.Object(
   { title: 'DeliveryStatus' },
 );
 
-function codeFor(
+export function returnDataErrorCode(
   path: string,
   keyword: string,
 ): 'invalid_nik' | 'invalid_npwpd' | 'invalid_jenis_pajak' | undefined {
@@ -56,7 +56,7 @@ export function returnDataRoutes(deps: AppDeps): RouteSpec[] {
       auditType: 'return_data',
       auditEvent: 'submitted',
       requestBody: ReturnDataRequest,
-      schemaErrorCodes: codeFor,
+      schemaErrorCodes: returnDataErrorCode,
       requiresOperator: true,
       responses: {
         202: {
