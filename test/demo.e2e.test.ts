@@ -255,6 +255,34 @@ describe('gerbang CLI', () => {
     }
   });
 
+  it("config check exits 78 when an IKD issuer key is a private key, naming its path; the demo's issuer is a test issuer", () => {
+    const config = JSON.parse(readFileSync(join(dataDir, 'gerbang.json'), 'utf8')) as {
+      ikd: { issuerKeys: { id: string; publicKeyFile: string }[] };
+    };
+    const privateKey = join(dataDir, 'pki/ikd-issuer/demo-ikd-1.key');
+    config.ikd.issuerKeys = [{ id: 'demo-ikd-1', publicKeyFile: privateKey }];
+    // Beside the real one, so that its relative paths (secrets, PKI) resolve as the demo's do.
+    const path = join(dataDir, 'ikd-broken.json');
+    writeFileSync(path, JSON.stringify(config), { mode: 0o600 });
+    try {
+      const result = run(['config', 'check'], { GERBANG_DATA_DIR: dataDir, GERBANG_CONFIG: path });
+      expect(result.status).toBe(78);
+      expect(result.stderr).toContain(`configuration ${path} is invalid`);
+      expect(result.stderr).toContain(
+        `/ikd/issuerKeys/0/publicKeyFile: ${privateKey} is a private key; give the issuer public key only`,
+      );
+      expect(result.stderr).not.toContain(readFileSync(privateKey, 'utf8').split('\n')[1]);
+    } finally {
+      rmSync(path, { force: true });
+    }
+    const present = run(['ikd', 'present', '--nik', '6474015709900001'], {
+      GERBANG_DATA_DIR: dataDir,
+    });
+    expect(present.status, present.stderr).toBe(0);
+    expect(present.stderr).toMatch(/TEST IKD issuer .*not an IKD/);
+    expect(present.stdout).toMatch(/^IKD1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{86}\n$/);
+  });
+
   it('serve refuses a world-readable secret and names it', () => {
     const secret = join(dataDir, 'secrets/upstream-password');
     chmodSync(secret, 0o644);

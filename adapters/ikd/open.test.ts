@@ -43,25 +43,27 @@ describe('openIkdProfile', () => {
     const p384 = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey;
     expect(() =>
       openIkdProfile(settings([{ id: 'r-1', publicKeyFile: pem('r.pem', rsa) }])),
-    ).toThrow(/ikd issuer key r-1: .*r\.pem: .*neither Ed25519 nor ECDSA P-256/);
+    ).toThrow(
+      /\/ikd\/issuerKeys\/0\/publicKeyFile: .*r\.pem is neither an Ed25519 nor an ECDSA P-256 key/,
+    );
     expect(() =>
       openIkdProfile(settings([{ id: 'e-1', publicKeyFile: pem('e.pem', p384) }])),
-    ).toThrow(/neither Ed25519 nor ECDSA P-256/);
+    ).toThrow(/neither an Ed25519 nor an ECDSA P-256 key/);
   });
 
   it('refuses a missing file, a private key, a file that is no key, and an unknown profile', () => {
     expect(() =>
       openIkdProfile(settings([{ id: 'k-1', publicKeyFile: join(dir, 'none.pem') }])),
-    ).toThrow(/ikd issuer key k-1: .*none\.pem cannot be read \(ENOENT\)/);
+    ).toThrow(/\/ikd\/issuerKeys\/0\/publicKeyFile: .*none\.pem cannot be read \(ENOENT\)/);
     const secret = join(dir, 'private.pem');
     writeFileSync(secret, issuer.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     expect(() => openIkdProfile(settings([{ id: 'k-1', publicKeyFile: secret }]))).toThrow(
-      /is a private key; give the public key/,
+      /is a private key; give the issuer public key only/,
     );
     const junk = join(dir, 'junk.pem');
     writeFileSync(junk, 'not a key');
     expect(() => openIkdProfile(settings([{ id: 'k-1', publicKeyFile: junk }]))).toThrow(
-      /cannot be read/,
+      /junk\.pem is not a PEM public key/,
     );
     expect(() => openIkdProfile(settings([], 'dukcapil-ikd'))).toThrow(
       /profile dukcapil-ikd is not known/,

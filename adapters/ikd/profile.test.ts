@@ -8,6 +8,7 @@ import {
   ikdPayload,
   ikdPresentation,
   signIkdPayloadText,
+  testIkdProfile,
 } from '../../test/helpers/ikd.ts';
 
 const NIK = '6474015709900001'; // canary
@@ -151,9 +152,18 @@ describe('GerbangIkdProfile', () => {
   });
 });
 
+describe('testIkdProfile (for in-process apps)', () => {
+  it('reads what it presents, for five minutes and not after', () => {
+    const ikd = testIkdProfile();
+    expect(problemOf(ikd.profile.read(ikd.present(NIK, NOW), at(299)))).toBe('ok');
+    expect(problemOf(ikd.profile.read(ikd.present(NIK, NOW), at(330)))).toBe('expired');
+    expect(problemOf(profile.read(ikd.present(NIK, NOW), NOW))).toBe('unknown_key');
+  });
+});
+
 describe('GerbangIkdProfile issuer keys', () => {
   it('takes Ed25519 and P-256 public keys only', () => {
-    expect(() => profileWith({ 'k-1': issuer.privateKey })).toThrow(/not a public key/);
+    expect(() => profileWith({ 'k-1': issuer.privateKey })).toThrow(/k-1 is not a public key/);
     const { publicKey } = ikdIssuerKeys('ed25519');
     expect(() => profileWith({ 'bad id!': publicKey })).toThrow(/not a valid id/);
   });

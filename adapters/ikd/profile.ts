@@ -8,14 +8,16 @@
  */
 import { verify, type KeyObject } from 'node:crypto';
 import { isValidNik } from '../../policies/index.ts';
+import { ikdIssuerKeyProblem } from '../../gateway/config/ikd-keys.ts';
+import { IKD_KEY_ID_PATTERN as KEY_ID, IKD_PROFILE } from '../../gateway/config/schema.ts';
 import type { IkdProblem, IkdProfile, IkdReading } from './port.ts';
 
-export const IKD_PROFILE_NAME = 'gerbang-ikd-1';
+export const IKD_PROFILE_NAME = IKD_PROFILE;
 export const IKD_PREFIX = 'IKD1.';
 export const IKD_VERSION = 1;
 /** Far above what the profile produces (about 300 characters): more is not a presentation. */
 export const IKD_MAX_LENGTH = 1024;
-export const IKD_KEY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const IKD_KEY_ID_PATTERN = new RegExp(KEY_ID);
 const NONCE_PATTERN = /^[A-Za-z0-9_-]{22,43}$/;
 const SHAPE = /^IKD1\.([A-Za-z0-9_-]{1,1000})\.([A-Za-z0-9_-]{1,200})$/;
 
@@ -139,9 +141,6 @@ export class GerbangIkdProfile implements IkdProfile {
 /** Only the two algorithms of the profile: any other key is a configuration mistake. */
 export function assertIssuerKey(id: string, key: KeyObject): void {
   if (!IKD_KEY_ID_PATTERN.test(id)) throw new Error(`IKD issuer key id ${id} is not a valid id`);
-  if (key.type !== 'public') throw new Error(`IKD issuer key ${id} is not a public key`);
-  const p256 =
-    key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
-  if (key.asymmetricKeyType !== 'ed25519' && !p256)
-    throw new Error(`IKD issuer key ${id} is neither Ed25519 nor ECDSA P-256`);
+  const problem = ikdIssuerKeyProblem(key);
+  if (problem !== undefined) throw new Error(`IKD issuer key ${id} ${problem}`);
 }

@@ -7,7 +7,12 @@
  * evidence, operations, clients); this file puts them in the order of the top-level help.
  */
 import type { Command } from './command.ts';
-import { READER_COMMANDS, VCARD_COMMANDS, VERIFY_BATCH_COMMAND } from './commands/clients.ts';
+import {
+  IKD_COMMANDS,
+  READER_COMMANDS,
+  VCARD_COMMANDS,
+  VERIFY_BATCH_COMMAND,
+} from './commands/clients.ts';
 import { AUDIT_COMMANDS, REPORT_COMMANDS, RETENTION_COMMANDS } from './commands/evidence.ts';
 import {
   CONFIG_COMMANDS,
@@ -32,6 +37,7 @@ export const COMMANDS: readonly Command[] = [
   AUDIT_COMMANDS,
   ADMIN_COMMANDS,
   VCARD_COMMANDS,
+  IKD_COMMANDS,
   READER_COMMANDS,
   RETURN_DATA_COMMANDS,
   REPORT_COMMANDS,

@@ -41,6 +41,9 @@ vi.mock('./health.ts', () => {
 vi.mock('./doctor/command.ts', () => {
   throw new Error('doctor.ts was loaded');
 });
+vi.mock('./ikd.ts', () => {
+  throw new Error('ikd.ts was loaded');
+});
 vi.mock('./verify-batch.ts', () => {
   throw new Error('verify-batch.ts was loaded');
 });

@@ -5,6 +5,7 @@ export {
   DEFAULT_UPSTREAM,
   UPSTREAM_NAME_PATTERN,
   type UpstreamConfig,
+  type IkdConfig,
   type GerbangConfig,
   type PrincipalConfig,
   type ClientProfileConfig,
@@ -23,5 +24,6 @@ export {
   upstreamNames,
 } from './load.ts';
 export { configuredUpstreams, upstreamNamed, upstreamReservations } from './upstreams.ts';
+export { readIkdIssuerKeys, ikdIssuerKeyProblem } from './ikd-keys.ts';
 export { locateInstance, type InstanceLocation } from './instance.ts';
 export { readSecretText, readSecretBytes, checkSecretFile, SecretError } from './secrets.ts';

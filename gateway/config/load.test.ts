@@ -1,4 +1,5 @@
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,6 +21,8 @@ function instance(mutate: (config: Record<string, unknown>) => void = () => unde
   const config = JSON.parse(
     JSON.stringify(demoConfig(8443, 8081, DEMO_AGREEMENT.signedOn)),
   ) as Record<string, unknown>;
+  // The demo's IKD issuer key is made by the demo builder; these tests add `ikd` themselves.
+  delete config['ikd'];
   mutate(config);
   writeFileSync(join(dir, 'gerbang.json'), JSON.stringify(config));
   mkdirSync(join(dir, 'pki'));
@@ -175,6 +178,120 @@ describe('loadConfig', () => {
       /secret file .*upstream-password is accessible by group or others \(mode 0640\); run: chmod 600/,
     );
     expect(problems.join('')).not.toContain('secret\n');
+  });
+});
+
+describe('the ikd section', () => {
+  /** The demo configuration with an `ikd` section over `keys` (file name → key), written beside it. */
+  function withIkd(
+    keys: Record<string, KeyObject | string>,
+    section: Record<string, unknown> = {},
+  ): string {
+    const path = instance((c) => {
+      c['ikd'] = {
+        issuerKeys: Object.keys(keys).map((name, i) => ({
+          id: `ikd-${String(i + 1)}`,
+          publicKeyFile: `ikd/${name}`,
+        })),
+        ...section,
+      };
+    });
+    mkdirSync(join(path, '..', 'ikd'));
+    for (const [name, key] of Object.entries(keys))
+      writeFileSync(
+        join(path, '..', 'ikd', name),
+        typeof key === 'string' ? key : key.export({ type: 'spki', format: 'pem' }),
+      );
+    return path;
+  }
+  const ed25519 = generateKeyPairSync('ed25519');
+  const p256 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+
+  it('is optional, and fills the profile and its limits, resolving key files', () => {
+    expect(loadConfig(instance()).ikd).toBeUndefined();
+    const path = withIkd({ 'a.pem': ed25519.publicKey, 'b.pem': p256.publicKey });
+    expect(loadConfig(path).ikd).toEqual({
+      profile: 'gerbang-ikd-1',
+      issuerKeys: [
+        { id: 'ikd-1', publicKeyFile: join(path, '..', 'ikd/a.pem') },
+        { id: 'ikd-2', publicKeyFile: join(path, '..', 'ikd/b.pem') },
+      ],
+      maxClockSkewSeconds: 30,
+      maxValiditySeconds: 300,
+    });
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    [
+      'an unknown profile',
+      { profile: 'dukcapil-ikd' },
+      /^\/ikd\/profile must be equal to constant$/,
+    ],
+    ['no key', { issuerKeys: [] }, /^\/ikd\/issuerKeys must NOT have fewer than 1 items$/],
+    [
+      'a key id of another form',
+      { issuerKeys: [{ id: 'a b', publicKeyFile: 'x.pem' }] },
+      /^\/ikd\/issuerKeys\/0\/id must match pattern/,
+    ],
+    [
+      'an unknown member',
+      { privateKeyFile: 'x.pem' },
+      /^\/ikd must NOT have additional properties \(privateKeyFile\)$/,
+    ],
+    [
+      'a skew above 5 minutes',
+      { maxClockSkewSeconds: 301 },
+      /^\/ikd\/maxClockSkewSeconds must be <= 300$/,
+    ],
+    [
+      'a validity above an hour',
+      { maxValiditySeconds: 3601 },
+      /^\/ikd\/maxValiditySeconds must be <= 3600$/,
+    ],
+    [
+      'two keys under one id',
+      {
+        issuerKeys: [
+          { id: 'k', publicKeyFile: 'a.pem' },
+          { id: 'k', publicKeyFile: 'b.pem' },
+        ],
+      },
+      /^\/ikd\/issuerKeys\/1\/id is the id of an earlier key$/,
+    ],
+  ])('names the path of %s', (_name, section, expected) => {
+    const problems = problemsOf(withIkd({ 'a.pem': ed25519.publicKey }, section));
+    expect(
+      problems.some((p) => expected.test(p)),
+      problems.join('\n'),
+    ).toBe(true);
+  });
+
+  it.each<[string, KeyObject | string, RegExp]>([
+    [
+      'a private key',
+      ed25519.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      /is a private key; give the issuer public key only$/,
+    ],
+    [
+      'an RSA key',
+      generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey,
+      /is neither an Ed25519 nor an ECDSA P-256 key$/,
+    ],
+    ['a text that is no key', 'hello', /is not a PEM public key$/],
+  ])('refuses %s as an issuer key, naming the key file', (_name, key, expected) => {
+    const problems = problemsOf(withIkd({ 'a.pem': key }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^\/ikd\/issuerKeys\/0\/publicKeyFile: \/.*\/ikd\/a\.pem /);
+    expect(problems[0]).toMatch(expected);
+  });
+
+  it('refuses a missing key file', () => {
+    const path = instance((c) => {
+      c['ikd'] = { issuerKeys: [{ id: 'k', publicKeyFile: 'none.pem' }] };
+    });
+    expect(problemsOf(path)).toEqual([
+      `/ikd/issuerKeys/0/publicKeyFile: ${join(path, '..', 'none.pem')} cannot be read (ENOENT)`,
+    ]);
   });
 });
 

@@ -17,6 +17,7 @@ import {
   type GerbangConfig,
 } from './schema.ts';
 import { checkSecretFile, resolveSecretPath, SecretError } from './secrets.ts';
+import { readIkdIssuerKeys } from './ikd-keys.ts';
 import { returnDataProblems } from './return-data-checks.ts';
 import { configuredUpstreams, upstreamNames, upstreamReservations } from './upstreams.ts';
 
@@ -122,6 +123,11 @@ function semanticProblems(config: GerbangConfig): string[] {
     problems.push('/returnData/npwpdPattern is not a valid regular expression');
   }
   problems.push(...returnDataProblems(config.returnData));
+  const keyIds = new Set<string>();
+  config.ikd?.issuerKeys.forEach(({ id }, i) => {
+    if (keyIds.has(id)) problems.push(`/ikd/issuerKeys/${i}/id is the id of an earlier key`);
+    keyIds.add(id);
+  });
   return problems;
 }
 
@@ -216,6 +222,17 @@ function resolvePaths(config: GerbangConfig, baseDir: string): GerbangConfig {
             ...(config.readers.samCrlFile === undefined
               ? {}
               : { samCrlFile: file(config.readers.samCrlFile) }),
+          },
+        }),
+    ...(config.ikd === undefined
+      ? {}
+      : {
+          ikd: {
+            ...config.ikd,
+            issuerKeys: config.ikd.issuerKeys.map((key) => ({
+              ...key,
+              publicKeyFile: file(key.publicKeyFile),
+            })),
           },
         }),
     ...(config.siem === undefined
@@ -351,6 +368,10 @@ export function loadConfig(path: string, options: { checkSecrets?: boolean } = {
   } catch (error) {
     if (error instanceof SecretError) throw new ConfigError(path, [error.message]);
     throw error;
+  }
+  if (config.ikd !== undefined) {
+    const keys = readIkdIssuerKeys(config.ikd.issuerKeys);
+    if (!keys.ok) throw new ConfigError(path, keys.problems);
   }
   return config;
 }

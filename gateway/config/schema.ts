@@ -45,6 +45,9 @@ export const PRINCIPAL_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
 /** An upstream's name in `upstreams` and in an agreement's `upstream`: one safe identifier. */
 export const UPSTREAM_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
 export const PURPOSE_PATTERN = '^[a-z0-9][a-z0-9-]{0,63}$';
+/** The IKD profile the gateway knows (adapters/ikd), and its issuer key ids. */
+export const IKD_PROFILE = 'gerbang-ikd-1';
+export const IKD_KEY_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
 
 const ClientProfile = Type.Object(
   {
@@ -438,6 +441,29 @@ export const ConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /**
+     * IKD (digital ID) presentations, read by the clerk portal: the project's own QR profile
+     * (docs/ikd-profile.md) and the issuers' public keys. Absent: no IKD intake.
+     */
+    ikd: Type.Optional(
+      Type.Object(
+        {
+          profile: Type.Literal(IKD_PROFILE, { default: IKD_PROFILE }),
+          /** Several at once for an issuer's key rotation. PEM public keys, never private. */
+          issuerKeys: Type.Array(
+            Type.Object(
+              { id: Type.String({ pattern: IKD_KEY_ID_PATTERN }), publicKeyFile: Path },
+              { additionalProperties: false },
+            ),
+            { minItems: 1, maxItems: 16 },
+          ),
+          maxClockSkewSeconds: Type.Integer({ minimum: 0, maximum: 300, default: 30 }),
+          /** The longest validity a presentation may claim: a short one limits a screenshot. */
+          maxValiditySeconds: Type.Integer({ minimum: 30, maximum: 3600, default: 300 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     returnData: Type.Object(
       {
         /**
@@ -534,3 +560,4 @@ export type PrincipalConfig = Static<typeof Principal>;
 export type ClientProfileConfig = Static<typeof ClientProfile>;
 export type AgreementConfig = Static<typeof AgreementSchema>;
 export type UpstreamConfig = Static<typeof UpstreamSchema>;
+export type IkdConfig = NonNullable<GerbangConfig['ikd']>;

@@ -7,6 +7,7 @@ import type {
   SubjectTracer,
 } from '../../audit/index.ts';
 import type { DukcapilClient } from '../../adapters/dukcapil/port.ts';
+import type { IkdProfile } from '../../adapters/ikd/port.ts';
 import type { GerbangConfig } from '../config/index.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import type { PolicyServices } from '../services/index.ts';
@@ -16,7 +17,6 @@ import type { GeneratedReport } from '../services/reports/generate.ts';
 import type { Period } from '../services/reports/report.ts';
 import type { CardReadVerifier } from '../services/readers/card-read-verifier.ts';
 import type { ConnectionInfo } from './peer.ts';
-import type { IkdProfile } from '../../adapters/ikd/port.ts';
 import type { PortalServices } from '../services/portal/index.ts';
 import type { RevocationChecker } from '../../certs/revocation.ts';
 import type { ChainVerification } from '../services/audit-verification/chain-verification.ts';
@@ -71,6 +71,12 @@ export interface AppDeps {
   /** Present when `readers` is configured. */
   readonly readers?:
     { readonly verifier: CardReadVerifier; readonly nonces: NonceStore } | undefined;
+  /**
+   * Reads IKD (digital ID) presentations, when `ikd` is configured (docs/ikd-profile.md): the
+   * NIK of a checked presentation, or a code saying why not. Replay within a presentation's
+   * validity is the caller's to refuse (the reading gives its nonce and expiry).
+   */
+  readonly ikd?: IkdProfile | undefined;
   /** The SIEM forwarder, when `siem` is configured (its state is shown to officers). */
   readonly siem?:
     | {
@@ -79,8 +85,6 @@ export interface AppDeps {
     | undefined;
   /** The clerk portal's short-lived memory: NIK tickets, card reads to pick up, IKD nonces. */
   readonly portal: PortalServices;
-  /** Reads IKD (digital ID) presentations at the portal; absent when `ikd` is not configured. */
-  readonly ikd?: IkdProfile | undefined;
   /** Wall clock in epoch milliseconds; injectable so that agreement boundaries can be tested. */
   readonly now: () => number;
 }

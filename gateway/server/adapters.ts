@@ -15,6 +15,7 @@ import {
   resolveUpstreamProfile,
   type DukcapilClient,
 } from '../../adapters/dukcapil/index.ts';
+import { openIkdProfile, type IkdProfile } from '../../adapters/ikd/index.ts';
 import { OutboxStore } from '../../adapters/sqlite/outbox.ts';
 import { StateDb } from '../../adapters/sqlite/state-db.ts';
 import { SyslogForwarder } from '../../adapters/syslog/index.ts';
@@ -63,6 +64,8 @@ export interface GatewayAdapters extends StoreAdapters {
   readonly siem: SyslogForwarder | undefined;
   /** The RFC 3161 time-stamp authority, when configured. */
   readonly timestampAuthority: HttpTimestampAuthority | undefined;
+  /** IKD presentations, when `ikd` is configured: the issuer keys read now. */
+  readonly ikd: IkdProfile | undefined;
 }
 
 /** Closers of what is open so far, run last-opened first (at close, or when a later step fails). */
@@ -335,6 +338,7 @@ export async function openAdapters(
   const openReturnData = openReturnDataClient(config);
   const openTimestampAuthority = timestampAuthority(config);
   const cardReads = config.readers === undefined ? undefined : new CardReadVerifier(config.readers);
+  const ikd = config.ikd === undefined ? undefined : openIkdProfile(config.ikd);
   const opened = new OpenedSoFar();
   // Opened on first use: no file is touched until the trail has recorded the start.
   const outbox = opened.add(openOutbox(dataDir), (store) => {
@@ -363,6 +367,7 @@ export async function openAdapters(
     siem,
     timestampAuthority: tsa,
     cardReads,
+    ikd,
     close: () => opened.close(),
   };
 }

@@ -6,8 +6,8 @@
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { DukcapilClient } from '../../adapters/dukcapil/index.ts';
-import type { RevocationChecker } from '../../certs/revocation.ts';
 import type { IkdProfile } from '../../adapters/ikd/port.ts';
+import type { RevocationChecker } from '../../certs/revocation.ts';
 import { createPortalServices } from '../services/portal/index.ts';
 import { DEFAULT_UPSTREAM, type GerbangConfig } from '../config/index.ts';
 import { createApp } from '../http/app.ts';
@@ -36,10 +36,10 @@ export interface AppEdges {
   /** The TLS connection of a request: its client certificate and address. */
   readonly connection: ConnectionInfo;
   readonly revocation: RevocationChecker;
+  /** The IKD profile, when `ikd` is configured: it holds no state, only the issuer keys. */
+  readonly ikd?: IkdProfile | undefined;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
-  /** The IKD profile that reads digital-ID presentations at the portal, when `ikd` is configured. */
-  readonly ikd?: IkdProfile | undefined;
   /**
    * Verifies the whole trail off the event loop (the server's: a worker thread). Without one the
    * store verifies itself in this thread: for in-process tests, whose trails are small.

@@ -158,6 +158,7 @@ export async function startGateway(
         upstreams: adapters.upstreams,
         connection: nodeTlsConnection,
         revocation: adapters.revocation,
+        ikd: adapters.ikd,
         metrics,
         logger,
         verifyChain: chainVerifier.verify,

@@ -9,6 +9,7 @@ import {
   signIkdPayloadText,
   type IkdPresentationOptions,
 } from '../../adapters/ikd/issuer.ts';
+import { GerbangIkdProfile } from '../../adapters/ikd/profile.ts';
 
 export { ikdPayload, signIkdPayloadText };
 
@@ -27,4 +28,24 @@ export function ikdIssuerKeys(algorithm: IkdAlgorithm = 'ed25519'): {
 /** A presentation as a scanner types it: `IKD1.<payload>.<signature>`. */
 export function ikdPresentation(options: IkdPresentationOptions): string {
   return makePresentation(options);
+}
+
+/**
+ * An IKD profile over a fresh test issuer, for an in-process app (`buildTestApp({ ikd })`) and
+ * the presentations it reads: `present(nik, now)` signs one valid for five minutes from `now`.
+ */
+export function testIkdProfile(keyId = 'test-ikd-1') {
+  const { privateKey, publicKey } = ikdIssuerKeys('ed25519');
+  const profile = new GerbangIkdProfile({
+    issuerKeys: new Map([[keyId, publicKey]]),
+    maxClockSkewSeconds: 30,
+    maxValiditySeconds: 300,
+  });
+  return {
+    profile,
+    privateKey,
+    keyId,
+    present: (nik: string, now: Date, ttlSeconds = 300): string =>
+      makePresentation({ nik, key: privateKey, keyId, now, ttlSeconds }),
+  };
 }

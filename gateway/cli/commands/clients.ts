@@ -39,6 +39,30 @@ export const VCARD_COMMANDS: CommandGroup = group(
   ],
 );
 
+export const IKD_COMMANDS: CommandGroup = group(
+  'ikd',
+  "IKD (digital ID) presentations of the project's own QR profile (demo, tests)",
+  [
+    leaf({
+      name: 'present',
+      synopsis: '--nik NIK [--key FILE] [--key-id ID] [--ttl SECONDS]',
+      summary: "print a presentation signed by the demo's TEST issuer (or --key's)",
+      details: `--key defaults to the instance's pki/ikd-issuer/demo-ikd-1.key, --key-id to demo-ikd-1,
+--ttl to 300 seconds. The text goes to a QR generator, or into the portal's IKD field.
+It is a test issuer (docs/ikd-profile.md): a real IKD is made by Dukcapil's app.`,
+      options: {
+        nik: { type: 'string', required: true },
+        key: { type: 'string' },
+        'key-id': { type: 'string' },
+        ttl: { type: 'string' },
+      },
+      run: async (values) => {
+        (await import('../ikd.ts')).ikdPresentCommand(values);
+      },
+    }),
+  ],
+);
+
 export const READER_COMMANDS: CommandGroup = group(
   'reader',
   'the reader agent (docs/readers.md); needs the PC/SC binding',

@@ -3,7 +3,7 @@
  * PKI for every demo principal, random secrets (mode 0600) and a configuration file that
  * references them. Later starts reuse what is there.
  */
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CertificateRevocationList } from 'pkijs';
@@ -14,7 +14,7 @@ import {
   signingProfileMatch,
 } from '../../../certs/index.ts';
 import { calendarDateIn } from '../../../policies/index.ts';
-import { DEMO_AGREEMENT, DEMO_PRINCIPALS, demoConfig } from '../../config/demo.ts';
+import { DEMO_AGREEMENT, DEMO_IKD_KEY_ID, DEMO_PRINCIPALS, demoConfig } from '../../config/demo.ts';
 import type { InstanceLocation } from '../../config/instance.ts';
 
 /** The demo SAM held by reader-01, and the KTP-el issuer key the virtual cards sign with. */
@@ -24,6 +24,38 @@ export function demoReaderFiles(pkiDir: string) {
     samKey: join(pkiDir, 'sam-ca', 'demo-sam.key'),
     cardIssuerKey: join(pkiDir, 'ktp-issuer', 'ca.key'),
   };
+}
+
+/**
+ * The demo's test IKD issuer (docs/ikd-profile.md): the private key, for `gerbang ikd present`
+ * and tests only, and the public key the demo configuration names (`ikd.issuerKeys`).
+ */
+export function demoIkdIssuerFiles(pkiDir: string) {
+  const dir = join(pkiDir, 'ikd-issuer');
+  return {
+    dir,
+    keyId: DEMO_IKD_KEY_ID,
+    privateKey: join(dir, `${DEMO_IKD_KEY_ID}.key`),
+    publicKey: join(dir, `${DEMO_IKD_KEY_ID}.pub.pem`),
+  };
+}
+
+/**
+ * Makes the test IKD issuer's key pair when it is missing, also in a demo instance made before
+ * it existed (whose configuration names no `ikd` until it is added or the instance recreated).
+ */
+export function ensureDemoIkdIssuer(pkiDir: string): void {
+  const files = demoIkdIssuerFiles(pkiDir);
+  if (existsSync(files.privateKey)) return;
+  mkdirSync(files.dir, { recursive: true, mode: 0o700 });
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  writeFileSync(files.privateKey, privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+    mode: 0o600,
+    flag: 'wx',
+  });
+  writeFileSync(files.publicKey, publicKey.export({ type: 'spki', format: 'pem' }), {
+    mode: 0o644,
+  });
 }
 
 /**
@@ -172,6 +204,7 @@ export async function ensureDemoInstance(
     await renewLegacyDemoReportSigner(location.pkiDir, now);
   }
   await ensureDemoOperator(location.pkiDir);
+  ensureDemoIkdIssuer(location.pkiDir);
   if (existsSync(location.configPath)) return false;
   writeFileSync(
     location.configPath,
