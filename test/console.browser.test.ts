@@ -7,9 +7,9 @@
  * (.ci/run installs it; test/helpers/tools.ts says what happens without).
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -24,12 +24,17 @@ import {
 import { canaryLookup, LOOKUP_HEADERS } from './helpers/instance.ts';
 import { stopChild } from './helpers/processes.ts';
 import { describeWithTools } from './helpers/tools.ts';
+import {
+  chromiumInstalled,
+  contextWithCertificate,
+  launchChromium,
+  submit,
+} from './helpers/browser.ts';
 import { calendarDateIn } from '../policies/index.ts';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts/console');
 const CANARY_NIK = '6474015709900001';
 const OTHER_NIK = '3316010101850002';
-const CHROMIUM = '/usr/bin/chromium';
 
 let instance: PreparedInstance | undefined;
 let gateway: ChildProcess | undefined;
@@ -47,16 +52,9 @@ async function as(id: string): Promise<BrowserContext> {
   if (context === undefined) {
     if (browser === undefined) throw new Error('the browser did not start');
     const { url, dir } = started();
-    context = await browser.newContext({
-      // The browser does not know the demo CA; the client certificate is what is under test.
-      ignoreHTTPSErrors: true,
-      clientCertificates: [
-        {
-          origin: url,
-          certPath: join(dir, `pki/clients/${id}.crt`),
-          keyPath: join(dir, `pki/clients/${id}.key`),
-        },
-      ],
+    context = await contextWithCertificate(browser, url, {
+      certPath: join(dir, `pki/clients/${id}.crt`),
+      keyPath: join(dir, `pki/clients/${id}.key`),
     });
     contexts.set(id, context);
   }
@@ -71,11 +69,6 @@ const computedStyle = (element: unknown, property: string): string => {
   return el.ownerDocument.defaultView.getComputedStyle(el)[property] ?? '';
 };
 
-/** Clicks a submit button and waits for the page it leads to. */
-async function submit(page: Page, name: RegExp): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name }).click()]);
-}
-
 async function open(id: string, path: string) {
   const page = await (await as(id)).newPage();
   const response = await page.goto(`${started().url}${path}`);
@@ -83,7 +76,7 @@ async function open(id: string, path: string) {
   return { page, response };
 }
 
-describeWithTools('the web consoles in a real Chromium', { chromium: existsSync(CHROMIUM) }, () => {
+describeWithTools('the web consoles in a real Chromium', { chromium: chromiumInstalled() }, () => {
   beforeAll(async () => {
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -99,18 +92,7 @@ describeWithTools('the web consoles in a real Chromium', { chromium: existsSync(
     });
     await response.body.dump();
     expect(response.statusCode).toBe(200);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   // Whatever started, in reverse, even when the start failed half-way.
