@@ -19,7 +19,14 @@ form.stack { flex-direction: column; align-items: stretch; max-width: 46rem; }
 .hint { font-size: .85rem; color: #444; }
 dl.data { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; background: #fff; border: 1px solid #bbb; padding: .8rem; }
 dl.data dt { font-weight: bold; } dl.data dd { margin: 0; }
-.notice { border: 2px solid #0a5c0a; background: #f0fff0; padding: .5rem 1rem; }`;
+.notice { border: 2px solid #0a5c0a; background: #f0fff0; padding: .5rem 1rem; }
+button .en { color: #cde; }`;
+
+/** The refusal page's Indonesian line, by status (the code and English message follow). */
+const REFUSAL_ID: Readonly<Record<number, string>> = {
+  401: 'Sertifikat klien tidak sah, kedaluwarsa atau dicabut. Hubungi administrator.',
+  403: 'Anda tidak diizinkan memakai halaman ini. Portal hanya untuk petugas dengan sertifikat petugas.',
+};
 
 const PORTAL_POLICY = htmlPolicy(PORTAL_STYLE);
 
@@ -115,7 +122,10 @@ export function portalRefusal(
               <p>
                 <strong>{refusal.code}</strong> ({refusal.status})
               </p>
-              <p>{refusal.message}</p>
+              {REFUSAL_ID[refusal.status] === undefined ? null : (
+                <p>{REFUSAL_ID[refusal.status]}</p>
+              )}
+              <p class="en">{refusal.message}</p>
             </div>
             <p class="hint">
               Kode permintaan / request id: <code>{refusal.requestId}</code>
