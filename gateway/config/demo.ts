@@ -19,6 +19,18 @@ export const DEMO_PRINCIPALS: readonly { id: string; role: Role }[] = [
 /** The key id of the demo's test IKD issuer (gateway/cli/demo/instance.ts makes its key pair). */
 export const DEMO_IKD_KEY_ID = 'demo-ikd-1';
 
+/**
+ * The demo instance's `ikd` section: its stand-in for an IKD issuer (docs/ikd-profile.md), the
+ * public key only. Apart from demoConfig(): its key file is read when a configuration is loaded,
+ * and the unit tests that write demoConfig() to a file have none.
+ */
+export const DEMO_IKD: NonNullable<GerbangConfig['ikd']> = {
+  profile: 'gerbang-ikd-1',
+  issuerKeys: [{ id: DEMO_IKD_KEY_ID, publicKeyFile: `pki/ikd-issuer/${DEMO_IKD_KEY_ID}.pub.pem` }],
+  maxClockSkewSeconds: 30,
+  maxValiditySeconds: 300,
+};
+
 export const DEMO_UPSTREAM = {
   consumer: 'BAPENDA_BONTANG',
   userId: 'bapenda.bontang',
@@ -174,13 +186,6 @@ export function demoConfig(
       samCaFile: 'pki/sam-ca/ca.crt',
       cardIssuerCertFile: 'pki/ktp-issuer/ca.crt',
       nonceTtlSeconds: 60,
-    },
-    // The demo's stand-in for an IKD issuer (docs/ikd-profile.md): only its public key here.
-    ikd: {
-      profile: 'gerbang-ikd-1',
-      issuerKeys: [{ id: DEMO_IKD_KEY_ID, publicKeyFile: 'pki/ikd-issuer/demo-ikd-1.pub.pem' }],
-      maxClockSkewSeconds: 30,
-      maxValiditySeconds: 300,
     },
     returnData: {
       // Bontang is a city: PBB-P2, BPHTB, PBJT, … and the opsen on PKB/BBNKB, never PKB itself.

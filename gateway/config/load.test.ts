@@ -21,8 +21,6 @@ function instance(mutate: (config: Record<string, unknown>) => void = () => unde
   const config = JSON.parse(
     JSON.stringify(demoConfig(8443, 8081, DEMO_AGREEMENT.signedOn)),
   ) as Record<string, unknown>;
-  // The demo's IKD issuer key is made by the demo builder; these tests add `ikd` themselves.
-  delete config['ikd'];
   mutate(config);
   writeFileSync(join(dir, 'gerbang.json'), JSON.stringify(config));
   mkdirSync(join(dir, 'pki'));

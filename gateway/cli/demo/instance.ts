@@ -14,7 +14,13 @@ import {
   signingProfileMatch,
 } from '../../../certs/index.ts';
 import { calendarDateIn } from '../../../policies/index.ts';
-import { DEMO_AGREEMENT, DEMO_IKD_KEY_ID, DEMO_PRINCIPALS, demoConfig } from '../../config/demo.ts';
+import {
+  DEMO_AGREEMENT,
+  DEMO_IKD,
+  DEMO_IKD_KEY_ID,
+  DEMO_PRINCIPALS,
+  demoConfig,
+} from '../../config/demo.ts';
 import type { InstanceLocation } from '../../config/instance.ts';
 
 /** The demo SAM held by reader-01, and the KTP-el issuer key the virtual cards sign with. */
@@ -209,7 +215,10 @@ export async function ensureDemoInstance(
   writeFileSync(
     location.configPath,
     `${JSON.stringify(
-      demoConfig(ports.gateway, ports.simulator, calendarDateIn(now, DEMO_AGREEMENT.timeZone)),
+      {
+        ...demoConfig(ports.gateway, ports.simulator, calendarDateIn(now, DEMO_AGREEMENT.timeZone)),
+        ikd: DEMO_IKD,
+      },
       null,
       2,
     )}\n`,
