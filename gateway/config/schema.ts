@@ -155,6 +155,11 @@ export const AgreementSchema = Type.Object(
         description: `calendar months; absent: ${String(DEFAULT_EXTENSION_NOTICE_MONTHS)}`,
       }),
     ),
+    /**
+     * Every client it serves must send data requests with an operator certificate: an app's
+     * asserted X-Operator-Id is refused (`operator_not_authenticated`), as a profile may require.
+     */
+    requireAuthenticatedOperators: Type.Optional(Type.Boolean()),
     validFrom: IsoDate,
     validUntil: IsoDate,
     timeZone: Type.String({

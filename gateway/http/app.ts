@@ -115,6 +115,13 @@ export function createApp(deps: AppDeps): { app: Hono<GatewayEnv>; routes: reado
     guardClock,
     admitClient,
     readBody: jsonBody({ limitBytes: deps.config.server.bodyLimitBytes }),
+    operators: {
+      // An unreadable state.db is refused on the data path with its own code.
+      agreementRequiresAuthentication: (client) =>
+        deps.policy.registry.stateReadable() &&
+        deps.policy.registry.governing(client, deps.now())?.agreement
+          .requireAuthenticatedOperators === true,
+    },
   };
   const routes = buildRoutes(deps);
   for (const route of routes)

@@ -42,7 +42,10 @@ export type OperatorAuthentication = 'certificate' | 'asserted';
  * names someone else is refused), or the app's X-Operator-Id (asserted), unless the app's
  * profile requires authenticated operators.
  */
-function operatorOf(c: Context<GatewayEnv>): { id: string; how: OperatorAuthentication } {
+function operatorOf(
+  c: Context<GatewayEnv>,
+  options: RequireOperatorOptions,
+): { id: string; how: OperatorAuthentication } {
   const principal = c.var.principal;
   const header = c.req.header('x-operator-id');
   if (principal.operator !== undefined) {
@@ -57,17 +60,28 @@ function operatorOf(c: Context<GatewayEnv>): { id: string; how: OperatorAuthenti
     throw new ApiError('operator_not_authenticated', {
       detail: 'profile requires authenticated operators',
     });
+  if (options.agreementRequiresAuthentication?.(principal.id) === true)
+    throw new ApiError('operator_not_authenticated', {
+      detail: 'agreement requires authenticated operators',
+    });
   return { id: asserted, how: 'asserted' };
 }
 
-export const requireOperator = (): MiddlewareHandler<GatewayEnv> =>
+export interface RequireOperatorOptions {
+  /** Whether the agreement governing the client now requires authenticated operators. */
+  readonly agreementRequiresAuthentication?: (clientId: string) => boolean;
+}
+
+export const requireOperator = (
+  options: RequireOperatorOptions = {},
+): MiddlewareHandler<GatewayEnv> =>
   async function requireOperatorMiddleware(c, next) {
     const draft = c.var.audit;
     // The asserted id is noted before a refusal of it, so that the refused record names it.
     const header = c.req.header('x-operator-id');
     if (draft !== undefined && header !== undefined && OPERATOR_ID.test(header))
       if (checkStoredText(header, 'identifier') === undefined) draft.operator = header;
-    const operator = operatorOf(c);
+    const operator = operatorOf(c, options);
     c.set('operatorId', operator.id);
     if (draft !== undefined) {
       draft.operator = operator.id;

@@ -174,3 +174,34 @@ describe('a profile that requires authenticated operators', () => {
     expect(await status(kasir)).toEqual([200, 'ok']);
   });
 });
+
+describe('an agreement that requires authenticated operators', () => {
+  it('refuses every client it serves an asserted operator, and serves operator certificates', async () => {
+    const config = demoConfig(0, 0, DEMO_AGREEMENT.signedOn);
+    const { request, audit } = await buildTestApp({
+      config: {
+        ...config,
+        agreements: config.agreements.map((agreement) => ({
+          ...agreement,
+          requireAuthenticatedOperators: true,
+        })),
+      },
+    });
+    const kasir = await request('app-kasir', LOOKUP, {
+      method: 'POST',
+      json: lookupBody({ purpose: 'pembayaran', fields: ['nik'] }),
+    });
+    expect(await status(kasir)).toEqual([403, 'operator_not_authenticated']);
+    expect(audit.events.at(-1)).toMatchObject({
+      outcome: 'denied',
+      errorCode: 'operator_not_authenticated',
+      principal: { id: 'app-kasir', role: 'app' },
+    });
+    const clerk = await request(CLERK, LOOKUP, {
+      method: 'POST',
+      json: lookupBody(),
+      operator: null,
+    });
+    expect(await status(clerk)).toEqual([200, 'ok']);
+  });
+});
