@@ -36,6 +36,12 @@ export interface PortalHomeProps {
   readonly error?: { readonly code: string; readonly message: string } | undefined;
 }
 
+/**
+ * Above the longest presentation of the IKD profile (1024, docs/ikd-profile.md) and within the
+ * portal form's byte limit: a longer scan is refused by the profile, not cut by the browser.
+ */
+const PRESENTATION_MAX_LENGTH = 2048;
+
 /** 10.000.000: figures as an Indonesian reader writes them. */
 const figure = (value: number): string => value.toLocaleString('id-ID');
 
@@ -165,7 +171,7 @@ function NikSources(props: {
           <input
             id={`${props.prefix}-ikd`}
             name="ikd"
-            maxlength={4096}
+            maxlength={PRESENTATION_MAX_LENGTH}
             autocomplete="off"
             spellcheck={false}
           />
