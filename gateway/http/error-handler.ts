@@ -9,6 +9,7 @@ import { ApiError, errorBody } from './error-catalogue.ts';
 import { toApiError } from './error-mapping.ts';
 import type { GatewayEnv } from './env.ts';
 import { REFUSAL_POLICY, refusalDocument } from './pages/refusal-page.tsx';
+import { portalRefusal } from './pages/portal-layout.tsx';
 
 /** Pages are for people: their addresses, and any client that says it prefers HTML. */
 function wantsHtml(c: Context<GatewayEnv>): boolean {
@@ -20,17 +21,22 @@ function wantsHtml(c: Context<GatewayEnv>): boolean {
 function respond(c: Context<GatewayEnv>, error: ApiError): Response {
   const requestId = c.get('requestId');
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-  if (wantsHtml(c))
-    return c.html(
-      refusalDocument({
-        status: error.status,
-        code: error.code,
-        message: error.publicMessage,
-        requestId,
-      }),
-      error.status as 400,
-      { 'Content-Security-Policy': REFUSAL_POLICY },
-    );
+  // A portal form shows its own refusal in the page it came from (routes/portal-forms.ts).
+  const render = c.var.renderError;
+  if (render !== undefined) return render(error);
+  if (wantsHtml(c)) {
+    const refusal = {
+      status: error.status,
+      code: error.code,
+      message: error.publicMessage,
+      requestId,
+    };
+    // The clerk's portal refuses in its own frame; everything else in the consoles' page.
+    if (/^\/portal(\/|$)/.test(c.req.path)) return portalRefusal(c, refusal);
+    return c.html(refusalDocument(refusal), error.status as 400, {
+      'Content-Security-Policy': REFUSAL_POLICY,
+    });
+  }
   return c.json(errorBody(error.code, requestId, error.publicMessage), error.status as 400);
 }
 
