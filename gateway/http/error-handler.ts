@@ -9,7 +9,6 @@ import { ApiError, errorBody } from './error-catalogue.ts';
 import { toApiError } from './error-mapping.ts';
 import type { GatewayEnv } from './env.ts';
 import { REFUSAL_POLICY, refusalDocument } from './pages/refusal-page.tsx';
-import { portalRefusal } from './pages/portal-layout.tsx';
 
 /** Pages are for people: their addresses, and any client that says it prefers HTML. */
 function wantsHtml(c: Context<GatewayEnv>): boolean {
@@ -31,8 +30,6 @@ function respond(c: Context<GatewayEnv>, error: ApiError): Response {
       message: error.publicMessage,
       requestId,
     };
-    // The clerk's portal refuses in its own frame; everything else in the consoles' page.
-    if (/^\/portal(\/|$)/.test(c.req.path)) return portalRefusal(c, refusal);
     return c.html(refusalDocument(refusal), error.status as 400, {
       'Content-Security-Policy': REFUSAL_POLICY,
     });

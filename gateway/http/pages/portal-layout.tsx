@@ -22,12 +22,6 @@ dl.data dt { font-weight: bold; } dl.data dd { margin: 0; }
 .notice { border: 2px solid #0a5c0a; background: #f0fff0; padding: .5rem 1rem; }
 button .en { color: #cde; }`;
 
-/** The refusal page's Indonesian line, by status (the code and English message follow). */
-const REFUSAL_ID: Readonly<Record<number, string>> = {
-  401: 'Sertifikat klien tidak sah, kedaluwarsa atau dicabut. Hubungi administrator.',
-  403: 'Anda tidak diizinkan memakai halaman ini. Portal hanya untuk petugas dengan sertifikat petugas.',
-};
-
 const PORTAL_POLICY = htmlPolicy(PORTAL_STYLE);
 
 export function PortalLayout(props: {
@@ -93,48 +87,6 @@ export function portalDocument(
       </PortalLayout>,
     ),
     (page.status ?? 200) as 200,
-    { 'Content-Security-Policy': PORTAL_POLICY },
-  );
-}
-
-/**
- * A refusal as an HTML page, for a browser at the portal that cannot be shown the portal itself
- * (another role, a refused certificate, the clock): the code and message of the API's refusal.
- */
-export function portalRefusal(
-  c: Context<GatewayEnv>,
-  refusal: { status: number; code: string; message: string; requestId: string },
-): Response {
-  return c.html(
-    renderDocument(
-      <html lang="id">
-        <head>
-          <meta charset="utf-8" />
-          <title>Ditolak / Refused — Gerbang</title>
-          <style dangerouslySetInnerHTML={{ __html: PORTAL_STYLE }} />
-        </head>
-        <body>
-          <main id="main">
-            <h1>
-              Permintaan ditolak <span class="en">/ Request refused</span>
-            </h1>
-            <div class="error" role="alert">
-              <p>
-                <strong>{refusal.code}</strong> ({refusal.status})
-              </p>
-              {REFUSAL_ID[refusal.status] === undefined ? null : (
-                <p>{REFUSAL_ID[refusal.status]}</p>
-              )}
-              <p class="en">{refusal.message}</p>
-            </div>
-            <p class="hint">
-              Kode permintaan / request id: <code>{refusal.requestId}</code>
-            </p>
-          </main>
-        </body>
-      </html>,
-    ),
-    refusal.status as 403,
     { 'Content-Security-Policy': PORTAL_POLICY },
   );
 }

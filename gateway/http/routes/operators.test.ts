@@ -13,6 +13,11 @@ const LOOKUP = '/v1/nik/lookup';
 const CLERK = 'petugas-01/operator/app-pendaftaran';
 
 async function status(response: Response): Promise<[number, string]> {
+  // A console address refuses with the consoles' HTML page, carrying the code in <code>.
+  if ((response.headers.get('content-type') ?? '').startsWith('text/html')) {
+    const code = /· <code>([a-z_]+)<\/code>/.exec(await response.text())?.[1];
+    return [response.status, code ?? 'page'];
+  }
   const body = (await response.json()) as { error?: { code: string } };
   return [response.status, body.error?.code ?? 'ok'];
 }

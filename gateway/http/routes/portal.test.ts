@@ -80,7 +80,7 @@ describe('GET /portal/', () => {
       expect(page).toContain(`<option value="${purpose}">`);
   });
 
-  it('refuses every other role: an HTML page with the code to a browser, JSON to a program', async () => {
+  it('refuses every other role with an HTML page with the code, whatever the client asks for', async () => {
     const { request } = await portalApp();
     for (const cn of ['officer-1', 'app-pendaftaran', 'admin-1', 'reader-01']) {
       const page = await request(cn, '/portal/', { headers: { accept: 'text/html' } });
@@ -89,8 +89,11 @@ describe('GET /portal/', () => {
       const text = await page.text();
       expect(text).toContain('role="alert"');
       expect(text).toContain('forbidden');
-      const json = await request(cn, '/portal/');
-      expect(((await json.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+      // A page address answers with a page even to a program; the API answers programs in JSON.
+      const program = await request(cn, '/portal/');
+      expect(program.status).toBe(403);
+      expect(program.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await program.text()).toContain('<code>forbidden</code>');
     }
   });
 });
