@@ -23,6 +23,33 @@ afterAll(() => {
 const read = (path: string): X509Certificate => new X509Certificate(readFileSync(path));
 
 describe('CertificateAuthority', () => {
+  it('issues an operator certificate bound to its client by a SAN URI, recorded in the index', async () => {
+    const issued = await authority.issue({
+      kind: 'client',
+      id: 'petugas-01',
+      role: 'operator',
+      client: 'app-pendaftaran',
+      p12: true,
+    });
+    const certificate = read(issued.certificatePath);
+    expect(certificate.subject).toContain('OU=operator');
+    expect(certificate.subject).toContain('CN=petugas-01');
+    expect(certificate.subjectAltName).toBe('URI:urn:gerbang:client:app-pendaftaran');
+    expect(statSync(issued.p12Path ?? '').mode & 0o777).toBe(0o600);
+    expect(statSync(issued.p12PasswordPath ?? '').mode & 0o777).toBe(0o600);
+    expect(authority.readIndex().issued.at(-1)).toMatchObject({
+      id: 'petugas-01',
+      role: 'operator',
+      client: 'app-pendaftaran',
+    });
+    await expect(
+      authority.issue({ kind: 'client', id: 'petugas-02', role: 'operator' }),
+    ).rejects.toThrow(/names the client/);
+    await expect(
+      authority.issue({ kind: 'client', id: 'app-x', role: 'app', client: 'app-pendaftaran' }),
+    ).rejects.toThrow(/names the client/);
+  });
+
   it('creates a self-signed P-256 CA and keeps its key private', () => {
     const paths = CertificateAuthority.paths(authority.directory);
     const ca = read(paths.caCertificate);

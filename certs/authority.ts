@@ -51,6 +51,13 @@ export const SIGNING_PURPOSES = {
 export type SigningPurpose = keyof typeof SIGNING_PURPOSES;
 const PRINCIPAL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/**
+ * An operator certificate names the client (app principal) it acts for in a SAN URI, so that
+ * enrolling a clerk is issuing a certificate, not editing the configuration; the gateway reads
+ * it back (gateway/http/middleware/principal.ts) and the CA vouches for both names at once.
+ */
+export const OPERATOR_CLIENT_URI_PREFIX = 'urn:gerbang:client:';
+
 /** A signing certificate's role is its purpose, and so its profile: `audit` or `reports`. */
 function signingProfileOfRole(role: string): SigningProfile {
   if (role === 'audit' || role === 'reports') return role;
@@ -170,11 +177,17 @@ export class CertificateAuthority {
     readonly notBefore?: Date;
     readonly notAfter?: Date;
     readonly p12?: boolean;
+    /** Role operator: the app principal it acts for, written as a SAN URI (required). */
+    readonly client?: string;
     /** Where to write; defaults to clients/<id>.* (server: server.*). */
     readonly basePath?: string;
   }): Promise<IssuedFiles> {
     if (!PRINCIPAL_ID.test(options.id))
       throw new RangeError('the id must be 1–64 characters of [A-Za-z0-9._-]');
+    if ((options.role === 'operator') !== (options.client !== undefined))
+      throw new RangeError('an operator certificate, and only one, names the client it acts for');
+    if (options.client !== undefined && !PRINCIPAL_ID.test(options.client))
+      throw new RangeError('the client must be 1–64 characters of [A-Za-z0-9._-]');
     const signingProfile =
       options.kind === 'signing' ? signingProfileOfRole(options.role) : undefined;
     const now = Date.now();
@@ -193,6 +206,9 @@ export class CertificateAuthority {
       notBefore,
       notAfter,
       ...(options.altNames ? { altNames: options.altNames } : {}),
+      ...(options.client === undefined
+        ? {}
+        : { uris: [`${OPERATOR_CLIENT_URI_PREFIX}${options.client}`] }),
       ...(signingProfile === undefined ? {} : { signingProfile }),
     });
     const paths = CertificateAuthority.paths(this.directory);
@@ -214,6 +230,7 @@ export class CertificateAuthority {
       kind: options.kind,
       notBefore: notBefore.toISOString(),
       notAfter: notAfter.toISOString(),
+      ...(options.client === undefined ? {} : { client: options.client }),
     });
     this.writeIndex(index);
     const files: IssuedFiles = { certificatePath: `${base}.crt`, keyPath: `${base}.key`, serial };

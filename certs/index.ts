@@ -6,6 +6,7 @@
 export {
   CertificateAuthority,
   DEFAULT_SERVER_NAMES,
+  OPERATOR_CLIENT_URI_PREFIX,
   SIGNING_PURPOSES,
   type IssuedFiles,
   type SigningPurpose,

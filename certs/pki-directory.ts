@@ -22,6 +22,8 @@ export interface IndexEntry {
   readonly kind: CertificateKind;
   readonly notBefore: string;
   readonly notAfter: string;
+  /** An operator certificate's bound client (its SAN URI `urn:gerbang:client:<id>`). */
+  readonly client?: string;
   revokedAt?: string;
 }
 

@@ -43,6 +43,8 @@ export interface IssueRequest {
   readonly selfSignKey?: Key;
   /** Server certificates: DNS names and IP addresses. */
   readonly altNames?: readonly string[];
+  /** Uniform resource identifiers in the subject alternative name (an operator's bound client). */
+  readonly uris?: readonly string[];
   /** Signing certificates: what the key signs, which sets its extended key usages. */
   readonly signingProfile?: SigningProfile;
 }
@@ -179,15 +181,21 @@ export async function issueCertificate(request: IssueRequest): Promise<pkijs.Cer
   const keyPurposes = extendedKeyUsagesOf(request);
   if (keyPurposes)
     extensions.push(extension(OID.extKeyUsage, false, new pkijs.ExtKeyUsage({ keyPurposes })));
-  if (request.altNames && request.altNames.length > 0) {
-    const names = request.altNames.map((name) =>
-      isIP(name)
-        ? new pkijs.GeneralName({
-            type: 7,
-            value: new asn1js.OctetString({ valueHex: ipBytes(name) }),
-          })
-        : new pkijs.GeneralName({ type: 2, value: name }),
-    );
+  const altNames = request.altNames ?? [];
+  const uris = request.uris ?? [];
+  if (altNames.length + uris.length > 0) {
+    const names = [
+      ...altNames.map((name) =>
+        isIP(name)
+          ? new pkijs.GeneralName({
+              type: 7,
+              value: new asn1js.OctetString({ valueHex: ipBytes(name) }),
+            })
+          : new pkijs.GeneralName({ type: 2, value: name }),
+      ),
+      // uniformResourceIdentifier [6] IA5String
+      ...uris.map((uri) => new pkijs.GeneralName({ type: 6, value: uri })),
+    ];
     extensions.push(extension(OID.subjectAltName, false, new pkijs.GeneralNames({ names })));
   }
   const ski = await keyIdentifier(certificate);

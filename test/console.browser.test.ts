@@ -7,7 +7,7 @@
  * (.ci/run installs it; test/helpers/tools.ts says what happens without).
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { request } from 'undici';
@@ -25,7 +25,7 @@ import { canaryLookup, LOOKUP_HEADERS } from './helpers/instance.ts';
 import { stopChild } from './helpers/processes.ts';
 import { describeWithTools } from './helpers/tools.ts';
 import {
-  CHROMIUM,
+  chromiumInstalled,
   computedStyle,
   launchChromium,
   principalBrowsers,
@@ -48,7 +48,7 @@ function started(): PreparedInstance {
 }
 const { as, open } = principalBrowsers(() => browser, started);
 
-describeWithTools('the web consoles in a real Chromium', { chromium: existsSync(CHROMIUM) }, () => {
+describeWithTools('the web consoles in a real Chromium', { chromium: chromiumInstalled() }, () => {
   beforeAll(async () => {
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });

@@ -55,10 +55,24 @@ function problemWith(answer: RawExchange, path: string): string | undefined {
   if (path === '/readyz' && answer.status === 503) return `not ready: ${answer.body}`;
   if (answer.status >= 400) {
     if (RESIDENTS.some((name) => answer.body.includes(name))) return 'a resident in an error';
-    // The consoles answer a bad form with the page and the error on it, for a person to read.
-    const consolePage =
-      path.startsWith('/console/') && /content-type: text\/html/i.test(answer.head);
-    if (consolePage && answer.status === 400) return undefined;
+    // A page address (consoles, clerk portal) answers with a page, for a person to read: the
+    // refusal page names its code (`· <code>forbidden</code>`), a form shown again carries its
+    // error in its alert. Either way a catalogued code, and no 5xx but the allowed ones.
+    const page =
+      /^\/(console|portal)(\/|$)/.test(path) && /content-type: text\/html/i.test(answer.head);
+    if (page) {
+      const code = /· <code>([a-z_]+)<\/code>/.exec(answer.body)?.[1];
+      if (code !== undefined) {
+        if (!KNOWN_CODES.has(code)) return `${answer.status} page with an unknown code`;
+        return answer.status >= 500 && !ALLOWED_5XX.has(code)
+          ? `${answer.status} ${code}`
+          : undefined;
+      }
+      if (!answer.body.includes('role="alert"')) return `${answer.status} page without its error`;
+      return answer.status < 500 || [...ALLOWED_5XX].some((c) => answer.body.includes(c))
+        ? undefined
+        : `${answer.status} page`;
+    }
     if (!json) return `${answer.status} without a JSON error`;
     let code: unknown;
     try {
@@ -104,9 +118,15 @@ describe(`HTTP fuzzing: ${REQUESTS} seeded hostile requests`, () => {
       );
       const pkiDir = join(dir, 'pki');
       const credentials = new Map(
-        ['app-pendaftaran', 'app-kasir', 'officer-1', 'evaluator-1', 'reader-01', 'admin-1'].map(
-          (id) => [id, clientCredentials(pkiDir, id)],
-        ),
+        [
+          'app-pendaftaran',
+          'app-kasir',
+          'officer-1',
+          'evaluator-1',
+          'reader-01',
+          'admin-1',
+          'petugas-01',
+        ].map((id) => [id, clientCredentials(pkiDir, id)]),
       );
 
       const random = seededRandom(SEED);

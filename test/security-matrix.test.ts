@@ -23,6 +23,7 @@ interface Endpoint {
 /** The demo principal of each role, to try every role an endpoint does not grant. */
 const PRINCIPAL_OF_ROLE: Readonly<Record<string, string>> = {
   app: 'app-pendaftaran',
+  operator: 'petugas-01',
   reader: 'reader-01',
   officer: 'officer-1',
   evaluator: 'evaluator-1',

@@ -25,6 +25,8 @@ export interface CardReadOptions {
   readonly purpose: string;
   readonly reference: string;
   readonly fields?: readonly string[];
+  /** Ask the gateway to hold the read for the operator's pickup at the clerk portal. */
+  readonly forPortal?: boolean;
 }
 
 export interface Cards {
@@ -87,5 +89,6 @@ export async function readCardThroughGateway(
     samSerial: (await sam.serial()).toString('hex'),
     samCertificate: (await sam.certificate()).toString('base64'),
     samSignature: samSignature.toString('base64'),
+    ...(options.forPortal === true ? { forPortal: true } : {}),
   });
 }

@@ -86,6 +86,8 @@ export interface ReaderValues {
   readonly reference?: string;
   readonly operator?: string;
   readonly fields?: string | undefined;
+  /** Hold the read for the operator's pickup at the clerk portal (docs/portal.md). */
+  readonly portal?: boolean;
   readonly gateway: string | undefined;
   readonly port?: string | undefined;
   readonly ca: string | undefined;
@@ -152,6 +154,7 @@ export async function readerCommand(sub: 'read' | 'serve', values: ReaderValues)
       purpose: values.purpose,
       reference: values.reference,
       ...(values.fields ? { fields: values.fields.split(',') } : {}),
+      ...(values.portal === true ? { forPortal: true } : {}),
     });
     await dispatcher.close();
     if (answer.status === 200) {
@@ -189,6 +192,7 @@ export async function readerCommand(sub: 'read' | 'serve', values: ReaderValues)
               reference?: unknown;
               operator?: unknown;
               fields?: unknown;
+              portal?: unknown;
             };
             if (
               typeof input.purpose !== 'string' ||
@@ -202,6 +206,7 @@ export async function readerCommand(sub: 'read' | 'serve', values: ReaderValues)
               purpose: input.purpose,
               reference: input.reference,
               ...(Array.isArray(input.fields) ? { fields: input.fields.map(String) } : {}),
+              ...(input.portal === true ? { forPortal: true } : {}),
             });
           } catch {
             answer = {
@@ -209,7 +214,7 @@ export async function readerCommand(sub: 'read' | 'serve', values: ReaderValues)
               body: {
                 error: {
                   code: 'invalid_request',
-                  message: 'POST /read with {purpose, reference, operator[, fields]}',
+                  message: 'POST /read with {purpose, reference, operator[, fields, portal]}',
                 },
               },
             };

@@ -10,6 +10,7 @@ import { CliError, EXIT, say } from './output.ts';
 export interface CertsValues {
   readonly id?: string | undefined;
   readonly role?: string | undefined;
+  readonly client?: string | undefined;
   readonly p12?: boolean;
   readonly days?: string | undefined;
   readonly san?: string[] | undefined;
@@ -40,15 +41,25 @@ export async function certsCommand(
       const days = values.days === undefined ? undefined : Number(values.days);
       if (days !== undefined && !(Number.isInteger(days) && days > 0 && days <= 3650))
         throw new CliError('--days must be 1-3650', EXIT.usage);
+      const operator = values.role === 'operator';
+      if (operator !== (values.client !== undefined))
+        throw new CliError(
+          '--client APP is required for role operator, and only for it',
+          EXIT.usage,
+        );
       const authority = await CertificateAuthority.open(pkiDir);
       const issued = await authority.issue({
         kind: 'client',
         id: values.id,
         role: values.role,
-        p12: values.p12 === true,
+        // A clerk's certificate goes into a browser: always with its PKCS#12.
+        p12: values.p12 === true || operator,
+        ...(values.client === undefined ? {} : { client: values.client }),
         ...(days ? { validityDays: days } : {}),
       });
-      say(`issued ${values.id} (${values.role}), serial ${issued.serial}`);
+      say(
+        `issued ${values.id} (${values.role}${values.client === undefined ? '' : ` for ${values.client}`}), serial ${issued.serial}`,
+      );
       say(`  certificate: ${issued.certificatePath}\n  key:         ${issued.keyPath}`);
       if (issued.p12Path)
         say(`  PKCS#12:     ${issued.p12Path} (password in ${issued.p12PasswordPath ?? ''})`);

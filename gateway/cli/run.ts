@@ -230,6 +230,7 @@ export async function demoCommand(): Promise<void> {
   CA certificate    ${pki('ca.crt')}
   client certs      ${pki('clients')}/<id>.crt, .key, .p12 (+ .p12.password)
                     app-pendaftaran, app-kasir, officer-1, evaluator-1, admin-1, reader-01
+  clerk portal      ${url}/portal/   with ${pki('clients/petugas-01.p12')} (operator of app-pendaftaran)
   agreement         ${describeAgreement(gateway.policy.registry)}${renewal === undefined ? '' : `\n                    (renewed now by the demo, which renews its agreement when it ends)`}
 
 Try a lookup:

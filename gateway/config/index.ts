@@ -1,6 +1,7 @@
 export {
   ConfigSchema,
   ROLES,
+  CONFIGURED_ROLES,
   DEFAULT_UPSTREAM,
   UPSTREAM_NAME_PATTERN,
   type UpstreamConfig,

@@ -17,8 +17,14 @@ import { DEFAULT_RETURN_DATA_TEMPLATE } from './return-data-template.ts';
 import { REGION_REQUIRED, UpstreamProfileSetting, UpstreamRegion } from './upstream-profile.ts';
 
 export const UPSTREAM_METHODS = ['CALL_NIK', 'CALL_VERIFY_BY_ELEMEN'] as const;
-export const ROLES = ['app', 'reader', 'officer', 'evaluator', 'admin'] as const;
+/**
+ * Every role a certificate's OU may name. `operator` is never configured: an operator certificate
+ * names its client (an `app` principal) itself (docs/pki.md, "Operators").
+ */
+export const ROLES = ['app', 'operator', 'reader', 'officer', 'evaluator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
+/** The roles a principal of the configuration may have. */
+export const CONFIGURED_ROLES = ['app', 'reader', 'officer', 'evaluator', 'admin'] as const;
 
 const Path = Type.String({
   minLength: 1,
@@ -55,13 +61,18 @@ const ClientProfile = Type.Object(
     dailyQuota: Type.Integer({ minimum: 1, default: 1_000_000 }),
     /** Units of the agency's Dukcapil quota reserved for this client every day. */
     upstreamQuotaReserve: Type.Integer({ minimum: 0, default: 0 }),
+    /**
+     * Data requests must come from an operator certificate bound to this client: the app's own
+     * certificate with an asserted X-Operator-Id is refused (`operator_not_authenticated`).
+     */
+    requireAuthenticatedOperators: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
 
 const Principal = Type.Object(
   {
-    role: Type.Unsafe<Role>({ type: 'string', enum: [...ROLES] }),
+    role: Type.Unsafe<Role>({ type: 'string', enum: [...CONFIGURED_ROLES] }),
     /** Required for role `app`: what it may see and why. */
     profile: Type.Optional(ClientProfile),
   },
@@ -144,6 +155,11 @@ export const AgreementSchema = Type.Object(
         description: `calendar months; absent: ${String(DEFAULT_EXTENSION_NOTICE_MONTHS)}`,
       }),
     ),
+    /**
+     * Every client it serves must send data requests with an operator certificate: an app's
+     * asserted X-Operator-Id is refused (`operator_not_authenticated`), as a profile may require.
+     */
+    requireAuthenticatedOperators: Type.Optional(Type.Boolean()),
     validFrom: IsoDate,
     validUntil: IsoDate,
     timeZone: Type.String({

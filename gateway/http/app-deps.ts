@@ -17,6 +17,7 @@ import type { GeneratedReport } from '../services/reports/generate.ts';
 import type { Period } from '../services/reports/report.ts';
 import type { CardReadVerifier } from '../services/readers/card-read-verifier.ts';
 import type { ConnectionInfo } from './peer.ts';
+import type { PortalServices } from '../services/portal/index.ts';
 import type { RevocationChecker } from '../../certs/revocation.ts';
 import type { ChainVerification } from '../services/audit-verification/chain-verification.ts';
 
@@ -84,6 +85,8 @@ export interface AppDeps {
         status(): SiemStatus;
       }
     | undefined;
+  /** The clerk portal's short-lived memory: NIK tickets, card reads to pick up, IKD nonces. */
+  readonly portal: PortalServices;
   /** Wall clock in epoch milliseconds; injectable so that agreement boundaries can be tested. */
   readonly now: () => number;
 }

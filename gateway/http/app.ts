@@ -25,6 +25,7 @@ import { returnDataRoutes } from './routes/return-data.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { consoleRoutes } from './routes/console.tsx';
 import { adminConsoleRoutes } from './routes/console-admin.tsx';
+import { portalRoutes } from './routes/portal.tsx';
 import { alertsRoute } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -51,6 +52,7 @@ export function buildRoutes(deps: AppDeps): RouteSpec[] {
     ...adminReaderRoutes(deps),
     ...consoleRoutes(deps),
     ...adminConsoleRoutes(deps),
+    ...portalRoutes(deps),
   ];
   routes.push(openApiRoute(() => routes, GATEWAY_VERSION));
   return routes;
@@ -72,6 +74,12 @@ export function createApp(deps: AppDeps): { app: Hono<GatewayEnv>; routes: reado
       principals: deps.config.principals,
       connection: deps.connection,
       revocation: deps.revocation,
+      clientRefusal: (id) => {
+        // An unreadable state.db is refused on the data path with its own code.
+        if (!deps.policy.registry.stateReadable()) return undefined;
+        const status = deps.policy.registry.clientStatus(id);
+        return status?.suspended === true ? (status.reason ?? 'suspended') : undefined;
+      },
     }),
   );
   // After the principal: what another site's page makes a browser send is refused, and recorded.
@@ -109,6 +117,13 @@ export function createApp(deps: AppDeps): { app: Hono<GatewayEnv>; routes: reado
     guardClock,
     admitClient,
     readBody: jsonBody({ limitBytes: deps.config.server.bodyLimitBytes }),
+    operators: {
+      // An unreadable state.db is refused on the data path with its own code.
+      agreementRequiresAuthentication: (client) =>
+        deps.policy.registry.stateReadable() &&
+        deps.policy.registry.governing(client, deps.now())?.agreement
+          .requireAuthenticatedOperators === true,
+    },
   };
   const routes = buildRoutes(deps);
   for (const route of routes)

@@ -7,14 +7,23 @@ import type { ClientProfile } from '../../policies/index.ts';
 import type { Role } from '../config/index.ts';
 import type { CardReadVerifier } from '../services/readers/card-read-verifier.ts';
 import type { NonceStore } from '../services/readers/nonces.ts';
+import type { ApiError } from './error-catalogue.ts';
 
 export interface Principal {
   readonly id: string;
   readonly role: Role;
   readonly certificateFingerprint: string;
   readonly certificateSerial: string;
-  /** Present for role `app`. */
+  /** Present for role `app`, and for an operator: its client's. */
   readonly profile?: ClientProfile;
+  /**
+   * Role `operator`: the person, authenticated by their own certificate (its CN). `id` is then
+   * the client (app principal) the certificate is bound to, whose profile, limits and agreement
+   * apply, so that the trail, quotas and reports count the operator's requests as the client's.
+   */
+  readonly operator?: string;
+  /** An app whose profile refuses asserted operators (`requireAuthenticatedOperators`). */
+  readonly requireAuthenticatedOperators?: boolean;
 }
 
 /** The audit record of a data-path request, filled in as the request goes through the pipeline. */
@@ -51,5 +60,10 @@ export interface GatewayEnv {
     audit?: AuditDraft;
     /** Set on reader routes, by their guard. */
     reader?: ActiveReader;
+    /**
+     * A page route's rendering of a refusal (the clerk portal: the page again, with the error);
+     * the error handler uses it instead of the JSON body.
+     */
+    renderError?: (error: ApiError) => Response;
   };
 }

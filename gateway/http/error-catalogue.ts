@@ -10,6 +10,16 @@ export const ERROR_CATALOGUE = {
   },
   invalid_nik: { status: 400, message: 'The NIK is not a valid 16-digit NIK.' },
   invalid_npwpd: { status: 400, message: 'The NPWPD does not match the configured format.' },
+  ikd_invalid: {
+    status: 400,
+    message:
+      'The IKD (digital ID) presentation is refused: not valid, expired, unknown or used already.',
+  },
+  intake_expired: {
+    status: 400,
+    message:
+      'The card read or lookup this form refers to is no longer held (held for minutes, used once): read the card or look up again.',
+  },
   invalid_card: { status: 400, message: 'The card data does not carry a valid issuer signature.' },
   invalid_jenis_pajak: {
     status: 400,
@@ -22,6 +32,15 @@ export const ERROR_CATALOGUE = {
   unauthenticated: { status: 401, message: 'A valid client certificate is required.' },
   forbidden: { status: 403, message: 'This principal may not use this endpoint.' },
   client_suspended: { status: 403, message: 'This client is suspended.' },
+  operator_not_authenticated: {
+    status: 403,
+    message:
+      "This client's profile requires authenticated operators: the request must come from an operator certificate, not with an asserted X-Operator-Id.",
+  },
+  operator_mismatch: {
+    status: 403,
+    message: 'X-Operator-Id names another operator than the operator certificate.',
+  },
   purpose_not_allowed: { status: 403, message: 'The purpose is not granted to this client.' },
   field_not_allowed: { status: 403, message: 'A requested field is not granted to this client.' },
   agreement_inactive: { status: 403, message: 'No agreement with Dukcapil is in force.' },

@@ -10,7 +10,8 @@ describe('refusals', () => {
     ['a console page for the wrong role', 'app-pendaftaran', '/console/admin', 403, 'forbidden'],
     ['a console page without a certificate', undefined, '/console/', 401, 'unauthenticated'],
     ['an unknown console page', 'admin-1', '/console/nothing', 404, 'not_found'],
-    ['a portal address', 'officer-1', '/portal/', 404, 'not_found'],
+    ['a portal address for the wrong role', 'officer-1', '/portal/', 403, 'forbidden'],
+    ['an unknown portal page', 'officer-1', '/portal/nothing', 404, 'not_found'],
   ])('%s is an HTML page with the status and code', async (_, cn, path, status, code) => {
     const app = await buildTestApp();
     const response = await app.request(cn, path);

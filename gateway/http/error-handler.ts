@@ -20,17 +20,20 @@ function wantsHtml(c: Context<GatewayEnv>): boolean {
 function respond(c: Context<GatewayEnv>, error: ApiError): Response {
   const requestId = c.get('requestId');
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-  if (wantsHtml(c))
-    return c.html(
-      refusalDocument({
-        status: error.status,
-        code: error.code,
-        message: error.publicMessage,
-        requestId,
-      }),
-      error.status as 400,
-      { 'Content-Security-Policy': REFUSAL_POLICY },
-    );
+  // A portal form shows its own refusal in the page it came from (routes/portal-forms.ts).
+  const render = c.var.renderError;
+  if (render !== undefined) return render(error);
+  if (wantsHtml(c)) {
+    const refusal = {
+      status: error.status,
+      code: error.code,
+      message: error.publicMessage,
+      requestId,
+    };
+    return c.html(refusalDocument(refusal), error.status as 400, {
+      'Content-Security-Policy': REFUSAL_POLICY,
+    });
+  }
   return c.json(errorBody(error.code, requestId, error.publicMessage), error.status as 400);
 }
 

@@ -11,6 +11,22 @@ export interface PeerCertificate {
   readonly organizationalUnit: string | undefined;
   readonly serialNumber: string;
   readonly fingerprint256: string;
+  /**
+   * The client an operator certificate acts for: its SAN URI `urn:gerbang:client:<id>`
+   * (certs/authority.ts). Undefined when there is none; `null` when there are several.
+   */
+  readonly boundClient?: string | null;
+}
+
+const CLIENT_URI = /^URI:urn:gerbang:client:(.+)$/;
+
+/** The bound client of Node's `subjectaltname` ("DNS:a, URI:urn:gerbang:client:x"). */
+export function boundClientOf(subjectAltName: string | undefined): string | null | undefined {
+  const clients = (subjectAltName ?? '')
+    .split(', ')
+    .flatMap((name) => CLIENT_URI.exec(name)?.slice(1) ?? []);
+  if (clients.length > 1) return null;
+  return clients[0];
 }
 
 /**
@@ -35,11 +51,13 @@ function readPeerCertificate(socket: TLSSocket): PeerCertificate | undefined {
   const certificate = socket.getPeerCertificate(false);
   const commonName = firstValue(certificate.subject.CN);
   if (commonName === undefined || !certificate.serialNumber) return undefined;
+  const boundClient = boundClientOf(certificate.subjectaltname);
   return {
     commonName,
     organizationalUnit: firstValue(certificate.subject.OU),
     serialNumber: certificate.serialNumber,
     fingerprint256: certificate.fingerprint256,
+    ...(boundClient === undefined ? {} : { boundClient }),
   };
 }
 

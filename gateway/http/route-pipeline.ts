@@ -9,7 +9,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { AuditTrail } from '../../audit/index.ts';
 import type { GatewayEnv } from './env.ts';
 import { auditDataPath, nameAuditEvent } from './middleware/audit-data-path.ts';
-import { requireOperator } from './middleware/operator.ts';
+import { requireOperator, type RequireOperatorOptions } from './middleware/operator.ts';
 import { requireRole } from './middleware/require-role.ts';
 import { checkBody, checkQuery } from './middleware/request-schemas.ts';
 import type { ConnectionInfo } from './peer.ts';
@@ -22,6 +22,7 @@ export interface SharedMiddleware {
   readonly guardClock: MiddlewareHandler<GatewayEnv>;
   readonly admitClient: MiddlewareHandler<GatewayEnv>;
   readonly readBody: MiddlewareHandler<GatewayEnv>;
+  readonly operators: RequireOperatorOptions;
 }
 
 export function routePipeline(
@@ -42,9 +43,10 @@ export function routePipeline(
   }
   if (route.requestBody) chain.push(shared.readBody);
   if (route.auditEvent !== undefined) chain.push(nameAuditEvent(route.auditEvent));
-  if (route.requiresOperator) chain.push(requireOperator());
+  if (route.requiresOperator) chain.push(requireOperator(shared.operators));
   chain.push(...(route.guards ?? []));
   if (route.requestBody) chain.push(checkBody(route.requestBody, route.schemaErrorCodes));
+  if (route.formBody) chain.push(checkBody(route.formBody, route.schemaErrorCodes));
   if (route.query)
     chain.push(checkQuery(route.query, route.schemaErrorCodes, route.refuseRepeatedQuery));
   return chain;

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { DukcapilClient } from '../../adapters/dukcapil/index.ts';
 import type { IkdProfile } from '../../adapters/ikd/port.ts';
 import type { RevocationChecker } from '../../certs/revocation.ts';
+import { createPortalServices } from '../services/portal/index.ts';
 import { DEFAULT_UPSTREAM, type GerbangConfig } from '../config/index.ts';
 import { createApp } from '../http/app.ts';
 import type { AppDeps } from '../http/app-deps.ts';
@@ -86,6 +87,7 @@ export function composeGateway(
     chainVerification,
     ...requestEdges,
     upstreams,
+    portal: createPortalServices(),
     now: clock.wall,
     ...overrides,
   };

@@ -187,6 +187,7 @@ const PRINCIPALS = [
   'officer-1',
   'evaluator-1',
   'reader-01',
+  'petugas-01',
 ];
 
 const ROLE_OF: Readonly<Record<string, string>> = {
@@ -195,6 +196,7 @@ const ROLE_OF: Readonly<Record<string, string>> = {
   'officer-1': 'officer',
   'evaluator-1': 'evaluator',
   'reader-01': 'reader',
+  'petugas-01': 'operator',
 };
 
 /** The nth hostile request of a seeded run against these endpoints. */

@@ -1,13 +1,16 @@
 /**
- * The browser suites' shared pieces: Debian's Chromium launched headless as the project runs it,
- * one browser context per principal with that principal's client certificate (mTLS under test),
- * and the steps every page test takes (open a page, submit a form and wait for the next page).
+ * The browser suites' shared pieces: Debian's Chromium launched headless as the project runs it
+ * (driven by playwright-core; never a downloaded browser), contexts presenting a principal's
+ * client certificate (mutual TLS is what is under test), one context per demo principal, and the
+ * steps every page test takes (open a page, submit a form and wait for the next page).
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { PreparedInstance } from './child-gateway.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
+export const chromiumInstalled = (): boolean => existsSync(CHROMIUM);
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -24,6 +27,26 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** How a context presents its client certificate: PEM files, or a PKCS#12 and its password. */
+export type ClientCertificateFiles =
+  | { readonly certPath: string; readonly keyPath: string }
+  | { readonly pfxPath: string; readonly passphrase: string };
+
+/** A context presenting `certificate` to `origin` (the demo CA is not the browser's). */
+export function contextWithCertificate(
+  browser: Browser,
+  origin: string,
+  certificate: ClientCertificateFiles,
+  options: { acceptDownloads?: boolean } = {},
+): Promise<BrowserContext> {
+  return browser.newContext({
+    // The browser does not know the demo CA; the client certificate is what is under test.
+    ignoreHTTPSErrors: true,
+    ...(options.acceptDownloads === undefined ? {} : { acceptDownloads: options.acceptDownloads }),
+    clientCertificates: [{ origin, ...certificate }],
+  });
+}
+
 /** A context whose requests to the instance present the demo principal `id`'s client certificate. */
 export function clientContext(
   browser: Browser,
@@ -31,18 +54,15 @@ export function clientContext(
   id: string,
   options: { acceptDownloads?: boolean } = {},
 ): Promise<BrowserContext> {
-  return browser.newContext({
-    // The browser does not know the demo CA; the client certificate is what is under test.
-    ignoreHTTPSErrors: true,
-    ...(options.acceptDownloads === undefined ? {} : { acceptDownloads: options.acceptDownloads }),
-    clientCertificates: [
-      {
-        origin: instance.url,
-        certPath: join(instance.dir, `pki/clients/${id}.crt`),
-        keyPath: join(instance.dir, `pki/clients/${id}.key`),
-      },
-    ],
-  });
+  return contextWithCertificate(
+    browser,
+    instance.url,
+    {
+      certPath: join(instance.dir, `pki/clients/${id}.crt`),
+      keyPath: join(instance.dir, `pki/clients/${id}.key`),
+    },
+    options,
+  );
 }
 
 /** A browser context per demo principal, each presenting its own client certificate. */

@@ -33,12 +33,17 @@ export const TEST_CERT_HEADER = 'x-test-certificate-cn';
 
 export const HMAC_KEY = Buffer.alloc(32, 7);
 
-export function certificateFor(commonName: string, organizationalUnit?: string): PeerCertificate {
+export function certificateFor(
+  commonName: string,
+  organizationalUnit?: string,
+  boundClient?: string,
+): PeerCertificate {
   return {
     commonName,
     organizationalUnit,
     serialNumber: `5E${Buffer.from(commonName).toString('hex').toUpperCase()}`,
     fingerprint256: `FP:${commonName}`,
+    ...(boundClient === undefined ? {} : { boundClient }),
   };
 }
 
@@ -55,8 +60,8 @@ export async function testCertificateAuthority() {
 
 /** The real audit store, with a switch that makes appends fail like a full disk would. */
 /**
- * A connection whose client certificate is named by the test header (`CN` or `CN/OU`), as if TLS
- * had verified it; `problem` is what TLS would have said of the certificate.
+ * A connection whose client certificate is named by the test header (`CN`, `CN/OU`, or
+ * `CN/operator/APP` for an operator certificate bound to APP), as if TLS had verified it; `problem` is what TLS would have said of the certificate.
  */
 export function headerConnection(
   options: { problem?: () => CertificateProblem; remoteAddress?: string } = {},
@@ -65,8 +70,8 @@ export function headerConnection(
     peerCertificate: (c) => {
       const cn = c.req.header(TEST_CERT_HEADER);
       if (cn === undefined) return undefined;
-      const [commonName = '', ou] = cn.split('/');
-      return certificateFor(commonName, ou);
+      const [commonName = '', ou, client] = cn.split('/');
+      return certificateFor(commonName, ou, client);
     },
     certificateProblem: options.problem ?? (() => 'none'),
     remoteAddress: () => options.remoteAddress,

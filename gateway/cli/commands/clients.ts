@@ -70,7 +70,7 @@ export const READER_COMMANDS: CommandGroup = group(
     leaf({
       name: 'read',
       synopsis:
-        '--reader-id ID --purpose P --reference R --operator O [--fields a,b] [--gateway URL] [--ca FILE] [--cert FILE] [--key FILE]',
+        '--reader-id ID --purpose P --reference R --operator O [--fields a,b] [--portal] [--gateway URL] [--ca FILE] [--cert FILE] [--key FILE]',
       summary: 'read one KTP-el and send it through the gateway',
       details: AGENT_FILES,
       options: {
@@ -79,6 +79,7 @@ export const READER_COMMANDS: CommandGroup = group(
         reference: { type: 'string', required: true },
         operator: { type: 'string', required: true },
         fields: { type: 'string' },
+        portal: { type: 'boolean' },
         gateway: { type: 'string' },
         ca: { type: 'string' },
         cert: { type: 'string' },

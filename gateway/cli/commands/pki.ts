@@ -1,7 +1,7 @@
 /** `gerbang certs …`: the instance's PKI (CA, server, client and signing certificates, CRL). */
 import { group, leaf, type CommandGroup } from '../command.ts';
 
-const ROLES = 'app, officer, evaluator, admin, reader';
+const ROLES = 'app, operator, officer, evaluator, admin, reader';
 const ROTATION_OUT =
   '--out BASE writes BASE.crt and BASE.key; by default pki/server-DATE, pki/audit-signing-DATE or\npki/report-signing-DATE, beside the current ones, which a rotation keeps (docs/operations.md).';
 
@@ -18,12 +18,13 @@ export const CERTS_COMMANDS: CommandGroup = group(
     }),
     leaf({
       name: 'issue',
-      synopsis: '--id ID --role ROLE [--p12] [--days N]',
+      synopsis: '--id ID --role ROLE [--client APP] [--p12] [--days N]',
       summary: 'issue a client certificate (CN = principal id, OU = role)',
-      details: `ROLE is one of ${ROLES};\n--p12 also writes a PKCS#12 bundle and its password; --days 1-3650 (default 825).`,
+      details: `ROLE is one of ${ROLES};\n--p12 also writes a PKCS#12 bundle and its password; --days 1-3650 (default 825).\nAn operator (a clerk, CN = operator id) needs --client APP, the app principal it acts for\n(written in the certificate, no configuration change); it always gets a PKCS#12 for the browser.`,
       options: {
         id: { type: 'string', required: true },
         role: { type: 'string', required: true },
+        client: { type: 'string' },
         p12: { type: 'boolean' },
         days: { type: 'string' },
       },

@@ -136,6 +136,28 @@ function writeSecretIfMissing(path: string, content: string | Uint8Array): void 
   if (!existsSync(path)) writeFileSync(path, content, { mode: 0o600, flag: 'wx' });
 }
 
+/** The demo's clerk: an operator certificate bound to app-pendaftaran, for the portal. */
+export const DEMO_OPERATOR = { id: 'petugas-01', client: 'app-pendaftaran' } as const;
+
+/**
+ * Issues the demo operator's certificate (and its PKCS#12 for the browser) when it is missing,
+ * also in a demo instance made before operators existed: enrolling a clerk changes no
+ * configuration, so the portal works there too.
+ */
+async function ensureDemoOperator(pkiDir: string): Promise<void> {
+  if (existsSync(join(pkiDir, 'clients', `${DEMO_OPERATOR.id}.crt`))) return;
+  await (
+    await CertificateAuthority.open(pkiDir)
+  ).issue({
+    kind: 'client',
+    id: DEMO_OPERATOR.id,
+    role: 'operator',
+    client: DEMO_OPERATOR.client,
+    p12: true,
+    validityDays: DEMO_PKI_DAYS - 1,
+  });
+}
+
 /**
  * Creates whatever of the demo instance is missing. Returns true when it created the config; its
  * agreement then starts on the day of `now` in the agreement's zone.
@@ -187,6 +209,7 @@ export async function ensureDemoInstance(
   } else {
     await renewLegacyDemoReportSigner(location.pkiDir, now);
   }
+  await ensureDemoOperator(location.pkiDir);
   ensureDemoIkdIssuer(location.pkiDir);
   if (existsSync(location.configPath)) return false;
   writeFileSync(

@@ -1,6 +1,6 @@
 /**
  * Fetch Metadata resource isolation: what another site's page makes a browser send is refused
- * (403 forbidden), except a top-level GET navigation to a console page; requests from the
+ * (403 forbidden: the consoles' HTML page at a console address, JSON elsewhere), except a top-level GET navigation to a console page; requests from the
  * gateway's own pages, typed into the address bar, or from clients that are not browsers pass.
  */
 import { Hono } from 'hono';
@@ -72,6 +72,12 @@ describe('isolateFromOtherSites', () => {
   ] as const)('refuses %s with 403 forbidden', async (_, method, path, headers) => {
     const response = await testApp()(method, path, headers);
     expect(response.status).toBe(403);
-    expect(await response.json()).toMatchObject({ error: { code: 'forbidden' } });
+    // A console address is refused with the consoles' HTML page, the API with its JSON error.
+    if (path.startsWith('/console/')) {
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await response.text()).toContain('403 · <code>forbidden</code>');
+    } else {
+      expect(await response.json()).toMatchObject({ error: { code: 'forbidden' } });
+    }
   });
 });

@@ -3,7 +3,7 @@
  * every request it sends to the gateway, whichever site's page asked for it: an image, a script or
  * a form on another site would act with the officer's identity. Browsers say where a request comes
  * from (`Sec-Fetch-Site`), so a request from another site — `cross-site`, or `same-site` (a
- * sibling host) — is refused, except a top-level navigation to a console page by GET (a link from
+ * sibling host) — is refused, except a top-level navigation to a console or portal page by GET (a link from
  * the intranet), which changes nothing: console actions are POSTs, and those must come from the
  * console itself (routes/console-search.ts, requireSameOrigin). Clients without Fetch Metadata
  * (the apps, curl, the reader agent) are not browsers, and pass.
@@ -25,7 +25,7 @@ export const isolateFromOtherSites = (): MiddlewareHandler<GatewayEnv> =>
       (c.req.method === 'GET' || c.req.method === 'HEAD') &&
       c.req.header('sec-fetch-mode') === 'navigate' &&
       (c.req.header('sec-fetch-dest') ?? 'document') === 'document' &&
-      new URL(c.req.url).pathname.startsWith('/console/');
+      /^\/(console|portal)\//.test(new URL(c.req.url).pathname);
     if (!navigatesToConsole)
       throw new ApiError('forbidden', {
         detail: 'request from another site',

@@ -28,24 +28,19 @@ function testApp() {
   const trail = new InMemoryAuditTrail();
   const app = new Hono<GatewayEnv>();
   app.use(requestId({ logger: pino({ level: 'silent' }) }));
+  app.use(async (c, next) => {
+    c.set('principal', {
+      id: 'app-kasir',
+      role: 'app',
+      certificateFingerprint: 'FP:app-kasir',
+      certificateSerial: '5E01',
+    });
+    await next();
+  });
   app.get('/plain', requireOperator(), (c) => c.json({ operator: c.var.operatorId ?? null }));
-  app.post(
-    '/data',
-    async (c, next) => {
-      c.set('principal', {
-        id: 'app-kasir',
-        role: 'app',
-        certificateFingerprint: 'FP:app-kasir',
-        certificateSerial: '5E01',
-      });
-      await next();
-    },
-    auditDataPath({ type: 'lookup', trail, connection }),
-    requireOperator(),
-    () => {
-      throw new ApiError('purpose_not_allowed');
-    },
-  );
+  app.post('/data', auditDataPath({ type: 'lookup', trail, connection }), requireOperator(), () => {
+    throw new ApiError('purpose_not_allowed');
+  });
   app.onError(handleError);
   const get = (operator?: string) =>
     app.request('/plain', operator === undefined ? {} : { headers: { 'x-operator-id': operator } });

@@ -1,9 +1,9 @@
 /**
  * Every data request names the person at the client (ARCHITECTURE invariant 6): installed by
- * createApp on the routes that declare `requiresOperator`, it leaves the checked X-Operator-Id in
- * `c.var.operatorId` and, on a data path, in the audit draft.
+ * createApp on the routes that declare `requiresOperator`, it leaves the operator in
+ * `c.var.operatorId` and, on a data path, in the audit draft with how it was known.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { checkStoredText, STORED_TEXT_MESSAGES } from '../../../policies/index.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv } from '../env.ts';
@@ -34,11 +34,58 @@ function checkedOperatorId(operator: string | undefined): string {
   return operator;
 }
 
-export const requireOperator = (): MiddlewareHandler<GatewayEnv> =>
+/** How the audit record knows the operator (docs/audit.md, `operatorAuthentication`). */
+export type OperatorAuthentication = 'certificate' | 'asserted';
+
+/**
+ * The operator of a request: an operator certificate's CN (authenticated; an X-Operator-Id that
+ * names someone else is refused), or the app's X-Operator-Id (asserted), unless the app's
+ * profile requires authenticated operators.
+ */
+function operatorOf(
+  c: Context<GatewayEnv>,
+  options: RequireOperatorOptions,
+): { id: string; how: OperatorAuthentication } {
+  const principal = c.var.principal;
+  const header = c.req.header('x-operator-id');
+  if (principal.operator !== undefined) {
+    if (header !== undefined && header !== principal.operator)
+      throw new ApiError('operator_mismatch', {
+        detail: 'X-Operator-Id differs from the operator certificate',
+      });
+    return { id: principal.operator, how: 'certificate' };
+  }
+  const asserted = checkedOperatorId(header);
+  if (principal.requireAuthenticatedOperators === true)
+    throw new ApiError('operator_not_authenticated', {
+      detail: 'profile requires authenticated operators',
+    });
+  if (options.agreementRequiresAuthentication?.(principal.id) === true)
+    throw new ApiError('operator_not_authenticated', {
+      detail: 'agreement requires authenticated operators',
+    });
+  return { id: asserted, how: 'asserted' };
+}
+
+export interface RequireOperatorOptions {
+  /** Whether the agreement governing the client now requires authenticated operators. */
+  readonly agreementRequiresAuthentication?: (clientId: string) => boolean;
+}
+
+export const requireOperator = (
+  options: RequireOperatorOptions = {},
+): MiddlewareHandler<GatewayEnv> =>
   async function requireOperatorMiddleware(c, next) {
-    const operator = checkedOperatorId(c.req.header('x-operator-id'));
-    c.set('operatorId', operator);
     const draft = c.var.audit;
-    if (draft !== undefined) draft.operator = operator;
+    // The asserted id is noted before a refusal of it, so that the refused record names it.
+    const header = c.req.header('x-operator-id');
+    if (draft !== undefined && header !== undefined && OPERATOR_ID.test(header))
+      if (checkStoredText(header, 'identifier') === undefined) draft.operator = header;
+    const operator = operatorOf(c, options);
+    c.set('operatorId', operator.id);
+    if (draft !== undefined) {
+      draft.operator = operator.id;
+      draft.detail = { ...draft.detail, operatorAuthentication: operator.how };
+    }
     await next();
   };

@@ -1,11 +1,14 @@
 /**
  * Who is calling: the verified client certificate's CN is the principal id; configuration gives
  * the role and, for apps, the profile. Revoked certificates, unknown revocation status, unknown
- * ids and a certificate OU that contradicts the configured role are all refused.
+ * ids and a certificate OU that contradicts the configured role are all refused. An operator
+ * (OU `operator`) is not configured: its certificate names the app principal it acts for, which
+ * must be configured and not suspended; the CRL is consulted on every request, so revoking a
+ * clerk's certificate ends their session at their next request.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { GerbangConfig } from '../../config/index.ts';
-import type { CertificateProblem, ConnectionInfo } from '../peer.ts';
+import type { CertificateProblem, ConnectionInfo, PeerCertificate } from '../peer.ts';
 import { revocationListCondition, type RevocationChecker } from '../../../certs/revocation.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv, Principal } from '../env.ts';
@@ -40,6 +43,7 @@ export function missingCertificateRefusal(problem: CertificateProblem): ApiError
 const REVOKED = 'certificate revocation status revoked';
 const UNKNOWN_PRINCIPAL = 'unknown principal';
 const ROLE_DIFFERS = 'certificate role differs from configuration';
+const OPERATOR_UNBOUND = 'operator certificate bound to no configured app';
 
 /**
  * Refusals (by their detail) that follow from the certificate and the configuration alone, so
@@ -51,12 +55,40 @@ export const CERTIFICATE_BOUND_REFUSALS: ReadonlySet<string> = new Set([
   REVOKED,
   UNKNOWN_PRINCIPAL,
   ROLE_DIFFERS,
+  OPERATOR_UNBOUND,
 ]);
 
 export interface PrincipalOptions {
   readonly principals: GerbangConfig['principals'];
   readonly connection: ConnectionInfo;
   readonly revocation: RevocationChecker;
+  /** Why a client may not act now (suspended), or undefined; asked of an operator's client. */
+  readonly clientRefusal?: (clientId: string) => string | undefined;
+}
+
+/** An operator certificate's principal: the bound app, with the operator named. */
+function operatorPrincipal(
+  certificate: PeerCertificate,
+  known: ReadonlyMap<string, GerbangConfig['principals'][string]>,
+  clientRefusal: PrincipalOptions['clientRefusal'],
+): Principal {
+  const clientId = certificate.boundClient;
+  const client = typeof clientId === 'string' ? known.get(clientId) : undefined;
+  if (typeof clientId !== 'string' || client?.role !== 'app' || client.profile === undefined)
+    throw new ApiError('forbidden', {
+      detail: OPERATOR_UNBOUND,
+      message: 'The operator certificate is not bound to a client of this gateway.',
+    });
+  const refusal = clientRefusal?.(clientId);
+  if (refusal !== undefined) throw new ApiError('client_suspended', { detail: refusal });
+  return {
+    id: clientId,
+    role: 'operator',
+    operator: certificate.commonName,
+    certificateFingerprint: certificate.fingerprint256,
+    certificateSerial: certificate.serialNumber,
+    profile: { elements: client.profile.elements, purposes: client.profile.purposes },
+  };
 }
 
 export const principal = (options: PrincipalOptions): MiddlewareHandler<GatewayEnv> => {
@@ -78,6 +110,13 @@ export const principal = (options: PrincipalOptions): MiddlewareHandler<GatewayE
         message: CERTIFICATE_MESSAGES[revocation],
       });
     const configured = known.get(certificate.commonName);
+    if (configured === undefined && certificate.organizationalUnit === 'operator') {
+      const resolved = operatorPrincipal(certificate, known, options.clientRefusal);
+      c.set('principal', resolved);
+      c.set('principalId', resolved.id);
+      await next();
+      return;
+    }
     if (configured === undefined) throw new ApiError('forbidden', { detail: UNKNOWN_PRINCIPAL });
     if (
       certificate.organizationalUnit !== undefined &&
@@ -96,6 +135,9 @@ export const principal = (options: PrincipalOptions): MiddlewareHandler<GatewayE
               elements: configured.profile.elements,
               purposes: configured.profile.purposes,
             },
+            ...(configured.profile.requireAuthenticatedOperators === true
+              ? { requireAuthenticatedOperators: true }
+              : {}),
           }
         : {}),
     };

@@ -72,6 +72,7 @@ export const recordSecurityEvents = (options: {
           role: principal.role,
           certificateFingerprint: principal.certificateFingerprint,
         },
+        ...(principal.operator === undefined ? {} : { operator: principal.operator }),
         ...(address === undefined ? {} : { sourceAddress: address }),
         detail: { ...detail, reason: error.detail ?? error.code },
       })

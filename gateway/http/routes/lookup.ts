@@ -1,5 +1,10 @@
 /** POST /v1/nik/lookup — the nine-element lookup by NIK, projected onto the client's grant. */
-import { checkNik, type NikRejection } from '../../../policies/index.ts';
+import {
+  checkNik,
+  type ElementName,
+  type NikRejection,
+  type PopulationRecord,
+} from '../../../policies/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import type { AuditDraft } from '../env.ts';
 import { ApiError } from '../error-catalogue.ts';
@@ -76,7 +81,7 @@ export function lookupRoute(deps: AppDeps): RouteSpec {
   return defineRoute({
     method: 'POST',
     path: '/v1/nik/lookup',
-    roles: ['app'],
+    roles: ['app', 'operator'],
     summary: 'Look up a resident by NIK; returns the granted elements only',
     auditType: 'lookup',
     requestBody: LookupRequest,
@@ -87,23 +92,42 @@ export function lookupRoute(deps: AppDeps): RouteSpec {
       ...RESIDENT_REQUEST_ERRORS,
     },
     handler: async function lookupHandler(c) {
-      const { draft, now } = beginResidentRequest(c, deps);
-      const { body, operatorId: operator } = c.var;
-      const { fields, governing } = authorizeRelease(deps, draft, {
-        principalId: c.var.principal.id,
-        purpose: body.purpose,
-        fields: body.fields,
-        now,
-      });
-
-      const record = await fetchRecord(deps, draft, {
-        principalId: c.var.principal.id,
-        operator,
-        nik: body.nik,
-        now,
-        agreement: governing,
-      });
-      return releaseElements(c, deps, draft, record, fields);
+      const released = await lookupResident(c, deps);
+      return c.json({ requestId: c.var.requestId, data: released });
     },
   });
+}
+
+/** The checked lookup request a handler runs: the API's JSON body, or the portal's form. */
+export interface LookupInput {
+  readonly nik: string;
+  readonly purpose: string;
+  readonly reference: string;
+  readonly fields?: readonly ElementName[] | undefined;
+}
+
+/**
+ * A lookup, decided, fetched, projected and durably audited: the granted elements, which live
+ * for the request. The API and the portal answer them each in their own form.
+ */
+export async function lookupResident(
+  c: RouteContext<LookupInput, undefined, string>,
+  deps: AppDeps,
+): Promise<Partial<PopulationRecord>> {
+  const { draft, now } = beginResidentRequest(c, deps);
+  const { body, operatorId: operator } = c.var;
+  const { fields, governing } = authorizeRelease(deps, draft, {
+    principalId: c.var.principal.id,
+    purpose: body.purpose,
+    fields: body.fields,
+    now,
+  });
+  const record = await fetchRecord(deps, draft, {
+    principalId: c.var.principal.id,
+    operator,
+    nik: body.nik,
+    now,
+    agreement: governing,
+  });
+  return releaseElements(c, deps, draft, record, fields);
 }

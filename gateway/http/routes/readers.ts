@@ -38,6 +38,11 @@ export const CardReadRequest = Type.Object(
     samSerial: Type.String({ pattern: '^[0-9A-Fa-f]{2,64}$' }),
     samCertificate: Base64(4096),
     samSignature: Base64(256),
+    /**
+     * Hold the read's NIK for two minutes for the operator named by X-Operator-Id to pick up at
+     * the clerk portal (docs/portal.md); nothing is held without it.
+     */
+    forPortal: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, title: 'CardReadRequest' },
 );
@@ -163,7 +168,16 @@ export function readerRoutes(deps: AppDeps): RouteSpec[] {
           fields: body.fields,
           now,
         });
-        return releaseElements(c, deps, draft, record, fields);
+        const released = await releaseElements(c, deps, draft, record, fields);
+        // Asked for by the agent: held briefly for its operator's pickup at the portal.
+        if (body.forPortal === true)
+          deps.portal.cardReads.offer({
+            readerId,
+            operator: c.var.operatorId,
+            nik: record.nik,
+            now: deps.now(),
+          });
+        return c.json({ requestId: c.var.requestId, data: released });
       },
     }),
   ];

@@ -140,17 +140,20 @@ export async function fetchRecord(
   return answer.record;
 }
 
-/** Projects, records durably, answers: nothing leaves before its audit record is on disk. */
+/**
+ * Projects and records durably: what it returns may be answered, since its audit record is on
+ * disk (nothing leaves before).
+ */
 export async function releaseElements(
   c: Context<GatewayEnv>,
   deps: AppDeps,
   draft: AuditDraft,
   record: PopulationRecord,
   fields: readonly ElementName[],
-): Promise<Response> {
+): Promise<Partial<PopulationRecord>> {
   const released = projectGrantedFields(record, fields);
   draft.elementsReleased = Object.keys(released) as ElementName[];
   draft.outcome = 'success';
   await commitAudit(c, deps.audit);
-  return c.json({ requestId: c.var.requestId, data: released });
+  return released;
 }

@@ -34,6 +34,12 @@ export interface RouteSpec {
   readonly refuseRepeatedQuery?: boolean;
   /** A JSON body is read under the body limit and must match this schema (`c.var.body`). */
   readonly requestBody?: TSchema;
+  /**
+   * A page's form, read by the route's guards into `c.var.body` (no JSON reader), then checked
+   * against this schema after them, as a JSON body would be: the portal's forms meet the API's
+   * checks.
+   */
+  readonly formBody?: TSchema;
   /** The catalogue code a schema error at a path answers, where it is not `invalid_request`. */
   readonly schemaErrorCodes?: ErrorCodeForPath;
   /** Data requests need X-Operator-Id (`c.var.operatorId`); checked before the body's schema. */
@@ -66,8 +72,9 @@ export interface RouteDefinition<
   B extends TSchema | undefined,
   Q extends TSchema | undefined,
   O extends boolean | undefined,
-> extends Omit<RouteSpec, 'requestBody' | 'query' | 'requiresOperator' | 'handler'> {
+> extends Omit<RouteSpec, 'requestBody' | 'formBody' | 'query' | 'requiresOperator' | 'handler'> {
   readonly requestBody?: B;
+  readonly formBody?: B;
   readonly query?: Q;
   readonly requiresOperator?: O;
   readonly handler: (

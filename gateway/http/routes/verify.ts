@@ -19,7 +19,7 @@ import { commitAudit } from '../middleware/audit-data-path.ts';
 import { ErrorResponse, VerifyRequest, VerifyResponse } from '../schemas.ts';
 import { authorizeRelease, callUpstream, fetchRecord } from './release.ts';
 import { beginResidentRequest, lookupErrorCode, RESIDENT_REQUEST_ERRORS } from './lookup.ts';
-import { defineRoute, type RouteSpec } from './route-spec.ts';
+import { defineRoute, type RouteContext, type RouteSpec } from './route-spec.ts';
 
 /**
  * A request may not choose how strict the comparison is. The schema refuses any unknown field;
@@ -50,7 +50,7 @@ export function verifyRoute(deps: AppDeps): RouteSpec {
   return defineRoute({
     method: 'POST',
     path: '/v1/nik/verify',
-    roles: ['app'],
+    roles: ['app', 'operator'],
     summary:
       'Verify claimed elements of a resident; returns {match} per claim, no score and no values',
     auditType: 'verify',
@@ -68,72 +68,92 @@ export function verifyRoute(deps: AppDeps): RouteSpec {
       },
     },
     handler: async function verifyHandler(c) {
-      const { draft, now } = beginResidentRequest(c, deps);
-      const { body, operatorId: operator } = c.var;
-      const principalId = c.var.principal.id;
-      const claims = Object.entries(body.claims).filter(
-        (entry): entry is [ElementName, string] => typeof entry[1] === 'string',
-      );
-      const claimedElements = claims.map(([element]) => element);
-
-      // The same grant as a lookup: a client may only check elements it could be given.
-      // The agreement it returns is the one that governs this request, threshold and upstream.
-      const { inForce: agreement, governing } = authorizeRelease(deps, draft, {
-        principalId,
-        purpose: body.purpose,
-        fields: claimedElements,
-        now,
-      });
-      const subject = draft.subject;
-      if (subject === undefined)
-        throw new ApiError('internal_error', { detail: 'verify without subject' });
-      const threshold = agreement.terms.verifyThreshold;
-      const claimed = Object.fromEntries(claims) as Partial<Record<ElementName, string>>;
-
-      // Before any quota is spent or Dukcapil asked: has this client tried enough on this resident?
-      const admission = deps.policy.verifications.admit({
-        client: principalId,
-        operator,
-        subject,
-        claims: claimed,
-        now,
-      });
-      draft.detail = {
-        ...draft.detail,
-        claimed: claimedElements.join(','),
-        claims: claims.length,
-        attempts: admission.attempts,
-        attemptLimit: admission.limit,
-        ...(admission.ok && admission.repeated ? { repeated: true } : {}),
-        threshold,
-      };
-      if (!admission.ok)
-        throw new ApiError('verification_limit', {
-          headers: { 'Retry-After': String(admission.retryAfterSeconds) },
-          detail: 'verification attempts for this resident spent today',
-        });
-
-      const upstreamRequest = { principalId, operator, nik: body.nik, now, agreement: governing };
-      // Where the agreement grants it, Dukcapil compares and the record never reaches us;
-      // otherwise we compare against a CALL_NIK record dropped when this handler returns.
-      const method = agreement.terms.upstreamMethods?.includes('CALL_VERIFY_BY_ELEMEN')
-        ? 'CALL_VERIFY_BY_ELEMEN'
-        : 'CALL_NIK';
-      const result = verdictsOnly(
-        method === 'CALL_VERIFY_BY_ELEMEN'
-          ? (
-              await callUpstream(deps, draft, upstreamRequest, (upstream) =>
-                upstream.verifyByElements(body.nik, claimed, threshold),
-              )
-            ).verdicts
-          : compareClaims(await fetchRecord(deps, draft, upstreamRequest), claimed, threshold),
-      );
-      const matched = Object.values(result).filter((verdict) => verdict.match).length;
-      draft.elementsReleased = [];
-      draft.outcome = 'success';
-      draft.detail = { ...draft.detail, upstreamCalled: true, method, matched };
-      await commitAudit(c, deps.audit);
+      const result = await verifyResident(c, deps);
       return c.json({ requestId: c.var.requestId, result });
     },
   });
+}
+
+/** The checked verification request a handler runs: the API's JSON body, or the portal's form. */
+export interface VerifyInput {
+  readonly nik: string;
+  readonly purpose: string;
+  readonly reference: string;
+  readonly claims: Readonly<Partial<Record<ElementName, string | undefined>>>;
+}
+
+/**
+ * A verification, decided, compared and durably audited: match or not per claimed element. The
+ * API and the portal answer it each in their own form.
+ */
+export async function verifyResident(
+  c: RouteContext<VerifyInput, undefined, string>,
+  deps: AppDeps,
+): Promise<Partial<Record<ElementName, ClaimVerdict>>> {
+  const { draft, now } = beginResidentRequest(c, deps);
+  const { body, operatorId: operator } = c.var;
+  const principalId = c.var.principal.id;
+  const claims = Object.entries(body.claims).filter(
+    (entry): entry is [ElementName, string] => typeof entry[1] === 'string',
+  );
+  const claimedElements = claims.map(([element]) => element);
+
+  // The same grant as a lookup: a client may only check elements it could be given.
+  // The agreement it returns is the one that governs this request, threshold and upstream.
+  const { inForce: agreement, governing } = authorizeRelease(deps, draft, {
+    principalId,
+    purpose: body.purpose,
+    fields: claimedElements,
+    now,
+  });
+  const subject = draft.subject;
+  if (subject === undefined)
+    throw new ApiError('internal_error', { detail: 'verify without subject' });
+  const threshold = agreement.terms.verifyThreshold;
+  const claimed = Object.fromEntries(claims) as Partial<Record<ElementName, string>>;
+
+  // Before any quota is spent or Dukcapil asked: has this client tried enough on this resident?
+  const admission = deps.policy.verifications.admit({
+    client: principalId,
+    operator,
+    subject,
+    claims: claimed,
+    now,
+  });
+  draft.detail = {
+    ...draft.detail,
+    claimed: claimedElements.join(','),
+    claims: claims.length,
+    attempts: admission.attempts,
+    attemptLimit: admission.limit,
+    ...(admission.ok && admission.repeated ? { repeated: true } : {}),
+    threshold,
+  };
+  if (!admission.ok)
+    throw new ApiError('verification_limit', {
+      headers: { 'Retry-After': String(admission.retryAfterSeconds) },
+      detail: 'verification attempts for this resident spent today',
+    });
+
+  const upstreamRequest = { principalId, operator, nik: body.nik, now, agreement: governing };
+  // Where the agreement grants it, Dukcapil compares and the record never reaches us;
+  // otherwise we compare against a CALL_NIK record dropped when this handler returns.
+  const method = agreement.terms.upstreamMethods?.includes('CALL_VERIFY_BY_ELEMEN')
+    ? 'CALL_VERIFY_BY_ELEMEN'
+    : 'CALL_NIK';
+  const result = verdictsOnly(
+    method === 'CALL_VERIFY_BY_ELEMEN'
+      ? (
+          await callUpstream(deps, draft, upstreamRequest, (upstream) =>
+            upstream.verifyByElements(body.nik, claimed, threshold),
+          )
+        ).verdicts
+      : compareClaims(await fetchRecord(deps, draft, upstreamRequest), claimed, threshold),
+  );
+  const matched = Object.values(result).filter((verdict) => verdict.match).length;
+  draft.elementsReleased = [];
+  draft.outcome = 'success';
+  draft.detail = { ...draft.detail, upstreamCalled: true, method, matched };
+  await commitAudit(c, deps.audit);
+  return result;
 }
