@@ -6,28 +6,15 @@
  * Screenshots are kept under test-artifacts/console/ for review. Needs Debian's chromium
  * (.ci/run installs it; test/helpers/tools.ts says what happens without).
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  canaryTracesIn,
-  filesUnder,
-  prepareInstance,
-  ROOT,
-  spawnGerbang,
-  waitForHealth,
-  type PreparedInstance,
-} from './helpers/child-gateway.ts';
-import { canaryLookup, LOOKUP_HEADERS } from './helpers/instance.ts';
-import { stopChild } from './helpers/processes.ts';
+import { describe, expect, it } from 'vitest';
+import { canaryTracesIn, filesUnder, ROOT } from './helpers/child-gateway.ts';
 import { describeWithTools } from './helpers/tools.ts';
 import {
+  browserSuite,
   chromiumInstalled,
   computedStyle,
-  launchChromium,
+  lookUpCanary,
   principalBrowsers,
   submit,
 } from './helpers/browser.ts';
@@ -37,46 +24,17 @@ const ARTIFACTS = join(ROOT, 'test-artifacts/console');
 const CANARY_NIK = '6474015709900001';
 const OTHER_NIK = '3316010101850002';
 
-let instance: PreparedInstance | undefined;
-let gateway: ChildProcess | undefined;
-let browser: Browser | undefined;
-
-/** The instance of this file, once the start hook made it. */
-function started(): PreparedInstance {
-  if (instance === undefined) throw new Error('the instance did not start');
-  return instance;
-}
-const { as, open } = principalBrowsers(() => browser, started);
+const suite = browserSuite({
+  artifacts: ARTIFACTS,
+  healthAs: 'officer-1',
+  // One lookup of the canary resident, so that the trail has something to find by NIK.
+  prepare: lookUpCanary,
+});
+const started = suite.instance;
+const { as, open } = principalBrowsers(suite.browser, started);
 
 describeWithTools('the web consoles in a real Chromium', { chromium: chromiumInstalled() }, () => {
-  beforeAll(async () => {
-    rmSync(ARTIFACTS, { recursive: true, force: true });
-    mkdirSync(ARTIFACTS, { recursive: true });
-    instance = await prepareInstance();
-    gateway = spawnGerbang(['serve'], instance.dir, { stdio: 'ignore' });
-    await waitForHealth(instance.url, instance.agent('officer-1'));
-    // One lookup of the canary resident, so that the trail has something to find by NIK.
-    const response = await request(`${instance.url}/v1/nik/lookup`, {
-      method: 'POST',
-      dispatcher: instance.agent('app-pendaftaran'),
-      headers: { 'content-type': 'application/json', ...LOOKUP_HEADERS },
-      body: JSON.stringify(canaryLookup()),
-    });
-    await response.body.dump();
-    expect(response.statusCode).toBe(200);
-    browser = await launchChromium();
-  }, 120_000);
-
-  // Whatever started, in reverse, even when the start failed half-way.
-  afterAll(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      if (gateway) await stopChild(gateway);
-      await instance?.simulator.close();
-      if (instance) rmSync(instance.dir, { recursive: true, force: true });
-    }
-  });
+  suite.hooks();
 
   describe('console pages and their roles', () => {
     const matrix: readonly [string, string, boolean][] = [

@@ -5,28 +5,18 @@
  * downloads (verified with stock OpenSSL, no NIK in them) and an alert acknowledged; a refused
  * browser's HTML page. Screenshots of each page state go to test-artifacts/consoles/.
  */
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { addDays, addYears, calendarDateIn } from '../policies/index.ts';
 import { demoReaderFiles } from '../gateway/cli/demo/instance.ts';
-import { CHROMIUM, launchChromium, principalBrowsers, submit } from './helpers/browser.ts';
-import {
-  canaryTracesIn,
-  filesUnder,
-  prepareInstance,
-  ROOT,
-  spawnGerbang,
-  waitForHealth,
-  type PreparedInstance,
-} from './helpers/child-gateway.ts';
+import { browserSuite, chromiumInstalled, principalBrowsers, submit } from './helpers/browser.ts';
+import { canaryTracesIn, filesUnder, ROOT } from './helpers/child-gateway.ts';
 import { canaryLookup, LOOKUP_HEADERS } from './helpers/instance.ts';
 import { opensslCmsVerify } from './helpers/openssl.ts';
-import { stopChild } from './helpers/processes.ts';
 import { describeWithTools } from './helpers/tools.ts';
 import { eventually } from './helpers/until.ts';
 
@@ -35,14 +25,17 @@ const CANARY_NIK = '6474015709900001';
 const ZONE = 'Asia/Makassar';
 const downloads = mkdtempSync(join(tmpdir(), 'gerbang-downloads-'));
 
-let instance: PreparedInstance | undefined;
-let gateway: ChildProcess | undefined;
-let browser: Browser | undefined;
-const started = (): PreparedInstance => {
-  if (instance === undefined) throw new Error('the instance did not start');
-  return instance;
-};
-const { open } = principalBrowsers(() => browser, started, { acceptDownloads: true });
+const suite = browserSuite({
+  artifacts: ARTIFACTS,
+  healthAs: 'officer-1',
+  // One lookup of the canary resident by operator petugas.01 under a known request id.
+  prepare: async () => {
+    const lookup = await api('app-pendaftaran', 'POST', '/v1/nik/lookup', canaryLookup());
+    expect(lookup.status).toBe(200);
+  },
+});
+const started = suite.instance;
+const { open } = principalBrowsers(suite.browser, started, { acceptDownloads: true });
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
@@ -82,29 +75,11 @@ const rowOf = (page: Page, section: string, id: string) =>
 
 describeWithTools(
   'the consoles that act, in a real Chromium',
-  { chromium: existsSync(CHROMIUM) },
+  { chromium: chromiumInstalled() },
   () => {
-    beforeAll(async () => {
-      rmSync(ARTIFACTS, { recursive: true, force: true });
-      mkdirSync(ARTIFACTS, { recursive: true });
-      instance = await prepareInstance();
-      gateway = spawnGerbang(['serve'], instance.dir, { stdio: 'ignore' });
-      await waitForHealth(instance.url, instance.agent('officer-1'));
-      // One lookup of the canary resident by operator petugas.01 under a known request id.
-      const lookup = await api('app-pendaftaran', 'POST', '/v1/nik/lookup', canaryLookup());
-      expect(lookup.status).toBe(200);
-      browser = await launchChromium();
-    }, 120_000);
-
-    afterAll(async () => {
-      try {
-        await browser?.close();
-      } finally {
-        if (gateway) await stopChild(gateway);
-        await instance?.simulator.close();
-        if (instance) rmSync(instance.dir, { recursive: true, force: true });
-        rmSync(downloads, { recursive: true, force: true });
-      }
+    suite.hooks();
+    afterAll(() => {
+      rmSync(downloads, { recursive: true, force: true });
     });
 
     describe('admin console', () => {

@@ -8,24 +8,22 @@
  * year ahead too), read in the agreement's zone; nothing here names a date. Screenshots, the PDF
  * and its pages as PNG are kept under test-artifacts/reports/ for review.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { request } from 'undici';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import type { GerbangConfig } from '../gateway/config/index.ts';
 import { calendarDateIn } from '../policies/index.ts';
-import { CHROMIUM, clientContext, launchChromium, submit } from './helpers/browser.ts';
 import {
-  prepareInstance,
-  ROOT,
-  spawnGerbang,
-  waitForHealth,
-  type PreparedInstance,
-} from './helpers/child-gateway.ts';
-import { canaryLookup, LOOKUP_HEADERS } from './helpers/instance.ts';
-import { stopChild } from './helpers/processes.ts';
+  browserSuite,
+  chromiumInstalled,
+  clientContext,
+  lookUpCanary,
+  submit,
+} from './helpers/browser.ts';
+import { ROOT } from './helpers/child-gateway.ts';
+import { canaryLookup } from './helpers/instance.ts';
 import { onPath, describeWithTools } from './helpers/tools.ts';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts/reports');
@@ -39,16 +37,19 @@ const MONTHS = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni'].concat([
   'Desember',
 ]);
 
-let instance: PreparedInstance | undefined;
-let gateway: ChildProcess | undefined;
-let browser: Browser | undefined;
+// One lookup today, so that one month of the half has a bar and the others are zero.
+const suite = browserSuite({
+  artifacts: ARTIFACTS,
+  healthAs: 'evaluator-1',
+  prepare: lookUpCanary,
+});
 let context: BrowserContext | undefined;
 /** The checkpoint the report page cites, for the history's anchor. */
 let cited: { treeSize: string; root: string } | undefined;
 
 /** Today in the agreement's zone, and what the page should make of it. */
 function today() {
-  if (instance === undefined) throw new Error('the instance did not start');
+  const instance = suite.instance();
   const config = JSON.parse(
     readFileSync(join(instance.dir, 'gerbang.json'), 'utf8'),
   ) as GerbangConfig;
@@ -73,9 +74,9 @@ function today() {
 }
 
 async function open(path: string): Promise<Page> {
-  if (context === undefined || instance === undefined) throw new Error('the browser did not start');
+  if (context === undefined) throw new Error('the browser did not start');
   const page = await context.newPage();
-  const response = await page.goto(`${instance.url}${path}`);
+  const response = await page.goto(`${suite.instance().url}${path}`);
   expect(response?.status()).toBe(200);
   return page;
 }
@@ -92,39 +93,17 @@ function pdfPages(path: string): string[] {
 describeWithTools(
   'the evaluator’s reports in a real Chromium, printed to PDF',
   {
-    chromium: existsSync(CHROMIUM),
+    chromium: chromiumInstalled(),
     'poppler-utils (pdftotext)': onPath('pdftotext') !== undefined,
     'poppler-utils (pdfinfo)': onPath('pdfinfo') !== undefined,
     'poppler-utils (pdftoppm)': onPath('pdftoppm') !== undefined,
   },
   () => {
+    suite.hooks();
     beforeAll(async () => {
-      rmSync(ARTIFACTS, { recursive: true, force: true });
-      mkdirSync(ARTIFACTS, { recursive: true });
-      instance = await prepareInstance();
-      gateway = spawnGerbang(['serve'], instance.dir, { stdio: 'ignore' });
-      await waitForHealth(instance.url, instance.agent('evaluator-1'));
-      // One lookup today, so that one month of the half has a bar and the others are zero.
-      const response = await request(`${instance.url}/v1/nik/lookup`, {
-        method: 'POST',
-        dispatcher: instance.agent('app-pendaftaran'),
-        headers: { 'content-type': 'application/json', ...LOOKUP_HEADERS },
-        body: JSON.stringify(canaryLookup()),
-      });
-      await response.body.dump();
-      expect(response.statusCode).toBe(200);
-      browser = await launchChromium();
-      context = await clientContext(browser, instance, 'evaluator-1');
-    }, 120_000);
-
-    afterAll(async () => {
-      try {
-        await browser?.close();
-      } finally {
-        if (gateway) await stopChild(gateway);
-        await instance?.simulator.close();
-        if (instance) rmSync(instance.dir, { recursive: true, force: true });
-      }
+      const browser = suite.browser();
+      if (browser === undefined) throw new Error('the browser did not start');
+      context = await clientContext(browser, suite.instance(), 'evaluator-1');
     });
 
     it('preselects the half of today in the agreement’s zone, with no report issued yet', async () => {

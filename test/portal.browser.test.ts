@@ -8,35 +8,25 @@
  * profile requires authenticated operators. Screenshots go to test-artifacts/portal/. Afterwards
  * nothing the instance wrote holds a canary resident.
  */
-import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createPrivateKey } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { Agent, request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { httpsSender, readCardThroughGateway } from '../adapters/reader-agent/agent.ts';
 import { DEMO_IKD_KEY_ID } from '../gateway/config/demo.ts';
 import type { GerbangConfig } from '../gateway/config/index.ts';
 import { clientCredentials } from '../gateway/config/instance.ts';
 import {
+  browserSuite,
   chromiumInstalled,
   contextWithCertificate,
-  launchChromium,
   submit,
 } from './helpers/browser.ts';
-import {
-  canaryTracesIn,
-  filesUnder,
-  prepareInstance,
-  ROOT,
-  spawnGerbang,
-  waitForHealth,
-  type PreparedInstance,
-} from './helpers/child-gateway.ts';
+import { canaryTracesIn, filesUnder, ROOT, spawnGerbang } from './helpers/child-gateway.ts';
 import { ikdPresentation } from './helpers/ikd.ts';
-import { stopChild } from './helpers/processes.ts';
 import { canaryKtp, directCards, samCard } from './helpers/readers.ts';
 import { describeWithTools } from './helpers/tools.ts';
 import { eventually } from './helpers/until.ts';
@@ -46,15 +36,7 @@ const SITI = '6474015709900001';
 /** Issued in Kabupaten Blora (Jawa Tengah), far from the agency in Bontang (PKS 2(2)e). */
 const BUDI = '3316010101850002';
 
-let instance: PreparedInstance | undefined;
-let gateway: ChildProcess | undefined;
-let browser: Browser | undefined;
 const contexts = new Map<string, BrowserContext>();
-
-function started(): PreparedInstance {
-  if (instance === undefined) throw new Error('the instance did not start');
-  return instance;
-}
 const pki = (file: string): string => join(started().dir, 'pki', file);
 
 /**
@@ -75,10 +57,31 @@ const adjustConfig = (config: GerbangConfig): GerbangConfig => {
   };
 };
 
+const suite = browserSuite({
+  artifacts: ARTIFACTS,
+  healthAs: 'officer-1',
+  adjust: adjustConfig,
+  // reader-01 with the demo SAM, enrolled and switched on by the administrator.
+  prepare: async (instance) => {
+    const admin = instance.agent('admin-1');
+    const enrolled = await post(admin, '/v1/admin/readers', {
+      readerId: 'reader-01',
+      samCertificate: readFileSync(pki('sam-ca/demo-sam.crt'), 'utf8'),
+    });
+    expect(enrolled.status).toBe(201);
+    const activated = await post(admin, '/v1/admin/readers/reader-01/activate', {
+      reason: 'loket 1',
+    });
+    expect(activated.status).toBe(204);
+  },
+});
+const started = suite.instance;
+
 /** A context of the clerk `id`, with the PKCS#12 and password file `certs issue` wrote. */
 async function clerk(id: string): Promise<BrowserContext> {
   let context = contexts.get(id);
   if (context === undefined) {
+    const browser = suite.browser();
     if (browser === undefined) throw new Error('the browser did not start');
     context = await contextWithCertificate(browser, started().url, {
       pfxPath: pki(`clients/${id}.p12`),
@@ -118,35 +121,7 @@ async function post(agent: Agent, path: string, body: unknown, headers = {}) {
 }
 
 describeWithTools('the clerk portal in a real Chromium', { chromium: chromiumInstalled() }, () => {
-  beforeAll(async () => {
-    rmSync(ARTIFACTS, { recursive: true, force: true });
-    mkdirSync(ARTIFACTS, { recursive: true });
-    instance = await prepareInstance(adjustConfig);
-    gateway = spawnGerbang(['serve'], instance.dir, { stdio: 'ignore' });
-    await waitForHealth(instance.url, instance.agent('officer-1'));
-    // reader-01 with the demo SAM, enrolled and switched on by the administrator.
-    const admin = instance.agent('admin-1');
-    const enrolled = await post(admin, '/v1/admin/readers', {
-      readerId: 'reader-01',
-      samCertificate: readFileSync(pki('sam-ca/demo-sam.crt'), 'utf8'),
-    });
-    expect(enrolled.status).toBe(201);
-    const activated = await post(admin, '/v1/admin/readers/reader-01/activate', {
-      reason: 'loket 1',
-    });
-    expect(activated.status).toBe(204);
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      if (gateway) await stopChild(gateway);
-      await instance?.simulator.close();
-      if (instance) rmSync(instance.dir, { recursive: true, force: true });
-    }
-  });
+  suite.hooks();
 
   describe('at the counter', () => {
     it('shows the clerk the quota, the agreement and the forms', async () => {
@@ -271,6 +246,7 @@ describeWithTools('the clerk portal in a real Chromium', { chromium: chromiumIns
 
   describe('who may use it', () => {
     it('refuses an officer with a page that names the code', async () => {
+      const browser = suite.browser();
       if (browser === undefined) throw new Error('no browser');
       const context = await contextWithCertificate(browser, started().url, {
         certPath: pki('clients/officer-1.crt'),

@@ -4,10 +4,21 @@
  * client certificate (mutual TLS is what is under test), one context per demo principal, and the
  * steps every page test takes (open a page, submit a form and wait for the next page).
  */
-import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { PreparedInstance } from './child-gateway.ts';
+import { request } from 'undici';
+import { afterAll, beforeAll } from 'vitest';
+import type { GerbangConfig } from '../../gateway/config/index.ts';
+import {
+  prepareInstance,
+  spawnGerbang,
+  waitForHealth,
+  type PreparedInstance,
+} from './child-gateway.ts';
+import { canaryLookup, LOOKUP_HEADERS } from './instance.ts';
+import { stopChild } from './processes.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumInstalled = (): boolean => existsSync(CHROMIUM);
@@ -104,3 +115,61 @@ export const computedStyle = (element: unknown, property: string): string => {
   };
   return el.ownerDocument.defaultView.getComputedStyle(el)[property] ?? '';
 };
+
+/**
+ * What every browser suite runs against, started and ended the same way: a fresh instance, its
+ * `gerbang serve` child (healthy for `healthAs`), the suite's own `prepare`, then Chromium; at
+ * the end whatever started, in reverse, even when the start failed half-way. `hooks()` is called
+ * inside the suite's describe, so that a missing tool skips the start as well.
+ */
+export function browserSuite(options: {
+  readonly artifacts: string;
+  readonly healthAs: string;
+  readonly adjust?: (config: GerbangConfig) => GerbangConfig;
+  readonly prepare?: (instance: PreparedInstance) => Promise<void>;
+}) {
+  let instance: PreparedInstance | undefined;
+  let gateway: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  return {
+    /** The instance, once the start hook made it. */
+    instance: (): PreparedInstance => {
+      if (instance === undefined) throw new Error('the instance did not start');
+      return instance;
+    },
+    browser: (): Browser | undefined => browser,
+    hooks(): void {
+      beforeAll(async () => {
+        rmSync(options.artifacts, { recursive: true, force: true });
+        mkdirSync(options.artifacts, { recursive: true });
+        instance = await prepareInstance(options.adjust);
+        gateway = spawnGerbang(['serve'], instance.dir, { stdio: 'ignore' });
+        await waitForHealth(instance.url, instance.agent(options.healthAs));
+        await options.prepare?.(instance);
+        browser = await launchChromium();
+      }, 120_000);
+      afterAll(async () => {
+        try {
+          await browser?.close();
+        } finally {
+          if (gateway) await stopChild(gateway);
+          await instance?.simulator.close();
+          if (instance) rmSync(instance.dir, { recursive: true, force: true });
+        }
+      });
+    },
+  };
+}
+
+/** One lookup of the canary resident by the demo app, so that the trail has a record to show. */
+export async function lookUpCanary(instance: PreparedInstance): Promise<void> {
+  const response = await request(`${instance.url}/v1/nik/lookup`, {
+    method: 'POST',
+    dispatcher: instance.agent('app-pendaftaran'),
+    headers: { 'content-type': 'application/json', ...LOOKUP_HEADERS },
+    body: JSON.stringify(canaryLookup()),
+  });
+  await response.body.dump();
+  if (response.statusCode !== 200)
+    throw new Error(`the canary lookup answered ${String(response.statusCode)}`);
+}
