@@ -54,11 +54,17 @@ export function pagesFor(role: Role): typeof PAGES {
   return PAGES.filter((entry) => CONSOLE_ROLES[entry.page].includes(role));
 }
 
-export function Layout(props: {
-  page: ConsolePage;
+/**
+ * The frame every page shares (consoles and portal): the head with the page's one stylesheet,
+ * whose exact bytes the CSP allows by hash; a skip link; the header with the instance, the
+ * page's navigation and who is signed in; the main landmark with the page's one h1.
+ */
+export function PageShell(props: {
   title: string;
-  principal: { id: string; role: Role };
+  style: string;
   instance: string;
+  nav: Child;
+  who: Child;
   children?: Child;
 }) {
   return (
@@ -68,7 +74,7 @@ export function Layout(props: {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} — Gerbang`}</title>
         {/* Raw: the stylesheet is a constant, and its exact bytes are what the CSP hash allows. */}
-        <style dangerouslySetInnerHTML={{ __html: CONSOLE_STYLE }} />
+        <style dangerouslySetInnerHTML={{ __html: props.style }} />
       </head>
       <body>
         <a class="skip" href="#main">
@@ -76,23 +82,8 @@ export function Layout(props: {
         </a>
         <header>
           <strong>Gerbang · {props.instance}</strong>
-          <nav aria-label="Konsol">
-            <ul>
-              {pagesFor(props.principal.role).map((entry) => (
-                <li>
-                  <a
-                    href={entry.href}
-                    {...(entry.page === props.page ? { 'aria-current': 'page' } : {})}
-                  >
-                    <Label id={entry.id} en={entry.en} />
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
-          <span>
-            {props.principal.id} <span class="en">({props.principal.role})</span>
-          </span>
+          {props.nav}
+          <span>{props.who}</span>
         </header>
         <main id="main">
           <h1>{props.title}</h1>
@@ -100,5 +91,44 @@ export function Layout(props: {
         </main>
       </body>
     </html>
+  );
+}
+
+export function Layout(props: {
+  page: ConsolePage;
+  title: string;
+  principal: { id: string; role: Role };
+  instance: string;
+  children?: Child;
+}) {
+  return (
+    <PageShell
+      title={props.title}
+      style={CONSOLE_STYLE}
+      instance={props.instance}
+      nav={
+        <nav aria-label="Konsol">
+          <ul>
+            {pagesFor(props.principal.role).map((entry) => (
+              <li>
+                <a
+                  href={entry.href}
+                  {...(entry.page === props.page ? { 'aria-current': 'page' } : {})}
+                >
+                  <Label id={entry.id} en={entry.en} />
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      }
+      who={
+        <>
+          {props.principal.id} <span class="en">({props.principal.role})</span>
+        </>
+      }
+    >
+      {props.children}
+    </PageShell>
   );
 }

@@ -9,7 +9,7 @@ import type { Child } from 'hono/jsx';
 import type { GatewayEnv } from '../env.ts';
 import { renderDocument } from './components.tsx';
 import { htmlPolicy } from './html-page.ts';
-import { CONSOLE_STYLE } from './layout.tsx';
+import { CONSOLE_STYLE, PageShell } from './layout.tsx';
 
 export const PORTAL_STYLE = `${CONSOLE_STYLE}
 fieldset { border: 1px solid #bbb; background: #fff; padding: .6rem .8rem; margin: 0; }
@@ -32,39 +32,29 @@ export function PortalLayout(props: {
   children?: Child;
 }) {
   return (
-    <html lang="id">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${props.title} — Gerbang`}</title>
-        {/* Raw: the stylesheet is a constant, and its exact bytes are what the CSP hash allows. */}
-        <style dangerouslySetInnerHTML={{ __html: PORTAL_STYLE }} />
-      </head>
-      <body>
-        <a class="skip" href="#main">
-          Lewati ke isi / Skip to content
-        </a>
-        <header>
-          <strong>Gerbang · {props.instance}</strong>
-          <nav aria-label="Portal">
-            <ul>
-              <li>
-                <a href="/portal/">
-                  Loket <span class="en">/ Counter</span>
-                </a>
-              </li>
-            </ul>
-          </nav>
-          <span>
-            {props.operator} <span class="en">(petugas / operator · {props.client})</span>
-          </span>
-        </header>
-        <main id="main">
-          <h1>{props.title}</h1>
-          {props.children}
-        </main>
-      </body>
-    </html>
+    <PageShell
+      title={props.title}
+      style={PORTAL_STYLE}
+      instance={props.instance}
+      nav={
+        <nav aria-label="Portal">
+          <ul>
+            <li>
+              <a href="/portal/">
+                Loket <span class="en">/ Counter</span>
+              </a>
+            </li>
+          </ul>
+        </nav>
+      }
+      who={
+        <>
+          {props.operator} <span class="en">(petugas / operator · {props.client})</span>
+        </>
+      }
+    >
+      {props.children}
+    </PageShell>
   );
 }
 
