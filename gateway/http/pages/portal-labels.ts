@@ -1,5 +1,5 @@
 /** The portal's labels for the nine elements and its local times (the agreement's zone). */
-import type { ElementName } from '../../../policies/index.ts';
+import { zoneAbbreviation, type ElementName } from '../../../policies/index.ts';
 
 export const ELEMENT_LABELS: Readonly<Record<ElementName, { id: string; en: string }>> = {
   nik: { id: 'NIK', en: 'NIK' },
@@ -13,14 +13,6 @@ export const ELEMENT_LABELS: Readonly<Record<ElementName, { id: string; en: stri
   alamat: { id: 'Alamat', en: 'Address' },
 };
 
-/** Indonesia's zone abbreviations; another zone is shown by its name. */
-const ZONES: Readonly<Record<string, string>> = {
-  'Asia/Jakarta': 'WIB',
-  'Asia/Pontianak': 'WIB',
-  'Asia/Makassar': 'WITA',
-  'Asia/Jayapura': 'WIT',
-};
-
 /** `14.05.09 WITA`: a time of day in the agreement's zone. */
 export function localTime(at: number, timeZone: string): string {
   const time = new Intl.DateTimeFormat('id-ID', {
@@ -30,5 +22,5 @@ export function localTime(at: number, timeZone: string): string {
     second: '2-digit',
     hourCycle: 'h23',
   }).format(at);
-  return `${time} ${ZONES[timeZone] ?? timeZone}`;
+  return `${time} ${zoneAbbreviation(timeZone, at)}`;
 }
