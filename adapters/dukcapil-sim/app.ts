@@ -30,6 +30,7 @@ import {
 } from './answers.ts';
 import { AMBIGUOUS_NIKS } from './canaries.ts';
 import { faultAnswer, injectedFailure } from './faults.ts';
+import { LoopLateness } from './lateness.ts';
 import { profileRouter } from './profile-route.ts';
 import { credentialsOf, readCallNik, readVerify } from './request.ts';
 import { SyntheticPopulation } from './population.ts';
@@ -98,6 +99,7 @@ export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: 
   let quotaUsed = 0;
   let received = new Map<string, DataBalikanItem>();
   let window = new SlidingSecond();
+  const lateness = new LoopLateness();
 
   const app = new Hono<{ Bindings: HttpBindings }>();
 
@@ -237,6 +239,7 @@ export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: 
         quotaDay,
         busiestSecond: window.max,
         overRateQuota: window.exceeded,
+        eventLoopDelayMs: lateness.figures(),
       },
       dataBalikanReceived: received.size,
     }),
@@ -269,6 +272,7 @@ export function createSimulatorApp(options: SimulatorOptions): Hono<{ Bindings: 
     quotaUsed = 0;
     received = new Map();
     window = new SlidingSecond();
+    lateness.reset();
     return c.json({ settings });
   });
 

@@ -66,6 +66,8 @@ export interface DukcapilHttpOptions {
   /** The agency's Dukcapil rate quota; calls wait for their slot (at most maxRateWaitMs). */
   readonly ratePerSecond?: number | undefined;
   readonly maxRateWaitMs?: number | undefined;
+  /** What the rate window adds to a second (rate-pacer.ts); default 20 ms. */
+  readonly rateWindowMarginMs?: number | undefined;
   readonly observer?: UpstreamObserver;
 }
 
@@ -109,7 +111,9 @@ export class DukcapilHttpClient implements DukcapilClient {
     this.pacer =
       options.ratePerSecond === undefined
         ? undefined
-        : new UpstreamRatePacer(options.ratePerSecond, options.maxRateWaitMs ?? 2_000);
+        : new UpstreamRatePacer(options.ratePerSecond, options.maxRateWaitMs ?? 2_000, {
+            windowMarginMs: options.rateWindowMarginMs,
+          });
     this.observer = options.observer ?? noopUpstreamObserver;
   }
 

@@ -1,58 +1,122 @@
 /**
- * The agency's Dukcapil rate quota (calls per second). Calls are given start slots 1/rate apart on
- * an absolute schedule, so late timers do not lose throughput (the next slot is already due). Late
- * timers do bunch starts, though, so a call also waits until the last `rate` actual starts span
- * more than a second (plus a margin for jitter): no second, however it is
- * sliced, holds more calls than the quota. A call whose slot is further away than `maxWaitMs` is
- * refused at once instead of queueing without bound.
+ * The agency's Dukcapil rate quota (calls per second). Two rules decide when a call may start:
+ *
+ * - the schedule: start slots 1/rate apart on an absolute clock, so that a late timer does not
+ *   lose throughput (the next slot is already due);
+ * - the hard guarantee: a call starts only when the last `rate` starts span at least a window of
+ *   a second plus a margin (`windowMarginMs`), so no second, however it is sliced, holds more
+ *   calls than the quota. The margin is for what happens after the start: calls that left a
+ *   second apart can arrive closer together (network jitter, a late event loop at either end).
+ *
+ * Waiting calls queue in order behind one timer, set for the head's turn. When the timer fires
+ * late, every call whose turn has come starts in that tick, and the window check lets through no
+ * more than it allows; what a late timer costs is its lateness, once. A call whose turn (the later
+ * of its slot and its place in the window) is further away than `maxWaitMs` is refused at once
+ * instead of queueing without bound.
  */
 import { UpstreamFailure } from './port.ts';
 
-/**
- * A second and a 2 % margin: calls started a second apart can arrive closer together (event-loop
- * and network jitter), and must still fit Dukcapil's window. Costs at most 2 % of the quota.
- */
-const WINDOW_MS = 1020;
+/** 20 ms: room for a late event loop and a LAN's jitter; caps use at 1000/1020 = 98 % of the quota. */
+export const DEFAULT_WINDOW_MARGIN_MS = 20;
 
-const sleep = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms);
-  });
+/** The pacer's clock: performance.now and setTimeout, or a test's fake. */
+export interface PacerClock {
+  now(): number;
+  setTimer(run: () => void, ms: number): void;
+}
+
+const realClock: PacerClock = {
+  now: () => performance.now(),
+  setTimer: (run, ms) => {
+    setTimeout(run, ms);
+  },
+};
+
+export interface PacerOptions {
+  readonly windowMarginMs?: number | undefined;
+  readonly clock?: PacerClock;
+}
+
+interface Waiter {
+  readonly slot: number;
+  readonly resolve: () => void;
+}
 
 export class UpstreamRatePacer {
   private readonly intervalMs: number;
+  private readonly windowMs: number;
   private readonly maxWaitMs: number;
-  private nextSlot = 0;
-  /** The last `rate` actual start times, oldest at `cursor`. */
+  private readonly clock: PacerClock;
+  private nextSlot = -Infinity;
+  /** The last `rate` actual start times, a ring: the oldest at `cursor`. */
   private readonly starts: Float64Array;
   private cursor = 0;
+  private readonly queue: Waiter[] = [];
+  /** When the one timer is set for; undefined when none is. */
+  private timerAt: number | undefined;
 
-  constructor(ratePerSecond: number, maxWaitMs: number) {
+  constructor(ratePerSecond: number, maxWaitMs: number, options: PacerOptions = {}) {
     if (!(ratePerSecond > 0)) throw new RangeError('ratePerSecond must be positive');
+    const margin = options.windowMarginMs ?? DEFAULT_WINDOW_MARGIN_MS;
+    if (!(margin >= 0)) throw new RangeError('windowMarginMs must not be negative');
     this.intervalMs = 1000 / ratePerSecond;
+    this.windowMs = 1000 + margin;
     this.maxWaitMs = maxWaitMs;
+    this.clock = options.clock ?? realClock;
+    // A fractional rate (0.5/s) still allows one call per window-of-a-second's share: at least 1.
     this.starts = new Float64Array(Math.max(1, Math.floor(ratePerSecond))).fill(-Infinity);
   }
 
   /** Resolves when this call may start; throws UpstreamFailure('unavailable') if too far off. */
-  async acquire(): Promise<void> {
-    const now = performance.now();
+  acquire(): Promise<void> {
+    const now = this.clock.now();
     const slot = Math.max(now, this.nextSlot);
-    if (slot - now > this.maxWaitMs)
-      throw new UpstreamFailure('unavailable', 'upstream rate quota: too many calls waiting');
+    // The window can hold this call back further than its slot: it starts no sooner than a
+    // window after the start `rate` places before it, and that one a window after its own…
+    const ahead = this.queue.length;
+    const size = this.starts.length;
+    const windowTurn =
+      (this.starts[(this.cursor + ahead) % size] ?? -Infinity) +
+      this.windowMs * (Math.floor(ahead / size) + 1);
+    if (Math.max(slot, windowTurn) - now > this.maxWaitMs)
+      return Promise.reject(
+        new UpstreamFailure('unavailable', 'upstream rate quota: too many calls waiting'),
+      );
     this.nextSlot = slot + this.intervalMs;
-    if (slot > now) await sleep(slot - now);
+    return new Promise<void>((resolve) => {
+      this.queue.push({ slot, resolve });
+      this.release();
+    });
+  }
+
+  /** Starts, in order, every waiting call whose turn has come; sets the timer for the next. */
+  private release(): void {
+    const now = this.clock.now();
     for (;;) {
-      const at = performance.now();
-      const oldest = this.starts[this.cursor] ?? -Infinity;
-      if (at - oldest >= WINDOW_MS) {
-        // Check and record with no await in between: the next waiter sees this start.
-        this.starts[this.cursor] = at;
-        this.cursor = (this.cursor + 1) % this.starts.length;
+      const waiter = this.queue[0];
+      if (waiter === undefined) return;
+      const turn = Math.max(waiter.slot, (this.starts[this.cursor] ?? -Infinity) + this.windowMs);
+      if (turn > now) {
+        this.arm(turn - now);
         return;
       }
-      await sleep(WINDOW_MS - (at - oldest));
+      // Check and record with nothing in between: the next waiter sees this start.
+      this.starts[this.cursor] = now;
+      this.cursor = (this.cursor + 1) % this.starts.length;
+      this.queue.shift();
+      waiter.resolve();
     }
+  }
+
+  private arm(ms: number): void {
+    const at = this.clock.now() + ms;
+    // One timer at a time, for the head's turn; an earlier one already set will re-arm.
+    if (this.timerAt !== undefined && this.timerAt <= at) return;
+    this.timerAt = at;
+    this.clock.setTimer(() => {
+      this.timerAt = undefined;
+      this.release();
+    }, ms);
   }
 }
 

@@ -111,6 +111,7 @@ export function demoConfig(
       maxQueued: 1024,
       maxResponseBytes: 65_536,
       maxRateWaitMs: 2_000,
+      rateWindowMarginMs: 20,
       dailyQuota: 10_000_000,
       quotaTimeZone: 'Asia/Jakarta',
       breaker: { failureThreshold: 5, openMs: 10_000 },

@@ -1,0 +1,181 @@
+/**
+ * The rate pacer on a fake clock whose timers fire late by a random amount (a busy event loop),
+ * driven by bursty callers: the starts it lets through must never put more than `rate` calls in
+ * any window of a second plus the margin, and must still use the quota, losing no more than the
+ * timers' lateness. No real time passes, so nothing here depends on the machine's speed.
+ */
+import { describe, expect, it } from 'vitest';
+import { UpstreamFailure } from './port.ts';
+import { UpstreamRatePacer, type PacerClock } from './rate-pacer.ts';
+
+/** A clock whose timers fire `lateness()` ms after they are due, in order of firing time. */
+class FakeClock implements PacerClock {
+  time = 0;
+  private timers: { at: number; run: () => void }[] = [];
+  private readonly lateness: () => number;
+
+  constructor(lateness: () => number) {
+    this.lateness = lateness;
+  }
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimer(run: () => void, ms: number): void {
+    this.timers.push({ at: this.time + Math.max(1, ms) + this.lateness(), run });
+  }
+
+  /**
+   * Lets every settled promise run (callers record their starts at the time they were let go),
+   * then fires the earliest timer (time moves to it) and lets what it settled run.
+   */
+  async step(): Promise<boolean> {
+    await settle();
+    this.timers.sort((a, b) => a.at - b.at);
+    const next = this.timers.shift();
+    if (next === undefined) return false;
+    this.time = Math.max(this.time, next.at);
+    next.run();
+    await settle();
+    return true;
+  }
+
+  /** A timer for callers (a call's upstream latency), on the same late clock. */
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.setTimer(resolve, ms);
+    });
+  }
+}
+
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+};
+
+/** Deterministic noise: the same figures on every run. */
+function seeded(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+}
+
+/** The most starts in any window of `windowMs` (starts sorted). */
+function busiestWindow(starts: readonly number[], windowMs: number): number {
+  let most = 0;
+  let first = 0;
+  for (let i = 0; i < starts.length; i++) {
+    while ((starts[first] ?? 0) <= (starts[i] ?? 0) - windowMs) first++;
+    most = Math.max(most, i - first + 1);
+  }
+  return most;
+}
+
+/**
+ * `callers` loops, each: acquire, record the start, hold the call `latencyMs`, now and then pause
+ * (bursty demand), again, until `seconds` of fake time have passed.
+ */
+async function drive(
+  pacer: UpstreamRatePacer,
+  clock: FakeClock,
+  options: { callers: number; latencyMs: number; seconds: number; random: () => number },
+): Promise<{ starts: number[]; refused: number }> {
+  const starts: number[] = [];
+  let refused = 0;
+  const end = options.seconds * 1000;
+  const caller = async (): Promise<void> => {
+    while (clock.time < end) {
+      try {
+        await pacer.acquire();
+        starts.push(clock.time);
+        await clock.sleep(options.latencyMs);
+      } catch (error) {
+        if (!(error instanceof UpstreamFailure)) throw error;
+        refused++;
+        await clock.sleep(10);
+      }
+      if (options.random() < 0.02) await clock.sleep(options.random() * 300);
+    }
+  };
+  const running = Promise.all(Array.from({ length: options.callers }, caller));
+  while (clock.time < end + 5_000 && (await clock.step()));
+  await running;
+  return { starts: starts.filter((t) => t < end), refused };
+}
+
+describe('the upstream rate pacer', () => {
+  it.each([
+    { rate: 100, margin: 20, maxLateMs: 0 },
+    { rate: 100, margin: 20, maxLateMs: 15 },
+    { rate: 1000, margin: 20, maxLateMs: 8 },
+    { rate: 1000, margin: 5, maxLateMs: 30 },
+    { rate: 250, margin: 0, maxLateMs: 4 },
+  ])(
+    'rate $rate, margin $margin ms, timers up to $maxLateMs ms late: never more than the rate in a window, and the quota used',
+    async ({ rate, margin, maxLateMs }) => {
+      const random = seeded(rate + margin + maxLateMs);
+      const clock = new FakeClock(() => random() * maxLateMs);
+      const pacer = new UpstreamRatePacer(rate, 2_000, { windowMarginMs: margin, clock });
+      const seconds = 6;
+      const { starts, refused } = await drive(pacer, clock, {
+        callers: Math.ceil(rate * 0.15),
+        latencyMs: 50,
+        seconds,
+        random,
+      });
+      expect(refused).toBe(0);
+      expect(busiestWindow(starts, 1000 + margin)).toBeLessThanOrEqual(rate);
+      // Demand exceeds the quota, so the window binds: a window's worth of calls every window.
+      // Late timers cost their lateness once per firing, not per call (the calls due meanwhile
+      // start together, and a window later together again): within 3 ms a window.
+      const floor = (rate * seconds * 1000) / (1000 + margin + 3);
+      expect(starts.length).toBeGreaterThanOrEqual(Math.floor(floor));
+    },
+  );
+
+  it('lets a burst through on an idle schedule only as far as the window allows', async () => {
+    const clock = new FakeClock(() => 0);
+    const pacer = new UpstreamRatePacer(10, 5_000, { windowMarginMs: 20, clock });
+    const starts: number[] = [];
+    const all = Promise.all(
+      Array.from({ length: 25 }, () => pacer.acquire().then(() => starts.push(clock.time))),
+    );
+    while (await clock.step());
+    await all;
+    expect(starts).toHaveLength(25);
+    expect(busiestWindow(starts, 1020)).toBe(10);
+    // Slots 100 ms apart; the window pushes the 11th and 21st back to a window after the 1st, 11th.
+    expect(starts[10]).toBeGreaterThanOrEqual(1020);
+    expect(starts[20]).toBeGreaterThanOrEqual((starts[10] ?? 0) + 1020);
+  });
+
+  it('refuses at once a call whose turn is further away than the wait allowed, by its place in the window too', async () => {
+    const clock = new FakeClock(() => 0);
+    const pacer = new UpstreamRatePacer(10, 500, { windowMarginMs: 20, clock });
+    // Ten calls, one per slot, 0 to 900 ms: the window is full until 1,020 ms.
+    for (let i = 0; i < 10; i++) {
+      await pacer.acquire();
+      if (i < 9) {
+        const slept = clock.sleep(100);
+        await clock.step();
+        await slept;
+      }
+    }
+    expect(clock.time).toBe(900);
+    // Turns (later of slot and window): 1,020, 1,120, 1,220, 1,320 — then 1,420, 520 ms away,
+    // although its slot (1,400) is only 500 ms away.
+    const queued = Array.from({ length: 4 }, () => pacer.acquire().then(() => clock.time));
+    const refused = await pacer.acquire().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(UpstreamFailure);
+    expect((refused as UpstreamFailure).reason).toBe('upstream rate quota: too many calls waiting');
+    while (await clock.step());
+    expect(await Promise.all(queued)).toEqual([1020, 1120, 1220, 1320]);
+  });
+
+  it('takes neither a non-positive rate nor a negative margin', () => {
+    expect(() => new UpstreamRatePacer(0, 1000)).toThrow(RangeError);
+    expect(() => new UpstreamRatePacer(10, 1000, { windowMarginMs: -1 })).toThrow(RangeError);
+  });
+});
