@@ -340,15 +340,18 @@ describe('CALL_VERIFY_BY_ELEMEN against the simulator', () => {
 });
 
 describe('the upstream rate quota', () => {
-  // Retried: the in-process simulator's own lateness (a loaded event loop) can bunch arrivals
-  // past the pacer's 2 % margin; a pacer that does not pace fails every try. Measuring that
-  // lateness and making the quota exact is issue 22.
+  // The simulator runs in this process, so its clock reads arrivals as late as this event loop
+  // runs (counters.eventLoopDelayMs): on a loaded machine, tens of ms. A margin of 100 ms lets
+  // that lateness pass; the exact guarantee (no window of a second and the margin over the rate,
+  // the quota still used) is rate-pacer.test.ts's, on a fake clock. A client that does not pace
+  // sends the 300 calls within a second and fails every try.
   it(
     'paces calls so that no second holds more than the quota, and all get through',
     { retry: 2 },
     async () => {
       const upstream = client({
         ratePerSecond: 200,
+        rateWindowMarginMs: 100,
         maxConnections: 64,
         maxQueued: 1000,
         maxRateWaitMs: 5_000,
