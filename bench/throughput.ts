@@ -1,0 +1,117 @@
+/**
+ * Closed-loop throughput, interleaved round by round so that drift hits every target alike: per
+ * target req/s, latency, and the target process's CPU time per request and CPU % over the window.
+ */
+import autocannon from 'autocannon';
+import { sampleProcesses, usPerRequest } from './cpu.ts';
+import type { Target, TargetKey } from './targets.ts';
+
+export interface Sample {
+  requestsPerSecond: number;
+  requests: number;
+  cpuTicks: number;
+  cpuUsPerRequest: number | null;
+  cpuPercent: number;
+  maxRssMb: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  non2xx: number;
+  errors: number;
+}
+
+export interface TargetResult {
+  key: TargetKey;
+  name: string;
+  requestsPerSecond: number;
+  /** Over all rounds: the target's CPU ticks summed over the requests summed. */
+  cpuUsPerRequest: number | null;
+  /** The target's CPU % of one core over the windows (100: its core was saturated). */
+  cpuPercent: number;
+  latencyMs: { p50: number; p99: number; p999: number };
+  non2xx: number;
+  errors: number;
+  maxRssMb: number;
+  rounds: { requestsPerSecond: number; cpuUsPerRequest: number | null; cpuPercent: number }[];
+}
+
+/** One measured window of `duration` s against a target, after a 1 s warm-up. */
+export async function measure(
+  target: Target,
+  duration: number,
+  connections: number,
+): Promise<Sample> {
+  target.enter?.();
+  try {
+    await autocannon({ connections, ...target.options, duration: 1 });
+    const sampler = sampleProcesses(target.pids);
+    const result = await autocannon({ connections, ...target.options, duration });
+    const usage = sampler.stop();
+    const requests = result.requests.total;
+    return {
+      requestsPerSecond: Math.round(result.requests.average),
+      requests,
+      cpuTicks: usage.cpuTicks,
+      cpuUsPerRequest: usPerRequest(usage.cpuTicks, requests),
+      cpuPercent: usage.cpuPercent,
+      maxRssMb: usage.maxRssMb,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      p999: result.latency.p99_9,
+      non2xx: result.non2xx,
+      errors: result.errors,
+    };
+  } finally {
+    target.leave?.();
+  }
+}
+
+const mean = (values: number[]) =>
+  values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+const tenth = (value: number) => Math.round(value * 10) / 10;
+
+export function aggregate(target: Target, list: Sample[]): TargetResult {
+  const sum = (pick: (s: Sample) => number) => list.reduce((a, s) => a + pick(s), 0);
+  return {
+    key: target.key,
+    name: target.name,
+    requestsPerSecond: Math.round(mean(list.map((s) => s.requestsPerSecond))),
+    cpuUsPerRequest: usPerRequest(
+      sum((s) => s.cpuTicks),
+      sum((s) => s.requests),
+    ),
+    cpuPercent: Math.round(mean(list.map((s) => s.cpuPercent))),
+    latencyMs: {
+      p50: tenth(mean(list.map((s) => s.p50))),
+      p99: tenth(mean(list.map((s) => s.p99))),
+      p999: tenth(mean(list.map((s) => s.p999))),
+    },
+    non2xx: sum((s) => s.non2xx),
+    errors: sum((s) => s.errors),
+    maxRssMb: Math.max(0, ...list.map((s) => s.maxRssMb)),
+    rounds: list.map(({ requestsPerSecond, cpuUsPerRequest, cpuPercent }) => ({
+      requestsPerSecond,
+      cpuUsPerRequest,
+      cpuPercent,
+    })),
+  };
+}
+
+export async function throughput(
+  targets: Target[],
+  rounds: number,
+  duration: number,
+  connections: number,
+): Promise<TargetResult[]> {
+  const samples = new Map<TargetKey, Sample[]>(targets.map((t) => [t.key, []]));
+  for (let round = 1; round <= rounds; round++) {
+    for (const target of targets) {
+      const sample = await measure(target, duration, connections);
+      samples.get(target.key)?.push(sample);
+      console.error(
+        `round ${round}: ${target.name}: ${sample.requestsPerSecond} req/s, ${sample.cpuUsPerRequest ?? '-'} µs CPU/request, CPU ${sample.cpuPercent} %`,
+      );
+    }
+  }
+  return targets.map((target) => aggregate(target, samples.get(target.key) ?? []));
+}
