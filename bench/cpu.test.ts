@@ -1,0 +1,72 @@
+// The bench's arithmetic: what it reads from /proc and how µs per request and the ratios follow.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cpuPercent, cpuTicksOf, parseStat, usPerRequest, withChildren } from './cpu.ts';
+import { ratios, verdicts } from './report.ts';
+import type { TargetResult } from './throughput.ts';
+
+describe('/proc/PID/stat', () => {
+  it('counts the fields from the last parenthesis: a command name may hold spaces and ")"', () => {
+    const line =
+      '4242 (we ird) (name) S 17 4242 4242 0 -1 4194560 900 0 0 0 1234 567 0 0 20 0 11 0 3000 1000 20000\n';
+    expect(parseStat(line)).toEqual({ ppid: 17, cpuTicks: 1234 + 567 });
+  });
+
+  it('reads this process as the kernel writes it', () => {
+    expect(parseStat(readFileSync('/proc/self/stat', 'utf8')).ppid).toBe(process.ppid);
+    expect(cpuTicksOf([process.pid])).toBeGreaterThan(0);
+  });
+
+  it('refuses what is not a stat line', () => {
+    expect(() => parseStat('no parenthesis here')).toThrow();
+    expect(() => parseStat('1 (x) S')).toThrow();
+  });
+});
+
+describe('a process with its children (nginx: master and workers)', () => {
+  let child: ReturnType<typeof spawn> | undefined;
+  afterEach(() => child?.kill());
+
+  it('finds a real child by its parent PID', () => {
+    child = spawn('sleep', ['30']);
+    const pid = child.pid ?? -1;
+    expect(withChildren(process.pid)).toEqual(expect.arrayContaining([process.pid, pid]));
+    expect(withChildren(pid)).toEqual([pid]);
+  });
+});
+
+describe('µs per request', () => {
+  it('is the CPU seconds over the requests, at the clock-tick rate given', () => {
+    expect(usPerRequest(250, 10_000, 100)).toBe(250); // 2.5 s over 10,000 requests
+    expect(usPerRequest(3, 7, 100)).toBe(4285.7);
+    expect(usPerRequest(100, 0, 100)).toBeNull();
+    expect(cpuPercent(150, 2, 100)).toBe(75);
+  });
+
+  it('gives the CPU ratio as Gerbang over the bare proxy, and its verdict against 1.7', () => {
+    const result = (key: TargetResult['key'], rps: number, us: number | null): TargetResult => ({
+      key,
+      name: key,
+      requestsPerSecond: rps,
+      cpuUsPerRequest: us,
+      cpuPercent: 100,
+      latencyMs: { p50: 1, p99: 2, p999: 3 },
+      non2xx: 0,
+      errors: 0,
+      maxRssMb: 100,
+      rounds: [],
+    });
+    const r = ratios([result('bare', 4000, 250), result('lookup', 2000, 450)]);
+    expect(r.lookup_vs_bare_proxy).toEqual({ requests_per_second: 0.5, cpu_us_per_request: 1.8 });
+    expect(r.lookup_vs_nginx).toEqual({ requests_per_second: null, cpu_us_per_request: null });
+    const v = verdicts(r, undefined, 150, undefined, undefined);
+    expect(v['cpu_per_lookup_vs_bare_proxy']).toMatchObject({ measured: 1.8, holds: false });
+    expect(v['added_p99_ms']).toMatchObject({ measured: null, holds: null });
+    expect(v['rss_mb_max']).toMatchObject({ measured: 150, holds: true });
+    const close = ratios([result('bare', 4000, 250), result('lookup', 2400, 425)]);
+    expect(
+      verdicts(close, undefined, undefined, undefined, undefined)['cpu_per_lookup_vs_bare_proxy'],
+    ).toMatchObject({ measured: 1.7, holds: true });
+  });
+});
