@@ -123,3 +123,26 @@ export function printVerdicts(all: Record<string, Verdict>): void {
       `${name.padEnd(31)} ${v.holds === null ? 'not measured' : v.holds ? 'yes' : 'NO '}  ${v.measured ?? '-'}  (${v.goal})`,
     );
 }
+
+export function printPhases(
+  latency: Latency | undefined,
+  soak: Soak | undefined,
+  quota: QuotaResult | undefined,
+): void {
+  if (latency) {
+    const { bare_proxy: b, gateway: g } = latency;
+    console.log(
+      `\nopen loop at ${latency.open_loop_rps} req/s (${latency.fraction} × the bare proxy's capacity): bare proxy p50/p99 ${b.p50}/${b.p99} ms (${b.achieved} req/s, ${b.failed} failed, CPU ${b.targetCpuPercent} %), Gerbang ${g.p50}/${g.p99} ms (${g.achieved} req/s, ${g.failed} failed, CPU ${g.targetCpuPercent} %) → added p50 ${latency.added_p50_ms} ms, p99 ${latency.added_p99_ms} ms`,
+    );
+  }
+  if (soak)
+    console.log(
+      `soak ${soak.seconds}s at 1000 req/s: RSS first minute ${soak.firstMinuteMb} MiB, last minute ${soak.lastMinuteMb} MiB, max ${soak.maxMb} MiB`,
+    );
+  if (quota) {
+    const late = quota.simulatorLatenessMs;
+    console.log(
+      `50 ms upstream, quota ${quota.quotaPerSecond}/s: upstream ${quota.upstreamCallsPerSecond}/s (${Math.round(quota.utilisation * 100)} % busy), busiest second ${quota.busiestSecond}, calls over quota ${quota.secondsOverQuota}, gateway CPU ${quota.gatewayCpuPercent} %, simulator lateness ${late ? `p50/p99/max ${late.p50}/${late.p99}/${late.max} ms` : 'not reported'}`,
+    );
+  }
+}

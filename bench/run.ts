@@ -42,6 +42,7 @@ const DURATION = Number(env['BENCH_DURATION'] ?? (SMOKE ? 1 : 10));
 const ROUNDS = Number(env['BENCH_ROUNDS'] ?? (SMOKE ? 1 : 2));
 const SOAK_SECONDS = Number(env['BENCH_SOAK_SECONDS'] ?? (SMOKE ? 0 : 300));
 const CONNECTIONS = Number(env['BENCH_CONNECTIONS'] ?? 50);
+const WARM_UP_REQUESTS = Number(env['BENCH_WARM_UP_REQUESTS'] ?? (SMOKE ? 500 : 3000));
 const OPEN_LOOP_FRACTION = Number(env['BENCH_OPEN_LOOP_FRACTION'] ?? 0.5);
 const PROFILE = env['BENCH_PROFILE'] === '1';
 const PHASES = ['throughput', 'openloop', 'soak', 'quota'] as const;
@@ -167,7 +168,7 @@ try {
   };
 
   const results: TargetResult[] = runs('throughput')
-    ? await throughput(targets, ROUNDS, DURATION, CONNECTIONS)
+    ? await throughput(targets, ROUNDS, DURATION, CONNECTIONS, WARM_UP_REQUESTS)
     : [];
 
   // Latency at a load the machine can carry: a fraction of the bare proxy's capacity, this run's.
@@ -243,22 +244,7 @@ try {
   console.log(`${describePinning(pinning)}\n`);
   if (results.length > 0) report.printTable(results);
   if (!nginx) console.log('nginx: not installed, skipped (the bench installs nothing)');
-  if (latency) {
-    const { bare_proxy: b, gateway: g } = latency;
-    console.log(
-      `\nopen loop at ${latency.open_loop_rps} req/s (${OPEN_LOOP_FRACTION} × the bare proxy's capacity): bare proxy p50/p99 ${b.p50}/${b.p99} ms (${b.achieved} req/s, ${b.failed} failed, CPU ${b.targetCpuPercent} %), Gerbang ${g.p50}/${g.p99} ms (${g.achieved} req/s, ${g.failed} failed, CPU ${g.targetCpuPercent} %) → added p50 ${latency.added_p50_ms} ms, p99 ${latency.added_p99_ms} ms`,
-    );
-  }
-  if (soak)
-    console.log(
-      `soak ${soak.seconds}s at 1000 req/s: RSS first minute ${soak.firstMinuteMb} MiB, last minute ${soak.lastMinuteMb} MiB, max ${soak.maxMb} MiB`,
-    );
-  if (quota) {
-    const late = quota.simulatorLatenessMs;
-    console.log(
-      `50 ms upstream, quota ${quota.quotaPerSecond}/s: upstream ${quota.upstreamCallsPerSecond}/s (${Math.round(quota.utilisation * 100)} % busy), busiest second ${quota.busiestSecond}, calls over quota ${quota.secondsOverQuota}, gateway CPU ${quota.gatewayCpuPercent} %, simulator lateness ${late ? `p50/p99/max ${late.p50}/${late.p99}/${late.max} ms` : 'not reported'}`,
-    );
-  }
+  report.printPhases(latency, soak, quota);
   console.log(`ratios (Gerbang / other; CPU: higher is costlier): ${JSON.stringify(ratios)}`);
   report.printVerdicts(verdicts);
   const us = (key: Target['key']) => results.find((r) => r.key === key)?.cpuUsPerRequest ?? '-';

@@ -97,12 +97,29 @@ export function aggregate(target: Target, list: Sample[]): TargetResult {
   };
 }
 
+/**
+ * Before the first round, a fixed number of requests per target: a 1 s warm-up is a few hundred
+ * requests on a loaded machine, too few for the JIT, and round 1 would then measure compilation.
+ */
+async function warmUp(targets: Target[], requests: number, connections: number): Promise<void> {
+  for (const target of targets) {
+    target.enter?.();
+    try {
+      await autocannon({ connections, ...target.options, amount: requests });
+    } finally {
+      target.leave?.();
+    }
+  }
+}
+
 export async function throughput(
   targets: Target[],
   rounds: number,
   duration: number,
   connections: number,
+  warmUpRequests: number,
 ): Promise<TargetResult[]> {
+  await warmUp(targets, warmUpRequests, connections);
   const samples = new Map<TargetKey, Sample[]>(targets.map((t) => [t.key, []]));
   for (let round = 1; round <= rounds; round++) {
     for (const target of targets) {
