@@ -2,7 +2,15 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cpuPercent, cpuTicksOf, parseStat, usPerRequest, withChildren } from './cpu.ts';
+import {
+  coreBusyPercent,
+  cpuPercent,
+  cpuTicksOf,
+  parseCoreTimes,
+  parseStat,
+  usPerRequest,
+  withChildren,
+} from './cpu.ts';
 import { ratios, verdicts } from './report.ts';
 import type { TargetResult } from './throughput.ts';
 
@@ -21,6 +29,21 @@ describe('/proc/PID/stat', () => {
   it('refuses what is not a stat line', () => {
     expect(() => parseStat('no parenthesis here')).toThrow();
     expect(() => parseStat('1 (x) S')).toThrow();
+  });
+});
+
+describe('/proc/stat', () => {
+  it("gives each core's busy share between two readings, idle and iowait not counted", () => {
+    const before = parseCoreTimes(
+      'cpu  9 9 9 9 9 9 9 9 0 0\ncpu0 100 0 50 800 50 0 0 0 0 0\ncpu1 10 0 10 900 0 0 0 0 0 0\nintr 1 2\n',
+    );
+    // cpu0: 150 of 1,000 more jiffies busy (steal counts: the core was not ours); cpu1: 200 of 200.
+    const after = parseCoreTimes(
+      'cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 200 0 90 1600 100 0 0 10 0 0\ncpu1 110 0 110 900 0 0 0 0 0 0\n',
+    );
+    expect(before.get(0)).toEqual({ busy: 150, total: 1000 });
+    expect(coreBusyPercent(before, after)).toEqual({ 0: 15, 1: 100 });
+    expect(parseCoreTimes(readFileSync('/proc/stat', 'utf8')).size).toBeGreaterThan(0);
   });
 });
 
@@ -55,6 +78,7 @@ describe('µs per request', () => {
       non2xx: 0,
       errors: 0,
       maxRssMb: 100,
+      coresBusyPercent: {},
       rounds: [],
     });
     const r = ratios([result('bare', 4000, 250), result('lookup', 2000, 450)]);

@@ -80,6 +80,39 @@ export function rssMbOf(pids: number[]): number {
   return kb / 1024;
 }
 
+/**
+ * Each core's busy and total jiffies from /proc/stat ("cpuN user nice system idle iowait irq
+ * softirq steal …"); busy counts everything but idle and iowait, steal included (time the core was
+ * not ours). Read around a window, it tells whether others used the target's core meanwhile.
+ */
+export function parseCoreTimes(text: string): Map<number, { busy: number; total: number }> {
+  const cores = new Map<number, { busy: number; total: number }>();
+  for (const line of text.split('\n')) {
+    const match = /^cpu(\d+)\s+(.*)$/.exec(line);
+    if (match === null) continue;
+    const values = (match[2] ?? '').trim().split(/\s+/).slice(0, 8).map(Number);
+    const total = values.reduce((a, b) => a + b, 0);
+    cores.set(Number(match[1]), { busy: total - (values[3] ?? 0) - (values[4] ?? 0), total });
+  }
+  return cores;
+}
+
+const coreTimes = () => parseCoreTimes(readFileSync('/proc/stat', 'utf8'));
+
+/** Busy % of each core between two readings. */
+export function coreBusyPercent(
+  before: Map<number, { busy: number; total: number }>,
+  after: Map<number, { busy: number; total: number }>,
+): Record<number, number> {
+  const busy: Record<number, number> = {};
+  for (const [cpu, end] of after) {
+    const start = before.get(cpu);
+    if (start === undefined || end.total <= start.total) continue;
+    busy[cpu] = Math.round(((end.busy - start.busy) / (end.total - start.total)) * 100);
+  }
+  return busy;
+}
+
 export interface Usage {
   cpuTicks: number;
   seconds: number;
@@ -87,6 +120,8 @@ export interface Usage {
   maxRssMb: number;
   /** RSS samples (MiB), one per `everyMs`. */
   series: number[];
+  /** Busy % of each core over the window, whoever used it. */
+  coresBusyPercent: Record<number, number>;
 }
 
 /** Samples the target's RSS while a load runs and its CPU time between start and stop. */
@@ -94,6 +129,7 @@ export function sampleProcesses(pids: () => number[], everyMs = 250) {
   const watched = pids();
   const series: number[] = [];
   const startTicks = cpuTicksOf(watched);
+  const startCores = coreTimes();
   const started = performance.now();
   const timer = setInterval(() => series.push(rssMbOf(watched)), everyMs);
   return {
@@ -108,6 +144,7 @@ export function sampleProcesses(pids: () => number[], everyMs = 250) {
         cpuPercent: cpuPercent(cpuTicks, seconds),
         maxRssMb: Math.round(Math.max(...series)),
         series,
+        coresBusyPercent: coreBusyPercent(startCores, coreTimes()),
       };
     },
   };

@@ -24,6 +24,8 @@ export interface QuotaResult {
   clientRequestsPerSecond: number;
   clientP99Ms: number;
   gatewayCpuPercent: number;
+  /** Busy % of each core over the window, whoever used it. */
+  coresBusyPercent: Record<number, number>;
   /** The simulator's own event-loop lateness in the phase; null when it does not report it. */
   simulatorLatenessMs: { p50: number; p99: number; max: number } | null;
 }
@@ -60,6 +62,7 @@ export async function quotaPhase(
     clientRequestsPerSecond: Math.round(result.requests.average),
     clientP99Ms: result.latency.p99,
     gatewayCpuPercent: usage.cpuPercent,
+    coresBusyPercent: usage.coresBusyPercent,
     simulatorLatenessMs:
       lateness === undefined ? null : { p50: lateness.p50, p99: lateness.p99, max: lateness.max },
   };

@@ -41,11 +41,16 @@ export function ratios(results: TargetResult[]): Ratios {
   };
 }
 
+type OpenLoopTarget = OpenLoopResult & {
+  targetCpuPercent: number;
+  coresBusyPercent: Record<number, number>;
+};
+
 export interface Latency {
   fraction: number;
   open_loop_rps: number;
-  bare_proxy: OpenLoopResult & { targetCpuPercent: number };
-  gateway: OpenLoopResult & { targetCpuPercent: number };
+  bare_proxy: OpenLoopTarget;
+  gateway: OpenLoopTarget;
   added_p50_ms: number;
   added_p99_ms: number;
 }
@@ -108,11 +113,11 @@ const cell = (value: string | number | null | undefined, width: number) =>
 
 export function printTable(results: TargetResult[]): void {
   console.log(
-    'target                               req/s  µs CPU/req  CPU %     p50     p99   p99.9  non2xx  errors  rss MiB',
+    'target                               req/s  µs CPU/req  CPU %  cores %     p50     p99   p99.9  non2xx  errors  rss MiB',
   );
   for (const r of results)
     console.log(
-      `${r.name.padEnd(34)} ${cell(r.requestsPerSecond, 7)} ${cell(r.cpuUsPerRequest, 11)} ${cell(r.cpuPercent, 6)} ${cell(r.latencyMs.p50, 7)} ${cell(r.latencyMs.p99, 7)} ${cell(r.latencyMs.p999, 7)} ${cell(r.non2xx, 7)} ${cell(r.errors, 7)} ${cell(r.maxRssMb, 8)}`,
+      `${r.name.padEnd(34)} ${cell(r.requestsPerSecond, 7)} ${cell(r.cpuUsPerRequest, 11)} ${cell(r.cpuPercent, 6)} ${cell(Object.values(r.coresBusyPercent).join('/'), 8)} ${cell(r.latencyMs.p50, 7)} ${cell(r.latencyMs.p99, 7)} ${cell(r.latencyMs.p999, 7)} ${cell(r.non2xx, 7)} ${cell(r.errors, 7)} ${cell(r.maxRssMb, 8)}`,
     );
 }
 
@@ -132,7 +137,7 @@ export function printPhases(
   if (latency) {
     const { bare_proxy: b, gateway: g } = latency;
     console.log(
-      `\nopen loop at ${latency.open_loop_rps} req/s (${latency.fraction} × the bare proxy's capacity): bare proxy p50/p99 ${b.p50}/${b.p99} ms (${b.achieved} req/s, ${b.failed} failed, CPU ${b.targetCpuPercent} %), Gerbang ${g.p50}/${g.p99} ms (${g.achieved} req/s, ${g.failed} failed, CPU ${g.targetCpuPercent} %) → added p50 ${latency.added_p50_ms} ms, p99 ${latency.added_p99_ms} ms`,
+      `\nopen loop at ${latency.open_loop_rps} req/s (${latency.fraction} × the bare proxy's capacity): bare proxy p50/p99 ${b.p50}/${b.p99} ms (${b.achieved} req/s, ${b.failed} failed, CPU ${b.targetCpuPercent} %, cores busy ${Object.values(b.coresBusyPercent).join('/')} %), Gerbang ${g.p50}/${g.p99} ms (${g.achieved} req/s, ${g.failed} failed, CPU ${g.targetCpuPercent} %, cores busy ${Object.values(g.coresBusyPercent).join('/')} %) → added p50 ${latency.added_p50_ms} ms, p99 ${latency.added_p99_ms} ms`,
     );
   }
   if (soak)
@@ -142,7 +147,7 @@ export function printPhases(
   if (quota) {
     const late = quota.simulatorLatenessMs;
     console.log(
-      `50 ms upstream, quota ${quota.quotaPerSecond}/s: upstream ${quota.upstreamCallsPerSecond}/s (${Math.round(quota.utilisation * 100)} % busy), busiest second ${quota.busiestSecond}, calls over quota ${quota.secondsOverQuota}, gateway CPU ${quota.gatewayCpuPercent} %, simulator lateness ${late ? `p50/p99/max ${late.p50}/${late.p99}/${late.max} ms` : 'not reported'}`,
+      `50 ms upstream, quota ${quota.quotaPerSecond}/s: upstream ${quota.upstreamCallsPerSecond}/s (${Math.round(quota.utilisation * 100)} % busy), busiest second ${quota.busiestSecond}, calls over quota ${quota.secondsOverQuota}, gateway CPU ${quota.gatewayCpuPercent} %, cores busy ${Object.values(quota.coresBusyPercent).join('/')} %, simulator lateness ${late ? `p50/p99/max ${late.p50}/${late.p99}/${late.max} ms` : 'not reported'}`,
     );
   }
 }

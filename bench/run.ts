@@ -182,7 +182,8 @@ try {
       await openLoop(t.options, rate, 1);
       const sampler = sampleProcesses(t.pids);
       const result = await openLoop(t.options, rate, DURATION);
-      return { ...result, targetCpuPercent: sampler.stop().cpuPercent };
+      const { cpuPercent, coresBusyPercent } = sampler.stop();
+      return { ...result, targetCpuPercent: cpuPercent, coresBusyPercent };
     };
     const bareLoop = await fixed(target('bare'));
     const gatewayLoop = await fixed(target('lookup'));

@@ -12,6 +12,7 @@ export interface Sample {
   cpuTicks: number;
   cpuUsPerRequest: number | null;
   cpuPercent: number;
+  coresBusyPercent: Record<number, number>;
   maxRssMb: number;
   p50: number;
   p99: number;
@@ -32,7 +33,12 @@ export interface TargetResult {
   non2xx: number;
   errors: number;
   maxRssMb: number;
-  rounds: { requestsPerSecond: number; cpuUsPerRequest: number | null; cpuPercent: number }[];
+  /** Mean busy % per core over the windows, the target's and everyone else's. */
+  coresBusyPercent: Record<number, number>;
+  rounds: Pick<
+    Sample,
+    'requestsPerSecond' | 'cpuUsPerRequest' | 'cpuPercent' | 'coresBusyPercent'
+  >[];
 }
 
 /** One measured window of `duration` s against a target, after a 1 s warm-up. */
@@ -54,6 +60,7 @@ export async function measure(
       cpuTicks: usage.cpuTicks,
       cpuUsPerRequest: usPerRequest(usage.cpuTicks, requests),
       cpuPercent: usage.cpuPercent,
+      coresBusyPercent: usage.coresBusyPercent,
       maxRssMb: usage.maxRssMb,
       p50: result.latency.p50,
       p99: result.latency.p99,
@@ -69,6 +76,13 @@ export async function measure(
 const mean = (values: number[]) =>
   values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 const tenth = (value: number) => Math.round(value * 10) / 10;
+
+function meanPerCore(list: Record<number, number>[]): Record<number, number> {
+  const cores = [...new Set(list.flatMap((r) => Object.keys(r).map(Number)))];
+  return Object.fromEntries(
+    cores.map((cpu) => [cpu, Math.round(mean(list.flatMap((r) => r[cpu] ?? [])))]),
+  );
+}
 
 export function aggregate(target: Target, list: Sample[]): TargetResult {
   const sum = (pick: (s: Sample) => number) => list.reduce((a, s) => a + pick(s), 0);
@@ -89,10 +103,12 @@ export function aggregate(target: Target, list: Sample[]): TargetResult {
     non2xx: sum((s) => s.non2xx),
     errors: sum((s) => s.errors),
     maxRssMb: Math.max(0, ...list.map((s) => s.maxRssMb)),
-    rounds: list.map(({ requestsPerSecond, cpuUsPerRequest, cpuPercent }) => ({
+    coresBusyPercent: meanPerCore(list.map((s) => s.coresBusyPercent)),
+    rounds: list.map(({ requestsPerSecond, cpuUsPerRequest, cpuPercent, coresBusyPercent }) => ({
       requestsPerSecond,
       cpuUsPerRequest,
       cpuPercent,
+      coresBusyPercent,
     })),
   };
 }
@@ -126,7 +142,7 @@ export async function throughput(
       const sample = await measure(target, duration, connections);
       samples.get(target.key)?.push(sample);
       console.error(
-        `round ${round}: ${target.name}: ${sample.requestsPerSecond} req/s, ${sample.cpuUsPerRequest ?? '-'} µs CPU/request, CPU ${sample.cpuPercent} %`,
+        `round ${round}: ${target.name}: ${sample.requestsPerSecond} req/s, ${sample.cpuUsPerRequest ?? '-'} µs CPU/request, CPU ${sample.cpuPercent} %, cores busy ${JSON.stringify(sample.coresBusyPercent)}`,
       );
     }
   }
