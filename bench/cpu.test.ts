@@ -11,6 +11,7 @@ import {
   usPerRequest,
   withChildren,
 } from './cpu.ts';
+import { parseCpuList } from './pin.ts';
 import { ratios, verdicts } from './report.ts';
 import type { TargetResult } from './throughput.ts';
 
@@ -92,5 +93,14 @@ describe('µs per request', () => {
     expect(
       verdicts(close, undefined, undefined, undefined, undefined)['cpu_per_lookup_vs_bare_proxy'],
     ).toMatchObject({ measured: 1.7, holds: true });
+  });
+});
+
+describe('a kernel CPU list (Cpus_allowed_list)', () => {
+  it('expands ranges and single CPUs, and gives nothing for what does not parse', () => {
+    expect(parseCpuList('0-1')).toEqual([0, 1]);
+    expect(parseCpuList('0,2-4,7')).toEqual([0, 2, 3, 4, 7]);
+    expect(parseCpuList('1')).toEqual([1]);
+    expect(parseCpuList('?')).toEqual([]);
   });
 });

@@ -30,7 +30,28 @@ export function detectPinning(): Pinning {
   const count = cpus().length;
   if (count < 2)
     return { available: false, reason: `${count} core: nothing to pin apart`, ...base };
+  // A cgroup or a caller may have confined this process to fewer cores than the machine has.
+  const allowed = parseCpuList(allowedCpus(process.pid));
+  if (!allowed.includes(TARGET_CPU) || !allowed.includes(LOAD_CPU))
+    return {
+      available: false,
+      reason: `this process may only run on CPUs ${allowedCpus(process.pid)}`,
+      ...base,
+    };
   return { available: true, ...base };
+}
+
+/** A kernel CPU list ("0-3,6") as numbers; [] for what does not parse. */
+export function parseCpuList(list: string): number[] {
+  const cpus: number[] = [];
+  for (const part of list.split(',')) {
+    const match = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (match === null) return [];
+    const from = Number(match[1]);
+    const to = Number(match[2] ?? match[1]);
+    for (let cpu = from; cpu <= to; cpu++) cpus.push(cpu);
+  }
+  return cpus;
 }
 
 /** Moves every thread of a running process to `cpu` (threads it starts later inherit it). */
