@@ -104,3 +104,40 @@ describe('a kernel CPU list (Cpus_allowed_list)', () => {
     expect(parseCpuList('?')).toEqual([]);
   });
 });
+
+describe('the added-p99 verdict', () => {
+  const loop = (p99: number, achieved = 1000, failed = 0) => ({
+    p50: 1,
+    p99,
+    p999: p99,
+    failed,
+    achieved,
+    completed: achieved * 10,
+    targetCpuPercent: 50,
+    coresBusyPercent: {},
+  });
+  const latency = (bare: ReturnType<typeof loop>, gateway: ReturnType<typeof loop>) => ({
+    fraction: 0.5,
+    open_loop_rps: 1000,
+    bare_proxy: bare,
+    gateway,
+    added_p50_ms: 0,
+    added_p99_ms: Math.round((gateway.p99 - bare.p99) * 100) / 100,
+  });
+  const noRatios = ratios([]);
+  const added = (l: ReturnType<typeof latency>) =>
+    verdicts(noRatios, l, undefined, undefined, undefined)['added_p99_ms'];
+
+  it('holds or not by the difference when the machine carried the load', () => {
+    expect(added(latency(loop(3), loop(4.5)))).toMatchObject({ measured: 1.5, holds: true });
+    expect(added(latency(loop(3), loop(9)))).toMatchObject({ measured: 6, holds: false });
+  });
+
+  it('gives no verdict when the bare proxy itself queued, failed or fell behind the rate', () => {
+    for (const bare of [loop(600), loop(3, 800), loop(3, 1000, 2)]) {
+      const verdict = added(latency(bare, loop(400)));
+      expect(verdict?.holds).toBeNull();
+      expect(verdict?.note).toMatch(/did not carry 1000 req\/s/);
+    }
+  });
+});
