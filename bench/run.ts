@@ -34,7 +34,7 @@ import { answers, ROOT, startNode, stop, waitUntil } from './processes.ts';
 import { quotaPhase, UPSTREAM_QUOTA_PER_SECOND, type QuotaResult } from './quota-phase.ts';
 import * as report from './report.ts';
 import { buildTargets, type Target } from './targets.ts';
-import { measure, throughput, type TargetResult } from './throughput.ts';
+import { measure, throughput, warmUp, type TargetResult } from './throughput.ts';
 
 const env = process.env;
 const SMOKE = env['BENCH_SMOKE'] === '1';
@@ -176,7 +176,11 @@ try {
   if (runs('openloop')) {
     const capacity =
       results.find((r) => r.key === 'bare')?.requestsPerSecond ??
-      (await measure(target('bare'), DURATION, CONNECTIONS)).requestsPerSecond;
+      (
+        await warmUp([target('bare')], WARM_UP_REQUESTS, CONNECTIONS).then(() =>
+          measure(target('bare'), DURATION, CONNECTIONS),
+        )
+      ).requestsPerSecond;
     const rate = Math.max(1, Math.round(capacity * OPEN_LOOP_FRACTION));
     const fixed = async (t: Target) => {
       await openLoop(t.options, rate, 1);

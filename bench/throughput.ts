@@ -117,7 +117,11 @@ export function aggregate(target: Target, list: Sample[]): TargetResult {
  * Before the first round, a fixed number of requests per target: a 1 s warm-up is a few hundred
  * requests on a loaded machine, too few for the JIT, and round 1 would then measure compilation.
  */
-async function warmUp(targets: Target[], requests: number, connections: number): Promise<void> {
+export async function warmUp(
+  targets: Target[],
+  requests: number,
+  connections: number,
+): Promise<void> {
   for (const target of targets) {
     target.enter?.();
     try {
