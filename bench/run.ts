@@ -174,13 +174,12 @@ try {
   // Latency at a load the machine can carry: a fraction of the bare proxy's capacity, this run's.
   let latency: report.Latency | undefined;
   if (runs('openloop')) {
+    const bareCapacity = async () => {
+      await warmUp([target('bare')], WARM_UP_REQUESTS, CONNECTIONS);
+      return (await measure(target('bare'), DURATION, CONNECTIONS)).requestsPerSecond;
+    };
     const capacity =
-      results.find((r) => r.key === 'bare')?.requestsPerSecond ??
-      (
-        await warmUp([target('bare')], WARM_UP_REQUESTS, CONNECTIONS).then(() =>
-          measure(target('bare'), DURATION, CONNECTIONS),
-        )
-      ).requestsPerSecond;
+      results.find((r) => r.key === 'bare')?.requestsPerSecond ?? (await bareCapacity());
     const rate = Math.max(1, Math.round(capacity * OPEN_LOOP_FRACTION));
     const fixed = async (t: Target) => {
       await openLoop(t.options, rate, 1);
