@@ -34,7 +34,7 @@ import { answers, ROOT, startNode, stop, waitUntil } from './processes.ts';
 import { quotaPhase, UPSTREAM_QUOTA_PER_SECOND, type QuotaResult } from './quota-phase.ts';
 import * as report from './report.ts';
 import { buildTargets, type Target } from './targets.ts';
-import { measure, throughput, warmUp, type TargetResult } from './throughput.ts';
+import { idleCpuPercent, measure, throughput, warmUp, type TargetResult } from './throughput.ts';
 
 const env = process.env;
 const SMOKE = env['BENCH_SMOKE'] === '1';
@@ -167,6 +167,8 @@ try {
     return found;
   };
 
+  const idle = await idleCpuPercent(targets, SMOKE ? 1 : 3);
+  console.error(`idle CPU % before any load: ${JSON.stringify(idle)}`);
   const results: TargetResult[] = runs('throughput')
     ? await throughput(targets, ROUNDS, DURATION, CONNECTIONS, WARM_UP_REQUESTS)
     : [];
@@ -267,6 +269,7 @@ try {
     durationSeconds: DURATION,
     connections: CONNECTIONS,
     pinning: { ...pinning, affinity },
+    idleCpuPercent: idle,
     results,
     ratios,
     latency: latency ?? null,

@@ -4,6 +4,7 @@
  */
 import autocannon from 'autocannon';
 import { sampleProcesses, usPerRequest } from './cpu.ts';
+import { sleep } from './processes.ts';
 import type { Target, TargetKey } from './targets.ts';
 
 export interface Sample {
@@ -151,4 +152,17 @@ export async function throughput(
     }
   }
   return targets.map((target) => aggregate(target, samples.get(target.key) ?? []));
+}
+
+/**
+ * Each target's CPU % with no load at all (timers, background work): what its µs per request
+ * carry as a fixed share when few requests complete on a contended machine.
+ */
+export async function idleCpuPercent(
+  targets: Target[],
+  seconds: number,
+): Promise<Partial<Record<TargetKey, number>>> {
+  const samplers = targets.map((t) => [t.key, sampleProcesses(t.pids)] as const);
+  await sleep(seconds * 1000);
+  return Object.fromEntries(samplers.map(([key, sampler]) => [key, sampler.stop().cpuPercent]));
 }
