@@ -25,6 +25,7 @@ import {
 import { callNikBody, verifyBody } from './request-body.ts';
 import { parseVerifyEnvelope } from './verify-envelope.ts';
 import { Semaphore, UpstreamRatePacer } from './rate-pacer.ts';
+import { CallDeadline } from './call-deadline.ts';
 import { readBodyWithin, toFailure, wasNothingSent } from './transport.ts';
 import {
   noopUpstreamObserver,
@@ -215,19 +216,21 @@ export class DukcapilHttpClient implements DukcapilClient {
     path: string,
     body: string,
   ): Promise<{ text: string; status: number }> {
-    const deadline = AbortSignal.timeout(this.options.requestTimeoutMs);
+    const deadline = new CallDeadline(this.options.requestTimeoutMs);
     try {
       return await this.post(path, body, deadline);
     } catch (error) {
       if (!wasNothingSent(error) || deadline.aborted) throw error;
       return await this.post(path, body, deadline);
+    } finally {
+      deadline.clear();
     }
   }
 
   private async post(
     path: string,
     body: string,
-    signal: AbortSignal,
+    signal: CallDeadline,
   ): Promise<{ text: string; status: number }> {
     const response = await this.pool.request({
       path,
