@@ -244,7 +244,12 @@ export class DukcapilHttpClient implements DukcapilClient {
       response.body.destroy();
       throw new UpstreamFailure('malformed', 'response larger than the limit', response.statusCode);
     }
-    const text = await readBodyWithin(response.body, this.options.maxResponseBytes);
+    // With a Content-Length within the limit (checked above; HTTP/1.1 framing holds the body to
+    // it), undici reads the body at once; only an undeclared length is counted chunk by chunk,
+    // which costs an async iterator per answer.
+    const text = Number.isFinite(declared)
+      ? await response.body.text()
+      : await readBodyWithin(response.body, this.options.maxResponseBytes);
     if (text === undefined)
       throw new UpstreamFailure('malformed', 'response larger than the limit', response.statusCode);
     // DOMAIN.md: "Answers are HTTP 200 even for errors". A 5xx is the host failing (an
