@@ -19,12 +19,22 @@ export function canonicalJson(value: CanonicalValue): string {
       throw new RangeError('canonical JSON has no representation for non-finite numbers');
     return JSON.stringify(value);
   }
-  if (Array.isArray(value))
-    return `[${value.map((item: CanonicalValue) => canonicalJson(item)).join(',')}]`;
+  // Loops rather than filter/sort/map/join chains: every audit record is canonicalised on the
+  // request path (the same output, fewer intermediate arrays).
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++)
+      out += (i === 0 ? '' : ',') + canonicalJson(value[i] as CanonicalValue);
+    return `${out}]`;
+  }
   const object = value as { readonly [key: string]: CanonicalValue | undefined };
-  const members = Object.keys(object)
-    .filter((key) => object[key] !== undefined)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key] as CanonicalValue)}`);
-  return `{${members.join(',')}}`;
+  let out = '{';
+  let first = true;
+  for (const key of Object.keys(object).sort()) {
+    const member = object[key];
+    if (member === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(member)}`;
+    first = false;
+  }
+  return `${out}}`;
 }

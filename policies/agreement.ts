@@ -147,9 +147,18 @@ function computeWindow(terms: AgreementTerms): ValidityWindow {
  * 3 months: from 2026-11-11 00:00).
  */
 export function extensionNoticeStart(terms: AgreementTerms): number {
-  const months = terms.extensionNoticeMonths ?? DEFAULT_EXTENSION_NOTICE_MONTHS;
-  return startOfDayInZone(shiftDate(terms.validUntil, -months, 0), terms.timeZone);
+  // Asked by agreementState on every request: computed once per terms object, as the window is
+  // (two time-zone conversions through Intl each time were the largest self time of a lookup).
+  let start = noticeStarts.get(terms);
+  if (start === undefined) {
+    const months = terms.extensionNoticeMonths ?? DEFAULT_EXTENSION_NOTICE_MONTHS;
+    start = startOfDayInZone(shiftDate(terms.validUntil, -months, 0), terms.timeZone);
+    noticeStarts.set(terms, start);
+  }
+  return start;
 }
+
+const noticeStarts = new WeakMap<AgreementTerms, number>();
 
 interface Amendment<T extends AgreementTerms> {
   /** The instant from which `terms` govern. */

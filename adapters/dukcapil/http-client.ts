@@ -25,6 +25,7 @@ import {
 import { callNikBody, verifyBody } from './request-body.ts';
 import { parseVerifyEnvelope } from './verify-envelope.ts';
 import { Semaphore, UpstreamRatePacer } from './rate-pacer.ts';
+import { CallDeadline } from './call-deadline.ts';
 import { readBodyWithin, toFailure, wasNothingSent } from './transport.ts';
 import {
   noopUpstreamObserver,
@@ -219,19 +220,21 @@ export class DukcapilHttpClient implements DukcapilClient {
     path: string,
     body: string,
   ): Promise<{ text: string; status: number }> {
-    const deadline = AbortSignal.timeout(this.options.requestTimeoutMs);
+    const deadline = new CallDeadline(this.options.requestTimeoutMs);
     try {
       return await this.post(path, body, deadline);
     } catch (error) {
       if (!wasNothingSent(error) || deadline.aborted) throw error;
       return await this.post(path, body, deadline);
+    } finally {
+      deadline.clear();
     }
   }
 
   private async post(
     path: string,
     body: string,
-    signal: AbortSignal,
+    signal: CallDeadline,
   ): Promise<{ text: string; status: number }> {
     const response = await this.pool.request({
       path,
@@ -245,7 +248,12 @@ export class DukcapilHttpClient implements DukcapilClient {
       response.body.destroy();
       throw new UpstreamFailure('malformed', 'response larger than the limit', response.statusCode);
     }
-    const text = await readBodyWithin(response.body, this.options.maxResponseBytes);
+    // With a Content-Length within the limit (checked above; HTTP/1.1 framing holds the body to
+    // it), undici reads the body at once; only an undeclared length is counted chunk by chunk,
+    // which costs an async iterator per answer.
+    const text = Number.isFinite(declared)
+      ? await response.body.text()
+      : await readBodyWithin(response.body, this.options.maxResponseBytes);
     if (text === undefined)
       throw new UpstreamFailure('malformed', 'response larger than the limit', response.statusCode);
     // DOMAIN.md: "Answers are HTTP 200 even for errors". A 5xx is the host failing (an

@@ -10,7 +10,7 @@
  * `checkpointIntervalMs` when there is something new. Another process (the CLI) may append to the
  * same database: every write first catches up with what it stored.
  */
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { describeStorageFailure } from '../../adapters/sqlite/port.ts';
 import type { CheckpointSigner, SignedCheckpoint } from '../checkpoint.ts';
 import { MerkleFrontier } from '../merkle.ts';
@@ -56,6 +56,8 @@ export class AuditWriter {
   private readonly insertRecord: Statement;
   private readonly insertCheckpoint: Statement;
   private readonly maxSeq: Statement;
+  /** Built once: better-sqlite3 makes a new set of wrapper functions for every transaction(). */
+  private readonly writeTransaction: Transaction<(events: readonly AuditEvent[]) => Head>;
   private head: Head;
   private pending: Pending[] = [];
   private flushScheduled = false;
@@ -80,6 +82,9 @@ export class AuditWriter {
       'INSERT OR REPLACE INTO audit_checkpoints (tree_size, body) VALUES (?, ?)',
     );
     this.maxSeq = db.prepare('SELECT MAX(seq) AS seq FROM audit_records');
+    this.writeTransaction = db.transaction((events: readonly AuditEvent[]) =>
+      this.writeBatch(events),
+    );
     this.head = this.advanceHead(
       anchor
         ? {
@@ -160,9 +165,7 @@ export class AuditWriter {
     if (batch.length === 0) return;
     let head: Head;
     try {
-      head = this.db
-        .transaction(() => this.writeBatch(batch.map((item) => item.event)))
-        .immediate();
+      head = this.writeTransaction.immediate(batch.map((item) => item.event));
     } catch (cause) {
       if (this.writable)
         this.options.onAlert?.(

@@ -3,9 +3,13 @@
  * actually arrives (a chunked body, or one longer than its Content-Length, cannot slip past it);
  * strict UTF-8; JSON.parse. Each refusal has its code, and a good body reaches `c.var.body`.
  */
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
+import { request } from 'undici';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayEnv } from '../env.ts';
 import { handleError } from '../error-handler.ts';
 import { jsonBody } from './json-body.ts';
@@ -36,7 +40,7 @@ function testApp() {
   /** Why the error handler refused, as it logged (never sent). */
   const details = () =>
     lines.map((line) => (JSON.parse(line) as { detail?: string }).detail).filter(Boolean);
-  return { post, details, handled: () => handled };
+  return { post, details, handled: () => handled, fetch: app.fetch };
 }
 
 const chunked = (...chunks: string[]) =>
@@ -137,5 +141,60 @@ describe('jsonBody', () => {
   it('refuses a limit that is not a positive integer when the app is built', () => {
     for (const limitBytes of [0, -1, 1.5, Number.NaN])
       expect(() => jsonBody({ limitBytes })).toThrow(RangeError);
+  });
+});
+
+/**
+ * Under the server the body is read from the Node request (c.env.incoming), not from a WHATWG
+ * Request: the same limit, counted on what arrives, over a real socket.
+ */
+describe('jsonBody over a real Node server', () => {
+  const app = testApp();
+  const server = createAdaptorServer({ fetch: app.fetch });
+  let url = '';
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}/body`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+  // A stream body: undici sends it chunked, with no Content-Length.
+  const post = (...chunks: (string | Uint8Array)[]) =>
+    request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Readable.from(
+        chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk)),
+      ),
+    });
+
+  it('takes a chunked body under the limit', async () => {
+    const response = await post('{"a":', '"b"}');
+    expect([response.statusCode, await response.body.json()]).toEqual([
+      200,
+      { received: { a: 'b' } },
+    ]);
+  });
+
+  it('refuses a chunked body over the limit with 413, and the handler never runs', async () => {
+    const before = app.handled();
+    const half = 'x'.repeat(LIMIT / 2);
+    const response = await post(`{"a":"${half}`, half, '"}');
+    const body = (await response.body.json()) as { error: { code: string } };
+    expect([response.statusCode, body.error.code, response.headers['connection']]).toEqual([
+      413,
+      'payload_too_large',
+      'close',
+    ]);
+    expect(app.handled()).toBe(before);
+  });
+
+  it('refuses a body that is not UTF-8 with 400', async () => {
+    const response = await post(
+      new Uint8Array([...Buffer.from('{"a":"'), 0xff, ...Buffer.from('"}')]),
+    );
+    expect(response.statusCode).toBe(400);
+    await response.body.dump();
   });
 });

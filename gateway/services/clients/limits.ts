@@ -45,14 +45,14 @@ function nextDay(day: string): string {
   return new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, (d ?? 1) + 1)).toISOString().slice(0, 10);
 }
 
-interface DayWindow {
+export interface DayWindow {
   readonly day: string;
   readonly start: number;
   readonly end: number;
 }
 
 /** The calendar day containing `now` in `timeZone`, and its [start, end) as epoch ms. */
-function dayWindow(now: number, timeZone: string): DayWindow {
+export function dayWindow(now: number, timeZone: string): DayWindow {
   const day = dayInZone(now, timeZone);
   return {
     day,

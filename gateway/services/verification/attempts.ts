@@ -24,7 +24,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { AuditLogReader, AuditTrail } from '../../../audit/index.ts';
 import { startOfDayInZone } from '../../../policies/index.ts';
-import { dayInZone, secondsUntilMidnight } from '../clients/limits.ts';
+import { dayWindow, secondsUntilMidnight, type DayWindow } from '../clients/limits.ts';
 
 export interface VerificationAttemptSettings {
   /** Distinct sets of claims one client may try about one resident per day. */
@@ -89,6 +89,7 @@ export class VerificationAttempts {
   /** Insertion order is recency: a touched pair is moved to the end. */
   private readonly tallies = new Map<string, Tally>();
   private day = '';
+  private window: DayWindow | undefined;
   private evictedSinceAlert = 0;
   private lastEvictionAlert = -Infinity;
 
@@ -198,9 +199,14 @@ export class VerificationAttempts {
 
   /** A new day starts with nothing spent. */
   private rollOver(now: number): void {
-    const today = dayInZone(now, this.settings.timeZone);
-    if (today === this.day) return;
-    this.day = today;
+    // Within the current day nothing changes: the day's bounds are computed once per day, since
+    // time-zone arithmetic through Intl is too slow for every request.
+    const current = this.window;
+    if (current !== undefined && now >= current.start && now < current.end) return;
+    const window = dayWindow(now, this.settings.timeZone);
+    this.window = window;
+    if (window.day === this.day) return;
+    this.day = window.day;
     this.tallies.clear();
   }
 
