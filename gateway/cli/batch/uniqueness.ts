@@ -7,8 +7,9 @@
  * NIKs nor names, only truncated HMACs of them under a key drawn at random for this census and
  * never written anywhere; nothing of it reaches the checkpoint or the output but row numbers.
  * It is typed arrays, not a map of strings: per row with a NIK, 64 bits of the NIK's HMAC, 32 of
- * the name's and the row number, sorted once by NIK (25 bytes a row while sorting, 9 after) —
- * some 25 MB for a million rows. Nothing of it is spilled to disk.
+ * the name's and the row number (16 bytes), and once every row is in, a sorted copy of the NIK
+ * hashes (8 more) that finds the repeated ones; then only the rows of repeated NIKs are kept — some
+ * 24 MB for a million rows while it is taken, kilobytes after. Nothing of it is spilled to disk.
  * A name is compared after the normalisation of verification (case, diacritics, punctuation,
  * abbreviations) and word order; any other difference, a typo included, counts as a different
  * name — the agency's file should write one resident one way.
@@ -20,7 +21,6 @@ import type { FileLayout } from './plan.ts';
 
 /** What the file says about a row's NIK: written once, on other rows too, or with other names. */
 export type NikInFile = 'unique' | 'repeated' | 'names_differ';
-const KINDS: readonly NikInFile[] = ['unique', 'repeated', 'names_differ'];
 
 export interface NikFinding {
   readonly nikInFile: NikInFile;
@@ -37,29 +37,28 @@ export interface UniquenessSummary {
   readonly namesDifferRows: number;
 }
 
-/** The census once every row is in: per counted row (in row order), its finding. */
-interface Findings {
-  readonly rows: Uint32Array;
-  /** Index into KINDS. */
-  readonly kind: Uint8Array;
-  readonly sameNikAs: Uint32Array;
-  readonly summary: UniquenessSummary;
+/** What one repeated NIK's rows share, gathered in the order the rows were added. */
+interface Group {
+  readonly first: number;
+  second: number | undefined;
+  rows: number;
+  name: number;
+  namesDiffer: boolean;
 }
 
-function grown(array: Uint32Array, length: number): Uint32Array {
-  const bigger = new Uint32Array(length);
-  bigger.set(array);
-  return bigger;
+interface Findings {
+  /** Per row of a repeated NIK, its finding; every other row is unique. */
+  readonly repeated: ReadonlyMap<number, NikFinding>;
+  readonly summary: UniquenessSummary;
 }
 
 export class NikCensus {
   private readonly key = randomBytes(32);
   private count = 0;
   private rows: Uint32Array;
-  /** The NIK's HMAC, its first 64 bits as two halves. */
-  private nikHigh: Uint32Array;
-  private nikLow: Uint32Array;
-  /** The name's HMAC, 32 bits; 0 for a row without a name. */
+  /** The first 64 bits of the NIK's HMAC. */
+  private niks: BigUint64Array;
+  /** 32 bits of the name's HMAC; 0 for a row without a name. */
   private names: Uint32Array;
   private findings: Findings | undefined;
 
@@ -67,8 +66,7 @@ export class NikCensus {
   constructor(expectedRows = 1024) {
     const capacity = Math.max(16, expectedRows);
     this.rows = new Uint32Array(capacity);
-    this.nikHigh = new Uint32Array(capacity);
-    this.nikLow = new Uint32Array(capacity);
+    this.niks = new BigUint64Array(capacity);
     this.names = new Uint32Array(capacity);
   }
 
@@ -82,99 +80,78 @@ export class NikCensus {
     return normaliseText(name).split(' ').sort().join(' ');
   }
 
-  /** Counts one data row, rows in ascending order; a row without a NIK is not counted. */
+  /** Counts one data row; a row without a NIK is not counted. */
   add(row: number, nik: string, name: string | undefined): void {
     if (this.findings !== undefined) throw new Error('the census is closed');
     const trimmed = nik.trim();
     if (trimmed === '') return;
     const n = this.count;
-    if (n > 0 && row <= (this.rows[n - 1] ?? 0)) throw new Error('rows are added in order');
     if (n === this.rows.length) {
-      const length = n * 2;
-      this.rows = grown(this.rows, length);
-      this.nikHigh = grown(this.nikHigh, length);
-      this.nikLow = grown(this.nikLow, length);
-      this.names = grown(this.names, length);
+      const rows = new Uint32Array(n * 2);
+      const niks = new BigUint64Array(n * 2);
+      const names = new Uint32Array(n * 2);
+      rows.set(this.rows);
+      niks.set(this.niks);
+      names.set(this.names);
+      [this.rows, this.niks, this.names] = [rows, niks, names];
     }
-    const key = this.digest(`nik:${trimmed}`);
     const form = name === undefined ? '' : NikCensus.nameForm(name);
     this.rows[n] = row;
-    this.nikHigh[n] = key.readUInt32BE(0);
-    this.nikLow[n] = key.readUInt32BE(4);
+    this.niks[n] = this.digest(`nik:${trimmed}`).readBigUInt64BE(0);
     this.names[n] = form === '' ? 0 : this.digest(`name:${form}`).readUInt32BE(0) || 1;
     this.count = n + 1;
   }
 
-  /** Sorts the rows by NIK once and settles every row's finding; the hashes are then dropped. */
+  /**
+   * Finds the repeated NIKs (a sorted copy of the hashes, in place and natively: no comparator,
+   * no workspace), then gathers their rows in the order added; the arrays are then dropped.
+   */
   private settle(): Findings {
     if (this.findings !== undefined) return this.findings;
     const n = this.count;
-    const { nikHigh: high, nikLow: low, names } = this;
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    // Ties in row order, so that a NIK's first and second rows lead its run.
-    order.sort((a, b) => (high[a] ?? 0) - (high[b] ?? 0) || (low[a] ?? 0) - (low[b] ?? 0) || a - b);
-    const rows = this.rows.slice(0, n);
-    const kind = new Uint8Array(n);
-    const sameNikAs = new Uint32Array(n);
-    let repeatedNiks = 0;
-    let repeatedRows = 0;
-    let namesDifferRows = 0;
-    for (let start = 0; start < n;) {
-      const head = order[start] ?? 0;
-      let end = start + 1;
-      while (end < n && high[order[end] ?? 0] === high[head] && low[order[end] ?? 0] === low[head])
-        end++;
-      if (end - start >= 2) {
-        let name = 0;
-        let differ = false;
-        for (let k = start; k < end; k++) {
-          const other = names[order[k] ?? 0] ?? 0;
-          if (other === 0) continue;
-          if (name === 0) name = other;
-          else if (other !== name) differ = true;
-        }
-        const first = rows[head] ?? 0;
-        const second = rows[order[start + 1] ?? 0] ?? 0;
-        for (let k = start; k < end; k++) {
-          const at = order[k] ?? 0;
-          kind[at] = differ ? 2 : 1;
-          sameNikAs[at] = rows[at] === first ? second : first;
-        }
-        repeatedNiks++;
-        repeatedRows += end - start;
-        if (differ) namesDifferRows += end - start;
+    const sorted = this.niks.slice(0, n).sort();
+    const repeatedKeys = new Set<bigint>();
+    for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) repeatedKeys.add(sorted[i] ?? 0n);
+    const groups = new Map<bigint, Group>();
+    const members: [number, Group][] = [];
+    for (let i = 0; i < n; i++) {
+      const nik = this.niks[i] ?? 0n;
+      if (!repeatedKeys.has(nik)) continue;
+      const row = this.rows[i] ?? 0;
+      const name = this.names[i] ?? 0;
+      let group = groups.get(nik);
+      if (group === undefined) {
+        group = { first: row, second: undefined, rows: 0, name: 0, namesDiffer: false };
+        groups.set(nik, group);
       }
-      start = end;
+      group.rows++;
+      if (row !== group.first) group.second ??= row;
+      if (name !== 0) {
+        if (group.name === 0) group.name = name;
+        else if (group.name !== name) group.namesDiffer = true;
+      }
+      members.push([row, group]);
     }
-    this.nikHigh = this.nikLow = this.names = this.rows = new Uint32Array(0);
+    const repeated = new Map<number, NikFinding>();
+    for (const [row, group] of members)
+      repeated.set(row, {
+        nikInFile: group.namesDiffer ? 'names_differ' : 'repeated',
+        sameNikAs: group.first === row ? (group.second ?? row) : group.first,
+      });
+    let namesDifferRows = 0;
+    for (const group of groups.values()) if (group.namesDiffer) namesDifferRows += group.rows;
+    this.rows = this.names = new Uint32Array(0);
+    this.niks = new BigUint64Array(0);
     this.findings = {
-      rows,
-      kind,
-      sameNikAs,
-      summary: { repeatedNiks, repeatedRows, namesDifferRows },
+      repeated,
+      summary: { repeatedNiks: groups.size, repeatedRows: members.length, namesDifferRows },
     };
     return this.findings;
   }
 
   /** The finding for a row, once every row has been added. */
   finding(row: number): NikFinding {
-    const { rows, kind, sameNikAs } = this.settle();
-    let low = 0;
-    let high = rows.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      const at = rows[middle] ?? 0;
-      if (at < row) low = middle + 1;
-      else if (at > row) high = middle - 1;
-      else {
-        const found = KINDS[kind[middle] ?? 0] ?? 'unique';
-        return found === 'unique'
-          ? { nikInFile: 'unique' }
-          : { nikInFile: found, sameNikAs: sameNikAs[middle] ?? 0 };
-      }
-    }
-    return { nikInFile: 'unique' };
+    return this.settle().repeated.get(row) ?? { nikInFile: 'unique' };
   }
 
   summary(): UniquenessSummary {
