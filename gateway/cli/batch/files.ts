@@ -80,13 +80,18 @@ export async function surveyInput(path: string, given?: Delimiter): Promise<Inpu
  */
 export async function writeOutput(
   options: { readonly inputPath: string; readonly outputPath: string },
-  format: { readonly delimiter: Delimiter; readonly bom: boolean },
+  format: { readonly delimiter: Delimiter; readonly bom: boolean; readonly lastRow: number },
   layout: FileLayout,
   census: NikCensus,
   journalPath: string,
 ): Promise<void> {
   const temporary = `${options.outputPath}.tmp`;
-  const results = RowResults.build(journalPath, `${options.outputPath}.rows`, layout);
+  const results = RowResults.build(
+    journalPath,
+    `${options.outputPath}.rows`,
+    layout,
+    format.lastRow,
+  );
   const fd = openSync(temporary, 'w', 0o600);
   try {
     // Written in the input's delimiter, so that the spreadsheet that wrote the input reads it.

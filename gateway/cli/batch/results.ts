@@ -76,14 +76,18 @@ export class RowResults {
     this.fileOrder = [...inFile, ...ELEMENTS.filter((e) => !inFile.includes(e))];
   }
 
-  /** Copies the checkpoint into slots by row number, at `path` (replaced if it exists). */
-  static build(journalPath: string, path: string, layout: FileLayout): RowResults {
+  /**
+   * Copies the checkpoint into slots by row number, at `path` (replaced if it exists); a row
+   * number past the input's last (a checkpoint edited by hand) is no slot, not a sparse gigabyte.
+   */
+  static build(journalPath: string, path: string, layout: FileLayout, lastRow: number): RowResults {
     const fd = openSync(path, 'w+', 0o600);
     try {
       const cache = new BlockCache(fd);
       const errors: string[] = [];
       const errorIndex = new Map<string, number>();
       forEachEntry(journalPath, (row, result) => {
+        if (row < 1 || row > lastRow) return;
         const at = cache.slot(row, true);
         cache.buffer.writeUInt8(OUTCOMES.indexOf(result.outcome) + 1, at);
         for (const [i, list] of LISTS.entries())
