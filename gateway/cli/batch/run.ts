@@ -9,7 +9,7 @@ import { VerifyClient, type Attempt, type GatewayConnection } from './client.ts'
 import { surveyInput, writeOutput } from './files.ts';
 import { Journal } from './journal.ts';
 import { Pace } from './pace.ts';
-import { OUTCOMES, planRow, readLayout, type Outcome, type RowResult } from './plan.ts';
+import { planRow, readLayout, type Outcome, type RowResult } from './plan.ts';
 import { Progress, type ProgressSink } from './progress.ts';
 import { censusOfFile, type UniquenessSummary } from './uniqueness.ts';
 
@@ -74,14 +74,13 @@ export async function runBatch(options: BatchOptions): Promise<BatchReport> {
   const { header, rows, sha256, delimiter } = survey;
   const layout = readLayout(header);
   const journalPath = `${options.outputPath}.progress`;
-  const journal = Journal.open(journalPath, {
-    inputSha256: sha256,
-    purpose: options.purpose,
-  });
-  if (options.retryErrors)
-    for (const [row, result] of journal.finished)
-      if (result.outcome === 'error') journal.finished.delete(row);
-  const resumedRows = journal.finished.size;
+  const journal = Journal.open(
+    journalPath,
+    { inputSha256: sha256, purpose: options.purpose },
+    survey.lastRow,
+  );
+  if (options.retryErrors) journal.forgetErrors();
+  const resumedRows = journal.size;
 
   const pace = new Pace({ maxRate: options.maxRate, maxConcurrency: options.maxConcurrency });
   const client = new VerifyClient({
@@ -116,7 +115,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchReport> {
 
   const finish = (row: number, result: RowResult) => {
     journal.record(row, result);
-    progress.update(journal.finished.size);
+    progress.update(journal.size);
   };
 
   const stopWith = (attempt: Extract<Attempt, { kind: 'stop' }>) => {
@@ -195,12 +194,12 @@ export async function runBatch(options: BatchOptions): Promise<BatchReport> {
   };
 
   try {
-    progress.update(journal.finished.size, performance.now(), true);
+    progress.update(journal.size, performance.now(), true);
     for await (const record of readCsv(options.inputPath, { delimiter })) {
       if (stopped()) break;
       if (record.index === 1) continue;
       const row = record.index - 1;
-      if (journal.finished.has(row)) continue;
+      if (journal.has(row)) continue;
       const plan = planRow(layout, record.fields);
       if (plan.kind === 'done') {
         finish(row, plan.result);
@@ -233,24 +232,24 @@ export async function runBatch(options: BatchOptions): Promise<BatchReport> {
     await Promise.all([...tasks]);
   } finally {
     options.signal?.removeEventListener('abort', interrupt);
-    progress.update(journal.finished.size, performance.now(), true);
+    progress.update(journal.size, performance.now(), true);
     progress.finish();
     journal.close();
     await client.close();
   }
 
-  const complete = journal.finished.size === rows;
+  const complete = journal.size === rows;
   // Taken from the file when the output is written, so that it always covers every row.
-  const census = complete ? await censusOfFile(options.inputPath, layout, delimiter) : undefined;
-  if (census !== undefined)
-    await writeOutput(options, survey, layout, census, journal.finished, journalPath);
-  const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
-  for (const result of journal.finished.values()) counts[result.outcome]++;
+  const census = complete
+    ? await censusOfFile(options.inputPath, layout, delimiter, rows)
+    : undefined;
+  if (census !== undefined) await writeOutput(options, survey, layout, census, journalPath);
+  const counts = journal.counts();
   const ended = run.stop;
   return {
     status: complete ? 'complete' : (ended?.status ?? 'stopped'),
     rows,
-    finished: journal.finished.size,
+    finished: journal.size,
     counts,
     resumedRows,
     queried,
