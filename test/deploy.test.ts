@@ -7,7 +7,15 @@
  * demo instance and on a broken one.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -188,6 +196,41 @@ describe('container', () => {
     expect(production?.environment?.['CREDENTIALS_DIRECTORY']).toBe('/run/secrets');
     expect([...(production?.secrets ?? [])].sort()).toEqual(exampleCredentials);
     expect(Object.keys(compose.secrets).sort()).toEqual(exampleCredentials);
+  });
+});
+
+describe('deploy/gerbang-cli.sh, the production command line', () => {
+  // A stand-in for the compiled CLI that prints what it was started with.
+  const home = mkdtempSync(join(tmpdir(), 'gerbang-cli-'));
+  mkdirSync(join(home, 'dist/gateway/cli'), { recursive: true });
+  writeFileSync(
+    join(home, 'dist/gateway/cli/main.js'),
+    'console.log(JSON.stringify({ args: process.argv.slice(2), options: process.env.NODE_OPTIONS ?? null }))',
+  );
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => {
+    const { NODE_OPTIONS: _inherited, ...env } = process.env;
+    const result = spawnSync('sh', [join(ROOT, 'deploy/gerbang-cli.sh'), ...args], {
+      env: { ...env, GERBANG_HOME: home, GERBANG_NODE: process.execPath, ...extra },
+      encoding: 'utf8',
+    });
+    expect(result.status, result.stderr).toBe(0);
+    return JSON.parse(result.stdout) as { args: string[]; options: string | null };
+  };
+
+  it('bounds the heap of verify-batch and passes every argument through unchanged', () => {
+    expect(run(['verify-batch', '--in', 'wajib pajak.csv', '--out', 'hasil.csv'])).toEqual({
+      args: ['verify-batch', '--in', 'wajib pajak.csv', '--out', 'hasil.csv'],
+      options: '--max-old-space-size=80 --max-semi-space-size=4',
+    });
+  });
+
+  it("leaves the other commands on Node's defaults, and an operator's NODE_OPTIONS wins", () => {
+    expect(run(['audit', 'verify']).options).toBeNull();
+    expect(run([]).args).toEqual([]);
+    expect(run(['verify-batch'], { NODE_OPTIONS: '--max-old-space-size=300' }).options).toBe(
+      '--max-old-space-size=300',
+    );
   });
 });
 
