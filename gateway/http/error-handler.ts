@@ -21,7 +21,7 @@ function respond(c: Context<GatewayEnv>, error: ApiError): Response {
   const requestId = c.get('requestId');
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
   // A portal form shows its own refusal in the page it came from (routes/portal-forms.ts).
-  const render = c.var.renderError;
+  const render = c.get('renderError');
   if (render !== undefined) return render(error);
   if (wantsHtml(c)) {
     const refusal = {

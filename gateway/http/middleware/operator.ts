@@ -46,7 +46,7 @@ function operatorOf(
   c: Context<GatewayEnv>,
   options: RequireOperatorOptions,
 ): { id: string; how: OperatorAuthentication } {
-  const principal = c.var.principal;
+  const principal = c.get('principal');
   const header = c.req.header('x-operator-id');
   if (principal.operator !== undefined) {
     if (header !== undefined && header !== principal.operator)
@@ -76,7 +76,7 @@ export const requireOperator = (
   options: RequireOperatorOptions = {},
 ): MiddlewareHandler<GatewayEnv> =>
   async function requireOperatorMiddleware(c, next) {
-    const draft = c.var.audit;
+    const draft = c.get('audit');
     // The asserted id is noted before a refusal of it, so that the refused record names it.
     const header = c.req.header('x-operator-id');
     if (draft !== undefined && header !== undefined && OPERATOR_ID.test(header))

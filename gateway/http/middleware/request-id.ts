@@ -32,7 +32,10 @@ export const requestId = (options: { logger: Logger }): MiddlewareHandler<Gatewa
     c.header('X-Request-Id', id);
     if (refusal !== undefined) {
       c.header(REFUSED_REQUEST_ID_HEADER, refusal);
-      c.var.log.info({ event: 'request_id_refused', reason: refusal }, 'client request id refused');
+      c.get('log').info(
+        { event: 'request_id_refused', reason: refusal },
+        'client request id refused',
+      );
     }
     await next();
   };

@@ -30,13 +30,13 @@ export const requestLog = (options: {
       { method, route, status_class: statusClass(status) },
       seconds,
     );
-    c.var.log.info(
+    c.get('log').info(
       {
         method: c.req.method,
         route,
         status,
         code: code || undefined,
-        principal: c.var.principalId,
+        principal: c.get('principalId'),
         ms: Math.round(seconds * 10_000) / 10,
       },
       'request',

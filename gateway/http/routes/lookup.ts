@@ -93,7 +93,7 @@ export function lookupRoute(deps: AppDeps): RouteSpec {
     },
     handler: async function lookupHandler(c) {
       const released = await lookupResident(c, deps);
-      return c.json({ requestId: c.var.requestId, data: released });
+      return c.json({ requestId: c.get('requestId'), data: released });
     },
   });
 }
@@ -117,13 +117,13 @@ export async function lookupResident(
   const { draft, now } = beginResidentRequest(c, deps);
   const { body, operatorId: operator } = c.var;
   const { fields, governing } = authorizeRelease(deps, draft, {
-    principalId: c.var.principal.id,
+    principalId: c.get('principal').id,
     purpose: body.purpose,
     fields: body.fields,
     now,
   });
   const record = await fetchRecord(deps, draft, {
-    principalId: c.var.principal.id,
+    principalId: c.get('principal').id,
     operator,
     nik: body.nik,
     now,

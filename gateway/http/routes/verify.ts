@@ -69,7 +69,7 @@ export function verifyRoute(deps: AppDeps): RouteSpec {
     },
     handler: async function verifyHandler(c) {
       const result = await verifyResident(c, deps);
-      return c.json({ requestId: c.var.requestId, result });
+      return c.json({ requestId: c.get('requestId'), result });
     },
   });
 }
@@ -92,7 +92,7 @@ export async function verifyResident(
 ): Promise<Partial<Record<ElementName, ClaimVerdict>>> {
   const { draft, now } = beginResidentRequest(c, deps);
   const { body, operatorId: operator } = c.var;
-  const principalId = c.var.principal.id;
+  const principalId = c.get('principal').id;
   const claims = Object.entries(body.claims).filter(
     (entry): entry is [ElementName, string] => typeof entry[1] === 'string',
   );
