@@ -8,13 +8,14 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { ApiError, errorBody } from './error-catalogue.ts';
 import { toApiError } from './error-mapping.ts';
 import type { GatewayEnv } from './env.ts';
+import { requestHeader } from './request-header.ts';
 import { REFUSAL_POLICY, refusalDocument } from './pages/refusal-page.tsx';
 
 /** Pages are for people: their addresses, and any client that says it prefers HTML. */
 function wantsHtml(c: Context<GatewayEnv>): boolean {
   const path = c.req.path;
   if (/^\/(console|portal)(\/|$)/.test(path)) return true;
-  return (c.req.header('accept') ?? '').toLowerCase().includes('text/html');
+  return (requestHeader(c, 'accept') ?? '').toLowerCase().includes('text/html');
 }
 
 function respond(c: Context<GatewayEnv>, error: ApiError): Response {
