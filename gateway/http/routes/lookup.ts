@@ -67,9 +67,13 @@ export const RESIDENT_REQUEST_ERRORS = {
  */
 export function beginResidentRequest<
   B extends { readonly nik: string; readonly purpose: string; readonly reference: string },
->(c: RouteContext<B, undefined, string>, deps: AppDeps): { draft: AuditDraft; now: number } {
+>(
+  c: RouteContext<B, undefined, string>,
+  deps: AppDeps,
+  // The caller's, when it read `c.var` already: each read of it builds a new object.
+  body: B = c.var.body,
+): { draft: AuditDraft; now: number } {
   const draft = dataPathDraft(c);
-  const body = c.var.body;
   draft.purpose = body.purpose;
   draft.reference = body.reference;
   requireValidNik(body.nik);
@@ -114,8 +118,8 @@ export async function lookupResident(
   c: RouteContext<LookupInput, undefined, string>,
   deps: AppDeps,
 ): Promise<Partial<PopulationRecord>> {
-  const { draft, now } = beginResidentRequest(c, deps);
   const { body, operatorId: operator } = c.var;
+  const { draft, now } = beginResidentRequest(c, deps, body);
   const { fields, governing } = authorizeRelease(deps, draft, {
     principalId: c.get('principal').id,
     purpose: body.purpose,
