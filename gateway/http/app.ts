@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps): { app: Hono<GatewayEnv>; routes: reado
   // Before any other work: an address flooding certain refusals is answered without it.
   const { unauthenticated } = deps.policy;
   app.use(preAuthentication({ connection: deps.connection, unauthenticated }));
-  app.use(requestLog({ metrics: deps.metrics }));
+  app.use(requestLog({ metrics: deps.metrics, logger: deps.logger }));
   app.use(
     recordSecurityEvents({ trail: deps.audit, connection: deps.connection, unauthenticated }),
   );

@@ -8,20 +8,21 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { ApiError, errorBody } from './error-catalogue.ts';
 import { toApiError } from './error-mapping.ts';
 import type { GatewayEnv } from './env.ts';
+import { requestHeader } from './request-header.ts';
 import { REFUSAL_POLICY, refusalDocument } from './pages/refusal-page.tsx';
 
 /** Pages are for people: their addresses, and any client that says it prefers HTML. */
 function wantsHtml(c: Context<GatewayEnv>): boolean {
   const path = c.req.path;
   if (/^\/(console|portal)(\/|$)/.test(path)) return true;
-  return (c.req.header('accept') ?? '').toLowerCase().includes('text/html');
+  return (requestHeader(c, 'accept') ?? '').toLowerCase().includes('text/html');
 }
 
 function respond(c: Context<GatewayEnv>, error: ApiError): Response {
   const requestId = c.get('requestId');
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
   // A portal form shows its own refusal in the page it came from (routes/portal-forms.ts).
-  const render = c.var.renderError;
+  const render = c.get('renderError');
   if (render !== undefined) return render(error);
   if (wantsHtml(c)) {
     const refusal = {

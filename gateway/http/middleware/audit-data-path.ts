@@ -17,11 +17,11 @@ export const auditDataPath = (options: {
   readonly connection: ConnectionInfo;
 }): MiddlewareHandler<GatewayEnv> =>
   async function auditDataPathMiddleware(c, next) {
-    const principal = c.var.principal;
+    const principal = c.get('principal');
     const draft: AuditDraft = {
       recorded: false,
       type: options.type,
-      requestId: c.var.requestId,
+      requestId: c.get('requestId'),
       principal: {
         id: principal.id,
         role: principal.role,
@@ -50,7 +50,10 @@ export const auditDataPath = (options: {
       await commitAudit(c, options.trail);
     } catch {
       // The request already failed and says so; the failure to record it is logged and shows in /readyz.
-      c.var.log.error({ event: 'audit_write_failed' }, 'could not record a refused data request');
+      c.get('log').error(
+        { event: 'audit_write_failed' },
+        'could not record a refused data request',
+      );
     }
   };
 
@@ -66,7 +69,7 @@ export const nameAuditEvent = (event: string): MiddlewareHandler<GatewayEnv> =>
 
 /** The audit draft of a data path; a route without `auditType` has none (a wiring error). */
 export function dataPathDraft(c: Context<GatewayEnv>): AuditDraft {
-  const draft = c.var.audit;
+  const draft = c.get('audit');
   if (draft === undefined)
     throw new ApiError('internal_error', { detail: 'data path without audit draft' });
   return draft;

@@ -12,7 +12,7 @@ export const clientAdmission = (options: {
   readonly now: () => number;
 }): MiddlewareHandler<GatewayEnv> =>
   async function clientAdmissionMiddleware(c, next) {
-    const id = c.var.principal.id;
+    const id = c.get('principal').id;
     const status = options.policy.registry.clientStatus(id);
     if (status?.suspended === true)
       throw new ApiError('client_suspended', { detail: status.reason ?? 'suspended' });

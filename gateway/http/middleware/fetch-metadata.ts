@@ -11,20 +11,21 @@
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv } from '../env.ts';
+import { requestHeader } from '../request-header.ts';
 
 const OWN = new Set(['same-origin', 'none']);
 
 export const isolateFromOtherSites = (): MiddlewareHandler<GatewayEnv> =>
   async function isolateFromOtherSitesMiddleware(c, next) {
-    const site = c.req.header('sec-fetch-site');
+    const site = requestHeader(c, 'sec-fetch-site');
     if (site === undefined || OWN.has(site)) {
       await next();
       return;
     }
     const navigatesToConsole =
       (c.req.method === 'GET' || c.req.method === 'HEAD') &&
-      c.req.header('sec-fetch-mode') === 'navigate' &&
-      (c.req.header('sec-fetch-dest') ?? 'document') === 'document' &&
+      requestHeader(c, 'sec-fetch-mode') === 'navigate' &&
+      (requestHeader(c, 'sec-fetch-dest') ?? 'document') === 'document' &&
       /^\/(console|portal)\//.test(new URL(c.req.url).pathname);
     if (!navigatesToConsole)
       throw new ApiError('forbidden', {

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv } from '../env.ts';
+import { requestHeader } from '../request-header.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
@@ -87,13 +88,13 @@ export const jsonBody = (options: {
   if (!Number.isInteger(options.limitBytes) || options.limitBytes < 1)
     throw new RangeError('limitBytes must be a positive integer');
   return async function jsonBodyMiddleware(c, next) {
-    const type = c.req.header('content-type') ?? '';
+    const type = requestHeader(c, 'content-type') ?? '';
     if (!/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(type.trim()))
       throw new ApiError('unsupported_media_type');
-    const declared = c.req.header('content-length');
+    const declared = requestHeader(c, 'content-length');
     if (
       declared !== undefined &&
-      c.req.header('transfer-encoding') === undefined &&
+      requestHeader(c, 'transfer-encoding') === undefined &&
       Number(declared) > options.limitBytes
     ) {
       throw new ApiError('payload_too_large', { headers: { Connection: 'close' } });

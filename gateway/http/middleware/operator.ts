@@ -7,6 +7,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { checkStoredText, STORED_TEXT_MESSAGES } from '../../../policies/index.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv } from '../env.ts';
+import { requestHeader } from '../request-header.ts';
 
 const OPERATOR_ID = /^[A-Za-z0-9._@-]{1,64}$/;
 
@@ -46,8 +47,8 @@ function operatorOf(
   c: Context<GatewayEnv>,
   options: RequireOperatorOptions,
 ): { id: string; how: OperatorAuthentication } {
-  const principal = c.var.principal;
-  const header = c.req.header('x-operator-id');
+  const principal = c.get('principal');
+  const header = requestHeader(c, 'x-operator-id');
   if (principal.operator !== undefined) {
     if (header !== undefined && header !== principal.operator)
       throw new ApiError('operator_mismatch', {
@@ -76,9 +77,9 @@ export const requireOperator = (
   options: RequireOperatorOptions = {},
 ): MiddlewareHandler<GatewayEnv> =>
   async function requireOperatorMiddleware(c, next) {
-    const draft = c.var.audit;
+    const draft = c.get('audit');
     // The asserted id is noted before a refusal of it, so that the refused record names it.
-    const header = c.req.header('x-operator-id');
+    const header = requestHeader(c, 'x-operator-id');
     if (draft !== undefined && header !== undefined && OPERATOR_ID.test(header))
       if (checkStoredText(header, 'identifier') === undefined) draft.operator = header;
     const operator = operatorOf(c, options);

@@ -36,7 +36,7 @@ export const preAuthentication = (options: {
     if (certain !== undefined) {
       if (!unauthenticated.admit(address)) {
         unauthenticated.refusedWithoutWork(address, certain, {
-          requestId: c.var.requestId,
+          requestId: c.get('requestId'),
           detail: { method: c.req.method },
         });
         const refused = new ApiError(
@@ -44,7 +44,7 @@ export const preAuthentication = (options: {
           { message: certain.message },
         );
         return c.json(
-          errorBody(refused.code, c.var.requestId, refused.publicMessage),
+          errorBody(refused.code, c.get('requestId'), refused.publicMessage),
           refused.status as 401,
         );
       }
@@ -54,7 +54,7 @@ export const preAuthentication = (options: {
     const refusedBeforePrincipal =
       error instanceof ApiError &&
       (error.code === 'unauthenticated' || error.code === 'forbidden') &&
-      c.var.principalId === undefined;
+      c.get('principalId') === undefined;
     if (refusedBeforePrincipal) {
       // A token is spent per refusal: up front for a certain one, here for one the check found.
       if (certain === undefined) unauthenticated.admit(address);

@@ -10,6 +10,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { checkStoredText, type StoredTextRefusal } from '../../../policies/index.ts';
 import type { GatewayEnv } from '../env.ts';
+import { requestHeader } from '../request-header.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -24,7 +25,7 @@ export function refusalOfRequestId(offered: string): StoredTextRefusal | 'malfor
 
 export const requestId = (options: { logger: Logger }): MiddlewareHandler<GatewayEnv> =>
   async function requestIdMiddleware(c, next) {
-    const offered = c.req.header('x-request-id');
+    const offered = requestHeader(c, 'x-request-id');
     const refusal = offered === undefined ? undefined : refusalOfRequestId(offered);
     const id = offered !== undefined && refusal === undefined ? offered : randomUUID();
     c.set('requestId', id);
@@ -32,7 +33,10 @@ export const requestId = (options: { logger: Logger }): MiddlewareHandler<Gatewa
     c.header('X-Request-Id', id);
     if (refusal !== undefined) {
       c.header(REFUSED_REQUEST_ID_HEADER, refusal);
-      c.var.log.info({ event: 'request_id_refused', reason: refusal }, 'client request id refused');
+      c.get('log').info(
+        { event: 'request_id_refused', reason: refusal },
+        'client request id refused',
+      );
     }
     await next();
   };

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../observability/logging.ts';
 import { createGatewayMetrics } from '../../observability/metrics.ts';
 import type { GatewayEnv, Principal } from '../env.ts';
 import { ApiError } from '../error-catalogue.ts';
@@ -22,13 +23,16 @@ const KASIR: Principal = {
   certificateSerial: '5E01',
 };
 
-function testApp() {
+function testApp(gatewayLogger = false) {
   const lines: string[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+  const destination = { write: (line: string) => void lines.push(line) };
+  const logger = gatewayLogger
+    ? createLogger('info', destination)
+    : pino({ level: 'info' }, destination);
   const metrics = createGatewayMetrics();
   const app = new Hono<GatewayEnv>();
   app.use(requestId({ logger }));
-  app.use(requestLog({ metrics }));
+  app.use(requestLog({ metrics, logger }));
   app.use(async (c, next) => {
     if (c.req.header('x-as-kasir') !== undefined) {
       c.set('principal', KASIR);
@@ -54,6 +58,34 @@ function testApp() {
 }
 
 describe('requestLog', () => {
+  it('writes only its fixed fields, which the logger would not redact (it writes without redaction)', async () => {
+    const { app, lines, requestLine } = testApp(true);
+    const response = await app.request(`/v1/residents/${NIK}?nik=${NIK}`, {
+      method: 'POST',
+      headers: { 'x-as-kasir': '1' },
+      body: JSON.stringify({ nik: NIK, nama: BODY_CANARY }),
+    });
+    expect(response.status).toBe(400);
+    const [line] = requestLine();
+    // A new field here must be one the gateway's redaction would leave alone (REDACT_PATHS).
+    expect(Object.keys(line ?? {}).sort()).toEqual([
+      'code',
+      'level',
+      'method',
+      'ms',
+      'msg',
+      'principal',
+      'requestId',
+      'route',
+      'service',
+      'status',
+      'time',
+    ]);
+    expect(line?.['requestId']).toBe(response.headers.get('x-request-id'));
+    const everything = lines.join('\n');
+    for (const secret of [NIK, BODY_CANARY]) expect(everything).not.toContain(secret);
+  });
+
   it('logs a refusal by route pattern and code, never the path, query, body or headers', async () => {
     const { app, lines, requestLine } = testApp();
     const response = await app.request(`/v1/residents/${NIK}?nik=${NIK}&q=secret-query`, {

@@ -4,6 +4,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
+import type { Logger } from 'pino';
 import { methodLabel, statusClass, type GatewayMetrics } from '../../observability/metrics.ts';
 import type { GatewayEnv } from '../env.ts';
 import { ApiError } from '../error-catalogue.ts';
@@ -11,8 +12,16 @@ import { toApiError } from '../error-mapping.ts';
 
 export const requestLog = (options: {
   readonly metrics: GatewayMetrics;
-}): MiddlewareHandler<GatewayEnv> =>
-  async function requestLogMiddleware(c, next) {
+  /** The gateway's logger (the one request-id.ts makes each request's child of). */
+  readonly logger: Logger;
+}): MiddlewareHandler<GatewayEnv> => {
+  // The line is written through a child without the logger's redaction, made once: its fields
+  // are the fixed set below, none of them a redacted key nor an object, each a bounded value
+  // (the HTTP method Node's parser accepted, the route pattern, the status, the catalogue's code,
+  // the principal's configured id, a number) or the request id request-id.ts checked. Redaction
+  // (fast-redact over every wildcard path) was most of the line's cost, on every request.
+  const line = options.logger.child({}, { redact: [] });
+  return async function requestLogMiddleware(c, next) {
     const started = performance.now();
     await next();
     const seconds = (performance.now() - started) / 1000;
@@ -30,15 +39,17 @@ export const requestLog = (options: {
       { method, route, status_class: statusClass(status) },
       seconds,
     );
-    c.var.log.info(
+    line.info(
       {
+        requestId: c.get('requestId'),
         method: c.req.method,
         route,
         status,
         code: code || undefined,
-        principal: c.var.principalId,
+        principal: c.get('principalId'),
         ms: Math.round(seconds * 10_000) / 10,
       },
       'request',
     );
   };
+};

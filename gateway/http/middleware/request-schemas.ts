@@ -17,7 +17,7 @@ export function checkBody(
 ): MiddlewareHandler<GatewayEnv> {
   const validate = compileSchemaValidator(schema, codeForPath);
   return async function checkBodyMiddleware(c, next) {
-    c.set('body', validate(c.var.body));
+    c.set('body', validate(c.get('body')));
     await next();
   };
 }

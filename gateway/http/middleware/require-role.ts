@@ -8,9 +8,9 @@ export const requireRole = (roles: readonly Role[] | 'any'): MiddlewareHandler<G
   if (roles !== 'any' && roles.length === 0)
     throw new RangeError('requireRole needs at least one role');
   return async function requireRoleMiddleware(c, next) {
-    if (roles !== 'any' && !roles.includes(c.var.principal.role)) {
+    if (roles !== 'any' && !roles.includes(c.get('principal').role)) {
       throw new ApiError('forbidden', {
-        detail: `role ${c.var.principal.role} may not use this endpoint`,
+        detail: `role ${c.get('principal').role} may not use this endpoint`,
       });
     }
     await next();

@@ -44,8 +44,8 @@ export const recordSecurityEvents = (options: {
     await next();
     const error = c.error;
     if (!(error instanceof ApiError) || !RECORDED.has(error.code)) return;
-    if (c.var.audit?.recorded) return;
-    const principal = c.var.principalId === undefined ? undefined : c.var.principal;
+    if (c.get('audit')?.recorded) return;
+    const principal = c.get('principalId') === undefined ? undefined : c.get('principal');
     const address = options.connection.remoteAddress(c);
     const detail = { method: c.req.method, route: routePath(c, -1) };
     if (principal === undefined) {
@@ -56,7 +56,7 @@ export const recordSecurityEvents = (options: {
           errorCode: error.code,
           reason: error.detail ?? error.code,
         },
-        { requestId: c.var.requestId, detail },
+        { requestId: c.get('requestId'), detail },
       );
       return;
     }
@@ -64,7 +64,7 @@ export const recordSecurityEvents = (options: {
       .append({
         type: 'security',
         event: securityEventOf(error.code),
-        requestId: c.var.requestId,
+        requestId: c.get('requestId'),
         outcome: 'denied',
         errorCode: error.code,
         principal: {
@@ -77,6 +77,6 @@ export const recordSecurityEvents = (options: {
         detail: { ...detail, reason: error.detail ?? error.code },
       })
       .catch(() => {
-        c.var.log.error({ event: 'audit_write_failed' }, 'could not record a security event');
+        c.get('log').error({ event: 'audit_write_failed' }, 'could not record a security event');
       });
   };

@@ -67,9 +67,13 @@ export const RESIDENT_REQUEST_ERRORS = {
  */
 export function beginResidentRequest<
   B extends { readonly nik: string; readonly purpose: string; readonly reference: string },
->(c: RouteContext<B, undefined, string>, deps: AppDeps): { draft: AuditDraft; now: number } {
+>(
+  c: RouteContext<B, undefined, string>,
+  deps: AppDeps,
+  // The caller's, when it read `c.var` already: each read of it builds a new object.
+  body: B = c.var.body,
+): { draft: AuditDraft; now: number } {
   const draft = dataPathDraft(c);
-  const body = c.var.body;
   draft.purpose = body.purpose;
   draft.reference = body.reference;
   requireValidNik(body.nik);
@@ -93,7 +97,7 @@ export function lookupRoute(deps: AppDeps): RouteSpec {
     },
     handler: async function lookupHandler(c) {
       const released = await lookupResident(c, deps);
-      return c.json({ requestId: c.var.requestId, data: released });
+      return c.json({ requestId: c.get('requestId'), data: released });
     },
   });
 }
@@ -114,16 +118,16 @@ export async function lookupResident(
   c: RouteContext<LookupInput, undefined, string>,
   deps: AppDeps,
 ): Promise<Partial<PopulationRecord>> {
-  const { draft, now } = beginResidentRequest(c, deps);
   const { body, operatorId: operator } = c.var;
+  const { draft, now } = beginResidentRequest(c, deps, body);
   const { fields, governing } = authorizeRelease(deps, draft, {
-    principalId: c.var.principal.id,
+    principalId: c.get('principal').id,
     purpose: body.purpose,
     fields: body.fields,
     now,
   });
   const record = await fetchRecord(deps, draft, {
-    principalId: c.var.principal.id,
+    principalId: c.get('principal').id,
     operator,
     nik: body.nik,
     now,

@@ -28,7 +28,7 @@ import { defineRoute, type RouteContext, type RouteSpec } from './route-spec.ts'
  */
 export const refuseClientThreshold: MiddlewareHandler<GatewayEnv> =
   async function refuseClientThresholdMiddleware(c, next) {
-    const body = c.var.body;
+    const body = c.get('body');
     if (typeof body === 'object' && body !== null && Object.hasOwn(body, 'threshold'))
       throw new ApiError('invalid_request', {
         detail: '/threshold additionalProperties',
@@ -69,7 +69,7 @@ export function verifyRoute(deps: AppDeps): RouteSpec {
     },
     handler: async function verifyHandler(c) {
       const result = await verifyResident(c, deps);
-      return c.json({ requestId: c.var.requestId, result });
+      return c.json({ requestId: c.get('requestId'), result });
     },
   });
 }
@@ -90,9 +90,9 @@ export async function verifyResident(
   c: RouteContext<VerifyInput, undefined, string>,
   deps: AppDeps,
 ): Promise<Partial<Record<ElementName, ClaimVerdict>>> {
-  const { draft, now } = beginResidentRequest(c, deps);
   const { body, operatorId: operator } = c.var;
-  const principalId = c.var.principal.id;
+  const { draft, now } = beginResidentRequest(c, deps, body);
+  const principalId = c.get('principal').id;
   const claims = Object.entries(body.claims).filter(
     (entry): entry is [ElementName, string] => typeof entry[1] === 'string',
   );
