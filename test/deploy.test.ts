@@ -207,7 +207,9 @@ describe('deploy/gerbang-cli.sh, the production command line', () => {
     join(home, 'dist/gateway/cli/main.js'),
     'console.log(JSON.stringify({ args: process.argv.slice(2), options: process.env.NODE_OPTIONS ?? null }))',
   );
-  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(home, { recursive: true, force: true });
+  });
   const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => {
     const { NODE_OPTIONS: _inherited, ...env } = process.env;
     const result = spawnSync('sh', [join(ROOT, 'deploy/gerbang-cli.sh'), ...args], {
