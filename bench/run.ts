@@ -28,7 +28,7 @@ import { ensureDemoInstance } from '../gateway/cli/demo/instance.ts';
 import { readSecretText } from '../gateway/config/secrets.ts';
 import { sampleProcesses, withChildren } from './cpu.ts';
 import { startNginx } from './nginx.ts';
-import { openLoop } from './open-loop.ts';
+import { openLoop, openLoopAgent } from './open-loop.ts';
 import { allowedCpus, describePinning, detectPinning, LOAD_CPU, pin, TARGET_CPU } from './pin.ts';
 import { answers, ROOT, startNode, stop, waitUntil } from './processes.ts';
 import { quotaPhase, UPSTREAM_QUOTA_PER_SECOND, type QuotaResult } from './quota-phase.ts';
@@ -184,10 +184,12 @@ try {
       results.find((r) => r.key === 'bare')?.requestsPerSecond ?? (await bareCapacity());
     const rate = Math.max(1, Math.round(capacity * OPEN_LOOP_FRACTION));
     const fixed = async (t: Target) => {
-      await openLoop(t.options, rate, 1);
+      const agent = await openLoopAgent(t.options);
+      await openLoop(t.options, rate, 1, agent);
       const sampler = sampleProcesses(t.pids);
-      const result = await openLoop(t.options, rate, DURATION);
+      const result = await openLoop(t.options, rate, DURATION, agent);
       const { cpuPercent, coresBusyPercent } = sampler.stop();
+      await agent.close();
       return { ...result, targetCpuPercent: cpuPercent, coresBusyPercent };
     };
     const bareLoop = await fixed(target('bare'));
