@@ -14,23 +14,12 @@ import { surveyInput, writeOutput } from './files.ts';
 import { Journal } from './journal.ts';
 import { OUTCOMES, readLayout, type RowResult } from './plan.ts';
 import { censusOfFile } from './uniqueness.ts';
+import { prng as random } from '../../../adapters/dukcapil-sim/population.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gerbang-files-'));
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** mulberry32, seeded: the same file every time. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HEADER = ['jenis_kelamin', 'NAMA_LENGKAP', 'nik', 'alamat', 'status_perkawinan'] as const;
 const CLAIMS = ['jenis_kelamin', 'nama_lengkap', 'alamat', 'status_perkawinan'] as const;
