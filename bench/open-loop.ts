@@ -6,6 +6,7 @@
  */
 import type autocannon from 'autocannon';
 import type { Dispatcher } from 'undici';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sleep } from './processes.ts';
 
 export interface OpenLoopResult {
@@ -15,6 +16,9 @@ export interface OpenLoopResult {
   failed: number;
   achieved: number;
   completed: number;
+  /** The load generator's own event-loop lateness over the run (ms): a late generator starts
+   * requests after their planned time, and that shows in every target's latency alike. */
+  generatorLatenessMs?: { p50: number; p99: number; max: number };
 }
 
 /** The q-quantile of sorted values, to 0.01 ms. */
@@ -43,6 +47,8 @@ export async function openLoop(
   const latencies: number[] = [];
   let failed = 0;
   const pending: Promise<void>[] = [];
+  const lateness = monitorEventLoopDelay({ resolution: 1 });
+  lateness.enable();
   const started = performance.now();
   const total = Math.round(rate * seconds);
   for (let i = 0; i < total; i++) {
@@ -70,6 +76,8 @@ export async function openLoop(
   await Promise.all(pending);
   // Over the time until the last answer: a target that fell behind shows a lower rate than planned.
   const elapsed = (performance.now() - started) / 1000;
+  lateness.disable();
+  const ms = (ns: number) => Math.round(Math.max(0, ns / 1e6 - 1) * 100) / 100;
   latencies.sort((a, b) => a - b);
   return {
     p50: quantile(latencies, 0.5),
@@ -78,5 +86,10 @@ export async function openLoop(
     failed,
     achieved: Math.round(latencies.length / Math.max(seconds, elapsed)),
     completed: latencies.length,
+    generatorLatenessMs: {
+      p50: ms(lateness.percentile(50)),
+      p99: ms(lateness.percentile(99)),
+      max: ms(lateness.max),
+    },
   };
 }

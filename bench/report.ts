@@ -156,7 +156,7 @@ export function printPhases(
   if (latency) {
     const { bare_proxy: b, gateway: g } = latency;
     console.log(
-      `\nopen loop at ${latency.open_loop_rps} req/s (${latency.fraction} × the bare proxy's capacity): bare proxy p50/p99 ${b.p50}/${b.p99} ms (${b.achieved} req/s, ${b.failed} failed, CPU ${b.targetCpuPercent} %, cores busy ${Object.values(b.coresBusyPercent).join('/')} %), Gerbang ${g.p50}/${g.p99} ms (${g.achieved} req/s, ${g.failed} failed, CPU ${g.targetCpuPercent} %, cores busy ${Object.values(g.coresBusyPercent).join('/')} %) → added p50 ${latency.added_p50_ms} ms, p99 ${latency.added_p99_ms} ms`,
+      `\nopen loop at ${latency.open_loop_rps} req/s (${latency.fraction} × the bare proxy's capacity): bare proxy p50/p99 ${b.p50}/${b.p99} ms (${b.achieved} req/s, ${b.failed} failed, CPU ${b.targetCpuPercent} %, cores busy ${Object.values(b.coresBusyPercent).join('/')} %), Gerbang ${g.p50}/${g.p99} ms (${g.achieved} req/s, ${g.failed} failed, CPU ${g.targetCpuPercent} %, cores busy ${Object.values(g.coresBusyPercent).join('/')} %) → added p50 ${latency.added_p50_ms} ms, p99 ${latency.added_p99_ms} ms; the load generator's own lateness max ${b.generatorLatenessMs?.max ?? '-'}/${g.generatorLatenessMs?.max ?? '-'} ms`,
     );
   }
   if (soak)
