@@ -7,13 +7,19 @@
  * duplicated Content-Type, Content-Length, Host…); under app.request() (the tests, no `c.env`)
  * from `c.req.header`.
  */
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import type { GatewayEnv } from './env.ts';
 
+/** The server's Node request, or undefined under app.request() (the tests), where `c.env` is
+ * undefined whatever its type says. */
+export function nodeRequest(c: Context<GatewayEnv>): IncomingMessage | undefined {
+  return (c.env as Partial<GatewayEnv['Bindings']> | undefined)?.incoming;
+}
+
 /** The value of header `name` (lower case), or undefined when the request has none. */
 export function requestHeader(c: Context<GatewayEnv>, name: string): string | undefined {
-  // `c.env` is undefined under app.request(), whatever its type says.
-  const incoming = (c.env as Partial<GatewayEnv['Bindings']> | undefined)?.incoming;
+  const incoming = nodeRequest(c);
   if (incoming === undefined) return c.req.header(name);
   const raw = incoming.rawHeaders;
   let value: string | undefined;

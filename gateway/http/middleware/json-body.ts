@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayEnv } from '../env.ts';
-import { requestHeader } from '../request-header.ts';
+import { nodeRequest, requestHeader } from '../request-header.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
@@ -100,8 +100,7 @@ export const jsonBody = (options: {
       throw new ApiError('payload_too_large', { headers: { Connection: 'close' } });
     }
     // Under the server, its Node request; under app.request() (the tests), the Request's body.
-    // (`c.env` is undefined under app.request(), whatever its type says.)
-    const incoming = (c.env as Partial<GatewayEnv['Bindings']> | undefined)?.incoming;
+    const incoming = nodeRequest(c);
     const bytes =
       incoming === undefined
         ? await readLimited(c.req.raw.body, options.limitBytes)
