@@ -1,6 +1,10 @@
 // The bench's arithmetic: what it reads from /proc and how µs per request and the ratios follow.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   coreBusyPercent,
@@ -11,8 +15,10 @@ import {
   usPerRequest,
   withChildren,
 } from './cpu.ts';
+import { LATENESS_MODULE, maxLatenessMs } from './lateness-files.ts';
+import { openLoop, openLoopAgent, runQueueWaitNs } from './open-loop.ts';
 import { parseCpuList } from './pin.ts';
-import { ratios, verdicts } from './report.ts';
+import { ratios, summariseLatency, verdicts } from './report.ts';
 import type { TargetResult } from './throughput.ts';
 
 describe('/proc/PID/stat', () => {
@@ -115,29 +121,137 @@ describe('the added-p99 verdict', () => {
     completed: achieved * 10,
     targetCpuPercent: 50,
     coresBusyPercent: {},
+    loopLateMaxMs: { simulator: null, target: null },
   });
-  const latency = (bare: ReturnType<typeof loop>, gateway: ReturnType<typeof loop>) => ({
-    fraction: 0.5,
-    open_loop_rps: 1000,
+  const round = (bare: ReturnType<typeof loop>, gateway: ReturnType<typeof loop>) => ({
     bare_proxy: bare,
     gateway,
     added_p50_ms: 0,
     added_p99_ms: Math.round((gateway.p99 - bare.p99) * 100) / 100,
   });
+  const latency = (...rounds: ReturnType<typeof round>[]) => summariseLatency(0.5, 1000, rounds);
   const noRatios = ratios([]);
   const added = (l: ReturnType<typeof latency>) =>
     verdicts(noRatios, l, undefined, undefined, undefined)['added_p99_ms'];
 
   it('holds or not by the difference when the machine carried the load', () => {
-    expect(added(latency(loop(3), loop(4.5)))).toMatchObject({ measured: 1.5, holds: true });
-    expect(added(latency(loop(3), loop(9)))).toMatchObject({ measured: 6, holds: false });
+    expect(added(latency(round(loop(3), loop(4.5))))).toMatchObject({ measured: 1.5, holds: true });
+    expect(added(latency(round(loop(3), loop(9))))).toMatchObject({ measured: 6, holds: false });
   });
 
-  it('gives no verdict when the bare proxy itself queued, failed or fell behind the rate', () => {
+  it('judges the median of the rounds, so that one stall on one target does not decide', () => {
+    const stalledGateway = round(loop(3), loop(90));
+    const stalledBare = round(loop(45), loop(4));
+    const verdict = added(
+      latency(round(loop(3), loop(4)), stalledGateway, round(loop(3), loop(4.2)), stalledBare),
+    );
+    // Added p99s 1, 87, 1.2, -41: the median is (1 + 1.2) / 2.
+    expect(verdict).toMatchObject({ measured: 1.1, holds: true });
+    expect(verdict?.note).toMatch(/4 of 4 round/);
+    expect(added(latency(stalledGateway, stalledGateway, round(loop(3), loop(4))))).toMatchObject({
+      measured: 87,
+      holds: false,
+    });
+  });
+
+  it('leaves out the rounds the machine did not carry, and gives no verdict without one', () => {
+    const queued = round(loop(600), loop(400));
+    expect(added(latency(queued, round(loop(3), loop(4))))).toMatchObject({
+      measured: 1,
+      holds: true,
+    });
     for (const bare of [loop(600), loop(3, 800), loop(3, 1000, 2)]) {
-      const verdict = added(latency(bare, loop(400)));
+      const verdict = added(latency(round(bare, loop(400))));
       expect(verdict?.holds).toBeNull();
-      expect(verdict?.note).toMatch(/did not carry 1000 req\/s/);
+      expect(verdict?.measured).toBeNull();
+      expect(verdict?.note).toMatch(/did not carry 1000 req\/s in any of 1 round/);
     }
+  });
+});
+
+describe("a process's loop lateness in a window", () => {
+  const series = [
+    { t: 1000, maxMs: 2 },
+    { t: 1250, maxMs: 40 },
+    { t: 1500, maxMs: 3 },
+    { t: 1750, maxMs: 90 },
+  ]
+    .map((line) => JSON.stringify(line))
+    .join('\n');
+
+  it('takes the quarter-seconds the window covers, and the one that ends after it', () => {
+    expect(maxLatenessMs(series, 1100, 1400)).toBe(40);
+    expect(maxLatenessMs(series, 1260, 1400)).toBe(3);
+    expect(maxLatenessMs(series, 1000, 1750)).toBe(90);
+  });
+
+  it('is null when the process wrote nothing in the window', () => {
+    expect(maxLatenessMs(series, 5000, 6000)).toBeNull();
+    expect(maxLatenessMs('', 0, 10_000)).toBeNull();
+  });
+});
+
+describe('the loop-lateness preload (bench/loop-lateness.js)', () => {
+  it('records a stall of the process it runs in, with its time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lateness-'));
+    const file = join(dir, 'lateness-probe.jsonl');
+    // Idle a little, block the loop for 400 ms, then idle until two more lines are written.
+    const script =
+      'setTimeout(() => { const end = Date.now() + 400; while (Date.now() < end); }, 300); setTimeout(() => {}, 1200);';
+    const started = Date.now();
+    await new Promise<void>((done, fail) => {
+      const child = spawn(process.execPath, ['--import', LATENESS_MODULE, '-e', script], {
+        env: { ...process.env, BENCH_LATENESS_FILE: file },
+        stdio: 'ignore',
+      });
+      child.on('error', fail);
+      child.on('exit', () => {
+        done();
+      });
+    });
+    const text = readFileSync(file, 'utf8');
+    rmSync(dir, { recursive: true, force: true });
+    const stalled = maxLatenessMs(text, started, Date.now());
+    expect(stalled).toBeGreaterThan(300);
+    expect(stalled).toBeLessThan(1000);
+    // The quarter-seconds before the stall were quiet.
+    expect(maxLatenessMs(text, started, started + 250)).toBeLessThan(100);
+  });
+});
+
+describe('the open loop against a real server', () => {
+  const servers: Server[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => new Promise((done) => s.close(done))));
+  });
+
+  it('sends at the planned rate, counts answers that are not 200 as failed, and reports its own lateness', async () => {
+    let seen = 0;
+    const server = createServer((request, response) => {
+      seen++;
+      request.resume();
+      response.statusCode = seen % 10 === 0 ? 503 : 200;
+      response.end('{}');
+    });
+    servers.push(server);
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    const options = { url: `http://127.0.0.1:${port}/x`, method: 'POST' as const, body: '{}' };
+    const agent = await openLoopAgent(options);
+    const result = await openLoop(options, 200, 0.5, agent);
+    await agent.close();
+    expect(seen).toBe(100);
+    expect(result.failed).toBe(10);
+    expect(result.completed).toBe(90);
+    expect(result.p50).toBeGreaterThan(0);
+    expect(result.p99).toBeGreaterThanOrEqual(result.p50);
+    expect(result.sendLateMs?.max).toBeGreaterThanOrEqual(0);
+    expect(result.fromSendMs?.p99).toBeLessThanOrEqual(result.p99 + 0.01);
+    expect(result.generatorRunQueueWaitMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reads the run-queue wait from schedstat, and nothing from what does not parse', () => {
+    expect(runQueueWaitNs('123456 7890 12\n')).toBe(7890);
+    expect(runQueueWaitNs('garbage')).toBeUndefined();
   });
 });

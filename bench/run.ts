@@ -10,7 +10,8 @@
  *     same TLS terms (bench/bare-proxy.ts); (c) nginx with one worker, when installed; (d) Gerbang
  *     lookups; (e) Gerbang verifications. Each: req/s and the target's CPU µs per request;
  *   openloop — latency at BENCH_OPEN_LOOP_FRACTION of the bare proxy's measured capacity, bare
- *     proxy vs Gerbang: the added p50/p99;
+ *     proxy vs Gerbang (and nginx beside them) in BENCH_OPEN_LOOP_ROUNDS rounds: the added
+ *     p50/p99, medians of the rounds the machine carried, with each process's own stalls;
  *   soak — the gateway's RSS across BENCH_SOAK_SECONDS at 1,000 lookups/s;
  *   quota — a 50 ms upstream with a 1,000 req/s quota (bench/quota-phase.ts): the gateway and
  *     the load generator on CPU 0, the simulator alone on CPU 1.
@@ -31,6 +32,7 @@ import { startNginx } from './nginx.ts';
 import { openLoop, openLoopAgent } from './open-loop.ts';
 import { allowedCpus, describePinning, detectPinning, LOAD_CPU, pin, TARGET_CPU } from './pin.ts';
 import { answers, ROOT, startNode, stop, waitUntil } from './processes.ts';
+import { LATENESS_NODE_ARGS, latenessEnv, readMaxLatenessMs } from './lateness-files.ts';
 import { quotaPhase, UPSTREAM_QUOTA_PER_SECOND, type QuotaResult } from './quota-phase.ts';
 import * as report from './report.ts';
 import { buildTargets, type Target } from './targets.ts';
@@ -44,6 +46,7 @@ const SOAK_SECONDS = Number(env['BENCH_SOAK_SECONDS'] ?? (SMOKE ? 0 : 300));
 const CONNECTIONS = Number(env['BENCH_CONNECTIONS'] ?? 50);
 const WARM_UP_REQUESTS = Number(env['BENCH_WARM_UP_REQUESTS'] ?? (SMOKE ? 500 : 3000));
 const OPEN_LOOP_FRACTION = Number(env['BENCH_OPEN_LOOP_FRACTION'] ?? 0.5);
+const OPEN_LOOP_ROUNDS = Number(env['BENCH_OPEN_LOOP_ROUNDS'] ?? (SMOKE ? 1 : 5));
 const PROFILE = env['BENCH_PROFILE'] === '1';
 const PHASES = ['throughput', 'openloop', 'soak', 'quota'] as const;
 const ONLY = (env['BENCH_ONLY'] ?? PHASES.join(',')).split(',').map((p) => p.trim());
@@ -79,6 +82,7 @@ try {
   const gatewayNodeArgs = [
     ...(env['BENCH_GATEWAY_NODE_ARGS'] ?? GATEWAY_NODE_ARGS).split(' ').filter(Boolean),
     ...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/results/profiles')] : []),
+    ...LATENESS_NODE_ARGS,
   ];
   // Production runs compiled JavaScript (`npm run build`), not the sources through tsx.
   const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
@@ -92,20 +96,29 @@ try {
       pinning,
       TARGET_CPU,
       ['dist/gateway/cli/main.js', 'serve'],
-      instanceEnv,
+      { ...instanceEnv, ...latenessEnv(dir, 'gateway') },
       gatewayNodeArgs,
     );
     children.push(child);
     return child;
   };
 
-  const simulator = startNode(pinning, LOAD_CPU, ['bin/gerbang.js', 'sim'], instanceEnv);
+  const simulator = startNode(
+    pinning,
+    LOAD_CPU,
+    ['bin/gerbang.js', 'sim'],
+    { ...instanceEnv, ...latenessEnv(dir, 'simulator') },
+    LATENESS_NODE_ARGS,
+  );
   children.push(simulator);
   let gateway = startGateway();
-  const bare = startNode(pinning, TARGET_CPU, ['bin/run-ts.js', 'bench/bare-proxy.ts'], {
-    ...instanceEnv,
-    BENCH_PORT: String(barePort),
-  });
+  const bare = startNode(
+    pinning,
+    TARGET_CPU,
+    ['bin/run-ts.js', 'bench/bare-proxy.ts'],
+    { ...instanceEnv, ...latenessEnv(dir, 'bare'), BENCH_PORT: String(barePort) },
+    LATENESS_NODE_ARGS,
+  );
   children.push(bare);
   const nginx = startNginx(pinning, TARGET_CPU, dir, nginxPort, simPort, config.upstream.consumer);
   if (nginx) children.push(nginx);
@@ -166,6 +179,7 @@ try {
     if (found === undefined) throw new Error(`no target ${key}`);
     return found;
   };
+  const hasTarget = (key: Target['key']) => targets.some((t) => t.key === key);
 
   const idle = await idleCpuPercent(targets, SMOKE ? 1 : 3);
   console.error(`idle CPU % before any load: ${JSON.stringify(idle)}`);
@@ -186,23 +200,54 @@ try {
     const fixed = async (t: Target) => {
       const agent = await openLoopAgent(t.options);
       await openLoop(t.options, rate, 1, agent);
+      // Forget the return data the simulator took in earlier windows: kept, it grows the simulator's
+      // live heap round after round, and with it the collections that stall it.
+      await fetch(`${simUrl}/__sim/reset`, { method: 'POST' });
+      const from = Date.now();
       const sampler = sampleProcesses(t.pids);
       const result = await openLoop(t.options, rate, DURATION, agent);
       const { cpuPercent, coresBusyPercent } = sampler.stop();
       await agent.close();
-      return { ...result, targetCpuPercent: cpuPercent, coresBusyPercent };
+      // Each process's own stalls in the window: the simulator answers both targets, so its are
+      // in both tails; the target's are its own.
+      const to = Date.now();
+      const loopLateMaxMs = {
+        simulator: readMaxLatenessMs(dir, 'simulator', from, to),
+        target:
+          t.key === 'bare' || t.key === 'lookup'
+            ? readMaxLatenessMs(dir, t.key === 'bare' ? 'bare' : 'gateway', from, to)
+            : null,
+      };
+      return { ...result, targetCpuPercent: cpuPercent, coresBusyPercent, loopLateMaxMs };
     };
-    const bareLoop = await fixed(target('bare'));
-    const gatewayLoop = await fixed(target('lookup'));
+    // Rounds, each target in turn, the first alternating: a stall of the machine falls on one
+    // target's window, and the median over rounds is what is judged (report.summariseLatency).
+    const rounds: report.LatencyRound[] = [];
     const added = (a: number, b: number) => Math.round((a - b) * 100) / 100;
-    latency = {
-      fraction: OPEN_LOOP_FRACTION,
-      open_loop_rps: rate,
-      bare_proxy: bareLoop,
-      gateway: gatewayLoop,
-      added_p50_ms: added(gatewayLoop.p50, bareLoop.p50),
-      added_p99_ms: added(gatewayLoop.p99, bareLoop.p99),
-    };
+    // nginx, where installed, runs beside them: a floor with no collector of its own.
+    const keys: Target['key'][] = [
+      'bare',
+      'lookup',
+      ...(hasTarget('nginx') ? ['nginx' as const] : []),
+    ];
+    for (let round = 0; round < OPEN_LOOP_ROUNDS; round++) {
+      const order = [...keys.slice(round % keys.length), ...keys.slice(0, round % keys.length)];
+      const loops = new Map<Target['key'], report.OpenLoopTarget>();
+      for (const key of order) loops.set(key, await fixed(target(key)));
+      const bareLoop = loops.get('bare');
+      const gatewayLoop = loops.get('lookup');
+      const nginxLoop = loops.get('nginx');
+      if (bareLoop === undefined || gatewayLoop === undefined)
+        throw new Error('a round lost a target');
+      rounds.push({
+        bare_proxy: bareLoop,
+        gateway: gatewayLoop,
+        added_p50_ms: added(gatewayLoop.p50, bareLoop.p50),
+        added_p99_ms: added(gatewayLoop.p99, bareLoop.p99),
+        ...(nginxLoop ? { nginx: nginxLoop } : {}),
+      });
+    }
+    latency = report.summariseLatency(OPEN_LOOP_FRACTION, rate, rounds);
   }
 
   // RSS across a soak at a steady 1,000 lookups/s.
