@@ -50,11 +50,17 @@ const median = (values: number[]): number | null => {
  * about its own length whichever target it hits, so a single round's difference is mostly which
  * target the stall fell on; the median of several is the target's.
  */
-export function summariseLatency(fraction: number, rate: number, rounds: LatencyRound[]): Latency {
+export function summariseLatency(
+  fraction: number,
+  rate: number,
+  rounds: LatencyRound[],
+  upstream: Latency['upstream'] = 'simulator',
+): Latency {
   const carried = rounds.filter((round) => notCarried(round, rate) === undefined);
   return {
     fraction,
     open_loop_rps: rate,
+    upstream,
     rounds,
     rounds_carried: carried.length,
     added_p50_ms: median(carried.map((round) => round.added_p50_ms)),
@@ -124,6 +130,11 @@ export interface LatencyRound {
 export interface Latency {
   fraction: number;
   open_loop_rps: number;
+  /**
+   * What answered the targets' upstream calls: nginx replaying one of the simulator's answers
+   * (bench/upstream-replay.ts), or the simulator itself.
+   */
+  upstream: 'replay' | 'simulator';
   rounds: LatencyRound[];
   rounds_carried: number;
   /** Medians over the rounds the machine carried; null when it carried none. */
@@ -208,7 +219,7 @@ export function printPhases(
 ): void {
   if (latency) {
     console.log(
-      `\nopen loop at ${latency.open_loop_rps} req/s (${latency.fraction} × the bare proxy's capacity), ${latency.rounds.length} round(s): added p50 ${latency.added_p50_ms ?? '-'} ms, p99 ${latency.added_p99_ms ?? '-'} ms (medians of the ${latency.rounds_carried} round(s) the machine carried)`,
+      `\nopen loop at ${latency.open_loop_rps} req/s (${latency.fraction} × the bare proxy's capacity), upstream ${latency.upstream === 'replay' ? 'nginx replaying a simulator answer' : 'the simulator'}, ${latency.rounds.length} round(s): added p50 ${latency.added_p50_ms ?? '-'} ms, p99 ${latency.added_p99_ms ?? '-'} ms (medians of the ${latency.rounds_carried} round(s) the machine carried)`,
     );
     latency.rounds.forEach((round, index) => {
       const { bare_proxy: b, gateway: g } = round;

@@ -28,7 +28,7 @@ import { locateInstance } from '../gateway/config/instance.ts';
 import { ensureDemoInstance } from '../gateway/cli/demo/instance.ts';
 import { readSecretText } from '../gateway/config/secrets.ts';
 import { sampleProcesses, withChildren } from './cpu.ts';
-import { startNginx } from './nginx.ts';
+import { nginxBinary, startNginx } from './nginx.ts';
 import { openLoop, openLoopAgent } from './open-loop.ts';
 import { allowedCpus, describePinning, detectPinning, LOAD_CPU, pin, TARGET_CPU } from './pin.ts';
 import { answers, ROOT, startNode, stop, waitUntil } from './processes.ts';
@@ -36,6 +36,7 @@ import { LATENESS_NODE_ARGS, latenessEnv, readMaxLatenessMs } from './lateness-f
 import { quotaPhase, UPSTREAM_QUOTA_PER_SECOND, type QuotaResult } from './quota-phase.ts';
 import * as report from './report.ts';
 import { buildTargets, type Target } from './targets.ts';
+import { recordAnswer, startReplay } from './upstream-replay.ts';
 import { idleCpuPercent, measure, throughput, warmUp, type TargetResult } from './throughput.ts';
 
 const env = process.env;
@@ -47,6 +48,11 @@ const CONNECTIONS = Number(env['BENCH_CONNECTIONS'] ?? 50);
 const WARM_UP_REQUESTS = Number(env['BENCH_WARM_UP_REQUESTS'] ?? (SMOKE ? 500 : 3000));
 const OPEN_LOOP_FRACTION = Number(env['BENCH_OPEN_LOOP_FRACTION'] ?? 0.5);
 const OPEN_LOOP_ROUNDS = Number(env['BENCH_OPEN_LOOP_ROUNDS'] ?? (SMOKE ? 1 : 5));
+/** What answers the targets' upstream calls in the open loop (bench/upstream-replay.ts). */
+const OPEN_LOOP_UPSTREAM =
+  env['BENCH_OPEN_LOOP_UPSTREAM'] ?? (nginxBinary() ? 'replay' : 'simulator');
+if (OPEN_LOOP_UPSTREAM !== 'replay' && OPEN_LOOP_UPSTREAM !== 'simulator')
+  throw new Error(`BENCH_OPEN_LOOP_UPSTREAM: replay or simulator, not ${OPEN_LOOP_UPSTREAM}`);
 const PROFILE = env['BENCH_PROFILE'] === '1';
 const PHASES = ['throughput', 'openloop', 'soak', 'quota'] as const;
 const ONLY = (env['BENCH_ONLY'] ?? PHASES.join(',')).split(',').map((p) => p.trim());
@@ -57,6 +63,8 @@ const runs = (phase: (typeof PHASES)[number]) => ONLY.includes(phase);
 /** What production runs the gateway with (NODE_OPTIONS in the deployment units). */
 const GATEWAY_NODE_ARGS = '--max-old-space-size=192';
 const CANARY = '6474015709900001';
+/** V8 flags for one of the bench's own Node processes, from the environment, to try others. */
+const nodeArgsFrom = (name: string): string[] => (env[name] ?? '').split(' ').filter(Boolean);
 
 const pinning = detectPinning();
 pin(pinning, process.pid, LOAD_CPU);
@@ -103,21 +111,25 @@ try {
     return child;
   };
 
-  const simulator = startNode(
-    pinning,
-    LOAD_CPU,
-    ['bin/gerbang.js', 'sim'],
-    { ...instanceEnv, ...latenessEnv(dir, 'simulator') },
-    LATENESS_NODE_ARGS,
-  );
-  children.push(simulator);
+  const startSimulator = () => {
+    const child = startNode(
+      pinning,
+      LOAD_CPU,
+      ['bin/gerbang.js', 'sim'],
+      { ...instanceEnv, ...latenessEnv(dir, 'simulator') },
+      [...nodeArgsFrom('BENCH_SIM_NODE_ARGS'), ...LATENESS_NODE_ARGS],
+    );
+    children.push(child);
+    return child;
+  };
+  let simulator = startSimulator();
   let gateway = startGateway();
   const bare = startNode(
     pinning,
     TARGET_CPU,
     ['bin/run-ts.js', 'bench/bare-proxy.ts'],
     { ...instanceEnv, ...latenessEnv(dir, 'bare'), BENCH_PORT: String(barePort) },
-    LATENESS_NODE_ARGS,
+    [...nodeArgsFrom('BENCH_BARE_NODE_ARGS'), ...LATENESS_NODE_ARGS],
   );
   children.push(bare);
   const nginx = startNginx(pinning, TARGET_CPU, dir, nginxPort, simPort, config.upstream.consumer);
@@ -150,6 +162,12 @@ try {
   console.error(`CPU affinity: ${JSON.stringify(affinity)}`);
 
   const passwordFile = join(dir, String(config.upstream['passwordFile']));
+  const upstreamBody = JSON.stringify({
+    NIK: CANARY,
+    user_id: config.upstream.userId,
+    password: readSecretText(passwordFile),
+    ip_user: config.upstream.ipUser,
+  });
   const targets = buildTargets({
     simUrl,
     bareUrl,
@@ -158,14 +176,9 @@ try {
     consumer: config.upstream.consumer,
     tlsOptions,
     nik: CANARY,
-    upstreamBody: JSON.stringify({
-      NIK: CANARY,
-      user_id: config.upstream.userId,
-      password: readSecretText(passwordFile),
-      ip_user: config.upstream.ipUser,
-    }),
+    upstreamBody,
     pids: {
-      simulator: pidsOf(simulator),
+      simulator: () => pidsOf(simulator)(),
       bare: pidsOf(bare),
       nginx: () => nginxPids,
       gateway: () => pidsOf(gateway)(),
@@ -197,6 +210,20 @@ try {
     const capacity =
       results.find((r) => r.key === 'bare')?.requestsPerSecond ?? (await bareCapacity());
     const rate = Math.max(1, Math.round(capacity * OPEN_LOOP_FRACTION));
+    // The simulator's stalls are in every target's tail alike; where nginx is installed it gives
+    // way, on the same port, to nginx replaying one of its answers, and comes back after.
+    let replay: ChildProcess | undefined;
+    if (OPEN_LOOP_UPSTREAM === 'replay') {
+      const answer = await recordAnswer(
+        `${simUrl}/dukcapil/get_json/${config.upstream.consumer}/CALL_NIK`,
+        upstreamBody,
+      );
+      await stop(simulator);
+      replay = startReplay(pinning, LOAD_CPU, dir, simPort, answer);
+      if (replay === undefined) throw new Error('BENCH_OPEN_LOOP_UPSTREAM=replay needs nginx');
+      children.push(replay);
+      await waitUntil(async () => (await fetch(`${simUrl}/__sim/state`)).ok, 'replaying nginx');
+    }
     const fixed = async (t: Target) => {
       const agent = await openLoopAgent(t.options);
       await openLoop(t.options, rate, 1, agent);
@@ -247,7 +274,12 @@ try {
         ...(nginxLoop ? { nginx: nginxLoop } : {}),
       });
     }
-    latency = report.summariseLatency(OPEN_LOOP_FRACTION, rate, rounds);
+    latency = report.summariseLatency(OPEN_LOOP_FRACTION, rate, rounds, OPEN_LOOP_UPSTREAM);
+    if (replay) {
+      await stop(replay);
+      simulator = startSimulator();
+      await waitUntil(async () => (await fetch(`${simUrl}/__sim/state`)).ok, 'simulator');
+    }
   }
 
   // RSS across a soak at a steady 1,000 lookups/s.
