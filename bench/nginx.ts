@@ -56,6 +56,16 @@ http {
 }
 `,
   );
+  return spawnNginx(pinning, cpu, binary, base);
+}
+
+/** Runs `binary` on `cpu` with the nginx.conf written in `base` (its prefix and error log). */
+export function spawnNginx(
+  pinning: Pinning,
+  cpu: number,
+  binary: string,
+  base: string,
+): ChildProcess {
   const [command, args] = onCpu(pinning, cpu, binary, [
     '-p',
     base,

@@ -7,11 +7,11 @@
  * still the simulator's, and the gateway's adapter checks it as it would any answer); only the
  * open loop uses it, and only for the one NIK it asks about.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { nginxBinary } from './nginx.ts';
-import { onCpu, type Pinning } from './pin.ts';
+import { nginxBinary, spawnNginx } from './nginx.ts';
+import type { Pinning } from './pin.ts';
 
 export interface RecordedAnswer {
   status: number;
@@ -78,13 +78,5 @@ export function startReplay(
   const base = join(dir, 'replay');
   mkdirSync(base, { recursive: true });
   writeFileSync(join(base, 'nginx.conf'), replayConfig(base, port, answer));
-  const [command, args] = onCpu(pinning, cpu, binary, [
-    '-p',
-    base,
-    '-c',
-    join(base, 'nginx.conf'),
-    '-e',
-    join(base, 'error.log'),
-  ]);
-  return spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawnNginx(pinning, cpu, binary, base);
 }
