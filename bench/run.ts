@@ -36,7 +36,7 @@ import { LATENESS_NODE_ARGS, latenessEnv, readMaxLatenessMs } from './lateness-f
 import { quotaPhase, UPSTREAM_QUOTA_PER_SECOND, type QuotaResult } from './quota-phase.ts';
 import * as report from './report.ts';
 import { buildTargets, type Target } from './targets.ts';
-import { recordAnswer, startReplay } from './upstream-replay.ts';
+import { recordAnswer, removeReplayConfig, startReplay } from './upstream-replay.ts';
 import { idleCpuPercent, measure, throughput, warmUp, type TargetResult } from './throughput.ts';
 
 const env = process.env;
@@ -223,6 +223,7 @@ try {
       if (replay === undefined) throw new Error('BENCH_OPEN_LOOP_UPSTREAM=replay needs nginx');
       children.push(replay);
       await waitUntil(async () => (await fetch(`${simUrl}/__sim/state`)).ok, 'replaying nginx');
+      removeReplayConfig(dir);
     }
     const fixed = async (t: Target) => {
       const agent = await openLoopAgent(t.options);

@@ -8,7 +8,7 @@
  * open loop uses it, and only for the one NIK it asks about.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nginxBinary, spawnNginx } from './nginx.ts';
 import type { Pinning } from './pin.ts';
@@ -77,6 +77,13 @@ export function startReplay(
   if (binary === undefined) return undefined;
   const base = join(dir, 'replay');
   mkdirSync(base, { recursive: true });
-  writeFileSync(join(base, 'nginx.conf'), replayConfig(base, port, answer));
+  // The answer is a (synthetic) resident's record: the file is for nginx's eyes only, and is
+  // removed once nginx answers (removeReplayConfig), so nothing of it stays at rest.
+  writeFileSync(join(base, 'nginx.conf'), replayConfig(base, port, answer), { mode: 0o600 });
   return spawnNginx(pinning, cpu, binary, base);
+}
+
+/** Removes the replay's configuration (it holds the answer) once nginx has read it. */
+export function removeReplayConfig(dir: string): void {
+  rmSync(join(dir, 'replay', 'nginx.conf'), { force: true });
 }
