@@ -214,10 +214,7 @@ try {
     // way, on the same port, to nginx replaying one of its answers, and comes back after.
     let replay: ChildProcess | undefined;
     if (OPEN_LOOP_UPSTREAM === 'replay') {
-      const answer = await recordAnswer(
-        `${simUrl}/dukcapil/get_json/${config.upstream.consumer}/CALL_NIK`,
-        upstreamBody,
-      );
+      const answer = await recordAnswer(target('simulator').options.url, upstreamBody);
       await stop(simulator);
       replay = startReplay(pinning, LOAD_CPU, dir, simPort, answer);
       if (replay === undefined) throw new Error('BENCH_OPEN_LOOP_UPSTREAM=replay needs nginx');

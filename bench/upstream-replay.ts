@@ -26,6 +26,8 @@ export async function recordAnswer(url: string, body: string): Promise<RecordedA
     headers: { 'content-type': 'application/json' },
     body,
   });
+  // Replaying a refusal would measure refusals: the answer must be the simulator's success.
+  if (!response.ok) throw new Error(`the simulator refused the call to replay: ${response.status}`);
   return {
     status: response.status,
     contentType: response.headers.get('content-type') ?? 'application/json',
