@@ -112,8 +112,8 @@ describe('a kernel CPU list (Cpus_allowed_list)', () => {
 });
 
 describe('the added-p99 verdict', () => {
-  const loop = (p99: number, achieved = 1000, failed = 0) => ({
-    p50: 1,
+  const loop = (p99: number, achieved = 1000, failed = 0, p50 = 1, sentLateMaxMs = 2) => ({
+    p50,
     p99,
     p999: p99,
     failed,
@@ -122,11 +122,12 @@ describe('the added-p99 verdict', () => {
     targetCpuPercent: 50,
     coresBusyPercent: {},
     loopLateMaxMs: { simulator: null, target: null },
+    sendLateMs: { p50: 0.5, p99: 1, max: sentLateMaxMs },
   });
   const round = (bare: ReturnType<typeof loop>, gateway: ReturnType<typeof loop>) => ({
     bare_proxy: bare,
     gateway,
-    added_p50_ms: 0,
+    added_p50_ms: Math.round((gateway.p50 - bare.p50) * 100) / 100,
     added_p99_ms: Math.round((gateway.p99 - bare.p99) * 100) / 100,
   });
   const latency = (...rounds: ReturnType<typeof round>[]) => summariseLatency(0.5, 1000, rounds);
@@ -166,6 +167,36 @@ describe('the added-p99 verdict', () => {
       expect(verdict?.measured).toBeNull();
       expect(verdict?.note).toMatch(/did not carry 1000 req\/s in any of 1 round/);
     }
+  });
+
+  it('leaves out a round in whose either window the load generator itself ran late', () => {
+    const generatorStalledOnGateway = round(loop(3), loop(90, 1000, 0, 1, 85));
+    const generatorStalledOnBare = round(loop(40, 1000, 0, 1, 38), loop(4));
+    const verdict = added(
+      latency(generatorStalledOnGateway, generatorStalledOnBare, round(loop(3), loop(4.5))),
+    );
+    expect(verdict).toMatchObject({ measured: 1.5, holds: true });
+    expect(verdict?.note).toMatch(/1 of 3 round/);
+    const none = added(latency(generatorStalledOnGateway));
+    expect(none).toMatchObject({ measured: null, holds: null });
+    expect(none?.note).toMatch(
+      /load generator sent up to 2 ms \(bare proxy\) and 85 ms \(Gerbang\) late/,
+    );
+  });
+
+  it('decides against by the p50 when no round carried and the median round adds more than the bound', () => {
+    // Each bare proxy window stalled (p99 200 ms), but Gerbang's p50 is 3.5 ms above the bare
+    // proxy's in two of three rounds: its tail cannot be within 2 ms.
+    const stalled = (gatewayP50: number) =>
+      round(loop(200, 1000, 0, 1.5), loop(250, 1000, 0, gatewayP50));
+    const verdict = added(latency(stalled(5), stalled(2), stalled(5)));
+    expect(verdict).toMatchObject({ measured: null, holds: false });
+    expect(verdict?.note).toMatch(/already the added p50 is 3.5 ms \(median of all 3 round/);
+    // At a median added p50 within the bound it says nothing, for or against.
+    expect(added(latency(stalled(3), stalled(2), stalled(9)))).toMatchObject({
+      measured: null,
+      holds: null,
+    });
   });
 });
 
