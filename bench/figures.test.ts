@@ -112,7 +112,14 @@ describe('a kernel CPU list (Cpus_allowed_list)', () => {
 });
 
 describe('the added-p99 verdict', () => {
-  const loop = (p99: number, achieved = 1000, failed = 0, p50 = 1, sentLateMaxMs = 2) => ({
+  const loop = (
+    p99: number,
+    achieved = 1000,
+    failed = 0,
+    p50 = 1,
+    sentLateMaxMs = 2,
+    ownLoopLateMs: number | null = null,
+  ) => ({
     p50,
     p99,
     p999: p99,
@@ -121,8 +128,9 @@ describe('the added-p99 verdict', () => {
     completed: achieved * 10,
     targetCpuPercent: 50,
     coresBusyPercent: {},
-    loopLateMaxMs: { simulator: null, target: null },
+    loopLateMaxMs: { simulator: null, target: ownLoopLateMs },
     sendLateMs: { p50: 0.5, p99: 1, max: sentLateMaxMs },
+    generatorLatenessMs: { p50: 0, p99: 1, max: 3 },
   });
   const round = (bare: ReturnType<typeof loop>, gateway: ReturnType<typeof loop>) => ({
     bare_proxy: bare,
@@ -169,19 +177,29 @@ describe('the added-p99 verdict', () => {
     }
   });
 
-  it('leaves out a round in whose either window the load generator itself ran late', () => {
+  it('leaves out a round in whose either window the load generator or the bare proxy stalled', () => {
     const generatorStalledOnGateway = round(loop(3), loop(90, 1000, 0, 1, 85));
     const generatorStalledOnBare = round(loop(40, 1000, 0, 1, 38), loop(4));
+    const bareStalled = round(loop(30, 1000, 0, 1, 2, 28), loop(4));
     const verdict = added(
-      latency(generatorStalledOnGateway, generatorStalledOnBare, round(loop(3), loop(4.5))),
+      latency(
+        generatorStalledOnGateway,
+        generatorStalledOnBare,
+        bareStalled,
+        round(loop(3), loop(4.5)),
+      ),
     );
     expect(verdict).toMatchObject({ measured: 1.5, holds: true });
-    expect(verdict?.note).toMatch(/1 of 3 round/);
-    const none = added(latency(generatorStalledOnGateway));
+    expect(verdict?.note).toMatch(/1 of 4 round/);
+    const none = added(latency(generatorStalledOnGateway, bareStalled));
     expect(none).toMatchObject({ measured: null, holds: null });
     expect(none?.note).toMatch(
-      /load generator sent up to 2 ms \(bare proxy\) and 85 ms \(Gerbang\) late/,
+      /load generator stalled up to 3 ms \(bare proxy's window\) and 85 ms \(Gerbang's\)/,
     );
+    expect(none?.note).toMatch(/the bare proxy's own loop ran 28 ms late/);
+    // Gerbang's own stalls are its own: they never leave a round out.
+    const gatewayStalled = round(loop(3), loop(60, 1000, 0, 1, 2, 55));
+    expect(added(latency(gatewayStalled))).toMatchObject({ measured: 57, holds: false });
   });
 
   it('decides against by the p50 when no round carried and the median round adds more than the bound', () => {
