@@ -112,25 +112,19 @@ describe('a kernel CPU list (Cpus_allowed_list)', () => {
 });
 
 describe('the added-p99 verdict', () => {
-  const loop = (
-    p99: number,
-    achieved = 1000,
-    failed = 0,
-    p50 = 1,
-    sentLateMaxMs = 2,
-    ownLoopLateMs: number | null = null,
-  ) => ({
+  /** One target's window: its p99, p50, and how long the load generator stalled in it. */
+  const loop = (p99: number, { p50 = 1, stall = 2, achieved = 1000, failed = 0 } = {}) => ({
     p50,
     p99,
     p999: p99,
     failed,
     achieved,
-    completed: achieved * 10,
+    completed: achieved * 4,
     targetCpuPercent: 50,
     coresBusyPercent: {},
-    loopLateMaxMs: { simulator: null, target: ownLoopLateMs },
-    sendLateMs: { p50: 0.5, p99: 1, max: sentLateMaxMs },
-    generatorLatenessMs: { p50: 0, p99: 1, max: 3 },
+    loopLateMaxMs: { simulator: null, target: null },
+    sendLateMs: { p50: 0.5, p99: 1, max: stall },
+    generatorLatenessMs: { p50: 0, p99: 1, max: Math.min(stall, 3) },
   });
   const round = (bare: ReturnType<typeof loop>, gateway: ReturnType<typeof loop>) => ({
     bare_proxy: bare,
@@ -142,76 +136,78 @@ describe('the added-p99 verdict', () => {
   const noRatios = ratios([]);
   const added = (l: ReturnType<typeof latency>) =>
     verdicts(noRatios, l, undefined, undefined, undefined)['added_p99_ms'];
+  const rounds = (n: number, bare: number, gateway: number) =>
+    Array.from({ length: n }, () => round(loop(bare), loop(gateway)));
 
-  it('holds or not by the difference when the machine carried the load', () => {
-    expect(added(latency(round(loop(3), loop(4.5))))).toMatchObject({ measured: 1.5, holds: true });
-    expect(added(latency(round(loop(3), loop(9))))).toMatchObject({ measured: 6, holds: false });
+  it("holds or not by Gerbang's median p99 less the bare proxy's", () => {
+    expect(added(latency(...rounds(3, 3, 4.5)))).toMatchObject({ measured: 1.5, holds: true });
+    const over = added(latency(...rounds(3, 3, 9)));
+    expect(over).toMatchObject({ measured: 6, holds: false });
+    expect(over?.note).toMatch(/Gerbang's p99 9 ms \(median of its 3 quiet window\(s\) of 3\)/);
   });
 
-  it('judges the median of the rounds, so that one stall on one target does not decide', () => {
-    const stalledGateway = round(loop(3), loop(90));
-    const stalledBare = round(loop(45), loop(4));
+  it('takes each target its median, so that one stall on one window does not decide', () => {
+    // Gerbang 4, 90, 4.2, 4, 4.1: median 4.1; the bare proxy 3, 3, 45, 3.1, 2.9: median 3.
     const verdict = added(
-      latency(round(loop(3), loop(4)), stalledGateway, round(loop(3), loop(4.2)), stalledBare),
+      latency(
+        round(loop(3), loop(4)),
+        round(loop(3), loop(90)),
+        round(loop(45), loop(4.2)),
+        round(loop(3.1), loop(4)),
+        round(loop(2.9), loop(4.1)),
+      ),
     );
-    // Added p99s 1, 87, 1.2, -41: the median is (1 + 1.2) / 2.
     expect(verdict).toMatchObject({ measured: 1.1, holds: true });
-    expect(verdict?.note).toMatch(/4 of 4 round/);
-    expect(added(latency(stalledGateway, stalledGateway, round(loop(3), loop(4))))).toMatchObject({
-      measured: 87,
+    // A target's own stalls are its own: in most of its windows they decide against it.
+    expect(added(latency(...rounds(2, 3, 60), ...rounds(1, 3, 4)))).toMatchObject({
+      measured: 57,
       holds: false,
     });
   });
 
-  it('leaves out the rounds the machine did not carry, and gives no verdict without one', () => {
-    const queued = round(loop(600), loop(400));
-    expect(added(latency(queued, round(loop(3), loop(4))))).toMatchObject({
-      measured: 1,
-      holds: true,
-    });
-    for (const bare of [loop(600), loop(3, 800), loop(3, 1000, 2)]) {
-      const verdict = added(latency(round(bare, loop(400))));
-      expect(verdict?.holds).toBeNull();
-      expect(verdict?.measured).toBeNull();
-      expect(verdict?.note).toMatch(/did not carry 1000 req\/s in any of 1 round/);
-    }
-  });
-
-  it('leaves out a round in whose either window the load generator or the bare proxy stalled', () => {
-    const generatorStalledOnGateway = round(loop(3), loop(90, 1000, 0, 1, 85));
-    const generatorStalledOnBare = round(loop(40, 1000, 0, 1, 38), loop(4));
-    const bareStalled = round(loop(30, 1000, 0, 1, 2, 28), loop(4));
+  it('leaves out the windows in which the load generator stalled, for either target', () => {
+    const generatorStalledOnGateway = round(loop(3), loop(90, { stall: 85 }));
+    const generatorStalledOnBare = round(loop(95, { stall: 92 }), loop(4));
     const verdict = added(
       latency(
         generatorStalledOnGateway,
+        generatorStalledOnGateway,
         generatorStalledOnBare,
-        bareStalled,
-        round(loop(3), loop(4.5)),
+        ...rounds(3, 3, 4.5),
       ),
     );
+    // Gerbang's quiet windows: 4, 4.5 × 3; the bare proxy's: 3 × 5.
     expect(verdict).toMatchObject({ measured: 1.5, holds: true });
-    expect(verdict?.note).toMatch(/1 of 4 round/);
-    const none = added(latency(generatorStalledOnGateway, bareStalled));
-    expect(none).toMatchObject({ measured: null, holds: null });
-    expect(none?.note).toMatch(
-      /load generator stalled up to 3 ms \(bare proxy's window\) and 85 ms \(Gerbang's\)/,
+    expect(verdict?.note).toMatch(
+      /median of its 4 quiet window\(s\) of 6\) less the bare proxy's 3 ms \(median of its 5\)/,
     );
-    expect(none?.note).toMatch(/the bare proxy's own loop ran 28 ms late/);
-    // Gerbang's own stalls are its own: they never leave a round out.
-    const gatewayStalled = round(loop(3), loop(60, 1000, 0, 1, 2, 55));
-    expect(added(latency(gatewayStalled))).toMatchObject({ measured: 57, holds: false });
   });
 
-  it('decides against by the p50 when no round carried and the median round adds more than the bound', () => {
-    // Each bare proxy window stalled (p99 200 ms), but Gerbang's p50 is 3.5 ms above the bare
-    // proxy's in two of three rounds: its tail cannot be within 2 ms.
-    const stalled = (gatewayP50: number) =>
-      round(loop(200, 1000, 0, 1.5), loop(250, 1000, 0, gatewayP50));
-    const verdict = added(latency(stalled(5), stalled(2), stalled(5)));
+  it('compares nothing with too few quiet windows, or a bare proxy that did not carry the rate', () => {
+    const stalled = round(loop(3, { stall: 40 }), loop(4, { stall: 40 }));
+    const cases = [
+      latency(stalled, stalled, ...rounds(2, 3, 4)),
+      latency(...rounds(3, 600, 400)),
+      latency(...Array.from({ length: 3 }, () => round(loop(3, { achieved: 800 }), loop(4)))),
+      latency(...Array.from({ length: 3 }, () => round(loop(3, { failed: 2 }), loop(4)))),
+    ];
+    for (const l of cases) {
+      const verdict = added(l);
+      expect(verdict).toMatchObject({ measured: null, holds: null });
+      expect(verdict?.note).toMatch(/not compared: .* a comparison needs 3 quiet windows of each/);
+    }
+  });
+
+  it('decides against by the p50 when nothing was compared and the median round adds more than the bound', () => {
+    // Every bare proxy window queued (p99 200 ms), but Gerbang's p50 is 3.5 ms above the bare
+    // proxy's in two rounds of three: its tail cannot be within 2 ms.
+    const queued = (gatewayP50: number) =>
+      round(loop(200, { p50: 1.5 }), loop(250, { p50: gatewayP50 }));
+    const verdict = added(latency(queued(5), queued(2), queued(5)));
     expect(verdict).toMatchObject({ measured: null, holds: false });
     expect(verdict?.note).toMatch(/already the added p50 is 3.5 ms \(median of all 3 round/);
     // At a median added p50 within the bound it says nothing, for or against.
-    expect(added(latency(stalled(3), stalled(2), stalled(9)))).toMatchObject({
+    expect(added(latency(queued(3), queued(2), queued(9)))).toMatchObject({
       measured: null,
       holds: null,
     });
