@@ -287,10 +287,12 @@ export function printPhases(
         ['bare proxy', b],
         ['Gerbang', g],
         ...(round.nginx ? [['nginx', round.nginx] as const] : []),
-      ] as const)
+      ] as const) {
+        const stalled = generatorStalled(r);
         console.log(
-          `    ${name.padEnd(10)}${generatorStalled(r) ? ' (left out: ' + generatorStalled(r) + ')' : ''} p50/p99/p99.9 ${r.p50}/${r.p99}/${r.p999} ms, ${r.achieved} req/s, ${r.failed} failed, CPU ${r.targetCpuPercent} %, cores busy ${Object.values(r.coresBusyPercent).join('/')} %; p99 from the actual send ${r.fromSendMs?.p99 ?? '-'} ms; sent late p99/max ${r.sendLateMs?.p99 ?? '-'}/${r.sendLateMs?.max ?? '-'} ms; generator loop late max ${r.generatorLatenessMs?.max ?? '-'} ms, run-queue wait ${r.generatorRunQueueWaitMs ?? '-'} ms; loop late max: simulator ${r.loopLateMaxMs.simulator ?? '-'} ms, target ${r.loopLateMaxMs.target ?? '-'} ms`,
+          `    ${name.padEnd(10)}${stalled ? ` (left out: ${stalled})` : ''} p50/p99/p99.9 ${r.p50}/${r.p99}/${r.p999} ms, ${r.achieved} req/s, ${r.failed} failed, CPU ${r.targetCpuPercent} %, cores busy ${Object.values(r.coresBusyPercent).join('/')} %; p99 from the actual send ${r.fromSendMs?.p99 ?? '-'} ms; sent late p99/max ${r.sendLateMs?.p99 ?? '-'}/${r.sendLateMs?.max ?? '-'} ms; generator loop late max ${r.generatorLatenessMs?.max ?? '-'} ms, run-queue wait ${r.generatorRunQueueWaitMs ?? '-'} ms; loop late max: simulator ${r.loopLateMaxMs.simulator ?? '-'} ms, target ${r.loopLateMaxMs.target ?? '-'} ms`,
         );
+      }
     });
   }
   if (soak)
