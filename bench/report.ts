@@ -181,6 +181,8 @@ export interface Latency {
   rounds: LatencyRound[];
   /** Each target's window in a round (BENCH_OPEN_LOOP_SECONDS). */
   window_seconds?: number;
+  /** The bare proxy's capacity the rate is a fraction of: the best of its windows (req/s). */
+  bare_proxy_capacity_rps?: number;
   /** Each target's quiet windows (no stall of the load generator): how many, their median p50/p99. */
   quiet: Record<'bare_proxy' | 'gateway', QuietWindows>;
   /** Gerbang's medians less the bare proxy's; null when they were not compared. */
@@ -276,7 +278,7 @@ export function printPhases(
 ): void {
   if (latency) {
     console.log(
-      `\nopen loop at ${latency.open_loop_rps} req/s (${latency.fraction} × the bare proxy's capacity), upstream ${latency.upstream === 'replay' ? 'nginx replaying a simulator answer' : 'the simulator'}, ${latency.rounds.length} round(s) of ${latency.window_seconds ?? '?'} s per target: added p50 ${latency.added_p50_ms ?? '-'} ms, p99 ${latency.added_p99_ms ?? '-'} ms (the medians of each target's quiet windows: Gerbang ${latency.quiet.gateway.windows}, p50/p99 ${latency.quiet.gateway.p50_ms ?? '-'}/${latency.quiet.gateway.p99_ms ?? '-'} ms; the bare proxy ${latency.quiet.bare_proxy.windows}, ${latency.quiet.bare_proxy.p50_ms ?? '-'}/${latency.quiet.bare_proxy.p99_ms ?? '-'} ms); added p50 over all rounds ${latency.added_p50_all_rounds_ms ?? '-'} ms`,
+      `\nopen loop at ${latency.open_loop_rps} req/s (${latency.fraction} × the bare proxy's capacity, ${latency.bare_proxy_capacity_rps ?? '?'} req/s at the best of its windows), upstream ${latency.upstream === 'replay' ? 'nginx replaying a simulator answer' : 'the simulator'}, ${latency.rounds.length} round(s) of ${latency.window_seconds ?? '?'} s per target: added p50 ${latency.added_p50_ms ?? '-'} ms, p99 ${latency.added_p99_ms ?? '-'} ms (the medians of each target's quiet windows: Gerbang ${latency.quiet.gateway.windows}, p50/p99 ${latency.quiet.gateway.p50_ms ?? '-'}/${latency.quiet.gateway.p99_ms ?? '-'} ms; the bare proxy ${latency.quiet.bare_proxy.windows}, ${latency.quiet.bare_proxy.p50_ms ?? '-'}/${latency.quiet.bare_proxy.p99_ms ?? '-'} ms); added p50 over all rounds ${latency.added_p50_all_rounds_ms ?? '-'} ms`,
     );
     latency.rounds.forEach((round, index) => {
       const { bare_proxy: b, gateway: g } = round;

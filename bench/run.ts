@@ -210,12 +210,24 @@ try {
   // Latency at a load the machine can carry: a fraction of the bare proxy's capacity, this run's.
   let latency: report.Latency | undefined;
   if (runs('openloop')) {
+    // The bare proxy's capacity is the best of its windows: a stall of the machine only lowers a
+    // window's figure (2026-12-07: one ten-second window measured 1,310 req/s where the others of
+    // the day measured 2,500–2,900), and a rate set from a stalled window is an easy load, not
+    // the fraction of what the proxy can do.
     const bareCapacity = async () => {
       await warmUp([target('bare')], WARM_UP_REQUESTS, CONNECTIONS);
-      return (await measure(target('bare'), DURATION, CONNECTIONS)).requestsPerSecond;
+      let best = 0;
+      for (let window = 0; window < (SMOKE ? 1 : 3); window++)
+        best = Math.max(
+          best,
+          (await measure(target('bare'), DURATION, CONNECTIONS)).requestsPerSecond,
+        );
+      return best;
     };
-    const capacity =
-      results.find((r) => r.key === 'bare')?.requestsPerSecond ?? (await bareCapacity());
+    const measured = results.find((r) => r.key === 'bare');
+    const capacity = measured
+      ? Math.max(...measured.rounds.map((round) => round.requestsPerSecond))
+      : await bareCapacity();
     const rate = Math.max(1, Math.round(capacity * OPEN_LOOP_FRACTION));
     // The simulator's stalls are in every target's tail alike; where nginx is installed it gives
     // way, on the same port, to nginx replaying one of its answers, and comes back after.
@@ -287,6 +299,7 @@ try {
     latency = {
       ...report.summariseLatency(OPEN_LOOP_FRACTION, rate, rounds, OPEN_LOOP_UPSTREAM),
       window_seconds: OPEN_LOOP_SECONDS,
+      bare_proxy_capacity_rps: capacity,
     };
     if (replay) {
       await stop(replay);
