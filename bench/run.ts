@@ -11,7 +11,7 @@
  *     lookups; (e) Gerbang verifications. Each: req/s and the target's CPU µs per request;
  *   openloop — latency at BENCH_OPEN_LOOP_FRACTION of the bare proxy's measured capacity, bare
  *     proxy vs Gerbang (and nginx beside them) in BENCH_OPEN_LOOP_ROUNDS rounds: the added
- *     p50/p99, medians of the rounds the machine carried, with each process's own stalls;
+ *     p50/p99 from each target's medians over its quiet windows, with each process's own stalls;
  *   soak — the gateway's RSS across BENCH_SOAK_SECONDS at 1,000 lookups/s;
  *   quota — a 50 ms upstream with a 1,000 req/s quota (bench/quota-phase.ts): the gateway and
  *     the load generator on CPU 0, the simulator alone on CPU 1.
