@@ -274,7 +274,7 @@ try {
       'lookup',
       ...(hasTarget('nginx') ? ['nginx' as const] : []),
     ];
-    for (const key of keys) {
+    for (const key of OPEN_LOOP_WARM_SECONDS > 0 ? keys : []) {
       const agent = await openLoopAgent(target(key).options);
       await openLoop(target(key).options, rate, OPEN_LOOP_WARM_SECONDS, agent);
       await agent.close();
