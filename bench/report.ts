@@ -38,7 +38,7 @@ export const QUIET_MS = 10;
 /** Fewer quiet windows than this of either target, and the p99s are not compared. */
 export const MIN_QUIET_WINDOWS = 3;
 
-/** How long the load generator stalled in a window, or null if it did not say. */
+/** How long the load generator stalled in a window (0 where it did not report). */
 const generatorStallMs = (loop: OpenLoopTarget): number =>
   Math.max(loop.sendLateMs?.max ?? 0, loop.generatorLatenessMs?.max ?? 0);
 
@@ -83,9 +83,10 @@ export function summariseLatency(
     p50_ms: median(loops.map((loop) => loop.p50)),
     p99_ms: median(loops.map((loop) => loop.p99)),
   });
-  const bare = summary(quiet('bare_proxy'));
+  const bareWindows = quiet('bare_proxy');
+  const bare = summary(bareWindows);
   const gateway = summary(quiet('gateway'));
-  const bareCarried = quiet('bare_proxy').every(
+  const bareCarried = bareWindows.every(
     (loop) => loop.achieved >= rate * 0.95 && loop.failed === 0,
   );
   const compared =
@@ -189,7 +190,7 @@ export interface Latency {
   added_p50_ms: number | null;
   added_p99_ms: number | null;
   /**
-   * The median added p50 over every round, carried or not: a stall moves a window's p50 little
+   * The median added p50 over every round, quiet or not: a stall moves a window's p50 little
    * (it delays a few % of its requests), so this one stands where the p99s do not.
    */
   added_p50_all_rounds_ms: number | null;

@@ -48,7 +48,7 @@ const CONNECTIONS = Number(env['BENCH_CONNECTIONS'] ?? 50);
 const WARM_UP_REQUESTS = Number(env['BENCH_WARM_UP_REQUESTS'] ?? (SMOKE ? 500 : 3000));
 const OPEN_LOOP_FRACTION = Number(env['BENCH_OPEN_LOOP_FRACTION'] ?? 0.5);
 // Many short windows rather than a few long ones: this machine stalls (the generator, a target's
-// collector, the host) every few seconds, and a round counts only if its windows were quiet.
+// collector, the host) every few seconds, and only a target's quiet windows count (report.ts).
 const OPEN_LOOP_ROUNDS = Number(env['BENCH_OPEN_LOOP_ROUNDS'] ?? (SMOKE ? 1 : 9));
 const OPEN_LOOP_SECONDS = Number(env['BENCH_OPEN_LOOP_SECONDS'] ?? (SMOKE ? 1 : 4));
 // Each target at the rate, unmeasured, before the first round: measured 2026-12-07, a gateway fresh
