@@ -43,7 +43,12 @@ export interface GatewayEnv {
   Bindings: Partial<HttpBindings>;
   Variables: {
     requestId: string;
-    log: Logger;
+    /**
+     * The request's logger (a child bound to its request id), made the first time it is asked
+     * for: most requests log nothing through it — their one line is request-log.ts's — and a
+     * child per request was work on every request's path.
+     */
+    log: () => Logger;
     principal: Principal;
     /** Set with `principal`; read where the principal may not be known yet (the request log). */
     principalId?: string;

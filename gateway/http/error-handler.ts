@@ -40,7 +40,7 @@ function respond(c: Context<GatewayEnv>, error: ApiError): Response {
 
 export const handleError: ErrorHandler<GatewayEnv> = (error, c) => {
   const apiError = toApiError(error);
-  const log = c.get('log');
+  const log = c.get('log')();
   if (apiError.code === 'internal_error') {
     log.error(
       { err: { type: error.name, message: error.message, stack: error.stack } },

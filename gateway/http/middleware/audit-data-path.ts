@@ -50,7 +50,7 @@ export const auditDataPath = (options: {
       await commitAudit(c, options.trail);
     } catch {
       // The request already failed and says so; the failure to record it is logged and shows in /readyz.
-      c.get('log').error(
+      c.get('log')().error(
         { event: 'audit_write_failed' },
         'could not record a refused data request',
       );

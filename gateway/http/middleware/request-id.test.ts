@@ -20,9 +20,11 @@ function testApp() {
   const app = new Hono<GatewayEnv>();
   app.use(requestId({ logger }));
   app.get('/echo', (c) => {
-    c.var.log.info('handled');
+    c.var.log().info('handled');
+    c.var.log().info('handled again');
     return c.json({ seen: c.var.requestId });
   });
+  app.get('/quiet', (c) => c.json({ seen: c.var.requestId }));
   app.get('/refuse', () => {
     throw new ApiError('forbidden');
   });
@@ -30,7 +32,14 @@ function testApp() {
   const get = (path: string, id?: string) =>
     app.request(path, id === undefined ? {} : { headers: { 'x-request-id': id } });
   const logged = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { get, logged, lines };
+  const children = () => childrenMade;
+  let childrenMade = 0;
+  const child = logger.child.bind(logger);
+  logger.child = ((...args: Parameters<typeof child>) => {
+    childrenMade++;
+    return child(...args);
+  }) as typeof logger.child;
+  return { get, logged, lines, children };
 }
 
 describe('requestId', () => {
@@ -42,9 +51,20 @@ describe('requestId', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('x-request-id')).toBe(offered);
       expect(await response.json()).toEqual({ seen: offered });
-      expect(logged()).toEqual([expect.objectContaining({ requestId: offered, msg: 'handled' })]);
+      expect(logged()).toEqual([
+        expect.objectContaining({ requestId: offered, msg: 'handled' }),
+        expect.objectContaining({ requestId: offered, msg: 'handled again' }),
+      ]);
     },
   );
+
+  it('makes the child logger only for a request that logs through it, and once', async () => {
+    const { get, children } = testApp();
+    expect((await get('/quiet', 'req-1')).status).toBe(200);
+    expect(children()).toBe(0);
+    expect((await get('/echo', 'req-2')).status).toBe(200);
+    expect(children()).toBe(1);
+  });
 
   it.each([
     ['oversized', 'x'.repeat(129)],

@@ -29,11 +29,12 @@ export const requestId = (options: { logger: Logger }): MiddlewareHandler<Gatewa
     const refusal = offered === undefined ? undefined : refusalOfRequestId(offered);
     const id = offered !== undefined && refusal === undefined ? offered : randomUUID();
     c.set('requestId', id);
-    c.set('log', options.logger.child({ requestId: id }));
+    let log: Logger | undefined;
+    c.set('log', () => (log ??= options.logger.child({ requestId: id })));
     c.header('X-Request-Id', id);
     if (refusal !== undefined) {
       c.header(REFUSED_REQUEST_ID_HEADER, refusal);
-      c.get('log').info(
+      c.get('log')().info(
         { event: 'request_id_refused', reason: refusal },
         'client request id refused',
       );

@@ -77,6 +77,6 @@ export const recordSecurityEvents = (options: {
         detail: { ...detail, reason: error.detail ?? error.code },
       })
       .catch(() => {
-        c.get('log').error({ event: 'audit_write_failed' }, 'could not record a security event');
+        c.get('log')().error({ event: 'audit_write_failed' }, 'could not record a security event');
       });
   };

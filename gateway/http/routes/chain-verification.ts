@@ -41,16 +41,18 @@ export async function verifyChainFor(
   const run = deps.chainVerification.start();
   const recorded = run.outcome.then(async (outcome) => {
     if (outcome.kind === 'failed')
-      c.var.log.error(
-        { event: 'chain_verification_failed', reason: outcome.reason },
-        'the chain verification could not run',
-      );
+      c.var
+        .log()
+        .error(
+          { event: 'chain_verification_failed', reason: outcome.reason },
+          'the chain verification could not run',
+        );
     await recordAuditUse(deps, c, 'verify', auditOf(outcome, options.via, run.joined));
     return outcome;
   });
   // Heard here too, for a request that stopped waiting before the outcome was known.
   recorded.catch(() => {
-    c.var.log.error({ event: 'audit_write_failed' }, 'could not record a chain verification');
+    c.var.log().error({ event: 'audit_write_failed' }, 'could not record a chain verification');
   });
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<undefined>((resolve) => {
