@@ -1,5 +1,5 @@
 // The bench's arithmetic: what it reads from /proc and how µs per request and the ratios follow.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +16,7 @@ import {
   withChildren,
 } from './cpu.ts';
 import { LATENESS_MODULE, maxLatenessMs } from './lateness-files.ts';
+import { ROOT } from './processes.ts';
 import { openLoop, openLoopAgent, runQueueWaitNs } from './open-loop.ts';
 import { parseCpuList } from './pin.ts';
 import { ratios, summariseLatency, verdicts } from './report.ts';
@@ -233,6 +234,34 @@ describe("a process's loop lateness in a window", () => {
   it('is null when the process wrote nothing in the window', () => {
     expect(maxLatenessMs(series, 5000, 6000)).toBeNull();
     expect(maxLatenessMs('', 0, 10_000)).toBeNull();
+  });
+});
+
+describe('the allocation profile (bench/alloc-profile.js, bench/profile-summary.ts)', () => {
+  it('counts what a process allocated and the collector took back, by function', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alloc-'));
+    const file = join(dir, 'ALLOC.heapprofile');
+    // Garbage only: without the collected objects counted, the profile would hold none of it.
+    const script =
+      'function churnForTheTest() { let kept; for (let i = 0; i < 300000; i++) kept = { i, text: "x" + i }; return kept; } churnForTheTest();';
+    const run = spawnSync(
+      process.execPath,
+      ['--import', join(ROOT, 'bench/alloc-profile.js'), '-e', script],
+      { env: { ...process.env, BENCH_ALLOC_PROFILE_FILE: file }, encoding: 'utf8' },
+    );
+    expect(run.status).toBe(0);
+    const summary = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bin/run-ts.js'), join(ROOT, 'bench/profile-summary.ts'), file, '3'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    rmSync(dir, { recursive: true, force: true });
+    expect(summary.status).toBe(0);
+    const byFunction = summary.stdout.split('allocated by function')[1]?.split('\n')[1] ?? '';
+    // About 300,000 small objects and strings, tens of MiB: most of what the process allocated.
+    expect(byFunction).toMatch(/^\s+([5-9]\d|100)\.\d %\s+churnForTheTest/);
+    const mib = Number(/: ([\d.]+) MiB allocated/.exec(summary.stdout)?.[1]);
+    expect(mib).toBeGreaterThan(5);
   });
 });
 

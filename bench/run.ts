@@ -61,6 +61,7 @@ const OPEN_LOOP_UPSTREAM =
 if (OPEN_LOOP_UPSTREAM !== 'replay' && OPEN_LOOP_UPSTREAM !== 'simulator')
   throw new Error(`BENCH_OPEN_LOOP_UPSTREAM: replay or simulator, not ${OPEN_LOOP_UPSTREAM}`);
 const PROFILE = env['BENCH_PROFILE'] === '1';
+const ALLOC_PROFILE = env['BENCH_ALLOC_PROFILE'] === '1';
 const PHASES = ['throughput', 'openloop', 'soak', 'quota'] as const;
 const ONLY = (env['BENCH_ONLY'] ?? PHASES.join(',')).split(',').map((p) => p.trim());
 for (const phase of ONLY)
@@ -97,6 +98,7 @@ try {
   const gatewayNodeArgs = [
     ...(env['BENCH_GATEWAY_NODE_ARGS'] ?? GATEWAY_NODE_ARGS).split(' ').filter(Boolean),
     ...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/results/profiles')] : []),
+    ...(ALLOC_PROFILE ? ['--import', join(ROOT, 'bench/alloc-profile.js')] : []),
     ...LATENESS_NODE_ARGS,
   ];
   // Production runs compiled JavaScript (`npm run build`), not the sources through tsx.
@@ -106,12 +108,20 @@ try {
     stdio: 'inherit',
   });
   if (built.status !== 0) throw new Error('npm run build failed');
+  const allocProfileFile = () => {
+    mkdirSync(join(ROOT, 'bench/results/profiles'), { recursive: true });
+    return join(ROOT, `bench/results/profiles/ALLOC.${Date.now()}.heapprofile`);
+  };
   const startGateway = () => {
     const child = startNode(
       pinning,
       TARGET_CPU,
       ['dist/gateway/cli/main.js', 'serve'],
-      { ...instanceEnv, ...latenessEnv(dir, 'gateway') },
+      {
+        ...instanceEnv,
+        ...latenessEnv(dir, 'gateway'),
+        ...(ALLOC_PROFILE ? { BENCH_ALLOC_PROFILE_FILE: allocProfileFile() } : {}),
+      },
       gatewayNodeArgs,
     );
     children.push(child);
