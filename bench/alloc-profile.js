@@ -22,7 +22,7 @@ if (file) {
   // The in-process session answers synchronously, so the profile is written before the exit.
   process.on('exit', () => {
     session.post('HeapProfiler.stopSampling', (error, result) => {
-      if (error === null) writeFileSync(file, JSON.stringify(result.profile));
+      if (error === null) writeFileSync(file, JSON.stringify(result.profile), { mode: 0o600 });
     });
   });
 }
