@@ -8,6 +8,7 @@
  * Usage: node bin/run-ts.js bench/profile-summary.ts FILE.cpuprofile|FILE.heapprofile [TOP]
  */
 import { readFileSync } from 'node:fs';
+import { ROOT } from './processes.ts';
 
 interface CallFrame {
   functionName: string;
@@ -37,7 +38,8 @@ const shortUrl = (url: string) =>
   url
     .replace(/^file:\/\//, '')
     .replace(/^.*\/node_modules\//, 'npm:')
-    .replace(/^.*\/main\//, '');
+    // Relative to this checkout, wherever it is: the project's own frames are told by their path.
+    .replace(`${ROOT}/`, '');
 const where = (frame: CallFrame) => (frame.url === '' ? '(native)' : shortUrl(frame.url));
 const named = (frame: CallFrame) =>
   `${frame.functionName || '(anonymous)'}  ${where(frame)}:${String(frame.lineNumber + 1)}`;
