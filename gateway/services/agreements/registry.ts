@@ -7,6 +7,7 @@
 import {
   agreementInForce,
   agreementServes,
+  nextStateChange,
   type AgreementInForce,
   type ClientProfile,
 } from '../../../policies/index.ts';
@@ -29,6 +30,15 @@ export type Agreement = AmendedAgreement & {
   readonly terminationReason?: string;
 };
 
+interface GoverningAnswer {
+  readonly from: number;
+  readonly until: number;
+  readonly answer: AgreementInForce<Agreement> | undefined;
+}
+
+/** Clients and readers are configured or registered, so this bounds nothing real; it is a cap. */
+const GOVERNING_ANSWERS_KEPT = 4096;
+
 export class PolicyRegistry {
   private readonly config: GerbangConfig;
   private readonly state: StateStore;
@@ -39,6 +49,9 @@ export class PolicyRegistry {
   /** Set while state.db cannot be read at all: nothing of it is known, so nothing is served. */
   private unreadable: StorageUnavailable | undefined;
   private checkedAt = -Infinity;
+  /** `governing`'s answers for the agreement list read last, each with the span it holds for. */
+  private governingList: readonly Agreement[] | undefined;
+  private readonly governingAnswers = new Map<string, GoverningAnswer>();
   private readonly onProblems: (problems: readonly StoredStateProblem[]) => void;
   private readonly monotonic: () => number;
 
@@ -180,14 +193,30 @@ export class PolicyRegistry {
     now: number,
     upstream?: string,
   ): AgreementInForce<Agreement> | undefined {
-    return agreementInForce(
-      this.agreements().filter(
-        (agreement) =>
-          agreementServes(agreement, client) &&
-          (upstream === undefined || PolicyRegistry.upstreamOf(agreement) === upstream),
-      ),
-      now,
+    const list = this.agreements();
+    // Asked several times per request. The answer is a function of the list read and of `now`
+    // that changes only at the instants nextStateChange names, so it is kept for the span
+    // [asked at, next change) and asked again outside it: a clock set back, or forward past the
+    // change, recomputes it, and so does every new reading of state.db (a new list).
+    if (this.governingList !== list || this.governingAnswers.size >= GOVERNING_ANSWERS_KEPT) {
+      this.governingAnswers.clear();
+      this.governingList = list;
+    }
+    const key = upstream === undefined ? client : `${client}\u0000${upstream}`;
+    const kept = this.governingAnswers.get(key);
+    if (kept !== undefined && kept.from <= now && now < kept.until) return kept.answer;
+    const serving = list.filter(
+      (agreement) =>
+        agreementServes(agreement, client) &&
+        (upstream === undefined || PolicyRegistry.upstreamOf(agreement) === upstream),
     );
+    const answer = agreementInForce(serving, now);
+    this.governingAnswers.set(key, {
+      from: now,
+      until: nextStateChange(serving, now) ?? Infinity,
+      answer,
+    });
+    return answer;
   }
 
   clientStatus(id: string): ClientStatus | undefined {
