@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -437,76 +437,5 @@ describe('SqliteAuditStore', () => {
     const bytes = Buffer.concat([readFileSync(store.path), readFileSync(`${store.path}-wal`)]);
     expect(bytes.includes(Buffer.from('6474015709900001'))).toBe(false);
     await store.close();
-  });
-
-  describe('durability off the event loop: each commit’s WAL synced before it is acknowledged', () => {
-    /** A sync the test releases by hand, recording which file each call was given. */
-    function heldSyncs() {
-      const calls: { file: string; release: () => void; fail: (error: Error) => void }[] = [];
-      const syncWal = (fd: number) =>
-        new Promise<void>((resolve, reject) => {
-          calls.push({
-            file: readlinkSync(`/proc/self/fd/${String(fd)}`),
-            release: resolve,
-            fail: reject,
-          });
-        });
-      return { calls, syncWal };
-    }
-    const settledYet = async (promise: Promise<unknown>): Promise<boolean> => {
-      let settled = false;
-      void promise.then(
-        () => (settled = true),
-        () => (settled = true),
-      );
-      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-      return settled;
-    };
-
-    it('resolves an append only after its WAL sync; batches committed meanwhile share the next', async () => {
-      const { calls, syncWal } = heldSyncs();
-      const store = openStore({ syncWal, checkpointEvery: 1_000_000 });
-      const first = store.append(event(1));
-      expect(await settledYet(first)).toBe(false);
-      expect(calls.map((c) => c.file)).toEqual([`${store.path}-wal`]);
-      // Committed while the first sync runs: three batches, one sync after it.
-      const later = [store.append(event(2))];
-      await new Promise((resolve) => setImmediate(resolve));
-      later.push(store.append(event(3)));
-      await new Promise((resolve) => setImmediate(resolve));
-      later.push(store.append(event(4)));
-      expect(await settledYet(Promise.race(later))).toBe(false);
-      expect(store.stats).toMatchObject({ commits: 4, records: 4, syncs: 0 });
-      calls[0]?.release();
-      await first;
-      expect(await settledYet(Promise.race(later))).toBe(false);
-      expect(calls).toHaveLength(2);
-      calls[1]?.release();
-      await Promise.all(later);
-      expect(store.stats).toMatchObject({ commits: 4, records: 4, syncs: 2 });
-      // Every other write of the connection (checkpoints, purges) commits with SQLite's own fsync.
-      const connection = (store as unknown as { db: Database.Database }).db;
-      expect(connection.pragma('synchronous', { simple: true })).toBe(2);
-      expect(store.verify(caPem)).toMatchObject({ ok: true, records: 4 });
-      await store.close();
-    });
-
-    it('refuses the requests of a batch whose sync failed, reports it, and recovers at the next', async () => {
-      const { calls, syncWal } = heldSyncs();
-      const alerts: string[] = [];
-      const store = openStore({ syncWal, onAlert: (event) => alerts.push(event) });
-      const lost = store.append(event(1));
-      await new Promise((resolve) => setImmediate(resolve));
-      calls[0]?.fail(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
-      await expect(lost).rejects.toThrow(/audit record could not be written/);
-      expect(store.healthy()).toBe(false);
-      const next = store.append(event(2));
-      await new Promise((resolve) => setImmediate(resolve));
-      calls[1]?.release();
-      await next;
-      expect(store.healthy()).toBe(true);
-      expect(alerts).toEqual(['audit_write_failed', 'audit_write_recovered']);
-      await store.close();
-    });
   });
 });

@@ -1,6 +1,5 @@
 /**
- * The durable audit store: its own SQLite database (WAL; each commit synced before it is
- * acknowledged, see writer.ts), append-only, and the
+ * The durable audit store: its own SQLite database (WAL, synchronous=FULL), append-only, and the
  * only code that touches it. This class composes the parts and keeps the connection to itself:
  * the writer (chain head, group commit, checkpoints), the reader (records, checkpoints, anchor),
  * the export, the retention purge, the officers' search, the report aggregates and the cursors.
@@ -86,7 +85,7 @@ export class SqliteAuditStore implements AuditTrail, AuditLogReader, CheckpointT
   }
 
   /** Committed write transactions and records (group commit: records / commits is the batch size). */
-  get stats(): { readonly commits: number; readonly records: number; readonly syncs: number } {
+  get stats(): { readonly commits: number; readonly records: number } {
     return this.writer.stats;
   }
 

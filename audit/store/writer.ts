@@ -2,25 +2,15 @@
  * Appending to the audit database: the chain head, group commit and checkpoints.
  *
  * Appends are group-committed: requests that arrive while a batch is being written wait for the
- * next one, so concurrent requests share one transaction. A request's promise resolves only after
- * its transaction committed and the WAL holding it was synced to disk; if the write or the sync
- * fails (disk full, I/O error) every request of the batch is rejected and the writer reports
- * itself unhealthy until a write succeeds.
- *
- * The sync is not SQLite's own (synchronous=FULL fsyncs inside COMMIT, on the event loop, and
- * that was a fifth of the main thread's time at 1,300 lookups/s). The data path's transactions
- * commit with synchronous=NORMAL, and the WAL is then fdatasync'ed on libuv's thread pool: the
- * event loop serves other requests meanwhile, and batches committed while a sync runs share the
- * next one. Durability is the same: a record is acknowledged only once the WAL frames of its
- * commit are on disk. Every other write of this connection (checkpoints, purges) keeps FULL.
+ * next one, so concurrent requests share one transaction and one fsync. A request's promise
+ * resolves only after its transaction committed; if the write fails (disk full, I/O error) every
+ * request of the batch is rejected and the writer reports itself unhealthy until a write succeeds.
  *
  * Checkpoints (signed Merkle tree heads) are written every `checkpointEvery` records and every
  * `checkpointIntervalMs` when there is something new. Another process (the CLI) may append to the
  * same database: every write first catches up with what it stored.
  */
 import type { Database, Statement, Transaction } from 'better-sqlite3';
-import { closeSync, fdatasync, openSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { describeStorageFailure } from '../../adapters/sqlite/port.ts';
 import type { CheckpointSigner, SignedCheckpoint } from '../checkpoint.ts';
 import { MerkleFrontier } from '../merkle.ts';
@@ -38,11 +28,7 @@ export interface AuditWriterOptions {
     event: 'audit_write_failed' | 'audit_write_recovered',
     detail: string,
   ) => void;
-  /** How the WAL (an open descriptor of it) is made durable; a test passes its own. */
-  readonly syncWal?: (fd: number) => Promise<void>;
 }
-
-const fdatasyncAsync = promisify(fdatasync);
 
 export class AuditWriteError extends Error {
   override readonly name = 'AuditWriteError';
@@ -63,13 +49,6 @@ interface Pending {
   readonly reject: (error: Error) => void;
 }
 
-/** A committed batch waiting for the WAL sync that makes it durable. */
-interface Committed {
-  readonly batch: readonly Pending[];
-  readonly firstSeq: number;
-  readonly timeMs: number;
-}
-
 export class AuditWriter {
   private readonly db: Database;
   private readonly options: AuditWriterOptions;
@@ -77,24 +56,17 @@ export class AuditWriter {
   private readonly insertRecord: Statement;
   private readonly insertCheckpoint: Statement;
   private readonly maxSeq: Statement;
-  private readonly syncNormal: Statement;
-  private readonly syncFull: Statement;
   /** Built once: better-sqlite3 makes a new set of wrapper functions for every transaction(). */
   private readonly writeTransaction: Transaction<(events: readonly AuditEvent[]) => Head>;
   private head: Head;
   private pending: Pending[] = [];
   private flushScheduled = false;
-  /** A descriptor of the WAL file, kept open for the writer's life (the file is never replaced while a connection is open). */
-  private readonly walFd: number;
-  private readonly syncWal: (fd: number) => Promise<void>;
-  private unsynced: Committed[] = [];
-  private syncing = false;
   private writable = true;
   private closed = false;
   private readonly timer: NodeJS.Timeout;
   private readonly appendedListeners: ((records: readonly AppendedRecord[]) => void)[] = [];
   /** Committed write transactions and records (group commit: records / commits is the batch size). */
-  readonly stats = { commits: 0, records: 0, syncs: 0 };
+  readonly stats = { commits: 0, records: 0 };
 
   /** Rebuilds the head from the retention anchor (if any) and the records stored above it. */
   constructor(
@@ -110,11 +82,6 @@ export class AuditWriter {
       'INSERT OR REPLACE INTO audit_checkpoints (tree_size, body) VALUES (?, ?)',
     );
     this.maxSeq = db.prepare('SELECT MAX(seq) AS seq FROM audit_records');
-    this.syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
-    this.syncFull = db.prepare('PRAGMA synchronous = FULL');
-    // The connection is in WAL mode and has read the schema, so the WAL file exists.
-    this.walFd = openSync(`${db.name}-wal`, 'r');
-    this.syncWal = options.syncWal ?? fdatasyncAsync;
     this.writeTransaction = db.transaction((events: readonly AuditEvent[]) =>
       this.writeBatch(events),
     );
@@ -190,7 +157,7 @@ export class AuditWriter {
     });
   }
 
-  /** Writes everything pending in one transaction, then queues it for the WAL sync. */
+  /** Writes everything pending in one transaction: one fsync for the whole batch. */
   private flush(): void {
     this.flushScheduled = false;
     const batch = this.pending;
@@ -198,99 +165,37 @@ export class AuditWriter {
     if (batch.length === 0) return;
     let head: Head;
     try {
-      head = this.commitUnsynced(batch.map((item) => item.event));
+      head = this.writeTransaction.immediate(batch.map((item) => item.event));
     } catch (cause) {
-      this.refuse(batch, cause);
+      if (this.writable)
+        this.options.onAlert?.(
+          'audit_write_failed',
+          cause instanceof Error ? cause.message : 'unknown',
+        );
+      this.writable = false;
+      const error = new AuditWriteError(
+        `the audit record could not be written (${describeStorageFailure(cause)})`,
+        { cause },
+      );
+      for (const item of batch) item.reject(error);
       return;
     }
+    if (!this.writable)
+      this.options.onAlert?.('audit_write_recovered', `writes succeed again at seq ${head.seq}`);
+    this.writable = true;
     this.stats.commits++;
     this.stats.records += batch.length;
-    // The next batch chains onto this one at once; its durability is the sync's to confirm.
     const firstSeq = this.head.seq + 1;
     this.head = head;
-    this.unsynced.push({ batch, firstSeq, timeMs: head.lastTimeMs ?? 0 });
-    this.syncCommitted();
-  }
-
-  /** The batch's transaction, committed without SQLite's fsync (the WAL sync follows). */
-  private commitUnsynced(events: readonly AuditEvent[]): Head {
-    this.syncNormal.run();
-    try {
-      return this.writeTransaction.immediate(events);
-    } finally {
-      this.syncFull.run();
-    }
-  }
-
-  /**
-   * Syncs the WAL for every batch committed so far, one sync at a time: batches committed while
-   * one runs wait for the next, which covers them all.
-   */
-  private syncCommitted(): void {
-    if (this.syncing || this.unsynced.length === 0) return;
-    this.syncing = true;
-    const covered = this.unsynced;
-    this.unsynced = [];
-    this.syncWal(this.walFd)
-      .then(
-        () => {
-          this.stats.syncs++;
-          this.acknowledge(covered);
-        },
-        (cause: unknown) => {
-          for (const { batch } of covered) this.refuse(batch, cause);
-        },
-      )
-      .finally(() => {
-        this.syncing = false;
-        this.syncCommitted();
-      })
-      .catch(() => undefined); // acknowledge and refuse do not throw; nothing is left to catch
-  }
-
-  /** The batches are durable: their requests go on, and the listeners hear of their records. */
-  private acknowledge(covered: readonly Committed[]): void {
-    if (!this.writable)
-      this.options.onAlert?.(
-        'audit_write_recovered',
-        `writes succeed again at seq ${String(this.head.seq)}`,
-      );
-    this.writable = true;
-    for (const { batch } of covered) for (const item of batch) item.resolve();
-    if (this.appendedListeners.length === 0) return;
-    for (const { batch, firstSeq, timeMs } of covered) {
+    for (const item of batch) item.resolve();
+    if (this.appendedListeners.length > 0) {
       const records = batch.map((item, i) => ({
         seq: firstSeq + i,
-        time: timeMs,
+        time: head.lastTimeMs ?? 0,
         event: item.event,
       }));
-      for (const listener of this.appendedListeners) {
-        try {
-          listener(records);
-        } catch (error) {
-          // Thrown outside the sync's promise, as it was before the sync moved off the loop, so
-          // that a listener's fault is not lost in a rejection nobody reads.
-          setImmediate(() => {
-            throw error;
-          });
-        }
-      }
+      for (const listener of this.appendedListeners) listener(records);
     }
-  }
-
-  /** The batch was not made durable: every request of it is refused, and the writer is unhealthy. */
-  private refuse(batch: readonly Pending[], cause: unknown): void {
-    if (this.writable)
-      this.options.onAlert?.(
-        'audit_write_failed',
-        cause instanceof Error ? cause.message : 'unknown',
-      );
-    this.writable = false;
-    const error = new AuditWriteError(
-      `the audit record could not be written (${describeStorageFailure(cause)})`,
-      { cause },
-    );
-    for (const item of batch) item.reject(error);
   }
 
   /**
@@ -381,16 +286,10 @@ export class AuditWriter {
   /** Waits for pending appends, refuses new ones, and seals what is unsealed. */
   async close(): Promise<void> {
     if (this.closed) return;
-    while (
-      this.pending.length > 0 ||
-      this.flushScheduled ||
-      this.syncing ||
-      this.unsynced.length > 0
-    )
+    while (this.pending.length > 0 || this.flushScheduled)
       await new Promise((resolve) => setImmediate(resolve));
     this.closed = true;
     clearInterval(this.timer);
     this.checkpointIfBehind();
-    closeSync(this.walFd);
   }
 }
