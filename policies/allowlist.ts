@@ -123,7 +123,10 @@ export function normaliseUpstreamRecord(raw: Readonly<Record<string, unknown>>):
   const address: Partial<Record<AddressPart, string>> = {};
   let droppedKeys = 0;
   let unparseableValues = 0;
-  for (const [key, rawValue] of Object.entries(raw)) {
+  // for…in over own keys: Object.keys order, without an entries array per upstream record.
+  for (const key in raw) {
+    if (!Object.hasOwn(raw, key)) continue;
+    const rawValue = raw[key];
     const target = UPSTREAM_KEY_MAP.get(key.toUpperCase());
     if (target === undefined) {
       droppedKeys++;

@@ -18,7 +18,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Finds a key case-insensitively (clients and servers vary the case of keys). */
 export function getCaseInsensitive(object: Record<string, unknown>, key: string): unknown {
   const wanted = key.toUpperCase();
-  for (const [k, v] of Object.entries(object)) if (k.toUpperCase() === wanted) return v;
+  // for…in over own keys visits them in Object.keys order without building an entries array per
+  // call (asked for every envelope key of every upstream answer).
+  for (const k in object)
+    if (Object.hasOwn(object, k) && k.toUpperCase() === wanted) return object[k];
   return undefined;
 }
 
