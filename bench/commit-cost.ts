@@ -1,7 +1,8 @@
 /**
  * What one audit commit costs on this disk: small write transactions (three rows of an audit
- * record's size) into a WAL database, with synchronous=FULL (an fsync inside every COMMIT, as the
- * audit store commits) and with NORMAL (no fsync), wall time and this process's CPU per commit.
+ * record's size) into a database opened as every Gerbang database is (openPrivateDatabase: WAL,
+ * synchronous=FULL, an fsync inside every COMMIT), then with synchronous=NORMAL (no fsync): wall
+ * time and this process's CPU per commit.
  * At the open loop's rate a batch holds one or two records, so this is nearly a cost per lookup.
  *
  *   node bin/run-ts.js bench/commit-cost.ts [commits] [directory]
@@ -12,17 +13,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openPrivateDatabase } from '../adapters/sqlite/open.ts';
 
 const COMMITS = Number(process.argv[2] ?? 2000);
 const ROWS_PER_COMMIT = 3;
 const dir = mkdtempSync(join(process.argv[3] ?? tmpdir(), 'gerbang-commit-cost-'));
 try {
   for (const synchronous of ['FULL', 'NORMAL'] as const) {
-    const db = new Database(join(dir, `${synchronous}.db`));
-    db.pragma('journal_mode = WAL');
+    const db = openPrivateDatabase(
+      join(dir, `${synchronous}.db`),
+      'CREATE TABLE records (seq INTEGER PRIMARY KEY, body TEXT, hash TEXT)',
+    );
     db.pragma(`synchronous = ${synchronous}`);
-    db.exec('CREATE TABLE records (seq INTEGER PRIMARY KEY, body TEXT, hash TEXT)');
     const insert = db.prepare('INSERT INTO records (body, hash) VALUES (?, ?)');
     const body = 'x'.repeat(600);
     const hash = 'a'.repeat(64);

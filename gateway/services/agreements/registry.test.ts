@@ -40,6 +40,14 @@ describe('PolicyRegistry.governing, kept between state changes', () => {
   const ADMIN = { id: 'admin-1', role: 'admin', certificateFingerprint: '-' } as const;
   const HASH = 'c0ffee'.padEnd(64, '0');
 
+  /** A state database of its own, the registry over it, and the admin actions that change it. */
+  function services(file: string) {
+    const state = new StateDb(join(dir, file));
+    const registry = new PolicyRegistry(config, state, undefined, () => 0);
+    const admin = new AdminActions({ config, registry, state, audit: new InMemoryAuditTrail() });
+    return { state, registry, admin };
+  }
+
   /** Every instant at which any stored or configured term changes, each with its neighbours. */
   function instantsAround(agreements: readonly Agreement[]): number[] {
     const instants: number[] = [];
@@ -53,9 +61,7 @@ describe('PolicyRegistry.governing, kept between state changes', () => {
   }
 
   it('answers, at every instant and in any order of asking, what an uncached computation does', async () => {
-    const state = new StateDb(join(dir, 'governing.db'));
-    const registry = new PolicyRegistry(config, state, undefined, () => 0);
-    const admin = new AdminActions({ config, registry, state, audit: new InMemoryAuditTrail() });
+    const { state, registry, admin } = services('governing.db');
     const at = Date.parse('2026-03-01T02:00:00Z');
     await admin.suspendAgreement(
       { principal: ADMIN, now: at },
@@ -106,9 +112,7 @@ describe('PolicyRegistry.governing, kept between state changes', () => {
   });
 
   it('is asked again when state.db changes (a termination at once, not at the next state change)', async () => {
-    const state = new StateDb(join(dir, 'governing-terminated.db'));
-    const registry = new PolicyRegistry(config, state, undefined, () => 0);
-    const admin = new AdminActions({ config, registry, state, audit: new InMemoryAuditTrail() });
+    const { state, registry, admin } = services('governing-terminated.db');
     const now = Date.parse('2026-03-01T02:00:00Z');
     expect(registry.governing('app-pendaftaran', now)?.state).toBe('active');
     await admin.terminate(

@@ -36,7 +36,7 @@ interface GoverningAnswer {
   readonly answer: AgreementInForce<Agreement> | undefined;
 }
 
-/** Clients and readers are configured or registered, so this bounds nothing real; it is a cap. */
+/** A ceiling on kept answers. Clients and readers are configured or enrolled, so far fewer exist. */
 const GOVERNING_ANSWERS_KEPT = 4096;
 
 export class PolicyRegistry {
