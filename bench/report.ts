@@ -305,7 +305,7 @@ export function printPhases(
   if (quota) {
     const late = quota.simulatorLatenessMs;
     console.log(
-      `50 ms upstream, quota ${quota.quotaPerSecond}/s: upstream ${quota.upstreamCallsPerSecond}/s (${Math.round(quota.utilisation * 100)} % busy), busiest second ${quota.busiestSecond}, calls over quota ${quota.secondsOverQuota}, gateway CPU ${quota.gatewayCpuPercent} %, cores busy ${Object.values(quota.coresBusyPercent).join('/')} %, simulator lateness ${late ? `p50/p99/max ${late.p50}/${late.p99}/${late.max} ms` : 'not reported'}`,
+      `50 ms upstream, quota ${quota.quotaPerSecond}/s: upstream ${quota.upstreamCallsPerSecond}/s after the ramp (${Math.round(quota.utilisation * 100)} % busy; ${quota.wholeRunCallsPerSecond}/s over the whole run), busiest second ${quota.busiestSecond}, calls over quota ${quota.secondsOverQuota}, gateway CPU ${quota.gatewayCpuPercent} %, cores busy ${Object.values(quota.coresBusyPercent).join('/')} %, simulator lateness ${late ? `p50/p99/max ${late.p50}/${late.p99}/${late.max} ms` : 'not reported'}`,
     );
   }
 }
