@@ -19,6 +19,7 @@ import { LATENESS_MODULE, maxLatenessMs } from './lateness-files.ts';
 import { ROOT } from './processes.ts';
 import { openLoop, openLoopAgent, runQueueWaitNs } from './open-loop.ts';
 import { parseCpuList } from './pin.ts';
+import { callRate, ratesBetween } from './quota-phase.ts';
 import { ratios, summariseLatency, verdicts } from './report.ts';
 import type { TargetResult } from './throughput.ts';
 
@@ -100,6 +101,17 @@ describe('µs per request', () => {
     expect(
       verdicts(close, undefined, undefined, undefined, undefined)['cpu_per_lookup_vs_bare_proxy'],
     ).toMatchObject({ measured: 1.7, holds: true });
+  });
+});
+
+describe("the quota's use, from the simulator's counter", () => {
+  it('counts calls per second between readings, each span by its own length', () => {
+    const second = { calls: 300, at: 1_500 };
+    const last = { calls: 1_280, at: 2_520 };
+    const readings = [{ calls: 100, at: 1_000 }, second, { calls: 780, at: 2_000 }, last];
+    expect(ratesBetween(readings)).toEqual([400, 960, 962]);
+    expect(callRate(second, last)).toBeCloseTo(980 / 1.02, 6);
+    expect(ratesBetween(readings.slice(0, 1))).toEqual([]);
   });
 });
 

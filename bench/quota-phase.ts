@@ -7,7 +7,7 @@
  */
 import autocannon from 'autocannon';
 import { sampleProcesses } from './cpu.ts';
-import { simConfig, simState, sleep } from './processes.ts';
+import { simConfig, simState, sleep, type SimState } from './processes.ts';
 import type { Target } from './targets.ts';
 
 export const UPSTREAM_LATENCY_MS = 50;
@@ -15,13 +15,27 @@ export const UPSTREAM_QUOTA_PER_SECOND = 1000;
 const CONNECTIONS = 150;
 /**
  * The upstream rate is counted over the phase's duration from this many seconds into one client
- * run, from the simulator's counter read every half second. Fresh connections take about this
- * long to reach the quota (measured 2–5 s from 150 new mutual-TLS connections, whose handshakes
- * run on the core the gateway shares with the load generator, to 830–1,030 calls/s); a rate
- * counted from the run's start measures that ramp, not how much of the quota the gateway keeps in
- * use. `halfSecondCallsPerSecond` shows whether the ramp was over.
+ * run, from the simulator's counter read every half second. Fresh connections took 2–5 s to reach
+ * the quota (150 new mutual-TLS connections, most likely their handshakes on the core the gateway
+ * shares with the load generator; not measured apart); a rate counted from the run's start
+ * measures that ramp, not how much of the quota the gateway keeps in use.
+ * `halfSecondCallsPerSecond` shows whether the ramp was over.
  */
 const RAMP_SECONDS = 3;
+
+/** The simulator's count of CALL_NIK calls, read at `at` (performance.now, ms). */
+export interface CallReading {
+  readonly calls: number;
+  readonly at: number;
+}
+
+/** Calls per second between two readings. */
+export const callRate = (from: CallReading, to: CallReading): number =>
+  (to.calls - from.calls) / ((to.at - from.at) / 1000);
+
+/** The rate between each reading and the next, rounded. */
+export const ratesBetween = (readings: readonly CallReading[]): number[] =>
+  readings.slice(1).map((to, i) => Math.round(callRate(readings[i] ?? to, to)));
 
 export interface QuotaResult {
   upstreamLatencyMs: number;
@@ -58,12 +72,11 @@ export async function quotaPhase(
   });
   const load = { ...lookup.options, connections: CONNECTIONS };
   await autocannon({ ...load, duration: 2 });
-  const reading = async () => ({
-    calls: (await simState(simUrl)).counters.calls['CALL_NIK'] ?? 0,
+  const callsIn = (state: SimState) => state.counters.calls['CALL_NIK'] ?? 0;
+  const reading = async (): Promise<CallReading> => ({
+    calls: callsIn(await simState(simUrl)),
     at: performance.now(),
   });
-  const rate = (from: { calls: number; at: number }, to: { calls: number; at: number }) =>
-    (to.calls - from.calls) / ((to.at - from.at) / 1000);
   const before = await reading();
   const sampler = sampleProcesses(lookup.pids);
   // One client run: its ramp, the steady window, and half a second so the window ends under load.
@@ -80,17 +93,15 @@ export async function quotaPhase(
   const result = await running;
   const usage = sampler.stop();
   const after = await simState(simUrl);
-  const end = { calls: after.counters.calls['CALL_NIK'] ?? 0, at: performance.now() };
-  const upstreamRate = rate(steadyFrom, steadyTo);
+  const end = { calls: callsIn(after), at: performance.now() };
+  const upstreamRate = callRate(steadyFrom, steadyTo);
   const lateness = after.counters.eventLoopDelayMs;
   return {
     upstreamLatencyMs: UPSTREAM_LATENCY_MS,
     quotaPerSecond: UPSTREAM_QUOTA_PER_SECOND,
     upstreamCallsPerSecond: Math.round(upstreamRate),
-    wholeRunCallsPerSecond: Math.round(rate(before, end)),
-    halfSecondCallsPerSecond: readings
-      .slice(1)
-      .map((to, i) => Math.round(rate(readings[i] ?? to, to))),
+    wholeRunCallsPerSecond: Math.round(callRate(before, end)),
+    halfSecondCallsPerSecond: ratesBetween(readings),
     utilisation: Math.round((upstreamRate / UPSTREAM_QUOTA_PER_SECOND) * 1000) / 1000,
     busiestSecond: after.counters.busiestSecond,
     secondsOverQuota: after.counters.overRateQuota,
