@@ -19,8 +19,8 @@ import { LATENESS_MODULE, maxLatenessMs } from './lateness-files.ts';
 import { ROOT } from './processes.ts';
 import { openLoop, openLoopAgent, runQueueWaitNs } from './open-loop.ts';
 import { parseCpuList } from './pin.ts';
-import { callRate, ratesBetween } from './quota-phase.ts';
-import { ratios, summariseLatency, verdicts } from './report.ts';
+import { callRate, ratesBetween, type QuotaResult } from './quota-phase.ts';
+import { quotaExceededVerdict, ratios, summariseLatency, verdicts } from './report.ts';
 import type { TargetResult } from './throughput.ts';
 
 describe('/proc/PID/stat', () => {
@@ -112,6 +112,48 @@ describe("the quota's use, from the simulator's counter", () => {
     expect(ratesBetween(readings)).toEqual([400, 960, 962]);
     expect(callRate(second, last)).toBeCloseTo(980 / 1.02, 6);
     expect(ratesBetween(readings.slice(0, 1))).toEqual([]);
+  });
+});
+
+describe('the calls-over-the-quota verdict', () => {
+  const quota = (wire: QuotaResult['wire'], simulatorCalls = 12_000): QuotaResult => ({
+    upstreamLatencyMs: 50,
+    quotaPerSecond: 1000,
+    upstreamCallsPerSecond: 950,
+    wholeRunCallsPerSecond: 850,
+    halfSecondCallsPerSecond: [],
+    utilisation: 0.95,
+    busiestSecond: 1_040,
+    secondsOverQuota: 42,
+    clientRequestsPerSecond: 880,
+    clientP99Ms: 700,
+    gatewayCpuPercent: 75,
+    coresBusyPercent: {},
+    simulatorLatenessMs: { p50: 0.1, p99: 6, max: 50 },
+    simulatorCalls,
+    wire,
+  });
+  const counted = { arrivals: 12_000, otherRequests: 0, busiestSecond: 1_000, overQuota: 0 };
+
+  it("judges by the kernel's count when it saw every call, and shows the simulator's beside it", () => {
+    const v = quotaExceededVerdict(quota({ available: true, ...counted, kernelDrops: 0 }));
+    expect(v).toMatchObject({ measured: 0, holds: true });
+    expect(v.note).toMatch(/kernel's clock.*busiest second 1000.*simulator counted 42 over/);
+  });
+
+  it("falls back to the simulator's count when the wire's is incomplete or missing, and says why", () => {
+    const dropped = quotaExceededVerdict(quota({ available: true, ...counted, kernelDrops: 3 }));
+    expect(dropped).toMatchObject({ measured: 42, holds: false });
+    expect(dropped.note).toMatch(
+      /incomplete \(12000 arrivals of the simulator's 12000 calls, 3 dropped\)/,
+    );
+    const missed = quotaExceededVerdict(
+      quota({ available: true, ...counted, kernelDrops: 0 }, 12_001),
+    );
+    expect(missed).toMatchObject({ measured: 42, holds: false });
+    const none = quotaExceededVerdict(quota({ available: false, reason: 'no CAP_NET_RAW' }));
+    expect(none).toMatchObject({ measured: 42, holds: false });
+    expect(none.note).toMatch(/judged by it: no CAP_NET_RAW/);
   });
 });
 

@@ -3,12 +3,15 @@
  * that: how busy the gateway keeps the upstream, and whether any second ever exceeded the quota as
  * the simulator (standing in for Dukcapil) counts it. The simulator has a core to itself, so that
  * its timestamps are not late because the gateway or the load generator held its core; the gateway
- * and the load generator share the other.
+ * and the load generator share the other. The simulator's count is as late as its event loop, so
+ * the upstream's arrivals are also counted by the kernel's clock (bench/wire-witness.ts).
  */
 import autocannon from 'autocannon';
 import { sampleProcesses } from './cpu.ts';
 import { simConfig, simState, sleep, type SimState } from './processes.ts';
+import type { Pinning } from './pin.ts';
 import type { Target } from './targets.ts';
+import { startWireWitness, type WireResult } from './wire-witness.ts';
 
 export const UPSTREAM_LATENCY_MS = 50;
 export const UPSTREAM_QUOTA_PER_SECOND = 1000;
@@ -57,15 +60,35 @@ export interface QuotaResult {
   coresBusyPercent: Record<number, number>;
   /** The simulator's own event-loop lateness in the phase; null when it does not report it. */
   simulatorLatenessMs: { p50: number; p99: number; max: number } | null;
+  /** CALL_NIK calls the simulator counted in the phase (warm-up included), for the wire's check. */
+  simulatorCalls: number;
+  /** The same calls by the kernel's clock at the simulator's socket, over the same span. */
+  wire: WireResult;
 }
+
+/**
+ * Whether the wire's count is a complete witness of the phase: nothing dropped, and every call
+ * the simulator answered seen arriving. Only then are its figures the ones to judge by.
+ */
+export const wireIsComplete = (quota: QuotaResult): boolean =>
+  quota.wire.available &&
+  quota.wire.kernelDrops === 0 &&
+  quota.wire.arrivals === quota.simulatorCalls;
 
 export async function quotaPhase(
   simUrl: string,
   lookup: Target,
   duration: number,
+  pinning: Pinning,
 ): Promise<QuotaResult> {
   // Fresh counters: the busiest second must be this phase's, not the unthrottled targets'.
   await fetch(`${simUrl}/__sim/reset`, { method: 'POST' });
+  const wire = await startWireWitness(
+    pinning,
+    Number(new URL(simUrl).port),
+    UPSTREAM_QUOTA_PER_SECOND,
+    'call_nik',
+  );
   await simConfig(simUrl, {
     latencyMs: UPSTREAM_LATENCY_MS,
     rateQuotaPerSecond: UPSTREAM_QUOTA_PER_SECOND,
@@ -92,8 +115,17 @@ export async function quotaPhase(
   const steadyTo = readings[steps] ?? before;
   const result = await running;
   const usage = sampler.stop();
-  const after = await simState(simUrl);
-  const end = { calls: callsIn(after), at: performance.now() };
+  const end = await reading();
+  // Calls still waiting in the gateway for their turn when the clients stopped go on to the
+  // simulator: its counters and the wire's are compared once they have all arrived.
+  let after = await simState(simUrl);
+  for (let tries = 0; tries < 20; tries++) {
+    await sleep(300);
+    const later = await simState(simUrl);
+    if (callsIn(later) === callsIn(after)) break;
+    after = later;
+  }
+  const wireCount = await wire.stop();
   const upstreamRate = callRate(steadyFrom, steadyTo);
   const lateness = after.counters.eventLoopDelayMs;
   return {
@@ -111,5 +143,7 @@ export async function quotaPhase(
     coresBusyPercent: usage.coresBusyPercent,
     simulatorLatenessMs:
       lateness === undefined ? null : { p50: lateness.p50, p99: lateness.p99, max: lateness.max },
+    simulatorCalls: callsIn(after),
+    wire: wireCount,
   };
 }

@@ -354,7 +354,7 @@ try {
     gateway = startGateway();
     pin(pinning, process.pid, TARGET_CPU);
     await waitUntil(answers(`${gatewayUrl}/healthz`, tlsOptions), 'gateway with the quota');
-    quota = await quotaPhase(simUrl, target('lookup'), DURATION);
+    quota = await quotaPhase(simUrl, target('lookup'), DURATION, pinning);
   }
 
   const ratios = report.ratios(results);

@@ -11,7 +11,7 @@
  * shape the adapter does not know is a configuration or conformance problem that failing fast
  * would not cure — it would only turn it into an outage (docs/upstream.md, "Breakers").
  */
-import { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import { normaliseUpstreamRecord } from '../../policies/index.ts';
 import { CircuitBreaker, type BreakerOptions } from './breaker.ts';
 import { dukcapilMethodUrl } from './method-url.ts';
@@ -24,7 +24,8 @@ import {
 } from './profile.ts';
 import { callNikBody, verifyBody } from './request-body.ts';
 import { parseVerifyEnvelope } from './verify-envelope.ts';
-import { Semaphore, UpstreamRatePacer } from './rate-pacer.ts';
+import { Semaphore, UpstreamRatePacer, type PacedStart } from './rate-pacer.ts';
+import { SentNoticePool, type SentNotice } from './sent-pool.ts';
 import { CallDeadline } from './call-deadline.ts';
 import { readBodyWithin, toFailure, wasNothingSent } from './transport.ts';
 import {
@@ -73,7 +74,7 @@ export interface DukcapilHttpOptions {
 }
 
 export class DukcapilHttpClient implements DukcapilClient {
-  private readonly pool: Pool;
+  private readonly pool: SentNoticePool;
   private readonly breakers: Readonly<Record<DukcapilMethod, CircuitBreaker>>;
   private readonly pacer: UpstreamRatePacer | undefined;
   private readonly connections: Semaphore;
@@ -95,7 +96,7 @@ export class DukcapilHttpClient implements DukcapilClient {
       CALL_NIK: methodUrl('CALL_NIK').pathname,
       CALL_VERIFY_BY_ELEMEN: methodUrl('CALL_VERIFY_BY_ELEMEN').pathname,
     };
-    this.pool = new Pool(methodUrl('CALL_NIK').origin, {
+    this.pool = new SentNoticePool(methodUrl('CALL_NIK').origin, {
       connections: options.maxConnections,
       pipelining: 1,
       connectTimeout: options.connectTimeoutMs,
@@ -170,12 +171,13 @@ export class DukcapilHttpClient implements DukcapilClient {
     let started = performance.now();
     let asked = false;
     let holdsConnection = false;
+    let paced: PacedStart | undefined;
     const breaker = this.breakers[method];
     try {
       // Waiting for a connection and a rate slot counts as in flight: the queue stays bounded.
       await this.connections.acquire();
       holdsConnection = true;
-      await this.pacer?.acquire();
+      paced = await this.pacer?.acquire();
       if (!breaker.tryAcquire())
         throw new UpstreamFailure(
           'unavailable',
@@ -188,6 +190,7 @@ export class DukcapilHttpClient implements DukcapilClient {
       const { text, status } = await this.postWithOneSafeRetry(
         this.paths[method],
         JSON.stringify(body),
+        paced?.sent,
       );
       const latencyMs = performance.now() - started;
       const result = parse(text, status, latencyMs);
@@ -211,21 +214,24 @@ export class DukcapilHttpClient implements DukcapilClient {
       this.observer.onCall(failure.kind, performance.now() - started, method);
       throw failure;
     } finally {
+      paced?.end();
       if (holdsConnection) this.connections.release();
       this.inFlight--;
     }
   }
 
+  /** `onSent`: told each time the request is written (the rate pacer counts from then). */
   private async postWithOneSafeRetry(
     path: string,
     body: string,
+    onSent: (() => void) | undefined,
   ): Promise<{ text: string; status: number }> {
     const deadline = new CallDeadline(this.options.requestTimeoutMs);
     try {
-      return await this.post(path, body, deadline);
+      return await this.post(path, body, deadline, onSent);
     } catch (error) {
       if (!wasNothingSent(error) || deadline.aborted) throw error;
-      return await this.post(path, body, deadline);
+      return await this.post(path, body, deadline, onSent);
     } finally {
       deadline.clear();
     }
@@ -235,14 +241,17 @@ export class DukcapilHttpClient implements DukcapilClient {
     path: string,
     body: string,
     signal: CallDeadline,
+    onSent: (() => void) | undefined,
   ): Promise<{ text: string; status: number }> {
-    const response = await this.pool.request({
+    const options: Dispatcher.RequestOptions & SentNotice = {
       path,
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body,
       signal,
-    });
+      onSent,
+    };
+    const response = await this.pool.request(options);
     const declared = Number(response.headers['content-length']);
     if (Number.isFinite(declared) && declared > this.options.maxResponseBytes) {
       response.body.destroy();

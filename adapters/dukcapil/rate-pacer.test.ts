@@ -2,7 +2,9 @@
  * The rate pacer on a fake clock whose timers fire late by a random amount (a busy event loop),
  * driven by bursty callers: the starts it lets through must never put more than `rate` calls in
  * any window of a second plus the margin, and must still use the quota, losing no more than the
- * timers' lateness. No real time passes, so nothing here depends on the machine's speed.
+ * timers' lateness. A start counts where the request left, which the HTTP client's queue can
+ * delay by a varying amount after the pacer let it go; the window must hold at the leaving too.
+ * No real time passes, so nothing here depends on the machine's speed.
  */
 import { describe, expect, it } from 'vitest';
 import { UpstreamFailure } from './port.ts';
@@ -74,13 +76,22 @@ function busiestWindow(starts: readonly number[], windowMs: number): number {
 }
 
 /**
- * `callers` loops, each: acquire, record the start, hold the call `latencyMs`, now and then pause
- * (bursty demand), again, until `seconds` of fake time have passed.
+ * `callers` loops, each: acquire, the request leaves `sendDelayMs()` later (0: at once) and its
+ * start is recorded then (and reported then, unless `reportAtGrant`), hold the call `latencyMs`, end it, now and then pause (bursty demand),
+ * again, until `seconds` of fake time have passed.
  */
 async function drive(
   pacer: UpstreamRatePacer,
   clock: FakeClock,
-  options: { callers: number; latencyMs: number; seconds: number; random: () => number },
+  options: {
+    callers: number;
+    latencyMs: number;
+    seconds: number;
+    random: () => number;
+    sendDelayMs?: () => number;
+    /** Report the start when let go, not when it left: how the pacer counted before 2026-12-08. */
+    reportAtGrant?: boolean;
+  },
 ): Promise<{ starts: number[]; refused: number }> {
   const starts: number[] = [];
   let refused = 0;
@@ -88,9 +99,14 @@ async function drive(
   const caller = async (): Promise<void> => {
     while (clock.time < end) {
       try {
-        await pacer.acquire();
+        const start = await pacer.acquire();
+        if (options.reportAtGrant === true) start.sent();
+        const delay = options.sendDelayMs?.() ?? 0;
+        if (delay > 0) await clock.sleep(delay);
+        if (options.reportAtGrant !== true) start.sent();
         starts.push(clock.time);
         await clock.sleep(options.latencyMs);
+        start.end();
       } catch (error) {
         if (!(error instanceof UpstreamFailure)) throw error;
         refused++;
@@ -140,7 +156,12 @@ describe('the upstream rate pacer', () => {
     const pacer = new UpstreamRatePacer(10, 5_000, { windowMarginMs: 20, clock });
     const starts: number[] = [];
     const all = Promise.all(
-      Array.from({ length: 25 }, () => pacer.acquire().then(() => starts.push(clock.time))),
+      Array.from({ length: 25 }, () =>
+        pacer.acquire().then((start) => {
+          start.sent();
+          starts.push(clock.time);
+        }),
+      ),
     );
     while (await clock.step());
     await all;
@@ -156,7 +177,7 @@ describe('the upstream rate pacer', () => {
     const pacer = new UpstreamRatePacer(10, 500, { windowMarginMs: 20, clock });
     // Ten calls, one per slot, 0 to 900 ms: the window is full until 1,020 ms.
     for (let i = 0; i < 10; i++) {
-      await pacer.acquire();
+      (await pacer.acquire()).sent();
       if (i < 9) {
         const slept = clock.sleep(100);
         await clock.step();
@@ -166,12 +187,89 @@ describe('the upstream rate pacer', () => {
     expect(clock.time).toBe(900);
     // Turns (later of slot and window): 1,020, 1,120, 1,220, 1,320 — then 1,420, 520 ms away,
     // although its slot (1,400) is only 500 ms away.
-    const queued = Array.from({ length: 4 }, () => pacer.acquire().then(() => clock.time));
+    const queued = Array.from({ length: 4 }, () =>
+      pacer.acquire().then((start) => {
+        start.sent();
+        return clock.time;
+      }),
+    );
     const refused = await pacer.acquire().catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(UpstreamFailure);
     expect((refused as UpstreamFailure).reason).toBe('upstream rate quota: too many calls waiting');
     while (await clock.step());
     expect(await Promise.all(queued)).toEqual([1020, 1120, 1220, 1320]);
+  });
+
+  it.each([
+    // The floors are this seeded run's use less about 1 %: counting the window's leavings keeps
+    // 975/s and 95/s; holding each call for the one exactly a quota before it (the pacer's ring
+    // until 2026-12-08) kept 940/s and 90/s, since one late leaver held every call behind it.
+    { rate: 1000, margin: 20, maxLateMs: 8, maxSendDelayMs: 60, floorPerSecond: 965 },
+    { rate: 100, margin: 20, maxLateMs: 15, maxSendDelayMs: 200, floorPerSecond: 93 },
+  ])(
+    'rate $rate: requests leaving up to $maxSendDelayMs ms after their turn still never crowd a window',
+    async ({ rate, margin, maxLateMs, maxSendDelayMs, floorPerSecond }) => {
+      const run = async (reportAtGrant: boolean) => {
+        const random = seeded(rate + maxSendDelayMs);
+        const clock = new FakeClock(() => random() * maxLateMs);
+        const pacer = new UpstreamRatePacer(rate, 2_000, { windowMarginMs: margin, clock });
+        // Mostly prompt, sometimes held a long while: the spread is what crowds a window.
+        const sendDelayMs = () => (random() < 0.1 ? random() * maxSendDelayMs : random() * 2);
+        const { starts, refused } = await drive(pacer, clock, {
+          callers: Math.ceil(rate * 0.3),
+          latencyMs: 50,
+          seconds,
+          random,
+          sendDelayMs,
+          reportAtGrant,
+        });
+        expect(refused).toBe(0);
+        return starts.sort((a, b) => a - b);
+      };
+      const seconds = 6;
+      const counted = await run(false);
+      expect(busiestWindow(counted, 1000 + margin)).toBeLessThanOrEqual(rate);
+      // The cost of counting from the leaving: the delays' spread, once per window.
+      expect(counted.length).toBeGreaterThanOrEqual(Math.floor(floorPerSecond * seconds));
+      // Counted from the grants instead, the same delays crowd a window: they matter.
+      expect(busiestWindow(await run(true), 1000 + margin)).toBeGreaterThan(rate);
+    },
+  );
+
+  it('counts a call not yet left as leaving now, one that ended unsent as leaving then, and a retry twice', async () => {
+    const clock = new FakeClock(() => 0);
+    const pacer = new UpstreamRatePacer(1, 5_000, { windowMarginMs: 0, clock });
+    const at = async (ms: number) => {
+      const slept = clock.sleep(ms - clock.time);
+      while (clock.time < ms) await clock.step();
+      await slept;
+    };
+    const first = await pacer.acquire(); // 0 ms; it will never leave
+    let secondAt: number | undefined;
+    const secondGranted = pacer.acquire().then((start) => {
+      secondAt = clock.time;
+      return start;
+    });
+    // The second's slot is 1,000 ms, but the first, not yet left, counts as leaving any moment.
+    await at(1300);
+    expect(secondAt).toBeUndefined();
+    // It ends unsent at 1,300 ms: it counts as having left then, a window before the second.
+    first.end();
+    while (secondAt === undefined) await clock.step();
+    expect(secondAt).toBe(2300);
+    const second = await secondGranted;
+    second.sent();
+    // Its request is written again 100 ms later (the one retry): the later one counts too.
+    await at(2400);
+    second.sent();
+    second.end();
+    // Reports after the end change nothing.
+    await at(2600);
+    second.sent();
+    first.sent();
+    const third = pacer.acquire().then(() => clock.time);
+    while (await clock.step());
+    expect(await third).toBe(3400);
   });
 
   it('takes neither a non-positive rate nor a negative margin', () => {

@@ -3,10 +3,18 @@
  *
  * - the schedule: start slots 1/rate apart on an absolute clock, so that a late timer does not
  *   lose throughput (the next slot is already due);
- * - the hard guarantee: a call starts only when the last `rate` starts span at least a window of
- *   a second plus a margin (`windowMarginMs`), so no second, however it is sliced, holds more
- *   calls than the quota. The margin is for what happens after the start: calls that left a
- *   second apart can arrive closer together (network jitter, a late event loop at either end).
+ * - the hard guarantee: a call starts only when the last `rate` calls left a second plus a margin
+ *   (`windowMarginMs`) ago or earlier, so no second, however it is sliced, holds more calls than
+ *   the quota. The margin is for what happens after a request leaves: calls that left a second
+ *   apart can arrive closer together (network jitter, a late event loop at the receiver).
+ *
+ * A start counts from when its request **left**, not when the pacer let it go: the caller says so
+ * (`PacedStart.sent`). Between the two lies the HTTP client's own queue — undici writes a request
+ * on a reused connection only in the event loop's check phase — and on a busy loop that is tens
+ * of ms, more for some calls than others, enough to crowd a second that the pacer's grants kept
+ * apart (measured: docs/performance.md). Until a granted call has left, the pacer counts it as
+ * leaving now; a call that ends unsent counts as having left when it ended. Both err on the side
+ * of the quota.
  *
  * Waiting calls queue in order behind one timer, set for the head's turn. When the timer fires
  * late, every call whose turn has come starts in that tick, and the window check lets through no
@@ -37,20 +45,31 @@ export interface PacerOptions {
   readonly clock?: PacerClock;
 }
 
+/** A call the pacer let go: say when its request left, and when the call is over. */
+export interface PacedStart {
+  /** The request was written (again, for a retry): the start counts from now. */
+  readonly sent: () => void;
+  /** The call is over; one that never left counts as having left now. */
+  readonly end: () => void;
+}
+
 interface Waiter {
   readonly slot: number;
-  readonly resolve: () => void;
+  readonly resolve: (start: PacedStart) => void;
 }
 
 export class UpstreamRatePacer {
+  private readonly quota: number;
   private readonly intervalMs: number;
   private readonly windowMs: number;
   private readonly maxWaitMs: number;
   private readonly clock: PacerClock;
   private nextSlot = -Infinity;
-  /** The last `rate` actual start times, a ring: the oldest at `cursor`. */
-  private readonly starts: Float64Array;
-  private cursor = 0;
+  /** When calls left, in order: those before `head` are out of the window (or about to be). */
+  private left: number[] = [];
+  private head = 0;
+  /** Calls let go that have neither left nor ended: each counts as leaving now. */
+  private unsent = 0;
   private readonly queue: Waiter[] = [];
   /** When the one timer is set for; undefined when none is. */
   private timerAt: number | undefined;
@@ -64,29 +83,78 @@ export class UpstreamRatePacer {
     this.maxWaitMs = maxWaitMs;
     this.clock = options.clock ?? realClock;
     // A fractional rate (0.5/s) still allows one call per window-of-a-second's share: at least 1.
-    this.starts = new Float64Array(Math.max(1, Math.floor(ratePerSecond))).fill(-Infinity);
+    this.quota = Math.max(1, Math.floor(ratePerSecond));
   }
 
-  /** Resolves when this call may start; throws UpstreamFailure('unavailable') if too far off. */
-  acquire(): Promise<void> {
+  /**
+   * Resolves when this call may start, with the handle to report when it left and ended; throws
+   * UpstreamFailure('unavailable') if its turn is too far off.
+   */
+  acquire(): Promise<PacedStart> {
     const now = this.clock.now();
     const slot = Math.max(now, this.nextSlot);
-    // The window can hold this call back further than its slot: it starts no sooner than a
-    // window after the start `rate` places before it, and that one a window after its own…
-    const ahead = this.queue.length;
-    const size = this.starts.length;
-    const windowTurn =
-      (this.starts[(this.cursor + ahead) % size] ?? -Infinity) +
-      this.windowMs * (Math.floor(ahead / size) + 1);
+    // The window can hold this call back further than its slot: it starts once enough of the
+    // calls in the window (those left, those about to, those queued ahead) have aged out of it.
+    const windowTurn = this.turnInWindow(now, this.queue.length);
     if (Math.max(slot, windowTurn) - now > this.maxWaitMs)
       return Promise.reject(
         new UpstreamFailure('unavailable', 'upstream rate quota: too many calls waiting'),
       );
     this.nextSlot = slot + this.intervalMs;
-    return new Promise<void>((resolve) => {
+    return new Promise<PacedStart>((resolve) => {
       this.queue.push({ slot, resolve });
       this.release();
     });
+  }
+
+  /**
+   * The earliest time the window lets one more call go with `ahead` let go before it: when the
+   * window holds fewer than the quota, counting every call not yet left as leaving now. Beyond
+   * the calls already left, each further quota's worth costs a whole window (an estimate: they
+   * have not left yet, so they leave now at the earliest).
+   */
+  private turnInWindow(now: number, ahead: number): number {
+    this.forget(now);
+    const inWindow = this.left.length - this.head;
+    const mustAgeOut = inWindow + this.unsent + ahead - this.quota + 1;
+    if (mustAgeOut <= 0) return -Infinity;
+    if (mustAgeOut <= inWindow)
+      return (this.left[this.head + mustAgeOut - 1] ?? now) + this.windowMs;
+    return now + this.windowMs * Math.ceil((mustAgeOut - inWindow) / this.quota);
+  }
+
+  /** Drops the leaving times a window old: they no longer count. */
+  private forget(now: number): void {
+    const left = this.left;
+    while (this.head < left.length && (left[this.head] ?? now) <= now - this.windowMs) this.head++;
+    if (this.head > 4096) {
+      this.left = left.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** A call let go: unsent until it says it left or ended (rate-pacer.ts's header). */
+  private grant(): PacedStart {
+    this.unsent++;
+    let state: 'unsent' | 'left' | 'over' = 'unsent';
+    const leave = () => {
+      this.left.push(this.clock.now());
+      if (state === 'unsent') this.unsent--;
+    };
+    return {
+      sent: () => {
+        if (state === 'over') return;
+        // A retry leaves again: both count, as both may have reached Dukcapil.
+        leave();
+        state = 'left';
+      },
+      // No release here: a waiter held by unsent calls has a timer for the earliest they could
+      // let it go (a window from when it looked), and looks again then.
+      end: () => {
+        if (state === 'unsent') leave();
+        state = 'over';
+      },
+    };
   }
 
   /** Starts, in order, every waiting call whose turn has come; sets the timer for the next. */
@@ -95,16 +163,14 @@ export class UpstreamRatePacer {
     for (;;) {
       const waiter = this.queue[0];
       if (waiter === undefined) return;
-      const turn = Math.max(waiter.slot, (this.starts[this.cursor] ?? -Infinity) + this.windowMs);
+      const turn = Math.max(waiter.slot, this.turnInWindow(now, 0));
       if (turn > now) {
         this.arm(turn - now);
         return;
       }
-      // Check and record with nothing in between: the next waiter sees this start.
-      this.starts[this.cursor] = now;
-      this.cursor = (this.cursor + 1) % this.starts.length;
+      // Check and record with nothing in between: the next waiter sees this call as unsent.
       this.queue.shift();
-      waiter.resolve();
+      waiter.resolve(this.grant());
     }
   }
 

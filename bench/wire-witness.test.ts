@@ -1,0 +1,79 @@
+/**
+ * The quota phase's wire witness on loopback, for real: a packet socket with the kernel's
+ * timestamps (bench/wire-arrivals.py). A burst of requests is counted as a burst, however late
+ * the capture reads it; other paths are not counted. It needs CAP_NET_RAW, which
+ * CI has (it runs as root); elsewhere the witness must say why it did not count.
+ */
+import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Pinning } from './pin.ts';
+import { startWireWitness } from './wire-witness.ts';
+
+const unpinned: Pinning = { available: false, targetCpu: 0, loadCpu: 1 };
+const canCapture = process.getuid?.() === 0;
+
+let server: Server;
+let port: number;
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.end('ok'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const post = (agent: Agent, path: string) =>
+  new Promise<void>((resolve, reject) => {
+    const sent = httpRequest(
+      { host: '127.0.0.1', port, path, method: 'POST', agent },
+      (response) => {
+        response.resume();
+        response.on('end', resolve);
+      },
+    );
+    sent.on('error', reject);
+    sent.end('{"nik":"x"}');
+  });
+
+describe('the wire witness', () => {
+  it.runIf(canCapture)(
+    "counts arrivals by the kernel's clock: a burst over the quota, the path's only",
+    async () => {
+      const witness = await startWireWitness(unpinned, port, 5, 'call_nik');
+      const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+      try {
+        // Ten at once (five over a quota of five), three on another path, then after a second
+        // has passed four more: the window has emptied, none of them is over.
+        await Promise.all(Array.from({ length: 10 }, () => post(agent, '/x/CALL_NIK')));
+        await Promise.all(Array.from({ length: 3 }, () => post(agent, '/x/CALL_VERIFY')));
+        await new Promise((resolve) => setTimeout(resolve, 1_100));
+        for (let i = 0; i < 4; i++) await post(agent, '/x/call_nik');
+      } finally {
+        agent.destroy();
+      }
+      const count = await witness.stop();
+      expect(count).toEqual({
+        available: true,
+        arrivals: 14,
+        otherRequests: 3,
+        busiestSecond: 10,
+        overQuota: 5,
+        kernelDrops: 0,
+      });
+    },
+  );
+
+  it.runIf(!canCapture)('says why it did not count without CAP_NET_RAW', async () => {
+    const witness = await startWireWitness(unpinned, port, 5, 'call_nik');
+    const count = await witness.stop();
+    expect(count.available).toBe(false);
+    expect(!count.available && count.reason).toMatch(/capture did not start/);
+  });
+});
