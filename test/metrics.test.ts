@@ -21,7 +21,11 @@ describeWithTools('/metrics read by promtool', { promtool: PROMTOOL !== undefine
   let instance: TestInstance;
   let text = '';
   beforeAll(async () => {
-    instance = await startTestInstance();
+    // With a Dukcapil rate quota, so that the pacer's leave delay is observed too.
+    instance = await startTestInstance((config) => ({
+      ...config,
+      upstream: { ...config.upstream, ratePerSecond: 1000 },
+    }));
     const app = instance.identity('app-pendaftaran');
     // A served lookup (an upstream call), a refusal, an unknown path carrying a NIK.
     expect(
@@ -70,6 +74,8 @@ describeWithTools('/metrics read by promtool', { promtool: PROMTOOL !== undefine
     expect(text).toMatch(
       /\ngerbang_upstream_call_duration_seconds_count\{method="CALL_NIK",outcome="ok",upstream="default"\} 1\n/,
     );
+    expect(text).toContain('# TYPE gerbang_upstream_leave_delay_seconds histogram');
+    expect(text).toMatch(/\ngerbang_upstream_leave_delay_seconds_count\{upstream="default"\} 1\n/);
     expect(text).not.toContain(NIK);
   });
 

@@ -190,7 +190,7 @@ export class DukcapilHttpClient implements DukcapilClient {
       const { text, status } = await this.postWithOneSafeRetry(
         this.paths[method],
         JSON.stringify(body),
-        paced?.sent,
+        paced === undefined ? undefined : this.leaving(paced, started),
       );
       const latencyMs = performance.now() - started;
       const result = parse(text, status, latencyMs);
@@ -218,6 +218,17 @@ export class DukcapilHttpClient implements DukcapilClient {
       if (holdsConnection) this.connections.release();
       this.inFlight--;
     }
+  }
+
+  /** What the pool calls on each write of a paced call: the pacer's `sent`, the first one timed. */
+  private leaving(paced: PacedStart, grantedAt: number): () => void {
+    let first = true;
+    return () => {
+      paced.sent();
+      if (!first) return;
+      first = false;
+      this.observer.onLeft?.(performance.now() - grantedAt);
+    };
   }
 
   /** `onSent`: told each time the request is written (the rate pacer counts from then). */

@@ -98,6 +98,11 @@ export interface UpstreamObserver {
   onMalformed?(method: DukcapilMethod, reason: string): void;
   onDroppedKeys(count: number): void;
   onUnparseableValues(count: number): void;
+  /**
+   * A paced call's request left `delayMs` after the rate pacer let it go (its first write). The
+   * window counts from the leaving, so this delay comes off the quota's use (docs/upstream.md).
+   */
+  onLeft?(delayMs: number): void;
 }
 
 export const noopUpstreamObserver: UpstreamObserver = {

@@ -39,9 +39,10 @@ export const UpstreamSchema = Type.Object(
     ratePerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000 })),
     maxRateWaitMs: Milliseconds(2_000, 60_000),
     /**
-     * What the pacer's window adds to a second: the last ratePerSecond calls always span at
-     * least 1000 + this many ms, so that jitter after the start cannot crowd more than the quota
-     * into any second at Dukcapil. Costs up to margin / (1000 + margin) of the quota.
+     * What the pacer's window adds to a second: no 1000 + this many ms holds more than
+     * ratePerSecond calls, counted from when each request was written, so that jitter after the
+     * writing cannot crowd more than the quota into any second at Dukcapil. Costs up to
+     * margin / (1000 + margin) of the quota.
      */
     rateWindowMarginMs: Type.Integer({ minimum: 0, maximum: 500, default: 20 }),
     /** The agency's daily Dukcapil quota, shared by all clients. */

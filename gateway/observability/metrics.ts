@@ -103,6 +103,13 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}) {
       buckets: [...UPSTREAM_DURATION_BUCKETS],
       registers: [registry],
     }),
+    upstreamLeaveDelay: new Histogram({
+      name: 'gerbang_upstream_leave_delay_seconds',
+      help: 'How long after its rate-quota turn a paced Dukcapil request was written',
+      labelNames: ['upstream'] as const,
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1],
+      registers: [registry],
+    }),
     upstreamDroppedKeys: counter(
       'gerbang_upstream_dropped_keys_total',
       'Upstream keys outside the nine elements, dropped at the adapter',

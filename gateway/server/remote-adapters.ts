@@ -43,6 +43,9 @@ function upstreamObserver(metrics: GatewayMetrics, upstream: string) {
     onUnparseableValues: (count: number) => {
       if (count > 0) metrics.upstreamUnparseable.inc(count);
     },
+    onLeft: (delayMs: number) => {
+      metrics.upstreamLeaveDelay.observe({ upstream }, delayMs / 1000);
+    },
   };
 }
 
