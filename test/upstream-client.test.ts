@@ -380,6 +380,25 @@ describe('the upstream rate quota', () => {
     },
   );
 
+  it('fails fast with the breaker open without waiting for, or spending, a turn of the quota', async () => {
+    // One call every 2 s: a refusal that waited for its turn would take seconds.
+    const upstream = client({
+      ratePerSecond: 0.5,
+      maxRateWaitMs: 10_000,
+      breaker: { failureThreshold: 1, openMs: 60_000 },
+    });
+    await simConfig({ fault: 'http_503' });
+    expect((await failureOf(upstream.lookupByNik('6474015709900001'))).kind).toBe('unavailable');
+    expect(upstream.health().breaker).toBe('open');
+    const asked = performance.now();
+    const failures = await Promise.all(
+      Array.from({ length: 3 }, () => failureOf(upstream.lookupByNik('6474015709900001'))),
+    );
+    expect(failures.map((f) => f.reason)).toEqual(Array(3).fill('circuit breaker open'));
+    expect(performance.now() - asked).toBeLessThan(1_000);
+    expect((await simState()).counters.calls['CALL_NIK']).toBe(1);
+  });
+
   it('refuses a call whose turn is further away than the wait allowed, without asking', async () => {
     const upstream = client({ ratePerSecond: 10, maxQueued: 100, maxRateWaitMs: 250 });
     const results = await Promise.allSettled(

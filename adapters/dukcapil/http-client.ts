@@ -177,14 +177,11 @@ export class DukcapilHttpClient implements DukcapilClient {
       // Waiting for a connection and a rate slot counts as in flight: the queue stays bounded.
       await this.connections.acquire();
       holdsConnection = true;
+      // An open breaker fails fast before the rate quota's turn: refusing must neither wait for
+      // a turn nor spend one. (A half-open probe is decided after the turn, by tryAcquire.)
+      if (breaker.state === 'open') throw this.breakerOpen(breaker);
       paced = await this.pacer?.acquire();
-      if (!breaker.tryAcquire())
-        throw new UpstreamFailure(
-          'unavailable',
-          'circuit breaker open',
-          undefined,
-          breaker.msUntilProbe(),
-        );
+      if (!breaker.tryAcquire()) throw this.breakerOpen(breaker);
       asked = true;
       started = performance.now();
       const { text, status } = await this.postWithOneSafeRetry(
@@ -220,6 +217,15 @@ export class DukcapilHttpClient implements DukcapilClient {
     }
   }
 
+  private breakerOpen(breaker: CircuitBreaker): UpstreamFailure {
+    return new UpstreamFailure(
+      'unavailable',
+      'circuit breaker open',
+      undefined,
+      breaker.msUntilProbe(),
+    );
+  }
+
   /** What the pool calls on each write of a paced call: the pacer's `sent`, the first one timed. */
   private leaving(paced: PacedStart, grantedAt: number): () => void {
     let first = true;
@@ -227,7 +233,13 @@ export class DukcapilHttpClient implements DukcapilClient {
       paced.sent();
       if (!first) return;
       first = false;
-      this.observer.onLeft?.(performance.now() - grantedAt);
+      // Called from undici's onRequestSent, which aborts the (already written) request if this
+      // throws: a metrics failure must not fail a call.
+      try {
+        this.observer.onLeft?.(performance.now() - grantedAt);
+      } catch {
+        // The observation is lost; the call is not.
+      }
     };
   }
 

@@ -272,6 +272,61 @@ describe('the upstream rate pacer', () => {
     expect(await third).toBe(3400);
   });
 
+  it.each([
+    { rate: 1, maxWaitMs: 1500, callers: 10 },
+    { rate: 10, maxWaitMs: 1500, callers: 100 },
+    { rate: 100, maxWaitMs: 2000, callers: 400 },
+  ])(
+    'rate $rate, $callers callers: a call let queue is let go within the $maxWaitMs ms it may wait',
+    async ({ rate, maxWaitMs, callers }) => {
+      const clock = new FakeClock(() => 0);
+      const pacer = new UpstreamRatePacer(rate, maxWaitMs, { windowMarginMs: 20, clock });
+      const waits: number[] = [];
+      let refused = 0;
+      const end = 20_000;
+      const caller = async (): Promise<void> => {
+        while (clock.time < end) {
+          const asked = clock.time;
+          try {
+            const start = await pacer.acquire();
+            waits.push(clock.time - asked);
+            start.sent();
+            await clock.sleep(50);
+            start.end();
+          } catch (error) {
+            if (!(error instanceof UpstreamFailure)) throw error;
+            refused++;
+            await clock.sleep(10);
+          }
+        }
+      };
+      const running = Promise.all(Array.from({ length: callers }, caller));
+      while (await clock.step());
+      await running;
+      // Demand far above the rate: many are refused, and the window is used.
+      expect(refused).toBeGreaterThan(0);
+      expect(waits.length).toBeGreaterThanOrEqual(Math.floor((rate * end) / 1020) - 1);
+      expect(Math.max(...waits)).toBeLessThanOrEqual(maxWaitMs);
+    },
+  );
+
+  it('refuses a queued call once calls let go before it, not yet left, hold it past its wait', async () => {
+    const clock = new FakeClock(() => 0);
+    const pacer = new UpstreamRatePacer(1, 2_000, { windowMarginMs: 20, clock });
+    const first = await pacer.acquire(); // never leaves: a connection that does not come up
+    let outcome: { granted: number } | { refused: number; error: unknown } | undefined;
+    void pacer.acquire().then(
+      () => (outcome = { granted: clock.time }),
+      (error: unknown) => (outcome = { refused: clock.time, error }),
+    );
+    // Bounded: a pacer that kept it waiting would re-arm its timer for ever.
+    for (let i = 0; i < 100 && outcome === undefined; i++) await clock.step();
+    // Its turn was a window after the first's leaving, at the earliest 1,020 ms; then, the first
+    // still not left, 2,040 ms: past the 2,000 ms it may wait, so it is refused at 1,020 ms.
+    expect(outcome).toEqual({ refused: 1020, error: expect.any(UpstreamFailure) as unknown });
+    first.end();
+  });
+
   it('takes neither a non-positive rate nor a negative margin', () => {
     expect(() => new UpstreamRatePacer(0, 1000)).toThrow(RangeError);
     expect(() => new UpstreamRatePacer(10, 1000, { windowMarginMs: -1 })).toThrow(RangeError);

@@ -20,7 +20,8 @@
  * late, every call whose turn has come starts in that tick, and the window check lets through no
  * more than it allows; what a late timer costs is its lateness, once. A call whose turn (the later
  * of its slot and its place in the window) is further away than `maxWaitMs` is refused at once
- * instead of queueing without bound.
+ * instead of queueing without bound, and a queued call whose turn is then held back past that
+ * wait (by calls let go before it that have not left) is refused when that is known.
  */
 import { UpstreamFailure } from './port.ts';
 
@@ -55,7 +56,10 @@ export interface PacedStart {
 
 interface Waiter {
   readonly slot: number;
+  /** Refused once its turn is known to come later than this: the wait allowed has passed. */
+  readonly deadline: number;
   readonly resolve: (start: PacedStart) => void;
+  readonly reject: (failure: UpstreamFailure) => void;
 }
 
 export class UpstreamRatePacer {
@@ -101,26 +105,30 @@ export class UpstreamRatePacer {
         new UpstreamFailure('unavailable', 'upstream rate quota: too many calls waiting'),
       );
     this.nextSlot = slot + this.intervalMs;
-    return new Promise<PacedStart>((resolve) => {
-      this.queue.push({ slot, resolve });
+    return new Promise<PacedStart>((resolve, reject) => {
+      this.queue.push({ slot, deadline: now + this.maxWaitMs, resolve, reject });
       this.release();
     });
   }
 
   /**
-   * The earliest time the window lets one more call go with `ahead` let go before it: when the
-   * window holds fewer than the quota, counting every call not yet left as leaving now. Beyond
-   * the calls already left, each further quota's worth costs a whole window (an estimate: they
-   * have not left yet, so they leave now at the earliest).
+   * The earliest time the window lets one more call go with `ahead` let go before it. Count the
+   * window's members in order: the calls left (their times known), then those not yet left and
+   * those queued ahead (leaving now at the earliest). Member n leaves no sooner than a window
+   * after member n − quota, nor before now: T[n] = max(now, T[n − quota] + window). Followed back
+   * to the first member already left, that is a lower bound: no call that could go in time is
+   * refused, and one let queue is not promised a turn sooner than it can come.
    */
   private turnInWindow(now: number, ahead: number): number {
     this.forget(now);
     const inWindow = this.left.length - this.head;
-    const mustAgeOut = inWindow + this.unsent + ahead - this.quota + 1;
-    if (mustAgeOut <= 0) return -Infinity;
-    if (mustAgeOut <= inWindow)
-      return (this.left[this.head + mustAgeOut - 1] ?? now) + this.windowMs;
-    return now + this.windowMs * Math.ceil((mustAgeOut - inWindow) / this.quota);
+    const n = inWindow + this.unsent + ahead;
+    if (n < this.quota) return -Infinity;
+    const hops = Math.floor((n - inWindow) / this.quota) + 1;
+    const root = n - hops * this.quota;
+    const base =
+      root < 0 ? now : Math.max(now, (this.left[this.head + root] ?? now) + this.windowMs);
+    return base + (hops - 1) * this.windowMs;
   }
 
   /** Drops the leaving times a window old: they no longer count. */
@@ -164,6 +172,17 @@ export class UpstreamRatePacer {
       const waiter = this.queue[0];
       if (waiter === undefined) return;
       const turn = Math.max(waiter.slot, this.turnInWindow(now, 0));
+      // Held longer than it may wait (calls let go before it have not left, or left late).
+      if (turn > waiter.deadline) {
+        this.queue.shift();
+        waiter.reject(
+          new UpstreamFailure(
+            'unavailable',
+            'upstream rate quota: no turn within the wait allowed',
+          ),
+        );
+        continue;
+      }
       if (turn > now) {
         this.arm(turn - now);
         return;
