@@ -3,10 +3,11 @@
  *
  * - the schedule: start slots 1/rate apart on an absolute clock, so that a late timer does not
  *   lose throughput (the next slot is already due);
- * - the hard guarantee: a call starts only when the last `rate` calls left a second plus a margin
- *   (`windowMarginMs`) ago or earlier, so no second, however it is sliced, holds more calls than
- *   the quota. The margin is for what happens after a request leaves: calls that left a second
- *   apart can arrive closer together (network jitter, a late event loop at the receiver).
+ * - the hard guarantee: a call starts only if, with it, no window of a second plus a margin
+ *   (`windowMarginMs`) holds more than `rate` calls, so no second, however it is sliced, holds
+ *   more calls than the quota. The margin is for what happens after a request leaves: calls that
+ *   left a second apart can arrive closer together (network jitter, a late event loop at the
+ *   receiver).
  *
  * A start counts from when its request **left**, not when the pacer let it go: the caller says so
  * (`PacedStart.sent`). Between the two lies the HTTP client's own queue — undici writes a request
