@@ -2,8 +2,10 @@
  * The quota phase's wire witness on loopback, for real: a packet socket with the kernel's
  * timestamps (bench/wire-arrivals.py). A burst of requests is counted as a burst, however late
  * the capture reads it; other paths are not counted. It needs CAP_NET_RAW, which
- * CI has (it runs as root); elsewhere the witness must say why it did not count.
+ * CI has (it runs as root); where a packet socket cannot be opened, the witness must say why it
+ * did not count.
  */
+import { spawnSync } from 'node:child_process';
 import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +13,10 @@ import type { Pinning } from './pin.ts';
 import { startWireWitness } from './wire-witness.ts';
 
 const unpinned: Pinning = { available: false, targetCpu: 0, loadCpu: 1 };
-const canCapture = process.getuid?.() === 0;
+/** Whether this machine lets python3 open a packet socket (root, or CAP_NET_RAW): asked, not assumed. */
+const canCapture =
+  spawnSync('python3', ['-c', 'import socket; socket.socket(socket.AF_PACKET, socket.SOCK_RAW)'])
+    .status === 0;
 
 let server: Server;
 let port: number;
