@@ -73,6 +73,11 @@ def request_path(packet):
     return line.decode("latin1")
 
 
+def without_flags(message):
+    packet, ancillary, _flags, address = message
+    return packet, ancillary, address
+
+
 def sliding_second(times_ns, quota):
     """The simulator's SlidingSecond over kernel times: most in any 1,000 ms, and arrivals over."""
     busiest = 0
@@ -109,23 +114,35 @@ def main():
     print("ready", file=sys.stderr, flush=True)
     times = []
     other = 0
-    while not stopping:
-        try:
-            packet, ancillary, _flags, address = sock.recvmsg(1024, 64)
-        except socket.timeout:
-            continue
-        except InterruptedError:
-            continue
+
+    def take(packet, ancillary, address):
+        nonlocal other
         if address[2] != PACKET_HOST:
-            continue
+            return
         stamp = next((data for level, kind, data in ancillary if kind == SO_TIMESTAMPNS), None)
         if stamp is None:
-            continue
+            return
         seconds, nanoseconds = struct.unpack("qq", stamp[:16])
         if path_part in request_path(packet).lower():
             times.append(seconds * 1_000_000_000 + nanoseconds)
         else:
             other += 1
+
+    while not stopping:
+        try:
+            take(*without_flags(sock.recvmsg(1024, 64)))
+        except (socket.timeout, InterruptedError):
+            continue
+    # Told to stop once the traffic is over: what the kernel queued and this process has not read
+    # yet arrived before the stop, and counts.
+    sock.setblocking(False)
+    while True:
+        try:
+            take(*without_flags(sock.recvmsg(1024, 64)))
+        except InterruptedError:
+            continue
+        except BlockingIOError:
+            break
     drops = struct.unpack("II", sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8))[1]
     del keep_alive
     times.sort()

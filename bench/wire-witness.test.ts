@@ -75,6 +75,27 @@ describe('the wire witness', () => {
     },
   );
 
+  it.runIf(canCapture)(
+    'counts what the kernel queued before the stop, however late the capture reads it',
+    async () => {
+      const witness = await startWireWitness(unpinned, port, 100, 'call_nik');
+      const pid = witness.pid ?? 0;
+      // The capture reads nothing while stopped: the kernel queues the packets, stamped.
+      process.kill(pid, 'SIGSTOP');
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        for (let i = 0; i < 20; i++) await post(agent, '/x/CALL_NIK');
+      } finally {
+        agent.destroy();
+      }
+      // Told to stop before it may run again: it must still read what was queued.
+      const stopping = witness.stop();
+      process.kill(pid, 'SIGCONT');
+      const count = await stopping;
+      expect(count).toMatchObject({ available: true, arrivals: 20, kernelDrops: 0 });
+    },
+  );
+
   it.runIf(!canCapture)('says why it did not count without CAP_NET_RAW', async () => {
     const witness = await startWireWitness(unpinned, port, 5, 'call_nik');
     const count = await witness.stop();

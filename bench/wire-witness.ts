@@ -22,6 +22,8 @@ export interface WireCount {
 export type WireResult = ({ available: true } & WireCount) | { available: false; reason: string };
 
 export interface WireWitness {
+  /** The capture's process, while it runs (a test holds it back with SIGSTOP). */
+  readonly pid: number | undefined;
   /** Stops the capture and counts; never throws: a witness that failed says why. */
   stop(): Promise<WireResult>;
 }
@@ -78,9 +80,10 @@ export async function startWireWitness(
   if (!ready) {
     child.kill('SIGKILL');
     const reason = `the capture did not start: ${lastLine()}`;
-    return { stop: () => Promise.resolve({ available: false, reason }) };
+    return { pid: undefined, stop: () => Promise.resolve({ available: false, reason }) };
   }
   return {
+    pid: child.pid,
     async stop() {
       child.kill('SIGTERM');
       const code = await exited;
