@@ -11,7 +11,7 @@ import { sampleProcesses } from './cpu.ts';
 import { simConfig, simState, sleep, type SimState } from './processes.ts';
 import type { Pinning } from './pin.ts';
 import type { Target } from './targets.ts';
-import { startWireWitness, type WireResult } from './wire-witness.ts';
+import { startWireWitness, type WireResult, type WireWitness } from './wire-witness.ts';
 
 export const UPSTREAM_LATENCY_MS = 50;
 export const UPSTREAM_QUOTA_PER_SECOND = 1000;
@@ -89,6 +89,21 @@ export async function quotaPhase(
     UPSTREAM_QUOTA_PER_SECOND,
     'call_nik',
   );
+  try {
+    return await measure(simUrl, lookup, duration, wire);
+  } catch (error) {
+    // The capture is a child of this process: it must not outlive a phase that failed.
+    await wire.stop();
+    throw error;
+  }
+}
+
+async function measure(
+  simUrl: string,
+  lookup: Target,
+  duration: number,
+  wire: WireWitness,
+): Promise<QuotaResult> {
   await simConfig(simUrl, {
     latencyMs: UPSTREAM_LATENCY_MS,
     rateQuotaPerSecond: UPSTREAM_QUOTA_PER_SECOND,

@@ -10,7 +10,7 @@ import { Agent, createServer, request as httpRequest, type Server } from 'node:h
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pinning } from './pin.ts';
-import { startWireWitness } from './wire-witness.ts';
+import { startWireWitness, type WireResult } from './wire-witness.ts';
 
 const unpinned: Pinning = { available: false, targetCpu: 0, loadCpu: 1 };
 /** Whether this machine lets python3 open a packet socket (root, or CAP_NET_RAW): asked, not assumed. */
@@ -79,18 +79,23 @@ describe('the wire witness', () => {
     'counts what the kernel queued before the stop, however late the capture reads it',
     async () => {
       const witness = await startWireWitness(unpinned, port, 100, 'call_nik');
-      const pid = witness.pid ?? 0;
+      const pid = witness.pid;
+      // Never signal pid 0 (this whole process group): a capture that did not start fails here.
+      if (pid === undefined)
+        throw new Error(`the capture did not start: ${JSON.stringify(await witness.stop())}`);
       // The capture reads nothing while stopped: the kernel queues the packets, stamped.
       process.kill(pid, 'SIGSTOP');
       const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      let stopping: Promise<WireResult>;
       try {
         for (let i = 0; i < 20; i++) await post(agent, '/x/CALL_NIK');
       } finally {
         agent.destroy();
+        // Told to stop before it may run again: it must still read what was queued. (In a
+        // finally, so that a failed request never leaves the capture stopped for good.)
+        stopping = witness.stop();
+        process.kill(pid, 'SIGCONT');
       }
-      // Told to stop before it may run again: it must still read what was queued.
-      const stopping = witness.stop();
-      process.kill(pid, 'SIGCONT');
       const count = await stopping;
       expect(count).toMatchObject({ available: true, arrivals: 20, kernelDrops: 0 });
     },

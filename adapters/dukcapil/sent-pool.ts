@@ -69,8 +69,9 @@ class SentListener implements CallbackHandler {
     this.handler.onComplete?.(trailers);
   }
 
-  onBodySent(chunkSize: number, totalBytesSent: number): void {
-    this.handler.onBodySent?.(chunkSize, totalBytesSent);
+  // undici 7.30 calls this with the chunk written, not the sizes its .d.ts names: passed on as is.
+  onBodySent(...args: Parameters<NonNullable<CallbackHandler['onBodySent']>>): void {
+    this.handler.onBodySent?.(...args);
   }
 }
 
